@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../domain/errors.js';
+import { loadConfig } from './load-config.js';
+
+describe('loadConfig', () => {
+  it('uses documented defaults and derives the SQLite URL from DATA_DIR', () => {
+    const c = loadConfig({ DATA_DIR: '/tmp/x' });
+    expect(c.port).toBe(8080);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.databaseUrl).toBe('sqlite:/tmp/x/tradeloop.db');
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('names every bad variable and its expected form', () => {
+    try {
+      loadConfig({ PORT: 'eighty', SQLITE_SYNCHRONOUS: 'off', DATABASE_URL: 'mysql://x' });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ValidationError);
+      const msg = (e as Error).message;
+      expect(msg).toContain('PORT must be an integer from 0 to 65535, got "eighty"');
+      expect(msg).toContain('SQLITE_SYNCHRONOUS must be normal or full');
+      expect(msg).toContain('DATABASE_URL must be sqlite:<path> or postgres://');
+    }
+  });
+});

@@ -1,0 +1,144 @@
+/**
+ * Every setting tradeloop reads, with its default and the form it expects.
+ * Defaults live here and only here; the README's configuration table mirrors it.
+ */
+
+export interface Setting<T> {
+  /** Environment variable name. */
+  env: string;
+  /** Human description of the expected form, used in error messages. */
+  form: string;
+  default: T;
+  parse(raw: string): T | undefined;
+  doc: string;
+}
+
+const int =
+  (min: number, max: number) =>
+  (raw: string): number | undefined => {
+    if (!/^\d+$/.test(raw)) return undefined;
+    const n = Number(raw);
+    return n >= min && n <= max ? n : undefined;
+  };
+
+const oneOf =
+  <T extends string>(...values: T[]) =>
+  (raw: string): T | undefined =>
+    (values as string[]).includes(raw.toLowerCase()) ? (raw.toLowerCase() as T) : undefined;
+
+const text = (raw: string): string | undefined => (raw.length > 0 ? raw : undefined);
+
+function setting<T>(s: Setting<T>): Setting<T> {
+  return s;
+}
+
+export const settings = {
+  host: setting({
+    env: 'HOST',
+    form: 'an interface address',
+    default: '127.0.0.1',
+    parse: text,
+    doc: 'Address the HTTP server listens on. Loopback unless you mean to expose it.',
+  }),
+  port: setting({
+    env: 'PORT',
+    form: 'an integer from 0 to 65535',
+    default: 8080,
+    parse: int(0, 65535),
+    doc: 'HTTP port (0 picks a free one).',
+  }),
+  dataDir: setting({
+    env: 'DATA_DIR',
+    form: 'a directory path',
+    default: './data',
+    parse: text,
+    doc: 'Where the SQLite file (by default) and the local token file live.',
+  }),
+  databaseUrl: setting({
+    env: 'DATABASE_URL',
+    form: 'sqlite:<path> or postgres://user@host:port/db',
+    default: '',
+    parse: (raw) => (/^(sqlite:|postgres(ql)?:\/\/)/.test(raw) ? raw : undefined),
+    doc: 'Selects the database. Default `sqlite:<DATA_DIR>/tradeloop.db`.',
+  }),
+  databasePoolSize: setting({
+    env: 'DATABASE_POOL_SIZE',
+    form: 'an integer from 1 to 200',
+    default: 10,
+    parse: int(1, 200),
+    doc: 'PostgreSQL connection pool size (SQLite always uses one writer and one reader connection).',
+  }),
+  sqliteSynchronous: setting({
+    env: 'SQLITE_SYNCHRONOUS',
+    form: 'normal or full',
+    default: 'normal' as 'normal' | 'full',
+    parse: oneOf('normal', 'full'),
+    doc: 'NORMAL survives a process crash (kill -9); FULL also survives power loss, at a cost per commit.',
+  }),
+  sqliteCacheMb: setting({
+    env: 'SQLITE_CACHE_MB',
+    form: 'an integer from 1 to 4096',
+    default: 16,
+    parse: int(1, 4096),
+    doc: 'SQLite page cache per connection, in MiB.',
+  }),
+  sqliteMmapMb: setting({
+    env: 'SQLITE_MMAP_MB',
+    form: 'an integer from 0 to 65536',
+    default: 64,
+    parse: int(0, 65536),
+    doc: 'SQLite memory-mapped I/O size, in MiB (0 disables).',
+  }),
+  bodyLimitBytes: setting({
+    env: 'BODY_LIMIT_BYTES',
+    form: 'an integer from 1024 to 104857600',
+    default: 1_048_576,
+    parse: int(1024, 104_857_600),
+    doc: 'Largest accepted JSON body for ordinary routes; larger answers 413.',
+  }),
+  bulkBodyLimitBytes: setting({
+    env: 'BULK_BODY_LIMIT_BYTES',
+    form: 'an integer from 1024 to 104857600',
+    default: 8_388_608,
+    parse: int(1024, 104_857_600),
+    doc: 'Largest accepted body for `POST /orders/bulk` (10,000 orders fit in about 3 MiB).',
+  }),
+  rateLimitMax: setting({
+    env: 'RATE_LIMIT_MAX',
+    form: 'an integer from 1 to 100000000',
+    default: 6000,
+    parse: int(1, 100_000_000),
+    doc: 'Requests allowed per token per window; beyond it the API answers 429 with Retry-After.',
+  }),
+  rateLimitWindowMs: setting({
+    env: 'RATE_LIMIT_WINDOW_MS',
+    form: 'an integer from 100 to 86400000',
+    default: 60_000,
+    parse: int(100, 86_400_000),
+    doc: 'Length of the rate-limit window in milliseconds.',
+  }),
+  performanceCacheTtlMs: setting({
+    env: 'PERFORMANCE_CACHE_TTL_MS',
+    form: 'an integer from 0 to 3600000',
+    default: 2000,
+    parse: int(0, 3_600_000),
+    doc: 'How long `GET /traders/performance` answers are cached (invalidated earlier by that user’s changes).',
+  }),
+  shutdownTimeoutMs: setting({
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    form: 'an integer from 0 to 600000',
+    default: 10_000,
+    parse: int(0, 600_000),
+    doc: 'How long a graceful shutdown waits for in-flight requests.',
+  }),
+  logLevel: setting({
+    env: 'LOG_LEVEL',
+    form: 'fatal, error, warn, info, debug, trace or silent',
+    default: 'info' as 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent',
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+    doc: 'pino log level.',
+  }),
+};
+
+export type SettingName = keyof typeof settings;
+export type Config = { readonly [K in SettingName]: (typeof settings)[K]['default'] };

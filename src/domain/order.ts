@@ -1,0 +1,120 @@
+/**
+ * Orders: sides, types, statuses, and the consistency rules between
+ * quantity, filled quantity, prices and status. Pure: no I/O.
+ */
+import type { Decimal } from './decimal.js';
+import { Problems } from './validation.js';
+
+export const ORDER_SIDES = ['buy', 'sell'] as const;
+export const ORDER_TYPES = ['market', 'limit'] as const;
+export const ORDER_STATUSES = ['open', 'partially_filled', 'filled', 'cancelled', 'rejected'] as const;
+export type OrderSide = (typeof ORDER_SIDES)[number];
+export type OrderType = (typeof ORDER_TYPES)[number];
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+export interface NewOrder {
+  traderId: number | null;
+  pair: string;
+  clientOrderId: string | null;
+  side: OrderSide;
+  type: OrderType;
+  price: Decimal | null;
+  quantity: Decimal;
+  filledQuantity: Decimal;
+  averagePrice: Decimal | null;
+  status: OrderStatus;
+  fee: Decimal;
+  /** Epoch ms; imported history may carry its own time. */
+  createdAt: number | null;
+}
+
+export interface Order extends Omit<NewOrder, 'createdAt'> {
+  id: number;
+  userId: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+const PAIR = /^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/;
+const CLIENT_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+const EARLIEST = Date.UTC(2000, 0, 1);
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], path: string, p: Problems): T | undefined {
+  if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+  p.add(path, `must be one of ${allowed.join(', ')}`);
+  return undefined;
+}
+
+/**
+ * Validates one order from any entry point. `now` bounds imported times (no
+ * orders from the future). Problems are added to `p`; returns undefined if any.
+ */
+export function checkNewOrder(input: Record<string, unknown>, base: string, p: Problems, now: number): NewOrder | undefined {
+  const before = p.list.length;
+  const pair = p.text(input['pair'], `${base}.pair`, { max: 41, pattern: PAIR, patternDoc: 'a pair like "BTC/USDT"' });
+  const side = oneOf(input['side'], ORDER_SIDES, `${base}.side`, p);
+  const type = oneOf(input['type'] ?? 'market', ORDER_TYPES, `${base}.type`, p);
+  const status = oneOf(input['status'] ?? 'open', ORDER_STATUSES, `${base}.status`, p);
+  const quantity = p.amount(input['quantity'], `${base}.quantity`, { min: '0', minExclusive: true });
+  const price = input['price'] == null ? null : (p.amount(input['price'], `${base}.price`, { min: '0', minExclusive: true }) ?? null);
+  const filledQuantity = input['filledQuantity'] == null ? '0' : p.amount(input['filledQuantity'], `${base}.filledQuantity`);
+  const averagePrice =
+    input['averagePrice'] == null
+      ? null
+      : (p.amount(input['averagePrice'], `${base}.averagePrice`, { min: '0', minExclusive: true }) ?? null);
+  const fee = input['fee'] == null ? '0' : p.amount(input['fee'], `${base}.fee`);
+  let traderId: number | null = null;
+  if (input['traderId'] != null) {
+    if (Number.isSafeInteger(input['traderId']) && (input['traderId'] as number) > 0) traderId = input['traderId'] as number;
+    else p.add(`${base}.traderId`, 'must be a positive integer id');
+  }
+  let clientOrderId: string | null = null;
+  if (input['clientOrderId'] != null) {
+    clientOrderId = p.text(input['clientOrderId'], `${base}.clientOrderId`, { max: 64, pattern: CLIENT_ID }) ?? null;
+  }
+  let createdAt: number | null = null;
+  if (input['createdAt'] != null) {
+    const t = typeof input['createdAt'] === 'string' ? Date.parse(input['createdAt']) : Number.NaN;
+    if (Number.isNaN(t)) p.add(`${base}.createdAt`, 'must be an ISO-8601 date-time');
+    else if (t < EARLIEST || t > now + 60_000) p.add(`${base}.createdAt`, 'must be between 2000-01-01 and now');
+    else createdAt = t;
+  }
+  if (p.list.length > before) return undefined;
+
+  const filledNum = Number(filledQuantity);
+  const qtyNum = Number(quantity);
+  if (type === 'limit' && price === null) p.add(`${base}.price`, 'is required for a limit order');
+  if (filledNum > qtyNum) p.add(`${base}.filledQuantity`, 'must not exceed quantity');
+  if (filledNum > 0 && averagePrice === null) p.add(`${base}.averagePrice`, 'is required when filledQuantity > 0');
+  const statusRule: Record<OrderStatus, [boolean, string]> = {
+    open: [filledNum === 0, 'an open order has filledQuantity 0'],
+    partially_filled: [filledNum > 0 && filledNum < qtyNum, 'a partially_filled order has 0 < filledQuantity < quantity'],
+    filled: [filledNum === qtyNum, 'a filled order has filledQuantity = quantity'],
+    cancelled: [true, ''],
+    rejected: [filledNum === 0, 'a rejected order has filledQuantity 0'],
+  };
+  const [ok, why] = statusRule[status!];
+  if (!ok) p.add(`${base}.status`, why);
+  if (p.list.length > before) return undefined;
+  return {
+    traderId,
+    pair: pair!,
+    clientOrderId,
+    side: side!,
+    type: type!,
+    price,
+    quantity: quantity!,
+    filledQuantity: filledQuantity!,
+    averagePrice,
+    status: status!,
+    fee: fee!,
+    createdAt,
+  };
+}
+
+export function parseNewOrder(input: Record<string, unknown>, now: number, base = 'body'): NewOrder {
+  const p = new Problems();
+  const o = checkNewOrder(input, base, p, now);
+  p.throwIfAny('Invalid order');
+  return o!;
+}

@@ -1,0 +1,60 @@
+/**
+ * Collects field problems so one bad request reports all of them at once,
+ * each with the path of the field, and throws a single ValidationError.
+ */
+import { type Decimal, tryParseDecimal } from './decimal.js';
+import { type ErrorDetail, ValidationError } from './errors.js';
+
+export class Problems {
+  readonly list: ErrorDetail[] = [];
+
+  add(path: string, message: string): void {
+    this.list.push({ path, message });
+  }
+
+  /** Parses an amount, recording a problem (and returning undefined) when it is bad or out of range. */
+  amount(
+    value: unknown,
+    path: string,
+    range: { min?: Decimal; minExclusive?: boolean; max?: Decimal } = {},
+  ): Decimal | undefined {
+    const r = tryParseDecimal(value);
+    if (!/^-?\d/.test(r)) {
+      this.add(path, r);
+      return undefined;
+    }
+    const n = Number(r);
+    if (range.min !== undefined) {
+      const min = Number(range.min);
+      if (range.minExclusive ? n <= min : n < min) {
+        this.add(path, `must be ${range.minExclusive ? 'greater than' : 'at least'} ${range.min}`);
+        return undefined;
+      }
+    }
+    if (range.max !== undefined && n > Number(range.max)) {
+      this.add(path, `must be at most ${range.max}`);
+      return undefined;
+    }
+    return r;
+  }
+
+  text(value: unknown, path: string, opts: { max: number; pattern?: RegExp; patternDoc?: string }): string | undefined {
+    if (typeof value !== 'string') {
+      this.add(path, 'must be a string');
+      return undefined;
+    }
+    const v = value.trim();
+    if (v.length === 0) this.add(path, 'must not be empty');
+    else if (v.length > opts.max) this.add(path, `must be at most ${opts.max} characters`);
+    else if (opts.pattern && !opts.pattern.test(v)) this.add(path, `must be ${opts.patternDoc ?? `like ${opts.pattern}`}`);
+    else return v;
+    return undefined;
+  }
+
+  throwIfAny(summary: string): void {
+    if (this.list.length === 0) return;
+    const first = this.list[0]!;
+    const more = this.list.length > 1 ? ` (and ${this.list.length - 1} more)` : '';
+    throw new ValidationError(`${summary}: ${first.path} ${first.message}${more}`, { details: this.list });
+  }
+}

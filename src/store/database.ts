@@ -1,0 +1,54 @@
+/**
+ * The store's port: a dialect-neutral executor for compiled SQL and a
+ * transaction boundary. Repositories build their SQL with Kysely (type-checked)
+ * and run it here; each dialect decides how to run it fast (cached prepared
+ * statements on SQLite, named server-side statements on PostgreSQL).
+ */
+import type { Kysely } from 'kysely';
+import type { DB } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** SQL ready to run. `R` is the row type it returns. */
+export interface Query<R = unknown> {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+  /** Phantom field carrying the row type; never set. */
+  readonly __row?: R;
+}
+
+export interface SqlExecutor {
+  all<R>(q: Query<R>): Promise<R[]>;
+  first<R>(q: Query<R>): Promise<R | undefined>;
+  /** Runs a statement that returns no rows; resolves to the number of rows it changed. */
+  run(q: Query): Promise<number>;
+  /**
+   * Inserts many rows of one shape into `table`, returning their ids in order.
+   * SQLite runs one cached statement per row; PostgreSQL sends multi-row chunks.
+   */
+  insertMany(table: keyof DB, columns: readonly string[], rows: readonly unknown[][]): Promise<number[]>;
+}
+
+export interface Capabilities {
+  /** `SELECT ... FOR UPDATE` is meaningful (PostgreSQL); SQLite's single writer already serialises. */
+  rowLocks: boolean;
+}
+
+export interface Database extends SqlExecutor {
+  readonly dialect: Dialect;
+  readonly capabilities: Capabilities;
+  /** Query builder and migrator access. Build queries with it; run them through the executor. */
+  readonly kysely: Kysely<DB>;
+  /**
+   * Runs `fn` in one transaction and commits before resolving. Never await
+   * network I/O inside: on SQLite the writer is held for the whole callback.
+   */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Cheap liveness probe. */
+  ping(): Promise<void>;
+  /** Online backup to a file (SQLite backup API). */
+  backup(file: string): Promise<void>;
+  /** Flushes the WAL into the main file (SQLite); no-op elsewhere. */
+  checkpoint(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,33 @@
+/**
+ * Schema migrations through Kysely's Migrator, with the list compiled in (no
+ * file scanning), so `tradeloop migrate` behaves the same from source and
+ * from the built package.
+ */
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { UnavailableError } from '../domain/errors.js';
+import type { Database, Dialect } from './database.js';
+import { foundation } from './migrations/001-foundation.js';
+
+function allMigrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '001-foundation': foundation(dialect),
+  };
+}
+
+function migrator(db: Database): Migrator {
+  const provider: MigrationProvider = { getMigrations: async () => allMigrations(db.dialect) };
+  return new Migrator({ db: db.kysely, provider });
+}
+
+/** Applies pending migrations; returns the names applied. */
+export async function migrateToLatest(db: Database): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) throw new UnavailableError('Database migration failed', { cause: error });
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** True when every known migration has been applied. */
+export async function migrationsAreCurrent(db: Database): Promise<boolean> {
+  const list = await migrator(db).getMigrations();
+  return list.every((m) => m.executedAt !== undefined);
+}

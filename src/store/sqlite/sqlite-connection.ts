@@ -1,0 +1,29 @@
+/**
+ * Opening and tuning one better-sqlite3 connection: WAL, synchronous level,
+ * busy timeout, foreign keys, in-memory temp store, sized page cache and mmap,
+ * plus the `dec_add` SQL function that adds canonical decimal strings exactly.
+ */
+import BetterSqlite3 from 'better-sqlite3';
+import { dec } from '../../domain/decimal.js';
+
+export interface SqliteTuning {
+  synchronous: 'normal' | 'full';
+  cacheMb: number;
+  mmapMb: number;
+  readonly?: boolean;
+}
+
+export function openSqliteConnection(file: string, tuning: SqliteTuning): BetterSqlite3.Database {
+  const db = new BetterSqlite3(file, { readonly: tuning.readonly ?? false, fileMustExist: tuning.readonly ?? false });
+  if (!tuning.readonly) db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${tuning.synchronous.toUpperCase()}`);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  db.pragma('temp_store = MEMORY');
+  db.pragma(`cache_size = -${tuning.cacheMb * 1024}`);
+  db.pragma(`mmap_size = ${tuning.mmapMb * 1024 * 1024}`);
+  db.function('dec_add', { deterministic: true }, (a: unknown, b: unknown) =>
+    dec.add(String(a ?? '0'), String(b ?? '0')),
+  );
+  return db;
+}

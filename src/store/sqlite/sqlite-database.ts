@@ -1,0 +1,166 @@
+/**
+ * SQLite dialect: one writer connection behind a FIFO lock and one reader
+ * connection. In WAL mode the reader never waits for the writer, and a read
+ * outside a transaction always sees the latest commit. Statements are prepared
+ * once per connection and cached by SQL text. Whether a statement writes is
+ * read from SQLite itself (`stmt.readonly`), so callers never route by hand.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Capabilities, Database, Query, SqlExecutor } from '../database.js';
+import type { DB } from '../schema.js';
+import { openSqliteConnection, type SqliteTuning } from './sqlite-connection.js';
+import { WriteLock } from './write-lock.js';
+
+const STATEMENT_CACHE_LIMIT = 1000;
+
+class StatementCache {
+  private readonly map = new Map<string, BetterSqlite3.Statement>();
+  constructor(private readonly conn: BetterSqlite3.Database) {}
+
+  get(sql: string): BetterSqlite3.Statement {
+    let s = this.map.get(sql);
+    if (s === undefined) {
+      if (this.map.size >= STATEMENT_CACHE_LIMIT) this.map.clear();
+      s = this.conn.prepare(sql);
+      this.map.set(sql, s);
+    }
+    return s;
+  }
+}
+
+/** Runs statements on one connection, no locking: used inside a held transaction. */
+class ConnectionExecutor implements SqlExecutor {
+  constructor(readonly stmts: StatementCache) {}
+
+  async all<R>(q: Query<R>): Promise<R[]> {
+    return this.stmts.get(q.sql).all(...q.parameters) as R[];
+  }
+  async first<R>(q: Query<R>): Promise<R | undefined> {
+    return this.stmts.get(q.sql).get(...q.parameters) as R | undefined;
+  }
+  async run(q: Query): Promise<number> {
+    return this.stmts.get(q.sql).run(...q.parameters).changes;
+  }
+  async insertMany(table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<number[]> {
+    const sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
+    const stmt = this.stmts.get(sql);
+    const ids = new Array<number>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      ids[i] = Number(stmt.run(...rows[i]!).lastInsertRowid);
+    }
+    return ids;
+  }
+}
+
+export interface SqliteOptions extends Omit<SqliteTuning, 'readonly'> {
+  file: string;
+}
+
+export class SqliteDatabase implements Database {
+  readonly dialect = 'sqlite' as const;
+  readonly capabilities: Capabilities = { rowLocks: false };
+  readonly kysely: Kysely<DB>;
+  private readonly writer: BetterSqlite3.Database;
+  private readonly reader: BetterSqlite3.Database;
+  private readonly writerExec: ConnectionExecutor;
+  private readonly readerStmts: StatementCache;
+  private readonly lock = new WriteLock();
+  private closed = false;
+
+  constructor(readonly options: SqliteOptions) {
+    if (options.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
+    this.writer = openSqliteConnection(options.file, options);
+    // An in-memory database cannot be shared between connections: read through the writer.
+    this.reader = options.file === ':memory:' ? this.writer : openSqliteConnection(options.file, options);
+    this.writerExec = new ConnectionExecutor(new StatementCache(this.writer));
+    this.readerStmts = new StatementCache(this.reader);
+    this.kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: this.writer }) });
+  }
+
+  async all<R>(q: Query<R>): Promise<R[]> {
+    const stmt = this.readerStmts.get(q.sql);
+    if (stmt.readonly) return stmt.all(...q.parameters) as R[];
+    return this.write((tx) => tx.all(q));
+  }
+
+  async first<R>(q: Query<R>): Promise<R | undefined> {
+    const stmt = this.readerStmts.get(q.sql);
+    if (stmt.readonly) return stmt.get(...q.parameters) as R | undefined;
+    return this.write((tx) => tx.first(q));
+  }
+
+  run(q: Query): Promise<number> {
+    return this.write((tx) => tx.run(q));
+  }
+
+  insertMany(table: keyof DB, columns: readonly string[], rows: readonly unknown[][]): Promise<number[]> {
+    return this.transaction((tx) => tx.insertMany(table, columns, rows));
+  }
+
+  /** A single auto-committed write: runs at once when the writer is free. */
+  private async write<T>(fn: (tx: ConnectionExecutor) => Promise<T>): Promise<T> {
+    await this.lock.acquire();
+    try {
+      return await fn(this.writerExec);
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    await this.lock.acquire();
+    try {
+      this.writerExec.stmts.get('BEGIN IMMEDIATE').run();
+      try {
+        const result = await fn(this.writerExec);
+        this.writerExec.stmts.get('COMMIT').run();
+        return result;
+      } catch (err) {
+        if (this.writer.inTransaction) this.writerExec.stmts.get('ROLLBACK').run();
+        throw err;
+      }
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  async ping(): Promise<void> {
+    this.reader.prepare('select 1').get();
+  }
+
+  async backup(file: string): Promise<void> {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    await this.reader.backup(file);
+  }
+
+  async checkpoint(): Promise<void> {
+    await this.lock.acquire();
+    try {
+      this.writer.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  /** Direct access for maintenance and benchmarks' bare references. */
+  get rawWriter(): BetterSqlite3.Database {
+    return this.writer;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.lock.acquire();
+    try {
+      this.writer.pragma('optimize');
+      this.writer.pragma('wal_checkpoint(TRUNCATE)');
+      if (this.reader !== this.writer) this.reader.close();
+      this.writer.close();
+    } finally {
+      this.lock.release();
+    }
+  }
+}
