@@ -5,7 +5,7 @@
  *
  * @example
  * const byId = prepare(db.kysely, (p) =>
- *   db.kysely.selectFrom('orders').selectAll().where('id', '=', p<number>('id')));
+ *   db.kysely.selectFrom('orders').selectAll().where('id', '=', p('id')));
  * const row = await db.first(byId({ id: 42 }));
  */
 import type { Compilable, Kysely } from 'kysely';
@@ -16,14 +16,14 @@ class Placeholder {
   constructor(readonly name: string) {}
 }
 
-export type ParamFn = <T>(name: string) => T;
+export type ParamFn = (name: string) => never;
 type RowOf<C> = C extends Compilable<infer R> ? R : never;
 
 export function prepare<C extends Compilable<unknown>>(
   _kysely: Kysely<DB>,
   build: (p: ParamFn) => C,
 ): (values: Record<string, unknown>) => Query<RowOf<C>> {
-  const compiled = build(<T>(name: string) => new Placeholder(name) as unknown as T).compile();
+  const compiled = build((name: string) => new Placeholder(name) as never).compile();
   const { sql } = compiled;
   const slots = compiled.parameters.map((v) => (v instanceof Placeholder ? v.name : { constant: v }));
   return (values) => {

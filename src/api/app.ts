@@ -1,0 +1,56 @@
+/**
+ * The Fastify application: health at the root, everything else under /api/v1
+ * behind bearer auth and a per-user rate limit, one error mapper for all.
+ */
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { RateLimitedError } from '../domain/errors.js';
+import type { Services } from '../services.js';
+import { registerAuth } from './auth.js';
+import { errorBody, sendError } from './error-mapper.js';
+import { healthRoutes } from './routes/health.js';
+import { orderRoutes } from './routes/orders.js';
+import { traderRoutes } from './routes/traders.js';
+import { validatorCompiler } from './validator.js';
+
+export interface AppOptions {
+  /** pino logger options, or false for none (tests, benchmarks). */
+  logger?: boolean | { level: string };
+}
+
+export async function buildApp(s: Services, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    // One line per request only when debugging; errors are always logged.
+    disableRequestLogging: !(typeof opts.logger === 'object' && ['debug', 'trace'].includes(opts.logger.level)),
+    bodyLimit: s.config.bodyLimitBytes,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
+  app.setNotFoundHandler((req, reply) =>
+    reply.status(404).send(errorBody('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`)),
+  );
+
+  healthRoutes(app, s);
+
+  await app.register(
+    async (api) => {
+      registerAuth(api, s.users);
+      await api.register(rateLimit, {
+        global: true,
+        hook: 'preHandler',
+        max: s.config.rateLimitMax,
+        timeWindow: s.config.rateLimitWindowMs,
+        keyGenerator: (req) => `user:${req.user?.id ?? req.ip}`,
+        errorResponseBuilder: (_req, ctx) =>
+          new RateLimitedError(`Rate limit of ${ctx.max} requests per window exceeded; retry in ${ctx.after}`, ctx.ttl),
+      });
+      traderRoutes(api, s);
+      orderRoutes(api, s);
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

@@ -1,0 +1,79 @@
+/**
+ * The one place errors become HTTP. Our AppErrors map by code; Fastify's own
+ * errors (bad JSON, body too large, schema validation) map by status; anything
+ * else is a 500 that is logged and never leaks internals.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { type ErrorDetail, isAppError, RateLimitedError } from '../domain/errors.js';
+
+const STATUS_BY_CODE: Record<string, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  VERSION_CONFLICT: 409,
+  ALREADY_EXISTS: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  TIMEOUT: 504,
+  DEPENDENCY_UNAVAILABLE: 503,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; details: ErrorDetail[] };
+}
+
+export function errorBody(code: string, message: string, details: ErrorDetail[] = []): ErrorBody {
+  return { error: { code, message, details } };
+}
+
+interface AjvError {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+function validationDetails(err: FastifyError): ErrorDetail[] {
+  const context = (err as { validationContext?: string }).validationContext ?? 'body';
+  return ((err.validation ?? []) as AjvError[]).map((v) => {
+    const path = context + v.instancePath.replace(/\/(\d+)(?=\/|$)/g, '[$1]').replaceAll('/', '.');
+    if (v.keyword === 'additionalProperties') {
+      return { path: `${path}.${String(v.params['additionalProperty'])}`, message: 'is not a known field' };
+    }
+    if (v.keyword === 'required') return { path: `${path}.${String(v.params['missingProperty'])}`, message: 'is required' };
+    return { path, message: v.message ?? v.keyword };
+  });
+}
+
+function fromFastify(err: FastifyError): { status: number; body: ErrorBody } {
+  if (err.validation) {
+    const details = validationDetails(err);
+    const first = details[0];
+    return {
+      status: 400,
+      body: errorBody('VALIDATION_FAILED', first ? `${first.path} ${first.message}` : 'Invalid request', details),
+    };
+  }
+  const status = err.statusCode ?? 500;
+  if (status === 413) return { status, body: errorBody('PAYLOAD_TOO_LARGE', err.message) };
+  if (status === 415) return { status, body: errorBody('UNSUPPORTED_MEDIA_TYPE', err.message) };
+  if (status === 429) return { status, body: errorBody('RATE_LIMITED', err.message) };
+  if (status >= 400 && status < 500) {
+    const message = err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError ? `Malformed JSON body: ${err.message}` : err.message;
+    return { status, body: errorBody('VALIDATION_FAILED', message) };
+  }
+  return { status: 500, body: errorBody('INTERNAL', 'Internal error') };
+}
+
+export function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (isAppError(err)) {
+    const status = STATUS_BY_CODE[err.code] ?? 500;
+    if (err instanceof RateLimitedError) reply.header('retry-after', Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    return reply.status(status).send(errorBody(err.code, err.message, err.details));
+  }
+  const { status, body } = fromFastify(err as FastifyError);
+  if (status >= 500) request.log.error({ err }, 'request failed');
+  return reply.status(status).send(body);
+}

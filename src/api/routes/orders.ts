@@ -1,0 +1,65 @@
+/** /api/v1/orders and /api/v1/stats: record, import in bulk, list, daily volume. */
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { ORDER_STATUSES, type OrderStatus } from '../../domain/order.js';
+import type { Services } from '../../services.js';
+import { currentUser } from '../auth.js';
+import { orderJson } from '../json.js';
+import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
+import { IdParams, listOf, OrderBulkBody, OrderInput, OrderJson, PageQuery } from '../schemas.js';
+
+type Body = Record<string, unknown>;
+
+const OrderListQuery = Type.Object(
+  {
+    ...PageQuery,
+    status: Type.Optional(Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s)))),
+    pair: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{1,20}/[A-Z0-9]{1,20}$' })),
+  },
+  { additionalProperties: false },
+);
+
+export function orderRoutes(app: FastifyInstance, s: Services): void {
+  app.post<{ Body: Body }>('/orders', { schema: { body: OrderInput, response: { 201: OrderJson } } }, async (req, reply) => {
+    const o = await s.orders.create(currentUser(req).id, req.body);
+    reply.status(201);
+    return orderJson(o);
+  });
+
+  app.post<{ Body: { orders: Body[] } }>(
+    '/orders/bulk',
+    { bodyLimit: s.config.bulkBodyLimitBytes, schema: { body: OrderBulkBody } },
+    async (req, reply) => {
+      const r = await s.orders.bulkImport(currentUser(req).id, req.body.orders);
+      reply.status(201);
+      return r;
+    },
+  );
+
+  app.get<{ Querystring: { limit?: number; cursor?: string; status?: OrderStatus; pair?: string } }>(
+    '/orders',
+    { schema: { querystring: OrderListQuery, response: { 200: listOf(OrderJson) } } },
+    async (req) => {
+      const { limit = DEFAULT_PAGE, cursor, status, pair } = req.query;
+      const filter: { status?: OrderStatus; pair?: string } = {};
+      if (status) filter.status = status;
+      if (pair) filter.pair = pair;
+      const rows = await s.orders.list(currentUser(req).id, filter, limit + 1, decodeCursor(cursor));
+      return page(rows, limit, orderJson);
+    },
+  );
+
+  app.get<{ Params: { id: number } }>('/orders/:id', { schema: { params: IdParams, response: { 200: OrderJson } } }, async (req) => {
+    return orderJson(await s.orders.get(currentUser(req).id, req.params.id));
+  });
+
+  app.get<{ Querystring: { days?: number } }>(
+    '/stats/daily-volume',
+    {
+      schema: {
+        querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })) }, { additionalProperties: false }),
+      },
+    },
+    async (req) => ({ items: await s.orders.dailyVolume(currentUser(req).id, req.query.days ?? 30), nextCursor: null }),
+  );
+}

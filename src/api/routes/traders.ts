@@ -1,0 +1,79 @@
+/** /api/v1/traders: follow, list, toggle, edit follow options, batch, delete, performance. */
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { ValidationError } from '../../domain/errors.js';
+import type { Services } from '../../services.js';
+import { currentUser } from '../auth.js';
+import { traderJson } from '../json.js';
+import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
+import { IdParams, listOf, PageQuery, TraderBatchBody, TraderCreateBody, TraderJson, TraderPatchBody } from '../schemas.js';
+
+type Body = Record<string, unknown>;
+
+/** Parses `If-Match: 3` or `If-Match: "3"` into a version. */
+function ifMatchVersion(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  if (!m) {
+    throw new ValidationError('If-Match must be a trader version such as "3"', {
+      details: [{ path: 'headers.if-match', message: 'must be a version number' }],
+    });
+  }
+  return Number(m[1]);
+}
+
+export function traderRoutes(app: FastifyInstance, s: Services): void {
+  const one = { 200: TraderJson, 201: TraderJson };
+
+  app.post<{ Body: Body }>('/traders', { schema: { body: TraderCreateBody, response: one } }, async (req, reply) => {
+    const t = await s.traders.create(currentUser(req).id, req.body);
+    reply.header('etag', `"${t.version}"`).status(201);
+    return traderJson(t);
+  });
+
+  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+    '/traders',
+    { schema: { querystring: Type.Object(PageQuery, { additionalProperties: false }), response: { 200: listOf(TraderJson) } } },
+    async (req) => {
+      const limit = req.query.limit ?? DEFAULT_PAGE;
+      const rows = await s.traders.list(currentUser(req).id, limit + 1, decodeCursor(req.query.cursor));
+      return page(rows, limit, traderJson);
+    },
+  );
+
+  app.get('/traders/performance', async (req) => {
+    const items = await s.traders.performance(currentUser(req).id);
+    return { items, nextCursor: null };
+  });
+
+  app.get<{ Params: { id: number } }>('/traders/:id', { schema: { params: IdParams, response: one } }, async (req, reply) => {
+    const t = await s.traders.get(currentUser(req).id, req.params.id);
+    reply.header('etag', `"${t.version}"`);
+    return traderJson(t);
+  });
+
+  app.patch<{ Params: { id: number }; Body: Body }>(
+    '/traders/:id',
+    { schema: { params: IdParams, body: TraderPatchBody, response: one } },
+    async (req, reply) => {
+      const version = ifMatchVersion(req.headers['if-match']);
+      const t = await s.traders.update(currentUser(req).id, req.params.id, req.body, version);
+      reply.header('etag', `"${t.version}"`);
+      return traderJson(t);
+    },
+  );
+
+  app.post<{ Body: { updates: Body[] } }>(
+    '/traders/batch',
+    { schema: { body: TraderBatchBody, response: { 200: Type.Object({ items: Type.Array(TraderJson) }) } } },
+    async (req) => {
+      const items = await s.traders.batchUpdate(currentUser(req).id, req.body.updates);
+      return { items: items.map(traderJson) };
+    },
+  );
+
+  app.delete<{ Params: { id: number } }>('/traders/:id', { schema: { params: IdParams } }, async (req, reply) => {
+    await s.traders.delete(currentUser(req).id, req.params.id);
+    return reply.status(204).send();
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * JSON Schemas (TypeBox) for request validation and fast response
+ * serialisation. Amounts are accepted as decimal strings or numbers and always
+ * returned as decimal strings; domain rules (ranges, consistency) are checked
+ * by the services so every entry point gets the same answers.
+ */
+import { Type } from 'typebox';
+
+export const Amount = Type.Union([Type.String({ maxLength: 48 }), Type.Number()]);
+const NullableAmount = Type.Union([Amount, Type.Null()]);
+const Id = Type.Integer({ minimum: 1 });
+
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }, { additionalProperties: false });
+
+export const PageQuery = {
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+  cursor: Type.Optional(Type.String({ maxLength: 128 })),
+};
+
+export const FollowOptionsInput = Type.Object(
+  {
+    takeProfitPct: Type.Optional(NullableAmount),
+    stopLossPct: Type.Optional(NullableAmount),
+    trailingStopPct: Type.Optional(NullableAmount),
+    maxPositionSize: Type.Optional(NullableAmount),
+    copyRatio: Type.Optional(Amount),
+  },
+  { additionalProperties: false },
+);
+
+export const TraderCreateBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    address: Type.String({ minLength: 1, maxLength: 128 }),
+    enabled: Type.Optional(Type.Boolean()),
+    allocation: Type.Optional(Amount),
+    followOptions: Type.Optional(FollowOptionsInput),
+  },
+  { additionalProperties: false },
+);
+
+const patchFields = {
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  enabled: Type.Optional(Type.Boolean()),
+  allocation: Type.Optional(Amount),
+  followOptions: Type.Optional(FollowOptionsInput),
+};
+
+export const TraderPatchBody = Type.Object(patchFields, { additionalProperties: false, minProperties: 1 });
+
+export const TraderBatchBody = Type.Object(
+  {
+    updates: Type.Array(
+      Type.Object({ id: Id, version: Type.Optional(Type.Integer({ minimum: 1 })), ...patchFields }, { additionalProperties: false, minProperties: 2 }),
+      { minItems: 1, maxItems: 1000 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const NullableString = Type.Union([Type.String(), Type.Null()]);
+
+export const TraderJson = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  address: Type.String(),
+  enabled: Type.Boolean(),
+  allocation: Type.String(),
+  followOptions: Type.Object({
+    takeProfitPct: NullableString,
+    stopLossPct: NullableString,
+    trailingStopPct: NullableString,
+    maxPositionSize: NullableString,
+    copyRatio: Type.String(),
+  }),
+  version: Type.Integer(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+export const OrderInput = Type.Object(
+  {
+    pair: Type.String({ minLength: 1, maxLength: 41 }),
+    side: Type.String(),
+    type: Type.Optional(Type.String()),
+    status: Type.Optional(Type.String()),
+    traderId: Type.Optional(Type.Union([Id, Type.Null()])),
+    clientOrderId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])),
+    price: Type.Optional(NullableAmount),
+    quantity: Amount,
+    filledQuantity: Type.Optional(Amount),
+    averagePrice: Type.Optional(NullableAmount),
+    fee: Type.Optional(Amount),
+    createdAt: Type.Optional(Type.String({ maxLength: 40 })),
+  },
+  { additionalProperties: false },
+);
+
+export const OrderBulkBody = Type.Object(
+  { orders: Type.Array(OrderInput, { minItems: 1, maxItems: 10_000 }) },
+  { additionalProperties: false },
+);
+
+export const OrderJson = Type.Object({
+  id: Type.Integer(),
+  traderId: Type.Union([Type.Integer(), Type.Null()]),
+  pair: Type.String(),
+  clientOrderId: NullableString,
+  side: Type.String(),
+  type: Type.String(),
+  price: NullableString,
+  quantity: Type.String(),
+  filledQuantity: Type.String(),
+  averagePrice: NullableString,
+  status: Type.String(),
+  fee: Type.String(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+export const listOf = (item: ReturnType<typeof Type.Object>) =>
+  Type.Object({ items: Type.Array(item), nextCursor: NullableString });

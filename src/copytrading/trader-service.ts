@@ -1,0 +1,164 @@
+/**
+ * Managing the traders a user follows: create, list, toggle and edit follow
+ * options, batch changes (all or nothing), delete, and per-trader
+ * performance. Every change is committed before it returns; the only cached
+ * read (performance) is tagged with the user and dropped on that user's changes.
+ */
+import type { TaggedCache } from '../cache/tagged-cache.js';
+import type { Clock } from '../domain/clock.js';
+import { AlreadyExistsError } from '../domain/conflict.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { parseNewTrader, parseTraderPatch, type Trader, type TraderPatch } from '../domain/trader.js';
+import { isUniqueViolation } from '../store/constraint-errors.js';
+import type { Database, SqlExecutor } from '../store/database.js';
+import type { LedgerRepository } from '../store/ledger-repository.js';
+import type { TraderCursor, TraderRepository } from '../store/trader-repository.js';
+
+export const MAX_BATCH_UPDATES = 1000;
+
+export interface TraderPerformance {
+  traderId: number;
+  name: string;
+  address: string;
+  enabled: boolean;
+  trades: number;
+  closedTrades: number;
+  wins: number;
+  /** Wins / closed trades, 0-1, or null before the first closed trade. */
+  winRate: number | null;
+  realizedPnl: string;
+  volume: string;
+  fees: string;
+}
+
+export const userTag = (userId: number): string => `user:${userId}`;
+
+export class TraderService {
+  constructor(
+    private readonly db: Database,
+    private readonly traders: TraderRepository,
+    private readonly ledger: LedgerRepository,
+    private readonly cache: TaggedCache,
+    private readonly clock: Clock,
+    private readonly performanceTtlMs: number,
+  ) {}
+
+  async create(userId: number, input: Record<string, unknown>): Promise<Trader> {
+    const t = parseNewTrader(input);
+    const now = this.clock.now();
+    try {
+      const created = await this.db.transaction(async (tx) => {
+        const trader = await this.traders.insert(userId, t, now, tx);
+        await this.ledger.createStats(trader.id, userId, now, tx);
+        return trader;
+      });
+      this.changed(userId);
+      return created;
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new AlreadyExistsError(`You already follow a trader with address ${t.address}`, {
+          cause: err,
+          details: [{ path: 'body.address', message: 'already followed' }],
+        });
+      }
+      throw err;
+    }
+  }
+
+  async get(userId: number, id: number): Promise<Trader> {
+    const t = await this.traders.findById(id);
+    if (!t) throw new NotFoundError(`Trader ${id} does not exist`);
+    if (t.userId !== userId) throw new ForbiddenError(`Trader ${id} is not yours`);
+    return t;
+  }
+
+  list(userId: number, limit: number, cursor: TraderCursor | null): Promise<Trader[]> {
+    return this.traders.list(userId, limit, cursor);
+  }
+
+  /** Partial update; `expectedVersion` (If-Match) makes it fail with 409 when stale. */
+  async update(userId: number, id: number, input: Record<string, unknown>, expectedVersion?: number): Promise<Trader> {
+    const patch = parseTraderPatch(input);
+    const updated = await this.applyPatch(userId, id, patch, expectedVersion, this.db);
+    this.changed(userId);
+    return updated;
+  }
+
+  /** Applies every update in one transaction; any failure rolls all of them back. */
+  async batchUpdate(userId: number, updates: readonly Record<string, unknown>[]): Promise<Trader[]> {
+    if (updates.length === 0) throw new ValidationError('body.updates must not be empty', { details: [{ path: 'body.updates', message: 'must not be empty' }] });
+    if (updates.length > MAX_BATCH_UPDATES) {
+      throw new ValidationError(`body.updates has ${updates.length} items; at most ${MAX_BATCH_UPDATES} are allowed`, {
+        details: [{ path: 'body.updates', message: `at most ${MAX_BATCH_UPDATES} items` }],
+      });
+    }
+    const parsed = updates.map((u, i) => {
+      const { id, version, ...rest } = u;
+      if (!Number.isSafeInteger(id) || (id as number) < 1) {
+        throw new ValidationError(`body.updates[${i}].id must be a positive integer`, {
+          details: [{ path: `body.updates[${i}].id`, message: 'must be a positive integer' }],
+        });
+      }
+      return { id: id as number, version: version as number | undefined, patch: parseTraderPatch(rest, `body.updates[${i}]`) };
+    });
+    const result = await this.db.transaction(async (tx) => {
+      const out: Trader[] = [];
+      for (const u of parsed) out.push(await this.applyPatch(userId, u.id, u.patch, u.version, tx));
+      return out;
+    });
+    this.changed(userId);
+    return result;
+  }
+
+  async delete(userId: number, id: number): Promise<void> {
+    const deleted = await this.traders.delete(id, userId);
+    if (!deleted) await this.explainMiss(userId, id, undefined, this.db);
+    this.changed(userId);
+  }
+
+  /** Per-trader performance from the running summaries, cached per user. */
+  performance(userId: number): Promise<TraderPerformance[]> {
+    return this.cache.getOrLoad(`traders:performance:${userId}`, this.performanceTtlMs, [userTag(userId)], async () => {
+      const rows = await this.ledger.performance(userId);
+      return rows.map((r) => ({
+        traderId: r.traderId,
+        name: r.name,
+        address: r.address,
+        enabled: r.enabled,
+        trades: r.fills,
+        closedTrades: r.closedTrades,
+        wins: r.wins,
+        winRate: r.closedTrades === 0 ? null : r.wins / r.closedTrades,
+        realizedPnl: r.realizedPnl,
+        volume: r.volume,
+        fees: r.fees,
+      }));
+    });
+  }
+
+  /** Drops what is cached for this user only. */
+  changed(userId: number): void {
+    this.cache.invalidateTags([userTag(userId)]);
+  }
+
+  private async applyPatch(
+    userId: number,
+    id: number,
+    patch: TraderPatch,
+    expectedVersion: number | undefined,
+    ex: SqlExecutor,
+  ): Promise<Trader> {
+    const updated = await this.traders.update(id, userId, patch, this.clock.now(), expectedVersion, ex);
+    if (updated) return updated;
+    return this.explainMiss(userId, id, expectedVersion, ex);
+  }
+
+  private async explainMiss(userId: number, id: number, expectedVersion: number | undefined, ex: SqlExecutor): Promise<never> {
+    const owner = await this.traders.ownership(id, ex);
+    if (!owner) throw new NotFoundError(`Trader ${id} does not exist`);
+    if (owner.user_id !== userId) throw new ForbiddenError(`Trader ${id} is not yours`);
+    throw new ConflictError(`Trader ${id} is at version ${owner.version}, not ${expectedVersion}`, {
+      details: [{ path: 'headers.if-match', message: `current version is ${owner.version}` }],
+    });
+  }
+}

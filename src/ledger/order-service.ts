@@ -1,0 +1,135 @@
+/**
+ * Recording orders: one at a time or imported in bulk (up to 10,000 per call,
+ * one transaction, validated first so a bad row writes nothing), listing them,
+ * and daily volume. Each write updates the running summaries in the same
+ * transaction and drops only that user's cached reads.
+ */
+import type { Clock } from '../domain/clock.js';
+import { AlreadyExistsError } from '../domain/conflict.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { checkNewOrder, type NewOrder, type Order } from '../domain/order.js';
+import { Problems } from '../domain/validation.js';
+import { isUniqueViolation } from '../store/constraint-errors.js';
+import type { Database, SqlExecutor } from '../store/database.js';
+import type { LedgerRepository } from '../store/ledger-repository.js';
+import { type OrderCursor, type OrderFilter, type OrderRepository, orderInsertValues } from '../store/order-repository.js';
+import type { TradingPairRepository } from '../store/trading-pair-repository.js';
+import type { FillLedger } from './fill-ledger.js';
+import { compile } from '../store/prepared.js';
+import { utcDay } from './fill-ledger.js';
+
+export const MAX_BULK_ORDERS = 10_000;
+export const MAX_VOLUME_DAYS = 366;
+
+export interface OrderServiceDeps {
+  db: Database;
+  orders: OrderRepository;
+  pairs: TradingPairRepository;
+  ledger: LedgerRepository;
+  fills: FillLedger;
+  clock: Clock;
+  /** Called after a committed change, with the user whose cached reads are stale. */
+  onChange(userId: number): void;
+}
+
+export class OrderService {
+  constructor(private readonly d: OrderServiceDeps) {}
+
+  async create(userId: number, input: Record<string, unknown>): Promise<Order> {
+    const [order] = await this.insert(userId, [input], 'body', false);
+    return order!;
+  }
+
+  /** Imports up to MAX_BULK_ORDERS orders atomically; returns how many and their ids. */
+  async bulkImport(userId: number, inputs: readonly Record<string, unknown>[]): Promise<{ imported: number; ids: number[] }> {
+    if (inputs.length === 0) throw new ValidationError('body.orders must not be empty', { details: [{ path: 'body.orders', message: 'must not be empty' }] });
+    if (inputs.length > MAX_BULK_ORDERS) {
+      throw new ValidationError(`body.orders has ${inputs.length} orders; at most ${MAX_BULK_ORDERS} per request`, {
+        details: [{ path: 'body.orders', message: `at most ${MAX_BULK_ORDERS} items` }],
+      });
+    }
+    const ids = await this.insert(userId, inputs, 'body.orders', true);
+    return { imported: ids.length, ids: ids.map((o) => o.id) };
+  }
+
+  async get(userId: number, id: number): Promise<Order> {
+    const o = await this.d.orders.findById(id);
+    if (!o) throw new NotFoundError(`Order ${id} does not exist`);
+    if (o.userId !== userId) throw new ForbiddenError(`Order ${id} is not yours`);
+    return o;
+  }
+
+  async list(userId: number, filter: { status?: Order['status']; pair?: string }, limit: number, cursor: OrderCursor | null): Promise<Order[]> {
+    const f: OrderFilter = {};
+    if (filter.status) f.status = filter.status;
+    if (filter.pair !== undefined) {
+      const pairId = await this.d.pairs.idOf(filter.pair);
+      if (pairId === undefined) return [];
+      f.pairId = pairId;
+    }
+    return this.d.orders.list(userId, f, limit, cursor);
+  }
+
+  async dailyVolume(userId: number, days: number): Promise<{ day: string; volume: string; fills: number }[]> {
+    const from = utcDay(this.d.clock.now() - (days - 1) * 86_400_000);
+    return this.d.ledger.dailyVolume(userId, from);
+  }
+
+  private async insert(userId: number, inputs: readonly Record<string, unknown>[], base: string, bulk: boolean): Promise<Order[]> {
+    const now = this.d.clock.now();
+    const p = new Problems();
+    const orders: NewOrder[] = [];
+    for (let i = 0; i < inputs.length; i++) {
+      const o = checkNewOrder(inputs[i]!, bulk ? `${base}[${i}]` : base, p, now);
+      if (o) orders.push(o);
+      if (p.list.length >= 100) break;
+    }
+    p.throwIfAny(bulk ? 'Invalid orders; nothing was imported' : 'Invalid order');
+    const symbols = new Set(orders.map((o) => o.pair));
+    try {
+      const created = await this.d.db.transaction(async (tx) => {
+        await this.checkTraders(userId, orders, base, bulk, tx);
+        const pairIds = await this.d.pairs.ensure(symbols, tx, now);
+        const rows = orders.map((o) => orderInsertValues(userId, pairIds.get(o.pair)!, o, now));
+        const ids = await this.d.orders.insertMany(rows, tx);
+        await this.d.fills.apply(
+          userId,
+          orders.flatMap((o) =>
+            o.averagePrice !== null && o.filledQuantity !== '0'
+              ? [{ traderId: o.traderId, pairId: pairIds.get(o.pair)!, side: o.side, quantity: o.filledQuantity, price: o.averagePrice, fee: o.fee, at: o.createdAt ?? now }]
+              : [],
+          ),
+          tx,
+          now,
+        );
+        return orders.map((o, i): Order => ({ ...o, id: ids[i]!, userId, createdAt: o.createdAt ?? now, updatedAt: now }));
+      });
+      this.d.onChange(userId);
+      return created;
+    } catch (err) {
+      this.d.pairs.forget(symbols);
+      if (isUniqueViolation(err)) {
+        throw new AlreadyExistsError('An order with this clientOrderId already exists', {
+          cause: err,
+          details: [{ path: bulk ? `${base}[].clientOrderId` : `${base}.clientOrderId`, message: 'already used' }],
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** Every referenced trader must exist and belong to the user. */
+  private async checkTraders(userId: number, orders: NewOrder[], base: string, bulk: boolean, ex: SqlExecutor): Promise<void> {
+    const wanted = [...new Set(orders.flatMap((o) => (o.traderId === null ? [] : [o.traderId])))];
+    if (wanted.length === 0) return;
+    const q = this.d.db.kysely.selectFrom('traders').select('id').where('user_id', '=', userId).where('id', 'in', wanted);
+    const mine = new Set((await ex.all(compile(q))).map((r) => r.id));
+    const p = new Problems();
+    orders.forEach((o, i) => {
+      if (o.traderId !== null && !mine.has(o.traderId)) {
+        p.add(bulk ? `${base}[${i}].traderId` : `${base}.traderId`, `trader ${o.traderId} is not one of your traders`);
+      }
+    });
+    p.throwIfAny(bulk ? 'Invalid orders; nothing was imported' : 'Invalid order');
+  }
+}

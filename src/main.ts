@@ -1,0 +1,76 @@
+/**
+ * Composition root for the server: load config, open and migrate the store,
+ * make sure a local user exists, listen, and shut down gracefully on
+ * SIGTERM/SIGINT (stop accepting, finish in-flight requests, checkpoint, close).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './api/app.js';
+import type { Config } from './config/schema.js';
+import { buildServices, type Services } from './services.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  services: Services;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * On first start, creates the local admin user and keeps its token in
+ * `<DATA_DIR>/local-token` (mode 0600), so every start can print it.
+ */
+async function localToken(s: Services, dataDir: string): Promise<string | undefined> {
+  const file = path.join(dataDir, 'local-token');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  if ((await s.users.count()) > 0) return undefined;
+  const { token } = await s.users.create('local', { admin: true });
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+export async function startServer(config: Config, opts: { quiet?: boolean } = {}): Promise<RunningServer> {
+  const services = await buildServices(config);
+  const app = await buildApp(services, { logger: config.logLevel === 'silent' ? false : { level: config.logLevel } });
+  const token = await localToken(services, config.dataDir);
+  await app.listen({ host: config.host, port: config.port });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  if (!opts.quiet) {
+    const lines = [
+      `tradeloop listening on ${url}  (database: ${services.db.dialect})`,
+      token ? `local API token: ${token}` : 'local API token: see tradeloop users create <name>',
+      token ? `try: curl -H "Authorization: Bearer ${token}" ${url}/api/v1/traders` : '',
+    ];
+    process.stdout.write(`${lines.filter(Boolean).join('\n')}\n`);
+  }
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      const timer = setTimeout(() => app.server.closeAllConnections(), config.shutdownTimeoutMs);
+      await app.close();
+      clearTimeout(timer);
+      await services.close();
+    })();
+    return stopping;
+  };
+  return { app, services, url, stop };
+}
+
+export function stopOnSignals(server: RunningServer): void {
+  const onSignal = (signal: string) => {
+    server.app.log.info({ signal }, 'shutting down');
+    server.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        server.app.log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

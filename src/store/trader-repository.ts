@@ -1,0 +1,155 @@
+/**
+ * Followed traders. Every change bumps `version` (optimistic concurrency) and
+ * is a single UPDATE ... RETURNING, so a toggle is one statement and one commit.
+ */
+import type { Updateable } from 'kysely';
+import type { FollowOptions, NewTrader, Trader, TraderPatch } from '../domain/trader.js';
+import type { Database, SqlExecutor } from './database.js';
+import { compile, prepare } from './prepared.js';
+import type { TradersTable } from './schema.js';
+
+export interface TraderRow {
+  id: number;
+  user_id: number;
+  name: string;
+  address: string;
+  enabled: number;
+  allocation: string;
+  take_profit_pct: string | null;
+  stop_loss_pct: string | null;
+  trailing_stop_pct: string | null;
+  max_position_size: string | null;
+  copy_ratio: string;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** PostgreSQL NUMERIC comes back as text already; numbers only appear on SQLite if stored as such. */
+const amount = (v: string | null): string | null => (v === null ? null : String(v));
+
+export function toTrader(r: TraderRow): Trader {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    name: r.name,
+    address: r.address,
+    enabled: r.enabled === 1,
+    allocation: String(r.allocation),
+    followOptions: {
+      takeProfitPct: amount(r.take_profit_pct),
+      stopLossPct: amount(r.stop_loss_pct),
+      trailingStopPct: amount(r.trailing_stop_pct),
+      maxPositionSize: amount(r.max_position_size),
+      copyRatio: String(r.copy_ratio),
+    },
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+const FOLLOW_COLUMNS: Record<keyof FollowOptions, keyof TradersTable> = {
+  takeProfitPct: 'take_profit_pct',
+  stopLossPct: 'stop_loss_pct',
+  trailingStopPct: 'trailing_stop_pct',
+  maxPositionSize: 'max_position_size',
+  copyRatio: 'copy_ratio',
+};
+
+export interface TraderCursor {
+  createdAt: number;
+  id: number;
+}
+
+export class TraderRepository {
+  private readonly byId;
+  private readonly ownerAndVersion;
+
+  constructor(private readonly db: Database) {
+    const k = db.kysely;
+    this.byId = prepare(k, (p) => k.selectFrom('traders').selectAll().where('id', '=', p('id')));
+    this.ownerAndVersion = prepare(k, (p) =>
+      k.selectFrom('traders').select(['user_id', 'version']).where('id', '=', p('id')),
+    );
+  }
+
+  async insert(userId: number, t: NewTrader, now: number, ex: SqlExecutor = this.db): Promise<Trader> {
+    const fo = t.followOptions;
+    const q = this.db.kysely
+      .insertInto('traders')
+      .values({
+        user_id: userId,
+        name: t.name,
+        address: t.address,
+        enabled: t.enabled ? 1 : 0,
+        allocation: t.allocation,
+        take_profit_pct: fo.takeProfitPct,
+        stop_loss_pct: fo.stopLossPct,
+        trailing_stop_pct: fo.trailingStopPct,
+        max_position_size: fo.maxPositionSize,
+        copy_ratio: fo.copyRatio,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll();
+    return toTrader((await ex.first(compile(q))) as TraderRow);
+  }
+
+  async findById(id: number, ex: SqlExecutor = this.db): Promise<Trader | undefined> {
+    const r = await ex.first(this.byId({ id }));
+    return r && toTrader(r as TraderRow);
+  }
+
+  /** Owner and version of a trader, to explain why a guarded update matched nothing. */
+  ownership(id: number, ex: SqlExecutor = this.db): Promise<{ user_id: number; version: number } | undefined> {
+    return ex.first(this.ownerAndVersion({ id }));
+  }
+
+  /**
+   * Applies `patch` if the trader belongs to `userId` (and has `expectedVersion`
+   * when given). Returns undefined when nothing matched.
+   */
+  async update(
+    id: number,
+    userId: number,
+    patch: TraderPatch,
+    now: number,
+    expectedVersion: number | undefined,
+    ex: SqlExecutor = this.db,
+  ): Promise<Trader | undefined> {
+    const set: Updateable<TradersTable> = { updated_at: now };
+    if (patch.name !== undefined) set.name = patch.name;
+    if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;
+    if (patch.allocation !== undefined) set.allocation = patch.allocation;
+    for (const [key, col] of Object.entries(FOLLOW_COLUMNS) as [keyof FollowOptions, keyof TradersTable][]) {
+      const v = patch.followOptions?.[key];
+      if (v !== undefined) (set as Record<string, unknown>)[col] = v;
+    }
+    let q = this.db.kysely
+      .updateTable('traders')
+      .set(set)
+      .set((eb) => ({ version: eb('version', '+', 1) }))
+      .where('id', '=', id)
+      .where('user_id', '=', userId);
+    if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
+    const r = await ex.first(compile(q.returningAll()));
+    return r && toTrader(r as TraderRow);
+  }
+
+  async delete(id: number, userId: number, ex: SqlExecutor = this.db): Promise<boolean> {
+    const q = this.db.kysely.deleteFrom('traders').where('id', '=', id).where('user_id', '=', userId);
+    return (await ex.run(compile(q))) > 0;
+  }
+
+  /** A page of the user's traders in creation order, after `cursor`. */
+  async list(userId: number, limit: number, cursor: TraderCursor | null): Promise<Trader[]> {
+    let q = this.db.kysely.selectFrom('traders').selectAll().where('user_id', '=', userId);
+    if (cursor) {
+      q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(cursor.createdAt, cursor.id)));
+    }
+    const rows = await this.db.all(compile(q.orderBy('created_at').orderBy('id').limit(limit)));
+    return (rows as TraderRow[]).map(toTrader);
+  }
+}

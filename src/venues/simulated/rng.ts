@@ -1,0 +1,102 @@
+/**
+ * Seeded randomness for the simulated venue: a small fast PRNG (sfc32) for
+ * sequential draws, and integer hashing for random access ("the uniform for
+ * minute i of day d"), so every price is a pure function of seed and time.
+ */
+
+/** murmur3's 32-bit finaliser: a good avalanche for mixing integers. */
+function fmix(h: number): number {
+  let x = h >>> 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b);
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x >>> 0;
+}
+
+/** Combines two integers into a well-mixed 32-bit hash. */
+export function hash2(a: number, b: number): number {
+  return fmix(Math.imul(fmix(a) ^ 0x9e3779b9, 0x01000193) ^ (b | 0) ^ Math.floor(b / 0x1_0000_0000));
+}
+
+/** Combines three integers into a well-mixed 32-bit hash. */
+export function hash3(a: number, b: number, c: number): number {
+  return hash2(hash2(a, b), c);
+}
+
+/** Combines four integers into a well-mixed 32-bit hash. */
+export function hash4(a: number, b: number, c: number, d: number): number {
+  return hash2(hash2(hash2(a, b), c), d);
+}
+
+/** FNV-1a hash of a string. */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** A uniform in (0, 1) derived from a hash; never exactly 0, so `Math.log` is safe. */
+export function unitFromHash(h: number): number {
+  return (fmix(h) + 0.5) / 0x1_0000_0000;
+}
+
+/**
+ * sfc32 with a Box-Muller normal generator. Reseedable, so hot paths can
+ * reuse one instance instead of allocating.
+ */
+export class Rng {
+  private a = 0;
+  private b = 0;
+  private c = 0;
+  private d = 0;
+  private spare = Number.NaN;
+
+  constructor(seed: number) {
+    this.reseed(seed);
+  }
+
+  /** Restarts the sequence from `seed`. */
+  reseed(seed: number): void {
+    this.a = 0x9e3779b9;
+    this.b = 0x243f6a88;
+    this.c = 0xb7e15162;
+    this.d = seed >>> 0;
+    this.spare = Number.NaN;
+    for (let i = 0; i < 12; i++) this.nextUint();
+  }
+
+  private nextUint(): number {
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.nextUint() / 0x1_0000_0000;
+  }
+
+  /** Standard normal. */
+  normal(): number {
+    if (!Number.isNaN(this.spare)) {
+      const s = this.spare;
+      this.spare = Number.NaN;
+      return s;
+    }
+    const u = 1 - this.next();
+    const v = this.next();
+    const r = Math.sqrt(-2 * Math.log(u));
+    const theta = 2 * Math.PI * v;
+    this.spare = r * Math.sin(theta);
+    return r * Math.cos(theta);
+  }
+}
