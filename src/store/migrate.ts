@@ -3,7 +3,7 @@
  * file scanning), so `tradeloop migrate` behaves the same from source and
  * from the built package.
  */
-import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { UnavailableError } from '../domain/errors.js';
 import type { Database, Dialect } from './database.js';
 import { foundation } from './migrations/001-foundation.js';
@@ -14,20 +14,27 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
-function migrator(db: Database): Migrator {
+/**
+ * On PostgreSQL the migration tables live in the connection's current schema
+ * (named explicitly: Kysely would otherwise look for them in `public` even
+ * when `search_path` points elsewhere).
+ */
+async function migrator(db: Database): Promise<Migrator> {
   const provider: MigrationProvider = { getMigrations: async () => allMigrations(db.dialect) };
-  return new Migrator({ db: db.kysely, provider });
+  if (db.dialect !== 'postgres') return new Migrator({ db: db.kysely, provider });
+  const row = await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely);
+  return new Migrator({ db: db.kysely, provider, migrationTableSchema: row.rows[0]?.schema ?? 'public' });
 }
 
 /** Applies pending migrations; returns the names applied. */
 export async function migrateToLatest(db: Database): Promise<string[]> {
-  const { error, results } = await migrator(db).migrateToLatest();
+  const { error, results } = await (await migrator(db)).migrateToLatest();
   if (error) throw new UnavailableError('Database migration failed', { cause: error });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /** True when every known migration has been applied. */
 export async function migrationsAreCurrent(db: Database): Promise<boolean> {
-  const list = await migrator(db).getMigrations();
+  const list = await (await migrator(db)).getMigrations();
   return list.every((m) => m.executedAt !== undefined);
 }

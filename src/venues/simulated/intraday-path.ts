@@ -35,7 +35,8 @@ export function buildDayPath(seed: number, inst: number, day: number, d: DayLeve
   let v = 0;
   let total = 0;
   for (let i = 0; i < n; i++) {
-    v = VOL_PERSISTENCE * v + VOL_OF_VOL * rng.normal();
+    // Triangular shocks are plenty for log-volatility and cost two uniforms, not a normal.
+    v = VOL_PERSISTENCE * v + VOL_OF_VOL * 1.73 * (rng.next() + rng.next() - 1);
     // A mild daily rhythm: busier around the US session.
     const season = 1 + 0.35 * Math.cos((2 * Math.PI * (i - 900)) / n);
     const w = Math.exp(2 * v) * season;
@@ -55,7 +56,8 @@ export function buildDayPath(seed: number, inst: number, day: number, d: DayLeve
     const e = Math.sqrt(var_) * rng.normal();
     steps[i] = e;
     sum += e;
-    volume[i] = minuteVolume * (w * n) ** 0.75 * Math.exp(0.25 * rng.normal());
+    const activity = w * n;
+    volume[i] = minuteVolume * Math.sqrt(activity * Math.sqrt(activity)) * (0.6 + 0.8 * rng.next());
   }
   const excess = sum - (d.close - d.open - d.jump);
   const jumpMinute = d.jump === 0 ? -1 : Math.floor(rng.next() * n);

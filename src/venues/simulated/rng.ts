@@ -46,7 +46,7 @@ export function unitFromHash(h: number): number {
 }
 
 /**
- * sfc32 with a Box-Muller normal generator. Reseedable, so hot paths can
+ * sfc32 with a polar-method normal generator. Reseedable, so hot paths can
  * reuse one instance instead of allocating.
  */
 export class Rng {
@@ -85,18 +85,22 @@ export class Rng {
     return this.nextUint() / 0x1_0000_0000;
   }
 
-  /** Standard normal. */
+  /** Standard normal (Marsaglia's polar method: no trigonometry). */
   normal(): number {
     if (!Number.isNaN(this.spare)) {
       const s = this.spare;
       this.spare = Number.NaN;
       return s;
     }
-    const u = 1 - this.next();
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    const theta = 2 * Math.PI * v;
-    this.spare = r * Math.sin(theta);
-    return r * Math.cos(theta);
+    for (;;) {
+      const u = 2 * this.next() - 1;
+      const v = 2 * this.next() - 1;
+      const q = u * u + v * v;
+      if (q > 0 && q < 1) {
+        const f = Math.sqrt((-2 * Math.log(q)) / q);
+        this.spare = v * f;
+        return u * f;
+      }
+    }
   }
 }

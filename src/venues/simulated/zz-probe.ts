@@ -1,0 +1,32 @@
+import { ManualClock } from '../../domain/clock.js';
+import { SimulatedVenue } from './simulated-venue.js';
+const clock = new ManualClock(Date.UTC(2025, 5, 1, 12));
+const v = new SimulatedVenue(clock, { seed: 42, rateLimit: { requestsPerSecond: 1e9, burst: 1e9 } });
+const markets = await v.fetchMarkets();
+const syms = markets.slice(0, 200).map((m) => m.symbol);
+let t0 = performance.now();
+let r = await v.fetchTickers(syms);
+console.log('first', (performance.now() - t0).toFixed(2), 'ms', r.get('BTC/USDT'), r.get('SYM001/USDT'));
+for (let k = 0; k < 5; k++) {
+  clock.advance(100);
+  t0 = performance.now();
+  for (let j = 0; j < 1000; j++) r = await v.fetchTickers(syms);
+  console.log('1000 calls', (performance.now() - t0).toFixed(2), 'ms');
+}
+t0 = performance.now();
+const c = await v.fetchOHLCV('BTC/USDT', '1d', { limit: 1000 });
+console.log('1d x1000', (performance.now() - t0).toFixed(1), 'ms', c[0], c.at(-1));
+t0 = performance.now();
+const c2 = await v.fetchOHLCV('BTC/USDT', '1m', { limit: 1000 });
+console.log('1m x1000', (performance.now() - t0).toFixed(1), 'ms', c2.at(-2), c2.at(-1), r.get('BTC/USDT'));
+const pm = await v.fetchMarketsByIds(['PM-0001']);
+console.log(pm.get('PM-0001'));
+const closes = c.map((x) => x.close);
+const rets = closes.slice(1).map((x, i) => Math.log(x / closes[i]!));
+const sd = Math.sqrt(rets.reduce((a, b) => a + b * b, 0) / rets.length);
+const abs = rets.map(Math.abs);
+const mean = abs.reduce((a,b)=>a+b,0)/abs.length;
+let num=0, den=0; for (let i=1;i<abs.length;i++){num+=(abs[i]!-mean)*(abs[i-1]!-mean);} for (const a of abs) den+=(a-mean)**2;
+const kurt = rets.reduce((a,b)=>a+b**4,0)/rets.length/sd**4;
+console.log('daily sd', sd, 'annual', sd*Math.sqrt(365), 'acf|r|', num/den, 'kurtosis', kurt, 'min', Math.min(...closes), 'max', Math.max(...closes));
+console.log((await v.fetchOrderBook('BTC/USDT', 3)));

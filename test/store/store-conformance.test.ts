@@ -1,0 +1,183 @@
+/**
+ * One suite, every dialect: the same repositories and services must behave
+ * identically on SQLite and PostgreSQL.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlreadyExistsError } from '../../src/domain/conflict.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/domain/errors.js';
+import { migrateToLatest, migrationsAreCurrent } from '../../src/store/migrate.js';
+import { compile } from '../../src/store/prepared.js';
+import { databaseTargets } from '../support/databases.js';
+import { type TestContext, testServices } from '../support/services.js';
+
+describe.each(await databaseTargets())('store on $name', (target) => {
+  let ctx: TestContext;
+  let alice: number;
+  let bob: number;
+
+  beforeAll(async () => {
+    ctx = await testServices(target);
+    alice = (await ctx.services.users.create('alice')).user.id;
+    bob = (await ctx.services.users.create('bob')).user.id;
+  });
+  afterAll(() => ctx.close());
+
+  const count = async (table: 'orders' | 'traders' | 'trading_pairs') => {
+    const q = ctx.services.db.kysely.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
+    return Number((await ctx.services.db.first(compile(q)))!.n);
+  };
+
+  it('migrations are idempotent and current', async () => {
+    expect(await migrateToLatest(ctx.services.db)).toEqual([]);
+    expect(await migrationsAreCurrent(ctx.services.db)).toBe(true);
+  });
+
+  it('creates, toggles with versions, and refuses stale or foreign updates', async () => {
+    const { traders } = ctx.services;
+    const t = await traders.create(alice, { name: 'Whale', address: 'wallet-1', followOptions: { stopLossPct: '12.5' } });
+    expect(t).toMatchObject({ enabled: true, version: 1, allocation: '0' });
+    expect(t.followOptions).toEqual({ takeProfitPct: null, stopLossPct: '12.5', trailingStopPct: null, maxPositionSize: null, copyRatio: '1' });
+    ctx.clock.advance(1000);
+    const off = await traders.update(alice, t.id, { enabled: false });
+    expect(off).toMatchObject({ enabled: false, version: 2, updatedAt: t.createdAt + 1000 });
+    await expect(traders.update(alice, t.id, { enabled: true }, 1)).rejects.toBeInstanceOf(ConflictError);
+    await expect(traders.update(bob, t.id, { enabled: true })).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(traders.update(alice, 999_999, { enabled: true })).rejects.toBeInstanceOf(NotFoundError);
+    const edited = await traders.update(alice, t.id, { followOptions: { takeProfitPct: 40, stopLossPct: null } }, 2);
+    expect(edited.followOptions).toMatchObject({ takeProfitPct: '40', stopLossPct: null });
+    expect((await traders.get(alice, t.id)).version).toBe(3);
+    await expect(traders.create(alice, { name: 'Dup', address: 'wallet-1' })).rejects.toBeInstanceOf(AlreadyExistsError);
+    // Another user may follow the same address.
+    await traders.create(bob, { name: 'Same', address: 'wallet-1' });
+  });
+
+  it('batch updates are all or nothing', async () => {
+    const { traders } = ctx.services;
+    const a = await traders.create(alice, { name: 'A', address: 'batch-a' });
+    const b = await traders.create(alice, { name: 'B', address: 'batch-b' });
+    const foreign = await traders.create(bob, { name: 'C', address: 'batch-c' });
+    await expect(
+      traders.batchUpdate(alice, [
+        { id: a.id, enabled: false },
+        { id: foreign.id, enabled: false },
+      ]),
+    ).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await traders.get(alice, a.id)).enabled).toBe(true);
+    await expect(traders.batchUpdate(alice, [{ id: a.id, enabled: false }, { id: b.id, version: 7, enabled: false }])).rejects.toBeInstanceOf(ConflictError);
+    expect((await traders.get(alice, a.id)).version).toBe(1);
+    const done = await traders.batchUpdate(alice, [{ id: a.id, enabled: false }, { id: b.id, followOptions: { copyRatio: '0.5' } }]);
+    expect(done.map((t) => [t.enabled, t.followOptions.copyRatio])).toEqual([[false, '1'], [true, '0.5']]);
+  });
+
+  it('paginates traders by cursor without gaps or repeats', async () => {
+    const { traders } = ctx.services;
+    const user = (await ctx.services.users.create('pager')).user.id;
+    for (let i = 0; i < 7; i++) await traders.create(user, { name: `T${i}`, address: `page-${i}` });
+    const seen: string[] = [];
+    let cursor: { createdAt: number; id: number } | null = null;
+    for (;;) {
+      const rows = await traders.list(user, 3, cursor);
+      seen.push(...rows.map((r) => r.name));
+      if (rows.length < 3) break;
+      const last = rows[rows.length - 1]!;
+      cursor = { createdAt: last.createdAt, id: last.id };
+    }
+    expect(seen).toEqual(['T0', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6']);
+  });
+
+  it('sums many small fills exactly and keeps per-trader performance right', async () => {
+    const { traders, orders } = ctx.services;
+    const user = (await ctx.services.users.create('ledger')).user.id;
+    const t = await traders.create(user, { name: 'Scalper', address: 'scalp' });
+    const fills = Array.from({ length: 2000 }, (_, i) => ({
+      traderId: t.id,
+      pair: 'SOL/USDC',
+      side: i % 2 === 0 ? 'buy' : 'sell',
+      quantity: '0.1',
+      filledQuantity: '0.1',
+      averagePrice: i % 2 === 0 ? '10.1' : '10.3',
+      fee: '0.001',
+      status: 'filled',
+    }));
+    expect((await orders.bulkImport(user, fills)).imported).toBe(2000);
+    const [perf] = await traders.performance(user);
+    // 1,000 round trips of 0.1 bought at 10.1 and sold at 10.3: +0.02 each, minus 2 fees of 0.001.
+    expect(perf).toMatchObject({ trades: 2000, closedTrades: 1000, wins: 1000, winRate: 1 });
+    expect(perf!.realizedPnl).toBe('18');
+    expect(perf!.fees).toBe('2');
+    expect(perf!.volume).toBe('2040'); // 1000 * (1.01 + 1.03)
+    const volume = await orders.dailyVolume(user, 30);
+    expect(volume).toEqual([{ day: '2026-01-15', volume: '2040', fills: 2000 }]);
+  });
+
+  it('performance is cached per user and dropped only for the user who changed', async () => {
+    const { traders, orders } = ctx.services;
+    const u1 = (await ctx.services.users.create('p1')).user.id;
+    const u2 = (await ctx.services.users.create('p2')).user.id;
+    const t1 = await traders.create(u1, { name: 'X', address: 'perf-x' });
+    await traders.create(u2, { name: 'Y', address: 'perf-y' });
+    const first1 = await traders.performance(u1);
+    const first2 = await traders.performance(u2);
+    expect(await traders.performance(u1)).toBe(first1); // same object: served from cache
+    await orders.create(u1, { traderId: t1.id, pair: 'BTC/USDT', side: 'buy', quantity: 1, filledQuantity: 1, averagePrice: 100, status: 'filled' });
+    const after1 = await traders.performance(u1);
+    expect(after1).not.toBe(first1);
+    expect(after1[0]!.trades).toBe(1);
+    expect(await traders.performance(u2)).toBe(first2); // the other user's entry survived
+  });
+
+  it('rejects bad orders and writes nothing', async () => {
+    const { orders, traders } = ctx.services;
+    const user = (await ctx.services.users.create('strict')).user.id;
+    const foreign = await traders.create(bob, { name: 'F', address: 'foreign-order' });
+    const before = await count('orders');
+    const pairsBefore = await count('trading_pairs');
+    const good = { pair: 'NEW/PAIR', side: 'buy', quantity: '1' };
+    for (const bad of [
+      { ...good, quantity: '-1' },
+      { ...good, quantity: 'NaN' },
+      { ...good, side: 'hold' },
+      { ...good, type: 'limit' },
+      { ...good, filledQuantity: '2', status: 'partially_filled' },
+      { ...good, traderId: foreign.id },
+      { ...good, pair: 'btc-usdt' },
+    ]) {
+      await expect(orders.bulkImport(user, [good, bad])).rejects.toBeInstanceOf(ValidationError);
+    }
+    expect(await count('orders')).toBe(before);
+    expect(await count('trading_pairs')).toBe(pairsBefore);
+    await expect(orders.bulkImport(user, [])).rejects.toBeInstanceOf(ValidationError);
+    await expect(orders.bulkImport(user, Array.from({ length: 10_001 }, () => good))).rejects.toThrow(/at most 10000/);
+    await orders.create(user, { ...good, clientOrderId: 'abc' });
+    await expect(orders.create(user, { ...good, clientOrderId: 'abc' })).rejects.toBeInstanceOf(AlreadyExistsError);
+    // The failed duplicate must not have poisoned the pair cache: the pair still resolves.
+    expect((await orders.list(user, { pair: 'NEW/PAIR' }, 10, null)).length).toBe(1);
+  });
+
+  it('lists orders newest first with filters and a stable cursor', async () => {
+    const { orders } = ctx.services;
+    const user = (await ctx.services.users.create('lister')).user.id;
+    const rows = Array.from({ length: 25 }, (_, i) => ({
+      pair: i % 2 ? 'ETH/USDT' : 'BTC/USDT',
+      side: 'buy',
+      quantity: '1',
+      status: i % 3 === 0 ? 'cancelled' : 'open',
+      createdAt: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(),
+    }));
+    await orders.bulkImport(user, rows);
+    const all = [];
+    let cursor: { createdAt: number; id: number } | null = null;
+    for (;;) {
+      const page = await orders.list(user, {}, 10, cursor);
+      all.push(...page);
+      if (page.length < 10) break;
+      cursor = { createdAt: page[9]!.createdAt, id: page[9]!.id };
+    }
+    expect(all.length).toBe(25);
+    expect(all.map((o) => o.createdAt)).toEqual([...all.map((o) => o.createdAt)].sort((a, b) => b - a));
+    const filtered = await orders.list(user, { status: 'cancelled', pair: 'BTC/USDT' }, 100, null);
+    expect(filtered.length).toBe(5); // i in {0, 6, 12, 18, 24}
+    expect(filtered.every((o) => o.status === 'cancelled' && o.pair === 'BTC/USDT')).toBe(true);
+    expect(await orders.list(user, { pair: 'NOPE/USDT' }, 10, null)).toEqual([]);
+  });
+});

@@ -1,0 +1,48 @@
+/** Builds real services on a fresh database for a test, with a manual clock. */
+import { buildApp } from '../../src/api/app.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import type { Config } from '../../src/config/schema.js';
+import { ManualClock } from '../../src/domain/clock.js';
+import { buildServices, type Services } from '../../src/services.js';
+import type { DatabaseTarget } from './databases.js';
+
+export interface TestContext {
+  services: Services;
+  clock: ManualClock;
+  close(): Promise<void>;
+}
+
+export async function testServices(target: DatabaseTarget, overrides: Partial<Config> = {}): Promise<TestContext> {
+  const db = await target.create();
+  const clock = new ManualClock(Date.UTC(2026, 0, 15, 12));
+  const config = loadConfig({}, { databaseUrl: db.url, logLevel: 'silent', ...overrides });
+  const services = await buildServices(config, { clock });
+  return {
+    services,
+    clock,
+    async close() {
+      await services.close();
+      await db.drop();
+    },
+  };
+}
+
+export async function testApp(target: DatabaseTarget, overrides: Partial<Config> = {}) {
+  const ctx = await testServices(target, overrides);
+  const app = await buildApp(ctx.services);
+  const alice = await ctx.services.users.create('alice');
+  const bob = await ctx.services.users.create('bob');
+  const admin = await ctx.services.users.create('root', { admin: true });
+  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+  return {
+    ...ctx,
+    app,
+    alice: { ...alice, headers: auth(alice.token) },
+    bob: { ...bob, headers: auth(bob.token) },
+    admin: { ...admin, headers: auth(admin.token) },
+    async close() {
+      await app.close();
+      await ctx.close();
+    },
+  };
+}
