@@ -39,7 +39,12 @@ const PAIR = /^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/;
 const CLIENT_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 const EARLIEST = Date.UTC(2000, 0, 1);
 
-function oneOf<T extends string>(v: unknown, allowed: readonly T[], path: string, p: Problems): T | undefined {
+function oneOf<T extends string>(
+  v: unknown,
+  allowed: readonly T[],
+  path: string,
+  p: Problems,
+): T | undefined {
   if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
   p.add(path, `must be one of ${allowed.join(', ')}`);
   return undefined;
@@ -49,15 +54,28 @@ function oneOf<T extends string>(v: unknown, allowed: readonly T[], path: string
  * Validates one order from any entry point. `now` bounds imported times (no
  * orders from the future). Problems are added to `p`; returns undefined if any.
  */
-export function checkNewOrder(input: Record<string, unknown>, base: string, p: Problems, now: number): NewOrder | undefined {
+export function checkNewOrder(
+  input: Record<string, unknown>,
+  base: string,
+  p: Problems,
+  now: number,
+): NewOrder | undefined {
   const before = p.list.length;
-  const pair = p.text(input['pair'], `${base}.pair`, { max: 41, pattern: PAIR, patternDoc: 'a pair like "BTC/USDT"' });
+  const pair = p.text(input['pair'], `${base}.pair`, {
+    max: 41,
+    pattern: PAIR,
+    patternDoc: 'a pair like "BTC/USDT"',
+  });
   const side = oneOf(input['side'], ORDER_SIDES, `${base}.side`, p);
   const type = oneOf(input['type'] ?? 'market', ORDER_TYPES, `${base}.type`, p);
   const status = oneOf(input['status'] ?? 'open', ORDER_STATUSES, `${base}.status`, p);
   const quantity = p.amount(input['quantity'], `${base}.quantity`, { min: '0', minExclusive: true });
-  const price = input['price'] == null ? null : (p.amount(input['price'], `${base}.price`, { min: '0', minExclusive: true }) ?? null);
-  const filledQuantity = input['filledQuantity'] == null ? '0' : p.amount(input['filledQuantity'], `${base}.filledQuantity`);
+  const price =
+    input['price'] == null
+      ? null
+      : (p.amount(input['price'], `${base}.price`, { min: '0', minExclusive: true }) ?? null);
+  const filledQuantity =
+    input['filledQuantity'] == null ? '0' : p.amount(input['filledQuantity'], `${base}.filledQuantity`);
   const averagePrice =
     input['averagePrice'] == null
       ? null
@@ -65,18 +83,21 @@ export function checkNewOrder(input: Record<string, unknown>, base: string, p: P
   const fee = input['fee'] == null ? '0' : p.amount(input['fee'], `${base}.fee`);
   let traderId: number | null = null;
   if (input['traderId'] != null) {
-    if (Number.isSafeInteger(input['traderId']) && (input['traderId'] as number) > 0) traderId = input['traderId'] as number;
+    if (Number.isSafeInteger(input['traderId']) && (input['traderId'] as number) > 0)
+      traderId = input['traderId'] as number;
     else p.add(`${base}.traderId`, 'must be a positive integer id');
   }
   let clientOrderId: string | null = null;
   if (input['clientOrderId'] != null) {
-    clientOrderId = p.text(input['clientOrderId'], `${base}.clientOrderId`, { max: 64, pattern: CLIENT_ID }) ?? null;
+    clientOrderId =
+      p.text(input['clientOrderId'], `${base}.clientOrderId`, { max: 64, pattern: CLIENT_ID }) ?? null;
   }
   let createdAt: number | null = null;
   if (input['createdAt'] != null) {
     const t = typeof input['createdAt'] === 'string' ? Date.parse(input['createdAt']) : Number.NaN;
     if (Number.isNaN(t)) p.add(`${base}.createdAt`, 'must be an ISO-8601 date-time');
-    else if (t < EARLIEST || t > now + 60_000) p.add(`${base}.createdAt`, 'must be between 2000-01-01 and now');
+    else if (t < EARLIEST || t > now + 60_000)
+      p.add(`${base}.createdAt`, 'must be between 2000-01-01 and now');
     else createdAt = t;
   }
   if (p.list.length > before) return undefined;
@@ -85,10 +106,14 @@ export function checkNewOrder(input: Record<string, unknown>, base: string, p: P
   const qtyNum = Number(quantity);
   if (type === 'limit' && price === null) p.add(`${base}.price`, 'is required for a limit order');
   if (filledNum > qtyNum) p.add(`${base}.filledQuantity`, 'must not exceed quantity');
-  if (filledNum > 0 && averagePrice === null) p.add(`${base}.averagePrice`, 'is required when filledQuantity > 0');
+  if (filledNum > 0 && averagePrice === null)
+    p.add(`${base}.averagePrice`, 'is required when filledQuantity > 0');
   const statusRule: Record<OrderStatus, [boolean, string]> = {
     open: [filledNum === 0, 'an open order has filledQuantity 0'],
-    partially_filled: [filledNum > 0 && filledNum < qtyNum, 'a partially_filled order has 0 < filledQuantity < quantity'],
+    partially_filled: [
+      filledNum > 0 && filledNum < qtyNum,
+      'a partially_filled order has 0 < filledQuantity < quantity',
+    ],
     filled: [filledNum === qtyNum, 'a filled order has filledQuantity = quantity'],
     cancelled: [true, ''],
     rejected: [filledNum === 0, 'a rejected order has filledQuantity 0'],

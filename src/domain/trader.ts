@@ -59,7 +59,11 @@ export const DEFAULT_FOLLOW_OPTIONS: FollowOptions = {
 const ADDRESS = /^[A-Za-z0-9_:.-]{1,128}$/;
 const ADDRESS_DOC = '1-128 letters, digits or _:.- (a wallet address)';
 
-function checkFollowOptions(input: Record<string, unknown>, p: Problems, base: string): Partial<FollowOptions> {
+function checkFollowOptions(
+  input: Record<string, unknown>,
+  p: Problems,
+  base: string,
+): Partial<FollowOptions> {
   const out: Partial<FollowOptions> = {};
   const nullable = (key: keyof FollowOptions, range: Parameters<Problems['amount']>[2]) => {
     if (!(key in input)) return;
@@ -98,7 +102,8 @@ export function parseTraderPatch(input: Record<string, unknown>, base = 'body'):
   }
   if ('followOptions' in input) {
     const fo = input['followOptions'];
-    if (fo === null || typeof fo !== 'object' || Array.isArray(fo)) p.add(`${base}.followOptions`, 'must be an object');
+    if (fo === null || typeof fo !== 'object' || Array.isArray(fo))
+      p.add(`${base}.followOptions`, 'must be an object');
     else patch.followOptions = checkFollowOptions(fo as Record<string, unknown>, p, `${base}.followOptions`);
   }
   p.throwIfAny('Invalid trader change');
@@ -108,17 +113,23 @@ export function parseTraderPatch(input: Record<string, unknown>, base = 'body'):
 export function parseNewTrader(input: Record<string, unknown>, base = 'body'): NewTrader {
   const p = new Problems();
   const name = p.text(input['name'], `${base}.name`, { max: 100 });
-  const address = p.text(input['address'], `${base}.address`, { max: 128, pattern: ADDRESS, patternDoc: ADDRESS_DOC });
+  const address = p.text(input['address'], `${base}.address`, {
+    max: 128,
+    pattern: ADDRESS,
+    patternDoc: ADDRESS_DOC,
+  });
   let enabled = true;
   if ('enabled' in input) {
     if (typeof input['enabled'] === 'boolean') enabled = input['enabled'];
     else p.add(`${base}.enabled`, 'must be true or false');
   }
-  const allocation = 'allocation' in input ? p.amount(input['allocation'], `${base}.allocation`, { min: '0' }) : '0';
+  const allocation =
+    'allocation' in input ? p.amount(input['allocation'], `${base}.allocation`, { min: '0' }) : '0';
   let followOptions: Partial<FollowOptions> = {};
   const fo = input['followOptions'];
   if (fo !== undefined) {
-    if (fo === null || typeof fo !== 'object' || Array.isArray(fo)) p.add(`${base}.followOptions`, 'must be an object');
+    if (fo === null || typeof fo !== 'object' || Array.isArray(fo))
+      p.add(`${base}.followOptions`, 'must be an object');
     else followOptions = checkFollowOptions(fo as Record<string, unknown>, p, `${base}.followOptions`);
   }
   p.throwIfAny('Invalid trader');

@@ -38,7 +38,11 @@ export class Problems {
     return r;
   }
 
-  text(value: unknown, path: string, opts: { max: number; pattern?: RegExp; patternDoc?: string }): string | undefined {
+  text(
+    value: unknown,
+    path: string,
+    opts: { max: number; pattern?: RegExp; patternDoc?: string },
+  ): string | undefined {
     if (typeof value !== 'string') {
       this.add(path, 'must be a string');
       return undefined;
@@ -46,7 +50,8 @@ export class Problems {
     const v = value.trim();
     if (v.length === 0) this.add(path, 'must not be empty');
     else if (v.length > opts.max) this.add(path, `must be at most ${opts.max} characters`);
-    else if (opts.pattern && !opts.pattern.test(v)) this.add(path, `must be ${opts.patternDoc ?? `like ${opts.pattern}`}`);
+    else if (opts.pattern && !opts.pattern.test(v))
+      this.add(path, `must be ${opts.patternDoc ?? `like ${opts.pattern}`}`);
     else return v;
     return undefined;
   }

@@ -3,13 +3,14 @@
  * transaction: per-trader stats and average-cost holdings, per-user daily
  * volume. Fills are applied in the order given. Realised PnL is net of fees:
  * every fill's fee is subtracted; a closed trade is a win when the PnL it
- * realised exceeds its own fee.
+ * realised exceeds its own fee. All sums are exact; values are parsed once
+ * and formatted once per batch.
  */
 import { applyFill, FLAT, type Holding } from '../domain/average-cost.js';
-import { type Decimal, dec } from '../domain/decimal.js';
+import { type Decimal, type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
 import type { OrderSide } from '../domain/order.js';
 import type { SqlExecutor } from '../store/database.js';
-import type { LedgerRepository } from '../store/ledger-repository.js';
+import type { LedgerRepository, TraderStats } from '../store/ledger-repository.js';
 
 export interface Fill {
   traderId: number | null;
@@ -21,55 +22,72 @@ export interface Fill {
   at: number;
 }
 
-export const utcDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
+const DAY_MS = 86_400_000;
+export const utcDay = (ms: number): string => new Date(ms - (ms % DAY_MS)).toISOString().slice(0, 10);
+
+interface TraderAcc {
+  stats: TraderStats;
+  volume: Exact;
+  fees: Exact;
+  pnl: Exact;
+}
 
 export class FillLedger {
   constructor(private readonly ledger: LedgerRepository) {}
 
   async apply(userId: number, fills: readonly Fill[], ex: SqlExecutor, now: number): Promise<void> {
     if (fills.length === 0) return;
-    const days = new Map<string, { volume: Decimal[]; fills: number }>();
     const traderIds = [...new Set(fills.flatMap((f) => (f.traderId === null ? [] : [f.traderId])))];
-    const stats = traderIds.length > 0 ? await this.ledger.lockStats(traderIds, ex) : new Map();
-    const holdings = traderIds.length > 0 ? await this.ledger.holdings(traderIds, ex) : new Map<string, Holding>();
+    const stats =
+      traderIds.length > 0 ? await this.ledger.lockStats(traderIds, ex) : new Map<number, TraderStats>();
+    const holdings =
+      traderIds.length > 0 ? await this.ledger.holdings(traderIds, ex) : new Map<string, Holding>();
     const touched = new Set<string>();
-    const perTrader = new Map<number, { volume: Decimal[]; fees: Decimal[]; pnl: Decimal[] }>();
+    const accs = new Map<number, TraderAcc>();
+    const days = new Map<number, { volume: Exact; fills: number }>();
 
     for (const f of fills) {
-      const notional = dec.mul(f.quantity, f.price);
-      const day = utcDay(f.at);
-      const d = days.get(day) ?? { volume: [], fills: 0 };
-      d.volume.push(notional);
-      d.fills++;
-      days.set(day, d);
+      const quantity = parseExact(f.quantity);
+      const price = parseExact(f.price);
+      const notional = exact.mul(quantity, price);
+      const dayStart = f.at - (f.at % DAY_MS);
+      const d = days.get(dayStart);
+      if (d) {
+        d.volume = exact.add(d.volume, notional);
+        d.fills++;
+      } else days.set(dayStart, { volume: notional, fills: 1 });
       if (f.traderId === null) continue;
       const s = stats.get(f.traderId);
       if (!s) continue;
       const key = `${f.traderId}:${f.pairId}`;
-      const r = applyFill(holdings.get(key) ?? FLAT, f.side, f.quantity, f.price);
+      const r = applyFill(holdings.get(key) ?? FLAT, f.side, quantity, price);
       holdings.set(key, r.holding);
       touched.add(key);
-      const acc = perTrader.get(f.traderId) ?? { volume: [], fees: [], pnl: [] };
-      acc.volume.push(notional);
-      acc.fees.push(f.fee);
-      const net = dec.sub(r.realized, f.fee);
-      acc.pnl.push(net);
-      perTrader.set(f.traderId, acc);
+      let acc = accs.get(f.traderId);
+      if (!acc) {
+        acc = { stats: s, volume: ZERO, fees: ZERO, pnl: ZERO };
+        accs.set(f.traderId, acc);
+      }
+      const fee = parseExact(f.fee);
+      const net = exact.sub(r.realized, fee);
+      acc.volume = exact.add(acc.volume, notional);
+      acc.fees = exact.add(acc.fees, fee);
+      acc.pnl = exact.add(acc.pnl, net);
       s.fills++;
       if (r.closed) {
         s.closedTrades++;
-        if (dec.sign(net) > 0) s.wins++;
+        if (exact.sign(net) > 0) s.wins++;
       }
     }
 
-    for (const [traderId, acc] of perTrader) {
-      const s = stats.get(traderId)!;
-      s.volume = dec.add(s.volume, dec.sum(acc.volume));
-      s.fees = dec.add(s.fees, dec.sum(acc.fees));
-      s.realizedPnl = dec.add(s.realizedPnl, dec.sum(acc.pnl));
+    for (const acc of accs.values()) {
+      const s = acc.stats;
+      s.volume = formatExact(exact.add(parseExact(s.volume), acc.volume));
+      s.fees = formatExact(exact.add(parseExact(s.fees), acc.fees));
+      s.realizedPnl = formatExact(exact.add(parseExact(s.realizedPnl), acc.pnl));
     }
     await this.ledger.saveStats(
-      [...perTrader.keys()].map((id) => stats.get(id)!),
+      [...accs.values()].map((a) => a.stats),
       now,
       ex,
     );
@@ -77,6 +95,8 @@ export class FillLedger {
       const [traderId, pairId] = key.split(':').map(Number) as [number, number];
       await this.ledger.saveHolding(traderId, pairId, holdings.get(key)!, ex);
     }
-    for (const [day, d] of days) await this.ledger.addDailyVolume(userId, day, dec.sum(d.volume), d.fills, ex);
+    for (const [dayStart, d] of days) {
+      await this.ledger.addDailyVolume(userId, utcDay(dayStart), formatExact(d.volume), d.fills, ex);
+    }
   }
 }

@@ -12,10 +12,15 @@ import { Problems } from '../domain/validation.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import type { Database, SqlExecutor } from '../store/database.js';
 import type { LedgerRepository } from '../store/ledger-repository.js';
-import { type OrderCursor, type OrderFilter, type OrderRepository, orderInsertValues } from '../store/order-repository.js';
+import {
+  type OrderCursor,
+  type OrderFilter,
+  type OrderRepository,
+  orderInsertValues,
+} from '../store/order-repository.js';
+import { compile } from '../store/prepared.js';
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
 import type { FillLedger } from './fill-ledger.js';
-import { compile } from '../store/prepared.js';
 import { utcDay } from './fill-ledger.js';
 
 export const MAX_BULK_ORDERS = 10_000;
@@ -41,12 +46,21 @@ export class OrderService {
   }
 
   /** Imports up to MAX_BULK_ORDERS orders atomically; returns how many and their ids. */
-  async bulkImport(userId: number, inputs: readonly Record<string, unknown>[]): Promise<{ imported: number; ids: number[] }> {
-    if (inputs.length === 0) throw new ValidationError('body.orders must not be empty', { details: [{ path: 'body.orders', message: 'must not be empty' }] });
-    if (inputs.length > MAX_BULK_ORDERS) {
-      throw new ValidationError(`body.orders has ${inputs.length} orders; at most ${MAX_BULK_ORDERS} per request`, {
-        details: [{ path: 'body.orders', message: `at most ${MAX_BULK_ORDERS} items` }],
+  async bulkImport(
+    userId: number,
+    inputs: readonly Record<string, unknown>[],
+  ): Promise<{ imported: number; ids: number[] }> {
+    if (inputs.length === 0)
+      throw new ValidationError('body.orders must not be empty', {
+        details: [{ path: 'body.orders', message: 'must not be empty' }],
       });
+    if (inputs.length > MAX_BULK_ORDERS) {
+      throw new ValidationError(
+        `body.orders has ${inputs.length} orders; at most ${MAX_BULK_ORDERS} per request`,
+        {
+          details: [{ path: 'body.orders', message: `at most ${MAX_BULK_ORDERS} items` }],
+        },
+      );
     }
     const ids = await this.insert(userId, inputs, 'body.orders', true);
     return { imported: ids.length, ids: ids.map((o) => o.id) };
@@ -59,7 +73,12 @@ export class OrderService {
     return o;
   }
 
-  async list(userId: number, filter: { status?: Order['status']; pair?: string }, limit: number, cursor: OrderCursor | null): Promise<Order[]> {
+  async list(
+    userId: number,
+    filter: { status?: Order['status']; pair?: string },
+    limit: number,
+    cursor: OrderCursor | null,
+  ): Promise<Order[]> {
     const f: OrderFilter = {};
     if (filter.status) f.status = filter.status;
     if (filter.pair !== undefined) {
@@ -75,7 +94,12 @@ export class OrderService {
     return this.d.ledger.dailyVolume(userId, from);
   }
 
-  private async insert(userId: number, inputs: readonly Record<string, unknown>[], base: string, bulk: boolean): Promise<Order[]> {
+  private async insert(
+    userId: number,
+    inputs: readonly Record<string, unknown>[],
+    base: string,
+    bulk: boolean,
+  ): Promise<Order[]> {
     const now = this.d.clock.now();
     const p = new Problems();
     const orders: NewOrder[] = [];
@@ -96,13 +120,25 @@ export class OrderService {
           userId,
           orders.flatMap((o) =>
             o.averagePrice !== null && o.filledQuantity !== '0'
-              ? [{ traderId: o.traderId, pairId: pairIds.get(o.pair)!, side: o.side, quantity: o.filledQuantity, price: o.averagePrice, fee: o.fee, at: o.createdAt ?? now }]
+              ? [
+                  {
+                    traderId: o.traderId,
+                    pairId: pairIds.get(o.pair)!,
+                    side: o.side,
+                    quantity: o.filledQuantity,
+                    price: o.averagePrice,
+                    fee: o.fee,
+                    at: o.createdAt ?? now,
+                  },
+                ]
               : [],
           ),
           tx,
           now,
         );
-        return orders.map((o, i): Order => ({ ...o, id: ids[i]!, userId, createdAt: o.createdAt ?? now, updatedAt: now }));
+        return orders.map(
+          (o, i): Order => ({ ...o, id: ids[i]!, userId, createdAt: o.createdAt ?? now, updatedAt: now }),
+        );
       });
       this.d.onChange(userId);
       return created;
@@ -111,7 +147,9 @@ export class OrderService {
       if (isUniqueViolation(err)) {
         throw new AlreadyExistsError('An order with this clientOrderId already exists', {
           cause: err,
-          details: [{ path: bulk ? `${base}[].clientOrderId` : `${base}.clientOrderId`, message: 'already used' }],
+          details: [
+            { path: bulk ? `${base}[].clientOrderId` : `${base}.clientOrderId`, message: 'already used' },
+          ],
         });
       }
       throw err;
@@ -119,15 +157,28 @@ export class OrderService {
   }
 
   /** Every referenced trader must exist and belong to the user. */
-  private async checkTraders(userId: number, orders: NewOrder[], base: string, bulk: boolean, ex: SqlExecutor): Promise<void> {
+  private async checkTraders(
+    userId: number,
+    orders: NewOrder[],
+    base: string,
+    bulk: boolean,
+    ex: SqlExecutor,
+  ): Promise<void> {
     const wanted = [...new Set(orders.flatMap((o) => (o.traderId === null ? [] : [o.traderId])))];
     if (wanted.length === 0) return;
-    const q = this.d.db.kysely.selectFrom('traders').select('id').where('user_id', '=', userId).where('id', 'in', wanted);
+    const q = this.d.db.kysely
+      .selectFrom('traders')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('id', 'in', wanted);
     const mine = new Set((await ex.all(compile(q))).map((r) => r.id));
     const p = new Problems();
     orders.forEach((o, i) => {
       if (o.traderId !== null && !mine.has(o.traderId)) {
-        p.add(bulk ? `${base}[${i}].traderId` : `${base}.traderId`, `trader ${o.traderId} is not one of your traders`);
+        p.add(
+          bulk ? `${base}[${i}].traderId` : `${base}.traderId`,
+          `trader ${o.traderId} is not one of your traders`,
+        );
       }
     });
     p.throwIfAny(bulk ? 'Invalid orders; nothing was imported' : 'Invalid order');

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { Holding } from '../domain/average-cost.js';
-import type { Decimal } from '../domain/decimal.js';
+import { type Decimal, formatExact, parseExact } from '../domain/decimal.js';
 import type { Database, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';
 
@@ -84,9 +84,16 @@ export class LedgerRepository {
     this.upsertHolding = prepare(k, (p) =>
       k
         .insertInto('trader_positions')
-        .values({ trader_id: p('traderId'), trading_pair_id: p('pairId'), quantity: p('qty'), average_price: p('avg') })
+        .values({
+          trader_id: p('traderId'),
+          trading_pair_id: p('pairId'),
+          quantity: p('qty'),
+          average_price: p('avg'),
+        })
         .onConflict((oc) =>
-          oc.columns(['trader_id', 'trading_pair_id']).doUpdateSet({ quantity: p('qty'), average_price: p('avg') }),
+          oc
+            .columns(['trader_id', 'trading_pair_id'])
+            .doUpdateSet({ quantity: p('qty'), average_price: p('avg') }),
         ),
     );
     this.addVolume = prepare(k, (p) =>
@@ -138,7 +145,10 @@ export class LedgerRepository {
     const q = this.db.kysely.selectFrom('trader_positions').selectAll().where('trader_id', 'in', traderIds);
     const out = new Map<string, Holding>();
     for (const r of await ex.all(compile(q))) {
-      out.set(`${r.trader_id}:${r.trading_pair_id}`, { quantity: String(r.quantity), averagePrice: String(r.average_price) });
+      out.set(`${r.trader_id}:${r.trading_pair_id}`, {
+        quantity: parseExact(String(r.quantity)),
+        averagePrice: parseExact(String(r.average_price)),
+      });
     }
     return out;
   }
@@ -148,26 +158,51 @@ export class LedgerRepository {
   }
 
   async saveHolding(traderId: number, pairId: number, h: Holding, ex: SqlExecutor): Promise<void> {
-    await ex.run(this.upsertHolding({ traderId, pairId, qty: h.quantity, avg: h.averagePrice }));
+    await ex.run(
+      this.upsertHolding({
+        traderId,
+        pairId,
+        qty: formatExact(h.quantity),
+        avg: formatExact(h.averagePrice),
+      }),
+    );
   }
 
-  async addDailyVolume(userId: number, day: string, volume: Decimal, fills: number, ex: SqlExecutor): Promise<void> {
+  async addDailyVolume(
+    userId: number,
+    day: string,
+    volume: Decimal,
+    fills: number,
+    ex: SqlExecutor,
+  ): Promise<void> {
     await ex.run(this.addVolume({ userId, day, volume, fills }));
   }
 
   /** Per-trader performance of one user: one indexed join over the running summaries. */
   async performance(userId: number): Promise<TraderPerformanceRow[]> {
     const rows = await this.db.all(this.performanceOf({ userId }));
-    return rows.map((r) => ({ ...toStats(r as StatsRow), name: r.name, address: r.address, enabled: r.enabled === 1 }));
+    return rows.map((r) => ({
+      ...toStats(r as StatsRow),
+      name: r.name,
+      address: r.address,
+      enabled: r.enabled === 1,
+    }));
   }
 
-  async dailyVolume(userId: number, fromDay: string): Promise<{ day: string; volume: Decimal; fills: number }[]> {
+  async dailyVolume(
+    userId: number,
+    fromDay: string,
+  ): Promise<{ day: string; volume: Decimal; fills: number }[]> {
     const q = this.db.kysely
       .selectFrom('daily_volume')
       .select(['day', 'volume', 'fills'])
       .where('user_id', '=', userId)
       .where('day', '>=', fromDay)
       .orderBy('day');
-    return (await this.db.all(compile(q))).map((r) => ({ day: r.day, volume: String(r.volume), fills: r.fills }));
+    return (await this.db.all(compile(q))).map((r) => ({
+      day: r.day,
+      volume: String(r.volume),
+      fills: r.fills,
+    }));
   }
 }

@@ -24,7 +24,6 @@ export interface OrderRow {
   updated_at: number;
 }
 
-
 export function toOrder(r: OrderRow, symbol: string): Order {
   return {
     id: r.id,
@@ -133,7 +132,12 @@ export class OrderRepository {
   }
 
   /** A page of the user's orders, newest first, joined with their pair symbol. */
-  async list(userId: number, filter: OrderFilter, limit: number, cursor: OrderCursor | null): Promise<Order[]> {
+  async list(
+    userId: number,
+    filter: OrderFilter,
+    limit: number,
+    cursor: OrderCursor | null,
+  ): Promise<Order[]> {
     let q = this.db.kysely
       .selectFrom('orders')
       .innerJoin('trading_pairs', 'trading_pairs.id', 'orders.trading_pair_id')

@@ -103,7 +103,10 @@ export class TraderRepository {
   }
 
   /** Owner and version of a trader, to explain why a guarded update matched nothing. */
-  ownership(id: number, ex: SqlExecutor = this.db): Promise<{ user_id: number; version: number } | undefined> {
+  ownership(
+    id: number,
+    ex: SqlExecutor = this.db,
+  ): Promise<{ user_id: number; version: number } | undefined> {
     return ex.first(this.ownerAndVersion({ id }));
   }
 

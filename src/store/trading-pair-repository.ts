@@ -20,7 +20,9 @@ export class TradingPairRepository {
         .values({ symbol: p('symbol'), base: p('base'), quote: p('quote'), created_at: p('now') })
         .onConflict((oc) => oc.column('symbol').doNothing()),
     );
-    this.bySymbol = prepare(k, (p) => k.selectFrom('trading_pairs').select(['id']).where('symbol', '=', p('symbol')));
+    this.bySymbol = prepare(k, (p) =>
+      k.selectFrom('trading_pairs').select(['id']).where('symbol', '=', p('symbol')),
+    );
   }
 
   /** Ids for `symbols`, creating missing pairs inside the caller's transaction. */
@@ -53,7 +55,9 @@ export class TradingPairRepository {
     const missing = [...new Set(ids)].filter((id) => !this.symbols.has(id));
     if (missing.length > 0) {
       const rows = await this.db.all(
-        compile(this.db.kysely.selectFrom('trading_pairs').select(['id', 'symbol']).where('id', 'in', missing)),
+        compile(
+          this.db.kysely.selectFrom('trading_pairs').select(['id', 'symbol']).where('id', 'in', missing),
+        ),
       );
       for (const r of rows) this.remember(r.symbol, r.id);
     }

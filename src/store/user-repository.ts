@@ -16,7 +16,12 @@ interface UserRow {
   created_at: number;
 }
 
-const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, isAdmin: r.is_admin === 1, createdAt: r.created_at });
+const toUser = (r: UserRow): User => ({
+  id: r.id,
+  name: r.name,
+  isAdmin: r.is_admin === 1,
+  createdAt: r.created_at,
+});
 
 export class UserRepository {
   private readonly byTokenHash;
@@ -27,7 +32,9 @@ export class UserRepository {
   constructor(private readonly db: Database) {
     const k = db.kysely;
     const cols = ['id', 'name', 'is_admin', 'created_at'] as const;
-    this.byTokenHash = prepare(k, (p) => k.selectFrom('users').select(cols).where('token_hash', '=', p('hash')));
+    this.byTokenHash = prepare(k, (p) =>
+      k.selectFrom('users').select(cols).where('token_hash', '=', p('hash')),
+    );
     this.byId = prepare(k, (p) => k.selectFrom('users').select(cols).where('id', '=', p('id')));
     this.insertOne = prepare(k, (p) =>
       k

@@ -22,7 +22,8 @@ const TYPES: Record<Dialect, ColumnTypes> = {
 export function foundation(dialect: Dialect): Migration {
   const t = TYPES[dialect];
   // biome-ignore lint/suspicious/noExplicitAny: migrations are written against the schema as it was then
-  const id = (c: any) => (dialect === 'sqlite' ? c.primaryKey() : c.primaryKey().generatedByDefaultAsIdentity());
+  const id = (c: any) =>
+    dialect === 'sqlite' ? c.primaryKey() : c.primaryKey().generatedByDefaultAsIdentity();
   return {
     async up(db: Kysely<unknown>) {
       if (dialect === 'postgres') {
@@ -56,7 +57,11 @@ export function foundation(dialect: Dialect): Migration {
         .addColumn('updated_at', t.time, (c) => c.notNull())
         .addUniqueConstraint('traders_user_address_unique', ['user_id', 'address'])
         .execute();
-      await db.schema.createIndex('traders_user_created_idx').on('traders').columns(['user_id', 'created_at', 'id']).execute();
+      await db.schema
+        .createIndex('traders_user_created_idx')
+        .on('traders')
+        .columns(['user_id', 'created_at', 'id'])
+        .execute();
 
       await db.schema
         .createTable('trading_pairs')
@@ -66,7 +71,12 @@ export function foundation(dialect: Dialect): Migration {
         .addColumn('quote', 'text', (c) => c.notNull())
         .addColumn('created_at', t.time, (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('trading_pairs_symbol_unique').unique().on('trading_pairs').column('symbol').execute();
+      await db.schema
+        .createIndex('trading_pairs_symbol_unique')
+        .unique()
+        .on('trading_pairs')
+        .column('symbol')
+        .execute();
 
       await db.schema
         .createTable('orders')
@@ -86,7 +96,8 @@ export function foundation(dialect: Dialect): Migration {
         .addColumn('created_at', t.time, (c) => c.notNull())
         .addColumn('updated_at', t.time, (c) => c.notNull())
         .execute();
-      const idx = (name: string, cols: string[]) => db.schema.createIndex(name).on('orders').columns(cols).execute();
+      const idx = (name: string, cols: string[]) =>
+        db.schema.createIndex(name).on('orders').columns(cols).execute();
       await idx('orders_pair_idx', ['trading_pair_id']);
       await idx('orders_created_idx', ['created_at desc']);
       await idx('orders_status_idx', ['status']);
@@ -133,7 +144,15 @@ export function foundation(dialect: Dialect): Migration {
         .execute();
     },
     async down(db: Kysely<unknown>) {
-      for (const table of ['daily_volume', 'trader_positions', 'trader_stats', 'orders', 'trading_pairs', 'traders', 'users']) {
+      for (const table of [
+        'daily_volume',
+        'trader_positions',
+        'trader_stats',
+        'orders',
+        'trading_pairs',
+        'traders',
+        'users',
+      ]) {
         await db.schema.dropTable(table).ifExists().execute();
       }
     },

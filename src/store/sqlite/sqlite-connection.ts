@@ -14,7 +14,10 @@ export interface SqliteTuning {
 }
 
 export function openSqliteConnection(file: string, tuning: SqliteTuning): BetterSqlite3.Database {
-  const db = new BetterSqlite3(file, { readonly: tuning.readonly ?? false, fileMustExist: tuning.readonly ?? false });
+  const db = new BetterSqlite3(file, {
+    readonly: tuning.readonly ?? false,
+    fileMustExist: tuning.readonly ?? false,
+  });
   if (!tuning.readonly) db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${tuning.synchronous.toUpperCase()}`);
   db.pragma('busy_timeout = 5000');

@@ -71,7 +71,8 @@ export class SqliteDatabase implements Database {
   private closed = false;
 
   constructor(readonly options: SqliteOptions) {
-    if (options.file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
+    if (options.file !== ':memory:')
+      fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
     this.writer = openSqliteConnection(options.file, options);
     // An in-memory database cannot be shared between connections: read through the writer.
     this.reader = options.file === ':memory:' ? this.writer : openSqliteConnection(options.file, options);
