@@ -33,7 +33,9 @@ async function localToken(s: Services, dataDir: string): Promise<string | undefi
 
 export async function startServer(config: Config, opts: { quiet?: boolean } = {}): Promise<RunningServer> {
   const services = await buildServices(config);
-  const app = await buildApp(services, { logger: config.logLevel === 'silent' ? false : { level: config.logLevel } });
+  const app = await buildApp(services, {
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+  });
   const token = await localToken(services, config.dataDir);
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();

@@ -31,13 +31,23 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function buildServices(config: Config, opts: { clock?: Clock; migrate?: boolean } = {}): Promise<Services> {
+export async function buildServices(
+  config: Config,
+  opts: { clock?: Clock; migrate?: boolean } = {},
+): Promise<Services> {
   const clock = opts.clock ?? systemClock;
   const db = openDatabase(config);
   if (opts.migrate ?? true) await migrateToLatest(db);
   const cache = new TaggedCache({ maxEntries: 50_000 });
   const ledgerRepo = new LedgerRepository(db);
-  const traders = new TraderService(db, new TraderRepository(db), ledgerRepo, cache, clock, config.performanceCacheTtlMs);
+  const traders = new TraderService(
+    db,
+    new TraderRepository(db),
+    ledgerRepo,
+    cache,
+    clock,
+    config.performanceCacheTtlMs,
+  );
   const orders = new OrderService({
     db,
     orders: new OrderRepository(db),

@@ -22,7 +22,9 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
   const app = Fastify({
     logger: opts.logger ?? false,
     // One line per request only when debugging; errors are always logged.
-    disableRequestLogging: !(typeof opts.logger === 'object' && ['debug', 'trace'].includes(opts.logger.level)),
+    disableRequestLogging: !(
+      typeof opts.logger === 'object' && ['debug', 'trace'].includes(opts.logger.level)
+    ),
     bodyLimit: s.config.bodyLimitBytes,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -45,7 +47,10 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
         timeWindow: s.config.rateLimitWindowMs,
         keyGenerator: (req) => `user:${req.user?.id ?? req.ip}`,
         errorResponseBuilder: (_req, ctx) =>
-          new RateLimitedError(`Rate limit of ${ctx.max} requests per window exceeded; retry in ${ctx.after}`, ctx.ttl),
+          new RateLimitedError(
+            `Rate limit of ${ctx.max} requests per window exceeded; retry in ${ctx.after}`,
+            ctx.ttl,
+          ),
       });
       traderRoutes(api, s);
       orderRoutes(api, s);

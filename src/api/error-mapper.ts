@@ -41,7 +41,8 @@ function validationDetails(err: FastifyError): ErrorDetail[] {
     if (v.keyword === 'additionalProperties') {
       return { path: `${path}.${String(v.params['additionalProperty'])}`, message: 'is not a known field' };
     }
-    if (v.keyword === 'required') return { path: `${path}.${String(v.params['missingProperty'])}`, message: 'is required' };
+    if (v.keyword === 'required')
+      return { path: `${path}.${String(v.params['missingProperty'])}`, message: 'is required' };
     return { path, message: v.message ?? v.keyword };
   });
 }
@@ -52,7 +53,11 @@ function fromFastify(err: FastifyError): { status: number; body: ErrorBody } {
     const first = details[0];
     return {
       status: 400,
-      body: errorBody('VALIDATION_FAILED', first ? `${first.path} ${first.message}` : 'Invalid request', details),
+      body: errorBody(
+        'VALIDATION_FAILED',
+        first ? `${first.path} ${first.message}` : 'Invalid request',
+        details,
+      ),
     };
   }
   const status = err.statusCode ?? 500;
@@ -60,7 +65,10 @@ function fromFastify(err: FastifyError): { status: number; body: ErrorBody } {
   if (status === 415) return { status, body: errorBody('UNSUPPORTED_MEDIA_TYPE', err.message) };
   if (status === 429) return { status, body: errorBody('RATE_LIMITED', err.message) };
   if (status >= 400 && status < 500) {
-    const message = err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError ? `Malformed JSON body: ${err.message}` : err.message;
+    const message =
+      err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError
+        ? `Malformed JSON body: ${err.message}`
+        : err.message;
     return { status, body: errorBody('VALIDATION_FAILED', message) };
   }
   return { status: 500, body: errorBody('INTERNAL', 'Internal error') };
@@ -69,7 +77,8 @@ function fromFastify(err: FastifyError): { status: number; body: ErrorBody } {
 export function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (isAppError(err)) {
     const status = STATUS_BY_CODE[err.code] ?? 500;
-    if (err instanceof RateLimitedError) reply.header('retry-after', Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
+    if (err instanceof RateLimitedError)
+      reply.header('retry-after', Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
     if (status >= 500) request.log.error({ err }, 'request failed');
     return reply.status(status).send(errorBody(err.code, err.message, err.details));
   }

@@ -29,7 +29,11 @@ export function decodeCursor(raw: string | undefined): KeysetCursor | null {
 }
 
 /** `{ items, nextCursor }` for a page fetched with `limit + 1` rows. */
-export function page<T extends { createdAt: number; id: number }, O>(rows: T[], limit: number, toJson: (r: T) => O): { items: O[]; nextCursor: string | null } {
+export function page<T extends { createdAt: number; id: number }, O>(
+  rows: T[],
+  limit: number,
+  toJson: (r: T) => O,
+): { items: O[]; nextCursor: string | null } {
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   const last = items[items.length - 1];

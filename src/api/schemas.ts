@@ -10,7 +10,10 @@ export const Amount = Type.Union([Type.String({ maxLength: 48 }), Type.Number()]
 const NullableAmount = Type.Union([Amount, Type.Null()]);
 const Id = Type.Integer({ minimum: 1 });
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }, { additionalProperties: false });
+export const IdParams = Type.Object(
+  { id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) },
+  { additionalProperties: false },
+);
 
 export const PageQuery = {
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
@@ -51,7 +54,10 @@ export const TraderPatchBody = Type.Object(patchFields, { additionalProperties: 
 export const TraderBatchBody = Type.Object(
   {
     updates: Type.Array(
-      Type.Object({ id: Id, version: Type.Optional(Type.Integer({ minimum: 1 })), ...patchFields }, { additionalProperties: false, minProperties: 2 }),
+      Type.Object(
+        { id: Id, version: Type.Optional(Type.Integer({ minimum: 1 })), ...patchFields },
+        { additionalProperties: false, minProperties: 2 },
+      ),
       { minItems: 1, maxItems: 1000 },
     ),
   },

@@ -10,7 +10,9 @@ describe('TaggedCache', () => {
       await new Promise((r) => setTimeout(r, 5));
       return 42;
     };
-    const all = await Promise.all(Array.from({ length: 100 }, () => c.getOrLoad('k', 10_000, ['user:1'], load)));
+    const all = await Promise.all(
+      Array.from({ length: 100 }, () => c.getOrLoad('k', 10_000, ['user:1'], load)),
+    );
     expect(all.every((v) => v === 42)).toBe(true);
     expect(calls).toBe(1);
     expect(await c.getOrLoad('k', 10_000, ['user:1'], load)).toBe(42);
@@ -34,7 +36,12 @@ describe('TaggedCache', () => {
   it('does not store a load that was invalidated while in flight', async () => {
     const c = new TaggedCache({ maxEntries: 100 });
     let release!: () => void;
-    const slow = c.getOrLoad('k', 10_000, ['user:1'], () => new Promise<string>((r) => (release = () => r('old'))));
+    const slow = c.getOrLoad(
+      'k',
+      10_000,
+      ['user:1'],
+      () => new Promise<string>((r) => (release = () => r('old'))),
+    );
     await Promise.resolve();
     c.invalidateTags(['user:1']);
     release();

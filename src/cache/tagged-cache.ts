@@ -35,7 +35,12 @@ export class TaggedCache {
    * Returns the cached value for `key`, or runs `load` once however many
    * callers ask at the same time, and caches its result for `ttlMs`.
    */
-  async getOrLoad<T>(key: string, ttlMs: number, tags: readonly string[], load: () => Promise<T>): Promise<T> {
+  async getOrLoad<T>(
+    key: string,
+    ttlMs: number,
+    tags: readonly string[],
+    load: () => Promise<T>,
+  ): Promise<T> {
     const hit = this.lru.get(key);
     if (hit !== undefined) {
       this.stats.hits++;
@@ -52,9 +57,9 @@ export class TaggedCache {
         if ((this.generation.get(key) ?? 0) === gen && ttlMs > 0) {
           this.lru.set(key, { value, tags }, { ttl: ttlMs });
           for (const t of tags) {
-            let keys = this.byTag.get(t);
-            if (!keys) this.byTag.set(t, (keys = new Set()));
+            const keys = this.byTag.get(t) ?? new Set<string>();
             keys.add(key);
+            this.byTag.set(t, keys);
           }
         }
         return value;

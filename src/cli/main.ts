@@ -68,7 +68,9 @@ run(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (err: unknown) => {
-    process.stderr.write(`tradeloop: ${isAppError(err) ? err.message : String(err instanceof Error ? err.stack : err)}\n`);
+    process.stderr.write(
+      `tradeloop: ${isAppError(err) ? err.message : String(err instanceof Error ? err.stack : err)}\n`,
+    );
     process.exit(1);
   },
 );

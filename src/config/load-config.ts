@@ -29,6 +29,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     });
   }
   Object.assign(out, overrides);
-  if (!out['databaseUrl']) out['databaseUrl'] = `sqlite:${path.join(out['dataDir'] as string, 'tradeloop.db')}`;
+  if (!out['databaseUrl'])
+    out['databaseUrl'] = `sqlite:${path.join(out['dataDir'] as string, 'tradeloop.db')}`;
   return Object.freeze(out) as Config;
 }

@@ -77,7 +77,12 @@ export class TraderService {
   }
 
   /** Partial update; `expectedVersion` (If-Match) makes it fail with 409 when stale. */
-  async update(userId: number, id: number, input: Record<string, unknown>, expectedVersion?: number): Promise<Trader> {
+  async update(
+    userId: number,
+    id: number,
+    input: Record<string, unknown>,
+    expectedVersion?: number,
+  ): Promise<Trader> {
     const patch = parseTraderPatch(input);
     const updated = await this.applyPatch(userId, id, patch, expectedVersion, this.db);
     this.changed(userId);
@@ -86,11 +91,17 @@ export class TraderService {
 
   /** Applies every update in one transaction; any failure rolls all of them back. */
   async batchUpdate(userId: number, updates: readonly Record<string, unknown>[]): Promise<Trader[]> {
-    if (updates.length === 0) throw new ValidationError('body.updates must not be empty', { details: [{ path: 'body.updates', message: 'must not be empty' }] });
-    if (updates.length > MAX_BATCH_UPDATES) {
-      throw new ValidationError(`body.updates has ${updates.length} items; at most ${MAX_BATCH_UPDATES} are allowed`, {
-        details: [{ path: 'body.updates', message: `at most ${MAX_BATCH_UPDATES} items` }],
+    if (updates.length === 0)
+      throw new ValidationError('body.updates must not be empty', {
+        details: [{ path: 'body.updates', message: 'must not be empty' }],
       });
+    if (updates.length > MAX_BATCH_UPDATES) {
+      throw new ValidationError(
+        `body.updates has ${updates.length} items; at most ${MAX_BATCH_UPDATES} are allowed`,
+        {
+          details: [{ path: 'body.updates', message: `at most ${MAX_BATCH_UPDATES} items` }],
+        },
+      );
     }
     const parsed = updates.map((u, i) => {
       const { id, version, ...rest } = u;
@@ -99,7 +110,11 @@ export class TraderService {
           details: [{ path: `body.updates[${i}].id`, message: 'must be a positive integer' }],
         });
       }
-      return { id: id as number, version: version as number | undefined, patch: parseTraderPatch(rest, `body.updates[${i}]`) };
+      return {
+        id: id as number,
+        version: version as number | undefined,
+        patch: parseTraderPatch(rest, `body.updates[${i}]`),
+      };
     });
     const result = await this.db.transaction(async (tx) => {
       const out: Trader[] = [];
@@ -118,22 +133,27 @@ export class TraderService {
 
   /** Per-trader performance from the running summaries, cached per user. */
   performance(userId: number): Promise<TraderPerformance[]> {
-    return this.cache.getOrLoad(`traders:performance:${userId}`, this.performanceTtlMs, [userTag(userId)], async () => {
-      const rows = await this.ledger.performance(userId);
-      return rows.map((r) => ({
-        traderId: r.traderId,
-        name: r.name,
-        address: r.address,
-        enabled: r.enabled,
-        trades: r.fills,
-        closedTrades: r.closedTrades,
-        wins: r.wins,
-        winRate: r.closedTrades === 0 ? null : r.wins / r.closedTrades,
-        realizedPnl: r.realizedPnl,
-        volume: r.volume,
-        fees: r.fees,
-      }));
-    });
+    return this.cache.getOrLoad(
+      `traders:performance:${userId}`,
+      this.performanceTtlMs,
+      [userTag(userId)],
+      async () => {
+        const rows = await this.ledger.performance(userId);
+        return rows.map((r) => ({
+          traderId: r.traderId,
+          name: r.name,
+          address: r.address,
+          enabled: r.enabled,
+          trades: r.fills,
+          closedTrades: r.closedTrades,
+          wins: r.wins,
+          winRate: r.closedTrades === 0 ? null : r.wins / r.closedTrades,
+          realizedPnl: r.realizedPnl,
+          volume: r.volume,
+          fees: r.fees,
+        }));
+      },
+    );
   }
 
   /** Drops what is cached for this user only. */
@@ -153,7 +173,12 @@ export class TraderService {
     return this.explainMiss(userId, id, expectedVersion, ex);
   }
 
-  private async explainMiss(userId: number, id: number, expectedVersion: number | undefined, ex: SqlExecutor): Promise<never> {
+  private async explainMiss(
+    userId: number,
+    id: number,
+    expectedVersion: number | undefined,
+    ex: SqlExecutor,
+  ): Promise<never> {
     const owner = await this.traders.ownership(id, ex);
     if (!owner) throw new NotFoundError(`Trader ${id} does not exist`);
     if (owner.user_id !== userId) throw new ForbiddenError(`Trader ${id} is not yours`);

@@ -25,7 +25,11 @@ export class UserService {
   /** Creates a user and returns its token; the token is not recoverable afterwards. */
   async create(name: string, opts: { admin?: boolean } = {}): Promise<{ user: User; token: string }> {
     const p = new Problems();
-    const clean = p.text(name, 'name', { max: 100, pattern: /^[\p{L}\p{N} _.@-]+$/u, patternDoc: 'letters, digits, spaces or _.@-' });
+    const clean = p.text(name, 'name', {
+      max: 100,
+      pattern: /^[\p{L}\p{N} _.@-]+$/u,
+      patternDoc: 'letters, digits, spaces or _.@-',
+    });
     p.throwIfAny('Invalid user');
     const token = TOKEN_PREFIX + randomBytes(32).toString('base64url');
     const user = await this.users.create(clean!, hashToken(token), opts.admin ?? false, this.clock.now());

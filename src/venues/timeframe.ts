@@ -25,7 +25,10 @@ export interface ParsedTimeframe {
 /** Parses `5m`, `1h`, `1M`...; throws `ValidationError` for anything else. */
 export function parseTimeframe(tf: Timeframe): ParsedTimeframe {
   const m = PATTERN.exec(tf);
-  if (!m) throw new ValidationError(`unknown timeframe ${JSON.stringify(tf)}`, { details: [{ path: 'timeframe', message: 'must look like 1m, 5m, 1h, 1d, 1w or 1M' }] });
+  if (!m)
+    throw new ValidationError(`unknown timeframe ${JSON.stringify(tf)}`, {
+      details: [{ path: 'timeframe', message: 'must look like 1m, 5m, 1h, 1d, 1w or 1M' }],
+    });
   return { count: Number(m[1]), unit: m[2] as ParsedTimeframe['unit'] };
 }
 

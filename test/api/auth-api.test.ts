@@ -18,15 +18,27 @@ describe('auth, limits and health', () => {
   });
 
   it('refuses missing, malformed and unknown tokens with 401', async () => {
-    for (const authorization of [undefined, 'Basic abc', 'Bearer', 'Bearer tl_not-a-real-token', `Bearer ${'tl_'.padEnd(46, 'x')}`]) {
-      const r = await t.app.inject({ url: '/api/v1/traders', headers: authorization ? { authorization } : {} });
+    for (const authorization of [
+      undefined,
+      'Basic abc',
+      'Bearer',
+      'Bearer tl_not-a-real-token',
+      `Bearer ${'tl_'.padEnd(46, 'x')}`,
+    ]) {
+      const r = await t.app.inject({
+        url: '/api/v1/traders',
+        headers: authorization ? { authorization } : {},
+      });
       expect(r.statusCode).toBe(401);
       expect(r.json().error.code).toBe('UNAUTHORIZED');
     }
   });
 
   it('stores tokens hashed, never in clear', async () => {
-    const rows = await t.services.db.all<{ token_hash: string }>({ sql: 'select token_hash from users', parameters: [] });
+    const rows = await t.services.db.all<{ token_hash: string }>({
+      sql: 'select token_hash from users',
+      parameters: [],
+    });
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) {
       expect(r.token_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -36,7 +48,7 @@ describe('auth, limits and health', () => {
 
   it('rate-limits per token with 429 and Retry-After, without affecting other users', async () => {
     const statuses: number[] = [];
-    let last;
+    let last: Awaited<ReturnType<typeof t.app.inject>> | undefined;
     for (let i = 0; i < 7; i++) {
       last = await t.app.inject({ url: '/api/v1/traders', headers: t.alice.headers });
       statuses.push(last.statusCode);

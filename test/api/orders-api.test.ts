@@ -14,14 +14,40 @@ describe.each(await databaseTargets())('orders API on $name', (target) => {
   });
   afterAll(() => t.close());
 
-  const call = (method: 'GET' | 'POST', url: string, who: { headers: Record<string, string> }, payload?: unknown) =>
-    t.app.inject({ method, url: `/api/v1${url}`, headers: who.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
-  const orderCount = async (who: { headers: Record<string, string> }) => (await call('GET', '/orders?limit=500', who)).json().items.length;
+  const call = (
+    method: 'GET' | 'POST',
+    url: string,
+    who: { headers: Record<string, string> },
+    payload?: unknown,
+  ) =>
+    t.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: who.headers,
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
+  const orderCount = async (who: { headers: Record<string, string> }) =>
+    (await call('GET', '/orders?limit=500', who)).json().items.length;
 
   it('records an order and lists it joined with its pair', async () => {
-    const r = await call('POST', '/orders', t.alice, { traderId, pair: 'BTC/USDT', side: 'buy', type: 'limit', price: '64000.5', quantity: '0.01', status: 'open' });
+    const r = await call('POST', '/orders', t.alice, {
+      traderId,
+      pair: 'BTC/USDT',
+      side: 'buy',
+      type: 'limit',
+      price: '64000.5',
+      quantity: '0.01',
+      status: 'open',
+    });
     expect(r.statusCode).toBe(201);
-    expect(r.json()).toMatchObject({ pair: 'BTC/USDT', price: '64000.5', quantity: '0.01', filledQuantity: '0', status: 'open', traderId });
+    expect(r.json()).toMatchObject({
+      pair: 'BTC/USDT',
+      price: '64000.5',
+      quantity: '0.01',
+      filledQuantity: '0',
+      status: 'open',
+      traderId,
+    });
     const list = (await call('GET', '/orders?status=open&pair=BTC/USDT', t.alice)).json();
     expect(list.items[0].id).toBe(r.json().id);
     expect((await call('GET', `/orders/${r.json().id}`, t.alice)).statusCode).toBe(200);
@@ -30,22 +56,64 @@ describe.each(await databaseTargets())('orders API on $name', (target) => {
 
   it('imports in bulk atomically and updates performance and daily volume', async () => {
     const orders = [
-      { traderId, pair: 'ETH/USDT', side: 'buy', quantity: '2', filledQuantity: '2', averagePrice: '3000', fee: '1.2', status: 'filled', createdAt: '2026-01-14T10:00:00Z' },
-      { traderId, pair: 'ETH/USDT', side: 'sell', quantity: '1', filledQuantity: '1', averagePrice: '3300', fee: '0.66', status: 'filled', createdAt: '2026-01-15T09:00:00Z' },
-      { traderId, pair: 'ETH/USDT', side: 'sell', quantity: '1', filledQuantity: '0.5', averagePrice: '2900', fee: '0.29', status: 'cancelled', createdAt: '2026-01-15T10:00:00Z' },
+      {
+        traderId,
+        pair: 'ETH/USDT',
+        side: 'buy',
+        quantity: '2',
+        filledQuantity: '2',
+        averagePrice: '3000',
+        fee: '1.2',
+        status: 'filled',
+        createdAt: '2026-01-14T10:00:00Z',
+      },
+      {
+        traderId,
+        pair: 'ETH/USDT',
+        side: 'sell',
+        quantity: '1',
+        filledQuantity: '1',
+        averagePrice: '3300',
+        fee: '0.66',
+        status: 'filled',
+        createdAt: '2026-01-15T09:00:00Z',
+      },
+      {
+        traderId,
+        pair: 'ETH/USDT',
+        side: 'sell',
+        quantity: '1',
+        filledQuantity: '0.5',
+        averagePrice: '2900',
+        fee: '0.29',
+        status: 'cancelled',
+        createdAt: '2026-01-15T10:00:00Z',
+      },
     ];
     const r = await call('POST', '/orders/bulk', t.alice, { orders });
     expect(r.statusCode).toBe(201);
     expect(r.json().imported).toBe(3);
-    const perf = (await call('GET', '/traders/performance', t.alice)).json().items.find((p: { traderId: number }) => p.traderId === traderId);
+    const perf = (await call('GET', '/traders/performance', t.alice))
+      .json()
+      .items.find((p: { traderId: number }) => p.traderId === traderId);
     // +300 on the first sell, -50 on the partial; fees 2.15 in all.
-    expect(perf).toMatchObject({ trades: 3, closedTrades: 2, wins: 1, winRate: 0.5, volume: '10750', fees: '2.15', realizedPnl: '247.85' });
+    expect(perf).toMatchObject({
+      trades: 3,
+      closedTrades: 2,
+      wins: 1,
+      winRate: 0.5,
+      volume: '10750',
+      fees: '2.15',
+      realizedPnl: '247.85',
+    });
     const vol = (await call('GET', '/stats/daily-volume?days=30', t.alice)).json().items;
     expect(vol).toEqual([
       { day: '2026-01-14', volume: '6000', fills: 1 },
       { day: '2026-01-15', volume: '4750', fills: 2 },
     ]);
-    expect((await call('GET', '/stats/daily-volume?days=1', t.alice)).json().items).toEqual([{ day: '2026-01-15', volume: '4750', fills: 2 }]);
+    expect((await call('GET', '/stats/daily-volume?days=1', t.alice)).json().items).toEqual([
+      { day: '2026-01-15', volume: '4750', fills: 2 },
+    ]);
   });
 
   it('rejects a bulk import with one bad row and imports nothing', async () => {

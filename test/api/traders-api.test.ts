@@ -12,13 +12,29 @@ describe.each(await databaseTargets())('traders API on $name', (target) => {
   });
   afterAll(() => t.close());
 
-  const call = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, who: { headers: Record<string, string> }, payload?: unknown, headers: Record<string, string> = {}) =>
-    t.app.inject({ method, url: `/api/v1${url}`, headers: { ...who.headers, ...headers }, ...(payload === undefined ? {} : { payload: payload as object }) });
+  const call = (
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    who: { headers: Record<string, string> },
+    payload?: unknown,
+    headers: Record<string, string> = {},
+  ) =>
+    t.app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: { ...who.headers, ...headers },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
 
   const snapshot = async () => JSON.stringify((await call('GET', '/traders?limit=500', t.alice)).json());
 
   it('creates, reads, toggles and edits follow options, answering with the committed state', async () => {
-    const created = await call('POST', '/traders', t.alice, { name: 'Ansem', address: 'So1anaWa11et', allocation: '250.5', followOptions: { takeProfitPct: 30, stopLossPct: '8' } });
+    const created = await call('POST', '/traders', t.alice, {
+      name: 'Ansem',
+      address: 'So1anaWa11et',
+      allocation: '250.5',
+      followOptions: { takeProfitPct: 30, stopLossPct: '8' },
+    });
     expect(created.statusCode).toBe(201);
     expect(created.headers['etag']).toBe('"1"');
     const id = created.json().id;
@@ -26,9 +42,25 @@ describe.each(await databaseTargets())('traders API on $name', (target) => {
     expect(off.statusCode).toBe(200);
     expect(off.json()).toMatchObject({ enabled: false, version: 2, allocation: '250.5' });
     const got = await call('GET', `/traders/${id}`, t.alice);
-    expect(got.json()).toMatchObject({ enabled: false, version: 2, followOptions: { takeProfitPct: '30', stopLossPct: '8', copyRatio: '1' } });
-    const tpsl = await call('PATCH', `/traders/${id}`, t.alice, { followOptions: { trailingStopPct: '2.5', copyRatio: 0.25 } }, { 'if-match': '"2"' });
-    expect(tpsl.json().followOptions).toEqual({ takeProfitPct: '30', stopLossPct: '8', trailingStopPct: '2.5', maxPositionSize: null, copyRatio: '0.25' });
+    expect(got.json()).toMatchObject({
+      enabled: false,
+      version: 2,
+      followOptions: { takeProfitPct: '30', stopLossPct: '8', copyRatio: '1' },
+    });
+    const tpsl = await call(
+      'PATCH',
+      `/traders/${id}`,
+      t.alice,
+      { followOptions: { trailingStopPct: '2.5', copyRatio: 0.25 } },
+      { 'if-match': '"2"' },
+    );
+    expect(tpsl.json().followOptions).toEqual({
+      takeProfitPct: '30',
+      stopLossPct: '8',
+      trailingStopPct: '2.5',
+      maxPositionSize: null,
+      copyRatio: '0.25',
+    });
     const stale = await call('PATCH', `/traders/${id}`, t.alice, { enabled: true }, { 'if-match': '2' });
     expect(stale.statusCode).toBe(409);
     expect(stale.json().error.code).toBe('VERSION_CONFLICT');
@@ -44,7 +76,10 @@ describe.each(await databaseTargets())('traders API on $name', (target) => {
     }
     const batch = await call('POST', '/traders/batch', t.bob, { updates: [{ id, enabled: false }] });
     expect(batch.statusCode).toBe(403);
-    expect((await call('GET', `/traders/${id}`, t.alice)).json()).toMatchObject({ enabled: true, version: 1 });
+    expect((await call('GET', `/traders/${id}`, t.alice)).json()).toMatchObject({
+      enabled: true,
+      version: 1,
+    });
     const bobsList = (await call('GET', '/traders', t.bob)).json();
     expect(bobsList.items.find((x: { id: number }) => x.id === id)).toBeUndefined();
   });
@@ -52,10 +87,20 @@ describe.each(await databaseTargets())('traders API on $name', (target) => {
   it('batch applies all updates in one transaction or none', async () => {
     const a = (await call('POST', '/traders', t.alice, { name: 'BA', address: 'batch-api-a' })).json();
     const b = (await call('POST', '/traders', t.alice, { name: 'BB', address: 'batch-api-b' })).json();
-    const bad = await call('POST', '/traders/batch', t.alice, { updates: [{ id: a.id, enabled: false }, { id: 987654, enabled: false }] });
+    const bad = await call('POST', '/traders/batch', t.alice, {
+      updates: [
+        { id: a.id, enabled: false },
+        { id: 987654, enabled: false },
+      ],
+    });
     expect(bad.statusCode).toBe(404);
     expect((await call('GET', `/traders/${a.id}`, t.alice)).json().enabled).toBe(true);
-    const ok = await call('POST', '/traders/batch', t.alice, { updates: [{ id: a.id, enabled: false }, { id: b.id, version: 1, followOptions: { stopLossPct: 5 } }] });
+    const ok = await call('POST', '/traders/batch', t.alice, {
+      updates: [
+        { id: a.id, enabled: false },
+        { id: b.id, version: 1, followOptions: { stopLossPct: 5 } },
+      ],
+    });
     expect(ok.statusCode).toBe(200);
     expect(ok.json().items.map((x: { version: number }) => x.version)).toEqual([2, 2]);
   });
@@ -85,18 +130,65 @@ describe.each(await databaseTargets())('traders API on $name', (target) => {
     const cases: [string, 'POST' | 'PATCH', string, unknown, number, RegExp][] = [
       ['wrong type', 'PATCH', `/traders/${id}`, { enabled: 'false' }, 400, /body\.enabled/],
       ['unknown field', 'PATCH', `/traders/${id}`, { enabled: false, admin: true }, 400, /body\.admin/],
-      ['unknown nested field', 'PATCH', `/traders/${id}`, { followOptions: { takeProfit: 5 } }, 400, /followOptions\.takeProfit/],
-      ['negative amount', 'PATCH', `/traders/${id}`, { allocation: '-5' }, 400, /allocation must not be negative/],
-      ['NaN amount', 'PATCH', `/traders/${id}`, { followOptions: { stopLossPct: 'NaN' } }, 400, /stopLossPct/],
-      ['stop loss over 100%', 'PATCH', `/traders/${id}`, { followOptions: { stopLossPct: 150 } }, 400, /at most 100/],
-      ['zero copy ratio', 'PATCH', `/traders/${id}`, { followOptions: { copyRatio: 0 } }, 400, /copyRatio must be greater than 0/],
+      [
+        'unknown nested field',
+        'PATCH',
+        `/traders/${id}`,
+        { followOptions: { takeProfit: 5 } },
+        400,
+        /followOptions\.takeProfit/,
+      ],
+      [
+        'negative amount',
+        'PATCH',
+        `/traders/${id}`,
+        { allocation: '-5' },
+        400,
+        /allocation must not be negative/,
+      ],
+      [
+        'NaN amount',
+        'PATCH',
+        `/traders/${id}`,
+        { followOptions: { stopLossPct: 'NaN' } },
+        400,
+        /stopLossPct/,
+      ],
+      [
+        'stop loss over 100%',
+        'PATCH',
+        `/traders/${id}`,
+        { followOptions: { stopLossPct: 150 } },
+        400,
+        /at most 100/,
+      ],
+      [
+        'zero copy ratio',
+        'PATCH',
+        `/traders/${id}`,
+        { followOptions: { copyRatio: 0 } },
+        400,
+        /copyRatio must be greater than 0/,
+      ],
       ['empty patch', 'PATCH', `/traders/${id}`, {}, 400, /VALIDATION_FAILED/],
       ['missing id', 'PATCH', '/traders/99999999', { enabled: false }, 404, /NOT_FOUND/],
       ['non-numeric id', 'PATCH', '/traders/abc', { enabled: false }, 400, /params\.id/],
       ['bad address', 'POST', '/traders', { name: 'x', address: 'has spaces!' }, 400, /body\.address/],
       ['missing name', 'POST', '/traders', { address: 'a1' }, 400, /body\.name is required/],
       ['duplicate address', 'POST', '/traders', { name: 'again', address: 'guarded' }, 409, /ALREADY_EXISTS/],
-      ['batch with bad item', 'POST', '/traders/batch', { updates: [{ id, enabled: false }, { id, allocation: 'lots' }] }, 400, /updates\[1\]\.allocation/],
+      [
+        'batch with bad item',
+        'POST',
+        '/traders/batch',
+        {
+          updates: [
+            { id, enabled: false },
+            { id, allocation: 'lots' },
+          ],
+        },
+        400,
+        /updates\[1\]\.allocation/,
+      ],
       ['empty batch', 'POST', '/traders/batch', { updates: [] }, 400, /body\.updates/],
     ];
     for (const [label, method, url, payload, status, match] of cases) {
@@ -105,12 +197,28 @@ describe.each(await databaseTargets())('traders API on $name', (target) => {
       expect(JSON.stringify(r.json()), label).toMatch(match);
       expect(r.json().error.message, label).toBeTruthy();
     }
-    const badIfMatch = await call('PATCH', `/traders/${id}`, t.alice, { enabled: false }, { 'if-match': 'yesterday' });
+    const badIfMatch = await call(
+      'PATCH',
+      `/traders/${id}`,
+      t.alice,
+      { enabled: false },
+      { 'if-match': 'yesterday' },
+    );
     expect(badIfMatch.statusCode).toBe(400);
-    const malformed = await t.app.inject({ method: 'PATCH', url: `/api/v1/traders/${id}`, headers: { ...t.alice.headers, 'content-type': 'application/json' }, payload: '{"enabled": fal' });
+    const malformed = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/traders/${id}`,
+      headers: { ...t.alice.headers, 'content-type': 'application/json' },
+      payload: '{"enabled": fal',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.json().error.code).toBe('VALIDATION_FAILED');
-    const huge = await t.app.inject({ method: 'POST', url: '/api/v1/traders', headers: { ...t.alice.headers, 'content-type': 'application/json' }, payload: JSON.stringify({ name: 'x'.repeat(2_000_000), address: 'big' }) });
+    const huge = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/traders',
+      headers: { ...t.alice.headers, 'content-type': 'application/json' },
+      payload: JSON.stringify({ name: 'x'.repeat(2_000_000), address: 'big' }),
+    });
     expect(huge.statusCode).toBe(413);
     expect(huge.json().error.code).toBe('PAYLOAD_TOO_LARGE');
     expect(await snapshot()).toBe(before);

@@ -19,7 +19,11 @@ describe('tradeloop CLI', () => {
     const u = runCli(['users', 'create', 'carol'], env);
     expect(u.status).toBe(0);
     const created = JSON.parse(u.stdout);
-    expect(created).toMatchObject({ id: expect.any(Number), name: 'carol', token: expect.stringMatching(/^tl_[A-Za-z0-9_-]{43}$/) });
+    expect(created).toMatchObject({
+      id: expect.any(Number),
+      name: 'carol',
+      token: expect.stringMatching(/^tl_[A-Za-z0-9_-]{43}$/),
+    });
     const file = path.join(dir, 'backups', 'copy.db');
     const b = runCli(['backup', file], env);
     expect(b.status).toBe(0);
@@ -49,12 +53,23 @@ describe('graceful shutdown', () => {
     const server = await startChildServer({ DATA_DIR: dir, RATE_LIMIT_MAX: '1000000' });
     const token = fs.readFileSync(path.join(dir, 'local-token'), 'utf8').trim();
     const body = JSON.stringify({
-      orders: Array.from({ length: 10_000 }, (_, i) => ({ pair: 'BTC/USDT', side: i % 2 ? 'sell' : 'buy', quantity: '0.5', clientOrderId: `s${i}` })),
+      orders: Array.from({ length: 10_000 }, (_, i) => ({
+        pair: 'BTC/USDT',
+        side: i % 2 ? 'sell' : 'buy',
+        quantity: '0.5',
+        clientOrderId: `s${i}`,
+      })),
     });
     const u = new URL(`${server.url}/api/v1/orders/bulk`);
     const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
       const req = http.request(
-        { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
+        {
+          host: u.hostname,
+          port: u.port,
+          path: u.pathname,
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        },
         (res) => {
           let text = '';
           res.on('data', (d: Buffer) => {

@@ -24,11 +24,15 @@ describe('durability across kill -9', () => {
     const first = await startChildServer(env);
     const token = fs.readFileSync(path.join(dir, 'local-token'), 'utf8').trim();
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const api = (url: string, init: RequestInit = {}) => fetch(`${first.url}/api/v1${url}`, { ...init, headers });
+    const api = (url: string, init: RequestInit = {}) =>
+      fetch(`${first.url}/api/v1${url}`, { ...init, headers });
 
     const traderIds: number[] = [];
     for (let i = 0; i < 40; i++) {
-      const r = await api('/traders', { method: 'POST', body: JSON.stringify({ name: `T${i}`, address: `crash-${i}` }) });
+      const r = await api('/traders', {
+        method: 'POST',
+        body: JSON.stringify({ name: `T${i}`, address: `crash-${i}` }),
+      });
       traderIds.push(((await r.json()) as { id: number }).id);
     }
     const acked = new Map<number, Acked>();
@@ -43,15 +47,33 @@ describe('durability across kill -9', () => {
         try {
           if (n % 5 === 4) {
             const clientOrderId = `c${c}-${n}`;
-            const r = await api('/orders', { method: 'POST', body: JSON.stringify({ traderId: id, pair: 'BTC/USDT', side: 'buy', quantity: '0.1', clientOrderId }) });
+            const r = await api('/orders', {
+              method: 'POST',
+              body: JSON.stringify({
+                traderId: id,
+                pair: 'BTC/USDT',
+                side: 'buy',
+                quantity: '0.1',
+                clientOrderId,
+              }),
+            });
             if (r.status === 201) ackedOrders.add(clientOrderId);
           } else {
             patches++;
-            const body = n % 2 ? { enabled: n % 4 === 1 } : { followOptions: { stopLossPct: String((n % 90) + 1) } };
+            const body =
+              n % 2 ? { enabled: n % 4 === 1 } : { followOptions: { stopLossPct: String((n % 90) + 1) } };
             const r = await api(`/traders/${id}`, { method: 'PATCH', body: JSON.stringify(body) });
             if (r.status === 200) {
-              const t = (await r.json()) as { version: number; enabled: boolean; followOptions: { stopLossPct: string | null } };
-              acked.set(id, { version: t.version, enabled: t.enabled, stopLossPct: t.followOptions.stopLossPct });
+              const t = (await r.json()) as {
+                version: number;
+                enabled: boolean;
+                followOptions: { stopLossPct: string | null };
+              };
+              acked.set(id, {
+                version: t.version,
+                enabled: t.enabled,
+                stopLossPct: t.followOptions.stopLossPct,
+              });
             }
           }
           ackCount++;
@@ -71,17 +93,33 @@ describe('durability across kill -9', () => {
     const second = await startChildServer(env);
     try {
       const list = (await (await fetch(`${second.url}/api/v1/traders?limit=500`, { headers })).json()) as {
-        items: { id: number; version: number; enabled: boolean; followOptions: { stopLossPct: string | null } }[];
+        items: {
+          id: number;
+          version: number;
+          enabled: boolean;
+          followOptions: { stopLossPct: string | null };
+        }[];
       };
       for (const t of list.items) {
         const a = acked.get(t.id)!;
         // The kill may have landed after a commit but before its reply: then the row is one version ahead.
-        expect(t.version === a.version || t.version === a.version + 1, `trader ${t.id}: db v${t.version}, acked v${a.version}`).toBe(true);
-        if (t.version === a.version) expect({ enabled: t.enabled, stopLossPct: t.followOptions.stopLossPct }).toEqual({ enabled: a.enabled, stopLossPct: a.stopLossPct });
+        expect(
+          t.version === a.version || t.version === a.version + 1,
+          `trader ${t.id}: db v${t.version}, acked v${a.version}`,
+        ).toBe(true);
+        if (t.version === a.version)
+          expect({ enabled: t.enabled, stopLossPct: t.followOptions.stopLossPct }).toEqual({
+            enabled: a.enabled,
+            stopLossPct: a.stopLossPct,
+          });
       }
       const stored = new Set<string>();
       for (let cursor: string | null = ''; cursor !== null; ) {
-        const page = (await (await fetch(`${second.url}/api/v1/orders?limit=500${cursor ? `&cursor=${cursor}` : ''}`, { headers })).json()) as {
+        const page = (await (
+          await fetch(`${second.url}/api/v1/orders?limit=500${cursor ? `&cursor=${cursor}` : ''}`, {
+            headers,
+          })
+        ).json()) as {
           items: { clientOrderId: string }[];
           nextCursor: string | null;
         };

@@ -21,32 +21,51 @@ const HOT_QUERIES: HotQuery[] = [
     name: "a user's orders, newest first",
     index: 'orders_user_created_idx',
     build: (db) =>
-      compile(db.kysely.selectFrom('orders').selectAll().where('user_id', '=', 1).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(50)),
+      compile(
+        db.kysely
+          .selectFrom('orders')
+          .selectAll()
+          .where('user_id', '=', 1)
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(50),
+      ),
   },
   {
     name: 'orders of a pair with a status',
     index: 'orders_pair_status_idx',
-    build: (db) => compile(db.kysely.selectFrom('orders').select('id').where('trading_pair_id', '=', 1).where('status', '=', 'open')),
+    build: (db) =>
+      compile(
+        db.kysely
+          .selectFrom('orders')
+          .select('id')
+          .where('trading_pair_id', '=', 1)
+          .where('status', '=', 'open'),
+      ),
   },
   {
     name: 'orders of a pair',
     index: 'orders_pair', // orders_pair_idx or its composite twin: either is an index on the pair
-    build: (db) => compile(db.kysely.selectFrom('orders').select(['id', 'side']).where('trading_pair_id', '=', 1)),
+    build: (db) =>
+      compile(db.kysely.selectFrom('orders').select(['id', 'side']).where('trading_pair_id', '=', 1)),
   },
   {
     name: 'recent orders across users',
     index: 'orders_created_idx',
-    build: (db) => compile(db.kysely.selectFrom('orders').select('id').orderBy('created_at', 'desc').limit(20)),
+    build: (db) =>
+      compile(db.kysely.selectFrom('orders').select('id').orderBy('created_at', 'desc').limit(20)),
   },
   {
     name: 'orders by status',
     index: 'orders_status_idx',
-    build: (db) => compile(db.kysely.selectFrom('orders').select(['id', 'user_id']).where('status', '=', 'open')),
+    build: (db) =>
+      compile(db.kysely.selectFrom('orders').select(['id', 'user_id']).where('status', '=', 'open')),
   },
   {
     name: 'pair by symbol',
     index: 'trading_pairs_symbol_unique',
-    build: (db) => compile(db.kysely.selectFrom('trading_pairs').select('id').where('symbol', '=', 'BTC/USDT')),
+    build: (db) =>
+      compile(db.kysely.selectFrom('trading_pairs').select('id').where('symbol', '=', 'BTC/USDT')),
   },
   {
     name: "a user's traders page",
@@ -81,12 +100,18 @@ const HOT_QUERIES: HotQuery[] = [
 
 async function planOf(db: Database, q: { sql: string; parameters: readonly unknown[] }): Promise<string> {
   if (db.dialect === 'sqlite') {
-    const rows = await db.all<{ detail: string }>({ sql: `explain query plan ${q.sql}`, parameters: q.parameters });
+    const rows = await db.all<{ detail: string }>({
+      sql: `explain query plan ${q.sql}`,
+      parameters: q.parameters,
+    });
     return rows.map((r) => r.detail).join('\n');
   }
   return db.transaction(async (tx) => {
     await tx.run({ sql: 'set local enable_seqscan = off', parameters: [] });
-    const rows = await tx.all<{ 'QUERY PLAN': string }>({ sql: `explain ${q.sql}`, parameters: q.parameters });
+    const rows = await tx.all<{ 'QUERY PLAN': string }>({
+      sql: `explain ${q.sql}`,
+      parameters: q.parameters,
+    });
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   });
 }
@@ -101,6 +126,8 @@ describe.each(await databaseTargets())('query plans on $name', (target) => {
   it.each(HOT_QUERIES)('$name uses $index', async (hq) => {
     const plan = await planOf(ctx.services.db, hq.build(ctx.services.db));
     expect(plan).toContain(hq.index);
-    expect(plan).not.toMatch(/SCAN orders(?! USING)|Seq Scan on orders|SCAN traders(?! USING)|Seq Scan on traders/);
+    expect(plan).not.toMatch(
+      /SCAN orders(?! USING)|Seq Scan on orders|SCAN traders(?! USING)|Seq Scan on traders/,
+    );
   });
 });

@@ -34,19 +34,36 @@ describe.each(await databaseTargets())('store on $name', (target) => {
 
   it('creates, toggles with versions, and refuses stale or foreign updates', async () => {
     const { traders } = ctx.services;
-    const t = await traders.create(alice, { name: 'Whale', address: 'wallet-1', followOptions: { stopLossPct: '12.5' } });
+    const t = await traders.create(alice, {
+      name: 'Whale',
+      address: 'wallet-1',
+      followOptions: { stopLossPct: '12.5' },
+    });
     expect(t).toMatchObject({ enabled: true, version: 1, allocation: '0' });
-    expect(t.followOptions).toEqual({ takeProfitPct: null, stopLossPct: '12.5', trailingStopPct: null, maxPositionSize: null, copyRatio: '1' });
+    expect(t.followOptions).toEqual({
+      takeProfitPct: null,
+      stopLossPct: '12.5',
+      trailingStopPct: null,
+      maxPositionSize: null,
+      copyRatio: '1',
+    });
     ctx.clock.advance(1000);
     const off = await traders.update(alice, t.id, { enabled: false });
     expect(off).toMatchObject({ enabled: false, version: 2, updatedAt: t.createdAt + 1000 });
     await expect(traders.update(alice, t.id, { enabled: true }, 1)).rejects.toBeInstanceOf(ConflictError);
     await expect(traders.update(bob, t.id, { enabled: true })).rejects.toBeInstanceOf(ForbiddenError);
     await expect(traders.update(alice, 999_999, { enabled: true })).rejects.toBeInstanceOf(NotFoundError);
-    const edited = await traders.update(alice, t.id, { followOptions: { takeProfitPct: 40, stopLossPct: null } }, 2);
+    const edited = await traders.update(
+      alice,
+      t.id,
+      { followOptions: { takeProfitPct: 40, stopLossPct: null } },
+      2,
+    );
     expect(edited.followOptions).toMatchObject({ takeProfitPct: '40', stopLossPct: null });
     expect((await traders.get(alice, t.id)).version).toBe(3);
-    await expect(traders.create(alice, { name: 'Dup', address: 'wallet-1' })).rejects.toBeInstanceOf(AlreadyExistsError);
+    await expect(traders.create(alice, { name: 'Dup', address: 'wallet-1' })).rejects.toBeInstanceOf(
+      AlreadyExistsError,
+    );
     // Another user may follow the same address.
     await traders.create(bob, { name: 'Same', address: 'wallet-1' });
   });
@@ -63,10 +80,21 @@ describe.each(await databaseTargets())('store on $name', (target) => {
       ]),
     ).rejects.toBeInstanceOf(ForbiddenError);
     expect((await traders.get(alice, a.id)).enabled).toBe(true);
-    await expect(traders.batchUpdate(alice, [{ id: a.id, enabled: false }, { id: b.id, version: 7, enabled: false }])).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      traders.batchUpdate(alice, [
+        { id: a.id, enabled: false },
+        { id: b.id, version: 7, enabled: false },
+      ]),
+    ).rejects.toBeInstanceOf(ConflictError);
     expect((await traders.get(alice, a.id)).version).toBe(1);
-    const done = await traders.batchUpdate(alice, [{ id: a.id, enabled: false }, { id: b.id, followOptions: { copyRatio: '0.5' } }]);
-    expect(done.map((t) => [t.enabled, t.followOptions.copyRatio])).toEqual([[false, '1'], [true, '0.5']]);
+    const done = await traders.batchUpdate(alice, [
+      { id: a.id, enabled: false },
+      { id: b.id, followOptions: { copyRatio: '0.5' } },
+    ]);
+    expect(done.map((t) => [t.enabled, t.followOptions.copyRatio])).toEqual([
+      [false, '1'],
+      [true, '0.5'],
+    ]);
   });
 
   it('paginates traders by cursor without gaps or repeats', async () => {
@@ -119,7 +147,15 @@ describe.each(await databaseTargets())('store on $name', (target) => {
     const first1 = await traders.performance(u1);
     const first2 = await traders.performance(u2);
     expect(await traders.performance(u1)).toBe(first1); // same object: served from cache
-    await orders.create(u1, { traderId: t1.id, pair: 'BTC/USDT', side: 'buy', quantity: 1, filledQuantity: 1, averagePrice: 100, status: 'filled' });
+    await orders.create(u1, {
+      traderId: t1.id,
+      pair: 'BTC/USDT',
+      side: 'buy',
+      quantity: 1,
+      filledQuantity: 1,
+      averagePrice: 100,
+      status: 'filled',
+    });
     const after1 = await traders.performance(u1);
     expect(after1).not.toBe(first1);
     expect(after1[0]!.trades).toBe(1);
@@ -147,9 +183,16 @@ describe.each(await databaseTargets())('store on $name', (target) => {
     expect(await count('orders')).toBe(before);
     expect(await count('trading_pairs')).toBe(pairsBefore);
     await expect(orders.bulkImport(user, [])).rejects.toBeInstanceOf(ValidationError);
-    await expect(orders.bulkImport(user, Array.from({ length: 10_001 }, () => good))).rejects.toThrow(/at most 10000/);
+    await expect(
+      orders.bulkImport(
+        user,
+        Array.from({ length: 10_001 }, () => good),
+      ),
+    ).rejects.toThrow(/at most 10000/);
     await orders.create(user, { ...good, clientOrderId: 'abc' });
-    await expect(orders.create(user, { ...good, clientOrderId: 'abc' })).rejects.toBeInstanceOf(AlreadyExistsError);
+    await expect(orders.create(user, { ...good, clientOrderId: 'abc' })).rejects.toBeInstanceOf(
+      AlreadyExistsError,
+    );
     // The failed duplicate must not have poisoned the pair cache: the pair still resolves.
     expect((await orders.list(user, { pair: 'NEW/PAIR' }, 10, null)).length).toBe(1);
   });

@@ -38,7 +38,10 @@ export const sqliteTarget: DatabaseTarget = {
   name: 'sqlite',
   async create() {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tradeloop-test-'));
-    return { url: `sqlite:${path.join(dir, 'test.db')}`, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${path.join(dir, 'test.db')}`,
+      drop: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
   },
 };
 
@@ -76,9 +79,13 @@ export async function databaseTargets(): Promise<DatabaseTarget[]> {
   if (url && (await reachable(url))) {
     cached = [sqliteTarget, postgresTarget(url)];
   } else if (ci) {
-    throw new Error(`CI=true but PostgreSQL is not reachable at ${url ?? '(TEST_DATABASE_URL unset)'}: the PostgreSQL suites must run in CI`);
+    throw new Error(
+      `CI=true but PostgreSQL is not reachable at ${url ?? '(TEST_DATABASE_URL unset)'}: the PostgreSQL suites must run in CI`,
+    );
   } else {
-    console.warn(`[skip] PostgreSQL suites skipped: set TEST_DATABASE_URL=postgres://... to run them${url ? ` (${url} unreachable)` : ''}`);
+    console.warn(
+      `[skip] PostgreSQL suites skipped: set TEST_DATABASE_URL=postgres://... to run them${url ? ` (${url} unreachable)` : ''}`,
+    );
     cached = [sqliteTarget];
   }
   return cached;

@@ -12,7 +12,10 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-export async function testServices(target: DatabaseTarget, overrides: Partial<Config> = {}): Promise<TestContext> {
+export async function testServices(
+  target: DatabaseTarget,
+  overrides: Partial<Config> = {},
+): Promise<TestContext> {
   const db = await target.create();
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 12));
   const config = loadConfig({}, { databaseUrl: db.url, logLevel: 'silent', ...overrides });

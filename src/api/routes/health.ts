@@ -7,6 +7,8 @@ export function healthRoutes(app: FastifyInstance, s: Services): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     if (await s.ready()) return { status: 'ready' };
-    return reply.status(503).send(errorBody('DEPENDENCY_UNAVAILABLE', 'Database unreachable or migrations pending'));
+    return reply
+      .status(503)
+      .send(errorBody('DEPENDENCY_UNAVAILABLE', 'Database unreachable or migrations pending'));
   });
 }

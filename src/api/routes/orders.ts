@@ -20,11 +20,15 @@ const OrderListQuery = Type.Object(
 );
 
 export function orderRoutes(app: FastifyInstance, s: Services): void {
-  app.post<{ Body: Body }>('/orders', { schema: { body: OrderInput, response: { 201: OrderJson } } }, async (req, reply) => {
-    const o = await s.orders.create(currentUser(req).id, req.body);
-    reply.status(201);
-    return orderJson(o);
-  });
+  app.post<{ Body: Body }>(
+    '/orders',
+    { schema: { body: OrderInput, response: { 201: OrderJson } } },
+    async (req, reply) => {
+      const o = await s.orders.create(currentUser(req).id, req.body);
+      reply.status(201);
+      return orderJson(o);
+    },
+  );
 
   app.post<{ Body: { orders: Body[] } }>(
     '/orders/bulk',
@@ -49,17 +53,27 @@ export function orderRoutes(app: FastifyInstance, s: Services): void {
     },
   );
 
-  app.get<{ Params: { id: number } }>('/orders/:id', { schema: { params: IdParams, response: { 200: OrderJson } } }, async (req) => {
-    return orderJson(await s.orders.get(currentUser(req).id, req.params.id));
-  });
+  app.get<{ Params: { id: number } }>(
+    '/orders/:id',
+    { schema: { params: IdParams, response: { 200: OrderJson } } },
+    async (req) => {
+      return orderJson(await s.orders.get(currentUser(req).id, req.params.id));
+    },
+  );
 
   app.get<{ Querystring: { days?: number } }>(
     '/stats/daily-volume',
     {
       schema: {
-        querystring: Type.Object({ days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })) },
+          { additionalProperties: false },
+        ),
       },
     },
-    async (req) => ({ items: await s.orders.dailyVolume(currentUser(req).id, req.query.days ?? 30), nextCursor: null }),
+    async (req) => ({
+      items: await s.orders.dailyVolume(currentUser(req).id, req.query.days ?? 30),
+      nextCursor: null,
+    }),
   );
 }

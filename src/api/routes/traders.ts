@@ -6,7 +6,15 @@ import type { Services } from '../../services.js';
 import { currentUser } from '../auth.js';
 import { traderJson } from '../json.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
-import { IdParams, listOf, PageQuery, TraderBatchBody, TraderCreateBody, TraderJson, TraderPatchBody } from '../schemas.js';
+import {
+  IdParams,
+  listOf,
+  PageQuery,
+  TraderBatchBody,
+  TraderCreateBody,
+  TraderJson,
+  TraderPatchBody,
+} from '../schemas.js';
 
 type Body = Record<string, unknown>;
 
@@ -25,15 +33,24 @@ function ifMatchVersion(header: string | undefined): number | undefined {
 export function traderRoutes(app: FastifyInstance, s: Services): void {
   const one = { 200: TraderJson, 201: TraderJson };
 
-  app.post<{ Body: Body }>('/traders', { schema: { body: TraderCreateBody, response: one } }, async (req, reply) => {
-    const t = await s.traders.create(currentUser(req).id, req.body);
-    reply.header('etag', `"${t.version}"`).status(201);
-    return traderJson(t);
-  });
+  app.post<{ Body: Body }>(
+    '/traders',
+    { schema: { body: TraderCreateBody, response: one } },
+    async (req, reply) => {
+      const t = await s.traders.create(currentUser(req).id, req.body);
+      reply.header('etag', `"${t.version}"`).status(201);
+      return traderJson(t);
+    },
+  );
 
   app.get<{ Querystring: { limit?: number; cursor?: string } }>(
     '/traders',
-    { schema: { querystring: Type.Object(PageQuery, { additionalProperties: false }), response: { 200: listOf(TraderJson) } } },
+    {
+      schema: {
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: listOf(TraderJson) },
+      },
+    },
     async (req) => {
       const limit = req.query.limit ?? DEFAULT_PAGE;
       const rows = await s.traders.list(currentUser(req).id, limit + 1, decodeCursor(req.query.cursor));
@@ -46,11 +63,15 @@ export function traderRoutes(app: FastifyInstance, s: Services): void {
     return { items, nextCursor: null };
   });
 
-  app.get<{ Params: { id: number } }>('/traders/:id', { schema: { params: IdParams, response: one } }, async (req, reply) => {
-    const t = await s.traders.get(currentUser(req).id, req.params.id);
-    reply.header('etag', `"${t.version}"`);
-    return traderJson(t);
-  });
+  app.get<{ Params: { id: number } }>(
+    '/traders/:id',
+    { schema: { params: IdParams, response: one } },
+    async (req, reply) => {
+      const t = await s.traders.get(currentUser(req).id, req.params.id);
+      reply.header('etag', `"${t.version}"`);
+      return traderJson(t);
+    },
+  );
 
   app.patch<{ Params: { id: number }; Body: Body }>(
     '/traders/:id',
@@ -72,8 +93,12 @@ export function traderRoutes(app: FastifyInstance, s: Services): void {
     },
   );
 
-  app.delete<{ Params: { id: number } }>('/traders/:id', { schema: { params: IdParams } }, async (req, reply) => {
-    await s.traders.delete(currentUser(req).id, req.params.id);
-    return reply.status(204).send();
-  });
+  app.delete<{ Params: { id: number } }>(
+    '/traders/:id',
+    { schema: { params: IdParams } },
+    async (req, reply) => {
+      await s.traders.delete(currentUser(req).id, req.params.id);
+      return reply.status(204).send();
+    },
+  );
 }

@@ -79,7 +79,14 @@ export function parseStocks(text: string): Map<string, Candle[]> {
     const [symbol = '', date = '', priceText = ''] = rows[i]!.split(',');
     const [mon = '', day = '', year = ''] = date.split(' ');
     const price = Number(priceText);
-    const bar = { ts: Date.UTC(Number(year), MONTHS[mon] ?? 0, Number(day)), open: price, high: price, low: price, close: price, volume: 0 };
+    const bar = {
+      ts: Date.UTC(Number(year), MONTHS[mon] ?? 0, Number(day)),
+      open: price,
+      high: price,
+      low: price,
+      close: price,
+      volume: 0,
+    };
     let list = out.get(symbol);
     if (!list) {
       list = [];
@@ -93,8 +100,21 @@ export function parseStocks(text: string): Map<string, Candle[]> {
 
 /** Parses ohlc.json (VIX; `date, open, high, low, close`, no volume). */
 export function parseVix(text: string): Candle[] {
-  const rows = JSON.parse(text) as Array<{ date: string; open: number; high: number; low: number; close: number }>;
-  return rows.map((r) => ({ ts: isoDay(r.date), open: r.open, high: r.high, low: r.low, close: r.close, volume: 0 }));
+  const rows = JSON.parse(text) as Array<{
+    date: string;
+    open: number;
+    high: number;
+    low: number;
+    close: number;
+  }>;
+  return rows.map((r) => ({
+    ts: isoDay(r.date),
+    open: r.open,
+    high: r.high,
+    low: r.low,
+    close: r.close,
+    volume: 0,
+  }));
 }
 
 /** Reads and parses every dataset in `dir`. */

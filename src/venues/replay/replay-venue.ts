@@ -1,21 +1,30 @@
 /**
  * A venue over real recorded history (see `datasets.ts`). Files are read
  * lazily, once per venue. In `full` mode everything recorded is visible and
- * tickers show the last close; in `clock` mode only bars that opened at or
- * before the clock's time are visible, so a ManualClock replays history.
+ * tickers show the last close; in `clock` mode only bars already closed at the
+ * clock's time are visible (no look-ahead), so a ManualClock replays history.
  * Daily series can be resampled to `1w` and `1M`; monthly series are `1M` only.
  */
 import type { Clock } from '../../domain/clock.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
 import { resample } from '../resample.js';
-import type { Candle, Market, OhlcvOptions, OrderBook, Ticker, Timeframe, VenueCapabilities } from '../types.js';
+import { barOpen } from '../timeframe.js';
+import type {
+  Candle,
+  Market,
+  OhlcvOptions,
+  OrderBook,
+  Ticker,
+  Timeframe,
+  VenueCapabilities,
+} from '../types.js';
 import type { Venue } from '../venue.js';
 import { defaultDataDir, loadReplaySeries, type ReplaySeries } from './datasets.js';
 
 export interface ReplayVenueOptions {
   /** Where vega-datasets' files are. @default the installed package's `data/` */
   dataDir?: string;
-  /** `full`: all history visible; `clock`: only bars opened by `clock.now()`. @default 'full' */
+  /** `full`: all history visible; `clock`: only bars closed by `clock.now()`. @default 'full' */
   mode?: 'full' | 'clock';
 }
 
@@ -66,7 +75,7 @@ export class ReplayVenue implements Venue {
     const out = new Map<string, Ticker>();
     for (const symbol of symbols) {
       const s = series.get(symbol);
-      const bar = s ? this.lastVisible(s.bars) : undefined;
+      const bar = s ? this.lastVisible(s) : undefined;
       if (bar) out.set(symbol, { symbol, ts: bar.ts, last: bar.close, volume: bar.volume });
     }
     return out;
@@ -75,11 +84,13 @@ export class ReplayVenue implements Venue {
   async fetchOHLCV(symbol: string, timeframe: Timeframe, opts: OhlcvOptions = {}): Promise<Candle[]> {
     const s = await this.get(symbol);
     if (!DERIVED[s.timeframe]?.includes(timeframe)) {
-      throw new ValidationError(`${symbol} has ${s.timeframe} bars; ask for one of ${(DERIVED[s.timeframe] ?? []).join(', ')}`);
+      throw new ValidationError(
+        `${symbol} has ${s.timeframe} bars; ask for one of ${(DERIVED[s.timeframe] ?? []).join(', ')}`,
+      );
     }
     const limit = opts.limit ?? DEFAULT_CANDLES;
     if (!Number.isInteger(limit) || limit < 1) throw new ValidationError('limit must be a positive integer');
-    let bars = s.bars.slice(0, this.visibleCount(s.bars));
+    let bars = s.bars.slice(0, this.visibleCount(s));
     if (timeframe !== s.timeframe) bars = resample(bars, timeframe);
     const capped = Math.min(limit, MAX_CANDLES);
     if (opts.since === undefined) return bars.slice(Math.max(0, bars.length - capped)).map((b) => ({ ...b }));
@@ -105,7 +116,7 @@ export class ReplayVenue implements Venue {
   /** Recorded history has no depth: the book is empty, stamped with the last visible bar. */
   async fetchOrderBook(symbol: string): Promise<OrderBook> {
     const s = await this.get(symbol);
-    return { symbol, ts: this.lastVisible(s.bars)?.ts ?? this.clock.now(), bids: [], asks: [] };
+    return { symbol, ts: this.lastVisible(s)?.ts ?? this.clock.now(), bids: [], asks: [] };
   }
 
   async close(): Promise<void> {}
@@ -132,11 +143,13 @@ export class ReplayVenue implements Venue {
     return s;
   }
 
-  private visibleCount(bars: readonly Candle[]): number {
-    return this.opts.mode === 'clock' ? lowerBound(bars, this.clock.now() + 1) : bars.length;
+  /** How many bars of `s` are visible: in clock mode, those that opened before the current bar. */
+  private visibleCount(s: ReplaySeries): number {
+    if (this.opts.mode !== 'clock') return s.bars.length;
+    return lowerBound(s.bars, barOpen(this.clock.now(), s.timeframe));
   }
 
-  private lastVisible(bars: readonly Candle[]): Candle | undefined {
-    return bars[this.visibleCount(bars) - 1];
+  private lastVisible(s: ReplaySeries): Candle | undefined {
+    return s.bars[this.visibleCount(s) - 1];
   }
 }

@@ -3,7 +3,12 @@
  * benchmarks can assert how many calls the layers above really made.
  */
 
-export type VenueMethod = 'fetchTickers' | 'fetchOHLCV' | 'fetchMarkets' | 'fetchMarketsByIds' | 'fetchOrderBook';
+export type VenueMethod =
+  | 'fetchTickers'
+  | 'fetchOHLCV'
+  | 'fetchMarkets'
+  | 'fetchMarketsByIds'
+  | 'fetchOrderBook';
 
 /** A snapshot of the counters. */
 export interface VenueStats {

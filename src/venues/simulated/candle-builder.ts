@@ -5,8 +5,8 @@
  * The bar in progress ends at the current price, so tickers and candles agree.
  */
 import { LRUCache } from 'lru-cache';
-import type { Candle, OhlcvOptions, Timeframe } from '../types.js';
 import { barOpen, DAY_MS, MINUTE_MS, nextBarOpen, parseTimeframe, timeframeMs } from '../timeframe.js';
+import type { Candle, OhlcvOptions, Timeframe } from '../types.js';
 import { MINUTES_PER_DAY, minuteHigh, minuteLow } from './intraday-path.js';
 import type { PriceModel } from './price-model.js';
 import type { Instrument } from './universe.js';
@@ -42,7 +42,9 @@ export class CandleBuilder {
     const out: Candle[] = [];
     while (open <= current && out.length < limit) {
       const end = nextBarOpen(open, tf);
-      const bar = intraday ? this.minutes(inst, open / MINUTE_MS, end / MINUTE_MS, now) : this.daysBar(inst, open, end, now);
+      const bar = intraday
+        ? this.minutes(inst, open / MINUTE_MS, end / MINUTE_MS, now)
+        : this.daysBar(inst, open, end, now);
       out.push({
         ts: open,
         open: this.model.toPrice(inst, bar.open),

@@ -8,7 +8,7 @@
  * bridge's maximum and minimum, drawn by hashing, so they need no storage.
  */
 import type { DayLevels } from './daily-series.js';
-import { hash4, Rng, unitFromHash } from './rng.js';
+import { hash4, type Rng, unitFromHash } from './rng.js';
 
 export const MINUTES_PER_DAY = 1440;
 const VOL_PERSISTENCE = 0.98;
@@ -27,7 +27,14 @@ export interface DayPath {
 }
 
 /** Builds the path of `day` for instrument `inst` from its day levels. */
-export function buildDayPath(seed: number, inst: number, day: number, d: DayLevels, minuteVolume: number, rng: Rng): DayPath {
+export function buildDayPath(
+  seed: number,
+  inst: number,
+  day: number,
+  d: DayLevels,
+  minuteVolume: number,
+  rng: Rng,
+): DayPath {
   const key = hash4(seed, inst, day, 0x5eed);
   rng.reseed(key);
   const n = MINUTES_PER_DAY;

@@ -94,10 +94,12 @@ export class PriceModel {
     const n = this.stepsPerMinute;
     while (st.step < target) {
       const remaining = n - st.step;
-      st.level += (st.to - st.level) / remaining + Math.sqrt((st.stepVariance * (remaining - 1)) / remaining) * st.rng.normal();
+      st.level +=
+        (st.to - st.level) / remaining +
+        Math.sqrt((st.stepVariance * (remaining - 1)) / remaining) * st.rng.normal();
       st.step++;
     }
-    return st.level < st.low ? st.low : st.level > st.high ? st.high : st.level;
+    return Math.max(st.low, Math.min(st.level, st.high));
   }
 
   /** Price of `inst` at `t`. */

@@ -25,9 +25,9 @@ import { FaultInjector, type OutageWindow } from './fault-injector.js';
 import { PriceModel } from './price-model.js';
 import { hash2, hashString, Rng } from './rng.js';
 import { quote, syntheticBook } from './synthetic-book.js';
-import { type TickStreamOptions, TickStreamer } from './tick-stream.js';
+import { TickStreamer, type TickStreamOptions } from './tick-stream.js';
 import { TokenBucket } from './token-bucket.js';
-import { buildUniverse, type Instrument } from './universe.js';
+import { buildUniverse, type Instrument, instrumentMarket } from './universe.js';
 
 /** Options of the simulated venue; every one has a default. */
 export interface SimulatedVenueOptions {
@@ -116,19 +116,29 @@ export class SimulatedVenue implements Venue {
     });
     this.candles = new CandleBuilder(this.model);
     this.bucket = new TokenBucket(clock, rateLimit.requestsPerSecond, rateLimit.burst);
-    this.faults = new FaultInjector(clock, opts.errorRate ?? 0, opts.outages ?? [], hash2(this.seed, hashString('faults')));
+    this.faults = new FaultInjector(
+      clock,
+      opts.errorRate ?? 0,
+      opts.outages ?? [],
+      hash2(this.seed, hashString('faults')),
+    );
     this.latencyRng = new Rng(hash2(this.seed, hashString('latency')));
-    this.streamer = new TickStreamer(clock, opts.stream ?? { intervalMs: 100 }, (inst, now) => this.ticker(inst, now), {
-      ticksEmitted: (n) => {
-        this.counters.ticksEmitted += n;
+    this.streamer = new TickStreamer(
+      clock,
+      opts.stream ?? { intervalMs: 100 },
+      (inst, now) => this.ticker(inst, now),
+      {
+        ticksEmitted: (n) => {
+          this.counters.ticksEmitted += n;
+        },
+        subscriptionsChanged: (d) => {
+          this.counters.activeSubscriptions += d;
+        },
+        handlerFailed: () => {
+          this.counters.handlerErrors++;
+        },
       },
-      subscriptionsChanged: (d) => {
-        this.counters.activeSubscriptions += d;
-      },
-      handlerFailed: () => {
-        this.counters.handlerErrors++;
-      },
-    });
+    );
   }
 
   async fetchTickers(symbols: readonly string[]): Promise<Map<string, Ticker>> {
@@ -150,8 +160,15 @@ export class SimulatedVenue implements Venue {
     }
     const limit = opts.limit ?? DEFAULT_CANDLES;
     if (!Number.isInteger(limit) || limit < 1) throw new ValidationError('limit must be a positive integer');
-    if (opts.since !== undefined && !Number.isFinite(opts.since)) throw new ValidationError('since must be a finite number');
-    return this.candles.candles(this.instrument(symbol), timeframe, opts, Math.min(limit, MAX_CANDLES), this.clock.now());
+    if (opts.since !== undefined && !Number.isFinite(opts.since))
+      throw new ValidationError('since must be a finite number');
+    return this.candles.candles(
+      this.instrument(symbol),
+      timeframe,
+      opts,
+      Math.min(limit, MAX_CANDLES),
+      this.clock.now(),
+    );
   }
 
   async fetchMarkets(): Promise<Market[]> {
@@ -247,7 +264,9 @@ export class SimulatedVenue implements Venue {
 
   private checkBatch(n: number, what: string): void {
     if (n > this.capabilities.maxSymbolsPerBatch) {
-      throw new ValidationError(`${n} ${what} exceed maxSymbolsPerBatch ${this.capabilities.maxSymbolsPerBatch}`);
+      throw new ValidationError(
+        `${n} ${what} exceed maxSymbolsPerBatch ${this.capabilities.maxSymbolsPerBatch}`,
+      );
     }
   }
 
@@ -262,17 +281,6 @@ export class SimulatedVenue implements Venue {
   }
 
   private market(inst: Instrument, now: number): Market {
-    const base = { id: inst.symbol, symbol: inst.symbol, active: true, tickSize: inst.tickSize, minSize: inst.minSize };
-    if (inst.kind === 'spot') return { ...base, kind: 'spot', base: inst.base, quote: inst.quote };
-    const yes = this.model.priceAt(inst, now);
-    return {
-      ...base,
-      kind: 'binary',
-      question: inst.question,
-      outcomes: [
-        { name: 'Yes', price: yes },
-        { name: 'No', price: 1 - yes },
-      ],
-    };
+    return instrumentMarket(inst, inst.kind === 'binary' ? this.model.priceAt(inst, now) : undefined);
   }
 }

@@ -26,7 +26,13 @@ export function quote(inst: Instrument, ticker: Ticker): Ticker {
 }
 
 /** A book of at most `depth` levels a side around `last`. */
-export function syntheticBook(inst: Instrument, last: number, ts: number, depth: number, seed: number): OrderBook {
+export function syntheticBook(
+  inst: Instrument,
+  last: number,
+  ts: number,
+  depth: number,
+  seed: number,
+): OrderBook {
   const hs = halfSpread(inst, last);
   const gap = Math.max(inst.tickSize, inst.kind === 'spot' ? last * 0.0002 : inst.tickSize * 5);
   const baseSize = inst.minuteVolume / 4;

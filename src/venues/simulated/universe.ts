@@ -4,6 +4,7 @@
  * Everything about an instrument (start price, volatility, spread, jump
  * behaviour) is drawn from the seed, so a seed names one whole market.
  */
+import type { Market } from '../types.js';
 import { hash2, hashString, Rng } from './rng.js';
 
 /** Dynamics and static data of one simulated instrument. */
@@ -132,4 +133,25 @@ export function buildUniverse(seed: number, spotCount: number, binaryCount: numb
   const binary: Instrument[] = [];
   for (let n = 0; n < binaryCount; n++) binary.push(binaryInstrument(spotCount + n, n, spot, rng));
   return [...spot, ...binary];
+}
+
+/** The market listing of `inst`; binary markets are priced with `yesPrice`. */
+export function instrumentMarket(inst: Instrument, yesPrice = 0.5): Market {
+  const base = {
+    id: inst.symbol,
+    symbol: inst.symbol,
+    active: true,
+    tickSize: inst.tickSize,
+    minSize: inst.minSize,
+  };
+  if (inst.kind === 'spot') return { ...base, kind: 'spot', base: inst.base, quote: inst.quote };
+  return {
+    ...base,
+    kind: 'binary',
+    question: inst.question,
+    outcomes: [
+      { name: 'Yes', price: yesPrice },
+      { name: 'No', price: 1 - yesPrice },
+    ],
+  };
 }
