@@ -26,7 +26,7 @@ import { PriceModel } from './price-model.js';
 import { hash2, hashString, Rng } from './rng.js';
 import { quote, syntheticBook } from './synthetic-book.js';
 import { TickStreamer, type TickStreamOptions } from './tick-stream.js';
-import { TokenBucket } from './token-bucket.js';
+import { TokenBucket } from '../../domain/token-bucket.js';
 import { buildUniverse, type Instrument, instrumentMarket } from './universe.js';
 
 /** Options of the simulated venue; every one has a default. */

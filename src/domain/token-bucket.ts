@@ -1,9 +1,9 @@
 /**
  * A token bucket on an injected clock: `burst` tokens, refilled at `ratePerSecond`.
- * The simulated venue uses it to reject (not delay) calls over its limit, the
- * way an exchange answers 429.
+ * The simulated venue uses it to reject calls over its limit (as an exchange
+ * answers 429); the market-data layer uses it to delay calls so it never does.
  */
-import type { Clock } from '../../domain/clock.js';
+import type { Clock } from './clock.js';
 
 export class TokenBucket {
   private tokens: number;

@@ -1,0 +1,102 @@
+/** /api/v1 prices, candles and markets, read through the market-data layer. */
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { ValidationError } from '../../domain/errors.js';
+import type { MarketData } from '../../marketdata/market-data.js';
+
+const PricesQuery = Type.Object(
+  { symbols: Type.String({ minLength: 1, maxLength: 40_000 }) },
+  { additionalProperties: false },
+);
+const OhlcvQuery = Type.Object(
+  {
+    tf: Type.Optional(Type.String({ maxLength: 8 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
+  },
+  { additionalProperties: false },
+);
+const MarketsQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+const BatchBody = Type.Object(
+  { ids: Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { minItems: 1 }) },
+  { additionalProperties: false },
+);
+
+const PriceJson = Type.Object({
+  symbol: Type.String(),
+  price: Type.Number(),
+  ts: Type.Number(),
+  stale: Type.Boolean(),
+  ageMs: Type.Number(),
+});
+const ItemErrorJson = Type.Object({
+  symbol: Type.Optional(Type.String()),
+  id: Type.Optional(Type.String()),
+  code: Type.String(),
+  message: Type.String(),
+});
+
+function decodeMarketCursor(raw: string | undefined): string | null {
+  if (!raw) return null;
+  const id = /^[A-Za-z0-9_-]{1,200}$/.test(raw) ? Buffer.from(raw, 'base64url').toString() : '';
+  if (!id || Buffer.from(id).toString('base64url') !== raw) {
+    throw new ValidationError('query.cursor is not a cursor this API issued', {
+      details: [{ path: 'query.cursor', message: 'malformed cursor; pass back nextCursor unchanged' }],
+    });
+  }
+  return id;
+}
+
+export function marketDataRoutes(app: FastifyInstance, md: MarketData): void {
+  app.get<{ Querystring: { symbols: string } }>(
+    '/prices',
+    {
+      schema: {
+        querystring: PricesQuery,
+        response: { 200: Type.Object({ items: Type.Array(PriceJson), errors: Type.Array(ItemErrorJson) }) },
+      },
+    },
+    async (req) =>
+      md.prices(
+        req.query.symbols
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0),
+      ),
+  );
+
+  app.get<{ Params: { symbol: string }; Querystring: { tf?: string; limit?: number } }>(
+    '/ohlcv/:symbol',
+    { schema: { querystring: OhlcvQuery } },
+    async (req) => {
+      const tf = req.query.tf ?? '1h';
+      const r = await md.ohlcv(req.params.symbol, tf, req.query.limit ?? 100);
+      return { symbol: req.params.symbol, timeframe: tf, candles: r.value, stale: r.stale, ageMs: r.ageMs };
+    },
+  );
+
+  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+    '/markets',
+    { schema: { querystring: MarketsQuery } },
+    async (req) => {
+      const page = await md.markets(req.query.limit ?? 50, decodeMarketCursor(req.query.cursor));
+      return {
+        items: page.items,
+        nextCursor: page.nextId === null ? null : Buffer.from(page.nextId).toString('base64url'),
+        stale: page.stale,
+        ageMs: page.ageMs,
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/markets/:id', async (req) => md.market(req.params.id));
+
+  app.post<{ Body: { ids: string[] } }>('/markets/batch', { schema: { body: BatchBody } }, async (req) =>
+    md.marketsByIds(req.body.ids),
+  );
+}

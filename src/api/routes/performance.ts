@@ -1,0 +1,34 @@
+/** /api/v1/performance: what the cache and the market-data layer are doing, and targeted invalidation (admin). */
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { Cache } from '../../cache/cache.js';
+import type { MarketData } from '../../marketdata/market-data.js';
+import { requireAdmin } from '../auth.js';
+
+const InvalidateBody = Type.Object(
+  {
+    tags: Type.Optional(Type.Array(Type.String({ pattern: '^[a-zA-Z]+:.{1,200}$' }), { maxItems: 1000 })),
+    keys: Type.Optional(Type.Array(Type.String({ minLength: 3, maxLength: 300 }), { maxItems: 1000 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export function performanceRoutes(
+  app: FastifyInstance,
+  deps: { cache: Cache; marketData: MarketData },
+): void {
+  app.get('/performance/cache', async () => ({ kinds: deps.cache.metrics() }));
+
+  app.get('/performance/marketdata', async () => ({ venues: [deps.marketData.trafficReport()] }));
+
+  app.post<{ Body: { tags?: string[]; keys?: string[] } }>(
+    '/performance/cache/invalidate',
+    // Admin is checked before the body, so a non-admin learns nothing from validation errors.
+    { schema: { body: InvalidateBody }, preValidation: async (req) => void requireAdmin(req) },
+    async (req) => {
+      const byTags = req.body.tags ? await deps.cache.invalidateTags(req.body.tags) : 0;
+      const byKeys = req.body.keys ? await deps.cache.invalidateKeys(req.body.keys) : 0;
+      return { invalidated: byTags + byKeys };
+    },
+  );
+}

@@ -1,0 +1,309 @@
+/**
+ * The market-data aggregator: every price, candle and market the product
+ * reads goes through here. Reads hit the cache first; misses for different
+ * symbols are batched into one upstream call per window (at most the venue's
+ * batch size), identical misses are made once, upstream calls wait for the
+ * venue's rate limit in a bounded queue, and when the venue fails the last
+ * known value is served marked stale with its age. Unknown symbols and ids are
+ * answered from the (cached) listing without calling upstream.
+ */
+import type { Cache, Cached } from '../cache/cache.js';
+import type { Clock } from '../domain/clock.js';
+import {
+  type AppError,
+  isAppError,
+  NotFoundError,
+  RateLimitedError,
+  UnavailableError,
+  ValidationError,
+} from '../domain/errors.js';
+import type { Candle, Market, Ticker } from '../venues/types.js';
+import type { Venue } from '../venues/venue.js';
+import { BatchLoader } from './batch-loader.js';
+import { RequestLimiter } from './request-limiter.js';
+import { VenueTraffic, type VenueTrafficReport } from './venue-traffic.js';
+
+export const MAX_SYMBOLS_PER_REQUEST = 500;
+export const MAX_IDS_PER_REQUEST = 500;
+const SYMBOL = /^[A-Za-z0-9._:/-]{1,80}$/;
+
+export interface ItemError {
+  symbol?: string;
+  id?: string;
+  code: string;
+  message: string;
+}
+
+export interface PriceItem {
+  symbol: string;
+  price: number;
+  ts: number;
+  stale: boolean;
+  ageMs: number;
+}
+
+export interface MarketDataOptions {
+  venue: Venue;
+  cache: Cache;
+  clock: Clock;
+  /** Window in which single-symbol misses are merged into one call. @default 2 */
+  batchWindowMs?: number;
+  /** Callers that may wait for the venue's rate limit before RATE_LIMITED. @default 1000 */
+  maxQueue?: number;
+}
+
+interface Listing {
+  sorted: Market[];
+  bySymbol: Map<string, Market>;
+  byId: Map<string, Market>;
+}
+
+function toItemError(err: unknown, key: { symbol?: string; id?: string }): ItemError {
+  const e: Pick<AppError, 'code' | 'message'> = isAppError(err)
+    ? err
+    : { code: 'DEPENDENCY_UNAVAILABLE', message: 'Upstream failed' };
+  return { ...key, code: e.code, message: e.message };
+}
+
+export class MarketData {
+  readonly venue: Venue;
+  private readonly cache: Cache;
+  private readonly id: string;
+  private readonly limiter: RequestLimiter;
+  private readonly traffic: VenueTraffic;
+  private readonly tickers: BatchLoader<Ticker>;
+  private readonly marketsById: BatchLoader<Market>;
+  private readonly listings = new WeakMap<Market[], Listing>();
+
+  constructor(opts: MarketDataOptions) {
+    this.venue = opts.venue;
+    this.cache = opts.cache;
+    const caps = opts.venue.capabilities;
+    this.id = caps.id;
+    this.traffic = new VenueTraffic(caps.id);
+    this.limiter = new RequestLimiter(opts.clock, caps.id, caps.rateLimit, opts.maxQueue ?? 1000);
+    const batch = { clock: opts.clock, maxBatch: caps.maxSymbolsPerBatch, windowMs: opts.batchWindowMs ?? 2 };
+    this.tickers = new BatchLoader<Ticker>({
+      ...batch,
+      fetch: (symbols) =>
+        this.upstream(caps.weights.tickers, symbols.length, () => this.venue.fetchTickers(symbols)),
+    });
+    this.marketsById = new BatchLoader<Market>({
+      ...batch,
+      fetch: (ids) =>
+        this.upstream(caps.weights.markets, ids.length, () => this.venue.fetchMarketsByIds(ids)),
+    });
+  }
+
+  /** Latest prices; unknown symbols and per-symbol failures are reported in `errors`, not thrown. */
+  async prices(symbols: readonly string[]): Promise<{ items: PriceItem[]; errors: ItemError[] }> {
+    checkKeys(symbols, MAX_SYMBOLS_PER_REQUEST, 'query.symbols');
+    const listing = await this.listing();
+    const unique = [...new Set(symbols)];
+    this.traffic.requests += unique.length;
+    const results = await Promise.allSettled(
+      unique.map((symbol) => {
+        const market = listing.bySymbol.get(symbol);
+        if (!market) return Promise.reject(new NotFoundError(`${this.id} has no market ${symbol}`));
+        return this.cache.getOrLoad(
+          'price',
+          `${this.id}:${symbol}`,
+          async () => {
+            const t = await this.tickers.load(symbol);
+            if (!t) throw new NotFoundError(`${this.id} returned no price for ${symbol}`);
+            return { price: t.last, ts: t.ts };
+          },
+          { tags: [`symbol:${symbol}`, `market:${market.id}`] },
+        );
+      }),
+    );
+    const items: PriceItem[] = [];
+    const errors: ItemError[] = [];
+    results.forEach((r, i) => {
+      const symbol = unique[i]!;
+      if (r.status === 'fulfilled') {
+        if (r.value.stale) this.traffic.staleServed++;
+        items.push({
+          symbol,
+          price: r.value.value.price,
+          ts: r.value.value.ts,
+          stale: r.value.stale,
+          ageMs: r.value.ageMs,
+        });
+      } else {
+        this.traffic.errors++;
+        errors.push(toItemError(r.reason, { symbol }));
+      }
+    });
+    return { items, errors };
+  }
+
+  /** Candles for one symbol and timeframe, cached per (symbol, timeframe, limit). */
+  async ohlcv(symbol: string, timeframe: string, limit: number): Promise<Cached<Candle[]>> {
+    const caps = this.venue.capabilities;
+    if (!caps.timeframes.includes(timeframe)) {
+      throw new ValidationError(`query.tf must be one of ${caps.timeframes.join(', ')}`, {
+        details: [{ path: 'query.tf', message: `not offered by ${this.id}` }],
+      });
+    }
+    if (!Number.isInteger(limit) || limit < 1 || limit > caps.maxCandlesPerCall) {
+      throw new ValidationError(`query.limit must be from 1 to ${caps.maxCandlesPerCall}`, {
+        details: [{ path: 'query.limit', message: `at most ${caps.maxCandlesPerCall}` }],
+      });
+    }
+    await this.requireSymbol(symbol);
+    this.traffic.requests++;
+    return this.cache.getOrLoad(
+      'ohlcv',
+      `${this.id}:${symbol}:${timeframe}:${limit}`,
+      () => this.upstream(caps.weights.ohlcv, 1, () => this.venue.fetchOHLCV(symbol, timeframe, { limit })),
+      { tags: [`symbol:${symbol}`] },
+    );
+  }
+
+  /** A page of the venue's markets in id order, from the cached listing. */
+  async markets(
+    limit: number,
+    afterId: string | null,
+  ): Promise<{ items: Market[]; nextId: string | null; stale: boolean; ageMs: number }> {
+    const cached = await this.cachedListing();
+    const { sorted } = this.index(cached.value);
+    let lo = 0;
+    if (afterId !== null) {
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid]!.id <= afterId) lo = mid + 1;
+        else hi = mid;
+      }
+    }
+    const items = sorted.slice(lo, lo + limit);
+    const more = lo + limit < sorted.length;
+    return {
+      items,
+      nextId: more ? items[items.length - 1]!.id : null,
+      stale: cached.stale,
+      ageMs: cached.ageMs,
+    };
+  }
+
+  /** Markets by id with fresh detail (outcome prices), batched; unknown ids reported per item. */
+  async marketsByIds(
+    ids: readonly string[],
+  ): Promise<{ items: (Market & { stale: boolean; ageMs: number })[]; errors: ItemError[] }> {
+    checkKeys(ids, MAX_IDS_PER_REQUEST, 'body.ids');
+    const listing = await this.listing();
+    const unique = [...new Set(ids)];
+    this.traffic.requests += unique.length;
+    const results = await Promise.allSettled(unique.map((id) => this.marketDetail(id, listing)));
+    const items: (Market & { stale: boolean; ageMs: number })[] = [];
+    const errors: ItemError[] = [];
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') {
+        if (r.value.stale) this.traffic.staleServed++;
+        items.push({ ...r.value.value, stale: r.value.stale, ageMs: r.value.ageMs });
+      } else {
+        this.traffic.errors++;
+        errors.push(toItemError(r.reason, { id: unique[i]! }));
+      }
+    });
+    return { items, errors };
+  }
+
+  async market(id: string): Promise<Market & { stale: boolean; ageMs: number }> {
+    const { items, errors } = await this.marketsByIds([id]);
+    const item = items[0];
+    if (item) return item;
+    const e = errors[0]!;
+    if (e.code === 'NOT_FOUND') throw new NotFoundError(e.message);
+    if (e.code === 'RATE_LIMITED') throw new RateLimitedError(e.message, 1000);
+    throw new UnavailableError(e.message);
+  }
+
+  trafficReport(): VenueTrafficReport {
+    return this.traffic.report(this.limiter.waiting);
+  }
+
+  private marketDetail(id: string, listing: Listing): Promise<Cached<Market>> {
+    const known = listing.byId.get(id);
+    if (!known) return Promise.reject(new NotFoundError(`${this.id} has no market with id ${id}`));
+    return this.cache.getOrLoad(
+      'marketDetail',
+      `${this.id}:${id}`,
+      async () => {
+        const m = await this.marketsById.load(id);
+        if (!m) throw new NotFoundError(`${this.id} returned no market ${id}`);
+        return m;
+      },
+      { tags: [`market:${id}`, `symbol:${known.symbol}`] },
+    );
+  }
+
+  private async requireSymbol(symbol: string): Promise<Market> {
+    if (!SYMBOL.test(symbol)) {
+      throw new ValidationError(`symbol ${JSON.stringify(symbol.slice(0, 40))} is not a market symbol`, {
+        details: [{ path: 'params.symbol', message: 'not a market symbol' }],
+      });
+    }
+    const m = (await this.listing()).bySymbol.get(symbol);
+    if (!m) throw new NotFoundError(`${this.id} has no market ${symbol}`);
+    return m;
+  }
+
+  private cachedListing(): Promise<Cached<Market[]>> {
+    const caps = this.venue.capabilities;
+    return this.cache.getOrLoad(
+      'marketList',
+      this.id,
+      () => this.upstream(caps.weights.markets, 1, () => this.venue.fetchMarkets()),
+      {
+        tags: [`venue:${this.id}`],
+      },
+    );
+  }
+
+  private async listing(): Promise<Listing> {
+    return this.index((await this.cachedListing()).value);
+  }
+
+  private index(markets: Market[]): Listing {
+    let l = this.listings.get(markets);
+    if (!l) {
+      const sorted = [...markets].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      l = {
+        sorted,
+        bySymbol: new Map(markets.map((m) => [m.symbol, m])),
+        byId: new Map(markets.map((m) => [m.id, m])),
+      };
+      this.listings.set(markets, l);
+    }
+    return l;
+  }
+
+  /** One upstream call: wait for the rate limit, then count it. */
+  private async upstream<T>(weight: number, keys: number, call: () => Promise<T>): Promise<T> {
+    this.traffic.queueWait.add(await this.limiter.acquire(weight));
+    this.traffic.upstreamCalls++;
+    this.traffic.batch(keys);
+    return call();
+  }
+}
+
+function checkKeys(keys: readonly string[], max: number, path: string): void {
+  if (keys.length === 0)
+    throw new ValidationError(`${path} must name at least one`, {
+      details: [{ path, message: 'must not be empty' }],
+    });
+  if (keys.length > max) {
+    throw new ValidationError(`${path} has ${keys.length} entries; at most ${max} are allowed`, {
+      details: [{ path, message: `at most ${max}` }],
+    });
+  }
+  keys.forEach((k, i) => {
+    if (typeof k !== 'string' || !SYMBOL.test(k)) {
+      throw new ValidationError(`${path}[${i}] is not a valid symbol or id`, {
+        details: [{ path: `${path}[${i}]`, message: 'invalid' }],
+      });
+    }
+  });
+}
