@@ -1,13 +1,17 @@
 /**
- * Wires the store, cache and services together from a Config. Used by the
- * HTTP server, the CLI and the tests, so all of them run the same objects.
+ * Wires the store, cache, venue, market data and services together from a
+ * Config. Used by the HTTP server, the CLI and the tests, so all of them run
+ * the same objects.
  */
-import { TaggedCache } from './cache/tagged-cache.js';
+import type { LayeredCache } from './cache/cache-options.js';
+import { createCache } from './cache/create-cache.js';
+import { parseKindOverrides } from './cache/policies.js';
 import type { Config } from './config/schema.js';
 import { TraderService } from './copytrading/trader-service.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { FillLedger } from './ledger/fill-ledger.js';
 import { OrderService } from './ledger/order-service.js';
+import { MarketData } from './marketdata/market-data.js';
 import type { Database } from './store/database.js';
 import { LedgerRepository } from './store/ledger-repository.js';
 import { migrateToLatest, migrationsAreCurrent } from './store/migrate.js';
@@ -17,12 +21,16 @@ import { TraderRepository } from './store/trader-repository.js';
 import { TradingPairRepository } from './store/trading-pair-repository.js';
 import { UserRepository } from './store/user-repository.js';
 import { UserService } from './users/user-service.js';
+import { createVenue, type VenueConfig } from './venues/registry.js';
+import type { Venue } from './venues/venue.js';
 
 export interface Services {
   config: Config;
   clock: Clock;
   db: Database;
-  cache: TaggedCache;
+  cache: LayeredCache;
+  venue: Venue;
+  marketData: MarketData;
   users: UserService;
   traders: TraderService;
   orders: OrderService;
@@ -31,23 +39,61 @@ export interface Services {
   close(): Promise<void>;
 }
 
-export async function buildServices(
-  config: Config,
-  opts: { clock?: Clock; migrate?: boolean } = {},
-): Promise<Services> {
+/** The venue the configuration names; options beyond these are the venue's defaults. */
+export function venueConfig(config: Config): VenueConfig {
+  const origin = config.venueApiOrigin || undefined;
+  switch (config.venue) {
+    case 'simulated':
+      return { kind: 'simulated', seed: config.venueSeed };
+    case 'replay':
+      return { kind: 'replay', mode: 'full' };
+    case 'ccxt':
+      return { kind: 'ccxt', exchangeId: config.ccxtExchange, ...(origin ? { apiOrigin: origin } : {}) };
+    case 'polymarket':
+      return { kind: 'polymarket', ...(origin ? { host: origin } : {}) };
+  }
+}
+
+export interface BuildOptions {
+  clock?: Clock;
+  migrate?: boolean;
+  /** Use this venue instead of the configured one (tests, benchmarks). */
+  venue?: Venue;
+  /** Refresh the most read market data in the background. @default true */
+  warming?: boolean;
+}
+
+export async function buildServices(config: Config, opts: BuildOptions = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
+  const cache = createCache({
+    clock,
+    policies: parseKindOverrides(config.cacheTtlOverrides),
+    maxEntries: config.cacheMaxEntries,
+    maxBytes: config.cacheMaxMb * 1024 * 1024,
+    ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
+  });
+  if (config.redisUrl) await cache.ready(3000).catch(() => {}); // serves L1-only until Redis answers
   const db = openDatabase(config);
   if (opts.migrate ?? true) await migrateToLatest(db);
-  const cache = new TaggedCache({ maxEntries: 50_000 });
-  const ledgerRepo = new LedgerRepository(db);
-  const traders = new TraderService(
-    db,
-    new TraderRepository(db),
-    ledgerRepo,
+  const venue = opts.venue ?? (await createVenue(venueConfig(config), clock));
+  const marketData = new MarketData({
+    venue,
     cache,
     clock,
-    config.performanceCacheTtlMs,
-  );
+    batchWindowMs: config.marketDataBatchWindowMs,
+    maxQueue: config.marketDataMaxQueue,
+  });
+  const warming =
+    (opts.warming ?? true)
+      ? cache.startWarming({
+          every: 5_000,
+          top: 200,
+          refresh: (kind, key) => marketData.refresh(kind, key),
+          kinds: ['price', 'marketDetail', 'ohlcv', 'marketList'],
+        })
+      : undefined;
+  const ledgerRepo = new LedgerRepository(db);
+  const traders = new TraderService(db, new TraderRepository(db), ledgerRepo, cache, clock);
   const orders = new OrderService({
     db,
     orders: new OrderRepository(db),
@@ -62,6 +108,8 @@ export async function buildServices(
     clock,
     db,
     cache,
+    venue,
+    marketData,
     users: new UserService(new UserRepository(db), clock),
     traders,
     orders,
@@ -73,6 +121,11 @@ export async function buildServices(
         return false;
       }
     },
-    close: () => db.close(),
+    async close() {
+      warming?.stop();
+      await venue.close();
+      await cache.close();
+      await db.close();
+    },
   };
 }

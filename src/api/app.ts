@@ -9,7 +9,9 @@ import type { Services } from '../services.js';
 import { registerAuth } from './auth.js';
 import { errorBody, sendError } from './error-mapper.js';
 import { healthRoutes } from './routes/health.js';
+import { marketDataRoutes } from './routes/market-data.js';
 import { orderRoutes } from './routes/orders.js';
+import { performanceRoutes } from './routes/performance.js';
 import { traderRoutes } from './routes/traders.js';
 import { validatorCompiler } from './validator.js';
 
@@ -54,6 +56,8 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
       });
       traderRoutes(api, s);
       orderRoutes(api, s);
+      marketDataRoutes(api, s.marketData);
+      performanceRoutes(api, { cache: s.cache, marketData: s.marketData });
     },
     { prefix: '/api/v1' },
   );

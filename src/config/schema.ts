@@ -182,9 +182,9 @@ export const settings = {
   }),
   cacheTtlOverrides: setting({
     env: 'CACHE_TTL_OVERRIDES',
-    form: 'kind=ms pairs separated by commas, e.g. price=5000,ohlcv=60000',
+    form: 'kind[.ttl|.grace|.soft|.hard]=duration pairs, e.g. price=5s,orderBook.grace=0',
     default: '',
-    parse: (raw) => (/^[a-zA-Z]+=\d+(,[a-zA-Z]+=\d+)*$/.test(raw) ? raw : undefined),
+    parse: text,
     doc: 'Overrides the TTL of cache kinds (defaults in the README).',
   }),
   marketDataBatchWindowMs: setting({

@@ -4,7 +4,7 @@
  * performance. Every change is committed before it returns; the only cached
  * read (performance) is tagged with the user and dropped on that user's changes.
  */
-import type { TaggedCache } from '../cache/tagged-cache.js';
+import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
 import { AlreadyExistsError } from '../domain/conflict.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
@@ -38,9 +38,8 @@ export class TraderService {
     private readonly db: Database,
     private readonly traders: TraderRepository,
     private readonly ledger: LedgerRepository,
-    private readonly cache: TaggedCache,
+    private readonly cache: Cache,
     private readonly clock: Clock,
-    private readonly performanceTtlMs: number,
   ) {}
 
   async create(userId: number, input: Record<string, unknown>): Promise<Trader> {
@@ -52,7 +51,7 @@ export class TraderService {
         await this.ledger.createStats(trader.id, userId, now, tx);
         return trader;
       });
-      this.changed(userId);
+      await this.changed(userId);
       return created;
     } catch (err) {
       if (isUniqueViolation(err)) {
@@ -85,7 +84,7 @@ export class TraderService {
   ): Promise<Trader> {
     const patch = parseTraderPatch(input);
     const updated = await this.applyPatch(userId, id, patch, expectedVersion, this.db);
-    this.changed(userId);
+    await this.changed(userId);
     return updated;
   }
 
@@ -121,22 +120,21 @@ export class TraderService {
       for (const u of parsed) out.push(await this.applyPatch(userId, u.id, u.patch, u.version, tx));
       return out;
     });
-    this.changed(userId);
+    await this.changed(userId);
     return result;
   }
 
   async delete(userId: number, id: number): Promise<void> {
     const deleted = await this.traders.delete(id, userId);
     if (!deleted) await this.explainMiss(userId, id, undefined, this.db);
-    this.changed(userId);
+    await this.changed(userId);
   }
 
   /** Per-trader performance from the running summaries, cached per user. */
-  performance(userId: number): Promise<TraderPerformance[]> {
-    return this.cache.getOrLoad(
-      `traders:performance:${userId}`,
-      this.performanceTtlMs,
-      [userTag(userId)],
+  async performance(userId: number): Promise<TraderPerformance[]> {
+    const cached = await this.cache.getOrLoad(
+      'traderPerformance',
+      String(userId),
       async () => {
         const rows = await this.ledger.performance(userId);
         return rows.map((r) => ({
@@ -153,12 +151,14 @@ export class TraderService {
           fees: r.fees,
         }));
       },
+      { tags: [userTag(userId)] },
     );
+    return cached.value;
   }
 
-  /** Drops what is cached for this user only. */
-  changed(userId: number): void {
-    this.cache.invalidateTags([userTag(userId)]);
+  /** Drops what is cached for this user only (here and, with Redis, on every instance). */
+  async changed(userId: number): Promise<void> {
+    await this.cache.invalidateTags([userTag(userId)]);
   }
 
   private async applyPatch(

@@ -34,7 +34,7 @@ export interface OrderServiceDeps {
   fills: FillLedger;
   clock: Clock;
   /** Called after a committed change, with the user whose cached reads are stale. */
-  onChange(userId: number): void;
+  onChange(userId: number): Promise<void>;
 }
 
 export class OrderService {
@@ -140,7 +140,7 @@ export class OrderService {
           (o, i): Order => ({ ...o, id: ids[i]!, userId, createdAt: o.createdAt ?? now, updatedAt: now }),
         );
       });
-      this.d.onChange(userId);
+      await this.d.onChange(userId);
       return created;
     } catch (err) {
       this.d.pairs.forget(symbols);

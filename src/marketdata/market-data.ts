@@ -7,7 +7,7 @@
  * known value is served marked stale with its age. Unknown symbols and ids are
  * answered from the (cached) listing without calling upstream.
  */
-import type { Cache, Cached } from '../cache/cache.js';
+import type { Cache, Cached, CacheKind } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
 import {
   type AppError,
@@ -220,6 +220,39 @@ export class MarketData {
     throw new UnavailableError(e.message);
   }
 
+  /**
+   * Reloads a cached entry for the cache's warming (what its reader's loader
+   * would load). Price refreshes go through the batch loader, so warming a
+   * hundred hot symbols costs one upstream call.
+   */
+  async refresh(kind: CacheKind, key: string): Promise<unknown> {
+    const rest = key.startsWith(`${this.id}:`) ? key.slice(this.id.length + 1) : undefined;
+    if (rest === undefined) throw new ValidationError(`cache key ${key} is not from venue ${this.id}`);
+    switch (kind) {
+      case 'price': {
+        const t = await this.tickers.load(rest);
+        if (!t) throw new NotFoundError(`${this.id} returned no price for ${rest}`);
+        return { price: t.last, ts: t.ts };
+      }
+      case 'marketDetail': {
+        const m = await this.marketsById.load(rest);
+        if (!m) throw new NotFoundError(`${this.id} returned no market ${rest}`);
+        return m;
+      }
+      case 'ohlcv': {
+        const [symbol = '', tf = '', limit = ''] = splitLast(rest, 2);
+        const caps = this.venue.capabilities;
+        return this.upstream(caps.weights.ohlcv, 1, () =>
+          this.venue.fetchOHLCV(symbol, tf, { limit: Number(limit) }),
+        );
+      }
+      case 'marketList':
+        return this.upstream(this.venue.capabilities.weights.markets, 1, () => this.venue.fetchMarkets());
+      default:
+        throw new ValidationError(`market data does not warm ${kind}`);
+    }
+  }
+
   trafficReport(): VenueTrafficReport {
     return this.traffic.report(this.limiter.waiting);
   }
@@ -287,6 +320,12 @@ export class MarketData {
     this.traffic.batch(keys);
     return call();
   }
+}
+
+/** Splits `a:b:c:d` into [`a:b`, `c`, `d`] for n = 2: symbols may contain ':' themselves. */
+function splitLast(key: string, n: number): string[] {
+  const parts = key.split(':');
+  return [parts.slice(0, parts.length - n).join(':'), ...parts.slice(parts.length - n)];
 }
 
 function checkKeys(keys: readonly string[], max: number, path: string): void {

@@ -7,6 +7,7 @@
  */
 import type { Clock } from '../../domain/clock.js';
 import { NotFoundError, RateLimitedError, UnavailableError, ValidationError } from '../../domain/errors.js';
+import { TokenBucket } from '../../domain/token-bucket.js';
 import type {
   Candle,
   Market,
@@ -26,7 +27,6 @@ import { PriceModel } from './price-model.js';
 import { hash2, hashString, Rng } from './rng.js';
 import { quote, syntheticBook } from './synthetic-book.js';
 import { TickStreamer, type TickStreamOptions } from './tick-stream.js';
-import { TokenBucket } from '../../domain/token-bucket.js';
 import { buildUniverse, type Instrument, instrumentMarket } from './universe.js';
 
 /** Options of the simulated venue; every one has a default. */

@@ -1,0 +1,80 @@
+/**
+ * ioredis connections for the cache, tuned so a dead Redis costs nothing:
+ * connect lazily, give up on a command after one retry, refuse commands
+ * while disconnected (no offline queue on the data connection), reconnect
+ * in the background with capped backoff, and report only changes of state
+ * (up -> down -> up), never one line per failed attempt.
+ */
+import { Redis, type RedisOptions } from 'ioredis';
+
+export type RedisRole = 'data' | 'bus';
+
+export interface ConnectionEvents {
+  /** Called when the connection becomes ready, and when it is lost after being ready or fails to connect. */
+  onState?(role: RedisRole, up: boolean, err?: Error): void;
+  /** Called for every connection error (for counting). */
+  onError?(role: RedisRole, err: Error): void;
+}
+
+export interface ConnectionTimeouts {
+  /** Connect attempt deadline. @default 1000 */
+  connectTimeoutMs?: number;
+  /** Per-command deadline on the data connection. @default 1000 */
+  commandTimeoutMs?: number;
+}
+
+/** Backoff between reconnect attempts: 100 ms doubling, capped at 2 s. */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(100 * 2 ** Math.min(attempt - 1, 5), 2_000);
+}
+
+/** A lazily connecting client; call `connect()` (errors are reported through `events`). */
+export function openRedis(
+  url: string,
+  role: RedisRole,
+  instanceId: string,
+  events: ConnectionEvents,
+  timeouts: ConnectionTimeouts = {},
+): Redis {
+  const options: RedisOptions = {
+    lazyConnect: true,
+    connectTimeout: timeouts.connectTimeoutMs ?? 1_000,
+    retryStrategy: reconnectDelay,
+    enableReadyCheck: true,
+    connectionName: `tradeloop-cache-${role}-${instanceId}`,
+    ...(role === 'data'
+      ? {
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+          commandTimeout: timeouts.commandTimeoutMs ?? 1_000,
+        }
+      : { maxRetriesPerRequest: null, enableOfflineQueue: true, autoResubscribe: false }),
+  };
+  const client = new Redis(url, options);
+  let up: boolean | undefined;
+  const change = (next: boolean, err?: Error) => {
+    if (up === next) return;
+    up = next;
+    events.onState?.(role, next, err);
+  };
+  client.on('ready', () => change(true));
+  client.on('error', (err: Error) => {
+    events.onError?.(role, err);
+    change(false, err);
+  });
+  client.on('close', () => change(false));
+  return client;
+}
+
+/** Closes `client` without waiting on a Redis that is not there. */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'ready') {
+    try {
+      await client.quit();
+      return;
+    } catch {
+      // fall through to a hard disconnect
+    }
+  }
+  client.disconnect(false);
+}
