@@ -315,10 +315,13 @@ export class MarketData {
 
   /** One upstream call: wait for the rate limit, then count it. */
   private async upstream<T>(weight: number, keys: number, call: () => Promise<T>): Promise<T> {
-    this.traffic.queueWait.add(await this.limiter.acquire(weight));
-    this.traffic.upstreamCalls++;
-    this.traffic.batch(keys);
-    return call();
+    const { value, waitedMs } = await this.limiter.run(weight, () => {
+      this.traffic.upstreamCalls++;
+      this.traffic.batch(keys);
+      return call();
+    });
+    this.traffic.queueWait.add(waitedMs);
+    return value;
   }
 }
 

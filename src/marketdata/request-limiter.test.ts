@@ -22,6 +22,15 @@ describe('RequestLimiter', () => {
     expect(waited).toEqual([0, 0, 100, 200, 300]);
   });
 
+  it('serves a call heavier than the whole burst instead of waiting forever', async () => {
+    const clock = new ManualClock(0);
+    const limiter = new RequestLimiter(clock, 'v', { requestsPerSecond: 5, burst: 1 }, 10);
+    await limiter.acquire(1);
+    const heavy = limiter.acquire(5);
+    clock.advance(200);
+    expect(await heavy).toBe(200);
+  });
+
   it('refuses with RATE_LIMITED once the queue is full instead of growing it', async () => {
     const clock = new ManualClock(0);
     const limiter = new RequestLimiter(clock, 'v', { requestsPerSecond: 1, burst: 1 }, 2);

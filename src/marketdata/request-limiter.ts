@@ -32,8 +32,12 @@ export class RequestLimiter {
     return this.queue.length;
   }
 
-  /** Resolves with the milliseconds waited once `weight` tokens are taken. */
-  acquire(weight: number): Promise<number> {
+  /**
+   * Resolves with the milliseconds waited once `weight` tokens are taken. A
+   * weight above the bucket's burst is clamped to it, or it could never be served.
+   */
+  acquire(requested: number): Promise<number> {
+    const weight = Math.min(requested, this.limit.burst);
     if (this.queue.length === 0 && this.bucket.take(weight) === 0) return Promise.resolve(0);
     if (this.queue.length >= this.maxQueue) {
       // Time for the queue ahead to drain at the venue's rate.
@@ -49,6 +53,23 @@ export class RequestLimiter {
       this.queue.push({ weight, enqueuedAt: this.clock.now(), resolve });
       this.pump();
     });
+  }
+
+  /**
+   * Runs `call` once its tokens are taken; resolves with its result and the
+   * milliseconds waited. Tokens refilled while the call was in flight are
+   * taken back when it ends: the venue may have counted the call at any
+   * moment up to then, so the model never runs ahead of the venue's bucket.
+   */
+  async run<T>(weight: number, call: () => Promise<T>): Promise<{ value: T; waitedMs: number }> {
+    const waitedMs = await this.acquire(weight);
+    const started = this.clock.now();
+    try {
+      return { value: await call(), waitedMs };
+    } finally {
+      this.bucket.debitRefill(this.clock.now() - started);
+      if (this.queue.length > 0 && !this.timerArmed) this.pump();
+    }
   }
 
   private pump(): void {
