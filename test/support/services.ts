@@ -2,7 +2,7 @@
 import { buildApp } from '../../src/api/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
-import { ManualClock } from '../../src/domain/clock.js';
+import { ManualClock, systemClock } from '../../src/domain/clock.js';
 import { buildServices, type Services } from '../../src/services.js';
 import type { DatabaseTarget } from './databases.js';
 
@@ -12,14 +12,23 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
+export interface TestOptions {
+  /** A real clock, for suites that go through the market-data batching window. @default a ManualClock */
+  realClock?: boolean;
+}
+
 export async function testServices(
   target: DatabaseTarget,
   overrides: Partial<Config> = {},
+  opts: TestOptions = {},
 ): Promise<TestContext> {
   const db = await target.create();
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 12));
   const config = loadConfig({}, { databaseUrl: db.url, logLevel: 'silent', ...overrides });
-  const services = await buildServices(config, { clock });
+  const services = await buildServices(config, {
+    clock: opts.realClock ? systemClock : clock,
+    warming: false,
+  });
   return {
     services,
     clock,
@@ -30,8 +39,12 @@ export async function testServices(
   };
 }
 
-export async function testApp(target: DatabaseTarget, overrides: Partial<Config> = {}) {
-  const ctx = await testServices(target, overrides);
+export async function testApp(
+  target: DatabaseTarget,
+  overrides: Partial<Config> = {},
+  opts: TestOptions = {},
+) {
+  const ctx = await testServices(target, overrides, opts);
   const app = await buildApp(ctx.services);
   const alice = await ctx.services.users.create('alice');
   const bob = await ctx.services.users.create('bob');
