@@ -62,6 +62,16 @@ export interface L1Options {
   maxBytes: number;
 }
 
+/**
+ * lru-cache clears every internal array (sized by `max`) when its last entry
+ * is deleted: half a millisecond at 100,000 slots, paid on each invalidation
+ * of a nearly empty cache (one user with a dashboard open). An unindexed
+ * anchor entry keeps the cache from ever becoming empty. It is evicted only
+ * when the cache is full, and put back on the next store.
+ */
+const ANCHOR_KEY = '\u0000anchor';
+const ANCHOR = { fullKey: ANCHOR_KEY } as L1Entry;
+
 export class L1Store {
   private readonly lru: LRUCache<string, L1Entry>;
   private readonly byKind = new Map<CacheKind, Map<string, L1Entry>>();
@@ -71,10 +81,13 @@ export class L1Store {
   constructor(opts: L1Options) {
     this.maxBytes = opts.maxBytes;
     this.lru = new LRUCache<string, L1Entry>({
-      max: opts.maxEntries,
-      maxSize: opts.maxBytes,
-      dispose: (entry, fullKey, reason) => this.unindex(entry, fullKey, reason),
+      max: opts.maxEntries + 1, // + the anchor
+      maxSize: opts.maxBytes + 1,
+      dispose: (entry, fullKey, reason) => {
+        if (entry !== ANCHOR) this.unindex(entry, fullKey, reason);
+      },
     });
+    this.lru.set(ANCHOR_KEY, ANCHOR, { size: 1 });
   }
 
   /** The entry for `kind`/`key`, fresh or not, marked most recently used. */
@@ -96,6 +109,7 @@ export class L1Store {
       return false;
     }
     this.lru.set(entry.fullKey, entry, { size: Math.max(1, Math.ceil(bytes)) });
+    if (!this.lru.has(ANCHOR_KEY)) this.lru.set(ANCHOR_KEY, ANCHOR, { size: 1 });
     let keys = this.byKind.get(entry.kind);
     if (keys === undefined) {
       keys = new Map();
@@ -135,22 +149,23 @@ export class L1Store {
    */
   dropLoadedBefore(time: number): number {
     const old: string[] = [];
-    for (const entry of this.lru.values()) if (entry.loadedAt < time) old.push(entry.fullKey);
+    for (const entry of this.lru.values())
+      if (entry !== ANCHOR && entry.loadedAt < time) old.push(entry.fullKey);
     for (const fullKey of old) this.lru.delete(fullKey);
     return old.length;
   }
 
   /** Every entry, most recently used first. */
-  values(): IterableIterator<L1Entry> {
-    return this.lru.values();
+  *values(): IterableIterator<L1Entry> {
+    for (const entry of this.lru.values()) if (entry !== ANCHOR) yield entry;
   }
 
   get size(): number {
-    return this.lru.size;
+    return this.lru.size - (this.lru.has(ANCHOR_KEY) ? 1 : 0);
   }
 
   get bytes(): number {
-    return this.lru.calculatedSize;
+    return this.lru.calculatedSize - (this.lru.has(ANCHOR_KEY) ? 1 : 0);
   }
 
   private unindex(entry: L1Entry, fullKey: string, reason: LRUCache.DisposeReason): void {

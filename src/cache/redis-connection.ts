@@ -5,7 +5,12 @@
  * in the background with capped backoff, and report only changes of state
  * (up -> down -> up), never one line per failed attempt.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis, RedisOptions } from 'ioredis';
+
+// Loaded on first use: a process without REDIS_URL never pays ioredis' ~24 MiB of RSS.
+const requireModule = createRequire(import.meta.url);
+let RedisClass: typeof Redis | undefined;
 
 export type RedisRole = 'data' | 'bus';
 
@@ -50,7 +55,8 @@ export function openRedis(
         }
       : { maxRetriesPerRequest: null, enableOfflineQueue: true, autoResubscribe: false }),
   };
-  const client = new Redis(url, options);
+  RedisClass ??= (requireModule('ioredis') as { Redis: typeof Redis }).Redis;
+  const client = new RedisClass(url, options);
   let up: boolean | undefined;
   const change = (next: boolean, err?: Error) => {
     if (up === next) return;

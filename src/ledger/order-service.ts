@@ -41,8 +41,9 @@ export class OrderService {
   constructor(private readonly d: OrderServiceDeps) {}
 
   async create(userId: number, input: Record<string, unknown>): Promise<Order> {
-    const [order] = await this.insert(userId, [input], 'body', false);
-    return order!;
+    const { orders, ids, now } = await this.insert(userId, [input], 'body', false);
+    const o = orders[0]!;
+    return { ...o, id: ids[0]!, userId, createdAt: o.createdAt ?? now, updatedAt: now };
   }
 
   /** Imports up to MAX_BULK_ORDERS orders atomically; returns how many and their ids. */
@@ -62,8 +63,8 @@ export class OrderService {
         },
       );
     }
-    const ids = await this.insert(userId, inputs, 'body.orders', true);
-    return { imported: ids.length, ids: ids.map((o) => o.id) };
+    const { ids } = await this.insert(userId, inputs, 'body.orders', true);
+    return { imported: ids.length, ids };
   }
 
   async get(userId: number, id: number): Promise<Order> {
@@ -99,7 +100,7 @@ export class OrderService {
     inputs: readonly Record<string, unknown>[],
     base: string,
     bulk: boolean,
-  ): Promise<Order[]> {
+  ): Promise<{ orders: NewOrder[]; ids: number[]; now: number }> {
     const now = this.d.clock.now();
     const p = new Problems();
     const orders: NewOrder[] = [];
@@ -111,7 +112,7 @@ export class OrderService {
     p.throwIfAny(bulk ? 'Invalid orders; nothing was imported' : 'Invalid order');
     const symbols = new Set(orders.map((o) => o.pair));
     try {
-      const created = await this.d.db.transaction(async (tx) => {
+      const ids = await this.d.db.transaction(async (tx) => {
         await this.checkTraders(userId, orders, base, bulk, tx);
         const pairIds = await this.d.pairs.ensure(symbols, tx, now);
         const rows = orders.map((o) => orderInsertValues(userId, pairIds.get(o.pair)!, o, now));
@@ -136,12 +137,10 @@ export class OrderService {
           tx,
           now,
         );
-        return orders.map(
-          (o, i): Order => ({ ...o, id: ids[i]!, userId, createdAt: o.createdAt ?? now, updatedAt: now }),
-        );
+        return ids;
       });
       await this.d.onChange(userId);
-      return created;
+      return { orders, ids, now };
     } catch (err) {
       this.d.pairs.forget(symbols);
       if (isUniqueViolation(err)) {

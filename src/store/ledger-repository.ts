@@ -181,8 +181,15 @@ export class LedgerRepository {
   /** Per-trader performance of one user: one indexed join over the running summaries. */
   async performance(userId: number): Promise<TraderPerformanceRow[]> {
     const rows = await this.db.all(this.performanceOf({ userId }));
+    // Built field by field: object spread is many times slower on this hot read.
     return rows.map((r) => ({
-      ...toStats(r as StatsRow),
+      traderId: r.trader_id,
+      fills: r.fills,
+      closedTrades: r.closed_trades,
+      wins: r.wins,
+      realizedPnl: String(r.realized_pnl),
+      volume: String(r.volume),
+      fees: String(r.fees),
       name: r.name,
       address: r.address,
       enabled: r.enabled === 1,

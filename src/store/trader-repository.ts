@@ -4,7 +4,7 @@
  */
 import type { Updateable } from 'kysely';
 import type { FollowOptions, NewTrader, Trader, TraderPatch } from '../domain/trader.js';
-import type { Database, SqlExecutor } from './database.js';
+import type { Database, Query, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';
 import type { TradersTable } from './schema.js';
 
@@ -65,6 +65,7 @@ export interface TraderCursor {
 export class TraderRepository {
   private readonly byId;
   private readonly ownerAndVersion;
+  private readonly updates = new Map<string, (values: Record<string, unknown>) => Query<unknown>>();
 
   constructor(private readonly db: Database) {
     const k = db.kysely;
@@ -122,23 +123,49 @@ export class TraderRepository {
     expectedVersion: number | undefined,
     ex: SqlExecutor = this.db,
   ): Promise<Trader | undefined> {
-    const set: Updateable<TradersTable> = { updated_at: now };
-    if (patch.name !== undefined) set.name = patch.name;
-    if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;
-    if (patch.allocation !== undefined) set.allocation = patch.allocation;
+    const values: Record<string, unknown> = { id, userId, now };
+    const columns: (keyof TradersTable)[] = [];
+    const put = (col: keyof TradersTable, v: unknown) => {
+      columns.push(col);
+      values[col] = v;
+    };
+    if (patch.name !== undefined) put('name', patch.name);
+    if (patch.enabled !== undefined) put('enabled', patch.enabled ? 1 : 0);
+    if (patch.allocation !== undefined) put('allocation', patch.allocation);
     for (const [key, col] of Object.entries(FOLLOW_COLUMNS) as [keyof FollowOptions, keyof TradersTable][]) {
       const v = patch.followOptions?.[key];
-      if (v !== undefined) (set as Record<string, unknown>)[col] = v;
+      if (v !== undefined) put(col, v);
     }
-    let q = this.db.kysely
-      .updateTable('traders')
-      .set(set)
-      .set((eb) => ({ version: eb('version', '+', 1) }))
-      .where('id', '=', id)
-      .where('user_id', '=', userId);
-    if (expectedVersion !== undefined) q = q.where('version', '=', expectedVersion);
-    const r = await ex.first(compile(q.returningAll()));
-    return r && toTrader(r as TraderRow);
+    if (expectedVersion !== undefined) values['version'] = expectedVersion;
+    const r = await ex.first(this.updateStatement(columns, expectedVersion !== undefined)(values));
+    return r === undefined ? undefined : toTrader(r as TraderRow);
+  }
+
+  /**
+   * The UPDATE for one patch shape (which columns, guarded by version or not),
+   * compiled once: a toggle binds four values instead of rebuilding SQL. There
+   * are at most 2^8 x 2 shapes.
+   */
+  private updateStatement(columns: (keyof TradersTable)[], guarded: boolean) {
+    const shape = `${columns.join(',')}|${guarded}`;
+    let stmt = this.updates.get(shape);
+    if (stmt === undefined) {
+      const k = this.db.kysely;
+      stmt = prepare(k, (p) => {
+        const set: Updateable<TradersTable> = { updated_at: p('now') };
+        for (const c of columns) (set as Record<string, unknown>)[c] = p(c);
+        let q = k
+          .updateTable('traders')
+          .set(set)
+          .set((eb) => ({ version: eb('version', '+', 1) }))
+          .where('id', '=', p('id'))
+          .where('user_id', '=', p('userId'));
+        if (guarded) q = q.where('version', '=', p('version'));
+        return q.returningAll();
+      });
+      this.updates.set(shape, stmt);
+    }
+    return stmt;
   }
 
   async delete(id: number, userId: number, ex: SqlExecutor = this.db): Promise<boolean> {

@@ -44,6 +44,24 @@ const HOT_QUERIES: HotQuery[] = [
       ),
   },
   {
+    name: "a user's orders of a pair with a status, newest first (GET /orders?status=&pair=)",
+    index: 'orders_pair_status_idx',
+    build: (db) =>
+      compile(
+        db.kysely
+          .selectFrom('orders')
+          .innerJoin('trading_pairs', 'trading_pairs.id', 'orders.trading_pair_id')
+          .selectAll('orders')
+          .select('trading_pairs.symbol')
+          .where('orders.user_id', '=', 1)
+          .where('orders.status', '=', 'open')
+          .where('orders.trading_pair_id', '=', 1)
+          .orderBy('orders.created_at', 'desc')
+          .orderBy('orders.id', 'desc')
+          .limit(100),
+      ),
+  },
+  {
     name: 'orders of a pair',
     index: 'orders_pair', // orders_pair_idx or its composite twin: either is an index on the pair
     build: (db) =>
@@ -120,6 +138,30 @@ describe.each(await databaseTargets())('query plans on $name', (target) => {
   let ctx: TestContext;
   beforeAll(async () => {
     ctx = await testServices(target);
+    // Realistic statistics: the planners choose by them (PostgreSQL especially).
+    const { users, orders, traders } = ctx.services;
+    const statuses = ['open', 'filled', 'cancelled', 'rejected'];
+    for (let u = 0; u < 4; u++) {
+      const user = (await users.create(`u${u}`)).user.id;
+      const trader = (await traders.create(user, { name: 't', address: `plan-${u}` })).id;
+      await orders.bulkImport(
+        user,
+        Array.from({ length: 2500 }, (_, i) => {
+          const status = statuses[i % 4]!;
+          const filled = status === 'filled';
+          return {
+            traderId: i % 3 ? trader : null,
+            pair: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT', 'ADA/USDT', 'DOT/USDT'][i % 6],
+            side: i % 2 ? 'buy' : 'sell',
+            quantity: '1',
+            status,
+            ...(filled ? { filledQuantity: '1', averagePrice: '10' } : {}),
+            createdAt: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(),
+          };
+        }),
+      );
+    }
+    await ctx.services.db.run({ sql: 'analyze', parameters: [] });
   });
   afterAll(() => ctx.close());
 

@@ -101,7 +101,16 @@ export function foundation(dialect: Dialect): Migration {
       await idx('orders_pair_idx', ['trading_pair_id']);
       await idx('orders_created_idx', ['created_at desc']);
       await idx('orders_status_idx', ['status']);
-      await idx('orders_pair_status_idx', ['trading_pair_id', 'status']);
+      // (pair, status) leads, as the pair/status queries need; user and time follow so that a
+      // user's orders filtered by pair and status are one ordered range scan, with no extra index
+      // for inserts to maintain.
+      await idx('orders_pair_status_idx', [
+        'trading_pair_id',
+        'status',
+        'user_id',
+        'created_at desc',
+        'id desc',
+      ]);
       await idx('orders_user_created_idx', ['user_id', 'created_at desc', 'id desc']);
       await idx('orders_trader_idx', ['trader_id']);
       await db.schema

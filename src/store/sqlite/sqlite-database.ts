@@ -39,7 +39,11 @@ class ConnectionExecutor implements SqlExecutor {
     return this.stmts.get(q.sql).all(...q.parameters) as R[];
   }
   async first<R>(q: Query<R>): Promise<R | undefined> {
-    return this.stmts.get(q.sql).get(...q.parameters) as R | undefined;
+    const stmt = this.stmts.get(q.sql);
+    // A write (INSERT/UPDATE ... RETURNING) must run to completion: `.get()` stops after one
+    // row, the statement is never finished, and SQLite's WAL auto-checkpoint never runs.
+    if (!stmt.readonly) return stmt.all(...q.parameters)[0] as R | undefined;
+    return stmt.get(...q.parameters) as R | undefined;
   }
   async run(q: Query): Promise<number> {
     return this.stmts.get(q.sql).run(...q.parameters).changes;
