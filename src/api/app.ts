@@ -3,7 +3,7 @@
  * behind bearer auth and a per-user rate limit, one error mapper for all.
  */
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { RateLimitedError } from '../domain/errors.js';
 import type { Services } from '../services.js';
 import { registerAuth } from './auth.js';
@@ -24,9 +24,11 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
   const app = Fastify({
     logger: opts.logger ?? false,
     // One line per request only when debugging; errors are always logged.
-    disableRequestLogging: !(
-      typeof opts.logger === 'object' && ['debug', 'trace'].includes(opts.logger.level)
-    ),
+    logController: new LogController({
+      disableRequestLogging: !(
+        typeof opts.logger === 'object' && ['debug', 'trace'].includes(opts.logger.level)
+      ),
+    }),
     bodyLimit: s.config.bodyLimitBytes,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
