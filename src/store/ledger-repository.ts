@@ -3,11 +3,12 @@
  * per-trader stats, per-trader average-cost holdings, per-user daily volume.
  * Reading performance is then one indexed join, not a GROUP BY over orders.
  */
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Holding } from '../domain/average-cost.js';
 import { type Decimal, formatExact, parseExact } from '../domain/decimal.js';
 import type { Database, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';
+import type { TraderStatsTable } from './schema.js';
 
 export interface TraderStats {
   traderId: number;
@@ -25,15 +26,7 @@ export interface TraderPerformanceRow extends TraderStats {
   enabled: boolean;
 }
 
-interface StatsRow {
-  trader_id: number;
-  fills: number;
-  closed_trades: number;
-  wins: number;
-  realized_pnl: string;
-  volume: string;
-  fees: string;
-}
+type StatsRow = Omit<Selectable<TraderStatsTable>, 'user_id' | 'updated_at'>;
 
 const toStats = (r: StatsRow): TraderStats => ({
   traderId: r.trader_id,
@@ -181,19 +174,14 @@ export class LedgerRepository {
   /** Per-trader performance of one user: one indexed join over the running summaries. */
   async performance(userId: number): Promise<TraderPerformanceRow[]> {
     const rows = await this.db.all(this.performanceOf({ userId }));
-    // Built field by field: object spread is many times slower on this hot read.
-    return rows.map((r) => ({
-      traderId: r.trader_id,
-      fills: r.fills,
-      closedTrades: r.closed_trades,
-      wins: r.wins,
-      realizedPnl: String(r.realized_pnl),
-      volume: String(r.volume),
-      fees: String(r.fees),
-      name: r.name,
-      address: r.address,
-      enabled: r.enabled === 1,
-    }));
+    // No object spread: it is many times slower than assignment on this hot read.
+    return rows.map((r) => {
+      const p = toStats(r as StatsRow) as TraderPerformanceRow;
+      p.name = r.name;
+      p.address = r.address;
+      p.enabled = r.enabled === 1;
+      return p;
+    });
   }
 
   async dailyVolume(

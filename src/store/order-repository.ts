@@ -2,27 +2,14 @@
  * Orders: single insert, bulk insert (one transaction, cached statement per
  * row), lookup by id, and keyset-paginated lists joined with their pair.
  */
+
+import type { Selectable } from 'kysely';
 import type { NewOrder, Order, OrderSide, OrderStatus, OrderType } from '../domain/order.js';
 import type { Database, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';
+import type { OrdersTable } from './schema.js';
 
-export interface OrderRow {
-  id: number;
-  user_id: number;
-  trader_id: number | null;
-  trading_pair_id: number;
-  client_order_id: string | null;
-  side: string;
-  type: string;
-  price: string | null;
-  quantity: string;
-  filled_quantity: string;
-  average_price: string | null;
-  status: string;
-  fee: string;
-  created_at: number;
-  updated_at: number;
-}
+export type OrderRow = Selectable<OrdersTable>;
 
 export function toOrder(r: OrderRow, symbol: string): Order {
   return {

@@ -2,28 +2,13 @@
  * Followed traders. Every change bumps `version` (optimistic concurrency) and
  * is a single UPDATE ... RETURNING, so a toggle is one statement and one commit.
  */
-import type { Updateable } from 'kysely';
+import type { Selectable, Updateable } from 'kysely';
 import type { FollowOptions, NewTrader, Trader, TraderPatch } from '../domain/trader.js';
 import type { Database, Query, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';
 import type { TradersTable } from './schema.js';
 
-export interface TraderRow {
-  id: number;
-  user_id: number;
-  name: string;
-  address: string;
-  enabled: number;
-  allocation: string;
-  take_profit_pct: string | null;
-  stop_loss_pct: string | null;
-  trailing_stop_pct: string | null;
-  max_position_size: string | null;
-  copy_ratio: string;
-  version: number;
-  created_at: number;
-  updated_at: number;
-}
+export type TraderRow = Selectable<TradersTable>;
 
 /** PostgreSQL NUMERIC comes back as text already; numbers only appear on SQLite if stored as such. */
 const amount = (v: string | null): string | null => (v === null ? null : String(v));
