@@ -65,6 +65,11 @@ export interface Cache {
   /** Synchronous L1 lookup of a fresh value (counts a hit or a miss). */
   peek<T>(kind: CacheKind, key: string): T | undefined;
   /**
+   * Like `peek`, but a miss is not counted: for read paths that try the
+   * synchronous hit first and fall back to `getOrLoad` (which counts the miss).
+   */
+  peekHit<T>(kind: CacheKind, key: string): T | undefined;
+  /**
    * Returns the value for `key`: fresh from L1, else from L2 (Redis), else
    * from `load` — called once however many callers miss at the same time.
    * On a load failure a value within grace is served with `stale: true`.

@@ -98,6 +98,16 @@ class TieredCache implements LayeredCache {
     return undefined;
   }
 
+  peekHit<T>(kind: CacheKind, key: string): T | undefined {
+    const entry = this.l1.get(kind, key);
+    if (entry !== undefined && this.time.now() < entry.freshUntil) {
+      entry.stats.hits++;
+      entry.reads++;
+      return entry.value as T;
+    }
+    return undefined;
+  }
+
   async getOrLoad<T>(
     kind: CacheKind,
     key: string,

@@ -34,14 +34,4 @@ export class TokenBucket {
     }
     return Math.max(1, Math.ceil(((cost - this.tokens) * 1000) / this.ratePerSecond));
   }
-
-  /**
-   * Removes the tokens refilled over `ms`, allowing a negative balance. A
-   * client-side model of a remote bucket calls this when a call completes, so
-   * it charges the call at the latest moment the remote could have.
-   */
-  debitRefill(ms: number): void {
-    this.take(0);
-    this.tokens -= (Math.max(0, ms) * this.ratePerSecond) / 1000;
-  }
 }

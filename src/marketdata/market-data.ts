@@ -42,6 +42,13 @@ export interface PriceItem {
   ageMs: number;
 }
 
+/** What the cache keeps per symbol: the venue's price and time, and when we fetched it. */
+interface PricePoint {
+  price: number;
+  ts: number;
+  fetchedAt: number;
+}
+
 export interface MarketDataOptions {
   venue: Venue;
   cache: Cache;
@@ -68,6 +75,7 @@ function toItemError(err: unknown, key: { symbol?: string; id?: string }): ItemE
 export class MarketData {
   readonly venue: Venue;
   private readonly cache: Cache;
+  private readonly clock: Clock;
   private readonly id: string;
   private readonly limiter: RequestLimiter;
   private readonly traffic: VenueTraffic;
@@ -78,6 +86,7 @@ export class MarketData {
   constructor(opts: MarketDataOptions) {
     this.venue = opts.venue;
     this.cache = opts.cache;
+    this.clock = opts.clock;
     const caps = opts.venue.capabilities;
     this.id = caps.id;
     this.traffic = new VenueTraffic(caps.id);
@@ -101,41 +110,58 @@ export class MarketData {
     const listing = await this.listing();
     const unique = [...new Set(symbols)];
     this.traffic.requests += unique.length;
-    const results = await Promise.allSettled(
-      unique.map((symbol) => {
-        const market = listing.bySymbol.get(symbol);
-        if (!market) return Promise.reject(new NotFoundError(`${this.id} has no market ${symbol}`));
-        return this.cache.getOrLoad(
-          'price',
-          `${this.id}:${symbol}`,
-          async () => {
-            const t = await this.tickers.load(symbol);
-            if (!t) throw new NotFoundError(`${this.id} returned no price for ${symbol}`);
-            return { price: t.last, ts: t.ts };
+    const now = this.clock.now();
+    const slots: (PriceItem | ItemError)[] = new Array(unique.length);
+    const misses: Promise<void>[] = [];
+    for (let i = 0; i < unique.length; i++) {
+      const symbol = unique[i]!;
+      // Warm path: a fresh L1 hit is answered synchronously, no promise, no tag strings.
+      const hit = this.cache.peekHit<PricePoint>('price', `${this.id}:${symbol}`);
+      if (hit !== undefined) {
+        slots[i] = {
+          symbol,
+          price: hit.price,
+          ts: hit.ts,
+          stale: false,
+          ageMs: Math.max(0, now - hit.fetchedAt),
+        };
+        continue;
+      }
+      misses.push(
+        this.loadPrice(symbol, listing).then(
+          (r) => {
+            if (r.stale) this.traffic.staleServed++;
+            slots[i] = { symbol, price: r.value.price, ts: r.value.ts, stale: r.stale, ageMs: r.ageMs };
           },
-          { tags: [`symbol:${symbol}`, `market:${market.id}`] },
-        );
-      }),
-    );
+          (err: unknown) => {
+            this.traffic.errors++;
+            slots[i] = toItemError(err, { symbol });
+          },
+        ),
+      );
+    }
+    if (misses.length > 0) await Promise.all(misses);
     const items: PriceItem[] = [];
     const errors: ItemError[] = [];
-    results.forEach((r, i) => {
-      const symbol = unique[i]!;
-      if (r.status === 'fulfilled') {
-        if (r.value.stale) this.traffic.staleServed++;
-        items.push({
-          symbol,
-          price: r.value.value.price,
-          ts: r.value.value.ts,
-          stale: r.value.stale,
-          ageMs: r.value.ageMs,
-        });
-      } else {
-        this.traffic.errors++;
-        errors.push(toItemError(r.reason, { symbol }));
-      }
-    });
+    for (const slot of slots) {
+      if ('code' in slot) errors.push(slot);
+      else items.push(slot);
+    }
     return { items, errors };
+  }
+
+  private loadPrice(symbol: string, listing: Listing): Promise<Cached<PricePoint>> {
+    const market = listing.bySymbol.get(symbol);
+    if (!market) return Promise.reject(new NotFoundError(`${this.id} has no market ${symbol}`));
+    return this.cache.getOrLoad('price', `${this.id}:${symbol}`, () => this.fetchPrice(symbol), {
+      tags: [`symbol:${symbol}`, `market:${market.id}`],
+    });
+  }
+
+  private async fetchPrice(symbol: string): Promise<PricePoint> {
+    const t = await this.tickers.load(symbol);
+    if (!t) throw new NotFoundError(`${this.id} returned no price for ${symbol}`);
+    return { price: t.last, ts: t.ts, fetchedAt: this.clock.now() };
   }
 
   /** Candles for one symbol and timeframe, cached per (symbol, timeframe, limit). */
@@ -229,11 +255,8 @@ export class MarketData {
     const rest = key.startsWith(`${this.id}:`) ? key.slice(this.id.length + 1) : undefined;
     if (rest === undefined) throw new ValidationError(`cache key ${key} is not from venue ${this.id}`);
     switch (kind) {
-      case 'price': {
-        const t = await this.tickers.load(rest);
-        if (!t) throw new NotFoundError(`${this.id} returned no price for ${rest}`);
-        return { price: t.last, ts: t.ts };
-      }
+      case 'price':
+        return this.fetchPrice(rest);
       case 'marketDetail': {
         const m = await this.marketsById.load(rest);
         if (!m) throw new NotFoundError(`${this.id} returned no market ${rest}`);
@@ -296,7 +319,8 @@ export class MarketData {
   }
 
   private async listing(): Promise<Listing> {
-    return this.index((await this.cachedListing()).value);
+    const hit = this.cache.peekHit<Market[]>('marketList', this.id);
+    return this.index(hit ?? (await this.cachedListing()).value);
   }
 
   private index(markets: Market[]): Listing {

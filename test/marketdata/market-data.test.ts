@@ -131,6 +131,24 @@ describe('market data', () => {
     expect(md.trafficReport().queueWaitMs.p99).toBeGreaterThan(0);
   });
 
+  it('keeps concurrent slow calls flowing at the venue rate (no throttling below the limit)', async () => {
+    const { venue, md } = setup({
+      rateLimit: { requestsPerSecond: 100, burst: 200 },
+      maxSymbolsPerBatch: 1,
+      latencyMs: 100,
+      spotCount: 250,
+    });
+    const wanted = await symbols(md, 200);
+    venue.resetStats();
+    const first = Promise.all(wanted.slice(0, 100).map((s) => md.prices([s])));
+    await new Promise((r) => setTimeout(r, 300));
+    const second = await Promise.all(wanted.slice(100).map((s) => md.prices([s])));
+    const all = [...(await first), ...second];
+    expect(all.flatMap((r) => r.errors)).toEqual([]);
+    expect(venue.stats().calls.fetchTickers).toBe(200);
+    expect(venue.stats().rateLimited).toBe(0);
+  });
+
   it('refuses with RATE_LIMITED beyond its bounded queue instead of queueing forever', async () => {
     const venue = new SimulatedVenue(systemClock, {
       seed: 3,
