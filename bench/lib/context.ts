@@ -1,0 +1,64 @@
+/**
+ * What every benchmark gets: a private temp directory for the run, a log
+ * line printer, cleanups run at the end (even after a failure), and the
+ * shared 1M-order database, built at most once per run.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BigDb } from './big-db.js';
+import type { BenchResult } from './result.js';
+
+export interface BenchContext {
+  /** A fresh directory under the run's temp root. */
+  tempDir(label: string): string;
+  log(message: string): void;
+  /** Runs `fn` when the benchmark ends, in reverse order of registration. */
+  defer(fn: () => Promise<void> | void): void;
+  /** The shared database with 100 traders and 1,000,000 orders of one user. */
+  bigDb(): Promise<BigDb>;
+}
+
+export interface Benchmark {
+  name: string;
+  run(ctx: BenchContext): Promise<BenchResult[]>;
+}
+
+export class RunContext {
+  private readonly cleanups: (() => Promise<void> | void)[] = [];
+  private big: Promise<BigDb> | undefined;
+  private counter = 0;
+
+  constructor(
+    readonly root: string,
+    private readonly buildBig: (dir: string, log: (m: string) => void) => Promise<BigDb>,
+  ) {}
+
+  forBenchmark(name: string): BenchContext {
+    const log = (message: string) => process.stdout.write(`  [${name}] ${message}\n`);
+    return {
+      tempDir: (label) => {
+        const dir = path.join(this.root, `${String(++this.counter).padStart(2, '0')}-${label}`);
+        fs.mkdirSync(dir, { recursive: true });
+        return dir;
+      },
+      log,
+      defer: (fn) => this.cleanups.push(fn),
+      bigDb: () => {
+        this.big ??= this.buildBig(path.join(this.root, 'big'), log);
+        return this.big;
+      },
+    };
+  }
+
+  /** Runs the cleanups registered so far; errors are reported, not thrown. */
+  async cleanup(): Promise<void> {
+    while (this.cleanups.length > 0) {
+      const fn = this.cleanups.pop()!;
+      try {
+        await fn();
+      } catch (err) {
+        process.stderr.write(`cleanup failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+    }
+  }
+}
