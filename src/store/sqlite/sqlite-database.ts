@@ -11,6 +11,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Capabilities, Database, Query, SqlExecutor } from '../database.js';
 import type { DB } from '../schema.js';
+import { GroupCommit } from './group-commit.js';
 import { openSqliteConnection, type SqliteTuning } from './sqlite-connection.js';
 import { WriteLock } from './write-lock.js';
 
@@ -72,6 +73,7 @@ export class SqliteDatabase implements Database {
   private readonly writerExec: ConnectionExecutor;
   private readonly readerStmts: StatementCache;
   private readonly lock = new WriteLock();
+  private readonly group: GroupCommit<ConnectionExecutor>;
   private closed = false;
 
   constructor(readonly options: SqliteOptions) {
@@ -82,6 +84,17 @@ export class SqliteDatabase implements Database {
     this.reader = options.file === ':memory:' ? this.writer : openSqliteConnection(options.file, options);
     this.writerExec = new ConnectionExecutor(new StatementCache(this.writer));
     this.readerStmts = new StatementCache(this.reader);
+    const writer = this.writer;
+    this.group = new GroupCommit(
+      {
+        exec: (sql) => void this.writerExec.stmts.get(sql).run(),
+        get inTransaction() {
+          return writer.inTransaction;
+        },
+      },
+      this.writerExec,
+      this.lock,
+    );
     this.kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: this.writer }) });
   }
 
@@ -105,14 +118,14 @@ export class SqliteDatabase implements Database {
     return this.transaction((tx) => tx.insertMany(table, columns, rows));
   }
 
-  /** A single auto-committed write: runs at once when the writer is free. */
-  private async write<T>(fn: (tx: ConnectionExecutor) => Promise<T>): Promise<T> {
-    await this.lock.acquire();
-    try {
-      return await fn(this.writerExec);
-    } finally {
-      this.lock.release();
-    }
+  /** A single write, committed with the others of this event-loop turn (group commit). */
+  private write<T>(fn: (tx: ConnectionExecutor) => Promise<T>): Promise<T> {
+    return this.group.submit(fn);
+  }
+
+  /** How well group commit is batching: batches, writes, largest batch. */
+  get groupCommitStats(): { batches: number; writes: number; largest: number } {
+    return { ...this.group.stats };
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {

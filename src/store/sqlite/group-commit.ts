@@ -1,0 +1,91 @@
+/**
+ * Group commit for single-statement writes. Writes that arrive in the same
+ * event-loop turn (concurrent requests) run in one transaction, each inside
+ * its own savepoint so one failure never undoes the others, and every caller
+ * is answered only after the shared COMMIT: acknowledged means on disk, as
+ * before, but a burst pays for one commit instead of one per write.
+ */
+import type { WriteLock } from './write-lock.js';
+
+export interface GroupConnection {
+  exec(sql: string): void;
+  readonly inTransaction: boolean;
+}
+
+interface Pending<E> {
+  fn: (ex: E) => Promise<unknown>;
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+}
+
+export class GroupCommit<E> {
+  private pending: Pending<E>[] = [];
+  private scheduled = false;
+  /** Batches committed and writes in them, for metrics and tests. */
+  readonly stats = { batches: 0, writes: 0, largest: 0 };
+
+  constructor(
+    private readonly conn: GroupConnection,
+    private readonly executor: E,
+    private readonly lock: WriteLock,
+  ) {}
+
+  submit<T>(fn: (ex: E) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    this.stats.batches++;
+    this.stats.writes += batch.length;
+    if (batch.length > this.stats.largest) this.stats.largest = batch.length;
+    await this.lock.acquire();
+    try {
+      if (batch.length === 1) {
+        const only = batch[0]!;
+        await only.fn(this.executor).then(only.resolve, only.reject); // autocommit: no savepoint needed
+      } else {
+        await this.commitTogether(batch);
+      }
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  private async commitTogether(batch: Pending<E>[]): Promise<void> {
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.conn.exec('BEGIN IMMEDIATE');
+      for (const item of batch) {
+        this.conn.exec('SAVEPOINT w');
+        try {
+          const value = await item.fn(this.executor);
+          this.conn.exec('RELEASE w');
+          outcomes.push({ ok: true, value });
+        } catch (err) {
+          this.conn.exec('ROLLBACK TO w');
+          this.conn.exec('RELEASE w');
+          outcomes.push({ ok: false, value: err });
+        }
+      }
+      this.conn.exec('COMMIT');
+    } catch (err) {
+      if (this.conn.inTransaction) this.conn.exec('ROLLBACK');
+      for (const item of batch) item.reject(err);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const o = outcomes[i]!;
+      if (o.ok) item.resolve(o.value);
+      else item.reject(o.value);
+    });
+  }
+}
