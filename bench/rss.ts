@@ -104,7 +104,8 @@ export const rss: Benchmark = {
       LOG_LEVEL: 'warn',
       RATE_LIMIT_MAX: '100000000',
     };
-    const app = await startChild([cli, 'serve'], { cwd: buildDir, env });
+    // Node flags as `npm start` and bin/tradeloop.js run the service.
+    const app = await startChild(['--max-semi-space-size=4', cli, 'serve'], { cwd: buildDir, env });
     ctx.defer(() => app.stop());
     const a = await measure(app, big.token, calls);
 

@@ -73,7 +73,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
   });
   if (config.redisUrl) await cache.ready(3000).catch(() => {}); // serves L1-only until Redis answers
-  const db = openDatabase(config);
+  const db = await openDatabase(config);
   if (opts.migrate ?? true) await migrateToLatest(db);
   const venue = opts.venue ?? (await createVenue(venueConfig(config), clock));
   const marketData = new MarketData({

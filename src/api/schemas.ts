@@ -4,7 +4,7 @@
  * returned as decimal strings; domain rules (ranges, consistency) are checked
  * by the services so every entry point gets the same answers.
  */
-import { Type } from 'typebox';
+import { Type } from './json-schema.js';
 
 export const Amount = Type.Union([Type.String({ maxLength: 48 }), Type.Number()]);
 const NullableAmount = Type.Union([Amount, Type.Null()]);

@@ -30,7 +30,7 @@ async function run(argv: string[]): Promise<number> {
       return -1;
     }
     case 'migrate': {
-      const db = openDatabase(config);
+      const db = await openDatabase(config);
       const applied = await migrateToLatest(db);
       await db.close();
       process.stdout.write(`${JSON.stringify({ applied })}\n`);
@@ -51,7 +51,7 @@ async function run(argv: string[]): Promise<number> {
     case 'backup': {
       const [file] = rest;
       if (!file) break;
-      const db = openDatabase(config);
+      const db = await openDatabase(config);
       const started = performance.now();
       await db.backup(file);
       await db.close();

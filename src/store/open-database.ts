@@ -3,7 +3,6 @@
  * `postgres://...`. The rest of the code never asks which one it got.
  */
 import type { Database } from './database.js';
-import { PostgresDatabase } from './postgres/postgres-database.js';
 import { SqliteDatabase } from './sqlite/sqlite-database.js';
 
 export interface DatabaseSettings {
@@ -14,7 +13,8 @@ export interface DatabaseSettings {
   sqliteMmapMb: number;
 }
 
-export function openDatabase(s: DatabaseSettings): Database {
+/** PostgreSQL's driver is loaded only when asked for: an SQLite process never pays for it. */
+export async function openDatabase(s: DatabaseSettings): Promise<Database> {
   if (s.databaseUrl.startsWith('sqlite:')) {
     return new SqliteDatabase({
       file: s.databaseUrl.slice('sqlite:'.length),
@@ -23,5 +23,6 @@ export function openDatabase(s: DatabaseSettings): Database {
       mmapMb: s.sqliteMmapMb,
     });
   }
+  const { PostgresDatabase } = await import('./postgres/postgres-database.js');
   return new PostgresDatabase({ url: s.databaseUrl, poolSize: s.databasePoolSize });
 }

@@ -1,8 +1,8 @@
 /** /api/v1 prices, candles and markets, read through the market-data layer. */
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
 import { ValidationError } from '../../domain/errors.js';
 import type { MarketData } from '../../marketdata/market-data.js';
+import { Type } from '../json-schema.js';
 
 const PricesQuery = Type.Object(
   { symbols: Type.String({ minLength: 1, maxLength: 40_000 }) },

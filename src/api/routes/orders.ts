@@ -1,10 +1,10 @@
 /** /api/v1/orders and /api/v1/stats: record, import in bulk, list, daily volume. */
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/order.js';
 import type { Services } from '../../services.js';
 import { currentUser } from '../auth.js';
 import { orderJson } from '../json.js';
+import { Type } from '../json-schema.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
 import { IdParams, listOf, OrderBulkBody, OrderInput, OrderJson, PageQuery } from '../schemas.js';
 

@@ -1,9 +1,9 @@
 /** /api/v1/performance: what the cache and the market-data layer are doing, and targeted invalidation (admin). */
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
 import type { Cache } from '../../cache/cache.js';
 import type { MarketData } from '../../marketdata/market-data.js';
 import { requireAdmin } from '../auth.js';
+import { Type } from '../json-schema.js';
 
 const InvalidateBody = Type.Object(
   {

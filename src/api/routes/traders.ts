@@ -1,10 +1,10 @@
 /** /api/v1/traders: follow, list, toggle, edit follow options, batch, delete, performance. */
 import type { FastifyInstance } from 'fastify';
-import { Type } from 'typebox';
 import { ValidationError } from '../../domain/errors.js';
 import type { Services } from '../../services.js';
 import { currentUser } from '../auth.js';
 import { traderJson } from '../json.js';
+import { Type } from '../json-schema.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
 import {
   IdParams,
