@@ -31,6 +31,70 @@ export function toOrder(r: OrderRow, symbol: string): Order {
   };
 }
 
+/** Columns of a full row, in the order `rowFromTuple` reads them. */
+const ROW_COLUMNS = [
+  'id',
+  'user_id',
+  'trader_id',
+  'trading_pair_id',
+  'client_order_id',
+  'side',
+  'type',
+  'price',
+  'quantity',
+  'filled_quantity',
+  'average_price',
+  'status',
+  'fee',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** A row plus its pair's symbol, in the order `orderFromTuple` reads them. */
+const LIST_COLUMNS = [...ROW_COLUMNS.map((c) => `orders.${c}` as const), 'trading_pairs.symbol' as const];
+
+const text = (v: unknown): string | null => (v === null ? null : String(v));
+
+function rowFromTuple(t: unknown[]): OrderRow {
+  return {
+    id: t[0] as number,
+    user_id: t[1] as number,
+    trader_id: t[2] as number | null,
+    trading_pair_id: t[3] as number,
+    client_order_id: t[4] as string | null,
+    side: t[5] as string,
+    type: t[6] as string,
+    price: text(t[7]),
+    quantity: String(t[8]),
+    filled_quantity: String(t[9]),
+    average_price: text(t[10]),
+    status: t[11] as string,
+    fee: String(t[12]),
+    created_at: t[13] as number,
+    updated_at: t[14] as number,
+  };
+}
+
+function orderFromTuple(t: unknown[]): Order {
+  return {
+    id: t[0] as number,
+    userId: t[1] as number,
+    traderId: t[2] as number | null,
+    pair: t[15] as string,
+    clientOrderId: t[4] as string | null,
+    side: t[5] as OrderSide,
+    type: t[6] as OrderType,
+    price: text(t[7]),
+    quantity: String(t[8]),
+    filledQuantity: String(t[9]),
+    averagePrice: text(t[10]),
+    status: t[11] as OrderStatus,
+    fee: String(t[12]),
+    createdAt: t[13] as number,
+    updatedAt: t[14] as number,
+  };
+}
+
 export const ORDER_INSERT_COLUMNS = [
   'user_id',
   'trader_id',
@@ -95,7 +159,7 @@ export class OrderRepository {
     this.lastForUser = prepare(k, (p) =>
       k
         .selectFrom('orders')
-        .selectAll()
+        .select(ROW_COLUMNS)
         .where('user_id', '=', p('userId'))
         .orderBy('created_at', 'desc')
         .orderBy('id', 'desc')
@@ -113,9 +177,9 @@ export class OrderRepository {
     return r && toOrder(r as OrderRow, r.symbol);
   }
 
-  /** The user's most recent orders as raw rows (no join): the hottest read. */
-  recentRows(userId: number, limit: number): Promise<OrderRow[]> {
-    return this.db.all(this.lastForUser({ userId, limit })) as Promise<OrderRow[]>;
+  /** The user's most recent orders as rows (no join): the hottest read. */
+  async recentRows(userId: number, limit: number): Promise<OrderRow[]> {
+    return (await this.db.tuples(this.lastForUser({ userId, limit }))).map(rowFromTuple);
   }
 
   /** A page of the user's orders, newest first, joined with their pair symbol. */
@@ -128,8 +192,7 @@ export class OrderRepository {
     let q = this.db.kysely
       .selectFrom('orders')
       .innerJoin('trading_pairs', 'trading_pairs.id', 'orders.trading_pair_id')
-      .selectAll('orders')
-      .select('trading_pairs.symbol')
+      .select(LIST_COLUMNS)
       .where('orders.user_id', '=', userId);
     if (filter.status) q = q.where('orders.status', '=', filter.status);
     if (filter.pairId !== undefined) q = q.where('orders.trading_pair_id', '=', filter.pairId);
@@ -138,10 +201,10 @@ export class OrderRepository {
         eb(eb.refTuple('orders.created_at', 'orders.id'), '<', eb.tuple(cursor.createdAt, cursor.id)),
       );
     }
-    const rows = await this.db.all(
+    const rows = await this.db.tuples(
       compile(q.orderBy('orders.created_at', 'desc').orderBy('orders.id', 'desc').limit(limit)),
     );
-    return rows.map((r) => toOrder(r as OrderRow, r.symbol));
+    return rows.map(orderFromTuple);
   }
 
   /** Ids among `clientOrderIds` that the user already used (idempotent imports). */

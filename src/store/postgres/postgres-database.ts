@@ -52,6 +52,16 @@ class PgExecutor implements SqlExecutor {
   async run(q: Query): Promise<number> {
     return (await this.exec(q)).rowCount ?? 0;
   }
+  async tuples(q: Query): Promise<unknown[][]> {
+    // A distinct statement name: pg fixes the row mode per prepared statement.
+    const res = await this.client.query({
+      name: `${this.names.get(q.sql)}a`,
+      text: q.sql,
+      values: q.parameters as unknown[],
+      rowMode: 'array',
+    });
+    return res.rows as unknown[][];
+  }
   async insertMany(table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<number[]> {
     const ids: number[] = [];
     const cols = columns.map((c) => `"${c}"`).join(', ');
@@ -102,6 +112,9 @@ export class PostgresDatabase implements Database {
   }
   run(q: Query): Promise<number> {
     return this.exec.run(q);
+  }
+  tuples(q: Query): Promise<unknown[][]> {
+    return this.exec.tuples(q);
   }
   insertMany(table: keyof DB, columns: readonly string[], rows: readonly unknown[][]): Promise<number[]> {
     return this.transaction((tx) => tx.insertMany(table, columns, rows));

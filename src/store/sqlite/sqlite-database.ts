@@ -49,6 +49,9 @@ class ConnectionExecutor implements SqlExecutor {
   async run(q: Query): Promise<number> {
     return this.stmts.get(q.sql).run(...q.parameters).changes;
   }
+  async tuples(q: Query): Promise<unknown[][]> {
+    return allRaw(this.stmts.get(q.sql), q.parameters);
+  }
   async insertMany(table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<number[]> {
     const sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
     const stmt = this.stmts.get(sql);
@@ -57,6 +60,16 @@ class ConnectionExecutor implements SqlExecutor {
       ids[i] = Number(stmt.run(...rows[i]!).lastInsertRowid);
     }
     return ids;
+  }
+}
+
+/** `.all()` in array mode; statements are shared, so the mode is restored at once. */
+function allRaw(stmt: BetterSqlite3.Statement, parameters: readonly unknown[]): unknown[][] {
+  stmt.raw(true);
+  try {
+    return stmt.all(...parameters) as unknown[][];
+  } finally {
+    stmt.raw(false);
   }
 }
 
@@ -112,6 +125,12 @@ export class SqliteDatabase implements Database {
 
   run(q: Query): Promise<number> {
     return this.write((tx) => tx.run(q));
+  }
+
+  async tuples(q: Query): Promise<unknown[][]> {
+    const stmt = this.readerStmts.get(q.sql);
+    if (stmt.readonly) return allRaw(stmt, q.parameters);
+    return this.write((tx) => tx.tuples(q));
   }
 
   insertMany(table: keyof DB, columns: readonly string[], rows: readonly unknown[][]): Promise<number[]> {
