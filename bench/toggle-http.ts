@@ -12,6 +12,7 @@ import { startServer } from '../src/main.js';
 import type { Benchmark } from './lib/context.js';
 import { benchConfig, createTraders } from './lib/fixtures.js';
 import { type LoadResult, type LoadSpec, runLoad } from './lib/http-load.js';
+import { combine, describeLoad, loopbackUrl } from './lib/load-runs.js';
 import { result } from './lib/result.js';
 import { formatNumber } from './lib/stats.js';
 
@@ -20,29 +21,6 @@ const CONNECTIONS = 10;
 const DURATION_SEC = 5;
 const WARMUP_SEC = 1;
 const MIN_RATIO = 0.5;
-
-/** Two runs as one: totals added, rate over the summed duration, the worse latency percentiles. */
-function combine(rs: LoadResult[]): LoadResult {
-  const sum = (f: (r: LoadResult) => number) => rs.reduce((a, r) => a + f(r), 0);
-  const durationSec = sum((r) => r.durationSec);
-  const ok = sum((r) => r.ok);
-  return {
-    okPerSec: ok / durationSec,
-    requests: sum((r) => r.requests),
-    ok,
-    non2xx: sum((r) => r.non2xx),
-    errors: sum((r) => r.errors),
-    timeouts: sum((r) => r.timeouts),
-    durationSec,
-    latencyP50Ms: Math.max(...rs.map((r) => r.latencyP50Ms)),
-    latencyP99Ms: Math.max(...rs.map((r) => r.latencyP99Ms)),
-    bytesPerSec: sum((r) => r.bytesPerSec * r.durationSec) / durationSec,
-  };
-}
-
-const describeLoad = (r: LoadResult) =>
-  `${formatNumber(r.okPerSec)} req/s, latency p50 ${r.latencyP50Ms} ms p99 ${r.latencyP99Ms} ms, ` +
-  `${r.ok} ok / ${r.non2xx} non-2xx / ${r.errors} errors in ${r.durationSec.toFixed(1)} s`;
 
 export const toggleHttp: Benchmark = {
   name: 'toggle-http',
@@ -69,8 +47,7 @@ export const toggleHttp: Benchmark = {
     ref.patch('/api/v1/traders/:id', async () => payload);
     await ref.listen({ host: '127.0.0.1', port: 0 });
     ctx.defer(() => ref.close());
-    const refAddr = ref.server.address();
-    const refUrl = `http://127.0.0.1:${typeof refAddr === 'object' && refAddr ? refAddr.port : 0}`;
+    const refUrl = loopbackUrl(ref);
     const refCheck = await fetch(`${refUrl}/api/v1/traders/1`, {
       method: 'PATCH',
       headers,

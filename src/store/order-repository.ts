@@ -76,23 +76,7 @@ function rowFromTuple(t: unknown[]): OrderRow {
 }
 
 function orderFromTuple(t: unknown[]): Order {
-  return {
-    id: t[0] as number,
-    userId: t[1] as number,
-    traderId: t[2] as number | null,
-    pair: t[15] as string,
-    clientOrderId: t[4] as string | null,
-    side: t[5] as OrderSide,
-    type: t[6] as OrderType,
-    price: text(t[7]),
-    quantity: String(t[8]),
-    filledQuantity: String(t[9]),
-    averagePrice: text(t[10]),
-    status: t[11] as OrderStatus,
-    fee: String(t[12]),
-    createdAt: t[13] as number,
-    updatedAt: t[14] as number,
-  };
+  return toOrder(rowFromTuple(t), t[15] as string);
 }
 
 export const ORDER_INSERT_COLUMNS = [
