@@ -3,35 +3,11 @@
  * row), lookup by id, and keyset-paginated lists joined with their pair.
  */
 
-import type { Selectable } from 'kysely';
 import type { NewOrder, Order, OrderSide, OrderStatus, OrderType } from '../domain/order.js';
-import type { Database, SqlExecutor } from './database.js';
+import type { Database, Query, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';
-import type { OrdersTable } from './schema.js';
 
-export type OrderRow = Selectable<OrdersTable>;
-
-export function toOrder(r: OrderRow, symbol: string): Order {
-  return {
-    id: r.id,
-    userId: r.user_id,
-    traderId: r.trader_id,
-    pair: symbol,
-    clientOrderId: r.client_order_id,
-    side: r.side as OrderSide,
-    type: r.type as OrderType,
-    price: r.price === null ? null : String(r.price),
-    quantity: String(r.quantity),
-    filledQuantity: String(r.filled_quantity),
-    averagePrice: r.average_price === null ? null : String(r.average_price),
-    status: r.status as OrderStatus,
-    fee: String(r.fee),
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
-
-/** Columns of a full row, in the order `rowFromTuple` reads them. */
+/** Columns of a full row, in the order `orderFromTuple` reads them. */
 const ROW_COLUMNS = [
   'id',
   'user_id',
@@ -55,28 +31,24 @@ const LIST_COLUMNS = [...ROW_COLUMNS.map((c) => `orders.${c}` as const), 'tradin
 
 const text = (v: unknown): string | null => (v === null ? null : String(v));
 
-function rowFromTuple(t: unknown[]): OrderRow {
+function orderFromTuple(t: unknown[]): Order {
   return {
     id: t[0] as number,
-    user_id: t[1] as number,
-    trader_id: t[2] as number | null,
-    trading_pair_id: t[3] as number,
-    client_order_id: t[4] as string | null,
-    side: t[5] as string,
-    type: t[6] as string,
+    userId: t[1] as number,
+    traderId: t[2] as number | null,
+    pair: t[15] as string,
+    clientOrderId: t[4] as string | null,
+    side: t[5] as OrderSide,
+    type: t[6] as OrderType,
     price: text(t[7]),
     quantity: String(t[8]),
-    filled_quantity: String(t[9]),
-    average_price: text(t[10]),
-    status: t[11] as string,
+    filledQuantity: String(t[9]),
+    averagePrice: text(t[10]),
+    status: t[11] as OrderStatus,
     fee: String(t[12]),
-    created_at: t[13] as number,
-    updated_at: t[14] as number,
+    createdAt: t[13] as number,
+    updatedAt: t[14] as number,
   };
-}
-
-function orderFromTuple(t: unknown[]): Order {
-  return toOrder(rowFromTuple(t), t[15] as string);
 }
 
 export const ORDER_INSERT_COLUMNS = [
@@ -128,7 +100,7 @@ export interface OrderFilter {
 
 export class OrderRepository {
   private readonly byId;
-  private readonly lastForUser;
+  private readonly lists = new Map<string, (values: Record<string, unknown>) => Query<unknown>>();
 
   constructor(private readonly db: Database) {
     const k = db.kysely;
@@ -136,18 +108,8 @@ export class OrderRepository {
       k
         .selectFrom('orders')
         .innerJoin('trading_pairs', 'trading_pairs.id', 'orders.trading_pair_id')
-        .selectAll('orders')
-        .select('trading_pairs.symbol')
+        .select(LIST_COLUMNS)
         .where('orders.id', '=', p('id')),
-    );
-    this.lastForUser = prepare(k, (p) =>
-      k
-        .selectFrom('orders')
-        .select(ROW_COLUMNS)
-        .where('user_id', '=', p('userId'))
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(p('limit')),
     );
   }
 
@@ -157,13 +119,8 @@ export class OrderRepository {
   }
 
   async findById(id: number, ex: SqlExecutor = this.db): Promise<Order | undefined> {
-    const r = await ex.first(this.byId({ id }));
-    return r && toOrder(r as OrderRow, r.symbol);
-  }
-
-  /** The user's most recent orders as rows (no join): the hottest read. */
-  async recentRows(userId: number, limit: number): Promise<OrderRow[]> {
-    return (await this.db.tuples(this.lastForUser({ userId, limit }))).map(rowFromTuple);
+    const [t] = await ex.tuples(this.byId({ id }));
+    return t && orderFromTuple(t);
   }
 
   /** A page of the user's orders, newest first, joined with their pair symbol. */
@@ -173,22 +130,44 @@ export class OrderRepository {
     limit: number,
     cursor: OrderCursor | null,
   ): Promise<Order[]> {
-    let q = this.db.kysely
-      .selectFrom('orders')
-      .innerJoin('trading_pairs', 'trading_pairs.id', 'orders.trading_pair_id')
-      .select(LIST_COLUMNS)
-      .where('orders.user_id', '=', userId);
-    if (filter.status) q = q.where('orders.status', '=', filter.status);
-    if (filter.pairId !== undefined) q = q.where('orders.trading_pair_id', '=', filter.pairId);
-    if (cursor) {
-      q = q.where((eb) =>
-        eb(eb.refTuple('orders.created_at', 'orders.id'), '<', eb.tuple(cursor.createdAt, cursor.id)),
-      );
-    }
+    const q = this.listStatement(filter.status !== undefined, filter.pairId !== undefined, cursor !== null);
     const rows = await this.db.tuples(
-      compile(q.orderBy('orders.created_at', 'desc').orderBy('orders.id', 'desc').limit(limit)),
+      q({
+        userId,
+        status: filter.status,
+        pairId: filter.pairId,
+        at: cursor?.createdAt,
+        id: cursor?.id,
+        limit,
+      }),
     );
     return rows.map(orderFromTuple);
+  }
+
+  /** The list query for one filter shape, compiled once (8 shapes at most), as trader updates are. */
+  private listStatement(byStatus: boolean, byPair: boolean, after: boolean) {
+    const shape = `${byStatus}|${byPair}|${after}`;
+    let stmt = this.lists.get(shape);
+    if (stmt === undefined) {
+      const k = this.db.kysely;
+      stmt = prepare(k, (p) => {
+        let q = k
+          .selectFrom('orders')
+          .innerJoin('trading_pairs', 'trading_pairs.id', 'orders.trading_pair_id')
+          .select(LIST_COLUMNS)
+          .where('orders.user_id', '=', p('userId'));
+        if (byStatus) q = q.where('orders.status', '=', p('status'));
+        if (byPair) q = q.where('orders.trading_pair_id', '=', p('pairId'));
+        if (after) {
+          q = q.where((eb) =>
+            eb(eb.refTuple('orders.created_at', 'orders.id'), '<', eb.tuple(p('at'), p('id'))),
+          );
+        }
+        return q.orderBy('orders.created_at', 'desc').orderBy('orders.id', 'desc').limit(p('limit'));
+      });
+      this.lists.set(shape, stmt);
+    }
+    return stmt;
   }
 
   /** Ids among `clientOrderIds` that the user already used (idempotent imports). */
