@@ -3,7 +3,6 @@
  * better-sqlite3 reports `SQLITE_CONSTRAINT_*`, pg reports SQLSTATE classes.
  */
 const UNIQUE = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY', '23505']);
-const FOREIGN_KEY = new Set(['SQLITE_CONSTRAINT_FOREIGNKEY', '23503']);
 
 function codeOf(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err
@@ -12,4 +11,3 @@ function codeOf(err: unknown): string | undefined {
 }
 
 export const isUniqueViolation = (err: unknown): boolean => UNIQUE.has(codeOf(err) ?? '');
-export const isForeignKeyViolation = (err: unknown): boolean => FOREIGN_KEY.has(codeOf(err) ?? '');

@@ -5,7 +5,7 @@
 
 import type { NewOrder, Order, OrderSide, OrderStatus, OrderType } from '../domain/order.js';
 import type { Database, Query, SqlExecutor } from './database.js';
-import { compile, prepare } from './prepared.js';
+import { prepare } from './prepared.js';
 
 /** Columns of a full row, in the order `orderFromTuple` reads them. */
 const ROW_COLUMNS = [
@@ -168,21 +168,5 @@ export class OrderRepository {
       this.lists.set(shape, stmt);
     }
     return stmt;
-  }
-
-  /** Ids among `clientOrderIds` that the user already used (idempotent imports). */
-  async existingClientIds(userId: number, clientOrderIds: string[], ex: SqlExecutor): Promise<Set<string>> {
-    if (clientOrderIds.length === 0) return new Set();
-    const found = new Set<string>();
-    for (let i = 0; i < clientOrderIds.length; i += 500) {
-      const chunk = clientOrderIds.slice(i, i + 500);
-      const q = this.db.kysely
-        .selectFrom('orders')
-        .select('client_order_id')
-        .where('user_id', '=', userId)
-        .where('client_order_id', 'in', chunk);
-      for (const r of await ex.all(compile(q))) if (r.client_order_id) found.add(r.client_order_id);
-    }
-    return found;
   }
 }

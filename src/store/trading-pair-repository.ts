@@ -4,11 +4,10 @@
  * first use (an order on a new pair registers it).
  */
 import type { Database, SqlExecutor } from './database.js';
-import { compile, prepare } from './prepared.js';
+import { prepare } from './prepared.js';
 
 export class TradingPairRepository {
   private readonly ids = new Map<string, number>();
-  private readonly symbols = new Map<number, string>();
   private readonly upsert;
   private readonly bySymbol;
 
@@ -51,30 +50,12 @@ export class TradingPairRepository {
     return row?.id;
   }
 
-  async symbolsOf(ids: Iterable<number>): Promise<Map<number, string>> {
-    const missing = [...new Set(ids)].filter((id) => !this.symbols.has(id));
-    if (missing.length > 0) {
-      const rows = await this.db.all(
-        compile(
-          this.db.kysely.selectFrom('trading_pairs').select(['id', 'symbol']).where('id', 'in', missing),
-        ),
-      );
-      for (const r of rows) this.remember(r.symbol, r.id);
-    }
-    return this.symbols;
-  }
-
   /** Drops remembered ids (after a rolled-back transaction that may have created them). */
   forget(symbols: Iterable<string>): void {
-    for (const s of symbols) {
-      const id = this.ids.get(s);
-      this.ids.delete(s);
-      if (id !== undefined) this.symbols.delete(id);
-    }
+    for (const s of symbols) this.ids.delete(s);
   }
 
   private remember(symbol: string, id: number): void {
     this.ids.set(symbol, id);
-    this.symbols.set(id, symbol);
   }
 }

@@ -1,6 +1,7 @@
 /** /api/v1/orders and /api/v1/stats: record, import in bulk, list, daily volume. */
 import type { FastifyInstance } from 'fastify';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/order.js';
+import { MAX_VOLUME_DAYS } from '../../ledger/order-service.js';
 import type { Services } from '../../services.js';
 import { currentUser } from '../auth.js';
 import { orderJson } from '../json.js';
@@ -66,7 +67,7 @@ export function orderRoutes(app: FastifyInstance, s: Services): void {
     {
       schema: {
         querystring: Type.Object(
-          { days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366 })) },
+          { days: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_VOLUME_DAYS })) },
           { additionalProperties: false },
         ),
       },
