@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { backtest } from './backtest.js';
 import { backup } from './backup.js';
 import { bulkImport } from './bulk-import.js';
 import { cacheHit } from './cache-hit.js';
@@ -20,6 +21,7 @@ import { type Benchmark, RunContext } from './lib/context.js';
 import { consoleTable, markdownTable, readResults, writeResults } from './lib/report.js';
 import { type BenchResult, failure } from './lib/result.js';
 import { marketdataCallsSaved } from './marketdata-calls-saved.js';
+import { montecarlo } from './montecarlo.js';
 import { orderById } from './order-by-id.js';
 import { ordersJoinFiltered } from './orders-join-filtered.js';
 import { pricesHttp } from './prices-http.js';
@@ -28,6 +30,7 @@ import { rss } from './rss.js';
 import { toggleHttp } from './toggle-http.js';
 import { toggleService } from './toggle-service.js';
 import { tradersPerformance } from './traders-performance.js';
+import { wsFanout } from './ws-fanout.js';
 
 const BENCHMARKS: Benchmark[] = [
   toggleService,
@@ -44,6 +47,9 @@ const BENCHMARKS: Benchmark[] = [
   cacheInvalidation,
   marketdataCallsSaved,
   pricesHttp,
+  wsFanout,
+  backtest,
+  montecarlo,
 ];
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');

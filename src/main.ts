@@ -38,6 +38,8 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
   });
   const token = await localToken(services, config.dataDir);
   await app.listen({ host: config.host, port: config.port });
+  await services.startBackground();
+  const telegram = config.telegramBotToken ? await startTelegram(services, app) : undefined;
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -55,11 +57,30 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
       const timer = setTimeout(() => app.server.closeAllConnections(), config.shutdownTimeoutMs);
       await app.close();
       clearTimeout(timer);
+      await telegram?.stop();
       await services.close();
     })();
     return stopping;
   };
   return { app, services, url, stop };
+}
+
+/** The Telegram bot, with TP/SL fills from the positions outbox delivered to linked chats. */
+async function startTelegram(services: Services, app: FastifyInstance): Promise<{ stop(): Promise<void> }> {
+  // grammY loads only when the bot is configured.
+  const { startTelegramBot } = await import('./telegram/start-telegram-bot.js');
+  const bot = await startTelegramBot(services, {
+    token: services.config.telegramBotToken,
+    apiRoot: services.config.telegramApiRoot,
+    onError: (err) => app.log.error({ err }, 'telegram bot'),
+  });
+  const remove = services.positionNotifier.add((e) => bot.notifier.notify(e));
+  return {
+    async stop() {
+      remove();
+      await bot.stop();
+    },
+  };
 }
 
 export function stopOnSignals(server: RunningServer): void {

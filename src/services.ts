@@ -12,11 +12,16 @@ import { type Clock, systemClock } from './domain/clock.js';
 import { FillLedger } from './ledger/fill-ledger.js';
 import { OrderService } from './ledger/order-service.js';
 import { MarketData } from './marketdata/market-data.js';
+import { PositionNotifier } from './positions/position-notifier.js';
+import { PositionService } from './positions/position-service.js';
+import { PriceFeed } from './positions/price-feed.js';
+import { UpdateFanout } from './positions/update-fanout.js';
 import type { Database } from './store/database.js';
 import { LedgerRepository } from './store/ledger-repository.js';
 import { migrateToLatest, migrationsAreCurrent } from './store/migrate.js';
 import { openDatabase } from './store/open-database.js';
 import { OrderRepository } from './store/order-repository.js';
+import { PositionRepository } from './store/position-repository.js';
 import { TraderRepository } from './store/trader-repository.js';
 import { TradingPairRepository } from './store/trading-pair-repository.js';
 import { UserRepository } from './store/user-repository.js';
@@ -34,6 +39,15 @@ export interface Services {
   users: UserService;
   traders: TraderService;
   orders: OrderService;
+  positions: PositionService;
+  /** Live ticks into positions; started by `startBackground()` when the venue streams and PRICE_STREAM=on. */
+  priceFeed: PriceFeed;
+  /** Delivers TP/SL closes to notifiers (Telegram). */
+  positionNotifier: PositionNotifier;
+  /** Where changes are pushed (the WebSocket hub subscribes here). */
+  updates: UpdateFanout;
+  /** Starts the price feed and the notifier's sweep (the server does; tests may not). */
+  startBackground(): Promise<void>;
   /** True when the database answers and every migration is applied. */
   ready(): Promise<boolean>;
   close(): Promise<void>;
@@ -93,7 +107,8 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
         })
       : undefined;
   const ledgerRepo = new LedgerRepository(db);
-  const traders = new TraderService(db, new TraderRepository(db), ledgerRepo, cache, clock);
+  const updates = new UpdateFanout();
+  const traders = new TraderService(db, new TraderRepository(db), ledgerRepo, cache, clock, updates);
   const orders = new OrderService({
     db,
     orders: new OrderRepository(db),
@@ -103,6 +118,17 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     clock,
     onChange: (userId) => traders.changed(userId),
   });
+  const positionRepo = new PositionRepository(db);
+  const positionNotifier = new PositionNotifier(positionRepo, clock);
+  const positionDeps = { db, repo: positionRepo, marketData, cache, clock, updates };
+  const positions = new PositionService({ ...positionDeps, onClosed: () => positionNotifier.kick() });
+  const priceFeed = new PriceFeed({
+    ...positionDeps,
+    delayMs: config.priceStreamDelayMs,
+    maxRatePerMarket: config.priceStreamMaxRate,
+    onClosed: () => positionNotifier.kick(),
+  });
+  let background = false;
   return {
     config,
     clock,
@@ -113,6 +139,16 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     users: new UserService(new UserRepository(db), clock),
     traders,
     orders,
+    positions,
+    priceFeed,
+    positionNotifier,
+    updates,
+    async startBackground() {
+      if (background) return;
+      background = true;
+      positionNotifier.start();
+      if (config.priceStream === 'on') await priceFeed.start();
+    },
     async ready() {
       try {
         await db.ping();
@@ -123,6 +159,8 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     },
     async close() {
       warming?.stop();
+      await priceFeed.stop();
+      await positionNotifier.close();
       await venue.close();
       await cache.close();
       await db.close();

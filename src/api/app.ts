@@ -6,13 +6,18 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { RateLimitedError } from '../domain/errors.js';
 import type { Services } from '../services.js';
+import { createTelegramLinkService } from '../telegram/link-service.js';
 import { registerAuth } from './auth.js';
 import { errorBody, sendError } from './error-mapper.js';
 import { healthRoutes } from './routes/health.js';
 import { marketDataRoutes } from './routes/market-data.js';
 import { orderRoutes } from './routes/orders.js';
 import { performanceRoutes } from './routes/performance.js';
+import { positionRoutes } from './routes/positions.js';
+import { registerStream } from './routes/stream.js';
+import { telegramRoutes } from './routes/telegram.js';
 import { traderRoutes } from './routes/traders.js';
+import { StreamHub } from './stream/stream-hub.js';
 import { validatorCompiler } from './validator.js';
 
 export interface AppOptions {
@@ -41,6 +46,15 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
 
   healthRoutes(app, s);
 
+  // This instance's WebSocket clients get every change published to `s.updates`.
+  const hub = new StreamHub({ clock: s.clock });
+  const detach = s.updates.attach(hub);
+  app.addHook('onClose', async () => {
+    detach();
+    await hub.close();
+  });
+  await registerStream(app, { hub, users: s.users });
+
   await app.register(
     async (api) => {
       registerAuth(api, s.users);
@@ -58,6 +72,8 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
       });
       traderRoutes(api, s);
       orderRoutes(api, s);
+      positionRoutes(api, s);
+      telegramRoutes(api, { links: createTelegramLinkService(s.db, s.clock) });
       marketDataRoutes(api, s.marketData);
       performanceRoutes(api, { cache: s.cache, marketData: s.marketData });
     },

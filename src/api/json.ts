@@ -1,20 +1,10 @@
 /** Domain objects to their JSON shape (times as ISO-8601 strings). */
+export { traderJson } from '../copytrading/trader-json.js';
+export { positionJson } from '../positions/position-json.js';
+
 import type { Order } from '../domain/order.js';
-import type { Trader } from '../domain/trader.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-
-export const traderJson = (t: Trader) => ({
-  id: t.id,
-  name: t.name,
-  address: t.address,
-  enabled: t.enabled,
-  allocation: t.allocation,
-  followOptions: t.followOptions,
-  version: t.version,
-  createdAt: iso(t.createdAt),
-  updatedAt: iso(t.updatedAt),
-});
 
 export const orderJson = (o: Order) => ({
   id: o.id,

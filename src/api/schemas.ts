@@ -126,3 +126,61 @@ export const OrderJson = Type.Object({
 
 export const listOf = (item: ReturnType<typeof Type.Object>) =>
   Type.Object({ items: Type.Array(item), nextCursor: NullableString });
+
+export const PositionOpenBody = Type.Object(
+  {
+    marketId: Type.String({ minLength: 1, maxLength: 128 }),
+    side: Type.Optional(Type.String({ maxLength: 10 })),
+    outcome: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+    size: Amount,
+    takeProfit: Type.Optional(NullableAmount),
+    stopLoss: Type.Optional(NullableAmount),
+  },
+  { additionalProperties: false },
+);
+
+export const PositionTpSlBody = Type.Object(
+  { takeProfit: Type.Optional(NullableAmount), stopLoss: Type.Optional(NullableAmount) },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+const positionFields = {
+  id: Type.Integer(),
+  venue: Type.String(),
+  marketId: Type.String(),
+  symbol: Type.String(),
+  side: Type.String(),
+  outcome: NullableString,
+  size: Type.String(),
+  entryPrice: Type.String(),
+  currentPrice: Type.String(),
+  unrealizedPnl: Type.String(),
+  realizedPnl: Type.String(),
+  takeProfit: NullableString,
+  stopLoss: NullableString,
+  status: Type.String(),
+  closeReason: NullableString,
+  closePrice: NullableString,
+  version: Type.Integer(),
+  openedAt: Type.String(),
+  updatedAt: Type.String(),
+  closedAt: NullableString,
+};
+
+export const PositionJson = Type.Object(positionFields);
+
+const PositionMarketJson = Type.Object({
+  id: Type.String(),
+  symbol: Type.String(),
+  kind: Type.String(),
+  question: Type.Optional(Type.String()),
+  outcomes: Type.Optional(Type.Array(Type.Object({ name: Type.String(), price: Type.Number() }))),
+  endsAt: Type.Optional(Type.String()),
+  active: Type.Boolean(),
+  stale: Type.Boolean(),
+});
+
+export const PositionWithMarketJson = Type.Object({
+  ...positionFields,
+  market: Type.Union([PositionMarketJson, Type.Null()]),
+});

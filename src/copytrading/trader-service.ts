@@ -9,10 +9,12 @@ import type { Clock } from '../domain/clock.js';
 import { AlreadyExistsError } from '../domain/conflict.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { parseNewTrader, parseTraderPatch, type Trader, type TraderPatch } from '../domain/trader.js';
+import { noUpdates, type UpdateSink } from '../positions/update-sink.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import type { Database, SqlExecutor } from '../store/database.js';
 import type { LedgerRepository } from '../store/ledger-repository.js';
 import type { TraderCursor, TraderRepository } from '../store/trader-repository.js';
+import { traderJson } from './trader-json.js';
 
 export const MAX_BATCH_UPDATES = 1000;
 
@@ -40,6 +42,7 @@ export class TraderService {
     private readonly ledger: LedgerRepository,
     private readonly cache: Cache,
     private readonly clock: Clock,
+    private readonly updates: UpdateSink = noUpdates,
   ) {}
 
   async create(userId: number, input: Record<string, unknown>): Promise<Trader> {
@@ -51,7 +54,7 @@ export class TraderService {
         await this.ledger.createStats(trader.id, userId, now, tx);
         return trader;
       });
-      await this.changed(userId);
+      await this.changed(userId, [created]);
       return created;
     } catch (err) {
       if (isUniqueViolation(err)) {
@@ -84,7 +87,7 @@ export class TraderService {
   ): Promise<Trader> {
     const patch = parseTraderPatch(input);
     const updated = await this.applyPatch(userId, id, patch, expectedVersion, this.db);
-    await this.changed(userId);
+    await this.changed(userId, [updated]);
     return updated;
   }
 
@@ -120,7 +123,7 @@ export class TraderService {
       for (const u of parsed) out.push(await this.applyPatch(userId, u.id, u.patch, u.version, tx));
       return out;
     });
-    await this.changed(userId);
+    await this.changed(userId, result);
     return result;
   }
 
@@ -128,6 +131,7 @@ export class TraderService {
     const deleted = await this.traders.delete(id, userId);
     if (!deleted) await this.explainMiss(userId, id, undefined, this.db);
     await this.changed(userId);
+    this.updates.publish('traders', String(id), { id, deleted: true }, userId);
   }
 
   /** Per-trader performance from the running summaries, cached per user. */
@@ -156,9 +160,10 @@ export class TraderService {
     return cached.value;
   }
 
-  /** Drops what is cached for this user only (here and, with Redis, on every instance). */
-  async changed(userId: number): Promise<void> {
+  /** Drops what is cached for this user only (here and, with Redis, on every instance), and pushes the changed traders. */
+  async changed(userId: number, traders: readonly Trader[] = []): Promise<void> {
     await this.cache.invalidateTags([userTag(userId)]);
+    for (const t of traders) this.updates.publish('traders', String(t.id), traderJson(t), userId);
   }
 
   private async applyPatch(

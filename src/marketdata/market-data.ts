@@ -280,9 +280,46 @@ export class MarketData {
     return this.traffic.report(this.limiter.waiting);
   }
 
+  /**
+   * Markets the caller already knows exist (their ids and symbols are stored,
+   * e.g. on positions), with fresh detail: no listing lookup, so a cold read of
+   * any number of them is one batched upstream call. Failures are per item.
+   */
+  async knownMarkets(
+    refs: readonly { id: string; symbol: string }[],
+  ): Promise<Map<string, (Market & { stale: boolean; ageMs: number }) | ItemError>> {
+    const unique = new Map(refs.map((r) => [r.id, r.symbol]));
+    this.traffic.requests += unique.size;
+    const out = new Map<string, (Market & { stale: boolean; ageMs: number }) | ItemError>();
+    await Promise.all(
+      [...unique].map(([id, symbol]) =>
+        this.detail(id, symbol).then(
+          (r) => {
+            if (r.stale) this.traffic.staleServed++;
+            out.set(id, { ...r.value, stale: r.stale, ageMs: r.ageMs });
+          },
+          (err: unknown) => {
+            this.traffic.errors++;
+            out.set(id, toItemError(err, { id }));
+          },
+        ),
+      ),
+    );
+    return out;
+  }
+
+  /** Market with this symbol in the (cached) listing, or undefined. */
+  async marketBySymbol(symbol: string): Promise<Market | undefined> {
+    return (await this.listing()).bySymbol.get(symbol);
+  }
+
   private marketDetail(id: string, listing: Listing): Promise<Cached<Market>> {
     const known = listing.byId.get(id);
     if (!known) return Promise.reject(new NotFoundError(`${this.id} has no market with id ${id}`));
+    return this.detail(id, known.symbol);
+  }
+
+  private detail(id: string, symbol: string): Promise<Cached<Market>> {
     return this.cache.getOrLoad(
       'marketDetail',
       `${this.id}:${id}`,
@@ -291,7 +328,7 @@ export class MarketData {
         if (!m) throw new NotFoundError(`${this.id} returned no market ${id}`);
         return m;
       },
-      { tags: [`market:${id}`, `symbol:${known.symbol}`] },
+      { tags: [`market:${id}`, `symbol:${symbol}`] },
     );
   }
 

@@ -85,6 +85,57 @@ export interface DailyVolumeTable {
   fills: number;
 }
 
+/** A user's position on a market; see src/domain/position.ts. */
+export interface PositionsTable {
+  id: Generated<number>;
+  user_id: number;
+  venue: string;
+  market_id: string;
+  symbol: string;
+  side: string;
+  outcome: string | null;
+  outcome_index: number | null;
+  size: string;
+  entry_price: string;
+  current_price: string;
+  unrealized_pnl: string;
+  realized_pnl: string;
+  take_profit: string | null;
+  stop_loss: string | null;
+  status: string;
+  close_reason: string | null;
+  close_price: string | null;
+  version: number;
+  opened_at: number;
+  updated_at: number;
+  closed_at: number | null;
+}
+
+/** Outbox of position closes, delivered to notifiers (WebSocket, Telegram) and then marked. */
+export interface PositionEventsTable {
+  id: Generated<number>;
+  user_id: number;
+  position_id: number;
+  kind: string;
+  price: string;
+  realized_pnl: string;
+  created_at: number;
+  attempts: Generated<number>;
+  /** Lease of the instance delivering the event; expired leases are retried. */
+  claimed_until: number | null;
+  delivered_at: number | null;
+}
+
+/** Last streamed price per market. */
+export interface MarketPricesTable {
+  venue: string;
+  market_id: string;
+  symbol: string;
+  price: string;
+  ts: number;
+  updated_at: number;
+}
+
 export interface DB {
   users: UsersTable;
   traders: TradersTable;
@@ -93,4 +144,24 @@ export interface DB {
   trader_stats: TraderStatsTable;
   trader_positions: TraderPositionsTable;
   daily_volume: DailyVolumeTable;
+  positions: PositionsTable;
+  position_events: PositionEventsTable;
+  market_prices: MarketPricesTable;
+  telegram_links: TelegramLinksTable;
+  telegram_link_codes: TelegramLinkCodesTable;
+}
+
+/** A Telegram chat linked to a user (chat ids are text: they exceed 32 bits). */
+export interface TelegramLinksTable {
+  chat_id: string;
+  user_id: number;
+  linked_at: number;
+}
+
+/** One-time link codes; only the SHA-256 of a code is stored. */
+export interface TelegramLinkCodesTable {
+  code_hash: string;
+  user_id: number;
+  expires_at: number;
+  used_at: number | null;
 }

@@ -1,8 +1,8 @@
 /** /api/v1/traders: follow, list, toggle, edit follow options, batch, delete, performance. */
 import type { FastifyInstance } from 'fastify';
-import { ValidationError } from '../../domain/errors.js';
 import type { Services } from '../../services.js';
 import { currentUser } from '../auth.js';
+import { ifMatchVersion } from '../if-match.js';
 import { traderJson } from '../json.js';
 import { Type } from '../json-schema.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
@@ -17,18 +17,6 @@ import {
 } from '../schemas.js';
 
 type Body = Record<string, unknown>;
-
-/** Parses `If-Match: 3` or `If-Match: "3"` into a version. */
-function ifMatchVersion(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const m = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
-  if (!m) {
-    throw new ValidationError('If-Match must be a trader version such as "3"', {
-      details: [{ path: 'headers.if-match', message: 'must be a version number' }],
-    });
-  }
-  return Number(m[1]);
-}
 
 export function traderRoutes(app: FastifyInstance, s: Services): void {
   const one = { 200: TraderJson, 201: TraderJson };

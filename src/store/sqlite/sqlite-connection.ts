@@ -1,10 +1,11 @@
 /**
  * Opening and tuning one better-sqlite3 connection: WAL, synchronous level,
  * busy timeout, foreign keys, in-memory temp store, sized page cache and mmap,
- * plus the `dec_add` SQL function that adds canonical decimal strings exactly.
+ * plus the `dec_add` and `dec_pnl` SQL functions, exact on canonical decimal strings.
  */
 import BetterSqlite3 from 'better-sqlite3';
 import { dec } from '../../domain/decimal.js';
+import { positionPnl } from '../../domain/position.js';
 
 export interface SqliteTuning {
   synchronous: 'normal' | 'full';
@@ -27,6 +28,12 @@ export function openSqliteConnection(file: string, tuning: SqliteTuning): Better
   db.pragma(`mmap_size = ${tuning.mmapMb * 1024 * 1024}`);
   db.function('dec_add', { deterministic: true }, (a: unknown, b: unknown) =>
     dec.add(String(a ?? '0'), String(b ?? '0')),
+  );
+  db.function(
+    'dec_pnl',
+    { deterministic: true },
+    (side: unknown, size: unknown, entry: unknown, price: unknown) =>
+      positionPnl(side === 'short' ? 'short' : 'long', String(size), String(entry), String(price)),
   );
   return db;
 }

@@ -1,0 +1,94 @@
+/**
+ * /api/v1/positions: open (paper), list with their markets, TP/SL, close.
+ * Lists are served from the per-user `positions` cache, built with one
+ * batched market call however many positions there are.
+ */
+import type { FastifyInstance } from 'fastify';
+import { positionJson } from '../../positions/position-json.js';
+import { MAX_POSITIONS_PAGE, type PositionView } from '../../positions/position-service.js';
+import type { Services } from '../../services.js';
+import type { PositionFilter } from '../../store/position-repository.js';
+import { currentUser } from '../auth.js';
+import { ifMatchVersion } from '../if-match.js';
+import { Type } from '../json-schema.js';
+import {
+  IdParams,
+  listOf,
+  PositionJson,
+  PositionOpenBody,
+  PositionTpSlBody,
+  PositionWithMarketJson,
+} from '../schemas.js';
+
+type Body = Record<string, unknown>;
+
+const PositionListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union(['open', 'closed', 'all'].map((s) => Type.Literal(s)))),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_POSITIONS_PAGE })),
+    cursor: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+const viewJson = (p: PositionView) => ({
+  ...positionJson(p),
+  market: p.market && {
+    ...p.market,
+    endsAt: p.market.endsAt === undefined ? undefined : new Date(p.market.endsAt).toISOString(),
+  },
+});
+
+export function positionRoutes(app: FastifyInstance, s: Services): void {
+  const one = { 200: PositionJson, 201: PositionJson };
+
+  app.post<{ Body: Body }>(
+    '/positions',
+    { schema: { body: PositionOpenBody, response: one } },
+    async (req, reply) => {
+      const p = await s.positions.open(currentUser(req).id, req.body);
+      reply.header('etag', `"${p.version}"`).status(201);
+      return positionJson(p);
+    },
+  );
+
+  app.get<{ Querystring: { status?: PositionFilter; limit?: number; cursor?: string } }>(
+    '/positions',
+    { schema: { querystring: PositionListQuery, response: { 200: listOf(PositionWithMarketJson) } } },
+    async (req) => {
+      const page = await s.positions.list(currentUser(req).id, {
+        status: req.query.status ?? 'open',
+        limit: req.query.limit ?? 50,
+        cursor: req.query.cursor ?? null,
+      });
+      return { items: page.items.map(viewJson), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/positions/:id',
+    { schema: { params: IdParams, response: one } },
+    async (req, reply) => {
+      const p = await s.positions.get(currentUser(req).id, req.params.id);
+      reply.header('etag', `"${p.version}"`);
+      return positionJson(p);
+    },
+  );
+
+  app.patch<{ Params: { id: number }; Body: Body }>(
+    '/positions/:id',
+    { schema: { params: IdParams, body: PositionTpSlBody, response: one } },
+    async (req, reply) => {
+      const version = ifMatchVersion(req.headers['if-match']);
+      const p = await s.positions.setTpSl(currentUser(req).id, req.params.id, req.body, version);
+      reply.header('etag', `"${p.version}"`);
+      return positionJson(p);
+    },
+  );
+
+  app.post<{ Params: { id: number } }>(
+    '/positions/:id/close',
+    { schema: { params: IdParams, response: one } },
+    async (req) => positionJson(await s.positions.close(currentUser(req).id, req.params.id)),
+  );
+}

@@ -1,0 +1,37 @@
+/** /api/v1/telegram: one-time codes that link a Telegram chat to the caller, and unlinking. */
+import type { FastifyInstance } from 'fastify';
+import type { TelegramLinkService } from '../../telegram/link-service.js';
+import { currentUser } from '../auth.js';
+import { Type } from '../json-schema.js';
+
+export interface TelegramRouteDeps {
+  links: Pick<TelegramLinkService, 'createCode' | 'unlinkForUser'>;
+}
+
+const LinkCodeJson = Type.Object({
+  code: Type.String(),
+  expiresAt: Type.String(),
+  command: Type.String(),
+});
+
+const ChatParams = Type.Object(
+  { chatId: Type.String({ pattern: '^-?[0-9]{1,20}$' }) },
+  { additionalProperties: false },
+);
+
+export function telegramRoutes(app: FastifyInstance, deps: TelegramRouteDeps): void {
+  app.post('/telegram/link-code', { schema: { response: { 201: LinkCodeJson } } }, async (req, reply) => {
+    const { code, expiresAt } = await deps.links.createCode(currentUser(req).id);
+    reply.status(201);
+    return { code, expiresAt: new Date(expiresAt).toISOString(), command: `/start ${code}` };
+  });
+
+  app.delete<{ Params: { chatId: string } }>(
+    '/telegram/links/:chatId',
+    { schema: { params: ChatParams } },
+    async (req, reply) => {
+      await deps.links.unlinkForUser(currentUser(req).id, req.params.chatId);
+      return reply.status(204).send();
+    },
+  );
+}

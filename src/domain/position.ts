@@ -1,0 +1,167 @@
+/**
+ * A position on a prediction market (holding one outcome) or an exchange
+ * market (long or short), its take-profit / stop-loss rules and its PnL.
+ * Pure: no I/O. Prices and sizes are exact decimals.
+ */
+import {
+  type Decimal,
+  dec,
+  type Exact,
+  exact,
+  formatExact,
+  isDecimalText,
+  MAX_FRACTION_DIGITS,
+  parseExact,
+  tryParseDecimal,
+} from './decimal.js';
+import { Problems } from './validation.js';
+
+export type PositionSide = 'long' | 'short';
+export type PositionStatus = 'open' | 'closed';
+/** Why a position was closed. */
+export type CloseReason = 'manual' | 'take_profit' | 'stop_loss';
+
+export interface Position {
+  id: number;
+  userId: number;
+  venue: string;
+  /** The venue's market id. */
+  marketId: string;
+  symbol: string;
+  side: PositionSide;
+  /** Binary markets: the outcome held ("Yes", "No", ...) and its index; null on spot markets. */
+  outcome: string | null;
+  outcomeIndex: number | null;
+  size: Decimal;
+  entryPrice: Decimal;
+  /** Last price applied by the stream (or the entry price until the first tick). */
+  currentPrice: Decimal;
+  unrealizedPnl: Decimal;
+  realizedPnl: Decimal;
+  takeProfit: Decimal | null;
+  stopLoss: Decimal | null;
+  status: PositionStatus;
+  closeReason: CloseReason | null;
+  closePrice: Decimal | null;
+  version: number;
+  openedAt: number;
+  updatedAt: number;
+  closedAt: number | null;
+}
+
+/** What a user asks for when opening a position (validated by `parseOpenPosition`). */
+export interface OpenPositionRequest {
+  marketId: string;
+  side: PositionSide;
+  /** Binary markets: the outcome's name; resolved against the market's outcomes by the service. */
+  outcome: string | null;
+  size: Decimal;
+  takeProfit: Decimal | null;
+  stopLoss: Decimal | null;
+}
+
+export interface TpSlPatch {
+  takeProfit?: Decimal | null;
+  stopLoss?: Decimal | null;
+}
+
+const MARKET_ID = /^[A-Za-z0-9._:/-]{1,128}$/;
+const MAX_SIZE = '1000000000000';
+
+/** Parses the body of `POST /positions`; every problem is reported at once. */
+export function parseOpenPosition(input: Record<string, unknown>): OpenPositionRequest {
+  const p = new Problems();
+  const marketId = p.text(input.marketId, 'body.marketId', {
+    max: 128,
+    pattern: MARKET_ID,
+    patternDoc: 'a market id (letters, digits and ._:/-)',
+  });
+  const side = input.side ?? 'long';
+  if (side !== 'long' && side !== 'short') p.add('body.side', 'must be "long" or "short"');
+  let outcome: string | null = null;
+  if (input.outcome !== undefined && input.outcome !== null) {
+    outcome = p.text(input.outcome, 'body.outcome', { max: 100 }) ?? null;
+    if (side === 'short') p.add('body.side', 'an outcome is held long; buy the other outcome instead');
+  }
+  const size = p.amount(input.size, 'body.size', { min: '0', minExclusive: true, max: MAX_SIZE });
+  const tpsl = parseTpSlFields(input, p, 'body');
+  p.throwIfAny('Invalid position');
+  return {
+    marketId: marketId!,
+    side: side as PositionSide,
+    outcome,
+    size: size!,
+    takeProfit: tpsl.takeProfit ?? null,
+    stopLoss: tpsl.stopLoss ?? null,
+  };
+}
+
+/** Parses a TP/SL change; `null` clears a level, an absent field keeps it. */
+export function parseTpSlPatch(input: Record<string, unknown>, path = 'body'): TpSlPatch {
+  const p = new Problems();
+  const patch = parseTpSlFields(input, p, path);
+  if (input.takeProfit === undefined && input.stopLoss === undefined) {
+    p.add(path, 'must set takeProfit and/or stopLoss (null clears one)');
+  }
+  p.throwIfAny('Invalid take-profit / stop-loss');
+  return patch;
+}
+
+function parseTpSlFields(input: Record<string, unknown>, p: Problems, path: string): TpSlPatch {
+  const out: TpSlPatch = {};
+  for (const field of ['takeProfit', 'stopLoss'] as const) {
+    const v = input[field];
+    if (v === undefined) continue;
+    if (v === null) out[field] = null;
+    else {
+      const d = p.amount(v, `${path}.${field}`, { min: '0', minExclusive: true, max: MAX_SIZE });
+      if (d !== undefined) out[field] = d;
+    }
+  }
+  return out;
+}
+
+/**
+ * Checks that TP and SL sit on the right sides of each other for the side
+ * held (a long takes profit above its stop, a short below); returns the
+ * problem or null.
+ */
+export function tpSlProblem(side: PositionSide, tp: Decimal | null, sl: Decimal | null): string | null {
+  if (tp === null || sl === null) return null;
+  const c = dec.cmp(tp, sl);
+  if (side === 'long' && c <= 0) return `takeProfit ${tp} must be above stopLoss ${sl} for a long position`;
+  if (side === 'short' && c >= 0) return `takeProfit ${tp} must be below stopLoss ${sl} for a short position`;
+  return null;
+}
+
+/** Which level, if any, `price` has reached: TP first when both are (a gap through both). */
+export function tpSlTriggered(
+  side: PositionSide,
+  tp: Decimal | null,
+  sl: Decimal | null,
+  price: Decimal,
+): 'take_profit' | 'stop_loss' | null {
+  const px = parseExact(price);
+  const dir = side === 'long' ? 1 : -1;
+  if (tp !== null && exact.cmp(px, parseExact(tp)) * dir >= 0) return 'take_profit';
+  if (sl !== null && exact.cmp(px, parseExact(sl)) * dir <= 0) return 'stop_loss';
+  return null;
+}
+
+/** PnL of `size` held on `side` from `entry`, marked at `price`. */
+export function positionPnl(side: PositionSide, size: Decimal, entry: Decimal, price: Decimal): Decimal {
+  const diff: Exact = exact.sub(parseExact(price), parseExact(entry));
+  const pnl = exact.mul(side === 'long' ? diff : exact.neg(diff), parseExact(size));
+  return formatExact(pnl);
+}
+
+/**
+ * A market price (float) as the decimal the ledger stores: 12 significant
+ * digits, which keeps every venue's quoted precision and drops float noise
+ * such as 0.30000000000000004.
+ */
+export function priceDecimal(price: number): Decimal {
+  if (!Number.isFinite(price) || price < 0) throw new RangeError(`not a price: ${price}`);
+  const r = tryParseDecimal(Number(price.toPrecision(12)));
+  return isDecimalText(r) ? r : (tryParseDecimal(price.toFixed(MAX_FRACTION_DIGITS)) as Decimal);
+}

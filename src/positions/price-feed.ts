@@ -1,0 +1,174 @@
+/**
+ * Live prices into positions. Ticks from a streaming venue go through a
+ * per-market debounce/throttle (the trailing value always lands); each flush
+ * is one transaction that records every market's last price, reprices all
+ * open positions on those markets with one statement, and closes — exactly
+ * once, by a guarded update — those whose take-profit or stop-loss was
+ * reached. After the commit it drops the affected users' cached lists only
+ * and pushes the changes to their streams.
+ */
+import type { Cache } from '../cache/cache.js';
+import type { Clock } from '../domain/clock.js';
+import { dec } from '../domain/decimal.js';
+import { type Position, positionPnl, priceDecimal, tpSlTriggered } from '../domain/position.js';
+import type { MarketData } from '../marketdata/market-data.js';
+import { TickCoalescer, type TickCoalescerStats } from '../marketdata/tick-coalescer.js';
+import type { Database } from '../store/database.js';
+import type { MarketPriceUpdate, PositionRepository } from '../store/position-repository.js';
+import type { Ticker, Unsubscribe } from '../venues/types.js';
+import { positionJson } from './position-json.js';
+import { positionsTag, type UpdateSink } from './update-sink.js';
+
+export interface PriceFeedOptions {
+  db: Database;
+  repo: PositionRepository;
+  marketData: MarketData;
+  cache: Cache;
+  clock: Clock;
+  updates: UpdateSink;
+  /** Longest a tick waits before its flush starts. @default 100 */
+  delayMs?: number;
+  /** Most flushes a second per market. @default 10 */
+  maxRatePerMarket?: number;
+  /** Called after a flush closed positions, so their events are delivered. */
+  onClosed(): void;
+  onError?(err: unknown): void;
+}
+
+export interface PriceFeedStats extends TickCoalescerStats {
+  positionsClosed: number;
+  /** Ticks dropped: symbols the venue's listing does not know, or prices that are not prices. */
+  ticksDropped: number;
+}
+
+/** The latest tick of one market, as the coalescer keeps it (no decimal work per tick). */
+interface LatestTick {
+  marketId: string;
+  symbol: string;
+  binary: boolean;
+  last: number;
+  ts: number;
+}
+
+export class PriceFeed {
+  private readonly coalescer: TickCoalescer<LatestTick>;
+  private readonly venueId: string;
+  private unsubscribe: Unsubscribe | undefined;
+  private symbolToMarket = new Map<string, { id: string; binary: boolean }>();
+  private closedCount = 0;
+  private dropped = 0;
+
+  constructor(private readonly o: PriceFeedOptions) {
+    this.venueId = o.marketData.venue.capabilities.id;
+    this.coalescer = new TickCoalescer<LatestTick>({
+      clock: o.clock,
+      delayMs: o.delayMs ?? 100,
+      maxRatePerKey: o.maxRatePerMarket ?? 10,
+      flush: (batch) => this.flush(batch),
+      ...(o.onError ? { onError: o.onError } : {}),
+    });
+  }
+
+  /** Subscribes to every market of a streaming venue; false when the venue does not stream. */
+  async start(): Promise<boolean> {
+    const venue = this.o.marketData.venue;
+    if (!venue.capabilities.streaming || !venue.subscribeTicks) return false;
+    const { items } = await this.o.marketData.markets(100_000, null);
+    this.symbolToMarket = new Map(items.map((m) => [m.symbol, { id: m.id, binary: m.kind === 'binary' }]));
+    this.unsubscribe = venue.subscribeTicks('all', (ticks) => this.ingest(ticks));
+    return true;
+  }
+
+  /** Takes one batch of ticks: O(1) per tick, nothing written here. */
+  ingest(ticks: readonly Ticker[]): void {
+    for (const t of ticks) {
+      const m = this.symbolToMarket.get(t.symbol);
+      // A tick that is not a usable price is dropped here: one bad value must not fail a whole flush.
+      if (
+        m === undefined ||
+        !(t.last >= 0 && t.last < Number.POSITIVE_INFINITY) ||
+        (m.binary && t.last > 1)
+      ) {
+        this.dropped++;
+        continue;
+      }
+      this.coalescer.offer(m.id, {
+        marketId: m.id,
+        symbol: t.symbol,
+        binary: m.binary,
+        last: t.last,
+        ts: t.ts,
+      });
+    }
+  }
+
+  /** Writes what is pending now (tests, shutdown). */
+  drain(): Promise<void> {
+    return this.coalescer.drain();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    await this.coalescer.drain();
+    this.coalescer.close();
+  }
+
+  stats(): PriceFeedStats {
+    return { ...this.coalescer.stats(), positionsClosed: this.closedCount, ticksDropped: this.dropped };
+  }
+
+  private async flush(batch: ReadonlyMap<string, LatestTick>): Promise<number> {
+    const updates: MarketPriceUpdate[] = [];
+    for (const t of batch.values()) {
+      const price = priceDecimal(t.last);
+      updates.push({
+        marketId: t.marketId,
+        symbol: t.symbol,
+        price,
+        otherPrice: t.binary ? dec.sub('1', price) : price,
+        ts: t.ts,
+      });
+    }
+    const now = this.o.clock.now();
+    const { repriced, closed } = await this.o.db.transaction(async (tx) => {
+      const repriced = await this.o.repo.applyPrices(this.venueId, updates, now, tx);
+      const closed: Position[] = [];
+      for (const p of repriced) {
+        if (p.takeProfit === null && p.stopLoss === null) continue;
+        const hit = tpSlTriggered(p.side, p.takeProfit, p.stopLoss, p.currentPrice);
+        if (hit === null) continue;
+        const pnl = positionPnl(p.side, p.size, p.entryPrice, p.currentPrice);
+        const c = await this.o.repo.close(p.id, hit, p.currentPrice, pnl, now, tx);
+        if (c) closed.push(c);
+      }
+      return { repriced, closed };
+    });
+    this.closedCount += closed.length;
+    if (closed.length > 0) this.o.onClosed();
+    await this.publish(updates, repriced, closed);
+    return repriced.length;
+  }
+
+  private async publish(
+    updates: MarketPriceUpdate[],
+    repriced: Position[],
+    closed: Position[],
+  ): Promise<void> {
+    const users = new Set<number>();
+    for (const p of repriced) users.add(p.userId);
+    if (users.size > 0) await this.o.cache.invalidateTags([...users].map(positionsTag));
+    const sink = this.o.updates;
+    const closedIds = new Set(closed.map((p) => p.id));
+    for (const p of closed) sink.publish('positions', String(p.id), positionJson(p), p.userId);
+    for (const p of repriced) {
+      if (closedIds.has(p.id) || (sink.wants && !sink.wants('positions', p.userId))) continue;
+      sink.publish('positions', String(p.id), positionJson(p), p.userId);
+    }
+    for (const u of updates) {
+      const topic = `markets:${u.marketId}`;
+      if (sink.wants && !sink.wants(topic)) continue;
+      sink.publish(topic, u.marketId, { marketId: u.marketId, symbol: u.symbol, price: u.price, ts: u.ts });
+    }
+  }
+}

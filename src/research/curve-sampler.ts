@@ -1,0 +1,78 @@
+/**
+ * Shrinks an equity curve for transport to at most `maxPoints` points while
+ * it is being produced (no full-length array): the bars are cut into equal
+ * buckets and each bucket keeps its lowest and highest point in time order,
+ * so drawdowns survive; the first and last points are always kept.
+ */
+
+export interface CurvePoint {
+  ts: number;
+  equity: number;
+}
+
+export class CurveSampler {
+  readonly points: CurvePoint[] = [];
+  private readonly n: number;
+  private readonly keepAll: boolean;
+  private readonly buckets: number;
+  private i = 0;
+  private bucket = 0;
+  private bucketEnd = 0;
+  private loTs = 0;
+  private lo = Number.POSITIVE_INFINITY;
+  private loAt = -1;
+  private hiTs = 0;
+  private hi = Number.NEGATIVE_INFINITY;
+  private hiAt = -1;
+
+  /** `n`: how many points `add` will be given. */
+  constructor(n: number, maxPoints = 2000) {
+    this.n = n;
+    this.keepAll = n <= maxPoints;
+    this.buckets = Math.max(1, Math.floor((maxPoints - 2) / 2));
+    this.bucketEnd = this.boundary(1);
+  }
+
+  add(ts: number, equity: number): void {
+    const i = this.i++;
+    if (this.keepAll || i === 0 || i === this.n - 1) {
+      if (!this.keepAll && i === this.n - 1) this.flush();
+      this.points.push({ ts, equity });
+      return;
+    }
+    if (i >= this.bucketEnd) this.nextBucket(i);
+    if (equity < this.lo) {
+      this.lo = equity;
+      this.loTs = ts;
+      this.loAt = i;
+    }
+    if (equity > this.hi) {
+      this.hi = equity;
+      this.hiTs = ts;
+      this.hiAt = i;
+    }
+  }
+
+  /** Index where bucket `b` (1-based end) ends, over the inner points 1..n-2. */
+  private boundary(b: number): number {
+    return 1 + Math.floor((b * (this.n - 2)) / this.buckets);
+  }
+
+  private nextBucket(i: number): void {
+    this.flush();
+    while (i >= this.bucketEnd) this.bucketEnd = this.boundary(++this.bucket + 1);
+  }
+
+  private flush(): void {
+    if (this.loAt < 0) return;
+    const loFirst = this.loAt <= this.hiAt;
+    this.points.push(loFirst ? { ts: this.loTs, equity: this.lo } : { ts: this.hiTs, equity: this.hi });
+    if (this.loAt !== this.hiAt) {
+      this.points.push(loFirst ? { ts: this.hiTs, equity: this.hi } : { ts: this.loTs, equity: this.lo });
+    }
+    this.lo = Number.POSITIVE_INFINITY;
+    this.hi = Number.NEGATIVE_INFINITY;
+    this.loAt = -1;
+    this.hiAt = -1;
+  }
+}

@@ -1,0 +1,8 @@
+/** Research: backtests over the engine and Monte Carlo over their trades. */
+export { type BacktestConfig, type BacktestResult, runBacktest } from './backtest.js';
+export { type BacktestJobOptions, type BacktestReport, runBacktestRequest } from './backtest-job.js';
+export { BACKTEST_LIMITS, type BacktestRequest, parseBacktestRequest } from './backtest-request.js';
+export { loadBars, MAX_BACKTEST_BARS } from './candle-loader.js';
+export { type CurvePoint, CurveSampler } from './curve-sampler.js';
+export { type BacktestMetrics, computeMetrics, EquityStats } from './metrics.js';
+export * from './montecarlo/index.js';

@@ -1,0 +1,106 @@
+/**
+ * Performance metrics of a backtest, accumulated bar by bar (no full-length
+ * equity array) plus its closed trades. Ratios are annualised with the
+ * number of bars per year observed in the data (about 252 for exchange-traded
+ * daily bars, 365 for crypto), with a zero risk-free rate. Figures that do
+ * not exist (no loss for a profit factor, no time span for a CAGR) are null,
+ * so results stay JSON.
+ */
+import type { TradeLog } from '../engine/trade-log.js';
+
+const YEAR_MS = 365.25 * 86_400_000;
+
+export interface BacktestMetrics {
+  initialCapital: number;
+  finalEquity: number;
+  /** finalEquity / initialCapital - 1. */
+  totalReturn: number;
+  /** Compound annual growth rate over the first-to-last bar span. */
+  cagr: number | null;
+  sharpe: number | null;
+  sortino: number | null;
+  /** Largest peak-to-trough fall of equity, as a fraction of the peak (0.25 = 25%). */
+  maxDrawdown: number;
+  trades: number;
+  /** Share of trades with a positive net PnL. */
+  winRate: number | null;
+  /** Gross profit / gross loss of the trades. */
+  profitFactor: number | null;
+  /** Share of bars that closed holding a position. */
+  exposure: number;
+  /** Fees paid over all closed trades. */
+  fees: number;
+}
+
+/** Per-bar equity statistics: returns' moments, downside, drawdown, bars in the market. */
+export class EquityStats {
+  n = 0;
+  firstTs = Number.NaN;
+  lastTs = Number.NaN;
+  final = 0;
+  sum = 0;
+  sumSq = 0;
+  downSq = 0;
+  peak = 0;
+  maxDrawdown = 0;
+  inMarket = 0;
+
+  constructor(readonly initialCapital: number) {
+    this.final = initialCapital;
+    this.peak = initialCapital;
+  }
+
+  /** Equity marked at a bar's close; `holding` when a position was open at that close. */
+  add(ts: number, equity: number, holding: boolean): void {
+    if (this.n++ === 0) this.firstTs = ts;
+    this.lastTs = ts;
+    const r = equity / this.final - 1;
+    this.final = equity;
+    this.sum += r;
+    this.sumSq += r * r;
+    if (r < 0) this.downSq += r * r;
+    if (equity > this.peak) this.peak = equity;
+    else if (this.peak - equity > this.maxDrawdown * this.peak)
+      this.maxDrawdown = (this.peak - equity) / this.peak;
+    if (holding) this.inMarket++;
+  }
+}
+
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+export function computeMetrics(stats: EquityStats, trades: TradeLog): BacktestMetrics {
+  const { n, initialCapital, final } = stats;
+  const years = n > 1 ? (stats.lastTs - stats.firstTs) / YEAR_MS : 0;
+  const mean = n > 0 ? stats.sum / n : 0;
+  const variance = n > 1 ? (stats.sumSq - n * mean * mean) / (n - 1) : 0;
+  const perYear = years > 0 ? (n - 1) / years : 0;
+  const annual = Math.sqrt(perYear);
+  const sd = Math.sqrt(Math.max(0, variance));
+  const downside = n > 0 ? Math.sqrt(stats.downSq / n) : 0;
+  let wins = 0;
+  let grossProfit = 0;
+  let grossLoss = 0;
+  let fees = 0;
+  for (let k = 0; k < trades.length; k++) {
+    const pnl = trades.pnl(k);
+    fees += trades.fee(k);
+    if (pnl > 0) {
+      wins++;
+      grossProfit += pnl;
+    } else grossLoss -= pnl;
+  }
+  return {
+    initialCapital,
+    finalEquity: final,
+    totalReturn: final / initialCapital - 1,
+    cagr: years > 0 && final > 0 ? finite((final / initialCapital) ** (1 / years) - 1) : null,
+    sharpe: sd > 0 && perYear > 0 ? finite((mean / sd) * annual) : null,
+    sortino: downside > 0 && perYear > 0 ? finite((mean / downside) * annual) : null,
+    maxDrawdown: stats.maxDrawdown,
+    trades: trades.length,
+    winRate: trades.length > 0 ? wins / trades.length : null,
+    profitFactor: grossLoss > 0 ? grossProfit / grossLoss : null,
+    exposure: n > 0 ? stats.inMarket / n : 0,
+    fees,
+  };
+}

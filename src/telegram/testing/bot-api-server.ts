@@ -1,0 +1,289 @@
+/**
+ * A loopback Telegram Bot API server for tests: a real HTTP server on
+ * 127.0.0.1 that the real grammY client talks to (`apiRoot`), answering
+ * `POST /bot<token>/<method>` (JSON, urlencoded or multipart bodies) with
+ * `{ ok: true, result }` or `{ ok: false, error_code, description }`, 401 for
+ * an unknown token and 404 for an unknown method, as Telegram does. It keeps
+ * chats and messages, serves updates by long polling, records every call, and
+ * lets a test act as a user (send text, tap a button) and await the bot's
+ * answers without sleeping.
+ *
+ * @example
+ * const tg = await BotApiServer.start({ token });
+ * const bot = new Bot(token, { client: { apiRoot: tg.apiRoot } });
+ * const calls = await tg.exchange(tg.sendText(42, '/help'));
+ * calls[0]?.params.text; // the bot's reply
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Chat, InlineKeyboardMarkup, Message, Update, User } from 'grammy/types';
+import { BotApiError, FakeChats, type Params } from './fake-chats.js';
+import { UpdateQueue } from './update-queue.js';
+
+export interface RecordedCall {
+  method: string;
+  params: Params;
+  ok: boolean;
+  result?: unknown;
+  error?: { error_code: number; description: string };
+}
+
+export interface BotApiServerOptions {
+  token: string;
+  botUsername?: string;
+  /** How long `waitForCalls` / `exchange` wait before failing with what they saw. @default 10000 */
+  waitTimeoutMs?: number;
+}
+
+/** Fields Telegram expects JSON-serialised when the body is a form. */
+const JSON_FIELDS = new Set(['reply_markup', 'allowed_updates', 'commands', 'entities', 'scope']);
+
+export class BotApiServer {
+  readonly calls: RecordedCall[] = [];
+  readonly chats: FakeChats;
+  private readonly updates = new UpdateQueue();
+  private readonly callWaiters = new Set<() => void>();
+  private readonly refusals = new Map<string, BotApiError[]>();
+
+  private constructor(
+    private readonly server: Server,
+    private readonly opts: BotApiServerOptions,
+    readonly apiRoot: string,
+  ) {
+    this.chats = new FakeChats(
+      Number(opts.token.split(':')[0]) || 1,
+      opts.botUsername ?? 'tradeloop_test_bot',
+    );
+  }
+
+  static async start(opts: BotApiServerOptions): Promise<BotApiServer> {
+    let self: BotApiServer | undefined;
+    const server = createServer((req, res) => void self?.handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    self = new BotApiServer(server, opts, `http://127.0.0.1:${port}`);
+    return self;
+  }
+
+  // --- acting as Telegram's users -------------------------------------------------------------
+
+  /** Enqueues any update (the `update_id` is assigned). */
+  pushUpdate(update: Omit<Update, 'update_id'>): Update {
+    return this.updates.push(update);
+  }
+
+  /** A user writes `text` in their private chat with the bot (chat id = user id). */
+  sendText(chatId: number, text: string, opts: { chatType?: 'private' | 'group' } = {}): Update {
+    const from = userFor(chatId);
+    const chat: Chat =
+      opts.chatType === 'group'
+        ? { id: chatId, type: 'group', title: 'Test group' }
+        : { id: chatId, type: 'private', first_name: from.first_name };
+    return this.pushUpdate({
+      message: this.chats.userMessage(chat, from, text) as NonNullable<Update['message']>,
+    });
+  }
+
+  /**
+   * A user taps an inline button. The button must be on that message unless
+   * `forged` (a modified client can send any callback data).
+   */
+  tapButton(chatId: number, messageId: number, data: string, opts: { forged?: boolean } = {}): Update {
+    const message = this.chats.message(chatId, messageId);
+    if (!message) throw new Error(`no message ${messageId} in chat ${chatId}`);
+    if (!opts.forged && !buttonsOf(message).some((b) => b.data === data)) {
+      throw new Error(`message ${messageId} has no button with data ${JSON.stringify(data)}`);
+    }
+    return this.pushUpdate({
+      callback_query: {
+        id: this.chats.openQuery(),
+        from: userFor(chatId),
+        message,
+        chat_instance: `ci${chatId}`,
+        data,
+      },
+    });
+  }
+
+  /** Makes the next `times` calls of `method` fail as Telegram would with this error. */
+  refuse(
+    method: string,
+    error: { errorCode: number; description: string; parameters?: BotApiError['parameters'] },
+    times = 1,
+  ): void {
+    const list = this.refusals.get(method.toLowerCase()) ?? [];
+    for (let i = 0; i < times; i++)
+      list.push(new BotApiError(error.errorCode, error.description, error.parameters));
+    this.refusals.set(method.toLowerCase(), list);
+  }
+
+  // --- observing the bot ----------------------------------------------------------------------
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Resolves with the first `n` calls of `method` once there are that many. */
+  async waitForCalls(method: string, n: number): Promise<RecordedCall[]> {
+    await this.until(
+      () => this.callsTo(method).length >= n,
+      () => `${this.callsTo(method).length} of ${n} ${method} calls`,
+    );
+    return this.callsTo(method).slice(0, n);
+  }
+
+  /** Resolves once a `getUpdates` request is being held (the bot is idle, waiting for updates). */
+  waitForHeldPoll(): Promise<void> {
+    return this.until(
+      () => this.updates.held > 0,
+      () => 'no getUpdates request held',
+    );
+  }
+
+  /** Resolves once the bot has finished handling `update` (it asked for the updates after it). */
+  async waitUntilHandled(update: Update): Promise<void> {
+    let done = false;
+    void this.updates.handled(update.update_id).then(() => {
+      done = true;
+      this.wake();
+    });
+    await this.until(
+      () => done,
+      () => `update ${update.update_id} not handled`,
+    );
+  }
+
+  /** Sends an update and returns every call the bot made while handling it. */
+  async exchange(update: Update): Promise<RecordedCall[]> {
+    const from = this.calls.length;
+    await this.waitUntilHandled(update);
+    return this.calls.slice(from).filter((c) => c.method !== 'getUpdates');
+  }
+
+  async close(): Promise<void> {
+    this.updates.close();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  // --- HTTP -----------------------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.apiRoot);
+    const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
+    if (!m || m[1] !== this.opts.token) return send(res, 401, refusal(401, 'Unauthorized'));
+    const method = m[2]!;
+    let params: Params;
+    try {
+      params = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
+    } catch {
+      return send(res, 400, refusal(400, "Bad Request: can't parse request body"));
+    }
+    if (method.toLowerCase() === 'getupdates') return this.getUpdates(res, params);
+    const impl = this.chats.methods[method.toLowerCase()];
+    if (!impl) return send(res, 404, refusal(404, 'Not Found'));
+    try {
+      const refused = this.refusals.get(method.toLowerCase())?.shift();
+      if (refused) throw refused;
+      const result = impl(params);
+      this.record({ method, params, ok: true, result });
+      send(res, 200, { ok: true, result });
+    } catch (err) {
+      const e = err instanceof BotApiError ? err : new BotApiError(500, 'Internal Server Error');
+      this.record({
+        method,
+        params,
+        ok: false,
+        error: { error_code: e.errorCode, description: e.description },
+      });
+      send(res, e.errorCode, refusal(e.errorCode, e.description, e.parameters));
+    }
+  }
+
+  private getUpdates(res: ServerResponse, params: Params): void {
+    const num = (k: string) => (params[k] === undefined ? undefined : Number(params[k]));
+    const held = this.updates.poll(
+      { offset: num('offset'), limit: num('limit'), timeout: num('timeout') },
+      (u) => {
+        this.record({ method: 'getUpdates', params, ok: true, result: u });
+        if (!res.writableEnded && !res.destroyed) send(res, 200, { ok: true, result: u });
+      },
+    );
+    res.on('close', () => held.abandon());
+    this.wake();
+  }
+
+  private record(call: RecordedCall): void {
+    this.calls.push(call);
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const w of this.callWaiters) w();
+  }
+
+  private until(ready: () => boolean, describe: () => string): Promise<void> {
+    if (ready()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!ready()) return;
+        cleanup();
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`Bot API server: gave up waiting (${describe()})`));
+      }, this.opts.waitTimeoutMs ?? 10_000);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.callWaiters.delete(check);
+      };
+      this.callWaiters.add(check);
+    });
+  }
+}
+
+/** The inline buttons of a message (or of a markup), row by row flattened, as text and data. */
+export function buttonsOf(m: Message | InlineKeyboardMarkup | undefined): { text: string; data?: string }[] {
+  const markup = m && 'inline_keyboard' in m ? m : (m as Message | undefined)?.reply_markup;
+  return (markup?.inline_keyboard ?? []).flat().map((b) => ({
+    text: b.text,
+    ...('callback_data' in b && b.callback_data !== undefined ? { data: b.callback_data } : {}),
+  }));
+}
+
+function userFor(id: number): User {
+  return { id, is_bot: false, first_name: `User ${id}`, language_code: 'en' };
+}
+
+const refusal = (error_code: number, description: string, parameters?: BotApiError['parameters']) => ({
+  ok: false,
+  error_code,
+  description,
+  ...(parameters && { parameters }),
+});
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+async function readParams(req: IncomingMessage): Promise<Params> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const body = Buffer.concat(chunks);
+  const type = req.headers['content-type'] ?? '';
+  if (body.length === 0) return {};
+  if (type.startsWith('application/json')) return JSON.parse(body.toString('utf8')) as Params;
+  // Form bodies, as Telegram accepts them: values are strings, objects are JSON-serialised.
+  const form = await new Request('http://local/', { method: 'POST', headers: { 'content-type': type }, body })
+    .formData()
+    .catch(() => new FormData());
+  const out: Params = {};
+  for (const [k, v] of form) {
+    const text = typeof v === 'string' ? v : v.name;
+    out[k] = JSON_FIELDS.has(k) ? JSON.parse(text) : text;
+  }
+  return out;
+}
