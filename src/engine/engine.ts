@@ -8,13 +8,15 @@
  * the real or a manual clock. Nothing else differs.
  *
  * Several engines (one per symbol) may share one broker and one risk
- * manager, so position and exposure limits apply across symbols.
+ * manager, so position and exposure limits apply across symbols. The broker
+ * is the `Broker` port: the paper broker in backtests and paper trading, the
+ * live broker when trading on an exchange.
  */
 import type { Clock } from '../domain/clock.js';
 import type { Bars } from './bars.js';
+import type { Broker } from './broker.js';
 import { Atr } from './indicators/atr.js';
 import { Action, newIntent, resetIntent } from './intent.js';
-import type { PaperBroker } from './paper-broker.js';
 import type { RiskManager } from './risk.js';
 import type { Strategy } from './strategy.js';
 
@@ -35,7 +37,7 @@ export interface EngineOptions {
   symbol: string;
   bars: Bars;
   strategy: Strategy;
-  broker: PaperBroker;
+  broker: Broker;
   risk: RiskManager;
   clock: Clock;
   onDecision?: (d: Decision) => void;
@@ -48,7 +50,7 @@ export class Engine {
   equity = Number.NaN;
   private readonly bars: Bars;
   private readonly strategy: Strategy;
-  private readonly broker: PaperBroker;
+  private readonly broker: Broker;
   private readonly risk: RiskManager;
   private readonly clock: Clock;
   private readonly intent = newIntent();

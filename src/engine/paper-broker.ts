@@ -16,10 +16,13 @@
  * a fill takes at most that fraction of the bar's volume and the rest stays
  * working for the next bar (bars with volume 0, meaning unknown, are not capped).
  * Entries are capped to what the cash can pay, fee included (no leverage).
+ * An `onFill` listener, when given, hears every fill (the live pipeline
+ * persists them); without one a fill costs nothing extra.
  */
 import type { Bars } from './bars.js';
+import type { Broker, Fill } from './broker.js';
 import type { PositionView } from './strategy.js';
-import { ExitReason, TradeLog } from './trade-log.js';
+import { EXIT_REASON_NAMES, ExitReason, TradeLog } from './trade-log.js';
 
 export interface PaperBrokerOptions {
   initialCash: number;
@@ -29,6 +32,8 @@ export interface PaperBrokerOptions {
   slippageBps?: number;
   /** Most of one bar's volume an order may fill, e.g. 0.1; 0 = no cap. @default 0 */
   maxVolumeFraction?: number;
+  /** Hears every fill, e.g. to persist it. */
+  onFill?: (fill: Fill) => void;
 }
 
 const NONE = 0;
@@ -70,7 +75,7 @@ export class PositionSlot implements PositionView {
  * const slot = broker.addSymbol('SPX');
  * broker.submitEntry(slot, 5, Number.NaN, Number.NaN, Number.NaN); // fills at the next bar's open
  */
-export class PaperBroker {
+export class PaperBroker implements Broker {
   cash = 0;
   readonly trades = new TradeLog();
   readonly slots: PositionSlot[] = [];
@@ -78,8 +83,10 @@ export class PaperBroker {
   private readonly buySlip: number = 1;
   private readonly sellSlip: number = 1;
   private readonly volFraction: number = 0;
+  private readonly onFill: ((fill: Fill) => void) | undefined;
 
   constructor(opts: PaperBrokerOptions) {
+    this.onFill = opts.onFill;
     this.cash = opts.initialCash;
     this.feeRate = opts.feeRate ?? 0;
     const slip = (opts.slippageBps ?? 0) / 10_000;
@@ -178,6 +185,19 @@ export class PaperBroker {
     }
   }
 
+  private report(
+    s: PositionSlot,
+    side: Fill['side'],
+    qty: number,
+    price: number,
+    fee: number,
+    reason: Fill['reason'],
+    ts: number,
+  ): void {
+    const slot = this.slots.indexOf(s);
+    this.onFill?.({ slot, symbol: s.symbol, side, qty, price, fee, reason, ts });
+  }
+
   private cap(bars: Bars, i: number): number {
     const v = bars.volume[i]!;
     return this.volFraction > 0 && v > 0 ? v * this.volFraction : Number.POSITIVE_INFINITY;
@@ -221,6 +241,7 @@ export class PaperBroker {
       s.fees += fee;
       s.entryPrice = s.entryCost / s.boughtQty;
       s.orderQty -= q;
+      if (this.onFill !== undefined) this.report(s, 'buy', q, price, fee, 'entry', bars.ts[i]!);
     }
     if (cashBound || s.orderQty <= 0) {
       s.side = NONE;
@@ -264,6 +285,8 @@ export class PaperBroker {
     s.exitValue += proceeds;
     s.fees += fee;
     s.orderQty -= q;
+    if (this.onFill !== undefined && q > 0)
+      this.report(s, 'sell', q, price, fee, EXIT_REASON_NAMES[reason], bars.ts[i]!);
     if (s.qty > 0 && s.orderQty > 0) {
       s.side = SELL;
       s.exitReason = reason;

@@ -8,7 +8,7 @@
  * blocked.
  */
 import type { Clock } from '../domain/clock.js';
-import type { PaperBroker } from './paper-broker.js';
+import type { Broker } from './broker.js';
 
 const DAY_MS = 86_400_000;
 
@@ -84,7 +84,7 @@ export class RiskManager {
    * warming up) gives the stop distance when sizing by risk.
    */
   sizeEntry(
-    broker: PaperBroker,
+    broker: Broker,
     slot: number,
     equity: number,
     price: number,

@@ -73,10 +73,15 @@ export class PriceFeed {
   async start(): Promise<boolean> {
     const venue = this.o.marketData.venue;
     if (!venue.capabilities.streaming || !venue.subscribeTicks) return false;
+    await this.loadMarkets();
+    this.unsubscribe ??= venue.subscribeTicks('all', (ticks) => this.ingest(ticks));
+    return true;
+  }
+
+  /** Learns which market each streamed symbol is (from the cached listing); `start()` does it first. */
+  async loadMarkets(): Promise<void> {
     const { items } = await this.o.marketData.markets(100_000, null);
     this.symbolToMarket = new Map(items.map((m) => [m.symbol, { id: m.id, binary: m.kind === 'binary' }]));
-    this.unsubscribe = venue.subscribeTicks('all', (ticks) => this.ingest(ticks));
-    return true;
   }
 
   /** Takes one batch of ticks: O(1) per tick, nothing written here. */

@@ -9,12 +9,14 @@ import type { Database, Dialect } from './database.js';
 import { foundation } from './migrations/001-foundation.js';
 import { positions } from './migrations/002-positions.js';
 import { telegram } from './migrations/003-telegram.js';
+import { jobs } from './migrations/004-jobs.js';
 
 function allMigrations(dialect: Dialect): Record<string, Migration> {
   return {
     '001-foundation': foundation(dialect),
     '002-positions': positions(dialect),
     '003-telegram': telegram(dialect),
+    '004-jobs': jobs(dialect),
   };
 }
 

@@ -165,3 +165,32 @@ export interface TelegramLinkCodesTable {
   expires_at: number;
   used_at: number | null;
 }
+
+/**
+ * Research jobs (src/jobs): what was asked (params, JSON), where it is
+ * (status, progress 0..100) and how it ended (result JSON, or an error code
+ * and message). `priority` is 1 (high), 2 (normal) or 3 (low).
+ */
+export interface JobsTable {
+  id: Generated<number>;
+  user_id: number;
+  type: string;
+  status: string;
+  priority: number;
+  params: string;
+  progress: number;
+  result: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  timeout_ms: number;
+  attempts: number;
+  submitted_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+}
+
+// Declaration merging adds the jobs table to DB without editing its list above.
+export interface DB {
+  jobs: JobsTable;
+}

@@ -1,0 +1,235 @@
+/**
+ * The jobs table. Every transition is one conditional UPDATE on the status
+ * the job must be in, and reports whether it happened: a cancel, a timeout
+ * and a worker finishing the same job race safely on either dialect, and a
+ * worker never starts a job that was cancelled while it waited.
+ */
+import { sql } from 'kysely';
+import type { Database } from '../store/database.js';
+import { compile, prepare } from '../store/prepared.js';
+import { type Job, type JobError, type JobRow, type JobStatus, OPEN_STATUSES, toJob } from './job.js';
+
+export interface NewJob {
+  userId: number;
+  type: string;
+  priority: number;
+  params: string;
+  timeoutMs: number;
+}
+
+/** Columns of a list item: everything but the (possibly large) result. */
+const LIST_COLUMNS = [
+  'id',
+  'user_id',
+  'type',
+  'status',
+  'priority',
+  'params',
+  'progress',
+  'error_code',
+  'error_message',
+  'timeout_ms',
+  'attempts',
+  'submitted_at',
+  'started_at',
+  'finished_at',
+  'updated_at',
+] as const;
+
+export class JobRepository {
+  private readonly byIdQ;
+  private readonly startQ;
+  private readonly restartQ;
+  private readonly progressQ;
+  private readonly finishQ;
+  private readonly closeOpenQ;
+  private readonly requeueQ;
+  private readonly openIdsQ;
+  private readonly listQ;
+  private readonly listBeforeQ;
+  private readonly listStatusQ;
+  private readonly listStatusBeforeQ;
+
+  constructor(private readonly db: Database) {
+    const k = db.kysely;
+    this.byIdQ = prepare(k, (p) => k.selectFrom('jobs').selectAll().where('id', '=', p('id')));
+    const start = (from: readonly JobStatus[]) =>
+      prepare(k, (p) =>
+        k
+          .updateTable('jobs')
+          .set((eb) => ({
+            status: 'running',
+            started_at: p('now'),
+            updated_at: p('now'),
+            progress: 0,
+            attempts: eb('attempts', '+', 1),
+          }))
+          .where('id', '=', p('id'))
+          .where('status', 'in', [...from]),
+      );
+    this.startQ = start(['queued']);
+    this.restartQ = start(OPEN_STATUSES);
+    this.progressQ = prepare(k, (p) =>
+      k
+        .updateTable('jobs')
+        .set({ progress: p('progress'), updated_at: p('now') })
+        .where('id', '=', p('id'))
+        .where('status', '=', 'running')
+        .where('progress', '<', p('progress')),
+    );
+    const outcome = (p: (n: string) => never) => ({
+      status: p('status'),
+      progress: sql<number>`coalesce(${p('progress')}, progress)`,
+      result: p('result'),
+      error_code: p('errorCode'),
+      error_message: p('errorMessage'),
+      finished_at: p('now'),
+      updated_at: p('now'),
+    });
+    this.finishQ = prepare(k, (p) =>
+      k.updateTable('jobs').set(outcome(p)).where('id', '=', p('id')).where('status', '=', 'running'),
+    );
+    this.closeOpenQ = prepare(k, (p) =>
+      k
+        .updateTable('jobs')
+        .set(outcome(p))
+        .where('id', '=', p('id'))
+        .where('status', 'in', [...OPEN_STATUSES]),
+    );
+    this.requeueQ = prepare(k, (p) =>
+      k
+        .updateTable('jobs')
+        .set({ status: 'queued', started_at: null, progress: 0, updated_at: p('now') })
+        .where('id', '=', p('id'))
+        .where('status', '=', 'running'),
+    );
+    this.openIdsQ = prepare(k, (p) =>
+      k
+        .selectFrom('jobs')
+        .select(['id', 'status', 'priority', 'attempts'])
+        .where('status', '=', p('status'))
+        .orderBy('priority')
+        .orderBy('id'),
+    );
+    const list = (withStatus: boolean, withBefore: boolean) =>
+      prepare(k, (p) => {
+        let q = k.selectFrom('jobs').select(LIST_COLUMNS).where('user_id', '=', p('userId'));
+        if (withStatus) q = q.where('status', '=', p('status'));
+        if (withBefore) q = q.where('id', '<', p('beforeId'));
+        return q.orderBy('id', 'desc').limit(p('limit'));
+      });
+    this.listQ = list(false, false);
+    this.listBeforeQ = list(false, true);
+    this.listStatusQ = list(true, false);
+    this.listStatusBeforeQ = list(true, true);
+  }
+
+  async insert(n: NewJob, now: number): Promise<Job> {
+    const q = this.db.kysely
+      .insertInto('jobs')
+      .values({
+        user_id: n.userId,
+        type: n.type,
+        status: 'queued',
+        priority: n.priority,
+        params: n.params,
+        progress: 0,
+        result: null,
+        error_code: null,
+        error_message: null,
+        timeout_ms: n.timeoutMs,
+        attempts: 0,
+        submitted_at: now,
+        started_at: null,
+        finished_at: null,
+        updated_at: now,
+      })
+      .returningAll();
+    return toJob((await this.db.first(compile(q))) as JobRow);
+  }
+
+  async findById(id: number): Promise<Job | undefined> {
+    const r = await this.db.first(this.byIdQ({ id }));
+    return r && toJob(r as JobRow);
+  }
+
+  /**
+   * queued -> running (attempts + 1). With `restart`, a job still marked
+   * running (its worker was lost) may start again too. False when the job is
+   * not there to start (cancelled, finished).
+   */
+  async start(id: number, now: number, restart = false): Promise<boolean> {
+    return (await this.db.run((restart ? this.restartQ : this.startQ)({ id, now }))) > 0;
+  }
+
+  /** Raises the progress of a running job; never lowers it. */
+  async progress(id: number, progress: number, now: number): Promise<void> {
+    await this.db.run(this.progressQ({ id, progress, now }));
+  }
+
+  /** running -> succeeded | failed | timed_out; false when the job had already left running. */
+  async finish(
+    id: number,
+    status: JobStatus,
+    out: { result?: unknown; error?: JobError; progress?: number },
+    now: number,
+  ): Promise<boolean> {
+    return (await this.db.run(this.finishQ(outcomeValues(id, status, out, now)))) > 0;
+  }
+
+  /** queued | running -> `status` (cancelled, or failed for a lost job); false when it had finished. */
+  async close(
+    id: number,
+    status: JobStatus,
+    out: { error?: JobError; progress?: number },
+    now: number,
+  ): Promise<boolean> {
+    return (await this.db.run(this.closeOpenQ(outcomeValues(id, status, out, now)))) > 0;
+  }
+
+  /** running -> queued (a graceful shutdown hands the job back). */
+  async requeue(id: number, now: number): Promise<boolean> {
+    return (await this.db.run(this.requeueQ({ id, now }))) > 0;
+  }
+
+  /** Jobs in `status`, highest priority first, then oldest first. */
+  async idsIn(status: JobStatus): Promise<{ id: number; priority: number; attempts: number }[]> {
+    return this.db.all(this.openIdsQ({ status }));
+  }
+
+  /** A user's jobs newest first, without results; `limit` rows from before `beforeId`. */
+  async list(
+    userId: number,
+    q: { status?: JobStatus; limit: number; beforeId?: number },
+  ): Promise<Job[]> {
+    const values = { userId, status: q.status, beforeId: q.beforeId, limit: q.limit };
+    const query =
+      q.status === undefined
+        ? q.beforeId === undefined
+          ? this.listQ
+          : this.listBeforeQ
+        : q.beforeId === undefined
+          ? this.listStatusQ
+          : this.listStatusBeforeQ;
+    const rows = await this.db.all(query(values));
+    return rows.map((r) => toJob({ ...r, result: null } as JobRow));
+  }
+}
+
+function outcomeValues(
+  id: number,
+  status: JobStatus,
+  out: { result?: unknown; error?: JobError; progress?: number },
+  now: number,
+) {
+  return {
+    id,
+    status,
+    now,
+    // null is a value here (keep the progress reached): prepare() only rejects undefined.
+    progress: out.progress ?? null,
+    result: out.result === undefined ? null : JSON.stringify(out.result),
+    errorCode: out.error?.code ?? null,
+    errorMessage: out.error?.message ?? null,
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * The job model shared by the manager, both executors and the API: types,
+ * statuses, priorities and the Job record as read from the database.
+ */
+import type { JobsTable } from '../store/schema.js';
+
+export type JobType = 'backtest' | 'montecarlo';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'timed_out';
+export type JobPriority = 'high' | 'normal' | 'low';
+
+export const JOB_TYPES: readonly JobType[] = ['backtest', 'montecarlo'];
+export const JOB_STATUSES: readonly JobStatus[] = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'timed_out',
+];
+export const JOB_PRIORITIES: readonly JobPriority[] = ['high', 'normal', 'low'];
+
+/** Stored rank: lower runs first (and is BullMQ's priority, where 1 is the highest). */
+export const PRIORITY_RANK: Readonly<Record<JobPriority, number>> = { high: 1, normal: 2, low: 3 };
+const PRIORITY_BY_RANK: readonly JobPriority[] = ['high', 'high', 'normal', 'low'];
+
+/** Statuses a job can still leave. */
+export const OPEN_STATUSES: readonly JobStatus[] = ['queued', 'running'];
+
+export interface JobError {
+  /** A stable code: an AppError code, TIMEOUT, CANCELLED, WORKER_LOST or JOB_FAILED. */
+  code: string;
+  message: string;
+}
+
+export interface Job {
+  id: number;
+  userId: number;
+  type: JobType;
+  status: JobStatus;
+  priority: JobPriority;
+  /** 0..100. */
+  progress: number;
+  /** The validated request, as JSON. */
+  params: unknown;
+  result: unknown | null;
+  error: JobError | null;
+  timeoutMs: number;
+  /** How many times a worker started it (more than 1 after a lost worker). */
+  attempts: number;
+  submittedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+export type JobRow = { [K in keyof JobsTable]: K extends 'id' ? number : JobsTable[K] };
+
+export function toJob(r: JobRow): Job {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    type: r.type as JobType,
+    status: r.status as JobStatus,
+    priority: PRIORITY_BY_RANK[r.priority] ?? 'normal',
+    progress: r.progress,
+    params: JSON.parse(r.params),
+    result: r.result === null ? null : JSON.parse(r.result),
+    error: r.error_code === null ? null : { code: r.error_code, message: r.error_message ?? '' },
+    timeoutMs: r.timeout_ms,
+    attempts: r.attempts,
+    submittedAt: r.submitted_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * What the main thread sends to a job worker thread and gets back. Tasks are
+ * structured-cloned; chunk arrays are transferred. Cancellation and progress
+ * go through a small SharedArrayBuffer (`JobControl`) rather than messages:
+ * a backtest's inner loop is synchronous and never reads its message port,
+ * but it can read a flag, and the main thread can sample the progress word
+ * at its own pace (the throttle) without one message per report.
+ */
+import type { MonteCarloChunk } from '../research/index.js';
+import type { VenueConfig } from '../venues/registry.js';
+
+/** Int32 slots of a job's control buffer. */
+export const CONTROL_CANCEL = 0;
+export const CONTROL_PROGRESS = 1;
+const CONTROL_SLOTS = 2;
+
+/** Shared between the main thread and every task of one job. */
+export class JobControl {
+  readonly buffer: SharedArrayBuffer;
+  private readonly words: Int32Array;
+
+  constructor(buffer = new SharedArrayBuffer(CONTROL_SLOTS * 4)) {
+    this.buffer = buffer;
+    this.words = new Int32Array(buffer);
+  }
+
+  get cancelled(): boolean {
+    return Atomics.load(this.words, CONTROL_CANCEL) !== 0;
+  }
+
+  cancel(): void {
+    Atomics.store(this.words, CONTROL_CANCEL, 1);
+  }
+
+  get progress(): number {
+    return Atomics.load(this.words, CONTROL_PROGRESS);
+  }
+
+  set progress(percent: number) {
+    Atomics.store(this.words, CONTROL_PROGRESS, Math.max(0, Math.min(100, Math.floor(percent))));
+  }
+}
+
+/** A Monte Carlo request as it crosses threads (already validated). */
+export interface MonteCarloParams {
+  [field: string]: unknown;
+  tradeReturns: number[] | Float64Array;
+}
+
+export type WorkerTask =
+  | { kind: 'backtest'; params: unknown; venue: VenueConfig; venueName: string; control: SharedArrayBuffer }
+  | { kind: 'mc-chunk'; params: MonteCarloParams; start: number; end: number; control: SharedArrayBuffer }
+  | { kind: 'mc-merge'; params: MonteCarloParams; chunks: MonteCarloChunk[] };
+
+/** A task's answer: errors come back as data so their codes survive the thread boundary. */
+export type WorkerReply<T = unknown> =
+  | { ok: true; value: T }
+  | { ok: false; cancelled: true }
+  | { ok: false; cancelled: false; code: string; message: string };

@@ -1,0 +1,284 @@
+/**
+ * Live prices into positions, on every database: one transaction per flush
+ * that reprices every open position on the flushed markets with one
+ * statement, records each market's last price, and drops only the affected
+ * users' cached lists. TP/SL fire exactly once — property-tested over random
+ * tick sequences, with two instances flushing the same ticks concurrently,
+ * racing manual closes and restarts.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
+import { type Decimal, dec } from '../../src/domain/decimal.js';
+import { PriceFeed } from '../../src/positions/price-feed.js';
+import { positionsTag } from '../../src/positions/update-sink.js';
+import { buildServices, type Services } from '../../src/services.js';
+import { PositionRepository } from '../../src/store/position-repository.js';
+import type { Market } from '../../src/venues/types.js';
+import { databaseTargets } from '../support/databases.js';
+import { type TestContext, testServices } from '../support/services.js';
+
+const ticks = (market: Market, last: number) => [{ symbol: market.symbol, ts: 0, last }];
+
+describe.each(await databaseTargets())('price feed on $name', (target) => {
+  let ctx: TestContext;
+  let s: Services;
+  let binaries: Market[];
+  let spot: Market;
+
+  beforeAll(async () => {
+    ctx = await testServices(target);
+    s = ctx.services;
+    const markets = await s.venue.fetchMarkets();
+    binaries = markets.filter((m) => m.kind === 'binary').slice(0, 3);
+    spot = markets.find((m) => m.symbol === 'BTC/USDT')!;
+    await s.priceFeed.loadMarkets();
+  });
+  afterAll(() => ctx.close());
+
+  /** A second instance on the same database (its own venue, cache and feed). */
+  async function secondInstance(): Promise<Services> {
+    const config = loadConfig({}, { databaseUrl: s.config.databaseUrl, logLevel: 'silent' });
+    const other = await buildServices(config, { clock: ctx.clock, warming: false });
+    await other.priceFeed.loadMarkets();
+    return other;
+  }
+
+  it('reprices every open position on the flushed markets in one transaction, and records the prices', async () => {
+    const repo = new PositionRepository(s.db);
+    const users = await Promise.all(['p1', 'p2', 'p3'].map((n) => s.users.create(n)));
+    const now = ctx.clock.now();
+    for (let i = 0; i < 60; i++) {
+      const u = users[i % 2]!.user; // p3 holds nothing on these markets
+      const m = i % 3 === 0 ? spot : binaries[i % 2]!;
+      const binary = m.kind === 'binary';
+      await repo.insert(
+        u.id,
+        {
+          venue: 'simulated',
+          marketId: m.id,
+          symbol: m.symbol,
+          side: binary || i % 2 === 0 ? 'long' : 'short',
+          outcome: binary ? (i % 4 === 1 ? 'No' : 'Yes') : null,
+          outcomeIndex: binary ? (i % 4 === 1 ? 1 : 0) : null,
+          size: '3.5',
+          entryPrice: binary ? '0.5' : '60000',
+          takeProfit: null,
+          stopLoss: null,
+        },
+        now,
+      );
+    }
+    // A cached list for each user (as GET /positions leaves it); only p1's and p2's may be dropped.
+    const key = (id: number) => `${id}:open:50:`;
+    for (const u of users) {
+      await s.cache.set('positions', key(u.user.id), { items: [] }, { tags: [positionsTag(u.user.id)] });
+    }
+    let transactions = 0;
+    const original = s.db.transaction.bind(s.db);
+    s.db.transaction = (fn) => {
+      transactions++;
+      return original(fn);
+    };
+    try {
+      for (let i = 0; i < 500; i++) {
+        s.priceFeed.ingest(ticks(spot, 61_000 + i));
+        s.priceFeed.ingest(ticks(binaries[0]!, 0.6));
+        s.priceFeed.ingest(ticks(binaries[1]!, 0.25 + i / 10_000));
+      }
+      await s.priceFeed.drain();
+    } finally {
+      s.db.transaction = original;
+    }
+    expect(transactions).toBe(1);
+    const all = [
+      ...(await repo.list(users[0]!.user.id, 'open', 100, null)),
+      ...(await repo.list(users[1]!.user.id, 'open', 100, null)),
+    ];
+    expect(all).toHaveLength(60);
+    const last: Record<string, Decimal> = {
+      [spot.id]: '61499',
+      [binaries[0]!.id]: '0.6',
+      [binaries[1]!.id]: '0.2999',
+    };
+    for (const p of all) {
+      const first = last[p.marketId]!;
+      const price = p.outcomeIndex === 1 ? dec.sub('1', first) : first;
+      expect(p.currentPrice).toBe(price);
+      const diff = dec.sub(price, p.entryPrice);
+      expect(p.unrealizedPnl).toBe(dec.mul(p.side === 'long' ? diff : dec.neg(diff), p.size));
+    }
+    for (const [marketId, price] of Object.entries(last)) {
+      expect((await repo.marketPrice('simulated', marketId))?.price).toBe(price);
+    }
+    expect(s.cache.peekHit('positions', key(users[0]!.user.id))).toBeUndefined();
+    expect(s.cache.peekHit('positions', key(users[1]!.user.id))).toBeUndefined();
+    expect(s.cache.peekHit('positions', key(users[2]!.user.id))).toBeDefined();
+    const stats = s.priceFeed.stats();
+    expect(stats.ticksReceived).toBeGreaterThanOrEqual(1500);
+    expect(stats.ticksCoalesced).toBeGreaterThanOrEqual(1497);
+    expect(stats.rowsUpdated).toBeGreaterThanOrEqual(60);
+  });
+
+  it('drops ticks that are not prices instead of failing the flush', async () => {
+    const before = s.priceFeed.stats().ticksDropped;
+    s.priceFeed.ingest([
+      { symbol: 'NOPE/USDT', ts: 0, last: 1 },
+      { symbol: spot.symbol, ts: 0, last: Number.NaN },
+      { symbol: spot.symbol, ts: 0, last: -1 },
+      { symbol: binaries[0]!.symbol, ts: 0, last: 1.5 },
+    ]);
+    await s.priceFeed.drain();
+    expect(s.priceFeed.stats().ticksDropped - before).toBe(4);
+    expect(s.priceFeed.stats().failedFlushes).toBe(0);
+  });
+
+  /**
+   * Another feed flushing the same ticks at the same time. On PostgreSQL it is
+   * a second instance with its own connections; SQLite has one writer per file
+   * (instances in one process would wait on each other's locks synchronously),
+   * so there it is a second feed on the same database.
+   */
+  async function concurrentFeed(inst: Services, other: Services): Promise<PriceFeed> {
+    if (target.name === 'postgres') return other.priceFeed;
+    const feed = new PriceFeed({
+      db: inst.db,
+      repo: new PositionRepository(inst.db),
+      marketData: inst.marketData,
+      cache: inst.cache,
+      clock: ctx.clock,
+      updates: inst.updates,
+      onClosed: () => {},
+    });
+    await feed.loadMarkets();
+    return feed;
+  }
+
+  it('fires TP/SL exactly once over random ticks, concurrent instances, racing closes and restarts', async () => {
+    const other = await secondInstance();
+    let feedA = s;
+    let run = 0;
+    const price = fc.integer({ min: 1, max: 99 }).map((c) => c / 100);
+    const step = fc.record({
+      ticks: fc.array(fc.record({ m: fc.integer({ min: 0, max: 2 }), price }), {
+        minLength: 1,
+        maxLength: 5,
+      }),
+      concurrent: fc.boolean(),
+      race: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
+      restart: fc.boolean(),
+    });
+    const level = fc.record({
+      tp: fc.option(fc.integer({ min: 51, max: 99 }), { nil: null }),
+      sl: fc.option(fc.integer({ min: 1, max: 49 }), { nil: null }),
+    });
+    try {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(level, { minLength: 6, maxLength: 6 }),
+          fc.array(step, { maxLength: 8 }),
+          async (levels, steps) => {
+            run++;
+            const repo = new PositionRepository(s.db);
+            const { user } = await s.users.create(`prop${run}`);
+            const ids: number[] = [];
+            const model: {
+              market: number;
+              index: number;
+              tp: Decimal | null;
+              sl: Decimal | null;
+              closed?: { reason: string; price: Decimal } | 'raced';
+            }[] = [];
+            for (let i = 0; i < 6; i++) {
+              const m = binaries[i % 3]!;
+              const index = i < 3 ? 0 : 1;
+              const tp = levels[i]!.tp === null ? null : String(levels[i]!.tp! / 100);
+              const sl = levels[i]!.sl === null ? null : String(levels[i]!.sl! / 100);
+              const p = await repo.insert(
+                user.id,
+                {
+                  venue: 'simulated',
+                  marketId: m.id,
+                  symbol: m.symbol,
+                  side: 'long',
+                  outcome: index === 0 ? 'Yes' : 'No',
+                  outcomeIndex: index,
+                  size: '10',
+                  entryPrice: '0.5',
+                  takeProfit: tp,
+                  stopLoss: sl,
+                },
+                ctx.clock.now(),
+              );
+              ids.push(p.id);
+              model.push({ market: i % 3, index, tp, sl });
+            }
+            // Every market starts the run at 0.5, the entry price (not a crossing for anyone).
+            for (const m of binaries) feedA.priceFeed.ingest(ticks(m, 0.5));
+            await feedA.priceFeed.drain();
+            for (const st of steps) {
+              const twin = await concurrentFeed(feedA, other);
+              const lastPrice = new Map<number, number>();
+              for (const t of st.ticks) {
+                lastPrice.set(t.m, t.price);
+                feedA.priceFeed.ingest(ticks(binaries[t.m]!, t.price));
+                if (st.concurrent) twin.ingest(ticks(binaries[t.m]!, t.price));
+              }
+              const flushes: Promise<unknown>[] = [feedA.priceFeed.drain()];
+              if (st.concurrent) flushes.push(twin.drain());
+              if (st.race !== undefined) {
+                const id = ids[st.race]!;
+                const live = new PositionRepository(feedA.db);
+                flushes.push(
+                  feedA.db.transaction((tx) => live.close(id, 'manual', '0.5', '0', ctx.clock.now(), tx)),
+                );
+                if (model[st.race]!.closed === undefined) model[st.race]!.closed = 'raced';
+              }
+              await Promise.all(flushes);
+              for (const pm of model) {
+                const first = lastPrice.get(pm.market);
+                if (pm.closed !== undefined || first === undefined) continue;
+                const px = pm.index === 1 ? dec.sub('1', String(first)) : String(first);
+                if (pm.tp !== null && dec.cmp(px, pm.tp) >= 0)
+                  pm.closed = { reason: 'take_profit', price: px };
+                else if (pm.sl !== null && dec.cmp(px, pm.sl) <= 0)
+                  pm.closed = { reason: 'stop_loss', price: px };
+              }
+              if (st.restart) {
+                // A restart: the instance's process goes away; the database is all that remains.
+                if (feedA !== s) await feedA.close();
+                feedA = await secondInstance();
+              }
+            }
+            const events = await s.db.all<{ position_id: number; kind: string }>({
+              sql: `select position_id, kind from position_events where user_id = ${Number(user.id)}`,
+              parameters: [],
+            });
+            for (let i = 0; i < 6; i++) {
+              const p = (await repo.findById(ids[i]!))!;
+              const mine = events.filter((e) => Number(e.position_id) === p.id);
+              const want = model[i]!.closed;
+              if (want === undefined) {
+                expect(p.status).toBe('open');
+                expect(mine).toHaveLength(0);
+                continue;
+              }
+              expect(p.status).toBe('closed');
+              expect(mine).toHaveLength(1);
+              expect(mine[0]!.kind).toBe(p.closeReason);
+              if (want !== 'raced') {
+                expect(p.closeReason).toBe(want.reason);
+                expect(p.closePrice).toBe(want.price);
+                expect(p.realizedPnl).toBe(dec.mul(dec.sub(want.price, '0.5'), '10'));
+              }
+            }
+          },
+        ),
+        { numRuns: 25 },
+      );
+    } finally {
+      if (feedA !== s) await feedA.close();
+      await other.close();
+    }
+  });
+});
