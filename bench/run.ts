@@ -24,6 +24,8 @@ import { marketdataCallsSaved } from './marketdata-calls-saved.js';
 import { montecarlo } from './montecarlo.js';
 import { orderById } from './order-by-id.js';
 import { ordersJoinFiltered } from './orders-join-filtered.js';
+import { positionsHttp } from './positions-http.js';
+import { priceStream } from './price-stream.js';
 import { pricesHttp } from './prices-http.js';
 import { recentOrders } from './recent-orders.js';
 import { rss } from './rss.js';
@@ -47,6 +49,8 @@ const BENCHMARKS: Benchmark[] = [
   cacheInvalidation,
   marketdataCallsSaved,
   pricesHttp,
+  positionsHttp,
+  priceStream,
   wsFanout,
   backtest,
   montecarlo,

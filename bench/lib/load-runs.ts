@@ -1,10 +1,10 @@
 /**
  * Helpers for HTTP benchmarks that compare an app with a bare reference:
- * adding up several load runs, describing one, and the URL a listening
- * Fastify instance answers on.
+ * the bare/app/app/bare run sequence, adding up several load runs,
+ * describing one, and the URL a listening Fastify instance answers on.
  */
 import type { FastifyInstance } from 'fastify';
-import type { LoadResult } from './http-load.js';
+import { type LoadResult, type LoadSpec, runLoad } from './http-load.js';
 import { formatNumber } from './stats.js';
 
 /** Several runs as one: totals added, rate over the summed duration, the worse latency percentiles. */
@@ -35,4 +35,47 @@ export function loopbackUrl(app: FastifyInstance): string {
   const addr = app.server.address();
   if (typeof addr !== 'object' || addr === null) throw new Error('server is not listening on a TCP port');
   return `http://127.0.0.1:${addr.port}`;
+}
+
+export interface AbRuns {
+  app: LoadResult;
+  bare: LoadResult;
+  runs: { app: LoadResult[]; bare: LoadResult[] };
+  /** CPU of this process (both servers live here) per request, µs. */
+  cpuPerRequestUs: { app: number; bare: number };
+}
+
+/**
+ * Warms both servers, then runs bare, app, app, bare, so a change in
+ * background load during the run hits both sides alike.
+ */
+export async function bareAppAppBare(
+  log: (m: string) => void,
+  spec: (side: 'app' | 'bare', durationSec: number) => LoadSpec,
+  durationSec: number,
+  warmupSec: number,
+): Promise<AbRuns> {
+  log('warming up both servers');
+  await runLoad(spec('app', warmupSec));
+  await runLoad(spec('bare', warmupSec));
+  const runs: { app: LoadResult[]; bare: LoadResult[] } = { app: [], bare: [] };
+  const cpuUs = { app: 0, bare: 0 };
+  for (const side of ['bare', 'app', 'app', 'bare'] as const) {
+    const s = spec(side, durationSec);
+    log(
+      `${side === 'app' ? 'real app' : 'bare Fastify route'}, ${s.connections} connections, ${durationSec} s`,
+    );
+    const c0 = process.cpuUsage();
+    runs[side].push(await runLoad(s));
+    const c = process.cpuUsage(c0);
+    cpuUs[side] += c.user + c.system;
+  }
+  const app = combine(runs.app);
+  const bare = combine(runs.bare);
+  return {
+    app,
+    bare,
+    runs,
+    cpuPerRequestUs: { app: cpuUs.app / app.requests, bare: cpuUs.bare / bare.requests },
+  };
 }

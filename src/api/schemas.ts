@@ -64,7 +64,7 @@ export const TraderBatchBody = Type.Object(
   { additionalProperties: false },
 );
 
-const NullableString = Type.Union([Type.String(), Type.Null()]);
+const NullableString = Type.Nullable(Type.String());
 
 export const TraderJson = Type.Object({
   id: Type.Integer(),
@@ -109,7 +109,7 @@ export const OrderBulkBody = Type.Object(
 
 export const OrderJson = Type.Object({
   id: Type.Integer(),
-  traderId: Type.Union([Type.Integer(), Type.Null()]),
+  traderId: Type.Nullable(Type.Integer()),
   pair: Type.String(),
   clientOrderId: NullableString,
   side: Type.String(),
@@ -182,5 +182,49 @@ const PositionMarketJson = Type.Object({
 
 export const PositionWithMarketJson = Type.Object({
   ...positionFields,
-  market: Type.Union([PositionMarketJson, Type.Null()]),
+  market: Type.Nullable(PositionMarketJson),
+});
+
+// Research: strategies and jobs (src/api/routes/research.ts). Request bodies are checked field by
+// field by the research parsers (src/jobs/job-requests.ts); here they only have to be objects.
+
+export const ResearchBody = Type.Object({}, { additionalProperties: true });
+
+const JobErrorJson = Type.Object({ code: Type.String(), message: Type.String() });
+
+/** A job; `result` only on a single job (lists leave it out: it can be large). */
+export const JobJson = Type.Object({
+  id: Type.Integer(),
+  type: Type.String(),
+  status: Type.String(),
+  priority: Type.String(),
+  progress: Type.Integer(),
+  params: {},
+  result: Type.Optional({}),
+  error: Type.Union([JobErrorJson, Type.Null()]),
+  timeoutMs: Type.Integer(),
+  attempts: Type.Integer(),
+  submittedAt: Type.String(),
+  startedAt: NullableString,
+  finishedAt: NullableString,
+});
+
+export const StrategyCatalogJson = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      description: Type.String(),
+      params: Type.Array(
+        Type.Object({
+          name: Type.String(),
+          type: Type.String(),
+          default: Type.Union([Type.Number(), Type.Boolean()]),
+          min: Type.Optional(Type.Number()),
+          max: Type.Optional(Type.Number()),
+          description: Type.String(),
+        }),
+      ),
+    }),
+  ),
+  nextCursor: NullableString,
 });

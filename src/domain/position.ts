@@ -148,8 +148,58 @@ export function tpSlTriggered(
   return null;
 }
 
-/** PnL of `size` held on `side` from `entry`, marked at `price`. */
+/**
+ * PnL of `size` held on `side` from `entry`, marked at `price`. Exact: with
+ * ordinary magnitudes the digits fit a double's 53-bit integers and the sum
+ * is done there (every price flush runs this once per position); otherwise
+ * in BigInt.
+ */
 export function positionPnl(side: PositionSide, size: Decimal, entry: Decimal, price: Decimal): Decimal {
+  return smallPnl(side, size, entry, price) ?? bigPnl(side, size, entry, price);
+}
+
+/** Digits of a canonical decimal as an integer and its scale, or undefined past 15 digits. */
+function smallMantissa(d: Decimal): [number, number] | undefined {
+  const dot = d.indexOf('.');
+  const digits = dot < 0 ? d : d.slice(0, dot) + d.slice(dot + 1);
+  if (digits.length > 15) return undefined;
+  return [Number(digits), dot < 0 ? 0 : d.length - dot - 1];
+}
+
+const POW10_NUM = Array.from({ length: 19 }, (_, i) => 10 ** i);
+
+function smallPnl(side: PositionSide, size: Decimal, entry: Decimal, price: Decimal): Decimal | undefined {
+  const p = smallMantissa(price);
+  const e = smallMantissa(entry);
+  const q = smallMantissa(size);
+  if (p === undefined || e === undefined || q === undefined) return undefined;
+  const scale = Math.max(p[1], e[1]);
+  const a = p[0] * POW10_NUM[scale - p[1]]!;
+  const b = e[0] * POW10_NUM[scale - e[1]]!;
+  const diff = a - b;
+  const m = (side === 'long' ? diff : -diff) * q[0];
+  // Every step must stay an exact integer; past 2^53 the BigInt path takes over.
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || !Number.isSafeInteger(diff)) return undefined;
+  if (!Number.isSafeInteger(m) || scale + q[1] > 18) return undefined;
+  return formatScaled(m, scale + q[1]);
+}
+
+/** An integer `m` scaled by 10^-s as a canonical decimal. */
+function formatScaled(m: number, s: number): Decimal {
+  if (m === 0) return '0';
+  const neg = m < 0;
+  let digits = String(neg ? -m : m);
+  if (s > 0) {
+    if (digits.length <= s) digits = '0'.repeat(s - digits.length + 1) + digits;
+    const int = digits.slice(0, digits.length - s);
+    let end = digits.length;
+    while (end > int.length && digits.charCodeAt(end - 1) === 48) end--;
+    digits = end > int.length ? `${int}.${digits.slice(int.length, end)}` : int;
+  }
+  return neg ? `-${digits}` : digits;
+}
+
+function bigPnl(side: PositionSide, size: Decimal, entry: Decimal, price: Decimal): Decimal {
   const diff: Exact = exact.sub(parseExact(price), parseExact(entry));
   const pnl = exact.mul(side === 'long' ? diff : exact.neg(diff), parseExact(size));
   return formatExact(pnl);

@@ -37,7 +37,13 @@ describe('TickCoalescer', () => {
     expect(flushes).toHaveLength(1);
     expect(flushes[0]!.batch.get('BTC')).toBe(1000);
     const s = c.stats();
-    expect(s).toMatchObject({ ticksReceived: 1000, ticksCoalesced: 999, flushes: 1, rowsUpdated: 1, pendingKeys: 0 });
+    expect(s).toMatchObject({
+      ticksReceived: 1000,
+      ticksCoalesced: 999,
+      flushes: 1,
+      rowsUpdated: 1,
+      pendingKeys: 0,
+    });
   });
 
   it('puts many keys in one flush, and writes each key at most maxRatePerKey times a second', async () => {

@@ -151,9 +151,11 @@ export class TickCoalescer<V> {
     try {
       this.counters.rows += await this.opts.flush(batch);
       this.counters.flushes++;
+      // The rate limit spaces the starts of a key's writes (when its value was taken), so a slow
+      // flush does not also delay the next one.
       const done = this.opts.clock.now();
       for (const [key, p] of taken) {
-        this.lastFlushed.set(key, done);
+        this.lastFlushed.set(key, now);
         this.latency.add(done - p.since);
       }
     } catch (err) {

@@ -14,7 +14,7 @@ import { type Position, positionPnl, priceDecimal, tpSlTriggered } from '../doma
 import type { MarketData } from '../marketdata/market-data.js';
 import { TickCoalescer, type TickCoalescerStats } from '../marketdata/tick-coalescer.js';
 import type { Database } from '../store/database.js';
-import type { MarketPriceUpdate, PositionRepository } from '../store/position-repository.js';
+import type { MarketPriceUpdate, PositionRepository, Repriced } from '../store/position-repository.js';
 import type { Ticker, Unsubscribe } from '../venues/types.js';
 import { positionJson } from './position-json.js';
 import { positionsTag, type UpdateSink } from './update-sink.js';
@@ -56,6 +56,7 @@ export class PriceFeed {
   private unsubscribe: Unsubscribe | undefined;
   private symbolToMarket = new Map<string, { id: string; binary: boolean }>();
   private closedCount = 0;
+  private published: Promise<void> = Promise.resolve();
   private dropped = 0;
 
   constructor(private readonly o: PriceFeedOptions) {
@@ -107,15 +108,16 @@ export class PriceFeed {
     }
   }
 
-  /** Writes what is pending now (tests, shutdown). */
-  drain(): Promise<void> {
-    return this.coalescer.drain();
+  /** Writes what is pending now, and waits until caches and streams were told (tests, shutdown). */
+  async drain(): Promise<void> {
+    await this.coalescer.drain();
+    await this.published;
   }
 
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    await this.coalescer.drain();
+    await this.drain();
     this.coalescer.close();
   }
 
@@ -138,9 +140,9 @@ export class PriceFeed {
     const now = this.o.clock.now();
     const { repriced, closed } = await this.o.db.transaction(async (tx) => {
       const repriced = await this.o.repo.applyPrices(this.venueId, updates, now, tx);
+      const armed = repriced.filter((r) => r.armed).map((r) => r.id);
       const closed: Position[] = [];
-      for (const p of repriced) {
-        if (p.takeProfit === null && p.stopLoss === null) continue;
+      for (const p of await this.o.repo.byIds(armed, tx)) {
         const hit = tpSlTriggered(p.side, p.takeProfit, p.stopLoss, p.currentPrice);
         if (hit === null) continue;
         const pnl = positionPnl(p.side, p.size, p.entryPrice, p.currentPrice);
@@ -151,13 +153,18 @@ export class PriceFeed {
     });
     this.closedCount += closed.length;
     if (closed.length > 0) this.o.onClosed();
-    await this.publish(updates, repriced, closed);
+    // The flush is done when it is committed; telling caches and streams follows it.
+    // Chained, so pushes go out in commit order.
+    this.published = this.published
+      .then(() => this.publish(updates, repriced, closed))
+      .catch((err: unknown) => this.o.onError?.(err));
     return repriced.length;
   }
 
+  /** After the commit: drop the affected users' cached lists, push to whoever listens. */
   private async publish(
     updates: MarketPriceUpdate[],
-    repriced: Position[],
+    repriced: Repriced[],
     closed: Position[],
   ): Promise<void> {
     const users = new Set<number>();
@@ -166,8 +173,11 @@ export class PriceFeed {
     const sink = this.o.updates;
     const closedIds = new Set(closed.map((p) => p.id));
     for (const p of closed) sink.publish('positions', String(p.id), positionJson(p), p.userId);
-    for (const p of repriced) {
-      if (closedIds.has(p.id) || (sink.wants && !sink.wants('positions', p.userId))) continue;
+    // Full rows only for the positions someone is watching.
+    const watched = repriced.filter(
+      (p) => !closedIds.has(p.id) && (!sink.wants || sink.wants('positions', p.userId)),
+    );
+    for (const p of await this.o.repo.byIds(watched.map((w) => w.id))) {
       sink.publish('positions', String(p.id), positionJson(p), p.userId);
     }
     for (const u of updates) {

@@ -146,16 +146,25 @@ export interface MarketPriceUpdate {
   ts: number;
 }
 
+/** A position a price flush moved. */
+export interface Repriced {
+  id: number;
+  userId: number;
+  /** Whether it has a take-profit or stop-loss to check. */
+  armed: boolean;
+}
+
 export type PositionFilter = PositionStatus | 'all';
 
 /** How each dialect unpacks a JSON batch `[{m, s, p0, p1, ts}]` into rows. */
-const FLUSH_SQL: Record<Dialect, { upsertPrices: string; reprice: string }> = {
+const FLUSH_SQL: Record<Dialect, { upsertPrices: string; reprice: string; byIds: string }> = {
   sqlite: {
     upsertPrices: `insert into market_prices (venue, market_id, symbol, price, ts, updated_at)
       select ?, value ->> 'm', value ->> 's', value ->> 'p0', value ->> 'ts', ? from json_each(?)
       where true
       on conflict (venue, market_id) do update set
         symbol = excluded.symbol, price = excluded.price, ts = excluded.ts, updated_at = excluded.updated_at`,
+    byIds: `select ${COLUMNS.join(', ')} from positions where id in (select value from json_each(?))`,
     reprice: `update positions set
         current_price = case when positions.outcome_index = 1 then j.p1 else j.p0 end,
         unrealized_pnl = dec_pnl(positions.side, positions.size, positions.entry_price,
@@ -164,13 +173,15 @@ const FLUSH_SQL: Record<Dialect, { upsertPrices: string; reprice: string }> = {
       from (select value ->> 'm' as m, value ->> 'p0' as p0, value ->> 'p1' as p1 from json_each(?)) as j
       where positions.market_id = j.m and positions.status = 'open' and positions.venue = ?
         and positions.current_price <> case when positions.outcome_index = 1 then j.p1 else j.p0 end
-      returning ${COLUMNS.map((c) => `positions.${c}`).join(', ')}`,
+      returning positions.id, positions.user_id,
+        positions.take_profit is not null or positions.stop_loss is not null`,
   },
   postgres: {
     upsertPrices: `insert into market_prices (venue, market_id, symbol, price, ts, updated_at)
       select $1, j.m, j.s, j.p0, j.ts, $2 from jsonb_to_recordset($3::jsonb) as j(m text, s text, p0 numeric, ts bigint)
       on conflict (venue, market_id) do update set
         symbol = excluded.symbol, price = excluded.price, ts = excluded.ts, updated_at = excluded.updated_at`,
+    byIds: `select ${COLUMNS.join(', ')} from positions where id in (select jsonb_array_elements_text($1::jsonb)::bigint)`,
     reprice: `update positions as p set
         current_price = case when p.outcome_index = 1 then j.p1 else j.p0 end,
         unrealized_pnl = dec_pnl(p.side, p.size, p.entry_price,
@@ -179,7 +190,7 @@ const FLUSH_SQL: Record<Dialect, { upsertPrices: string; reprice: string }> = {
       from jsonb_to_recordset($2::jsonb) as j(m text, p0 numeric, p1 numeric)
       where p.market_id = j.m and p.status = 'open' and p.venue = $3
         and p.current_price <> case when p.outcome_index = 1 then j.p1 else j.p0 end
-      returning ${COLUMNS.map((c) => `p.${c}`).join(', ')}`,
+      returning p.id, p.user_id, p.take_profit is not null or p.stop_loss is not null`,
   },
 };
 
@@ -384,19 +395,34 @@ export class PositionRepository {
     return p;
   }
 
-  /** Writes a batch of market prices and reprices every open position on those markets; returns those whose price moved. */
+  /**
+   * Writes a batch of market prices and reprices every open position on those
+   * markets, two statements whatever the number of positions. Returns the
+   * positions whose price moved, as (id, user, whether TP or SL is set): full
+   * rows cost more to return than the update itself, and only armed ones need them.
+   */
   async applyPrices(
     venue: string,
     updates: readonly MarketPriceUpdate[],
     now: number,
     tx: SqlExecutor,
-  ): Promise<Position[]> {
+  ): Promise<Repriced[]> {
     const sqls = FLUSH_SQL[this.db.dialect];
     const batch = JSON.stringify(
       updates.map((u) => ({ m: u.marketId, s: u.symbol, p0: u.price, p1: u.otherPrice, ts: u.ts })),
     );
     await tx.run({ sql: sqls.upsertPrices, parameters: [venue, now, batch] });
     const rows = await tx.tuples({ sql: sqls.reprice, parameters: [now, batch, venue] });
+    return rows.map((r) => ({ id: Number(r[0]), userId: Number(r[1]), armed: Boolean(r[2]) }));
+  }
+
+  /** Full rows of these positions (any order), in one statement. */
+  async byIds(ids: readonly number[], ex: SqlExecutor = this.db): Promise<Position[]> {
+    if (ids.length === 0) return [];
+    const rows = await ex.tuples({
+      sql: FLUSH_SQL[this.db.dialect].byIds,
+      parameters: [JSON.stringify(ids)],
+    });
     return rows.map(fromTuple);
   }
 

@@ -5,7 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { positionJson } from '../../positions/position-json.js';
-import { MAX_POSITIONS_PAGE, type PositionView } from '../../positions/position-service.js';
+import {
+  MAX_POSITIONS_PAGE,
+  type PositionPage,
+  type PositionView,
+} from '../../positions/position-service.js';
 import type { Services } from '../../services.js';
 import type { PositionFilter } from '../../store/position-repository.js';
 import { currentUser } from '../auth.js';
@@ -31,6 +35,22 @@ const PositionListQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * Serialised pages by page object: a cached page is the same object on every
+ * hit, so a warm read is a cache lookup and a string send, with no per-item
+ * mapping or serialising. Entries go with their pages.
+ */
+const serialised = new WeakMap<PositionPage, string>();
+
+function pageText(page: PositionPage): string {
+  let text = serialised.get(page);
+  if (text === undefined) {
+    text = JSON.stringify({ items: page.items.map(viewJson), nextCursor: page.nextCursor });
+    serialised.set(page, text);
+  }
+  return text;
+}
+
 const viewJson = (p: PositionView) => ({
   ...positionJson(p),
   market: p.market && {
@@ -55,13 +75,13 @@ export function positionRoutes(app: FastifyInstance, s: Services): void {
   app.get<{ Querystring: { status?: PositionFilter; limit?: number; cursor?: string } }>(
     '/positions',
     { schema: { querystring: PositionListQuery, response: { 200: listOf(PositionWithMarketJson) } } },
-    async (req) => {
+    async (req, reply) => {
       const page = await s.positions.list(currentUser(req).id, {
         status: req.query.status ?? 'open',
         limit: req.query.limit ?? 50,
         cursor: req.query.cursor ?? null,
       });
-      return { items: page.items.map(viewJson), nextCursor: page.nextCursor };
+      return reply.type('application/json; charset=utf-8').send(pageText(page));
     },
   );
 
