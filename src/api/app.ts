@@ -75,7 +75,15 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
       positionRoutes(api, s);
       telegramRoutes(api, { links: createTelegramLinkService(s.db, s.clock) });
       marketDataRoutes(api, s.marketData);
-      performanceRoutes(api, { cache: s.cache, marketData: s.marketData });
+      performanceRoutes(api, {
+        cache: s.cache,
+        marketData: s.marketData,
+        streams: () => ({
+          priceFeed: s.priceFeed.stats(),
+          positionNotifier: s.positionNotifier.stats,
+          websocket: hub.stats(),
+        }),
+      });
     },
     { prefix: '/api/v1' },
   );

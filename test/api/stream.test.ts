@@ -13,60 +13,9 @@ import { StreamHub, type StreamHubOptions } from '../../src/api/stream/stream-hu
 import { ValidationError } from '../../src/domain/errors.js';
 import { databaseTargets } from '../support/databases.js';
 import { type TestContext, testServices } from '../support/services.js';
+import { Client, type Msg } from '../support/ws-client.js';
 
-type Msg = { type: string } & Record<string, unknown>;
 type RouteOptions = Omit<StreamDeps, 'hub' | 'users'>;
-
-/** A ws client that keeps every message it receives and how it was closed. */
-class Client {
-  readonly messages: Msg[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  private cursor = 0;
-  private wake: (() => void) | undefined;
-
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      this.messages.push(JSON.parse(String(data)) as Msg);
-      this.wake?.();
-    });
-    this.closed = new Promise((resolve) =>
-      ws.on('close', (code, reason) => {
-        resolve({ code, reason: reason.toString() });
-        this.wake?.();
-      }),
-    );
-  }
-
-  /** The next message after the previous match that satisfies `pred`. */
-  async next(pred: (m: Msg) => boolean = () => true): Promise<Msg> {
-    for (;;) {
-      const i = this.messages.findIndex((m, k) => k >= this.cursor && pred(m));
-      if (i >= 0) {
-        this.cursor = i + 1;
-        return this.messages[i]!;
-      }
-      if (this.ws.readyState === WebSocket.CLOSED)
-        throw new Error(`closed while waiting; got ${JSON.stringify(this.messages.slice(this.cursor))}`);
-      await new Promise<void>((resolve) => {
-        this.wake = resolve;
-      });
-      this.wake = undefined;
-    }
-  }
-
-  send(msg: unknown): void {
-    this.ws.send(typeof msg === 'string' ? msg : JSON.stringify(msg));
-  }
-
-  async subscribe(...topics: string[]): Promise<void> {
-    this.send({ type: 'subscribe', topics });
-    await this.next((m) => m.type === 'subscribed');
-  }
-
-  updates(topic?: string): Msg[] {
-    return this.messages.filter((m) => m.type === 'update' && (topic === undefined || m.topic === topic));
-  }
-}
 
 const isType = (type: string) => (m: Msg) => m.type === type;
 

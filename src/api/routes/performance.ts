@@ -1,4 +1,7 @@
-/** /api/v1/performance: what the cache and the market-data layer are doing, and targeted invalidation (admin). */
+/**
+ * /api/v1/performance: what the cache, the market-data layer and the live
+ * streams are doing, and targeted invalidation (admin).
+ */
 import type { FastifyInstance } from 'fastify';
 import type { Cache } from '../../cache/cache.js';
 import type { MarketData } from '../../marketdata/market-data.js';
@@ -13,11 +16,17 @@ const InvalidateBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-export function performanceRoutes(
-  app: FastifyInstance,
-  deps: { cache: Cache; marketData: MarketData },
-): void {
+export interface PerformanceDeps {
+  cache: Cache;
+  marketData: MarketData;
+  /** Live streams: ticks into positions, the close outbox, this instance's WebSocket clients. */
+  streams(): Record<string, unknown>;
+}
+
+export function performanceRoutes(app: FastifyInstance, deps: PerformanceDeps): void {
   app.get('/performance/cache', async () => ({ kinds: deps.cache.metrics() }));
+
+  app.get('/performance/streams', async () => deps.streams());
 
   app.get('/performance/marketdata', async () => ({ venues: [deps.marketData.trafficReport()] }));
 
