@@ -5,7 +5,7 @@
  */
 import type { LayeredCache } from './cache/cache-options.js';
 import { createCache } from './cache/create-cache.js';
-import { parseKindOverrides } from './cache/policies.js';
+import { type PolicyOverrides, parseKindOverrides } from './cache/policies.js';
 import type { Config } from './config/schema.js';
 import { TraderService } from './copytrading/trader-service.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -68,6 +68,15 @@ export function venueConfig(config: Config): VenueConfig {
   }
 }
 
+/** CACHE_TTL_OVERRIDES over PERFORMANCE_CACHE_TTL_MS (the performance kind's TTL) over the defaults. */
+export function cachePolicies(config: Config): PolicyOverrides {
+  const overrides = parseKindOverrides(config.cacheTtlOverrides);
+  return {
+    ...overrides,
+    traderPerformance: { ttlMs: config.performanceCacheTtlMs, ...overrides.traderPerformance },
+  };
+}
+
 export interface BuildOptions {
   clock?: Clock;
   migrate?: boolean;
@@ -81,7 +90,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   const clock = opts.clock ?? systemClock;
   const cache = createCache({
     clock,
-    policies: parseKindOverrides(config.cacheTtlOverrides),
+    policies: cachePolicies(config),
     maxEntries: config.cacheMaxEntries,
     maxBytes: config.cacheMaxMb * 1024 * 1024,
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
