@@ -135,6 +135,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     ...positionDeps,
     delayMs: config.priceStreamDelayMs,
     maxRatePerMarket: config.priceStreamMaxRate,
+    pollMs: config.pricePollMs,
     onClosed: () => positionNotifier.kick(),
   });
   let background = false;

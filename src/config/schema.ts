@@ -231,6 +231,13 @@ export const settings = {
     parse: int(1, 1000),
     doc: 'Most price writes a second per market; faster ticks are coalesced and the last one always lands.',
   }),
+  pricePollMs: setting({
+    env: 'PRICE_POLL_MS',
+    form: 'an integer from 100 to 3600000',
+    default: 5_000,
+    parse: int(100, 3_600_000),
+    doc: 'For venues without a tick stream: how often the prices of markets with open positions are polled (TP/SL, PnL).',
+  }),
   telegramBotToken: setting({
     env: 'TELEGRAM_BOT_TOKEN',
     form: 'a bot token from @BotFather',

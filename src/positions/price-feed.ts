@@ -11,7 +11,7 @@ import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
 import { dec } from '../domain/decimal.js';
 import { type Position, positionPnl, priceDecimal, tpSlTriggered } from '../domain/position.js';
-import type { MarketData } from '../marketdata/market-data.js';
+import { MAX_SYMBOLS_PER_REQUEST, type MarketData } from '../marketdata/market-data.js';
 import { TickCoalescer, type TickCoalescerStats } from '../marketdata/tick-coalescer.js';
 import type { Database } from '../store/database.js';
 import type { MarketPriceUpdate, PositionRepository, Repriced } from '../store/position-repository.js';
@@ -30,6 +30,8 @@ export interface PriceFeedOptions {
   delayMs?: number;
   /** Most flushes a second per market. @default 10 */
   maxRatePerMarket?: number;
+  /** How often a venue without a stream is polled for the prices of open positions. @default 5000 */
+  pollMs?: number;
   /** Called after a flush closed positions, so their events are delivered. */
   onClosed(): void;
   onError?(err: unknown): void;
@@ -57,6 +59,7 @@ export class PriceFeed {
   private symbolToMarket = new Map<string, { id: string; binary: boolean }>();
   private closedCount = 0;
   private published: Promise<void> = Promise.resolve();
+  private polling: Promise<void> = Promise.resolve();
   private dropped = 0;
 
   constructor(private readonly o: PriceFeedOptions) {
@@ -70,13 +73,46 @@ export class PriceFeed {
     });
   }
 
-  /** Subscribes to every market of a streaming venue; false when the venue does not stream. */
-  async start(): Promise<boolean> {
+  /**
+   * Subscribes to every market of a streaming venue. A venue without a stream
+   * is polled instead: every `pollMs`, the prices of the markets with open
+   * positions, through the market-data layer (batched, cached, rate-limited).
+   */
+  async start(): Promise<'stream' | 'poll'> {
     const venue = this.o.marketData.venue;
-    if (!venue.capabilities.streaming || !venue.subscribeTicks) return false;
     await this.loadMarkets();
-    this.unsubscribe ??= venue.subscribeTicks('all', (ticks) => this.ingest(ticks));
-    return true;
+    if (venue.capabilities.streaming && venue.subscribeTicks) {
+      this.unsubscribe ??= venue.subscribeTicks('all', (ticks) => this.ingest(ticks));
+      return 'stream';
+    }
+    if (this.unsubscribe === undefined) {
+      let stop = false;
+      let cancel = () => {};
+      const loop = () => {
+        if (stop) return;
+        this.polling = this.poll()
+          .catch((err: unknown) => this.o.onError?.(err))
+          .finally(() => {
+            if (!stop) cancel = this.o.clock.setTimer(this.o.pollMs ?? 5_000, loop);
+          });
+      };
+      this.unsubscribe = () => {
+        stop = true;
+        cancel();
+      };
+      loop();
+    }
+    return 'poll';
+  }
+
+  /** One poll of a venue without a stream: the prices of every market with open positions. */
+  async poll(): Promise<void> {
+    const markets = await this.o.repo.openMarkets(this.venueId);
+    for (let i = 0; i < markets.length; i += MAX_SYMBOLS_PER_REQUEST) {
+      const symbols = markets.slice(i, i + MAX_SYMBOLS_PER_REQUEST).map((m) => m.symbol);
+      const { items } = await this.o.marketData.prices(symbols);
+      this.ingest(items.filter((p) => !p.stale).map((p) => ({ symbol: p.symbol, ts: p.ts, last: p.price })));
+    }
   }
 
   /** Learns which market each streamed symbol is (from the cached listing); `start()` does it first. */
@@ -117,6 +153,7 @@ export class PriceFeed {
   async stop(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    await this.polling;
     await this.drain();
     this.coalescer.close();
   }

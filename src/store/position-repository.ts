@@ -207,6 +207,7 @@ export class PositionRepository {
   private readonly markDelivered;
   private readonly releaseEvent;
   private readonly lastPrice;
+  private readonly openMarketsQuery;
 
   constructor(private readonly db: Database) {
     const k = db.kysely;
@@ -296,6 +297,14 @@ export class PositionRepository {
         .updateTable('position_events')
         .set({ claimed_until: p('retryAt') })
         .where('id', '=', p('id')),
+    );
+    this.openMarketsQuery = prepare(k, (p) =>
+      k
+        .selectFrom('positions')
+        .select(['market_id', 'symbol'])
+        .distinct()
+        .where('status', '=', 'open')
+        .where('venue', '=', p('venue')),
     );
     this.lastPrice = prepare(k, (p) =>
       k
@@ -424,6 +433,12 @@ export class PositionRepository {
       parameters: [JSON.stringify(ids)],
     });
     return rows.map(fromTuple);
+  }
+
+  /** Markets with open positions on `venue` (what a venue without a stream must be polled for). */
+  async openMarkets(venue: string): Promise<{ marketId: string; symbol: string }[]> {
+    const rows = await this.db.all(this.openMarketsQuery({ venue }));
+    return rows.map((r) => ({ marketId: r.market_id, symbol: r.symbol }));
   }
 
   /** The last streamed price of a market, if any. */
