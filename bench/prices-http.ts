@@ -13,8 +13,8 @@ import { buildServices } from '../src/services.js';
 import { SimulatedVenue } from '../src/venues/simulated/simulated-venue.js';
 import type { Benchmark } from './lib/context.js';
 import { benchConfig } from './lib/fixtures.js';
-import { type LoadResult, type LoadSpec, runLoad } from './lib/http-load.js';
-import { combine, describeLoad, loopbackUrl } from './lib/load-runs.js';
+import type { LoadResult } from './lib/http-load.js';
+import { bareAppAppBare, describeLoad, loopbackUrl } from './lib/load-runs.js';
 import { result } from './lib/result.js';
 import { formatNumber } from './lib/stats.js';
 
@@ -77,39 +77,27 @@ export const pricesHttp: Benchmark = {
     const refUrl = loopbackUrl(ref);
     const refBytes = (await get(refUrl)).text.length;
 
-    const spec = (url: string, durationSec: number): LoadSpec => ({
-      url,
-      method: 'GET',
-      connections: CONNECTIONS,
-      durationSec,
-      headers,
-      paths: [path],
-      bodies: [],
-    });
-    ctx.log('warming up both servers');
-    await runLoad(spec(appUrl, WARMUP_SEC));
-    await runLoad(spec(refUrl, WARMUP_SEC));
-    venue.resetStats();
-    // A-B-B-A, so a change in background load during the run hits both sides alike.
-    const runs: { app: LoadResult[]; bare: LoadResult[] } = { app: [], bare: [] };
-    const cpuUs = { app: 0, bare: 0 };
-    for (const side of ['bare', 'app', 'app', 'bare'] as const) {
-      ctx.log(
-        `${side === 'app' ? 'real app' : 'bare Fastify route'}, ${CONNECTIONS} connections, ${DURATION_SEC} s`,
-      );
-      const c0 = process.cpuUsage();
-      runs[side].push(await runLoad(spec(side === 'app' ? appUrl : refUrl, DURATION_SEC)));
-      const c = process.cpuUsage(c0);
-      cpuUs[side] += c.user + c.system;
-    }
+    const ab = await bareAppAppBare(
+      ctx.log,
+      (side, durationSec) => ({
+        url: side === 'app' ? appUrl : refUrl,
+        method: 'GET',
+        connections: CONNECTIONS,
+        durationSec,
+        headers,
+        paths: [path],
+        bodies: [],
+      }),
+      DURATION_SEC,
+      WARMUP_SEC,
+      () => venue.resetStats(),
+    );
     const upstream = venue.stats();
     const after = await get(appUrl);
-    const a = combine(runs.app);
-    const b = combine(runs.bare);
+    const { app: a, bare: b, runs } = ab;
 
     const ratio = a.okPerSec / b.okPerSec;
-    const cpuApp = cpuUs.app / a.requests;
-    const cpuBare = cpuUs.bare / b.requests;
+    const { app: cpuApp, bare: cpuBare } = ab.cpuPerRequestUs;
     const clean = a.non2xx === 0 && a.errors === 0 && a.timeouts === 0 && a.ok > 0;
     const fewCalls = upstream.totalCalls <= HANDFUL && upstream.rateLimited === 0;
     const fresh = after.body.items.length === SYMBOLS && after.body.items.every((i) => !i.stale);

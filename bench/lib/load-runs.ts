@@ -54,10 +54,13 @@ export async function bareAppAppBare(
   spec: (side: 'app' | 'bare', durationSec: number) => LoadSpec,
   durationSec: number,
   warmupSec: number,
+  /** Called between the warm-ups and the measured runs (e.g. to reset counters). */
+  afterWarmup?: () => void,
 ): Promise<AbRuns> {
   log('warming up both servers');
   await runLoad(spec('app', warmupSec));
   await runLoad(spec('bare', warmupSec));
+  afterWarmup?.();
   const runs: { app: LoadResult[]; bare: LoadResult[] } = { app: [], bare: [] };
   const cpuUs = { app: 0, bare: 0 };
   for (const side of ['bare', 'app', 'app', 'bare'] as const) {
