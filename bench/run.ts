@@ -16,12 +16,15 @@ import { bulkImport } from './bulk-import.js';
 import { cacheHit } from './cache-hit.js';
 import { cacheInvalidation } from './cache-invalidation.js';
 import { cacheStampede } from './cache-stampede.js';
+import { jobsHealthz } from './jobs-healthz.js';
+import { jobsSubmit } from './jobs-submit.js';
 import { buildBigDb } from './lib/big-db.js';
 import { type Benchmark, RunContext } from './lib/context.js';
 import { consoleTable, markdownTable, readResults, writeResults } from './lib/report.js';
 import { type BenchResult, failure } from './lib/result.js';
 import { marketdataCallsSaved } from './marketdata-calls-saved.js';
 import { montecarlo } from './montecarlo.js';
+import { montecarloWorkers } from './montecarlo-workers.js';
 import { orderById } from './order-by-id.js';
 import { ordersJoinFiltered } from './orders-join-filtered.js';
 import { positionsHttp } from './positions-http.js';
@@ -54,6 +57,9 @@ const BENCHMARKS: Benchmark[] = [
   wsFanout,
   backtest,
   montecarlo,
+  montecarloWorkers,
+  jobsHealthz,
+  jobsSubmit,
 ];
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');

@@ -9,6 +9,7 @@ import { type PolicyOverrides, parseKindOverrides } from './cache/policies.js';
 import type { Config } from './config/schema.js';
 import { TraderService } from './copytrading/trader-service.js';
 import { type Clock, systemClock } from './domain/clock.js';
+import { createJobs, type JobManager } from './jobs/index.js';
 import { FillLedger } from './ledger/fill-ledger.js';
 import { OrderService } from './ledger/order-service.js';
 import { MarketData } from './marketdata/market-data.js';
@@ -16,6 +17,8 @@ import { PositionNotifier } from './positions/position-notifier.js';
 import { PositionService } from './positions/position-service.js';
 import { PriceFeed } from './positions/price-feed.js';
 import { UpdateFanout } from './positions/update-fanout.js';
+import { createPipeline } from './signals/create-pipeline.js';
+import type { Pipeline, PipelineLogger } from './signals/pipeline.js';
 import type { Database } from './store/database.js';
 import { LedgerRepository } from './store/ledger-repository.js';
 import { migrateToLatest, migrationsAreCurrent } from './store/migrate.js';
@@ -44,6 +47,10 @@ export interface Services {
   priceFeed: PriceFeed;
   /** Delivers TP/SL closes to notifiers (Telegram). */
   positionNotifier: PositionNotifier;
+  /** Research jobs (backtests, Monte Carlo): worker threads, or BullMQ with REDIS_URL. */
+  jobs: JobManager;
+  /** The signal bot: scout -> analysis -> decision -> execution, paper unless exchange keys are set. */
+  pipeline: Pipeline;
   /** Where changes are pushed (the WebSocket hub subscribes here). */
   updates: UpdateFanout;
   /** Starts the price feed and the notifier's sweep (the server does; tests may not). */
@@ -82,6 +89,8 @@ export interface BuildOptions {
   migrate?: boolean;
   /** Use this venue instead of the configured one (tests, benchmarks). */
   venue?: Venue;
+  /** Where the pipeline logs (simulation mode, stage errors). @default the console */
+  log?: PipelineLogger;
   /** Refresh the most read market data in the background. @default true */
   warming?: boolean;
 }
@@ -116,6 +125,14 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
         })
       : undefined;
   const ledgerRepo = new LedgerRepository(db);
+  const jobs = await createJobs({ db, clock, venueConfig: venueConfig(config) }, config);
+  const pipeline = createPipeline(config, {
+    db,
+    cache,
+    marketData,
+    clock,
+    ...(opts.log ? { log: opts.log } : {}),
+  });
   const updates = new UpdateFanout();
   const traders = new TraderService(db, new TraderRepository(db), ledgerRepo, cache, clock, updates);
   const orders = new OrderService({
@@ -150,6 +167,8 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     traders,
     orders,
     positions,
+    jobs,
+    pipeline,
     priceFeed,
     positionNotifier,
     updates,
@@ -158,6 +177,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       background = true;
       positionNotifier.start();
       if (config.priceStream === 'on') await priceFeed.start();
+      if (config.pipelineAutostart === 'on') pipeline.start();
     },
     async ready() {
       try {
@@ -169,8 +189,10 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     },
     async close() {
       warming?.stop();
+      await pipeline.stop();
       await priceFeed.stop();
       await positionNotifier.close();
+      await jobs.close();
       await venue.close();
       await cache.close();
       await db.close();

@@ -13,7 +13,9 @@ import { healthRoutes } from './routes/health.js';
 import { marketDataRoutes } from './routes/market-data.js';
 import { orderRoutes } from './routes/orders.js';
 import { performanceRoutes } from './routes/performance.js';
+import { pipelineRoutes } from './routes/pipeline.js';
 import { positionRoutes } from './routes/positions.js';
+import { researchRoutes } from './routes/research.js';
 import { registerStream } from './routes/stream.js';
 import { telegramRoutes } from './routes/telegram.js';
 import { traderRoutes } from './routes/traders.js';
@@ -74,6 +76,8 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
       orderRoutes(api, s);
       positionRoutes(api, s);
       telegramRoutes(api, { links: createTelegramLinkService(s.db, s.clock) });
+      researchRoutes(api, { jobs: s.jobs });
+      pipelineRoutes(api, { pipeline: s.pipeline });
       marketDataRoutes(api, s.marketData);
       performanceRoutes(api, {
         cache: s.cache,

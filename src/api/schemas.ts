@@ -228,3 +228,27 @@ export const StrategyCatalogJson = Type.Object({
   ),
   nextCursor: NullableString,
 });
+
+/** GET /pipeline/decisions query. */
+export const PipelineDecisionsQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    cursor: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+/** One pipeline decision with its reasons. */
+export const PipelineDecisionJson = Type.Object({
+  id: Type.Integer(),
+  runId: Type.Integer(),
+  mode: Type.String(),
+  symbol: Type.String(),
+  action: Type.String(),
+  reason: Type.String(),
+  blockedBy: NullableString,
+  qty: Type.String(),
+  price: Type.String(),
+  barTime: Type.String(),
+  createdAt: Type.String(),
+});

@@ -1,17 +1,22 @@
 /**
- * The `tradeloop` command: serve, migrate, users create <name>, backup <file>.
+ * The `tradeloop` command: serve, worker, migrate, users create <name>, backup <file>.
  * Output meant for programs (users create) is JSON on stdout; errors go to
  * stderr with a non-zero exit code.
  */
 import { loadConfig } from '../config/load-config.js';
+import { systemClock } from '../domain/clock.js';
 import { isAppError } from '../domain/errors.js';
+import { createJobs } from '../jobs/index.js';
 import { startServer, stopOnSignals } from '../main.js';
-import { buildServices } from '../services.js';
+import { venueConfig } from '../services.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { openDatabase } from '../store/open-database.js';
+import { UserRepository } from '../store/user-repository.js';
+import { UserService } from '../users/user-service.js';
 
 const USAGE = `usage: tradeloop <command>
   serve                  start the HTTP API (default)
+  worker                 run research jobs from the BullMQ queue (needs REDIS_URL)
   migrate                apply pending database migrations
   users create <name> [--admin]
                          create a user; prints {"id": ..., "token": "..."}
@@ -29,6 +34,39 @@ async function run(argv: string[]): Promise<number> {
       stopOnSignals(await startServer(config));
       return -1;
     }
+    case 'worker': {
+      // A BullMQ consumer: runs jobs queued by any API instance sharing this Redis and database.
+      const db = await openDatabase(config);
+      await migrateToLatest(db);
+      const jobs = await createJobs(
+        {
+          db,
+          clock: systemClock,
+          venueConfig: venueConfig(config),
+          onError: (err) => process.stderr.write(`tradeloop worker: ${String(err)}\n`),
+        },
+        config,
+        { role: 'worker' },
+      );
+      process.stdout.write(
+        `tradeloop worker ready (pid ${process.pid}, queue prefix ${config.jobQueuePrefix}, database: ${db.dialect})\n`,
+      );
+      const stop = () => {
+        // Running jobs go back to the queue; a second signal exits at once (they then stall and are retried).
+        process.once('SIGTERM', () => process.exit(1));
+        process.once('SIGINT', () => process.exit(1));
+        jobs
+          .close()
+          .then(() => db.close())
+          .then(
+            () => process.exit(0),
+            () => process.exit(1),
+          );
+      };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      return -1;
+    }
     case 'migrate': {
       const db = await openDatabase(config);
       const applied = await migrateToLatest(db);
@@ -39,12 +77,15 @@ async function run(argv: string[]): Promise<number> {
     case 'users': {
       const [sub, name, ...flags] = rest;
       if (sub !== 'create' || !name) break;
-      const s = await buildServices(config);
+      // Only the store: building every service would also start job executors and streams.
+      const db = await openDatabase(config);
       try {
-        const { user, token } = await s.users.create(name, { admin: flags.includes('--admin') });
+        await migrateToLatest(db);
+        const users = new UserService(new UserRepository(db), systemClock);
+        const { user, token } = await users.create(name, { admin: flags.includes('--admin') });
         process.stdout.write(`${JSON.stringify({ id: user.id, name: user.name, token })}\n`);
       } finally {
-        await s.close();
+        await db.close();
       }
       return 0;
     }

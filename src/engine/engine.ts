@@ -31,6 +31,10 @@ export interface Decision {
   accepted: boolean;
   qty: number;
   blockedBy?: string;
+  /** Entries: the limit, stop-loss and take-profit prices the strategy set (absent when NaN). */
+  limitPrice?: number;
+  stopLoss?: number;
+  takeProfit?: number;
 }
 
 export interface EngineOptions {
@@ -84,6 +88,18 @@ export class Engine {
     if (intent.action !== Action.Hold) this.act(i, equity);
   }
 
+  /**
+   * Feeds closed bar `i` to the ATR and the strategy only: no orders, no
+   * decisions. Live and paper trading warm a new symbol's strategy on its
+   * history this way, so it trades only on bars that close afterwards.
+   */
+  warm(i: number): void {
+    const bars = this.bars;
+    if (this.atr !== undefined) this.atr.update(bars.high[i]!, bars.low[i]!, bars.close[i]!);
+    resetIntent(this.intent);
+    this.strategy.onBar(bars, i, this.broker.slots[this.slot]!, this.intent);
+  }
+
   private act(i: number, equity: number): void {
     const it = this.intent;
     const s = this.broker.slots[this.slot]!;
@@ -122,6 +138,12 @@ export class Engine {
       qty,
     };
     if (blockedBy !== undefined) d.blockedBy = blockedBy;
+    const it = this.intent;
+    if (action === 'enter-long') {
+      if (!Number.isNaN(it.limitPrice)) d.limitPrice = it.limitPrice;
+      if (!Number.isNaN(it.stopLoss)) d.stopLoss = it.stopLoss;
+      if (!Number.isNaN(it.takeProfit)) d.takeProfit = it.takeProfit;
+    }
     this.onDecision(d);
   }
 }

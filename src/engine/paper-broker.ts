@@ -95,7 +95,10 @@ export class PaperBroker implements Broker {
     this.volFraction = opts.maxVolumeFraction ?? 0;
   }
 
+  /** The slot of `symbol`, added when new (a symbol keeps its slot when its engine is re-created). */
   addSymbol(symbol: string): number {
+    const known = this.slots.findIndex((s) => s.symbol === symbol);
+    if (known >= 0) return known;
     this.slots.push(new PositionSlot(symbol));
     return this.slots.length - 1;
   }

@@ -167,11 +167,11 @@ export class JobRepository {
     await this.db.run(this.progressQ({ id, progress, now }));
   }
 
-  /** running -> succeeded | failed | timed_out; false when the job had already left running. */
+  /** running -> succeeded (with its result as JSON text) | failed | timed_out; false when it had already left running. */
   async finish(
     id: number,
     status: JobStatus,
-    out: { result?: unknown; error?: JobError; progress?: number },
+    out: { resultJson?: string; error?: JobError; progress?: number },
     now: number,
   ): Promise<boolean> {
     return (await this.db.run(this.finishQ(outcomeValues(id, status, out, now)))) > 0;
@@ -198,10 +198,7 @@ export class JobRepository {
   }
 
   /** A user's jobs newest first, without results; `limit` rows from before `beforeId`. */
-  async list(
-    userId: number,
-    q: { status?: JobStatus; limit: number; beforeId?: number },
-  ): Promise<Job[]> {
+  async list(userId: number, q: { status?: JobStatus; limit: number; beforeId?: number }): Promise<Job[]> {
     const values = { userId, status: q.status, beforeId: q.beforeId, limit: q.limit };
     const query =
       q.status === undefined
@@ -219,7 +216,7 @@ export class JobRepository {
 function outcomeValues(
   id: number,
   status: JobStatus,
-  out: { result?: unknown; error?: JobError; progress?: number },
+  out: { resultJson?: string; error?: JobError; progress?: number },
   now: number,
 ) {
   return {
@@ -228,7 +225,7 @@ function outcomeValues(
     now,
     // null is a value here (keep the progress reached): prepare() only rejects undefined.
     progress: out.progress ?? null,
-    result: out.result === undefined ? null : JSON.stringify(out.result),
+    result: out.resultJson ?? null,
     errorCode: out.error?.code ?? null,
     errorMessage: out.error?.message ?? null,
   };

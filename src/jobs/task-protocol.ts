@@ -52,7 +52,10 @@ export type WorkerTask =
   | { kind: 'mc-chunk'; params: MonteCarloParams; start: number; end: number; control: SharedArrayBuffer }
   | { kind: 'mc-merge'; params: MonteCarloParams; chunks: MonteCarloChunk[] };
 
-/** A task's answer: errors come back as data so their codes survive the thread boundary. */
+/**
+ * A task's answer: errors come back as data so their codes survive the
+ * thread boundary. A job's final result (backtest, mc-merge) is JSON text.
+ */
 export type WorkerReply<T = unknown> =
   | { ok: true; value: T }
   | { ok: false; cancelled: true }

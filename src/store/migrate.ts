@@ -10,6 +10,7 @@ import { foundation } from './migrations/001-foundation.js';
 import { positions } from './migrations/002-positions.js';
 import { telegram } from './migrations/003-telegram.js';
 import { jobs } from './migrations/004-jobs.js';
+import { pipeline } from './migrations/005-pipeline.js';
 
 function allMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -17,6 +18,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '002-positions': positions(dialect),
     '003-telegram': telegram(dialect),
     '004-jobs': jobs(dialect),
+    '005-pipeline': pipeline(dialect),
   };
 }
 

@@ -15,7 +15,9 @@ describe('tradeloop CLI', () => {
   it('migrates, creates users as JSON, and backs up online', () => {
     const m = runCli(['migrate'], env);
     expect(m.status).toBe(0);
-    expect(JSON.parse(m.stdout)).toEqual({ applied: ['001-foundation', '002-positions', '003-telegram'] });
+    expect(JSON.parse(m.stdout)).toEqual({
+      applied: ['001-foundation', '002-positions', '003-telegram', '004-jobs', '005-pipeline'],
+    });
     const u = runCli(['users', 'create', 'carol'], env);
     expect(u.status).toBe(0);
     const created = JSON.parse(u.stdout);

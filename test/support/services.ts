@@ -24,7 +24,11 @@ export async function testServices(
 ): Promise<TestContext> {
   const db = await target.create();
   const clock = new ManualClock(Date.UTC(2026, 0, 15, 12));
-  const config = loadConfig({}, { databaseUrl: db.url, logLevel: 'silent', ...overrides });
+  // Jobs run in this process unless a suite asks for BullMQ (a Redis URL alone must not start queue workers).
+  const config = loadConfig(
+    {},
+    { databaseUrl: db.url, logLevel: 'silent', jobExecutor: 'embedded', ...overrides },
+  );
   const services = await buildServices(config, {
     clock: opts.realClock ? systemClock : clock,
     warming: false,

@@ -46,7 +46,11 @@ export function jobs(dialect: Dialect): Migration {
         .columns(['user_id', 'status', 'id desc'])
         .execute();
       // Queued and running jobs at start-up (embedded executor recovery).
-      await db.schema.createIndex('jobs_status_idx').on('jobs').columns(['status', 'priority', 'id']).execute();
+      await db.schema
+        .createIndex('jobs_status_idx')
+        .on('jobs')
+        .columns(['status', 'priority', 'id'])
+        .execute();
     },
     async down(db: Kysely<unknown>) {
       await db.schema.dropTable('jobs').ifExists().execute();

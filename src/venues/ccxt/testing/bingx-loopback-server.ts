@@ -4,12 +4,13 @@
  * in BingX's response format (`{ code: 0, msg, data }` envelopes; string
  * prices in tickers and depth; spot klines as arrays, newest first; spot asks
  * highest first). It records every request so tests can assert upstream
- * traffic, and can be told to fail the next requests. Order endpoints for a
- * live broker can be added to `routes` later.
+ * traffic, and can be told to fail the next requests. With an `account`
+ * it also serves the signed spot trading endpoints (see `BingxLoopbackAccount`).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { barOpen, nextBarOpen, parseTimeframe } from '../../timeframe.js';
+import { BingxLoopbackAccount } from './bingx-loopback-account.js';
 
 /** One spot pair the fake lists, in BingX's `BASE-QUOTE` form. */
 export interface FakeBingxMarket {
@@ -46,13 +47,26 @@ export class BingxLoopbackServer {
   readonly requests: RecordedRequest[] = [];
   private readonly failures: ForcedFailure[] = [];
   private readonly routes: Record<string, Route>;
+  /** The trading account, when started with `account` (signed spot endpoints). */
+  readonly account: BingxLoopbackAccount | undefined;
 
   private constructor(
     private readonly server: Server,
     readonly origin: string,
     private readonly markets: FakeBingxMarket[],
     private readonly now: () => number,
+    account?: { apiKey: string; secret: string; balances?: Record<string, number>; feeRate?: number },
   ) {
+    this.account = account
+      ? new BingxLoopbackAccount({
+          ...account,
+          now,
+          priceOf: (symbol) => {
+            const m = this.markets.find((x) => x.symbol === symbol);
+            return m ? this.priceAt(m, this.now()) : undefined;
+          },
+        })
+      : undefined;
     this.routes = {
       '/openApi/spot/v1/common/symbols': () =>
         this.ok({ symbols: this.markets.map((m) => this.spotSymbol(m)) }),
@@ -70,7 +84,12 @@ export class BingxLoopbackServer {
 
   /** Starts a fake on a random loopback port. */
   static async start(
-    opts: { markets?: FakeBingxMarket[]; now?: () => number } = {},
+    opts: {
+      markets?: FakeBingxMarket[];
+      now?: () => number;
+      /** Serve the signed trading endpoints for this key pair and starting balances. */
+      account?: { apiKey: string; secret: string; balances?: Record<string, number>; feeRate?: number };
+    } = {},
   ): Promise<BingxLoopbackServer> {
     let self: BingxLoopbackServer | undefined;
     const server = createServer((req, res) => self?.handle(req, res));
@@ -81,6 +100,7 @@ export class BingxLoopbackServer {
       `http://127.0.0.1:${port}`,
       opts.markets ?? DEFAULT_MARKETS,
       opts.now ?? Date.now,
+      opts.account,
     );
     return self;
   }
@@ -107,6 +127,11 @@ export class BingxLoopbackServer {
     const forced = this.failures.shift();
     if (forced) {
       res.writeHead(forced.status, { 'content-type': 'application/json' }).end(forced.body);
+      return;
+    }
+    const signed = this.account?.handle(req.method ?? 'GET', url, req.headers['x-bx-apikey']);
+    if (signed) {
+      res.writeHead(signed.status, { 'content-type': 'application/json' }).end(JSON.stringify(signed.body));
       return;
     }
     const route = req.method === 'GET' ? this.routes[url.pathname] : undefined;

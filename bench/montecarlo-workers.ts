@@ -1,0 +1,93 @@
+/**
+ * Monte Carlo through the job system on worker threads: 100,000 paths x
+ * 1,000 trades (reshuffle and bootstrap), submit -> succeeded, with
+ * MAX_CONCURRENT_JOBS=2 (paths split in chunks across 2 threads, merged in a
+ * worker) against MAX_CONCURRENT_JOBS=1 (the same chunks on 1 thread), in
+ * the same run. Targets: <= 1 s on 2 workers, and 2 workers >= 1.7x one.
+ * Both give the identical result (paths are seeded per path).
+ */
+import type { JobManager } from '../src/jobs/index.js';
+import { Rng } from '../src/venues/simulated/rng.js';
+import { finished, jobsOf, pollJob } from './jobs-fixtures.js';
+import type { BenchContext, Benchmark } from './lib/context.js';
+import { openServices } from './lib/fixtures.js';
+import { type BenchResult, result } from './lib/result.js';
+
+const PATHS = 100_000;
+const TRADES = 1_000;
+const ROUNDS = 3;
+const TARGET_S = 1;
+const MIN_SPEEDUP = 1.7;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+async function manager(ctx: BenchContext, threads: number): Promise<{ jobs: JobManager; userId: number }> {
+  const s = await openServices(ctx.tempDir(`mc-workers-${threads}`), {
+    maxConcurrentJobs: threads,
+    jobExecutor: 'embedded',
+  });
+  ctx.defer(() => s.close());
+  const { jobs, close } = await jobsOf(s);
+  ctx.defer(close);
+  return { jobs, userId: (await s.users.create('bench')).user.id };
+}
+
+async function timed(
+  m: { jobs: JobManager; userId: number },
+  params: object,
+): Promise<{ s: number; result: unknown }> {
+  const t0 = performance.now();
+  const job = await m.jobs.submit({ type: 'montecarlo', params, userId: m.userId });
+  const done = await pollJob(m.jobs, job.id, finished);
+  if (done.status !== 'succeeded') throw new Error(`Monte Carlo job ${done.status}: ${done.error?.message}`);
+  return { s: (performance.now() - t0) / 1000, result: done.result };
+}
+
+export const montecarloWorkers: Benchmark = {
+  name: 'montecarlo-workers',
+  async run(ctx) {
+    const rng = new Rng(11);
+    const tradeReturns = Array.from({ length: TRADES }, () => Math.max(-0.5, 0.002 + 0.03 * rng.normal()));
+    const one = await manager(ctx, 1);
+    const two = await manager(ctx, 2);
+    const out: BenchResult[] = [];
+    for (const method of ['reshuffle', 'bootstrap'] as const) {
+      const params = { tradeReturns, method, paths: PATHS, seed: 2024, initialCapital: 1 };
+      const t1: number[] = [];
+      const t2: number[] = [];
+      let same = true;
+      for (let r = -1; r < ROUNDS; r++) {
+        const a = await timed(one, params);
+        const b = await timed(two, params);
+        same &&= JSON.stringify(a.result) === JSON.stringify(b.result);
+        if (r < 0) continue; // warm-up: thread start, JIT
+        t1.push(a.s);
+        t2.push(b.s);
+      }
+      const v2 = median(t2);
+      const v1 = median(t1);
+      const speedup = v1 / v2;
+      ctx.log(
+        `${method}: 2 workers ${v2.toFixed(3)} s, 1 worker ${v1.toFixed(3)} s (${speedup.toFixed(2)}x)`,
+      );
+      out.push(
+        result({
+          name: `montecarlo-${method}-2workers`,
+          value: v2,
+          unit: 's',
+          target: `<= ${TARGET_S} s on 2 workers and >= ${MIN_SPEEDUP}x one worker`,
+          reference: { name: 'the same job on 1 worker', value: v1, unit: 's' },
+          pass: same && v2 <= TARGET_S && speedup >= MIN_SPEEDUP,
+          notes: [
+            `${PATHS.toLocaleString('en-US')} paths x ${TRADES.toLocaleString('en-US')} trades, ${method}; submit -> succeeded through the embedded job system (chunks on piscina threads, merge in a worker, row polled every 1 ms); median of ${ROUNDS} rounds after a warm-up`,
+            `speed-up ${speedup.toFixed(2)}x (limit ${MIN_SPEEDUP}x)`,
+            same
+              ? 'identical results on 1 and 2 workers'
+              : 'CHECK FAILED: results differ between 1 and 2 workers',
+          ],
+        }),
+      );
+    }
+    return out;
+  },
+};

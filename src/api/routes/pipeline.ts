@@ -1,0 +1,79 @@
+/**
+ * /api/v1/pipeline: the signal bot's status, start and stop, and its last
+ * decisions with their reasons.
+ *
+ * The pipeline is GLOBAL, not per user: there is one exchange account
+ * (EXCHANGE_API_KEY is a server setting) and one paper account, so one bot
+ * trades them. Any authenticated user may read its status and decisions —
+ * the signals are what a signal bot offers its users — but only an admin
+ * token may start or stop it (403 otherwise). In a fleet of API instances,
+ * start it on one instance only.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Pipeline } from '../../signals/pipeline.js';
+import type { PipelineStatus } from '../../signals/pipeline-status.js';
+import type { DecisionRecord, RunRecord } from '../../store/pipeline-repository.js';
+import { requireAdmin } from '../auth.js';
+import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
+import { listOf, PipelineDecisionJson, PipelineDecisionsQuery } from '../schemas.js';
+
+export interface PipelineRouteDeps {
+  pipeline: Pipeline;
+}
+
+const iso = (ms: number | null | undefined) =>
+  ms === null || ms === undefined ? null : new Date(ms).toISOString();
+
+const runJson = (r: RunRecord | null) =>
+  r && { ...r, startedAt: iso(r.startedAt), finishedAt: iso(r.finishedAt) };
+
+function statusJson(s: PipelineStatus) {
+  return {
+    ...s,
+    startedAt: iso(s.startedAt),
+    lastRun: runJson(s.lastRun),
+    lastError: s.lastError && { ...s.lastError, at: iso(s.lastError.at) },
+  };
+}
+
+const decisionJson = (d: DecisionRecord) => ({
+  id: d.id,
+  runId: d.runId,
+  mode: d.mode,
+  symbol: d.symbol,
+  action: d.action,
+  reason: d.reason,
+  blockedBy: d.blockedBy,
+  qty: d.qty,
+  price: d.price,
+  barTime: new Date(d.barTs).toISOString(),
+  createdAt: new Date(d.createdAt).toISOString(),
+});
+
+export function pipelineRoutes(app: FastifyInstance, deps: PipelineRouteDeps): void {
+  const { pipeline } = deps;
+
+  app.get('/pipeline/status', async () => statusJson(await pipeline.status()));
+
+  app.post('/pipeline/start', async (req) => {
+    requireAdmin(req);
+    pipeline.start();
+    return statusJson(await pipeline.status());
+  });
+
+  app.post('/pipeline/stop', async (req) => {
+    requireAdmin(req);
+    await pipeline.stop();
+    return statusJson(await pipeline.status());
+  });
+
+  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+    '/pipeline/decisions',
+    { schema: { querystring: PipelineDecisionsQuery, response: { 200: listOf(PipelineDecisionJson) } } },
+    async (req) => {
+      const limit = req.query.limit ?? DEFAULT_PAGE;
+      const rows = await pipeline.listDecisions(limit + 1, decodeCursor(req.query.cursor));
+      return page(rows, limit, decisionJson);
+    },
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * /api/v1 research: the strategy catalogue, backtest and Monte Carlo jobs,
+ * and the jobs themselves (get, list, cancel). Submitting answers 202 with
+ * the queued job; the work runs in worker threads or on BullMQ workers, never
+ * on this event loop. A job is its submitter's: another user gets 403.
+ */
+import type { FastifyInstance } from 'fastify';
+import { strategyCatalog } from '../../engine/index.js';
+import {
+  JOB_STATUSES,
+  type Job,
+  type JobManager,
+  type JobStatus,
+  type JobType,
+  MAX_JOBS_PAGE,
+} from '../../jobs/index.js';
+import { currentUser } from '../auth.js';
+import { Type } from '../json-schema.js';
+import { IdParams, JobJson, listOf, ResearchBody, StrategyCatalogJson } from '../schemas.js';
+
+export interface ResearchDeps {
+  jobs: JobManager;
+}
+
+type Body = Record<string, unknown>;
+
+const JobListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union(JOB_STATUSES.map((s) => Type.Literal(s)))),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_JOBS_PAGE })),
+    cursor: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The API view of a job; `withResult` false for list items. */
+export function jobJson(j: Job, withResult = true) {
+  return {
+    id: j.id,
+    type: j.type,
+    status: j.status,
+    priority: j.priority,
+    progress: j.progress,
+    params: j.params,
+    ...(withResult ? { result: j.result } : {}),
+    error: j.error,
+    timeoutMs: j.timeoutMs,
+    attempts: j.attempts,
+    submittedAt: iso(j.submittedAt)!,
+    startedAt: iso(j.startedAt),
+    finishedAt: iso(j.finishedAt),
+  };
+}
+
+export function researchRoutes(app: FastifyInstance, deps: ResearchDeps): void {
+  const { jobs } = deps;
+  const one = { 200: JobJson, 202: JobJson };
+
+  app.get('/strategies', { schema: { response: { 200: StrategyCatalogJson } } }, async () => ({
+    items: strategyCatalog(),
+    nextCursor: null,
+  }));
+
+  const submit = (type: JobType) => async (req: { body: Body }, userId: number) => {
+    const { priority, timeoutMs, ...params } = req.body;
+    return jobs.submit({
+      type,
+      params,
+      priority: priority as string,
+      timeoutMs: timeoutMs as number,
+      userId,
+    });
+  };
+  for (const [url, type] of [
+    ['/backtests', 'backtest'],
+    ['/montecarlo', 'montecarlo'],
+  ] as const) {
+    const run = submit(type);
+    app.post<{ Body: Body }>(url, { schema: { body: ResearchBody, response: one } }, async (req, reply) => {
+      const job = await run(req, currentUser(req).id);
+      reply.status(202).header('location', `/api/v1/jobs/${job.id}`);
+      return jobJson(job);
+    });
+  }
+
+  app.get<{ Params: { id: number } }>(
+    '/jobs/:id',
+    { schema: { params: IdParams, response: one } },
+    async (req) => jobJson(await jobs.get(req.params.id, currentUser(req).id)),
+  );
+
+  app.get<{ Querystring: { status?: JobStatus; limit?: number; cursor?: string } }>(
+    '/jobs',
+    { schema: { querystring: JobListQuery, response: { 200: listOf(JobJson) } } },
+    async (req) => {
+      const page = await jobs.list(currentUser(req).id, {
+        limit: req.query.limit ?? 50,
+        ...(req.query.status ? { status: req.query.status } : {}),
+        cursor: req.query.cursor ?? null,
+      });
+      return { items: page.items.map((j) => jobJson(j, false)), nextCursor: page.nextCursor };
+    },
+  );
+
+  app.delete<{ Params: { id: number } }>(
+    '/jobs/:id',
+    { schema: { params: IdParams, response: one } },
+    async (req) => jobJson(await jobs.cancel(req.params.id, currentUser(req).id)),
+  );
+}

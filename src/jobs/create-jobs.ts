@@ -1,0 +1,121 @@
+/**
+ * Builds the job system from configuration: the executor (embedded worker
+ * threads, or BullMQ when REDIS_URL is set and JOB_EXECUTOR is auto or
+ * bullmq), the worker pool when this process runs jobs, and the manager.
+ *
+ * @example
+ * // in buildServices (src/services.ts):
+ * const jobs = await createJobs({ db, clock, venueConfig: venueConfig(config) }, config);
+ * // `tradeloop worker`:
+ * const jobs = await createJobs(deps, config, { role: 'worker' });
+ */
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../domain/clock.js';
+import { ValidationError } from '../domain/errors.js';
+import type { Database } from '../store/database.js';
+import type { VenueConfig } from '../venues/registry.js';
+import { BullmqExecutor } from './bullmq-executor.js';
+import { EmbeddedExecutor } from './embedded-executor.js';
+import type { JobExecutor } from './executor.js';
+import { JobManager } from './job-manager.js';
+import { JobRepository } from './job-repository.js';
+import { JobRunner } from './job-runner.js';
+import { ResearchVenues } from './research-venues.js';
+import { resolveConcurrency, WorkerPool } from './worker-pool.js';
+
+export type JobsConfig = Pick<
+  Config,
+  | 'maxConcurrentJobs'
+  | 'jobTimeoutMs'
+  | 'jobExecutor'
+  | 'jobApiWorker'
+  | 'jobStallMs'
+  | 'jobQueuePrefix'
+  | 'redisUrl'
+  | 'venue'
+  | 'venueSeed'
+>;
+
+export interface JobDeps {
+  db: Database;
+  clock: Clock;
+  /** The service's own venue (`venueConfig(config)` in services.ts); backtests may also use replay and simulated. */
+  venueConfig: VenueConfig;
+  /** Errors no caller waits for (a progress write failed, Redis hiccup). */
+  onError?: (err: unknown) => void;
+}
+
+export interface CreateJobsOptions {
+  /** `api` (default): queue, and run jobs unless BullMQ with JOB_API_WORKER=off. `worker`: a BullMQ consumer. */
+  role?: 'api' | 'worker';
+  /** BullMQ queue name (tests use one per run). */
+  queueName?: string;
+  /** Wall-time between progress samples. @default 250 */
+  progressEveryMs?: number;
+}
+
+/** The executor the configuration selects. */
+export function executorKind(config: JobsConfig): 'embedded' | 'bullmq' {
+  if (config.jobExecutor === 'bullmq' && !config.redisUrl) {
+    throw new ValidationError('JOB_EXECUTOR=bullmq needs REDIS_URL', {
+      details: [{ path: 'REDIS_URL', message: 'must be set when JOB_EXECUTOR=bullmq' }],
+    });
+  }
+  if (config.jobExecutor === 'embedded') return 'embedded';
+  return config.redisUrl ? 'bullmq' : 'embedded';
+}
+
+export async function createJobs(
+  deps: JobDeps,
+  config: JobsConfig,
+  opts: CreateJobsOptions = {},
+): Promise<JobManager> {
+  const kind = executorKind(config);
+  if (opts.role === 'worker' && kind !== 'bullmq') {
+    throw new ValidationError('tradeloop worker needs a BullMQ queue: set REDIS_URL', {
+      details: [
+        { path: 'REDIS_URL', message: 'must be set (and JOB_EXECUTOR auto or bullmq) to run workers' },
+      ],
+    });
+  }
+  const repo = new JobRepository(deps.db);
+  const venues = new ResearchVenues({ name: config.venue, config: deps.venueConfig }, config.venueSeed);
+  const concurrency = resolveConcurrency(config.maxConcurrentJobs);
+  const consume = kind === 'embedded' || opts.role === 'worker' || config.jobApiWorker === 'on';
+  const pool = consume ? new WorkerPool(concurrency) : undefined;
+  const runner =
+    pool &&
+    new JobRunner({
+      repo,
+      pool,
+      venues,
+      clock: deps.clock,
+      ...(opts.progressEveryMs === undefined ? {} : { progressEveryMs: opts.progressEveryMs }),
+      ...(deps.onError ? { onError: deps.onError } : {}),
+    });
+  let executor: JobExecutor;
+  if (kind === 'embedded') {
+    executor = new EmbeddedExecutor(runner!, repo, deps.clock, concurrency, deps.onError);
+  } else {
+    executor = new BullmqExecutor({
+      redisUrl: config.redisUrl,
+      prefix: config.jobQueuePrefix,
+      ...(opts.queueName ? { queueName: opts.queueName } : {}),
+      repo,
+      clock: deps.clock,
+      ...(runner ? { runner } : {}),
+      concurrency,
+      stallMs: config.jobStallMs,
+      ...(deps.onError ? { onError: deps.onError } : {}),
+    });
+  }
+  await executor.start();
+  return new JobManager({
+    repo,
+    executor,
+    clock: deps.clock,
+    timeoutMs: config.jobTimeoutMs,
+    venues: venues.names,
+    onClose: async () => pool?.close(),
+  });
+}

@@ -1,0 +1,20 @@
+/** The job system: one manager over an embedded or a BullMQ executor, and the worker pool they share. */
+export {
+  type CreateJobsOptions,
+  createJobs,
+  executorKind,
+  type JobDeps,
+  type JobsConfig,
+} from './create-jobs.js';
+export type { JobExecutor } from './executor.js';
+export {
+  JOB_PRIORITIES,
+  JOB_STATUSES,
+  JOB_TYPES,
+  type Job,
+  type JobError,
+  type JobPriority,
+  type JobStatus,
+  type JobType,
+} from './job.js';
+export { type JobListQuery, JobManager, MAX_JOBS_PAGE, type SubmitRequest } from './job-manager.js';

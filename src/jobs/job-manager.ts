@@ -1,0 +1,164 @@
+/**
+ * The one job interface the API, the CLI and tests use: submit (validated
+ * first; a rejected request writes nothing), get, list, cancel. Where jobs
+ * wait and run is the executor's business (embedded worker threads or a
+ * BullMQ queue); what they did is always in the jobs table.
+ */
+import type { Clock } from '../domain/clock.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import type { JobExecutor } from './executor.js';
+import {
+  JOB_STATUSES,
+  JOB_TYPES,
+  type Job,
+  type JobPriority,
+  type JobStatus,
+  type JobType,
+  PRIORITY_RANK,
+} from './job.js';
+import type { JobRepository } from './job-repository.js';
+import { checkBacktestParams, checkMonteCarloParams, parseJobOptions } from './job-requests.js';
+
+export interface SubmitRequest {
+  type: JobType;
+  params: unknown;
+  /** @default 'normal' */
+  priority?: JobPriority | string;
+  /** @default JOB_TIMEOUT_MS, which is also the most a request may ask */
+  timeoutMs?: number;
+  userId: number;
+}
+
+export interface JobListQuery {
+  status?: JobStatus;
+  limit: number;
+  cursor?: string | null;
+}
+
+export interface JobManagerOptions {
+  repo: JobRepository;
+  executor: JobExecutor;
+  clock: Clock;
+  /** Default and most a job may run (JOB_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** Venue names a backtest may read. */
+  venues: readonly string[];
+  /** Extra cleanup on close (the worker pool). */
+  onClose?: () => Promise<void>;
+}
+
+export const MAX_JOBS_PAGE = 200;
+
+export class JobManager {
+  constructor(private readonly o: JobManagerOptions) {}
+
+  get executorKind(): JobExecutor['kind'] {
+    return this.o.executor.kind;
+  }
+
+  get venues(): readonly string[] {
+    return this.o.venues;
+  }
+
+  /**
+   * Validates and queues a job; resolves to it (status queued).
+   *
+   * @example
+   * const job = await jobs.submit({ type: 'backtest', userId, priority: 'high',
+   *   params: { strategy: 'sma-cross', params: { fast: 10, slow: 50 }, venue: 'replay', symbol: 'SPX',
+   *     timeframe: '1d', from: '2000-01-01', to: '2020-12-31', feeRate: 0.001, initialCapital: 10_000 } });
+   */
+  async submit(req: SubmitRequest): Promise<Job> {
+    if (!JOB_TYPES.includes(req.type)) {
+      throw new ValidationError(`unknown job type ${JSON.stringify(req.type)}`, {
+        details: [{ path: 'type', message: `must be one of ${JOB_TYPES.join(', ')}` }],
+      });
+    }
+    const options = parseJobOptions(req, this.o.timeoutMs);
+    const params =
+      req.type === 'backtest'
+        ? checkBacktestParams(req.params, this.o.venues)
+        : await checkMonteCarloParams(req.params, req.userId, (id) => this.o.repo.findById(id));
+    const job = await this.o.repo.insert(
+      {
+        userId: req.userId,
+        type: req.type,
+        priority: PRIORITY_RANK[options.priority],
+        params: JSON.stringify(params),
+        timeoutMs: options.timeoutMs,
+      },
+      this.o.clock.now(),
+    );
+    try {
+      await this.o.executor.enqueue(job);
+    } catch (err) {
+      const error = { code: 'DEPENDENCY_UNAVAILABLE', message: 'the job could not be queued' };
+      await this.o.repo.close(job.id, 'failed', { error }, this.o.clock.now());
+      throw err;
+    }
+    return job;
+  }
+
+  /** Job `id`; with `userId`, only that user's (403 for another user's job). */
+  async get(id: number, userId?: number): Promise<Job> {
+    const job = await this.o.repo.findById(id);
+    if (!job) throw new NotFoundError(`job ${id} does not exist`);
+    if (userId !== undefined && job.userId !== userId)
+      throw new ForbiddenError(`job ${id} belongs to another user`);
+    return job;
+  }
+
+  /** A user's jobs, newest first, without their results. */
+  async list(userId: number, q: JobListQuery): Promise<{ items: Job[]; nextCursor: string | null }> {
+    if (q.status !== undefined && !JOB_STATUSES.includes(q.status)) {
+      throw new ValidationError(`unknown status ${JSON.stringify(q.status)}`, {
+        details: [{ path: 'query.status', message: `must be one of ${JOB_STATUSES.join(', ')}` }],
+      });
+    }
+    const limit = Math.max(1, Math.min(MAX_JOBS_PAGE, q.limit));
+    const beforeId = decodeJobCursor(q.cursor ?? null);
+    const rows = await this.o.repo.list(userId, {
+      limit: limit + 1,
+      ...(q.status ? { status: q.status } : {}),
+      ...(beforeId === undefined ? {} : { beforeId }),
+    });
+    const more = rows.length > limit;
+    const items = more ? rows.slice(0, limit) : rows;
+    return { items, nextCursor: more ? encodeJobCursor(items[items.length - 1]!.id) : null };
+  }
+
+  /**
+   * Cancels a queued job (it never runs) or a running one (it stops at its
+   * next progress step); a finished job is returned as it is.
+   */
+  async cancel(id: number, userId?: number): Promise<Job> {
+    const job = await this.get(id, userId);
+    const error = { code: 'CANCELLED', message: 'cancelled by the user' };
+    if (await this.o.repo.close(id, 'cancelled', { error }, this.o.clock.now())) {
+      await this.o.executor.cancel(job);
+    }
+    return this.get(id);
+  }
+
+  async close(): Promise<void> {
+    await this.o.executor.close();
+    await this.o.onClose?.();
+  }
+}
+
+/** Jobs page by id (newest first); the cursor is the last id, opaque to clients. */
+export function encodeJobCursor(id: number): string {
+  return Buffer.from(`j${id}`).toString('base64url');
+}
+
+export function decodeJobCursor(raw: string | null): number | undefined {
+  if (raw === null || raw === '') return undefined;
+  const text = /^[A-Za-z0-9_-]{1,32}$/.test(raw) ? Buffer.from(raw, 'base64url').toString() : '';
+  const m = /^j(\d{1,15})$/.exec(text);
+  if (!m) {
+    throw new ValidationError('query.cursor is not a cursor this API issued', {
+      details: [{ path: 'query.cursor', message: 'malformed cursor; pass back nextCursor unchanged' }],
+    });
+  }
+  return Number(m[1]);
+}

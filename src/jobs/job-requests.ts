@@ -1,0 +1,85 @@
+/**
+ * Validates what a client submits before anything is written: the job
+ * options (priority, timeout) and each type's parameters, with every
+ * problem reported by field. A Monte Carlo request takes trade returns
+ * either inline (`tradeReturns`) or from a finished backtest of the same
+ * user (`fromJob`): the returns are copied into the job, so the job is
+ * self-contained and a worker anywhere needs nothing else.
+ */
+import { ForbiddenError, ValidationError } from '../domain/errors.js';
+import { Problems } from '../domain/validation.js';
+import { parseBacktestRequest, parseMonteCarloRequest } from '../research/index.js';
+import { JOB_PRIORITIES, type Job, type JobPriority } from './job.js';
+
+export const MIN_TIMEOUT_MS = 100;
+
+export interface JobOptions {
+  priority: JobPriority;
+  timeoutMs: number;
+}
+
+/** `priority` and `timeoutMs` (at most `maxTimeoutMs`, the configured JOB_TIMEOUT_MS, which is also the default). */
+export function parseJobOptions(
+  raw: { priority?: unknown; timeoutMs?: unknown },
+  maxTimeoutMs: number,
+): JobOptions {
+  const p = new Problems();
+  const priority = raw.priority ?? 'normal';
+  if (typeof priority !== 'string' || !JOB_PRIORITIES.includes(priority as JobPriority))
+    p.add('priority', `must be one of ${JOB_PRIORITIES.join(', ')}`);
+  const timeoutMs = raw.timeoutMs ?? maxTimeoutMs;
+  if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs))
+    p.add('timeoutMs', 'must be an integer number of milliseconds');
+  else if (timeoutMs < MIN_TIMEOUT_MS || timeoutMs > maxTimeoutMs)
+    p.add('timeoutMs', `must be from ${MIN_TIMEOUT_MS} to ${maxTimeoutMs} (JOB_TIMEOUT_MS)`);
+  p.throwIfAny('invalid job options');
+  return { priority: priority as JobPriority, timeoutMs: timeoutMs as number };
+}
+
+/** The backtest params to store: the client's fields, once they parse. */
+export function checkBacktestParams(raw: unknown, venues: readonly string[]): Record<string, unknown> {
+  parseBacktestRequest(raw, { venues });
+  return raw as Record<string, unknown>;
+}
+
+/** Looks up a job for `fromJob` (undefined when there is none). */
+export type JobLookup = (id: number) => Promise<Job | undefined>;
+
+/**
+ * The Monte Carlo params to store: the client's fields with `tradeReturns`
+ * resolved (inline, or the returns of backtest `fromJob`).
+ */
+export async function checkMonteCarloParams(
+  raw: unknown,
+  userId: number,
+  lookup: JobLookup,
+): Promise<Record<string, unknown>> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ValidationError('a Monte Carlo request must be a JSON object', {
+      details: [{ path: 'body', message: 'must be an object' }],
+    });
+  }
+  const { fromJob, ...rest } = raw as Record<string, unknown>;
+  if (fromJob === undefined) {
+    parseMonteCarloRequest(rest);
+    return rest;
+  }
+  const fail = (message: string) => {
+    throw new ValidationError(`fromJob ${message}`, { details: [{ path: 'fromJob', message }] });
+  };
+  if (rest.tradeReturns !== undefined) fail('and tradeReturns exclude each other: give one');
+  if (typeof fromJob !== 'number' || !Number.isSafeInteger(fromJob) || fromJob < 1)
+    fail('must be the id of a backtest job');
+  const source = await lookup(fromJob as number);
+  if (!source) fail(`must be the id of a backtest job; job ${fromJob} does not exist`);
+  if (source!.userId !== userId) throw new ForbiddenError(`job ${fromJob} belongs to another user`);
+  if (source!.type !== 'backtest') fail(`must be a backtest job; job ${fromJob} is a ${source!.type} job`);
+  if (source!.status !== 'succeeded')
+    fail(`must be a succeeded backtest; job ${fromJob} is ${source!.status}`);
+  const tradeReturns = (source!.result as { tradeReturns?: unknown } | null)?.tradeReturns;
+  if (!Array.isArray(tradeReturns) || tradeReturns.length === 0)
+    fail(`must be a backtest that made trades; job ${fromJob} made none`);
+  const params = { ...rest, tradeReturns };
+  parseMonteCarloRequest(params);
+  return { ...params, fromJob };
+}

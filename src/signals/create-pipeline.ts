@@ -1,0 +1,109 @@
+/**
+ * Builds the pipeline from the Config: strategy and parameters checked
+ * against the engine's registry (a ValidationError names the variable),
+ * risk limits, and the execution mode. Live trading needs both exchange keys
+ * AND `VENUE=ccxt`, so the signals come from the exchange the orders go to;
+ * otherwise the pipeline trades on paper and its status and logs say why.
+ */
+import type { Cache } from '../cache/cache.js';
+import type { Config } from '../config/schema.js';
+import type { Clock } from '../domain/clock.js';
+import { ValidationError } from '../domain/errors.js';
+import { getStrategy } from '../engine/strategies/registry.js';
+import type { MarketData } from '../marketdata/market-data.js';
+import type { Database } from '../store/database.js';
+import { type PipelineMode, PipelineRepository } from '../store/pipeline-repository.js';
+import { timeframeMs } from '../venues/timeframe.js';
+import { type Execution, Pipeline, type PipelineLogger } from './pipeline.js';
+import { createTradingExchange } from './trading-exchange.js';
+
+export interface PipelineDeps {
+  db: Database;
+  cache: Cache;
+  marketData: MarketData;
+  clock: Clock;
+  log?: PipelineLogger;
+}
+
+/** Paper or live, and why, from the configuration alone. */
+export function pipelineMode(config: Config): { mode: PipelineMode; reason: string } {
+  const key = config.exchangeApiKey !== '';
+  const secret = config.exchangeApiSecret !== '';
+  if (!key && !secret)
+    return { mode: 'paper', reason: 'no exchange keys (EXCHANGE_API_KEY and EXCHANGE_API_SECRET are unset)' };
+  if (!key || !secret) {
+    const missing = key ? 'EXCHANGE_API_SECRET' : 'EXCHANGE_API_KEY';
+    return { mode: 'paper', reason: `no exchange keys (${missing} is unset)` };
+  }
+  if (config.venue !== 'ccxt') {
+    return {
+      mode: 'paper',
+      reason: `exchange keys are set but VENUE=${config.venue}: live trading needs VENUE=ccxt so signals come from the exchange orders go to`,
+    };
+  }
+  return { mode: 'live', reason: `exchange keys configured for ${config.ccxtExchange}` };
+}
+
+function strategyFrom(config: Config) {
+  const def = getStrategy(config.pipelineStrategy, 'PIPELINE_STRATEGY');
+  const params = def.parse(JSON.parse(config.pipelineStrategyParams) as unknown, 'PIPELINE_STRATEGY_PARAMS');
+  return { id: def.id, params, create: () => def.create(params) };
+}
+
+/**
+ * @example
+ * const pipeline = createPipeline(config, { db, cache, marketData, clock, log: app.log });
+ * if (config.pipelineAutostart === 'on') pipeline.start();
+ */
+export function createPipeline(config: Config, deps: PipelineDeps): Pipeline {
+  const mode = pipelineMode(config);
+  const caps = deps.marketData.venue.capabilities;
+  const tfMs = timeframeMs(config.pipelineTimeframe);
+  if (tfMs === undefined || !caps.timeframes.includes(config.pipelineTimeframe)) {
+    throw new ValidationError(`PIPELINE_TIMEFRAME ${config.pipelineTimeframe} is not offered by ${caps.id}`, {
+      details: [{ path: 'PIPELINE_TIMEFRAME', message: `must be one of ${caps.timeframes.join(', ')}` }],
+    });
+  }
+  const execution: Execution =
+    mode.mode === 'live'
+      ? {
+          kind: 'live',
+          exchange: createTradingExchange({
+            exchangeId: config.ccxtExchange,
+            apiKey: config.exchangeApiKey,
+            secret: config.exchangeApiSecret,
+            ...(config.venueApiOrigin ? { apiOrigin: config.venueApiOrigin } : {}),
+          }),
+        }
+      : {
+          kind: 'paper',
+          initialCash: config.pipelineInitialCapital,
+          feeRate: config.pipelineFeeRate,
+          slippageBps: config.pipelineSlippageBps,
+        };
+  return new Pipeline({
+    marketData: deps.marketData,
+    cache: deps.cache,
+    repo: new PipelineRepository(deps.db),
+    clock: deps.clock,
+    mode,
+    execution,
+    strategy: strategyFrom(config),
+    risk: {
+      positionFraction: config.pipelinePositionFraction,
+      riskPerTrade: config.pipelineRiskPerTrade,
+      maxOpenPositions: config.pipelineMaxOpenPositions,
+      maxSymbolExposure: config.pipelineMaxSymbolExposure,
+      dailyLossLimit: config.pipelineDailyLossLimit,
+    },
+    timeframe: config.pipelineTimeframe,
+    timeframeMs: tfMs,
+    intervalMs: config.pipelineIntervalMs,
+    topN: config.pipelineTopN,
+    symbols: config.pipelineSymbols === '' ? [] : config.pipelineSymbols.split(','),
+    scanLimit: config.pipelineScanLimit,
+    lookback: config.pipelineLookbackBars,
+    warmupBars: Math.min(config.pipelineWarmupBars, config.pipelineLookbackBars),
+    ...(deps.log ? { log: deps.log } : {}),
+  });
+}

@@ -1,0 +1,465 @@
+/**
+ * Persistence of the signal pipeline: runs with their stage timings and
+ * errors, the signals (ranked candidates) of each run, decisions with their
+ * reasons and the orders placed on paper or live. One run's rows are written
+ * in one transaction per stage; lists read newest first by a (created_at, id)
+ * keyset, never OFFSET.
+ */
+import type { Selectable } from 'kysely';
+import { type Decimal, tryParseDecimal } from '../domain/decimal.js';
+import type { Database, SqlExecutor } from './database.js';
+import { prepare } from './prepared.js';
+import type { PipelineDecisionsTable, PipelineOrdersTable, PipelineRunsTable } from './schema.js';
+
+export type PipelineMode = 'paper' | 'live';
+export type StageName = 'scout' | 'analysis' | 'decision' | 'execution';
+
+export interface RunRecord {
+  id: number;
+  mode: PipelineMode;
+  status: 'running' | 'ok' | 'failed';
+  startedAt: number;
+  finishedAt: number | null;
+  /** Duration of each stage that ran, in ms (wall time). */
+  stages: Partial<Record<StageName, number>>;
+  candidates: number;
+  decisions: number;
+  orders: number;
+  errorStage: StageName | null;
+  error: string | null;
+}
+
+export interface RunOutcome {
+  status: 'ok' | 'failed';
+  finishedAt: number;
+  stages: Partial<Record<StageName, number>>;
+  candidates: number;
+  decisions: number;
+  orders: number;
+  errorStage?: StageName;
+  error?: string;
+}
+
+export interface SignalRecord {
+  runId: number;
+  symbol: string;
+  rank: number;
+  score: number;
+  price: number;
+  volume: number;
+  volatility: number;
+  momentum: number;
+  indicators: Record<string, number | null>;
+  createdAt: number;
+}
+
+export type DecisionAction = 'enter' | 'skip' | 'exit';
+
+export interface DecisionRecord {
+  id: number;
+  runId: number;
+  mode: PipelineMode;
+  symbol: string;
+  action: DecisionAction;
+  /** The strategy's reason. */
+  reason: string;
+  /** Why risk (or the position) refused an entry; null when entered. */
+  blockedBy: string | null;
+  qty: Decimal;
+  price: Decimal;
+  /** Open time of the bar the decision was taken on. */
+  barTs: number;
+  createdAt: number;
+}
+
+export type OrderStatus = 'open' | 'partially-filled' | 'filled' | 'cancelled' | 'rejected';
+
+export interface PipelineOrderRecord {
+  id: number;
+  runId: number;
+  decisionId: number | null;
+  mode: PipelineMode;
+  symbol: string;
+  side: 'buy' | 'sell';
+  /** market, limit, stop-loss or take-profit (the last two: broker-triggered market sells). */
+  type: string;
+  reason: string;
+  quantity: Decimal;
+  limitPrice: Decimal | null;
+  filledQuantity: Decimal;
+  averagePrice: Decimal | null;
+  fee: Decimal;
+  status: OrderStatus;
+  exchangeOrderId: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type NewDecision = Omit<DecisionRecord, 'id'>;
+export type NewOrder = Omit<PipelineOrderRecord, 'id'>;
+export type OrderUpdate = Pick<
+  PipelineOrderRecord,
+  'filledQuantity' | 'averagePrice' | 'fee' | 'status' | 'exchangeOrderId' | 'updatedAt'
+>;
+
+/**
+ * A float from indicator or fill maths as a canonical decimal, 12 places at
+ * most: what is persisted is exact from then on.
+ */
+export function toDecimal(x: number): Decimal {
+  if (!Number.isFinite(x)) return '0';
+  const r = tryParseDecimal(x.toFixed(12), { allowNegative: true });
+  return /^-?\d/.test(r) ? r : '0';
+}
+
+/** PostgreSQL NUMERIC may keep trailing zeros; the API speaks canonical decimals. */
+function canon(v: unknown): Decimal {
+  const s = String(v);
+  if (s.indexOf('.') < 0 || !s.endsWith('0')) return s;
+  return tryParseDecimal(s, { allowNegative: true });
+}
+
+const canonOrNull = (v: unknown): Decimal | null => (v === null || v === undefined ? null : canon(v));
+
+function toRun(r: Selectable<PipelineRunsTable>): RunRecord {
+  const stages: Partial<Record<StageName, number>> = {};
+  if (r.scout_ms !== null) stages.scout = Number(r.scout_ms);
+  if (r.analysis_ms !== null) stages.analysis = Number(r.analysis_ms);
+  if (r.decision_ms !== null) stages.decision = Number(r.decision_ms);
+  if (r.execution_ms !== null) stages.execution = Number(r.execution_ms);
+  return {
+    id: Number(r.id),
+    mode: r.mode as PipelineMode,
+    status: r.status as RunRecord['status'],
+    startedAt: Number(r.started_at),
+    finishedAt: r.finished_at === null ? null : Number(r.finished_at),
+    stages,
+    candidates: Number(r.candidates),
+    decisions: Number(r.decisions),
+    orders: Number(r.orders),
+    errorStage: r.error_stage as StageName | null,
+    error: r.error,
+  };
+}
+
+function toDecision(r: Selectable<PipelineDecisionsTable>): DecisionRecord {
+  return {
+    id: Number(r.id),
+    runId: Number(r.run_id),
+    mode: r.mode as PipelineMode,
+    symbol: r.symbol,
+    action: r.action as DecisionAction,
+    reason: r.reason,
+    blockedBy: r.blocked_by,
+    qty: canon(r.qty),
+    price: canon(r.price),
+    barTs: Number(r.bar_ts),
+    createdAt: Number(r.created_at),
+  };
+}
+
+function toOrder(r: Selectable<PipelineOrdersTable>): PipelineOrderRecord {
+  return {
+    id: Number(r.id),
+    runId: Number(r.run_id),
+    decisionId: r.decision_id === null ? null : Number(r.decision_id),
+    mode: r.mode as PipelineMode,
+    symbol: r.symbol,
+    side: r.side as 'buy' | 'sell',
+    type: r.type,
+    reason: r.reason,
+    quantity: canon(r.quantity),
+    limitPrice: canonOrNull(r.limit_price),
+    filledQuantity: canon(r.filled_quantity),
+    averagePrice: canonOrNull(r.average_price),
+    fee: canon(r.fee),
+    status: r.status as OrderStatus,
+    exchangeOrderId: r.exchange_order_id,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+}
+
+const SIGNAL_COLUMNS = [
+  'run_id',
+  'symbol',
+  'rank',
+  'score',
+  'price',
+  'volume',
+  'volatility',
+  'momentum',
+  'indicators',
+  'created_at',
+] as const;
+
+const DECISION_COLUMNS = [
+  'run_id',
+  'mode',
+  'symbol',
+  'action',
+  'reason',
+  'blocked_by',
+  'qty',
+  'price',
+  'bar_ts',
+  'created_at',
+] as const;
+
+const ORDER_COLUMNS = [
+  'run_id',
+  'decision_id',
+  'mode',
+  'symbol',
+  'side',
+  'type',
+  'reason',
+  'quantity',
+  'limit_price',
+  'filled_quantity',
+  'average_price',
+  'fee',
+  'status',
+  'exchange_order_id',
+  'created_at',
+  'updated_at',
+] as const;
+
+/** A keyset position: the (created_at, id) of the last row of the previous page. */
+export interface PageAfter {
+  createdAt: number;
+  id: number;
+}
+
+export class PipelineRepository {
+  private readonly startRunQ;
+  private readonly finishRunQ;
+  private readonly lastRunQ;
+  private readonly decisionsQ;
+  private readonly decisionsAfterQ;
+  private readonly ordersQ;
+  private readonly ordersAfterQ;
+  private readonly signalsOfRunQ;
+  private readonly updateOrderQ;
+
+  constructor(private readonly db: Database) {
+    const k = db.kysely;
+    this.startRunQ = prepare(k, (p) =>
+      k
+        .insertInto('pipeline_runs')
+        .values({ mode: p('mode'), status: 'running', started_at: p('startedAt') })
+        .returning('id'),
+    );
+    this.finishRunQ = prepare(k, (p) =>
+      k
+        .updateTable('pipeline_runs')
+        .set({
+          status: p('status'),
+          finished_at: p('finishedAt'),
+          scout_ms: p('scout'),
+          analysis_ms: p('analysis'),
+          decision_ms: p('decision'),
+          execution_ms: p('execution'),
+          candidates: p('candidates'),
+          decisions: p('decisions'),
+          orders: p('orders'),
+          error_stage: p('errorStage'),
+          error: p('error'),
+        })
+        .where('id', '=', p('id')),
+    );
+    this.lastRunQ = prepare(k, () =>
+      k.selectFrom('pipeline_runs').selectAll().orderBy('id', 'desc').limit(1),
+    );
+    const decisions = () => k.selectFrom('pipeline_decisions').selectAll();
+    this.decisionsQ = prepare(k, (p) =>
+      decisions().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
+    );
+    this.decisionsAfterQ = prepare(k, (p) =>
+      decisions()
+        .where((eb) =>
+          eb.or([
+            eb('created_at', '<', p('createdAt')),
+            eb.and([eb('created_at', '=', p('createdAt')), eb('id', '<', p('id'))]),
+          ]),
+        )
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(p('limit')),
+    );
+    const orders = () => k.selectFrom('pipeline_orders').selectAll();
+    this.ordersQ = prepare(k, (p) =>
+      orders().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
+    );
+    this.ordersAfterQ = prepare(k, (p) =>
+      orders()
+        .where((eb) =>
+          eb.or([
+            eb('created_at', '<', p('createdAt')),
+            eb.and([eb('created_at', '=', p('createdAt')), eb('id', '<', p('id'))]),
+          ]),
+        )
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(p('limit')),
+    );
+    this.signalsOfRunQ = prepare(k, (p) =>
+      k.selectFrom('pipeline_signals').selectAll().where('run_id', '=', p('runId')).orderBy('rank'),
+    );
+    this.updateOrderQ = prepare(k, (p) =>
+      k
+        .updateTable('pipeline_orders')
+        .set({
+          filled_quantity: p('filledQuantity'),
+          average_price: p('averagePrice'),
+          fee: p('fee'),
+          status: p('status'),
+          exchange_order_id: p('exchangeOrderId'),
+          updated_at: p('updatedAt'),
+        })
+        .where('id', '=', p('id')),
+    );
+  }
+
+  /** Records the start of a run; returns its id. */
+  async startRun(mode: PipelineMode, startedAt: number): Promise<number> {
+    const row = await this.db.first(this.startRunQ({ mode, startedAt }));
+    return Number(row!.id);
+  }
+
+  async finishRun(id: number, o: RunOutcome): Promise<void> {
+    const ms = (s: StageName) => o.stages[s] ?? null;
+    await this.db.run(
+      this.finishRunQ({
+        id,
+        status: o.status,
+        finishedAt: o.finishedAt,
+        scout: ms('scout'),
+        analysis: ms('analysis'),
+        decision: ms('decision'),
+        execution: ms('execution'),
+        candidates: o.candidates,
+        decisions: o.decisions,
+        orders: o.orders,
+        errorStage: o.errorStage ?? null,
+        error: o.error ?? null,
+      }),
+    );
+  }
+
+  async lastRun(): Promise<RunRecord | undefined> {
+    const row = await this.db.first(this.lastRunQ({}));
+    return row && toRun(row);
+  }
+
+  async insertSignals(rows: readonly SignalRecord[], ex: SqlExecutor = this.db): Promise<void> {
+    if (rows.length === 0) return;
+    await ex.insertMany(
+      'pipeline_signals',
+      SIGNAL_COLUMNS,
+      rows.map((s) => [
+        s.runId,
+        s.symbol,
+        s.rank,
+        s.score,
+        toDecimal(s.price),
+        s.volume,
+        s.volatility,
+        s.momentum,
+        JSON.stringify(s.indicators),
+        s.createdAt,
+      ]),
+    );
+  }
+
+  async signalsOfRun(runId: number): Promise<SignalRecord[]> {
+    const rows = await this.db.all(this.signalsOfRunQ({ runId }));
+    return rows.map((r) => ({
+      runId: Number(r.run_id),
+      symbol: r.symbol,
+      rank: Number(r.rank),
+      score: Number(r.score),
+      price: Number(r.price),
+      volume: Number(r.volume),
+      volatility: Number(r.volatility),
+      momentum: Number(r.momentum),
+      indicators: JSON.parse(r.indicators) as Record<string, number | null>,
+      createdAt: Number(r.created_at),
+    }));
+  }
+
+  /** Inserts decisions in order; returns their ids. */
+  async insertDecisions(rows: readonly NewDecision[], ex: SqlExecutor = this.db): Promise<number[]> {
+    if (rows.length === 0) return [];
+    const ids = await ex.insertMany(
+      'pipeline_decisions',
+      DECISION_COLUMNS,
+      rows.map((d) => [
+        d.runId,
+        d.mode,
+        d.symbol,
+        d.action,
+        d.reason,
+        d.blockedBy,
+        d.qty,
+        d.price,
+        d.barTs,
+        d.createdAt,
+      ]),
+    );
+    return ids.map(Number);
+  }
+
+  /** Inserts orders in order; returns their ids. */
+  async insertOrders(rows: readonly NewOrder[], ex: SqlExecutor = this.db): Promise<number[]> {
+    if (rows.length === 0) return [];
+    const ids = await ex.insertMany(
+      'pipeline_orders',
+      ORDER_COLUMNS,
+      rows.map((o) => [
+        o.runId,
+        o.decisionId,
+        o.mode,
+        o.symbol,
+        o.side,
+        o.type,
+        o.reason,
+        o.quantity,
+        o.limitPrice,
+        o.filledQuantity,
+        o.averagePrice,
+        o.fee,
+        o.status,
+        o.exchangeOrderId,
+        o.createdAt,
+        o.updatedAt,
+      ]),
+    );
+    return ids.map(Number);
+  }
+
+  async updateOrder(id: number, u: OrderUpdate, ex: SqlExecutor = this.db): Promise<void> {
+    await ex.run(this.updateOrderQ({ id, ...u }));
+  }
+
+  /** The last decisions, newest first; pass the last row's key as `after` for the next page. */
+  async listDecisions(limit: number, after: PageAfter | null): Promise<DecisionRecord[]> {
+    const q = after
+      ? this.decisionsAfterQ({ limit, createdAt: after.createdAt, id: after.id })
+      : this.decisionsQ({ limit });
+    return (await this.db.all(q)).map(toDecision);
+  }
+
+  /** The last orders, newest first. */
+  async listOrders(limit: number, after: PageAfter | null): Promise<PipelineOrderRecord[]> {
+    const q = after
+      ? this.ordersAfterQ({ limit, createdAt: after.createdAt, id: after.id })
+      : this.ordersQ({ limit });
+    return (await this.db.all(q)).map(toOrder);
+  }
+
+  /** Runs `fn` in one transaction (a stage's writes commit together). */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.db.transaction(fn);
+  }
+}
