@@ -16,6 +16,7 @@ import { bulkImport } from './bulk-import.js';
 import { cacheHit } from './cache-hit.js';
 import { cacheInvalidation } from './cache-invalidation.js';
 import { cacheStampede } from './cache-stampede.js';
+import { dashboard } from './dashboard.js';
 import { jobsHealthz } from './jobs-healthz.js';
 import { jobsSubmit } from './jobs-submit.js';
 import { buildBigDb } from './lib/big-db.js';
@@ -23,6 +24,7 @@ import { type Benchmark, RunContext } from './lib/context.js';
 import { consoleTable, markdownTable, readResults, writeResults } from './lib/report.js';
 import { type BenchResult, failure } from './lib/result.js';
 import { marketdataCallsSaved } from './marketdata-calls-saved.js';
+import { metricsScrape } from './metrics-scrape.js';
 import { montecarlo } from './montecarlo.js';
 import { montecarloWorkers } from './montecarlo-workers.js';
 import { orderById } from './order-by-id.js';
@@ -60,6 +62,8 @@ const BENCHMARKS: Benchmark[] = [
   montecarloWorkers,
   jobsHealthz,
   jobsSubmit,
+  metricsScrape,
+  dashboard,
 ];
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');

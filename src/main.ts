@@ -47,6 +47,7 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
     const lines = [
       `tradeloop listening on ${url}  (database: ${services.db.dialect})`,
       token ? `local API token: ${token}` : 'local API token: see tradeloop users create <name>',
+      token ? `dashboard: ${url}/#token=${token}` : `dashboard: ${url}/`,
       token ? `try: curl -H "Authorization: Bearer ${token}" ${url}/api/v1/traders` : '',
     ];
     process.stdout.write(`${lines.filter(Boolean).join('\n')}\n`);

@@ -10,9 +10,13 @@ import type { Config } from './config/schema.js';
 import { TraderService } from './copytrading/trader-service.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createJobs, type JobManager } from './jobs/index.js';
+import { JobStats } from './jobs/job-stats.js';
 import { FillLedger } from './ledger/fill-ledger.js';
 import { OrderService } from './ledger/order-service.js';
 import { MarketData } from './marketdata/market-data.js';
+import { createObservability, type Observability } from './observability/observability.js';
+import { QueryStats } from './observability/query-stats.js';
+import { timeDatabase } from './observability/timed-database.js';
 import { PositionNotifier } from './positions/position-notifier.js';
 import { PositionService } from './positions/position-service.js';
 import { PriceFeed } from './positions/price-feed.js';
@@ -51,6 +55,8 @@ export interface Services {
   jobs: JobManager;
   /** The signal bot: scout -> analysis -> decision -> execution, paper unless exchange keys are set. */
   pipeline: Pipeline;
+  /** Metrics registry, query timing, monitor, alerts, maintenance schedule. */
+  observability: Observability;
   /** Where changes are pushed (the WebSocket hub subscribes here). */
   updates: UpdateFanout;
   /** Starts the price feed and the notifier's sweep (the server does; tests may not). */
@@ -105,7 +111,10 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     ...(config.redisUrl ? { redisUrl: config.redisUrl } : {}),
   });
   if (config.redisUrl) await cache.ready(3000).catch(() => {}); // serves L1-only until Redis answers
-  const db = await openDatabase(config);
+  const queries = new QueryStats({ slowMs: config.slowQueryMs, now: () => clock.now() });
+  const rawDb = await openDatabase(config);
+  // Every statement timed per query family (slow ones kept with their plans), unless QUERY_TIMING=off.
+  const db = config.queryTiming === 'on' ? timeDatabase(rawDb, queries) : rawDb;
   if (opts.migrate ?? true) await migrateToLatest(db);
   const venue = opts.venue ?? (await createVenue(venueConfig(config), clock));
   const marketData = new MarketData({
@@ -126,6 +135,9 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       : undefined;
   const ledgerRepo = new LedgerRepository(db);
   const jobs = await createJobs({ db, clock, venueConfig: venueConfig(config) }, config);
+  const jobStats = new JobStats(db, clock);
+  const observability = createObservability({ config, clock, db, cache, marketData, queries });
+  observability.connectJobs(() => jobStats.snapshot());
   const pipeline = createPipeline(config, {
     db,
     cache,
@@ -169,6 +181,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     positions,
     jobs,
     pipeline,
+    observability,
     priceFeed,
     positionNotifier,
     updates,
@@ -176,6 +189,8 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       if (background) return;
       background = true;
       positionNotifier.start();
+      jobStats.start();
+      observability.start();
       if (config.priceStream === 'on') await priceFeed.start();
       if (config.pipelineAutostart === 'on') pipeline.start();
     },
@@ -193,6 +208,8 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       await priceFeed.stop();
       await positionNotifier.close();
       await jobs.close();
+      jobStats.stop();
+      await observability.stop();
       await venue.close();
       await cache.close();
       await db.close();

@@ -7,6 +7,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
+import { unwrapDatabase } from '../../src/observability/timed-database.js';
 import { buildServices, type Services } from '../../src/services.js';
 import type { SqliteDatabase } from '../../src/store/sqlite/sqlite-database.js';
 
@@ -24,7 +25,7 @@ export function openServices(dataDir: string, overrides: Partial<Config> = {}): 
 /** The writer connection behind the services' SQLite store, for bare references. */
 export function rawSqlite(s: Services): BetterSqlite3.Database {
   if (s.db.dialect !== 'sqlite') throw new Error('benchmarks run on the embedded SQLite store');
-  return (s.db as SqliteDatabase).rawWriter;
+  return (unwrapDatabase(s.db) as SqliteDatabase).rawWriter;
 }
 
 /** Creates `count` enabled traders for `userId` through TraderService; returns their ids. */

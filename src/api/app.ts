@@ -2,6 +2,7 @@
  * The Fastify application: health at the root, everything else under /api/v1
  * behind bearer auth and a per-user rate limit, one error mapper for all.
  */
+import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { RateLimitedError } from '../domain/errors.js';
@@ -9,8 +10,10 @@ import type { Services } from '../services.js';
 import { createTelegramLinkService } from '../telegram/link-service.js';
 import { registerAuth } from './auth.js';
 import { errorBody, sendError } from './error-mapper.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { marketDataRoutes } from './routes/market-data.js';
+import { metricsRoutes, observabilityRoutes } from './routes/observability.js';
 import { orderRoutes } from './routes/orders.js';
 import { performanceRoutes } from './routes/performance.js';
 import { pipelineRoutes } from './routes/pipeline.js';
@@ -47,6 +50,7 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
   );
 
   healthRoutes(app, s);
+  metricsRoutes(app, s.observability); // request timing on every route, and GET /metrics
 
   // This instance's WebSocket clients get every change published to `s.updates`.
   const hub = new StreamHub({ clock: s.clock });
@@ -77,6 +81,7 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
       positionRoutes(api, s);
       telegramRoutes(api, { links: createTelegramLinkService(s.db, s.clock) });
       researchRoutes(api, { jobs: s.jobs });
+      observabilityRoutes(api, s.observability);
       pipelineRoutes(api, { pipeline: s.pipeline });
       marketDataRoutes(api, s.marketData);
       performanceRoutes(api, {
@@ -91,5 +96,7 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
     },
     { prefix: '/api/v1' },
   );
+  // The dashboard (web/dist, built by `npm run build`) at `/`, with the SPA fallback.
+  await dashboardRoutes(app, { root: fileURLToPath(new URL('../../web/dist', import.meta.url)) });
   return app;
 }

@@ -27,6 +27,13 @@ export class SampleWindow {
     return sorted[idx]!;
   }
 
+  /** Forgets the retained samples (the running `count` too). */
+  clear(): void {
+    this.next = 0;
+    this.filled = 0;
+    this.count = 0;
+  }
+
   summary(): { p50: number; p99: number; count: number } {
     return { p50: this.percentile(50), p99: this.percentile(99), count: this.count };
   }

@@ -1,5 +1,6 @@
 /** SQLite group commit: concurrent single writes share one transaction, failures stay isolated. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unwrapDatabase } from '../../src/observability/timed-database.js';
 import type { SqliteDatabase } from '../../src/store/sqlite/sqlite-database.js';
 import { sqliteTarget } from '../support/databases.js';
 import { type TestContext, testServices } from '../support/services.js';
@@ -17,7 +18,7 @@ describe('SQLite group commit', () => {
     const ids: number[] = [];
     for (let i = 0; i < 20; i++)
       ids.push((await traders.create(user, { name: `G${i}`, address: `group-${i}` })).id);
-    const db = ctx.services.db as SqliteDatabase;
+    const db = unwrapDatabase(ctx.services.db) as SqliteDatabase;
     const before = db.groupCommitStats;
     const results = await Promise.all(ids.map((id) => traders.update(user, id, { enabled: false })));
     const after = db.groupCommitStats;
@@ -28,7 +29,7 @@ describe('SQLite group commit', () => {
   });
 
   it('fails only the write that breaks a constraint; its neighbours in the batch commit', async () => {
-    const db = ctx.services.db as SqliteDatabase;
+    const db = unwrapDatabase(ctx.services.db) as SqliteDatabase;
     const insert = (symbol: string) =>
       db.run({
         sql: 'insert into trading_pairs (symbol, base, quote, created_at) values (?, ?, ?, ?)',

@@ -68,9 +68,9 @@ function resolveFile(root: string, urlPath: string): string | undefined {
   return stat?.isFile() ? file : undefined;
 }
 
+/** Browsers navigating ask for text/html; API clients (curl sends any-type, others nothing) keep the JSON 404. */
 function acceptsHtml(req: FastifyRequest): boolean {
-  const accept = req.headers.accept ?? '';
-  return accept === '' || accept.includes('text/html') || accept.includes('*/*');
+  return (req.headers.accept ?? '').includes('text/html');
 }
 
 /**

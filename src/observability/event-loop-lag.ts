@@ -1,0 +1,79 @@
+/**
+ * Event-loop lag from perf_hooks' `monitorEventLoopDelay`, read as
+ * percentiles of the current interval; the performance monitor closes an
+ * interval every minute.
+ */
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import type { Registry } from 'prom-client';
+import { registerCollected, SnapshotMetric } from './collected-metric.js';
+
+export interface LagSnapshot {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Delay samples behind the figures. */
+  samples: number;
+}
+
+const NS_PER_MS = 1e6;
+
+export class EventLoopLag {
+  private readonly h: IntervalHistogram;
+  private last: LagSnapshot = { p50Ms: 0, p99Ms: 0, maxMs: 0, samples: 0 };
+
+  constructor(resolutionMs = 10) {
+    this.h = monitorEventLoopDelay({ resolution: resolutionMs });
+    this.h.enable();
+  }
+
+  /**
+   * Lag over the current interval; when it has too few samples yet (just
+   * after a minute closed), over the previous one.
+   */
+  snapshot(): LagSnapshot {
+    const current = this.read();
+    return current.samples >= 10 || this.last.samples === 0 ? current : this.last;
+  }
+
+  /** Closes the interval: returns its figures and starts a new one. */
+  closeInterval(): LagSnapshot {
+    this.last = this.read();
+    this.h.reset();
+    return this.last;
+  }
+
+  stop(): void {
+    this.h.disable();
+  }
+
+  private read(): LagSnapshot {
+    const h = this.h;
+    if (h.count === 0) return { p50Ms: 0, p99Ms: 0, maxMs: 0, samples: 0 };
+    return {
+      p50Ms: h.percentile(50) / NS_PER_MS,
+      p99Ms: h.percentile(99) / NS_PER_MS,
+      maxMs: h.max / NS_PER_MS,
+      samples: h.count,
+    };
+  }
+}
+
+/** `tradeloop_event_loop_lag_seconds{quantile}`. */
+export function registerEventLoopMetrics(registry: Registry, lag: EventLoopLag): void {
+  registerCollected(
+    registry,
+    new SnapshotMetric(
+      'tradeloop_event_loop_lag_seconds',
+      'Event-loop delay over the current one-minute interval (perf_hooks monitorEventLoopDelay)',
+      'gauge',
+      () => {
+        const s = lag.snapshot();
+        return [
+          { labels: { quantile: '0.5' }, value: s.p50Ms / 1000 },
+          { labels: { quantile: '0.99' }, value: s.p99Ms / 1000 },
+          { labels: { quantile: '1' }, value: s.maxMs / 1000 },
+        ];
+      },
+    ),
+  );
+}

@@ -1,0 +1,116 @@
+/** The API's JSON shapes the dashboard reads (see README "API" and src/api/schemas.ts). */
+
+export interface FollowOptions {
+  takeProfitPct: string | null;
+  stopLossPct: string | null;
+  trailingStopPct: string | null;
+  maxPositionSize: string | null;
+  copyRatio: string;
+}
+
+export interface Trader {
+  id: number;
+  name: string;
+  address: string;
+  enabled: boolean;
+  allocation: string;
+  followOptions: FollowOptions;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TraderPerformance {
+  traderId: number;
+  trades: number;
+  closedTrades: number;
+  wins: number;
+  winRate: number | null;
+  realizedPnl: string;
+  volume: string;
+  fees: string;
+}
+
+export interface PositionMarket {
+  id: string;
+  symbol: string;
+  kind: string;
+  question?: string;
+  active: boolean;
+  stale: boolean;
+}
+
+export interface Position {
+  id: number;
+  marketId: string;
+  symbol: string;
+  side: string;
+  outcome: string | null;
+  size: string;
+  entryPrice: string;
+  currentPrice: string;
+  unrealizedPnl: string;
+  realizedPnl: string;
+  takeProfit: string | null;
+  stopLoss: string | null;
+  status: string;
+  closeReason: string | null;
+  version: number;
+  updatedAt: string;
+  market?: PositionMarket | null;
+}
+
+export interface Market {
+  id: string;
+  symbol: string;
+  kind: string;
+  active: boolean;
+  question?: string;
+  outcomes?: { name: string; price: number }[];
+}
+
+export interface Price {
+  symbol: string;
+  price: number;
+  ts: number;
+  stale: boolean;
+  ageMs: number;
+}
+
+export interface Candle {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+}
+
+export interface ParamSpec {
+  name: string;
+  type: string;
+  default: number | boolean;
+  min?: number;
+  max?: number;
+  description: string;
+}
+
+export interface Strategy {
+  id: string;
+  description: string;
+  params: ParamSpec[];
+}
+
+export interface Job {
+  id: number;
+  type: 'backtest' | 'montecarlo' | string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | string;
+  priority: string;
+  progress: number;
+  params: Record<string, unknown>;
+  result?: unknown;
+  error: { code: string; message: string } | null;
+  submittedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}

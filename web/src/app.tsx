@@ -1,0 +1,73 @@
+/**
+ * The shell: login gate, navigation, and the page for the current path.
+ * A `#token=...` link logs in directly; a 401 from any call returns to the login.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { onUnauthorized } from './api/client';
+import { clearToken, readToken, saveToken, takeTokenFromHash } from './api/token-store';
+import { LoginPage } from './pages/login-page';
+import { MarketsPage } from './pages/markets/markets-page';
+import { PerformancePage } from './pages/performance/performance-page';
+import { PositionsPage } from './pages/positions/positions-page';
+import { ResearchPage } from './pages/research/research-page';
+import { TradersPage } from './pages/traders/traders-page';
+import { linkClick, usePath } from './router';
+
+const PAGES = [
+  { path: '/traders', title: 'Traders', Page: TradersPage },
+  { path: '/positions', title: 'Positions', Page: PositionsPage },
+  { path: '/markets', title: 'Markets', Page: MarketsPage },
+  { path: '/research', title: 'Research', Page: ResearchPage },
+  { path: '/performance', title: 'Performance', Page: PerformancePage },
+] as const;
+
+function initialToken(): string | null {
+  const fromLink = takeTokenFromHash();
+  if (fromLink) saveToken(fromLink);
+  return readToken();
+}
+
+export function App() {
+  const [token, setToken] = useState(initialToken);
+  const path = usePath();
+  const page = PAGES.find((p) => path === p.path || path.startsWith(`${p.path}/`)) ?? PAGES[0];
+
+  useEffect(() => onUnauthorized(() => setToken(null)), []);
+  useEffect(() => {
+    document.title = token ? `${page.title} · tradeloop` : 'Sign in · tradeloop';
+  }, [token, page]);
+
+  if (!token) return <LoginPage onLogin={(t) => (saveToken(t), setToken(t))} />;
+  const logout = () => {
+    clearToken();
+    setToken(null);
+  };
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header class="topbar">
+        <span class="brand">tradeloop</span>
+        <nav aria-label="Main">
+          <ul>
+            {PAGES.map((p) => (
+              <li key={p.path}>
+                <a href={p.path} onClick={linkClick} aria-current={p === page ? 'page' : undefined}>
+                  {p.title}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <button type="button" class="link-button" onClick={logout}>
+          Sign out
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <h1>{page.title}</h1>
+        <page.Page key={page.path} />
+      </main>
+    </>
+  );
+}

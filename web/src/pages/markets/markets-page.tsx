@@ -1,0 +1,113 @@
+/**
+ * The markets page: the venue's markets with a search box and their prices
+ * (GET /prices, refreshed every 5 s), and for the chosen one a candlestick
+ * chart from /ohlcv with SMA / EMA overlays computed here.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { allPages, api, describeError } from '../../api/client';
+import type { Market, Price } from '../../api/types';
+import { fmtNum } from '../../components/format';
+import { CandleChart } from './candle-chart';
+
+const REFRESH_MS = 5000;
+
+export function MarketsPage() {
+  const [markets, setMarkets] = useState<Market[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [chosen, setChosen] = useState<Market | null>(null);
+  const [prices, setPrices] = useState<Map<string, Price>>(new Map());
+
+  useEffect(() => {
+    allPages<Market>('/markets', 500)
+      .then((list) => {
+        setMarkets(list);
+        setChosen((c) => c ?? list.find((m) => m.kind === 'spot') ?? list[0] ?? null);
+      })
+      .catch((err: unknown) => setError(describeError(err)));
+  }, []);
+
+  const shown = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    return q
+      ? markets.filter((m) => m.symbol.toLowerCase().includes(q) || m.question?.toLowerCase().includes(q))
+      : markets;
+  }, [markets, query]);
+
+  const symbols = useMemo(
+    () =>
+      shown
+        .filter((m) => m.kind === 'spot')
+        .slice(0, 500)
+        .map((m) => m.symbol),
+    [shown],
+  );
+  useEffect(() => {
+    if (symbols.length === 0) return undefined;
+    const load = () =>
+      api<{ items: Price[] }>(`/prices?symbols=${encodeURIComponent(symbols.join(','))}`)
+        .then((r) => setPrices(new Map(r.items.map((p) => [p.symbol, p]))))
+        .catch(() => {});
+    void load();
+    const timer = setInterval(load, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [symbols]);
+
+  return (
+    <div class="market-layout">
+      <section aria-labelledby="markets-list-title">
+        <h2 id="markets-list-title">All markets</h2>
+        <label for="market-search">Search</label>
+        <input
+          id="market-search"
+          type="search"
+          value={query}
+          placeholder="BTC, election…"
+          onInput={(e) => setQuery(e.currentTarget.value)}
+        />
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
+        <p class="hint" aria-live="polite">
+          {shown.length} of {markets.length}
+        </p>
+        <div class="table-scroll market-list">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Market</th>
+                <th scope="col" class="num">
+                  Price
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((m) => {
+                const p = prices.get(m.symbol);
+                return (
+                  <tr key={m.id} aria-selected={chosen?.id === m.id}>
+                    <td>
+                      <button type="button" onClick={() => setChosen(m)} aria-pressed={chosen?.id === m.id}>
+                        {m.question ?? m.symbol}
+                      </button>
+                    </td>
+                    <td class="num">
+                      {p
+                        ? `${fmtNum(p.price, 6)}${p.stale ? ' (stale)' : ''}`
+                        : m.outcomes
+                          ? m.outcomes.map((o) => `${o.name} ${fmtNum(o.price, 3)}`).join(' / ')
+                          : '—'}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section aria-labelledby="chart-title">{chosen && <CandleChart market={chosen} />}</section>
+    </div>
+  );
+}

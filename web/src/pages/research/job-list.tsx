@@ -1,0 +1,63 @@
+/** The jobs table: type, status, a progress bar each, and a button to show a finished job's result. */
+import { api } from '../../api/client';
+import type { Job } from '../../api/types';
+import { ProgressBar } from '../../components/progress-bar';
+import { isActive } from './use-jobs';
+
+export function JobList({ jobs, shown, onShow }: { jobs: Job[]; shown: number | null; onShow(id: number): void }) {
+  if (jobs.length === 0) return <p class="hint">No jobs yet.</p>;
+  return (
+    <div class="table-scroll">
+      <table class="data-table jobs-table">
+        <thead>
+          <tr>
+            <th scope="col">Job</th>
+            <th scope="col">Status</th>
+            <th scope="col">Progress</th>
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {jobs.map((j) => (
+            <tr key={j.id} data-job-id={j.id} data-status={j.status}>
+              <th scope="row">
+                #{j.id} {j.type}
+                <span class="address">{String(j.params['strategy'] ?? j.params['method'] ?? '')}</span>
+              </th>
+              <td>
+                {j.status}
+                {j.error && <span class="field-error">{j.error.message}</span>}
+              </td>
+              <td>
+                <ProgressBar value={j.progress} label={`Progress of job ${j.id}`} />
+              </td>
+              <td class="col-actions">
+                {j.status === 'succeeded' && (
+                  <button
+                    type="button"
+                    class="small secondary"
+                    aria-pressed={shown === j.id}
+                    onClick={() => onShow(j.id)}
+                  >
+                    Show result
+                  </button>
+                )}
+                {isActive(j) && (
+                  <button
+                    type="button"
+                    class="small secondary"
+                    onClick={() => void api(`/jobs/${j.id}`, { method: 'DELETE' }).catch(() => {})}
+                  >
+                    Cancel
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

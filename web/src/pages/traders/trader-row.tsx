@@ -1,0 +1,112 @@
+/** One row of the traders table: selection, switch, follow options (text or inline editor), performance. */
+import type { Trader, TraderPerformance } from '../../api/types';
+import { fmtNum, fmtPct, signClass } from '../../components/format';
+import { Switch } from '../../components/switch';
+import { DRAFT_LABELS, type DraftField, type FollowDraft } from './follow-draft';
+
+export interface EditState {
+  id: number;
+  draft: FollowDraft;
+  errors: Partial<Record<DraftField, string>>;
+  general?: string;
+}
+
+export interface TraderRowProps {
+  trader: Trader;
+  rowIndex: number;
+  perf: TraderPerformance | undefined;
+  selected: boolean;
+  pending: boolean;
+  edit: EditState | null;
+  onSelect(id: number, on: boolean): void;
+  onToggle(t: Trader): void;
+  onEdit(t: Trader): void;
+  onDraft(field: DraftField, value: string): void;
+  onSave(): void;
+  onCancel(): void;
+}
+
+const FIELDS: DraftField[] = ['takeProfitPct', 'stopLossPct', 'allocation', 'copyRatio'];
+
+function shown(t: Trader, f: DraftField): string {
+  if (f === 'allocation') return fmtNum(t.allocation);
+  return fmtNum(t.followOptions[f]);
+}
+
+export function TraderRow(p: TraderRowProps) {
+  const t = p.trader;
+  const editing = p.edit !== null;
+  return (
+    <tr aria-rowindex={p.rowIndex} data-trader-id={t.id} class={editing ? 'editing' : undefined}>
+      <td class="col-select">
+        <input
+          type="checkbox"
+          checked={p.selected}
+          aria-label={`Select ${t.name}`}
+          onChange={(e) => p.onSelect(t.id, e.currentTarget.checked)}
+        />
+      </td>
+      <th scope="row" class="col-name">
+        <span class="name">{t.name}</span>
+        <span class="address" title={t.address}>
+          {t.address}
+        </span>
+      </th>
+      <td>
+        <Switch
+          checked={t.enabled}
+          pending={p.pending}
+          label={`Follow ${t.name}`}
+          onToggle={() => p.onToggle(t)}
+        />
+      </td>
+      {FIELDS.map((f) => (
+        <td key={f} class="num">
+          {p.edit ? (
+            <span class="cell-edit">
+              <input
+                class="inline-input"
+                inputMode="decimal"
+                value={p.edit.draft[f]}
+                aria-label={`${DRAFT_LABELS[f]} of ${t.name}`}
+                aria-invalid={p.edit.errors[f] ? true : undefined}
+                title={p.edit.errors[f]}
+                onInput={(e) => p.onDraft(f, e.currentTarget.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') p.onSave();
+                  if (e.key === 'Escape') p.onCancel();
+                }}
+              />
+            </span>
+          ) : (
+            shown(t, f)
+          )}
+        </td>
+      ))}
+      <td class="num">{p.perf ? p.perf.trades : '—'}</td>
+      <td class="num">{fmtPct(p.perf?.winRate)}</td>
+      <td class={`num ${signClass(p.perf?.realizedPnl)}`}>{fmtNum(p.perf?.realizedPnl)}</td>
+      <td class="col-actions">
+        {editing ? (
+          <>
+            <button type="button" class="small" onClick={p.onSave} disabled={p.pending}>
+              Save
+            </button>
+            <button type="button" class="small secondary" onClick={p.onCancel}>
+              Cancel
+            </button>
+          </>
+        ) : (
+          <button
+            type="button"
+            class="small secondary"
+            onClick={() => p.onEdit(t)}
+            aria-label={`Edit ${t.name}`}
+          >
+            Edit
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}

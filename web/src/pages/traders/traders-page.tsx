@@ -1,0 +1,168 @@
+/**
+ * The traders page: a virtualised table of every trader (only the rows in
+ * view are in the DOM), on/off switches, inline edit of follow options,
+ * multi-select with batch enable/disable, and performance columns.
+ */
+import { useCallback, useMemo, useState } from 'preact/hooks';
+import type { Trader } from '../../api/types';
+import { NoticeList, useNotices } from '../../components/notices';
+import { useVirtualWindow } from '../../components/use-virtual-window';
+import { DRAFT_LABELS, draftOf, fieldOfPath, patchOf } from './follow-draft';
+import { type EditState, TraderRow } from './trader-row';
+import { useTraders } from './use-traders';
+
+/** Must match `.traders-table tbody tr` height in styles.css. */
+export const ROW_HEIGHT = 44;
+
+export function TradersPage() {
+  const { notices, push, dismiss } = useNotices();
+  const reportError = useCallback((text: string) => push('error', text), [push]);
+  const t = useTraders(reportError);
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
+  const [edit, setEdit] = useState<EditState | null>(null);
+  const { ref, win } = useVirtualWindow(t.traders.length, ROW_HEIGHT);
+
+  const select = useCallback((id: number, on: boolean) => {
+    setSelected((prev) => {
+      const s = new Set(prev);
+      on ? s.add(id) : s.delete(id);
+      return s;
+    });
+  }, []);
+  const allSelected = t.traders.length > 0 && selected.size === t.traders.length;
+  const selectAll = (on: boolean) => setSelected(on ? new Set(t.traders.map((x) => x.id)) : new Set());
+
+  const batch = async (enabled: boolean) => {
+    const ids = [...selected];
+    await t.setEnabled(ids, enabled);
+  };
+
+  const save = async () => {
+    if (!edit) return;
+    const trader = t.traders.find((x) => x.id === edit.id);
+    if (!trader) return setEdit(null);
+    const patch = patchOf(trader, edit.draft);
+    if (!patch) return setEdit(null);
+    const attempt = edit;
+    setEdit(null);
+    const err = await t.update(trader.id, patch, 'Saving follow options');
+    if (!err) return;
+    const errors: EditState['errors'] = {};
+    for (const d of err.details) {
+      const f = fieldOfPath(d.path);
+      if (f) errors[f] = d.message;
+    }
+    const reopen = err.status === 400 ? attempt.draft : draftOf(trader);
+    setEdit({ id: trader.id, draft: reopen, errors, general: err.message });
+  };
+
+  const rows = useMemo(() => t.traders.slice(win.start, win.end), [t.traders, win.start, win.end]);
+  const editedName = edit ? t.traders.find((x) => x.id === edit.id)?.name : undefined;
+
+  return (
+    <section aria-labelledby="traders-summary">
+      <div class="toolbar">
+        <p id="traders-summary" aria-live="polite">
+          {t.loading ? `Loading traders… ${t.traders.length}` : `${t.traders.length} traders`}
+          {selected.size > 0 && `, ${selected.size} selected`}
+        </p>
+        <div class="toolbar-actions" role="group" aria-label="Actions on selected traders">
+          <button type="button" disabled={selected.size === 0} onClick={() => batch(true)}>
+            Enable selected
+          </button>
+          <button type="button" disabled={selected.size === 0} onClick={() => batch(false)}>
+            Disable selected
+          </button>
+          <button type="button" class="secondary" onClick={() => t.loadPerformance()}>
+            Refresh performance
+          </button>
+        </div>
+      </div>
+      <NoticeList notices={notices} dismiss={dismiss} />
+      {t.loadError && (
+        <p class="error" role="alert">
+          Traders could not be loaded: {t.loadError}
+        </p>
+      )}
+      {edit && (edit.general || Object.keys(edit.errors).length > 0) && (
+        <div class="error edit-errors" role="alert">
+          <p>
+            {editedName}: {edit.general}
+          </p>
+          <ul>
+            {Object.entries(edit.errors).map(([f, m]) => (
+              <li key={f}>
+                {DRAFT_LABELS[f as keyof typeof DRAFT_LABELS]}: {m}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <div class="table-scroll traders-scroll" ref={ref} tabIndex={0} aria-label="Traders table, scrollable">
+        <table class="traders-table" aria-rowcount={t.traders.length + 1}>
+          <thead>
+            <tr aria-rowindex={1}>
+              <th scope="col" class="col-select">
+                <input
+                  type="checkbox"
+                  checked={allSelected}
+                  aria-label="Select all traders"
+                  onChange={(e) => selectAll(e.currentTarget.checked)}
+                />
+              </th>
+              <th scope="col">Trader</th>
+              <th scope="col">On</th>
+              <th scope="col" class="num">
+                TP %
+              </th>
+              <th scope="col" class="num">
+                SL %
+              </th>
+              <th scope="col" class="num">
+                Allocation
+              </th>
+              <th scope="col" class="num">
+                Copy ratio
+              </th>
+              <th scope="col" class="num">
+                Trades
+              </th>
+              <th scope="col" class="num">
+                Win rate
+              </th>
+              <th scope="col" class="num">
+                Realized PnL
+              </th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {win.padTop > 0 && <tr aria-hidden="true" class="spacer" style={{ height: `${win.padTop}px` }} />}
+            {rows.map((trader: Trader, i) => (
+              <TraderRow
+                key={trader.id}
+                trader={trader}
+                rowIndex={win.start + i + 2}
+                perf={t.performance.get(trader.id)}
+                selected={selected.has(trader.id)}
+                pending={t.pending.has(trader.id)}
+                edit={edit?.id === trader.id ? edit : null}
+                onSelect={select}
+                onToggle={t.toggle}
+                onEdit={(x) => setEdit({ id: x.id, draft: draftOf(x), errors: {} })}
+                onDraft={(f, v) => setEdit((e) => e && { ...e, draft: { ...e.draft, [f]: v } })}
+                onSave={save}
+                onCancel={() => setEdit(null)}
+              />
+            ))}
+            {win.padBottom > 0 && (
+              <tr aria-hidden="true" class="spacer" style={{ height: `${win.padBottom}px` }} />
+            )}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
