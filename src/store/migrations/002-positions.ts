@@ -7,17 +7,11 @@
  */
 import { type Kysely, type Migration, sql } from 'kysely';
 import type { Dialect } from '../database.js';
-
-const TYPES = {
-  sqlite: { id: 'integer', ref: 'integer', amount: 'text', time: 'integer' },
-  postgres: { id: 'bigint', ref: 'bigint', amount: 'numeric', time: 'bigint' },
-} as const;
+import { autoId, columnTypes } from './column-types.js';
 
 export function positions(dialect: Dialect): Migration {
-  const t = TYPES[dialect];
-  // biome-ignore lint/suspicious/noExplicitAny: migrations are written against the schema as it was then
-  const id = (c: any) =>
-    dialect === 'sqlite' ? c.primaryKey() : c.primaryKey().generatedByDefaultAsIdentity();
+  const t = columnTypes(dialect);
+  const id = autoId(dialect);
   return {
     async up(db: Kysely<unknown>) {
       if (dialect === 'postgres') {

@@ -5,14 +5,10 @@
  */
 import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../database.js';
-
-const TYPES = {
-  sqlite: { ref: 'integer', time: 'integer' },
-  postgres: { ref: 'bigint', time: 'bigint' },
-} as const;
+import { columnTypes } from './column-types.js';
 
 export function telegram(dialect: Dialect): Migration {
-  const t = TYPES[dialect];
+  const t = columnTypes(dialect);
   return {
     async up(db: Kysely<unknown>) {
       await db.schema

@@ -6,17 +6,11 @@
  */
 import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../database.js';
-
-const TYPES = {
-  sqlite: { id: 'integer', ref: 'integer', time: 'integer' },
-  postgres: { id: 'bigint', ref: 'bigint', time: 'bigint' },
-} as const;
+import { autoId, columnTypes } from './column-types.js';
 
 export function jobs(dialect: Dialect): Migration {
-  const t = TYPES[dialect];
-  // biome-ignore lint/suspicious/noExplicitAny: migrations are written against the schema as it was then
-  const id = (c: any) =>
-    dialect === 'sqlite' ? c.primaryKey() : c.primaryKey().generatedByDefaultAsIdentity();
+  const t = columnTypes(dialect);
+  const id = autoId(dialect);
   return {
     async up(db: Kysely<unknown>) {
       await db.schema

@@ -7,17 +7,11 @@
  */
 import type { Kysely, Migration } from 'kysely';
 import type { Dialect } from '../database.js';
-
-const TYPES = {
-  sqlite: { id: 'integer', ref: 'integer', amount: 'text', time: 'integer', float: 'real' },
-  postgres: { id: 'bigint', ref: 'bigint', amount: 'numeric', time: 'bigint', float: 'double precision' },
-} as const;
+import { autoId, columnTypes } from './column-types.js';
 
 export function pipeline(dialect: Dialect): Migration {
-  const t = TYPES[dialect];
-  // biome-ignore lint/suspicious/noExplicitAny: migrations are written against the schema as it was then
-  const id = (c: any) =>
-    dialect === 'sqlite' ? c.primaryKey() : c.primaryKey().generatedByDefaultAsIdentity();
+  const t = columnTypes(dialect);
+  const id = autoId(dialect);
   return {
     async up(db: Kysely<unknown>) {
       await db.schema
