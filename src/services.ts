@@ -16,6 +16,7 @@ import { OrderService } from './ledger/order-service.js';
 import { MarketData } from './marketdata/market-data.js';
 import { createObservability, type Observability } from './observability/observability.js';
 import { QueryStats } from './observability/query-stats.js';
+import { registerStreamMetrics } from './observability/stream-metrics.js';
 import { timeDatabase } from './observability/timed-database.js';
 import { PositionNotifier } from './positions/position-notifier.js';
 import { PositionService } from './positions/position-service.js';
@@ -167,6 +168,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     pollMs: config.pricePollMs,
     onClosed: () => positionNotifier.kick(),
   });
+  registerStreamMetrics(observability.registry, () => priceFeed.stats());
   let background = false;
   return {
     config,

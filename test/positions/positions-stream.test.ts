@@ -82,5 +82,9 @@ describe.each(await databaseTargets())('positions on the stream ($name)', (targe
     expect(streams.json().priceFeed).toMatchObject({ positionsClosed: 1 });
     expect(streams.json().priceFeed.ticksReceived).toBeGreaterThanOrEqual(2);
     expect(streams.json().websocket.connections).toBe(2);
+    const metrics = (await t.app.inject({ url: '/metrics' })).body;
+    expect(metrics).toMatch(/^tradeloop_price_flushes_total [1-9]\d*$/m);
+    expect(metrics).toMatch(/^tradeloop_positions_closed_by_tpsl_total 1$/m);
+    expect(metrics).toMatch(/^tradeloop_price_ticks_received_total [1-9]\d*$/m);
   });
 });
