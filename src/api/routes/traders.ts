@@ -18,6 +18,8 @@ import {
 
 type Body = Record<string, unknown>;
 
+export const MAX_TRADERS_PAGE = 5000;
+
 export function traderRoutes(app: FastifyInstance, s: Services): void {
   const one = { 200: TraderJson, 201: TraderJson };
 
@@ -35,7 +37,11 @@ export function traderRoutes(app: FastifyInstance, s: Services): void {
     '/traders',
     {
       schema: {
-        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        querystring: Type.Object(
+          // A dashboard loads every trader: larger pages than other lists, still bounded.
+          { ...PageQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TRADERS_PAGE })) },
+          { additionalProperties: false },
+        ),
         response: { 200: listOf(TraderJson) },
       },
     },

@@ -87,12 +87,15 @@ export async function allPages<T>(
   limit: number,
   onPage?: (items: T[]) => void,
   signal?: AbortSignal,
+  /** Size of the pages after the first (a small first page paints sooner). @default limit */
+  laterLimit = limit,
 ): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | null = null;
   const sep = path.includes('?') ? '&' : '?';
   do {
-    const q: string = `${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const size = out.length === 0 ? limit : laterLimit;
+    const q: string = `${sep}limit=${size}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
     const page: Page<T> = await api<Page<T>>(`${path}${q}`, { signal });
     out.push(...page.items);
     onPage?.(page.items);

@@ -15,7 +15,9 @@ export interface TraderPatch {
   followOptions?: Partial<Trader['followOptions']>;
 }
 
-const PAGE = 500;
+/** A small first page paints the table at once; then large pages (the API allows 5,000) load the rest. */
+const FIRST_PAGE = 200;
+const LATER_PAGES = 5000;
 const BATCH = 1000;
 
 function applyPatch(t: Trader, patch: TraderPatch): Trader {
@@ -73,7 +75,7 @@ export function useTraders(report: (text: string) => void) {
     index.current = new Map();
     allPages<Trader>(
       '/traders',
-      PAGE,
+      FIRST_PAGE,
       (items) => {
         for (const t of items) {
           index.current.set(t.id, all.length);
@@ -82,6 +84,7 @@ export function useTraders(report: (text: string) => void) {
         commit(all.slice());
       },
       abort.signal,
+      LATER_PAGES,
     )
       .then(() => loadPerformance())
       .catch((err: unknown) => {
