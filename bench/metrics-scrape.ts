@@ -11,11 +11,7 @@
 import Fastify from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { buildApp } from '../src/api/app.js';
-import { registerAuth } from '../src/api/auth.js';
-import { metricsRoutes, observabilityRoutes } from '../src/api/routes/observability.js';
-import { createObservability } from '../src/observability/observability.js';
-import { QueryStats } from '../src/observability/query-stats.js';
-import { timeDatabase } from '../src/observability/timed-database.js';
+import { unwrapDatabase } from '../src/observability/timed-database.js';
 import type { Database } from '../src/store/database.js';
 import type { Benchmark } from './lib/context.js';
 import { createTraders, openServices } from './lib/fixtures.js';
@@ -49,17 +45,9 @@ export const metricsScrape: Benchmark = {
   async run(ctx) {
     const s = await openServices(ctx.tempDir('metrics-scrape'));
     ctx.defer(() => s.close());
-    const queries = new QueryStats({ slowMs: s.config.slowQueryMs });
-    const timed = timeDatabase(s.db, queries);
-    const obs = createObservability({
-      config: s.config,
-      clock: s.clock,
-      db: timed,
-      cache: s.cache,
-      marketData: s.marketData,
-      queries,
-    });
-    ctx.defer(() => obs.stop());
+    // The services' own observability and timed database, as the server runs them.
+    const obs = s.observability;
+    const timed = s.db;
     obs.connectJobs(() => ({
       queued: 3,
       running: 2,
@@ -75,14 +63,6 @@ export const metricsScrape: Benchmark = {
       })),
     }));
     const app = await buildApp(s);
-    metricsRoutes(app, obs);
-    await app.register(
-      async (api) => {
-        registerAuth(api, s.users);
-        observabilityRoutes(api, obs);
-      },
-      { prefix: '/api/v1' },
-    );
     ctx.defer(() => app.close());
 
     // Realistic traffic through the app.
@@ -171,11 +151,10 @@ export const metricsScrape: Benchmark = {
     const q = k.selectFrom('traders').selectAll().where('id', '=', ids[1]!).compile();
     const plain: number[] = [];
     const decorated: number[] = [];
-    const stats = new QueryStats({ slowMs: s.config.slowQueryMs });
-    const decoratedDb = timeDatabase(s.db, stats);
+    const plainDb = unwrapDatabase(s.db);
     for (let r = -1; r < QUERY_ROUNDS; r++) {
-      const p = await nsPerQuery(s.db, q);
-      const d = await nsPerQuery(decoratedDb, q);
+      const p = await nsPerQuery(plainDb, q);
+      const d = await nsPerQuery(timed, q);
       if (r < 0) continue;
       plain.push(p);
       decorated.push(d);

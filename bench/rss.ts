@@ -105,7 +105,7 @@ export const rss: Benchmark = {
       RATE_LIMIT_MAX: '100000000',
     };
     // Node flags as `npm start` and bin/tradeloop.js run the service.
-    const app = await startChild(['--max-semi-space-size=4', cli, 'serve'], { cwd: buildDir, env });
+    const app = await startChild(['--max-semi-space-size=2', cli, 'serve'], { cwd: buildDir, env });
     ctx.defer(() => app.stop());
     const a = await measure(app, big.token, calls);
 

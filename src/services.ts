@@ -139,7 +139,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   const jobStats = new JobStats(db, clock);
   const observability = createObservability({ config, clock, db, cache, marketData, queries });
   observability.connectJobs(() => jobStats.snapshot());
-  const pipeline = createPipeline(config, {
+  const pipeline = await createPipeline(config, {
     db,
     cache,
     marketData,
@@ -160,13 +160,17 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   const positionRepo = new PositionRepository(db);
   const positionNotifier = new PositionNotifier(positionRepo, clock);
   const positionDeps = { db, repo: positionRepo, marketData, cache, clock, updates };
-  const positions = new PositionService({ ...positionDeps, onClosed: () => positionNotifier.kick() });
-  const priceFeed = new PriceFeed({
+  const priceFeed: PriceFeed = new PriceFeed({
     ...positionDeps,
     delayMs: config.priceStreamDelayMs,
     maxRatePerMarket: config.priceStreamMaxRate,
     pollMs: config.pricePollMs,
     onClosed: () => positionNotifier.kick(),
+  });
+  const positions = new PositionService({
+    ...positionDeps,
+    onClosed: () => positionNotifier.kick(),
+    onMarketsChanged: () => priceFeed.marketsChanged(),
   });
   registerStreamMetrics(observability.registry, () => priceFeed.stats());
   let background = false;

@@ -14,7 +14,6 @@ import type { Clock } from '../domain/clock.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Database } from '../store/database.js';
 import type { VenueConfig } from '../venues/registry.js';
-import { BullmqExecutor } from './bullmq-executor.js';
 import { EmbeddedExecutor } from './embedded-executor.js';
 import type { JobExecutor } from './executor.js';
 import { JobManager } from './job-manager.js';
@@ -97,6 +96,8 @@ export async function createJobs(
   if (kind === 'embedded') {
     executor = new EmbeddedExecutor(runner!, repo, deps.clock, concurrency, deps.onError);
   } else {
+    // BullMQ (and its Redis client) load only when jobs go through Redis.
+    const { BullmqExecutor } = await import('./bullmq-executor.js');
     executor = new BullmqExecutor({
       redisUrl: config.redisUrl,
       prefix: config.jobQueuePrefix,

@@ -4,7 +4,7 @@
  * `npm run dev`; the thread then loads tsx), `worker.js` in `dist`.
  */
 import os from 'node:os';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { WorkerReply, WorkerTask } from './task-protocol.js';
 
 /** The worker entry beside this module, and how to start it. */
@@ -21,29 +21,36 @@ export function resolveConcurrency(configured: number): number {
   return configured > 0 ? configured : Math.max(1, os.availableParallelism());
 }
 
+/** Created on the first task: a service that never runs a job never loads piscina. */
 export class WorkerPool {
-  private readonly pool: Piscina<WorkerTask, WorkerReply>;
+  private pool: Promise<Piscina<WorkerTask, WorkerReply>> | undefined;
 
-  constructor(readonly threads: number) {
-    const entry = workerEntry();
-    this.pool = new Piscina({
-      filename: entry.filename,
-      execArgv: entry.execArgv,
-      maxThreads: threads,
-      minThreads: 0,
-      // Threads stay warm between jobs (venues cached) but do not hold memory forever.
-      idleTimeout: 60_000,
-      // Tasks beyond the threads wait in piscina's FIFO; job priority is decided before.
-      maxQueue: Number.POSITIVE_INFINITY,
+  constructor(readonly threads: number) {}
+
+  private piscina(): Promise<Piscina<WorkerTask, WorkerReply>> {
+    this.pool ??= import('piscina').then(({ Piscina }) => {
+      const entry = workerEntry();
+      return new Piscina<WorkerTask, WorkerReply>({
+        filename: entry.filename,
+        execArgv: entry.execArgv,
+        maxThreads: this.threads,
+        minThreads: 0,
+        // Threads stay warm between jobs (venues cached) but do not hold memory forever.
+        idleTimeout: 60_000,
+        // Tasks beyond the threads wait in piscina's FIFO; job priority is decided before.
+        maxQueue: Number.POSITIVE_INFINITY,
+      });
     });
+    return this.pool;
   }
 
   /** Runs one task; `signal` aborts it hard (a running thread is terminated). */
-  run<T>(task: WorkerTask, opts: { signal?: AbortSignal } = {}): Promise<WorkerReply<T>> {
-    return this.pool.run(task, { signal: opts.signal ?? null }) as Promise<WorkerReply<T>>;
+  async run<T>(task: WorkerTask, opts: { signal?: AbortSignal } = {}): Promise<WorkerReply<T>> {
+    const pool = await this.piscina();
+    return pool.run(task, { signal: opts.signal ?? null }) as Promise<WorkerReply<T>>;
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    if (this.pool) await (await this.pool).destroy();
   }
 }

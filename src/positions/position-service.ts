@@ -55,6 +55,8 @@ export interface PositionServiceDeps {
   updates: UpdateSink;
   /** Called after a close is committed, so its event is delivered. */
   onClosed(): void;
+  /** Called after a position opened or closed (the price feed follows the markets with positions). */
+  onMarketsChanged?(): void;
 }
 
 export class PositionService {
@@ -86,6 +88,7 @@ export class PositionService {
       },
       this.d.clock.now(),
     );
+    this.d.onMarketsChanged?.();
     await this.changed(p);
     return p;
   }
@@ -151,6 +154,7 @@ export class PositionService {
     const closed = await this.d.db.transaction((tx) => this.d.repo.close(id, 'manual', price, pnl, now, tx));
     if (!closed) throw new ConflictError(`Position ${id} was closed meanwhile`);
     this.d.onClosed();
+    this.d.onMarketsChanged?.();
     await this.changed(closed);
     return closed;
   }

@@ -60,6 +60,12 @@ export class PriceFeed {
   private closedCount = 0;
   private published: Promise<void> = Promise.resolve();
   private polling: Promise<void> = Promise.resolve();
+  /** Stream mode: the venue subscription for the markets with open positions, and its symbol set. */
+  private streaming = false;
+  private venueStream: Unsubscribe | undefined;
+  private streamedKey = '';
+  private following: Promise<void> | undefined;
+  private followAgain = false;
   private dropped = 0;
 
   constructor(private readonly o: PriceFeedOptions) {
@@ -74,15 +80,24 @@ export class PriceFeed {
   }
 
   /**
-   * Subscribes to every market of a streaming venue. A venue without a stream
+   * Streams the markets that have open positions (and follows them as
+   * positions open and close: `marketsChanged()`). A venue without a stream
    * is polled instead: every `pollMs`, the prices of the markets with open
    * positions, through the market-data layer (batched, cached, rate-limited).
    */
   async start(): Promise<'stream' | 'poll'> {
     const venue = this.o.marketData.venue;
-    await this.loadMarkets();
     if (venue.capabilities.streaming && venue.subscribeTicks) {
-      this.unsubscribe ??= venue.subscribeTicks('all', (ticks) => this.ingest(ticks));
+      if (this.unsubscribe === undefined) {
+        this.streaming = true;
+        this.unsubscribe = () => {
+          this.streaming = false;
+          this.venueStream?.();
+          this.venueStream = undefined;
+          this.streamedKey = '';
+        };
+        await this.follow();
+      }
       return 'stream';
     }
     if (this.unsubscribe === undefined) {
@@ -105,9 +120,44 @@ export class PriceFeed {
     return 'poll';
   }
 
+  /**
+   * Positions opened or closed: stream exactly the markets that now have open
+   * positions. Calls during a resubscription are folded into one more.
+   */
+  marketsChanged(): void {
+    if (!this.streaming) return;
+    if (this.following) {
+      this.followAgain = true;
+      return;
+    }
+    this.following = this.follow()
+      .catch((err: unknown) => this.o.onError?.(err))
+      .finally(() => {
+        this.following = undefined;
+        if (this.followAgain) {
+          this.followAgain = false;
+          this.marketsChanged();
+        }
+      });
+  }
+
+  private async follow(): Promise<void> {
+    const venue = this.o.marketData.venue;
+    const symbols = (await this.o.repo.openMarkets(this.venueId)).map((m) => m.symbol).sort();
+    const key = symbols.join('\n');
+    if (!this.streaming || key === this.streamedKey || !venue.subscribeTicks) return;
+    // The listing is read only once there is something to price (an idle service never loads it).
+    if (symbols.length > 0 && this.symbolToMarket.size === 0) await this.loadMarkets();
+    this.venueStream?.();
+    this.venueStream =
+      symbols.length > 0 ? venue.subscribeTicks(symbols, (ticks) => this.ingest(ticks)) : undefined;
+    this.streamedKey = key;
+  }
+
   /** One poll of a venue without a stream: the prices of every market with open positions. */
   async poll(): Promise<void> {
     const markets = await this.o.repo.openMarkets(this.venueId);
+    if (markets.length > 0 && this.symbolToMarket.size === 0) await this.loadMarkets();
     for (let i = 0; i < markets.length; i += MAX_SYMBOLS_PER_REQUEST) {
       const symbols = markets.slice(i, i + MAX_SYMBOLS_PER_REQUEST).map((m) => m.symbol);
       const { items } = await this.o.marketData.prices(symbols);
@@ -115,7 +165,7 @@ export class PriceFeed {
     }
   }
 
-  /** Learns which market each streamed symbol is (from the cached listing); `start()` does it first. */
+  /** Learns which market each streamed symbol is (from the cached listing); done before the first ticks. */
   async loadMarkets(): Promise<void> {
     const { items } = await this.o.marketData.markets(100_000, null);
     this.symbolToMarket = new Map(items.map((m) => [m.symbol, { id: m.id, binary: m.kind === 'binary' }]));
@@ -154,6 +204,7 @@ export class PriceFeed {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     await this.polling;
+    await this.following;
     await this.drain();
     this.coalescer.close();
   }
@@ -189,7 +240,10 @@ export class PriceFeed {
       return { repriced, closed };
     });
     this.closedCount += closed.length;
-    if (closed.length > 0) this.o.onClosed();
+    if (closed.length > 0) {
+      this.o.onClosed();
+      this.marketsChanged();
+    }
     // The flush is done when it is committed; telling caches and streams follows it.
     // Chained, so pushes go out in commit order.
     this.published = this.published

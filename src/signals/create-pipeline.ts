@@ -15,7 +15,6 @@ import type { Database } from '../store/database.js';
 import { type PipelineMode, PipelineRepository } from '../store/pipeline-repository.js';
 import { timeframeMs } from '../venues/timeframe.js';
 import { type Execution, Pipeline, type PipelineLogger } from './pipeline.js';
-import { createTradingExchange } from './trading-exchange.js';
 
 export interface PipelineDeps {
   db: Database;
@@ -52,10 +51,10 @@ function strategyFrom(config: Config) {
 
 /**
  * @example
- * const pipeline = createPipeline(config, { db, cache, marketData, clock, log: app.log });
+ * const pipeline = await createPipeline(config, { db, cache, marketData, clock, log: app.log });
  * if (config.pipelineAutostart === 'on') pipeline.start();
  */
-export function createPipeline(config: Config, deps: PipelineDeps): Pipeline {
+export async function createPipeline(config: Config, deps: PipelineDeps): Promise<Pipeline> {
   const mode = pipelineMode(config);
   const caps = deps.marketData.venue.capabilities;
   const tfMs = timeframeMs(config.pipelineTimeframe);
@@ -64,8 +63,11 @@ export function createPipeline(config: Config, deps: PipelineDeps): Pipeline {
       details: [{ path: 'PIPELINE_TIMEFRAME', message: `must be one of ${caps.timeframes.join(', ')}` }],
     });
   }
+  // ccxt loads only when the pipeline trades live.
+  const createTradingExchange =
+    mode.mode === 'live' ? (await import('./trading-exchange.js')).createTradingExchange : undefined;
   const execution: Execution =
-    mode.mode === 'live'
+    mode.mode === 'live' && createTradingExchange
       ? {
           kind: 'live',
           exchange: createTradingExchange({

@@ -76,7 +76,7 @@ const consoleLog: PipelineLogger = {
 
 /**
  * @example
- * const p = createPipeline(config, { db, cache, marketData, clock }); // see create-pipeline.ts
+ * const p = await createPipeline(config, { db, cache, marketData, clock }); // see create-pipeline.ts
  * p.start();          // runs now, then every PIPELINE_INTERVAL_MS
  * await p.status();   // { running: true, mode: 'paper', modeReason: 'no exchange keys ...', ... }
  * await p.stop();

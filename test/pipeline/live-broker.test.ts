@@ -183,7 +183,7 @@ describe.each(targets)('live pipeline on $name', (target) => {
   });
 
   it('runs live when keys are set and VENUE=ccxt, placing and persisting exchange orders', async () => {
-    const p = ctx.fromConfig();
+    const p = await ctx.fromConfig();
     const s = await p.status();
     expect(s).toMatchObject({ mode: 'live', simulation: false });
     expect(s.modeReason).toBe('exchange keys configured for bingx');

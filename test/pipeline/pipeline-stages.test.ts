@@ -19,7 +19,7 @@ describe.each(targets)('paper pipeline on $name', (target) => {
   afterAll(() => ctx.close());
 
   it('says it runs in simulation mode, in status and logs, when no exchange keys are set', async () => {
-    const p = ctx.fromConfig();
+    const p = await ctx.fromConfig();
     const s = await p.status();
     expect(s).toMatchObject({ running: false, mode: 'paper', simulation: true, lastRun: null });
     expect(s.modeReason).toMatch(/^no exchange keys/);

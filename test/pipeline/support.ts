@@ -63,7 +63,7 @@ export interface PipelineContext {
   logs: LogLine[];
   config: Config;
   /** The pipeline built from the config (paper unless keys are set). */
-  fromConfig(): Pipeline;
+  fromConfig(): Promise<Pipeline>;
   /** A pipeline with explicit options over the same services. */
   custom(o: Partial<PipelineOptions>): Pipeline;
   /** Advances the clock by one hour and waits for the run it triggers (the loop) or runs once. */
@@ -106,7 +106,7 @@ export async function pipelineContext(
     repo,
     logs,
     config,
-    fromConfig: () => keep(createPipeline(config, deps)),
+    fromConfig: async () => keep(await createPipeline(config, deps)),
     custom: (o) =>
       keep(
         new Pipeline({

@@ -7,13 +7,14 @@
  * racing manual closes and restarts.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { type Decimal, dec } from '../../src/domain/decimal.js';
 import { PriceFeed } from '../../src/positions/price-feed.js';
 import { positionsTag } from '../../src/positions/update-sink.js';
 import { buildServices, type Services } from '../../src/services.js';
 import { PositionRepository } from '../../src/store/position-repository.js';
+import type { SimulatedVenue } from '../../src/venues/simulated/simulated-venue.js';
 import type { Market } from '../../src/venues/types.js';
 import { databaseTargets } from '../support/databases.js';
 import { type TestContext, testServices } from '../support/services.js';
@@ -118,6 +119,46 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
     expect(stats.ticksReceived).toBeGreaterThanOrEqual(1500);
     expect(stats.ticksCoalesced).toBeGreaterThanOrEqual(1497);
     expect(stats.rowsUpdated).toBeGreaterThanOrEqual(60);
+  });
+
+  it("streams exactly the markets with open positions, and applies the venue's ticks", async () => {
+    const venue = s.venue as SimulatedVenue;
+    const feed = s.priceFeed;
+    const repo = new PositionRepository(s.db);
+    await s.db.run({ sql: "update positions set status = 'closed'", parameters: [] });
+    expect(await feed.start()).toBe('stream');
+    expect(venue.stats().activeSubscriptions).toBe(0); // nothing open, nothing streamed
+    const { user } = await s.users.create('streamer');
+    const m = binaries[2]!;
+    const p = await repo.insert(
+      user.id,
+      {
+        venue: 'simulated',
+        marketId: m.id,
+        symbol: m.symbol,
+        side: 'long',
+        outcome: 'Yes',
+        outcomeIndex: 0,
+        size: '1',
+        entryPrice: '0.123456',
+        takeProfit: null,
+        stopLoss: null,
+      },
+      ctx.clock.now(),
+    );
+    feed.marketsChanged();
+    await vi.waitFor(() => expect(venue.stats().activeSubscriptions).toBe(1));
+    const before = venue.stats().ticksEmitted;
+    ctx.clock.advance(1_000); // the venue's stream ticks, the coalescer flushes
+    await feed.drain();
+    expect(venue.stats().ticksEmitted - before).toBeGreaterThan(0);
+    const after = await repo.findById(p.id);
+    const last = (await venue.fetchTickers([m.symbol])).get(m.symbol)!.last;
+    expect(after!.currentPrice).not.toBe('0.123456');
+    expect(Math.abs(Number(after!.currentPrice) - last)).toBeLessThan(0.05);
+    await s.db.run({ sql: `update positions set status = 'closed' where id = ${p.id}`, parameters: [] });
+    feed.marketsChanged();
+    await vi.waitFor(() => expect(venue.stats().activeSubscriptions).toBe(0));
   });
 
   it('drops ticks that are not prices instead of failing the flush', async () => {
