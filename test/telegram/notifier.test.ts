@@ -29,6 +29,8 @@ for (const target of await databaseTargets()) {
       )!.id;
       ethPrice = (await h.services.marketData.prices(['ETH/USDT'])).items[0]!.price;
       await h.services.priceFeed.start();
+      // Ticks are fed by hand below, before any stream subscription would have loaded the listing.
+      await h.services.priceFeed.loadMarkets();
       h.services.positionNotifier.add((e) => h.telegram.notifier.notify(e));
     });
     afterAll(async () => {
