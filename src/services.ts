@@ -30,6 +30,7 @@ import { migrateToLatest, migrationsAreCurrent } from './store/migrate.js';
 import { openDatabase } from './store/open-database.js';
 import { OrderRepository } from './store/order-repository.js';
 import { PositionRepository } from './store/position-repository.js';
+import { compile } from './store/prepared.js';
 import { TraderRepository } from './store/trader-repository.js';
 import { TradingPairRepository } from './store/trading-pair-repository.js';
 import { UserRepository } from './store/user-repository.js';
@@ -139,6 +140,22 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   const jobStats = new JobStats(db, clock);
   const observability = createObservability({ config, clock, db, cache, marketData, queries });
   observability.connectJobs(() => jobStats.snapshot());
+  // Each maintenance run is also a finished `maintenance` job in the first admin's jobs list.
+  observability.maintenance.recordWith(async (run) => {
+    const admin = await db.first<{ id: number }>(
+      compile(db.kysely.selectFrom('users').select('id').where('is_admin', '=', 1).orderBy('id').limit(1)),
+    );
+    if (!admin) return;
+    await jobs.recordFinished({
+      type: 'maintenance',
+      userId: Number(admin.id),
+      params: { dialect: run.dialect },
+      startedAt: Math.floor(run.startedAt),
+      finishedAt: Math.ceil(run.startedAt + run.durationMs),
+      ok: run.ok,
+      result: run,
+    });
+  });
   const pipeline = await createPipeline(config, {
     db,
     cache,

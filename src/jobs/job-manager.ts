@@ -140,6 +140,43 @@ export class JobManager {
     return this.get(id);
   }
 
+  /**
+   * Records work the system did by itself (maintenance) as a finished job of
+   * `userId`, so it shows in that user's jobs list like any other.
+   */
+  async recordFinished(r: {
+    type: JobType;
+    userId: number;
+    params: unknown;
+    startedAt: number;
+    finishedAt: number;
+    ok: boolean;
+    result: unknown;
+  }): Promise<Job> {
+    const repo = this.o.repo;
+    const job = await repo.insert(
+      {
+        userId: r.userId,
+        type: r.type,
+        priority: PRIORITY_RANK.low,
+        params: JSON.stringify(r.params),
+        timeoutMs: Math.max(1, Math.ceil(r.finishedAt - r.startedAt)),
+      },
+      r.startedAt,
+    );
+    await repo.start(job.id, r.startedAt);
+    const resultJson = JSON.stringify(r.result);
+    await repo.finish(
+      job.id,
+      r.ok ? 'succeeded' : 'failed',
+      r.ok
+        ? { resultJson, progress: 100 }
+        : { error: { code: 'MAINTENANCE_FAILED', message: resultJson.slice(0, 500) } },
+      r.finishedAt,
+    );
+    return (await repo.findById(job.id)) ?? job;
+  }
+
   async close(): Promise<void> {
     await this.o.executor.close();
     await this.o.onClose?.();

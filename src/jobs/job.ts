@@ -4,10 +4,12 @@
  */
 import type { JobsTable } from '../store/schema.js';
 
-export type JobType = 'backtest' | 'montecarlo';
+/** What a job does; `maintenance` jobs are recorded by the system (database upkeep), never submitted. */
+export type JobType = 'backtest' | 'montecarlo' | 'maintenance';
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'timed_out';
 export type JobPriority = 'high' | 'normal' | 'low';
 
+/** The types a user may submit. */
 export const JOB_TYPES: readonly JobType[] = ['backtest', 'montecarlo'];
 export const JOB_STATUSES: readonly JobStatus[] = [
   'queued',
