@@ -163,6 +163,7 @@ export class TraderService {
   /** Drops what is cached for this user only (here and, with Redis, on every instance), and pushes the changed traders. */
   async changed(userId: number, traders: readonly Trader[] = []): Promise<void> {
     await this.cache.invalidateTags([userTag(userId)]);
+    if (traders.length === 0 || (this.updates.wants && !this.updates.wants('traders', userId))) return;
     for (const t of traders) this.updates.publish('traders', String(t.id), traderJson(t), userId);
   }
 

@@ -19,9 +19,9 @@ import type { MonteCarloRequest } from './request.js';
 export interface MonteCarloChunk {
   start: number;
   end: number;
-  /** Final equity multiple (final / initial) of each path in the range. */
+  /** Final equity multiples (final / initial) of the paths in the range, ascending (not in path order). */
   finalMultiple: Float64Array;
-  /** Maximum drawdown (fraction of the running peak) of each path in the range. */
+  /** Maximum drawdowns (fraction of the running peak) of the paths in the range, ascending. */
   maxDrawdown: Float64Array;
 }
 
@@ -71,6 +71,9 @@ export function runMonteCarloChunk(req: MonteCarloRequest, start: number, end: n
   const replacement = req.method === 'bootstrap' && req.replacement;
   const draws = req.method === 'reshuffle' ? req.tradeReturns.length : req.tradesPerPath;
   simulatePaths(growthOf(req), draws, replacement, req.seed, start, end, finalMultiple, maxDrawdown);
+  // Sorted here, in parallel across the chunks' threads: the merge then only interleaves them.
+  finalMultiple.sort();
+  maxDrawdown.sort();
   return { start, end, finalMultiple, maxDrawdown };
 }
 
@@ -82,8 +85,8 @@ function quantile(sorted: Float64Array, q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
-function percentiles(values: Float64Array, scale: number): Percentiles {
-  const sorted = values.slice().sort();
+/** Percentiles and mean of ascending `sorted` (summed in that order, so any chunking gives the same mean). */
+function percentiles(sorted: Float64Array, scale: number): Percentiles {
   let sum = 0;
   for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
   return {
@@ -94,26 +97,52 @@ function percentiles(values: Float64Array, scale: number): Percentiles {
   };
 }
 
+/** One ascending array from ascending runs (a k-way merge; k is a handful of chunks). */
+function mergeSorted(runs: readonly Float64Array[], total: number): Float64Array {
+  if (runs.length === 1) return runs[0]!;
+  const out = new Float64Array(total);
+  const at = new Int32Array(runs.length);
+  for (let o = 0; o < total; o++) {
+    let best = -1;
+    let value = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < runs.length; r++) {
+      const i = at[r]!;
+      const run = runs[r]!;
+      if (i < run.length && (best < 0 || run[i]! < value)) {
+        best = r;
+        value = run[i]!;
+      }
+    }
+    out[o] = value;
+    at[best] = at[best]! + 1;
+  }
+  return out;
+}
+
 /** Puts chunks covering [0, paths) exactly once (in any order) together and summarises them. */
 export function mergeMonteCarloChunks(
   req: MonteCarloRequest,
   chunks: readonly MonteCarloChunk[],
 ): MonteCarloResult {
-  const final = new Float64Array(req.paths);
-  const dd = new Float64Array(req.paths);
-  const sorted = [...chunks].sort((a, b) => a.start - b.start);
+  const ordered = [...chunks].sort((a, b) => a.start - b.start);
   let next = 0;
-  for (const c of sorted) {
+  for (const c of ordered) {
     if (c.start !== next || c.end < c.start || c.finalMultiple.length !== c.end - c.start) {
       throw new RangeError(`chunks do not cover the paths exactly: gap or overlap at path ${next}`);
     }
-    final.set(c.finalMultiple, c.start);
-    dd.set(c.maxDrawdown, c.start);
     next = c.end;
   }
   if (next !== req.paths) {
     throw new RangeError(`chunks cover ${next} of ${req.paths} paths`);
   }
+  const final = mergeSorted(
+    ordered.map((c) => c.finalMultiple),
+    req.paths,
+  );
+  const dd = mergeSorted(
+    ordered.map((c) => c.maxDrawdown),
+    req.paths,
+  );
   let ruined = 0;
   for (let i = 0; i < dd.length; i++) if (dd[i]! >= req.ruinDrawdown) ruined++;
   const cap = req.initialCapital;
