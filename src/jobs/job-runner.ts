@@ -9,6 +9,7 @@
  * worker notices at its next progress step; a task that has not stopped
  * after `hardAbortAfterMs` (stuck in I/O, say) has its thread terminated.
  */
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../domain/clock.js';
 import { chunkRanges, type MonteCarloChunk, parseMonteCarloRequest } from '../research/index.js';
 import { type Job, type JobStatus, OPEN_STATUSES } from './job.js';
@@ -82,6 +83,8 @@ export class JobRunner {
     if (!job || !OPEN_STATUSES.includes(job.status)) return undefined;
     if (!(await repo.start(id, clock.now(), opts.restart ?? false))) return undefined;
     const a: Active = { control: new JobControl(), hard: new AbortController() };
+    // One signal serves every chunk of a Monte Carlo job (piscina adds a listener per task).
+    setMaxListeners(0, a.hard.signal);
     this.active.set(id, a);
     if (this.early.has(id)) this.stop(id, 'cancel');
     const cancelTimeout = clock.setTimer(job.timeoutMs, () => this.stop(id, 'timeout'));
