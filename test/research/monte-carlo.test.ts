@@ -97,6 +97,17 @@ describe('Monte Carlo', () => {
     if (boot.finalEquity.invariant) throw new Error('bootstrap must spread final equity');
     expect(boot.finalEquity.p5).toBeLessThan(boot.finalEquity.p50);
     expect(boot.finalEquity.p50).toBeLessThan(boot.finalEquity.p95);
+
+    // Each reports its distribution where it means something: drawdowns for a reshuffle,
+    // final equity (in currency) for a bootstrap; every path lands in one bin.
+    expect(shuffled.histogram.of).toBe('maxDrawdown');
+    expect(boot.histogram.of).toBe('finalEquity');
+    for (const h of [shuffled.histogram, boot.histogram]) {
+      expect(h.bins.reduce((n, b) => n + b.count, 0)).toBe(3000);
+      for (let i = 1; i < h.bins.length; i++) expect(h.bins[i]!.from).toBeCloseTo(h.bins[i - 1]!.to, 9);
+    }
+    expect(boot.histogram.bins[0]!.from).toBeLessThanOrEqual(boot.finalEquity.p5);
+    expect(boot.histogram.bins.at(-1)!.to).toBeGreaterThanOrEqual(boot.finalEquity.p95);
   });
 
   it('bootstrap without replacement over all trades is a reshuffle; over fewer, it spreads final equity', () => {

@@ -46,6 +46,37 @@ export interface MonteCarloResult {
   ruinDrawdown: number;
   /** Share of paths whose drawdown reached `ruinDrawdown`. */
   probabilityOfRuin: number;
+  /**
+   * The distribution where it means something, in equal-width bins: final
+   * equity for a bootstrap, maximum drawdown for a reshuffle (whose final
+   * equity is the same on every path).
+   */
+  histogram: { of: 'finalEquity' | 'maxDrawdown'; bins: HistogramBin[] };
+}
+
+export interface HistogramBin {
+  from: number;
+  to: number;
+  count: number;
+}
+
+const HISTOGRAM_BINS = 40;
+
+/** Equal-width bins over ascending `sorted` (scaled), in one pass. */
+function histogram(sorted: Float64Array, scale: number): HistogramBin[] {
+  const lo = sorted[0]! * scale;
+  const hi = sorted[sorted.length - 1]! * scale;
+  const width = (hi - lo) / HISTOGRAM_BINS || 1;
+  const bins: HistogramBin[] = Array.from({ length: HISTOGRAM_BINS }, (_, i) => ({
+    from: lo + i * width,
+    to: lo + (i + 1) * width,
+    count: 0,
+  }));
+  for (let i = 0; i < sorted.length; i++) {
+    const b = Math.min(HISTOGRAM_BINS - 1, Math.floor((sorted[i]! * scale - lo) / width));
+    bins[b]!.count++;
+  }
+  return bins;
 }
 
 /** Splits [0, paths) into ranges of at most `size` paths. */
@@ -164,6 +195,10 @@ export function mergeMonteCarloChunks(
     finalEquity,
     maxDrawdown: percentiles(dd, 1),
     ruinDrawdown: req.ruinDrawdown,
+    histogram:
+      req.method === 'reshuffle'
+        ? { of: 'maxDrawdown', bins: histogram(dd, 1) }
+        : { of: 'finalEquity', bins: histogram(final, cap) },
     probabilityOfRuin: ruined / req.paths,
   };
 }

@@ -30,7 +30,9 @@ interface MonteCarloResult {
   finalEquity?: { invariant: boolean; value?: number } & Partial<Percentiles>;
   maxDrawdown?: Percentiles;
   probabilityOfRuin?: number;
-  histogram?: { from: number; to: number; count: number }[] | { bins: { from: number; to: number; count: number }[] };
+  histogram?:
+    | { from: number; to: number; count: number }[]
+    | { of?: 'finalEquity' | 'maxDrawdown'; bins: { from: number; to: number; count: number }[] };
 }
 
 function drawdown(curve: CurvePoint[]): { ts: number; value: number }[] {
@@ -60,9 +62,10 @@ function BacktestView({ result }: { result: BacktestResult }) {
 
 function MonteCarloView({ result }: { result: MonteCarloResult }) {
   const bins = Array.isArray(result.histogram) ? result.histogram : result.histogram?.bins;
+  const ofDrawdown = !Array.isArray(result.histogram) && result.histogram?.of === 'maxDrawdown';
   const dd = result.maxDrawdown;
   const bars: Bar[] = bins
-    ? bins.map((b) => ({ label: fmtNum(b.from, 2), value: b.count }))
+    ? bins.map((b) => ({ label: ofDrawdown ? fmtPct(b.from) : fmtNum(b.from, 2), value: b.count }))
     : dd
       ? [
           { label: 'p5', value: dd.p5 },
@@ -90,7 +93,13 @@ function MonteCarloView({ result }: { result: MonteCarloResult }) {
       {bars.length > 0 && (
         <Histogram
           bars={bars}
-          label={bins ? 'Distribution of final equity across paths' : 'Maximum drawdown across paths (percentiles)'}
+          label={
+            bins
+              ? ofDrawdown
+                ? 'Distribution of maximum drawdown across paths'
+                : 'Distribution of final equity across paths'
+              : 'Maximum drawdown across paths (percentiles)'
+          }
           format={(v) => (bins ? fmtNum(v, 0) : fmtPct(v))}
         />
       )}
