@@ -15,7 +15,7 @@ import { type BenchResult, result } from './lib/result.js';
 
 const PATHS = 100_000;
 const TRADES = 1_000;
-const ROUNDS = 3;
+const ROUNDS = 5;
 const POLL_MS = 10;
 const TARGET_S = 1;
 const MIN_SPEEDUP = 1.7;
