@@ -175,7 +175,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     onChange: (userId) => traders.changed(userId),
   });
   const positionRepo = new PositionRepository(db);
-  const positionNotifier = new PositionNotifier(positionRepo, clock);
+  const positionNotifier = new PositionNotifier(positionRepo.events, clock);
   const positionDeps = { db, repo: positionRepo, marketData, cache, clock, updates };
   const priceFeed: PriceFeed = new PriceFeed({
     ...positionDeps,

@@ -9,7 +9,7 @@
  * Events older than a day are dropped unsent.
  */
 import type { Clock } from '../domain/clock.js';
-import type { PositionEvent, PositionRepository } from '../store/position-repository.js';
+import type { PositionEvent, PositionEventRepository } from '../store/position-event-repository.js';
 
 export type Notifier = (event: PositionEvent) => Promise<void>;
 
@@ -28,7 +28,7 @@ export class PositionNotifier {
   readonly stats = { delivered: 0, failed: 0 };
 
   constructor(
-    private readonly repo: PositionRepository,
+    private readonly repo: PositionEventRepository,
     private readonly clock: Clock,
   ) {}
 

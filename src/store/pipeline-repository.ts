@@ -7,6 +7,7 @@
  */
 import type { Selectable } from 'kysely';
 import { type Decimal, tryParseDecimal } from '../domain/decimal.js';
+import { canonicalAmount as canon, canonicalAmountOrNull as canonOrNull } from './amounts.js';
 import type { Database, SqlExecutor } from './database.js';
 import { prepare } from './prepared.js';
 import type { PipelineDecisionsTable, PipelineOrdersTable, PipelineRunsTable } from './schema.js';
@@ -111,15 +112,6 @@ export function toDecimal(x: number): Decimal {
   const r = tryParseDecimal(x.toFixed(12), { allowNegative: true });
   return /^-?\d/.test(r) ? r : '0';
 }
-
-/** PostgreSQL NUMERIC may keep trailing zeros; the API speaks canonical decimals. */
-function canon(v: unknown): Decimal {
-  const s = String(v);
-  if (s.indexOf('.') < 0 || !s.endsWith('0')) return s;
-  return tryParseDecimal(s, { allowNegative: true });
-}
-
-const canonOrNull = (v: unknown): Decimal | null => (v === null || v === undefined ? null : canon(v));
 
 function toRun(r: Selectable<PipelineRunsTable>): RunRecord {
   const stages: Partial<Record<StageName, number>> = {};

@@ -1,74 +1,18 @@
 /**
- * Positions, their close events (outbox) and the last price of every market.
+ * Positions and the last price of every market (their close events are the
+ * outbox in `position-event-repository.ts`).
  * User edits and closes are single guarded statements (owner, status,
  * version), so a position closes exactly once however many ticks race. A
  * price flush is two statements for the whole batch — upsert the markets'
  * prices, update every open position on them — whatever the number of
  * positions; their SQL differs per dialect only in how the batch is unpacked.
  */
-import type { Selectable } from 'kysely';
-import { type Decimal, tryParseDecimal } from '../domain/decimal.js';
+import type { Decimal } from '../domain/decimal.js';
 import type { CloseReason, Position, PositionSide, PositionStatus } from '../domain/position.js';
+import { canonicalAmount as canon, canonicalAmountOrNull as canonOrNull } from './amounts.js';
 import type { Database, Dialect, Query, SqlExecutor } from './database.js';
+import { PositionEventRepository } from './position-event-repository.js';
 import { compile, prepare } from './prepared.js';
-import type { PositionsTable } from './schema.js';
-
-type PositionRow = Selectable<PositionsTable>;
-
-/** A position close waiting to be told to the user's notifiers. */
-export interface PositionEvent {
-  id: number;
-  userId: number;
-  positionId: number;
-  kind: CloseReason;
-  price: Decimal;
-  realizedPnl: Decimal;
-  createdAt: number;
-  /** Delivery attempts so far, this one included once claimed. */
-  attempts: number;
-  symbol: string;
-  side: PositionSide;
-  outcome: string | null;
-  size: Decimal;
-}
-
-/**
- * PostgreSQL NUMERIC keeps trailing zeros ("0.50"); the API speaks canonical
- * decimals. SQLite's values are canonical already and skip the parse.
- */
-function canon(v: unknown): Decimal {
-  const s = String(v);
-  if (s.charCodeAt(s.length - 1) !== 48 || s.indexOf('.') < 0) return s;
-  return tryParseDecimal(s);
-}
-const canonOrNull = (v: unknown): Decimal | null => (v === null || v === undefined ? null : canon(v));
-
-export function toPosition(r: PositionRow): Position {
-  return {
-    id: Number(r.id),
-    userId: Number(r.user_id),
-    venue: r.venue,
-    marketId: r.market_id,
-    symbol: r.symbol,
-    side: r.side as PositionSide,
-    outcome: r.outcome,
-    outcomeIndex: r.outcome_index,
-    size: canon(r.size),
-    entryPrice: canon(r.entry_price),
-    currentPrice: canon(r.current_price),
-    unrealizedPnl: canon(r.unrealized_pnl),
-    realizedPnl: canon(r.realized_pnl),
-    takeProfit: canonOrNull(r.take_profit),
-    stopLoss: canonOrNull(r.stop_loss),
-    status: r.status as PositionStatus,
-    closeReason: r.close_reason as CloseReason | null,
-    closePrice: canonOrNull(r.close_price),
-    version: r.version,
-    openedAt: Number(r.opened_at),
-    updatedAt: Number(r.updated_at),
-    closedAt: r.closed_at === null ? null : Number(r.closed_at),
-  };
-}
 
 /** Every column, in the order `fromTuple` reads them. */
 const COLUMNS = [
@@ -194,24 +138,20 @@ const FLUSH_SQL: Record<Dialect, { upsertPrices: string; reprice: string; byIds:
   },
 };
 
-const EVENT_LEASE_MS = 30_000;
-
 export class PositionRepository {
   private readonly byId;
-  private readonly listQueries = new Map<string, (v: Record<string, unknown>) => Query<PositionRow>>();
+  private readonly listQueries = new Map<string, (v: Record<string, unknown>) => Query>();
   private readonly setTpSlQuery;
   private readonly closeQuery;
-  private readonly insertEvent;
-  private readonly pendingEvents;
-  private readonly claimEvent;
-  private readonly markDelivered;
-  private readonly releaseEvent;
   private readonly lastPrice;
   private readonly openMarketsQuery;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    readonly events = new PositionEventRepository(db),
+  ) {
     const k = db.kysely;
-    this.byId = prepare(k, (p) => k.selectFrom('positions').selectAll().where('id', '=', p('id')));
+    this.byId = prepare(k, (p) => k.selectFrom('positions').select(COLUMNS).where('id', '=', p('id')));
     this.setTpSlQuery = prepare(k, (p) =>
       k
         .updateTable('positions')
@@ -225,7 +165,7 @@ export class PositionRepository {
         .where('user_id', '=', p('userId'))
         .where('status', '=', 'open')
         .where('version', '=', p('version'))
-        .returningAll(),
+        .returning(COLUMNS),
     );
     this.closeQuery = prepare(k, (p) =>
       k
@@ -243,60 +183,7 @@ export class PositionRepository {
         }))
         .where('id', '=', p('id'))
         .where('status', '=', 'open')
-        .returningAll(),
-    );
-    this.insertEvent = prepare(k, (p) =>
-      k.insertInto('position_events').values({
-        user_id: p('userId'),
-        position_id: p('positionId'),
-        kind: p('kind'),
-        price: p('price'),
-        realized_pnl: p('pnl'),
-        created_at: p('now'),
-      }),
-    );
-    this.pendingEvents = prepare(k, (p) =>
-      k
-        .selectFrom('position_events as e')
-        .innerJoin('positions as p', 'p.id', 'e.position_id')
-        .select([
-          'e.id',
-          'e.user_id',
-          'e.position_id',
-          'e.kind',
-          'e.price',
-          'e.realized_pnl',
-          'e.created_at',
-          'e.attempts',
-          'p.symbol',
-          'p.side',
-          'p.outcome',
-          'p.size',
-        ])
-        .where('e.delivered_at', 'is', null)
-        .where((eb) => eb.or([eb('e.claimed_until', 'is', null), eb('e.claimed_until', '<', p('now'))]))
-        .orderBy('e.id')
-        .limit(p('limit')),
-    );
-    this.claimEvent = prepare(k, (p) =>
-      k
-        .updateTable('position_events')
-        .set((eb) => ({ claimed_until: p('until'), attempts: eb('attempts', '+', 1) }))
-        .where('id', '=', p('id'))
-        .where('delivered_at', 'is', null)
-        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', p('now'))])),
-    );
-    this.markDelivered = prepare(k, (p) =>
-      k
-        .updateTable('position_events')
-        .set({ delivered_at: p('now') })
-        .where('id', '=', p('id')),
-    );
-    this.releaseEvent = prepare(k, (p) =>
-      k
-        .updateTable('position_events')
-        .set({ claimed_until: p('retryAt') })
-        .where('id', '=', p('id')),
+        .returning(COLUMNS),
     );
     this.openMarketsQuery = prepare(k, (p) =>
       k
@@ -338,13 +225,18 @@ export class PositionRepository {
         opened_at: now,
         updated_at: now,
       })
-      .returningAll();
-    return toPosition((await ex.first(compile(q))) as PositionRow);
+      .returning(COLUMNS);
+    return (await this.one(compile(q), ex))!;
   }
 
   async findById(id: number, ex: SqlExecutor = this.db): Promise<Position | undefined> {
-    const r = await ex.first(this.byId({ id }));
-    return r && toPosition(r);
+    return this.one(this.byId({ id }), ex);
+  }
+
+  /** The first row of `q` as a position (every read selects COLUMNS, in order). */
+  private async one(q: Query, ex: SqlExecutor): Promise<Position | undefined> {
+    const r = (await ex.tuples(q))[0];
+    return r && fromTuple(r);
   }
 
   /** A user's positions, newest first, after the position `beforeId` when given. */
@@ -359,15 +251,15 @@ export class PositionRepository {
     if (!q) {
       const k = this.db.kysely;
       q = prepare(k, (p) => {
-        let b = k.selectFrom('positions').selectAll().where('user_id', '=', p('userId'));
+        let b = k.selectFrom('positions').select(COLUMNS).where('user_id', '=', p('userId'));
         if (status !== 'all') b = b.where('status', '=', p('status'));
         if (beforeId !== null) b = b.where('id', '<', p('beforeId'));
         return b.orderBy('id', 'desc').limit(p('limit'));
       });
       this.listQueries.set(shape, q);
     }
-    const rows = await this.db.all(q({ userId, status, beforeId, limit }));
-    return rows.map(toPosition);
+    const rows = await this.db.tuples(q({ userId, status, beforeId, limit }));
+    return rows.map(fromTuple);
   }
 
   /** Sets both levels if the position is the user's, open and at `version`; undefined otherwise. */
@@ -380,8 +272,7 @@ export class PositionRepository {
     now: number,
     ex: SqlExecutor = this.db,
   ): Promise<Position | undefined> {
-    const r = await ex.first(this.setTpSlQuery({ id, userId, tp, sl, version, now }));
-    return r && toPosition(r);
+    return this.one(this.setTpSlQuery({ id, userId, tp, sl, version, now }), ex);
   }
 
   /**
@@ -397,10 +288,9 @@ export class PositionRepository {
     now: number,
     tx: SqlExecutor,
   ): Promise<Position | undefined> {
-    const r = await tx.first(this.closeQuery({ id, reason, price, pnl, now }));
-    if (!r) return undefined;
-    const p = toPosition(r);
-    await tx.run(this.insertEvent({ userId: p.userId, positionId: p.id, kind: reason, price, pnl, now }));
+    const p = await this.one(this.closeQuery({ id, reason, price, pnl, now }), tx);
+    if (!p) return undefined;
+    await this.events.record({ userId: p.userId, positionId: p.id, kind: reason, price, pnl, now }, tx);
     return p;
   }
 
@@ -445,38 +335,5 @@ export class PositionRepository {
   async marketPrice(venue: string, marketId: string): Promise<{ price: Decimal; ts: number } | undefined> {
     const r = await this.db.first(this.lastPrice({ venue, marketId }));
     return r && { price: canon(r.price), ts: Number(r.ts) };
-  }
-
-  /** Undelivered events whose lease is free, oldest first. */
-  async pending(now: number, limit: number): Promise<PositionEvent[]> {
-    const rows = await this.db.all(this.pendingEvents({ now, limit }));
-    return rows.map((r) => ({
-      id: Number(r.id),
-      userId: Number(r.user_id),
-      positionId: Number(r.position_id),
-      kind: r.kind as CloseReason,
-      price: canon(r.price),
-      realizedPnl: canon(r.realized_pnl),
-      createdAt: Number(r.created_at),
-      attempts: Number(r.attempts),
-      symbol: r.symbol,
-      side: r.side as PositionSide,
-      outcome: r.outcome,
-      size: canon(r.size),
-    }));
-  }
-
-  /** Takes the delivery lease of an event; false when another instance holds it or it was delivered. */
-  async claim(id: number, now: number): Promise<boolean> {
-    return (await this.db.run(this.claimEvent({ id, now, until: now + EVENT_LEASE_MS }))) === 1;
-  }
-
-  async delivered(id: number, now: number): Promise<void> {
-    await this.db.run(this.markDelivered({ id, now }));
-  }
-
-  /** Gives a claimed event back, to be retried at `retryAt`. */
-  async release(id: number, retryAt: number): Promise<void> {
-    await this.db.run(this.releaseEvent({ id, retryAt }));
   }
 }

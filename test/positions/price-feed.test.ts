@@ -161,6 +161,34 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
     await vi.waitFor(() => expect(venue.stats().activeSubscriptions).toBe(0));
   });
 
+  it('reads negative PnL back as a canonical decimal (PostgreSQL keeps "-0.10")', async () => {
+    const repo = new PositionRepository(s.db);
+    const { user } = await s.users.create('loser');
+    const m = binaries[1]!;
+    const p = await repo.insert(
+      user.id,
+      {
+        venue: 'simulated',
+        marketId: m.id,
+        symbol: m.symbol,
+        side: 'long',
+        outcome: 'Yes',
+        outcomeIndex: 0,
+        size: '2',
+        entryPrice: '0.5',
+        takeProfit: null,
+        stopLoss: null,
+      },
+      ctx.clock.now(),
+    );
+    s.priceFeed.ingest(ticks(m, 0.45));
+    await s.priceFeed.drain();
+    const after = (await repo.findById(p.id))!;
+    expect(after).toMatchObject({ currentPrice: '0.45', unrealizedPnl: '-0.1' });
+    const listed = await repo.list(user.id, 'open', 10, null);
+    expect(listed[0]).toMatchObject({ unrealizedPnl: '-0.1' });
+  });
+
   it('drops ticks that are not prices instead of failing the flush', async () => {
     const before = s.priceFeed.stats().ticksDropped;
     s.priceFeed.ingest([
