@@ -20,6 +20,7 @@ import {
 import type { Candle, Market, Ticker } from '../venues/types.js';
 import type { Venue } from '../venues/venue.js';
 import { BatchLoader } from './batch-loader.js';
+import { type Listing, listingOf, pageAfter } from './market-listing.js';
 import { RequestLimiter } from './request-limiter.js';
 import { VenueTraffic, type VenueTrafficReport } from './venue-traffic.js';
 
@@ -59,12 +60,6 @@ export interface MarketDataOptions {
   maxQueue?: number;
 }
 
-interface Listing {
-  sorted: Market[];
-  bySymbol: Map<string, Market>;
-  byId: Map<string, Market>;
-}
-
 function toItemError(err: unknown, key: { symbol?: string; id?: string }): ItemError {
   const e: Pick<AppError, 'code' | 'message'> = isAppError(err)
     ? err
@@ -81,7 +76,6 @@ export class MarketData {
   private readonly traffic: VenueTraffic;
   private readonly tickers: BatchLoader<Ticker>;
   private readonly marketsById: BatchLoader<Market>;
-  private readonly listings = new WeakMap<Market[], Listing>();
 
   constructor(opts: MarketDataOptions) {
     this.venue = opts.venue;
@@ -193,21 +187,8 @@ export class MarketData {
     afterId: string | null,
   ): Promise<{ items: Market[]; nextId: string | null; stale: boolean; ageMs: number }> {
     const cached = await this.cachedListing();
-    const { sorted } = this.index(cached.value);
-    let lo = 0;
-    if (afterId !== null) {
-      let hi = sorted.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (sorted[mid]!.id <= afterId) lo = mid + 1;
-        else hi = mid;
-      }
-    }
-    const items = sorted.slice(lo, lo + limit);
-    const more = lo + limit < sorted.length;
     return {
-      items,
-      nextId: more ? items[items.length - 1]!.id : null,
+      ...pageAfter(listingOf(cached.value), afterId, limit),
       stale: cached.stale,
       ageMs: cached.ageMs,
     };
@@ -357,21 +338,7 @@ export class MarketData {
 
   private async listing(): Promise<Listing> {
     const hit = this.cache.peekHit<Market[]>('marketList', this.id);
-    return this.index(hit ?? (await this.cachedListing()).value);
-  }
-
-  private index(markets: Market[]): Listing {
-    let l = this.listings.get(markets);
-    if (!l) {
-      const sorted = [...markets].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      l = {
-        sorted,
-        bySymbol: new Map(markets.map((m) => [m.symbol, m])),
-        byId: new Map(markets.map((m) => [m.id, m])),
-      };
-      this.listings.set(markets, l);
-    }
-    return l;
+    return listingOf(hit ?? (await this.cachedListing()).value);
   }
 
   /** One upstream call: wait for the rate limit, then count it. */
