@@ -1,0 +1,106 @@
+/**
+ * The trader-activity port: for a (source, address), the leader's trades in
+ * the order the source reports them, each with a stable id, and a list of
+ * leaders for discovery. Every source is a capability of its venue and passes
+ * one conformance suite (`test/conformance/leader-source-conformance.ts`).
+ *
+ * Sizes and prices are canonical decimal strings as the source reported them
+ * (never re-derived through floats); timestamps are ms since the epoch.
+ */
+import type { Decimal } from '../domain/decimal.js';
+import type { Unsubscribe } from './types.js';
+
+export type LeaderSourceId = 'simulated' | 'polymarket';
+
+/** One trade of a leader as its source reported it. */
+export interface LeaderTrade {
+  /** Stable id from the source (`sourceTradeId`): the same trade always has the same id. */
+  id: string;
+  /** When the trade happened, ms since the epoch. */
+  ts: number;
+  side: 'buy' | 'sell';
+  /** The market id of the venue the copies trade on (Polymarket condition id, simulated symbol). */
+  market: string;
+  /** Binary markets: which outcome (0 = first, "Yes") was traded; null for spot pairs. */
+  outcomeIndex: number | null;
+  /** Units traded (shares, base asset). */
+  size: Decimal;
+  /** Price per unit in the quote currency. */
+  price: Decimal;
+}
+
+/** Where a watcher is in a leader's stream; opaque to everyone but the source. */
+export type SourceCursor = string;
+
+export interface TradesPage {
+  /** Trades strictly after the cursor, oldest first. */
+  trades: LeaderTrade[];
+  /** Pass back to continue after the last trade returned; unchanged when nothing was new. */
+  cursor: SourceCursor;
+}
+
+export type LeaderSort = 'pnl' | 'winRate' | 'volume' | 'trades';
+export type LeaderWindow = '7d' | '30d';
+
+/** A leader as discovery lists it, with stats over the window asked for. */
+export interface LeaderStats {
+  source: LeaderSourceId;
+  address: string;
+  /** A display name (pseudonym, style) when the source has one. */
+  name: string | null;
+  /** A short description of the trading style, when known (simulated leaders). */
+  style: string | null;
+  pnl: Decimal;
+  volume: Decimal;
+  trades: number;
+  /** Share of closed trades that made money, 0..1, or null without closed trades. */
+  winRate: number | null;
+  lastTradeTs: number | null;
+}
+
+export interface LeaderSourceCapabilities {
+  id: LeaderSourceId;
+  /** True when `subscribe` delivers trades as they happen (no polling). */
+  push: boolean;
+  /** How often a polled source should be asked, ms. */
+  pollIntervalMs: number;
+  /** Most trades one `tradesAfter` call returns. */
+  maxPageSize: number;
+  /** The address form, in words, for error messages: "0x followed by 40 hex digits". */
+  addressForm: string;
+}
+
+export interface LeaderSource {
+  readonly capabilities: LeaderSourceCapabilities;
+
+  /** Null when `address` has this source's form; otherwise what is wrong, naming the expected form. */
+  addressProblem(address: string): string | null;
+
+  /**
+   * The cursor of "now": a watcher that starts here copies only trades made
+   * from this moment on (following never back-fills history).
+   */
+  currentCursor(address: string): Promise<SourceCursor>;
+
+  /**
+   * Trades after `cursor`, oldest first, at most `limit`. Retryable upstream
+   * trouble is thrown as `UnavailableError`, `TimeoutError` or
+   * `RateLimitedError`; an unknown address is simply an empty page.
+   */
+  tradesAfter(address: string, cursor: SourceCursor, limit: number): Promise<TradesPage>;
+
+  /**
+   * Push sources: calls `onTrade` for each new trade of `address` as it
+   * happens. The watcher still reads through `tradesAfter` from its stored
+   * cursor, so a push is a hint to read now, never the only copy of a trade.
+   */
+  subscribe?(address: string, onTrade: (t: LeaderTrade) => void): Unsubscribe;
+
+  /** Leaders for discovery, best first by `sort` over `window`. */
+  leaders(opts: { sort: LeaderSort; window: LeaderWindow; limit: number }): Promise<LeaderStats[]>;
+
+  /** A leader's trades as the source reports them, newest first, only those at or after `since` when given. */
+  recentTrades(address: string, opts: { since?: number; limit: number }): Promise<LeaderTrade[]>;
+
+  close?(): Promise<void>;
+}
