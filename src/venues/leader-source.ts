@@ -102,5 +102,11 @@ export interface LeaderSource {
   /** A leader's trades as the source reports them, newest first, only those at or after `since` when given. */
   recentTrades(address: string, opts: { since?: number; limit: number }): Promise<LeaderTrade[]>;
 
+  /**
+   * The leader's equity (portfolio value in the quote currency) now, for
+   * `proportional` sizing; null when the source cannot tell.
+   */
+  equity(address: string): Promise<Decimal | null>;
+
   close?(): Promise<void>;
 }
