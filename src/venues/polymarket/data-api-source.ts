@@ -1,0 +1,410 @@
+/**
+ * The `polymarket` leader source: a wallet's trades, the leaderboard and a
+ * wallet's portfolio value from Polymarket's public data API
+ * (https://data-api.polymarket.com), polled over HTTP with Node's fetch.
+ *
+ * What the format is based on (Polymarket's OpenAPI spec, served at
+ * docs.polymarket.com/api-reference/core/*, `api-spec/data-openapi.yaml`):
+ * - `GET /trades` "Get trades for a user or markets": `user` (0x + 40 hex),
+ *   `limit` (default 100, max 10000, clamped), `offset` (default 0, max 10000,
+ *   beyond is a 400; "to read history deeper than offset 10000, page inside
+ *   start/end windows — each window has its own offset budget"), `takerOnly`
+ *   (default true), `side` BUY|SELL, `market`, `start`/`end` (epoch seconds).
+ *   Answers an array of `Trade`: `proxyWallet, side, asset, conditionId, size
+ *   (number), price (number), timestamp (int, seconds), title, slug, outcome,
+ *   outcomeIndex, transactionHash, ...`, newest first. An older revision of
+ *   the same page (docs.polymarket.com/developers/CLOB/trades/trades-data-api)
+ *   capped `limit` at 500, which is why pages here are 500 by default.
+ * - `GET /v1/leaderboard` "Get trader leaderboard rankings": `timePeriod`
+ *   DAY|WEEK|MONTH|ALL, `orderBy` PNL|VOL, `limit` 1..50, `offset` 0..1000;
+ *   rows `{ rank (string), proxyWallet, userName, vol, pnl, profileImage,
+ *   xUsername, verifiedBadge }` (no win rate, no trade count).
+ * - `GET /value?user=`: `[{ user, value }]`.
+ * - Rate limits (docs.polymarket.com/api-reference/rate-limits): data API
+ *   1,000 req/10 s in general, `/trades` 200 req/10 s, enforced by Cloudflare.
+ *
+ * The API has no trade id, so `sourceTradeId` is derived (see `tradeId`).
+ * We ask for `takerOnly=false`: a leader's resting orders that get filled are
+ * trades to copy too.
+ */
+import { createHash } from 'node:crypto';
+import { type Clock, systemClock } from '../../domain/clock.js';
+import { type Decimal, isDecimalText, tryParseDecimal } from '../../domain/decimal.js';
+import { RateLimitedError, TimeoutError, UnavailableError, ValidationError } from '../../domain/errors.js';
+import { TokenBucket } from '../../domain/token-bucket.js';
+import type {
+  LeaderSort,
+  LeaderSource,
+  LeaderSourceCapabilities,
+  LeaderStats,
+  LeaderTrade,
+  LeaderWindow,
+  SourceCursor,
+  TradesPage,
+} from '../leader-source.js';
+
+export interface PolymarketWalletSourceOptions {
+  /** @default 'https://data-api.polymarket.com' */
+  origin?: string;
+  /** @default systemClock */
+  clock?: Clock;
+  /** Our own budget, well under the documented 200 req/10 s of `/trades`. @default { requestsPerSecond: 5, burst: 5 } */
+  rateLimit?: { requestsPerSecond: number; burst: number };
+  /** @default 5000 */
+  pollIntervalMs?: number;
+  /** Per request, headers and body included. @default 5000 */
+  timeoutMs?: number;
+  /** Trades asked per `/trades` request, also `capabilities.maxPageSize`. @default 500 */
+  pageSize?: number;
+  /** The largest `offset` the API accepts on `/trades` (documented: 10000, beyond it a 400). @default 10000 */
+  maxOffset?: number;
+  /** Most `/trades` requests one call makes before it stops paging back. @default 40 */
+  maxPagesPerCall?: number;
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/** The leaderboard's documented page and depth limits. */
+const BOARD_PAGE = 50;
+const BOARD_MAX_OFFSET = 1000;
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const ADDRESS_FORM = '0x followed by 40 hex digits';
+const CURSOR_PREFIX = 'pm1.';
+
+/** A trade with its timestamp in API seconds, kept for cursor maths. */
+interface Row {
+  trade: LeaderTrade;
+  sec: number;
+}
+
+/** Where a watcher is: the last second delivered and the ids already delivered within it. */
+interface CursorState {
+  t: number;
+  ids: string[];
+}
+
+/**
+ * @example
+ * const source = new PolymarketWalletSource({ rateLimit: { requestsPerSecond: 5, burst: 5 } });
+ * let cursor = await source.currentCursor('0x56687bf447db6ffa42ffe2204a05edaa20f55839');
+ * const page = await source.tradesAfter('0x5668…', cursor, source.capabilities.maxPageSize);
+ * cursor = page.cursor;
+ */
+export class PolymarketWalletSource implements LeaderSource {
+  readonly capabilities: LeaderSourceCapabilities;
+  private readonly origin: string;
+  private readonly clock: Clock;
+  private readonly bucket: TokenBucket;
+  private readonly timeoutMs: number;
+  private readonly pageSize: number;
+  private readonly maxPages: number;
+  private readonly maxOffset: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(opts: PolymarketWalletSourceOptions = {}) {
+    this.origin = opts.origin ?? 'https://data-api.polymarket.com';
+    this.clock = opts.clock ?? systemClock;
+    const limit = opts.rateLimit ?? { requestsPerSecond: 5, burst: 5 };
+    this.bucket = new TokenBucket(this.clock, limit.requestsPerSecond, Math.max(1, limit.burst));
+    this.timeoutMs = opts.timeoutMs ?? 5000;
+    this.maxOffset = opts.maxOffset ?? 10_000;
+    this.pageSize = Math.max(1, Math.min(opts.pageSize ?? 500, this.maxOffset));
+    this.maxPages = Math.max(1, opts.maxPagesPerCall ?? 40);
+    this.fetchImpl = opts.fetch ?? globalThis.fetch;
+    this.capabilities = {
+      id: 'polymarket',
+      push: false,
+      pollIntervalMs: opts.pollIntervalMs ?? 5000,
+      maxPageSize: this.pageSize,
+      addressForm: ADDRESS_FORM,
+    };
+  }
+
+  addressProblem(address: string): string | null {
+    return ADDRESS.test(address)
+      ? null
+      : `a Polymarket address is ${ADDRESS_FORM}, got ${JSON.stringify(address)}`;
+  }
+
+  async currentCursor(address: string): Promise<SourceCursor> {
+    const user = this.user(address);
+    const first = await this.tradesPage(user, 0, this.pageSize, {});
+    const newest = first.reduce((m, r) => Math.max(m, r.sec), -1);
+    if (newest < 0) return encodeCursor({ t: 0, ids: [] });
+    const whole = first.some((r) => r.sec < newest) || first.length < this.pageSize;
+    const rows = whole ? first : await this.collect(user, { minSec: newest });
+    return encodeCursor({ t: newest, ids: rows.filter((r) => r.sec === newest).map((r) => r.trade.id) });
+  }
+
+  /**
+   * Pages back from the newest trade (`start` = the cursor's second, so the
+   * API serves only that window) until past the cursor, then returns the
+   * oldest `limit` trades after it. A watcher more than `maxPagesPerCall` x
+   * `pageSize` trades behind gets the oldest of those it could reach: the
+   * ones between its cursor and those are skipped (they would be too old to
+   * copy anyway).
+   */
+  async tradesAfter(address: string, cursor: SourceCursor, limit: number): Promise<TradesPage> {
+    const user = this.user(address);
+    const at = decodeCursor(cursor);
+    const seen = new Set(at.ids);
+    const rows = (await this.collect(user, { minSec: at.t }))
+      .filter((r) => r.sec > at.t || (r.sec === at.t && !seen.has(r.trade.id)))
+      .sort(ascending)
+      .slice(0, Math.max(0, limit));
+    const last = rows.at(-1);
+    if (!last) return { trades: [], cursor };
+    const lastIds = rows.filter((r) => r.sec === last.sec).map((r) => r.trade.id);
+    const ids = last.sec === at.t ? [...at.ids, ...lastIds] : lastIds;
+    return { trades: rows.map((r) => r.trade), cursor: encodeCursor({ t: last.sec, ids }) };
+  }
+
+  async recentTrades(address: string, opts: { since?: number; limit: number }): Promise<LeaderTrade[]> {
+    const user = this.user(address);
+    const since = opts.since ?? 0;
+    const rows = await this.collect(user, { minSec: Math.floor(since / 1000), maxRows: opts.limit });
+    return rows
+      .filter((r) => r.trade.ts >= since)
+      .sort((a, b) => ascending(b, a))
+      .slice(0, Math.max(0, opts.limit))
+      .map((r) => r.trade);
+  }
+
+  /**
+   * The board has no win rate and no trade count: `winRate` is null and
+   * `trades` 0, and sorting by either falls back to the API's PnL order.
+   */
+  async leaders(opts: { sort: LeaderSort; window: LeaderWindow; limit: number }): Promise<LeaderStats[]> {
+    const out: LeaderStats[] = [];
+    const base = {
+      category: 'OVERALL',
+      timePeriod: opts.window === '7d' ? 'WEEK' : 'MONTH',
+      orderBy: opts.sort === 'volume' ? 'VOL' : 'PNL',
+    };
+    for (let offset = 0; out.length < opts.limit && offset <= BOARD_MAX_OFFSET; offset += BOARD_PAGE) {
+      const want = Math.min(BOARD_PAGE, opts.limit - out.length);
+      const body = await this.get('/v1/leaderboard', { ...base, limit: want, offset });
+      const rows = asArray(body, '/v1/leaderboard');
+      for (const row of rows) out.push(leaderOf(row));
+      if (rows.length < want) break;
+    }
+    return out.slice(0, opts.limit);
+  }
+
+  async equity(address: string): Promise<Decimal | null> {
+    const user = this.user(address);
+    const rows = asArray(await this.get('/value', { user }), '/value');
+    const first = rows[0];
+    if (first === undefined) return null;
+    return decimalField(record(first, '/value'), 'value', '/value', true);
+  }
+
+  private user(address: string): string {
+    const problem = this.addressProblem(address);
+    if (problem) throw new ValidationError(problem, { details: [{ path: 'address', message: problem }] });
+    return address.toLowerCase();
+  }
+
+  /**
+   * Trades of `user` newest first from the second `minSec` on, de-duplicated
+   * by id. Offsets past the API's 10000 cap move the window instead: `end`
+   * becomes the oldest second seen, with a fresh offset budget.
+   */
+  private async collect(user: string, opts: { minSec: number; maxRows?: number }): Promise<Row[]> {
+    const byId = new Map<string, Row>();
+    let end: number | undefined;
+    let offset = 0;
+    for (let pages = 0; pages < this.maxPages; pages++) {
+      const page = await this.tradesPage(user, offset, this.pageSize, { start: opts.minSec, end });
+      for (const r of page) if (r.sec >= opts.minSec) byId.set(r.trade.id, r);
+      const oldest = page.at(-1)?.sec;
+      if (page.length < this.pageSize || oldest === undefined || oldest < opts.minSec) break;
+      if (opts.maxRows !== undefined && byId.size >= opts.maxRows) break;
+      offset += this.pageSize;
+      if (offset > this.maxOffset) {
+        if (end === oldest) break; // more than a whole window in one second: nothing left to narrow
+        end = oldest;
+        offset = 0;
+      }
+    }
+    return [...byId.values()];
+  }
+
+  /** One `/trades` request, parsed, in the API's (newest-first) order. */
+  private async tradesPage(
+    user: string,
+    offset: number,
+    limit: number,
+    window: { start?: number; end?: number | undefined },
+  ): Promise<Row[]> {
+    const query: Record<string, string | number> = { user, limit, offset, takerOnly: 'false' };
+    if (window.start) query['start'] = window.start;
+    if (window.end !== undefined) query['end'] = window.end;
+    const rows = asArray(await this.get('/trades', query), '/trades').map((raw) => parseTrade(raw));
+    // Identical fills in one transaction share a base id; the n-th copy gets `-n`.
+    const copies = new Map<string, number>();
+    return rows.map(({ base, sec, trade }) => {
+      const n = (copies.get(base) ?? 0) + 1;
+      copies.set(base, n);
+      return { sec, trade: { ...trade, id: n === 1 ? base : `${base}-${n}` } };
+    });
+  }
+
+  /** GET `path` as JSON through the rate limit and the timeout, mapping failures to domain errors. */
+  private async get(path: string, query: Record<string, string | number>): Promise<unknown> {
+    for (let wait = this.bucket.take(1); wait > 0; wait = this.bucket.take(1)) await this.clock.sleep(wait);
+    const url = new URL(path, this.origin);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
+    const what = `polymarket data API ${path}`;
+    try {
+      const res = await this.fetchImpl(url, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+      const text = await res.text();
+      if (res.status === 429) {
+        const retryAfterMs = retryAfter(res.headers.get('retry-after'), this.clock.now());
+        throw new RateLimitedError(`${what}: rate limited (HTTP 429)`, retryAfterMs);
+      }
+      if (!res.ok) throw new UnavailableError(`${what}: HTTP ${res.status} ${text.slice(0, 200)}`);
+      try {
+        return JSON.parse(text) as unknown;
+      } catch (err) {
+        throw new UnavailableError(`${what}: the answer is not JSON: ${text.slice(0, 80)}`, { cause: err });
+      }
+    } catch (err) {
+      if (err instanceof RateLimitedError || err instanceof UnavailableError) throw err;
+      if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
+        throw new TimeoutError(`${what}: no answer within ${this.timeoutMs} ms`, { cause: err });
+      throw new UnavailableError(`${what}: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
+    }
+  }
+}
+
+/** Oldest first: by time, then by id, so equal timestamps always come out in one order. */
+function ascending(a: Row, b: Row): number {
+  return a.sec - b.sec || (a.trade.id < b.trade.id ? -1 : a.trade.id > b.trade.id ? 1 : 0);
+}
+
+function encodeCursor(c: CursorState): SourceCursor {
+  return CURSOR_PREFIX + Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(cursor: SourceCursor): CursorState {
+  const bad = () => new ValidationError(`not a polymarket cursor: ${JSON.stringify(cursor.slice(0, 40))}`);
+  if (!cursor.startsWith(CURSOR_PREFIX)) throw bad();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor.slice(CURSOR_PREFIX.length), 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  const c = parsed as Partial<CursorState> | null;
+  if (
+    !c ||
+    !Number.isSafeInteger(c.t) ||
+    !Array.isArray(c.ids) ||
+    !c.ids.every((id): id is string => typeof id === 'string')
+  )
+    throw bad();
+  return { t: c.t as number, ids: c.ids };
+}
+
+/**
+ * One `/trades` row as a trade with its base id:
+ * `<transactionHash>-<first 16 hex of sha256(asset|conditionId|outcomeIndex|side|size|price)>`,
+ * size and price as canonical decimals, so the same fill always gets the same id.
+ */
+function parseTrade(raw: unknown): { base: string; sec: number; trade: Omit<LeaderTrade, 'id'> } {
+  const r = record(raw, '/trades');
+  const side = r['side'];
+  if (side !== 'BUY' && side !== 'SELL') throw malformed('/trades', 'side', side);
+  const sec = r['timestamp'];
+  if (typeof sec !== 'number' || !Number.isSafeInteger(sec) || sec < 0)
+    throw malformed('/trades', 'timestamp', sec);
+  const market = r['conditionId'];
+  if (typeof market !== 'string' || market === '') throw malformed('/trades', 'conditionId', market);
+  const outcomeIndex = r['outcomeIndex'];
+  if (outcomeIndex !== undefined && outcomeIndex !== null && !Number.isSafeInteger(outcomeIndex))
+    throw malformed('/trades', 'outcomeIndex', outcomeIndex);
+  const size = decimalField(r, 'size', '/trades', false);
+  const price = decimalField(r, 'price', '/trades', false);
+  const asset = typeof r['asset'] === 'string' ? r['asset'] : '';
+  const tx = typeof r['transactionHash'] === 'string' && r['transactionHash'] ? r['transactionHash'] : null;
+  const index = typeof outcomeIndex === 'number' ? outcomeIndex : null;
+  const digest = createHash('sha256')
+    .update([asset, market, index ?? '', side, size, price, tx ? '' : sec].join('|'))
+    .digest('hex')
+    .slice(0, 16);
+  return {
+    base: `${tx ?? 'notx'}-${digest}`,
+    sec,
+    trade: {
+      ts: sec * 1000,
+      side: side === 'BUY' ? 'buy' : 'sell',
+      market,
+      outcomeIndex: index,
+      size,
+      price,
+    },
+  };
+}
+
+function leaderOf(raw: unknown): LeaderStats {
+  const r = record(raw, '/v1/leaderboard');
+  const address = r['proxyWallet'];
+  if (typeof address !== 'string' || !ADDRESS.test(address))
+    throw malformed('/v1/leaderboard', 'proxyWallet', address);
+  const userName = typeof r['userName'] === 'string' ? r['userName'].trim() : '';
+  return {
+    source: 'polymarket',
+    address: address.toLowerCase(),
+    name: userName === '' || userName.toLowerCase() === address.toLowerCase() ? null : userName,
+    style: null,
+    pnl: decimalField(r, 'pnl', '/v1/leaderboard', true),
+    volume: decimalField(r, 'vol', '/v1/leaderboard', false),
+    trades: 0,
+    winRate: null,
+    lastTradeTs: null,
+  };
+}
+
+/**
+ * A JSON number (or decimal string) as a canonical decimal without float
+ * noise: the shortest text that round-trips the double (what JSON.parse got
+ * from the wire) is taken digit for digit. Below 10^-18 it rounds to 18 places.
+ */
+function decimalField(r: Record<string, unknown>, field: string, path: string, signed: boolean): Decimal {
+  const v = r[field];
+  let d = tryParseDecimal(v, { allowNegative: signed });
+  if (!isDecimalText(d) && typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 1e-6)
+    d = tryParseDecimal(Number(v.toFixed(18)), { allowNegative: signed });
+  if (!isDecimalText(d)) throw malformed(path, field, v);
+  return d;
+}
+
+function record(raw: unknown, path: string): Record<string, unknown> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new UnavailableError(`polymarket data API ${path}: expected an object per row`);
+  return raw as Record<string, unknown>;
+}
+
+function asArray(body: unknown, path: string): unknown[] {
+  if (!Array.isArray(body)) throw new UnavailableError(`polymarket data API ${path}: expected a JSON array`);
+  return body;
+}
+
+function malformed(path: string, field: string, value: unknown): UnavailableError {
+  const shown = JSON.stringify(value)?.slice(0, 60) ?? String(value);
+  return new UnavailableError(`polymarket data API ${path}: unexpected ${field} ${shown}`);
+}
+
+/** Retry-After in seconds or as an HTTP date; 1 s when absent or unreadable. */
+function retryAfter(header: string | null, now: number): number {
+  if (header === null || header.trim() === '') return 1000;
+  if (/^\d+(\.\d+)?$/.test(header.trim())) return Math.ceil(Number(header) * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? 1000 : Math.max(0, at - now);
+}
