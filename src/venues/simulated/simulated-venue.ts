@@ -222,6 +222,21 @@ export class SimulatedVenue implements Venue {
     this.counters.activeSubscriptions = active;
   }
 
+  /**
+   * The model's price of `symbol` at `ts` (binary: the "Yes" probability),
+   * outside the call accounting, latency, limits and faults: for simulations
+   * built on this venue, such as the simulated leaders, whose trades must be
+   * priced where the venue prices them.
+   */
+  priceOf(symbol: string, ts: number): number {
+    return this.model.priceAt(this.instrument(symbol), ts);
+  }
+
+  /** Symbols of the instruments of `kind`, in universe order (for spot: the majors first). */
+  instrumentSymbols(kind: 'spot' | 'binary'): string[] {
+    return this.instruments.filter((i) => i.kind === kind).map((i) => i.symbol);
+  }
+
   /** Switches a manual outage on or off: while on, every call fails with DEPENDENCY_UNAVAILABLE. */
   setOutage(on: boolean): void {
     this.faults.setOutage(on);
