@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeLeaderSource } from '../../../test/conformance/leader-source-conformance.js';
 import { isAppError, RateLimitedError } from '../../domain/errors.js';
 import type { LeaderTrade } from '../leader-source.js';
 import { PolymarketWalletSource } from './data-api-source.js';
@@ -29,6 +30,42 @@ async function drain(source: PolymarketWalletSource, wallet: string, cursor: str
     cursor = page.cursor;
   }
 }
+
+describeLeaderSource('polymarket (loopback data API)', async () => {
+  const server = await DataApiLoopbackServer.start();
+  const address = freshWallet();
+  let second = T0;
+  server.setValue(address, 2500.5);
+  server.setLeaderboard(
+    Array.from({ length: 30 }, (_, i) => ({
+      proxyWallet: `0x${(i + 1).toString(16).padStart(40, 'c')}`,
+      userName: `leader${i}`,
+      vol: 10_000 - i * 37.5,
+      pnl: 900 - ((i * 7) % 30) * 55.25,
+    })),
+  );
+  return {
+    source: new PolymarketWalletSource({
+      origin: server.origin,
+      rateLimit: { requestsPerSecond: 1000, burst: 1000 },
+    }),
+    address,
+    badAddress: '0x12',
+    produceTrades: async (n) => {
+      server.addTrades(
+        address,
+        Array.from({ length: n }, (_, i) => ({
+          timestamp: ++second,
+          side: i % 3 === 2 ? 'SELL' : 'BUY',
+          size: 10 + i * 0.25,
+          price: 0.37 + (i % 5) * 0.01,
+          outcomeIndex: i % 2,
+        })),
+      );
+    },
+    close: () => server.close(),
+  };
+});
 
 describe('PolymarketWalletSource over the loopback data API', () => {
   let server: DataApiLoopbackServer;
