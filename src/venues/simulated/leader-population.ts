@@ -91,6 +91,8 @@ const STYLE_PARAMS: Readonly<Record<LeaderStyle, StyleParams>> = {
 
 /** Share of a lane's ordinary slots that hold a trade. */
 export const SLOT_TRADE_PROBABILITY = 0.5;
+/** About how often a lane still holds something at its episode's last slot (measured), which then trades. */
+const HELD_AT_EPISODE_END = 0.85;
 /** How many spot pairs, from the start of the universe, count as majors. */
 const MAJOR_COUNT = 20;
 const ADJECTIVES = ['Swift', 'Quiet', 'Bold', 'Patient', 'Lucky', 'Sharp', 'Calm', 'Restless'];
@@ -112,6 +114,8 @@ export interface LeaderProfile {
   key: number;
   /** Slot length, ms: at most one trade per slot. */
   slotMs: number;
+  /** Expected trades per slot (ordinary slots plus the closing one), so the mean interval is slotMs / this. */
+  tradesPerSlot: number;
   /** Offset of slot 0 from the epoch, in [0, slotMs). */
   phase: number;
   lanes: number;
@@ -146,12 +150,22 @@ export function leaderIndex(id: string): number {
   return (Number(m[2]) - 1) * LEADER_STYLES.length + style;
 }
 
-function pickPool(kind: 'majors' | 'spot' | 'binary', lists: InstrumentLists): LaneMarket[] {
+/** The markets lanes pick from, built once per population. */
+export interface MarketPools {
+  majors: LaneMarket[];
+  spot: LaneMarket[];
+  binary: LaneMarket[];
+}
+
+/** Sorts the venue's instruments into the pools lanes pick from (binary falls back to spot and back). */
+export function marketPools(lists: InstrumentLists): MarketPools {
   const spot = lists.spot.map((symbol) => ({ symbol, binary: false }));
   const binary = lists.binary.map((symbol) => ({ symbol, binary: true }));
-  if (kind === 'binary' && binary.length > 0) return binary;
-  if (kind === 'majors') return spot.slice(0, MAJOR_COUNT);
-  return spot.length > 0 ? spot : binary;
+  return {
+    majors: spot.length > 0 ? spot.slice(0, MAJOR_COUNT) : binary,
+    spot: spot.length > 0 ? spot : binary,
+    binary: binary.length > 0 ? binary : spot,
+  };
 }
 
 /** Builds leader `index` of the population named by `seed`. */
@@ -159,19 +173,21 @@ export function buildProfile(
   seed: number,
   index: number,
   meanIntervalMs: number,
-  lists: InstrumentLists,
+  pools: MarketPools,
 ): LeaderProfile {
   const style = LEADER_STYLES[index % LEADER_STYLES.length]!;
   const p = STYLE_PARAMS[style];
   const key = hash2(hash2(seed, hashString('leaders')), index);
   const rng = new Rng(key);
   const jitter = 0.8 + 0.4 * rng.next();
-  const slotMs = Math.max(1, Math.round((SLOT_TRADE_PROBABILITY * meanIntervalMs) / (p.rate * jitter)));
+  const tradesPerSlot =
+    ((p.episodeSlots - 1) * SLOT_TRADE_PROBABILITY + HELD_AT_EPISODE_END) / p.episodeSlots;
+  const slotMs = Math.max(1, Math.round((tradesPerSlot * meanIntervalMs) / (p.rate * jitter)));
   const phase = Math.floor(rng.next() * slotMs);
   const used = new Set<string>();
   const laneMarkets: LaneMarket[][] = [];
   for (let lane = 0; lane < p.lanes; lane++) {
-    const pool = pickPool(p.pools[lane] ?? 'spot', lists);
+    const pool = pools[p.pools[lane] ?? 'spot'];
     const picked: LaneMarket[] = [];
     for (let attempt = 0; picked.length < 2 && attempt < 64; attempt++) {
       const m = pool[Math.floor(rng.next() * pool.length)];
@@ -192,6 +208,7 @@ export function buildProfile(
     style,
     key,
     slotMs,
+    tradesPerSlot,
     phase,
     lanes: laneMarkets.length,
     episodeSlots: p.episodeSlots,

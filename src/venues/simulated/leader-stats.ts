@@ -9,7 +9,7 @@
  */
 import { type Exact, exact, formatExact, parseExact, ZERO } from '../../domain/decimal.js';
 import type { LeaderStats } from '../leader-source.js';
-import { type LeaderProfile, SLOT_TRADE_PROBABILITY, STYLE_DESCRIPTIONS } from './leader-population.js';
+import { type LeaderProfile, STYLE_DESCRIPTIONS } from './leader-population.js';
 import { LeaderTradeStream, outcomePrice, type PriceAt, priceText } from './leader-trade-stream.js';
 
 /** About how many trades of a leader the stats read. */
@@ -19,7 +19,7 @@ const QUOTE_PLACES = 2;
 
 /** Mean time between two trades of this leader, ms. */
 export function meanTradeIntervalMs(p: LeaderProfile): number {
-  return p.slotMs / SLOT_TRADE_PROBABILITY;
+  return p.slotMs / p.tradesPerSlot;
 }
 
 interface Net {

@@ -68,6 +68,12 @@ export class LeaderTradeStream {
   private pendingTs = 0;
   /** Every trade at or before this instant has been taken; the next one is later. */
   position: number;
+  /**
+   * No trade lies between this instant and `position`: the stream reads on
+   * correctly after any instant from here on (the last trade taken, or the
+   * start).
+   */
+  readsAfter: number;
   /** Set by `take()`: for a sell, whether it sold above the average entry; null for a buy. */
   lastWin: boolean | null = null;
 
@@ -103,6 +109,7 @@ export class LeaderTradeStream {
     this.pendingK = Number.NaN;
     this.position = afterTs;
     this.skipTo(afterTs);
+    this.readsAfter = afterTs;
   }
 
   /** Takes, silently, every trade up to `ts`. */
@@ -167,6 +174,7 @@ export class LeaderTradeStream {
     }
     lane.lastPrice = price;
     this.position = ts;
+    this.readsAfter = ts;
     this.k = k + 1;
     this.pendingK = Number.NaN;
     if (!emit) return null;

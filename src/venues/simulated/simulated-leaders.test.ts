@@ -3,7 +3,7 @@ import { describeLeaderSource } from '../../../test/conformance/leader-source-co
 import { type Clock, ManualClock, systemClock } from '../../domain/clock.js';
 import { dec } from '../../domain/decimal.js';
 import type { LeaderTrade } from '../leader-source.js';
-import { buildProfile, LEADER_STYLES } from './leader-population.js';
+import { buildProfile, LEADER_STYLES, marketPools } from './leader-population.js';
 import { SimulatedLeaders, type SimulatedLeadersOptions } from './simulated-leaders.js';
 import { SimulatedVenue } from './simulated-venue.js';
 
@@ -115,6 +115,19 @@ describe('SimulatedLeaders', () => {
     }
   });
 
+  it('reads the same trades from any cursor, however reads of one leader interleave', async () => {
+    const { clock, leaders } = manual();
+    clock.advance(2 * HOUR);
+    const id = 'sim-scalper-3';
+    const all = await tradesBetween(leaders, id, T0);
+    expect(all.length).toBeGreaterThan(100);
+    for (const i of [50, 3, 97, 97, 10, 0]) {
+      const page = await leaders.tradesAfter(id, `sim:${all[i]!.ts}`, 5);
+      expect(page.trades).toEqual(all.slice(i + 1, i + 6));
+      expect(page.cursor).toBe(`sim:${all[i + 5]!.ts}`);
+    }
+  });
+
   it('makes about leaderCount / meanIntervalMs trades, whales larger, scalpers more often', async () => {
     const { clock, leaders } = manual();
     clock.advance(3 * HOUR);
@@ -144,12 +157,15 @@ describe('SimulatedLeaders', () => {
   it('only sells what it holds, in fractions and in full', async () => {
     const { clock, venue, leaders } = manual();
     clock.advance(4 * HOUR);
-    const lists = { spot: venue.instrumentSymbols('spot'), binary: venue.instrumentSymbols('binary') };
+    const pools = marketPools({
+      spot: venue.instrumentSymbols('spot'),
+      binary: venue.instrumentSymbols('binary'),
+    });
     let partial = 0;
     let full = 0;
     for (let index = 0; index < 20; index++) {
       // Every lane of a leader is flat at the start of an episode: read from one.
-      const p = buildProfile(3, index, 30_000, lists);
+      const p = buildProfile(3, index, 30_000, pools);
       const cycle = p.episodeSlots * p.lanes;
       const firstSlot = Math.ceil(Math.ceil((T0 - p.phase) / p.slotMs) / cycle) * cycle;
       const start = p.phase + firstSlot * p.slotMs - 1;

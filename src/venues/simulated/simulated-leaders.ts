@@ -21,7 +21,7 @@ import type {
   TradesPage,
 } from '../leader-source.js';
 import type { Unsubscribe } from '../types.js';
-import { buildProfile, type LeaderProfile, leaderIndex } from './leader-population.js';
+import { buildProfile, type LeaderProfile, leaderIndex, marketPools } from './leader-population.js';
 import { type LeaderSample, meanTradeIntervalMs, sampleLeader, statsOver } from './leader-stats.js';
 import { LeaderTradeStream, type PriceAt } from './leader-trade-stream.js';
 import type { SimulatedVenue } from './simulated-venue.js';
@@ -113,8 +113,11 @@ export class SimulatedLeaders implements LeaderSource {
     const interval = opts.meanIntervalMs ?? 30_000;
     if (!Number.isInteger(count) || count < 1) throw new RangeError('leaderCount must be a positive integer');
     if (!(interval > 0)) throw new RangeError('meanIntervalMs must be positive');
-    const lists = { spot: venue.instrumentSymbols('spot'), binary: venue.instrumentSymbols('binary') };
-    for (let i = 0; i < count; i++) this.profiles.push(buildProfile(opts.seed ?? 1, i, interval, lists));
+    const pools = marketPools({
+      spot: venue.instrumentSymbols('spot'),
+      binary: venue.instrumentSymbols('binary'),
+    });
+    for (let i = 0; i < count; i++) this.profiles.push(buildProfile(opts.seed ?? 1, i, interval, pools));
     this.priceAt = (symbol, ts) => venue.priceOf(symbol, ts);
   }
 
@@ -252,7 +255,7 @@ export class SimulatedLeaders implements LeaderSource {
     let stream: LeaderTradeStream;
     if (
       cached &&
-      cached.position <= after &&
+      cached.readsAfter <= after &&
       after - cached.position <= p.slotMs * p.lanes * p.episodeSlots
     ) {
       cached.skipTo(after);
