@@ -7,6 +7,7 @@ import type { LayeredCache } from './cache/cache-options.js';
 import { createCache } from './cache/create-cache.js';
 import { type PolicyOverrides, parseKindOverrides } from './cache/policies.js';
 import type { Config } from './config/schema.js';
+import { createCopyTrading, type CopyTrading } from './copytrading/create-copy-trading.js';
 import { TraderService } from './copytrading/trader-service.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createJobs, type JobManager } from './jobs/index.js';
@@ -61,6 +62,8 @@ export interface Services {
   observability: Observability;
   /** Where changes are pushed (the WebSocket hub subscribes here). */
   updates: UpdateFanout;
+  /** Copy trading: leader sources, the engine (watchers, fan-out) and its queries. */
+  copy: CopyTrading;
   /** Starts the price feed and the notifier's sweep (the server does; tests may not). */
   startBackground(): Promise<void>;
   /** True when the database answers and every migration is applied. */
@@ -164,17 +167,41 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     ...(opts.log ? { log: opts.log } : {}),
   });
   const updates = new UpdateFanout();
-  const traders = new TraderService(db, new TraderRepository(db), ledgerRepo, cache, clock, updates);
+  const orderRepo = new OrderRepository(db);
+  const pairs = new TradingPairRepository(db);
+  const fills = new FillLedger(ledgerRepo);
+  const positionRepo = new PositionRepository(db);
+  const copy = await createCopyTrading(config, {
+    db,
+    cache,
+    clock,
+    venue,
+    marketData,
+    updates,
+    orders: orderRepo,
+    pairs,
+    fills,
+    positions: positionRepo,
+  });
+  const traders = new TraderService(db, new TraderRepository(db), ledgerRepo, cache, clock, updates, {
+    checkAddress: copy.service.checkAddress,
+    followsChanged: () => copy.engine?.followsChanged(),
+  });
+  copy.connect({
+    changed: (userId) => traders.changed(userId),
+    positionsChanged: (p) => positions.changed(p),
+    marketsChanged: () => priceFeed.marketsChanged(),
+    closed: () => positionNotifier.kick(),
+  });
   const orders = new OrderService({
     db,
-    orders: new OrderRepository(db),
-    pairs: new TradingPairRepository(db),
+    orders: orderRepo,
+    pairs,
     ledger: ledgerRepo,
-    fills: new FillLedger(ledgerRepo),
+    fills,
     clock,
     onChange: (userId) => traders.changed(userId),
   });
-  const positionRepo = new PositionRepository(db);
   const positionNotifier = new PositionNotifier(positionRepo.events, clock);
   const positionDeps = { db, repo: positionRepo, marketData, cache, clock, updates };
   const priceFeed: PriceFeed = new PriceFeed({
@@ -183,9 +210,11 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     maxRatePerMarket: config.priceStreamMaxRate,
     pollMs: config.pricePollMs,
     onClosed: () => positionNotifier.kick(),
+    exits: copy.exits,
   });
   const positions = new PositionService({
     ...positionDeps,
+    exits: copy.exits,
     onClosed: () => positionNotifier.kick(),
     onMarketsChanged: () => priceFeed.marketsChanged(),
   });
@@ -208,6 +237,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     priceFeed,
     positionNotifier,
     updates,
+    copy,
     async startBackground() {
       if (background) return;
       background = true;
@@ -215,6 +245,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       jobStats.start();
       observability.start();
       if (config.priceStream === 'on') await priceFeed.start();
+      await copy.engine?.start();
       if (config.pipelineAutostart === 'on') pipeline.start();
     },
     async ready() {
@@ -228,6 +259,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     async close() {
       warming?.stop();
       await pipeline.stop();
+      await copy.close();
       await priceFeed.stop();
       await positionNotifier.close();
       await jobs.close();

@@ -10,6 +10,7 @@ import type { Services } from '../services.js';
 import { createTelegramLinkService } from '../telegram/link-service.js';
 import { registerAuth } from './auth.js';
 import { errorBody, sendError } from './error-mapper.js';
+import { copyRoutes } from './routes/copies.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { marketDataRoutes } from './routes/market-data.js';
@@ -77,6 +78,7 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
           ),
       });
       traderRoutes(api, s);
+      copyRoutes(api, { copy: s.copy.service, traders: s.traders });
       orderRoutes(api, s);
       positionRoutes(api, s);
       telegramRoutes(api, { links: createTelegramLinkService(s.db, s.clock) });

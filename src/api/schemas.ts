@@ -27,6 +27,11 @@ export const FollowOptionsInput = Type.Object(
     trailingStopPct: Type.Optional(NullableAmount),
     maxPositionSize: Type.Optional(NullableAmount),
     copyRatio: Type.Optional(Amount),
+    copyMode: Type.Optional(Type.String({ enum: ['ratio', 'fixed', 'proportional'] })),
+    fixedAmount: Type.Optional(NullableAmount),
+    minTradeSize: Type.Optional(NullableAmount),
+    allowMarkets: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 128 }), { maxItems: 200 }), Type.Null()])),
+    denyMarkets: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 128 }), { maxItems: 200 }), Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -34,6 +39,7 @@ export const FollowOptionsInput = Type.Object(
 export const TraderCreateBody = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 100 }),
+    source: Type.Optional(Type.String({ maxLength: 20 })),
     address: Type.String({ minLength: 1, maxLength: 128 }),
     enabled: Type.Optional(Type.Boolean()),
     allocation: Type.Optional(Amount),
@@ -66,9 +72,12 @@ export const TraderBatchBody = Type.Object(
 
 const NullableString = Type.Nullable(Type.String());
 
+const NullableStringList = Type.Nullable(Type.Array(Type.String()));
+
 export const TraderJson = Type.Object({
   id: Type.Integer(),
   name: Type.String(),
+  source: Type.String(),
   address: Type.String(),
   enabled: Type.Boolean(),
   allocation: Type.String(),
@@ -78,6 +87,11 @@ export const TraderJson = Type.Object({
     trailingStopPct: NullableString,
     maxPositionSize: NullableString,
     copyRatio: Type.String(),
+    copyMode: Type.String(),
+    fixedAmount: NullableString,
+    minTradeSize: NullableString,
+    allowMarkets: NullableStringList,
+    denyMarkets: NullableStringList,
   }),
   version: Type.Integer(),
   createdAt: Type.String(),
@@ -158,6 +172,9 @@ const positionFields = {
   realizedPnl: Type.String(),
   takeProfit: NullableString,
   stopLoss: NullableString,
+  trailingStopPct: NullableString,
+  highWater: NullableString,
+  traderId: Type.Nullable(Type.Integer()),
   status: Type.String(),
   closeReason: NullableString,
   closePrice: NullableString,

@@ -5,6 +5,7 @@
  * README's configuration table mirrors them.
  */
 
+import { copySettings } from './copy-settings.js';
 import { observabilitySettings } from './observability-settings.js';
 import { int, oneOf, setting, text } from './setting.js';
 import { tradingSettings } from './trading-settings.js';
@@ -223,6 +224,7 @@ export const settings = {
     doc: 'Bot API server the bot talks to (a self-hosted Bot API server, or a loopback one in tests).',
   }),
   ...tradingSettings,
+  ...copySettings,
   ...observabilitySettings,
   logLevel: setting({
     env: 'LOG_LEVEL',

@@ -6,6 +6,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 export const traderJson = (t: Trader) => ({
   id: t.id,
   name: t.name,
+  source: t.source,
   address: t.address,
   enabled: t.enabled,
   allocation: t.allocation,

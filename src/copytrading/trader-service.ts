@@ -8,7 +8,14 @@ import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
 import { AlreadyExistsError } from '../domain/conflict.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { parseNewTrader, parseTraderPatch, type Trader, type TraderPatch } from '../domain/trader.js';
+import {
+  type AddressCheck,
+  followProblems,
+  parseNewTrader,
+  parseTraderPatch,
+  type Trader,
+  type TraderPatch,
+} from '../domain/trader.js';
 import { noUpdates, type UpdateSink } from '../positions/update-sink.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import type { Database, SqlExecutor } from '../store/database.js';
@@ -35,6 +42,16 @@ export interface TraderPerformance {
 
 export const userTag = (userId: number): string => `user:${userId}`;
 
+/** What the copy engine adds to following: address rules per source, and a call when follows change. */
+export interface TraderHooks {
+  checkAddress?: AddressCheck;
+  followsChanged?(): void;
+}
+
+const CROSS_FIELD = new Set(['copyMode', 'fixedAmount']);
+const needsCrossCheck = (p: TraderPatch): boolean =>
+  p.allocation !== undefined || Object.keys(p.followOptions ?? {}).some((k) => CROSS_FIELD.has(k));
+
 export class TraderService {
   constructor(
     private readonly db: Database,
@@ -43,10 +60,11 @@ export class TraderService {
     private readonly cache: Cache,
     private readonly clock: Clock,
     private readonly updates: UpdateSink = noUpdates,
+    private readonly hooks: TraderHooks = {},
   ) {}
 
   async create(userId: number, input: Record<string, unknown>): Promise<Trader> {
-    const t = parseNewTrader(input);
+    const t = parseNewTrader(input, 'body', this.hooks.checkAddress);
     const now = this.clock.now();
     try {
       const created = await this.db.transaction(async (tx) => {
@@ -58,7 +76,7 @@ export class TraderService {
       return created;
     } catch (err) {
       if (isUniqueViolation(err)) {
-        throw new AlreadyExistsError(`You already follow a trader with address ${t.address}`, {
+        throw new AlreadyExistsError(`You already follow ${t.address}`, {
           cause: err,
           details: [{ path: 'body.address', message: 'already followed' }],
         });
@@ -86,7 +104,10 @@ export class TraderService {
     expectedVersion?: number,
   ): Promise<Trader> {
     const patch = parseTraderPatch(input);
-    const updated = await this.applyPatch(userId, id, patch, expectedVersion, this.db);
+    // A patch that can break a rule between fields runs in a transaction, so a refused result rolls back.
+    const updated = needsCrossCheck(patch)
+      ? await this.db.transaction((tx) => this.applyPatch(userId, id, patch, expectedVersion, tx))
+      : await this.applyPatch(userId, id, patch, expectedVersion, this.db);
     await this.changed(userId, [updated]);
     return updated;
   }
@@ -131,6 +152,7 @@ export class TraderService {
     const deleted = await this.traders.delete(id, userId);
     if (!deleted) await this.explainMiss(userId, id, undefined, this.db);
     await this.changed(userId);
+    this.hooks.followsChanged?.();
     this.updates.publish('traders', String(id), { id, deleted: true }, userId);
   }
 
@@ -163,6 +185,7 @@ export class TraderService {
   /** Drops what is cached for this user only (here and, with Redis, on every instance), and pushes the changed traders. */
   async changed(userId: number, traders: readonly Trader[] = []): Promise<void> {
     await this.cache.invalidateTags([userTag(userId)]);
+    if (traders.length > 0) this.hooks.followsChanged?.();
     if (traders.length === 0 || (this.updates.wants && !this.updates.wants('traders', userId))) return;
     for (const t of traders) this.updates.publish('traders', String(t.id), traderJson(t), userId);
   }
@@ -175,6 +198,13 @@ export class TraderService {
     ex: SqlExecutor,
   ): Promise<Trader> {
     const updated = await this.traders.update(id, userId, patch, this.clock.now(), expectedVersion, ex);
+    if (updated && needsCrossCheck(patch)) {
+      // Rules between fields hold on the result; a violation throws and the transaction rolls back.
+      const problems = followProblems(updated.allocation, updated.followOptions);
+      if (problems.list.length > 0) {
+        problems.throwIfAny('Invalid trader change');
+      }
+    }
     if (updated) return updated;
     return this.explainMiss(userId, id, expectedVersion, ex);
   }

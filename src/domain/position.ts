@@ -19,7 +19,7 @@ import { Problems } from './validation.js';
 export type PositionSide = 'long' | 'short';
 export type PositionStatus = 'open' | 'closed';
 /** Why a position was closed. */
-export type CloseReason = 'manual' | 'take_profit' | 'stop_loss';
+export type CloseReason = 'manual' | 'take_profit' | 'stop_loss' | 'trailing_stop' | 'leader_exit';
 
 export interface Position {
   id: number;
@@ -47,6 +47,12 @@ export interface Position {
   openedAt: number;
   updatedAt: number;
   closedAt: number | null;
+  /** The followed trader this position copies; null when opened by hand. */
+  traderId: number | null;
+  /** Trailing stop distance in percent below the best price since entry; null = none. */
+  trailingStopPct: Decimal | null;
+  /** Best price since entry (the trailing stop's reference); null without a trailing stop. */
+  highWater: Decimal | null;
 }
 
 /** What a user asks for when opening a position (validated by `parseOpenPosition`). */

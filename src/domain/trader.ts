@@ -2,8 +2,16 @@
  * A followed trader (a wallet the user copies) and its follow options, with
  * the rules their values must satisfy. Pure: no I/O.
  */
-import type { Decimal } from './decimal.js';
+import { COPY_MODES, type CopyMode } from './copy.js';
+import { type Decimal, dec } from './decimal.js';
 import { Problems } from './validation.js';
+
+/** Where a followed trader's trades come from; `manual`: no watcher, orders are posted through the API. */
+export type TraderSource = 'manual' | 'simulated' | 'polymarket';
+export const TRADER_SOURCES: readonly TraderSource[] = ['simulated', 'polymarket', 'manual'];
+
+/** Says what is wrong with `address` for `source` (naming the expected form), or null when it is fine. */
+export type AddressCheck = (source: TraderSource, address: string) => string | null;
 
 export interface FollowOptions {
   /** Close a copied position at this gain, in percent; null = no take-profit. */
@@ -14,19 +22,34 @@ export interface FollowOptions {
   trailingStopPct: Decimal | null;
   /** Largest position copied, in quote currency; null = no cap. */
   maxPositionSize: Decimal | null;
-  /** Size of a copied trade relative to the trader's, e.g. 0.5 = half. */
+  /** Size of a copied trade relative to the trader's, e.g. 0.5 = half (`ratio` mode). */
   copyRatio: Decimal;
+  /** How a copy is sized: `ratio` (leader size x copyRatio), `fixed` (fixedAmount of quote), `proportional`. */
+  copyMode: CopyMode;
+  /** Quote amount per copied trade in `fixed` mode. */
+  fixedAmount: Decimal | null;
+  /** Smallest copy worth making, in quote currency; null = any size. */
+  minTradeSize: Decimal | null;
+  /** Only these markets are copied; null = all. */
+  allowMarkets: string[] | null;
+  /** These markets are never copied. */
+  denyMarkets: string[] | null;
 }
 
 export interface Trader {
   id: number;
   userId: number;
   name: string;
+  source: TraderSource;
   address: string;
   enabled: boolean;
-  /** Capital set aside for copying this trader, in quote currency. */
+  /** Capital set aside for copying this trader, in quote currency; '0' = no cap. */
   allocation: Decimal;
   followOptions: FollowOptions;
+  /** Since when copying is on (null while off): leader trades before it get no decision. */
+  enabledSince: number | null;
+  /** When copying was last switched off (null while on). */
+  disabledAt: number | null;
   version: number;
   createdAt: number;
   updatedAt: number;
@@ -34,6 +57,7 @@ export interface Trader {
 
 export interface NewTrader {
   name: string;
+  source: TraderSource;
   address: string;
   enabled: boolean;
   allocation: Decimal;
@@ -54,7 +78,29 @@ export const DEFAULT_FOLLOW_OPTIONS: FollowOptions = {
   trailingStopPct: null,
   maxPositionSize: null,
   copyRatio: '1',
+  copyMode: 'ratio',
+  fixedAmount: null,
+  minTradeSize: null,
+  allowMarkets: null,
+  denyMarkets: null,
 };
+
+const MARKET_ID = /^[A-Za-z0-9._:/-]{1,128}$/;
+const MAX_MARKET_LIST = 200;
+
+function marketList(v: unknown, path: string, p: Problems): string[] | null | undefined {
+  if (v === null) return null;
+  if (!Array.isArray(v) || v.length > MAX_MARKET_LIST) {
+    p.add(path, `must be null or a list of at most ${MAX_MARKET_LIST} market ids`);
+    return undefined;
+  }
+  const bad = v.findIndex((m) => typeof m !== 'string' || !MARKET_ID.test(m));
+  if (bad >= 0) {
+    p.add(`${path}[${bad}]`, 'must be a market id (letters, digits and ._:/-)');
+    return undefined;
+  }
+  return [...new Set(v as string[])];
+}
 
 const ADDRESS = /^[A-Za-z0-9_:.-]{1,128}$/;
 const ADDRESS_DOC = '1-128 letters, digits or _:.- (a wallet address)';
@@ -65,7 +111,10 @@ function checkFollowOptions(
   base: string,
 ): Partial<FollowOptions> {
   const out: Partial<FollowOptions> = {};
-  const nullable = (key: keyof FollowOptions, range: Parameters<Problems['amount']>[2]) => {
+  const nullable = (
+    key: 'takeProfitPct' | 'stopLossPct' | 'trailingStopPct' | 'maxPositionSize' | 'copyRatio' | 'fixedAmount' | 'minTradeSize',
+    range: Parameters<Problems['amount']>[2],
+  ) => {
     if (!(key in input)) return;
     const v = input[key];
     if (v === null) {
@@ -81,7 +130,34 @@ function checkFollowOptions(
   nullable('trailingStopPct', { min: '0', minExclusive: true, max: '100' });
   nullable('maxPositionSize', { min: '0', minExclusive: true });
   nullable('copyRatio', { min: '0', minExclusive: true, max: '100' });
+  nullable('fixedAmount', { min: '0', minExclusive: true });
+  nullable('minTradeSize', { min: '0' });
+  if ('copyMode' in input) {
+    const m = input['copyMode'];
+    if (typeof m === 'string' && (COPY_MODES as readonly string[]).includes(m)) out.copyMode = m as CopyMode;
+    else p.add(`${base}.copyMode`, `must be one of ${COPY_MODES.join(', ')}`);
+  }
+  for (const key of ['allowMarkets', 'denyMarkets'] as const) {
+    if (!(key in input)) continue;
+    const list = marketList(input[key], `${base}.${key}`, p);
+    if (list !== undefined) out[key] = list;
+  }
   return out;
+}
+
+/**
+ * Rules between fields, checked on the options a follow ends up with (after
+ * a patch is applied): `fixed` needs a fixed amount, `proportional` an allocation.
+ */
+export function followProblems(allocation: Decimal, fo: FollowOptions, base = 'body'): Problems {
+  const p = new Problems();
+  if (fo.copyMode === 'fixed' && fo.fixedAmount === null) {
+    p.add(`${base}.followOptions.fixedAmount`, 'is required when copyMode is "fixed"');
+  }
+  if (fo.copyMode === 'proportional' && dec.sign(allocation) <= 0) {
+    p.add(`${base}.allocation`, 'must be above 0 when copyMode is "proportional" (it is the capital the leader\'s share applies to)');
+  }
+  return p;
 }
 
 /** Validates a patch (from any entry point: API, Telegram, CLI). Throws ValidationError listing every problem. */
@@ -110,14 +186,31 @@ export function parseTraderPatch(input: Record<string, unknown>, base = 'body'):
   return patch;
 }
 
-export function parseNewTrader(input: Record<string, unknown>, base = 'body'): NewTrader {
+export function parseNewTrader(
+  input: Record<string, unknown>,
+  base = 'body',
+  checkAddress: AddressCheck = () => null,
+): NewTrader {
   const p = new Problems();
   const name = p.text(input['name'], `${base}.name`, { max: 100 });
-  const address = p.text(input['address'], `${base}.address`, {
+  let source: TraderSource = 'simulated';
+  if ('source' in input) {
+    const s = input['source'];
+    if (typeof s === 'string' && (TRADER_SOURCES as readonly string[]).includes(s)) source = s as TraderSource;
+    else p.add(`${base}.source`, `must be one of ${TRADER_SOURCES.join(', ')}`);
+  }
+  let address = p.text(input['address'], `${base}.address`, {
     max: 128,
     pattern: ADDRESS,
     patternDoc: ADDRESS_DOC,
   });
+  if (address !== undefined && p.list.every((d) => d.path !== `${base}.source`)) {
+    const problem = checkAddress(source, address);
+    if (problem) {
+      p.add(`${base}.address`, problem);
+      address = undefined;
+    }
+  }
   let enabled = true;
   if ('enabled' in input) {
     if (typeof input['enabled'] === 'boolean') enabled = input['enabled'];
@@ -132,12 +225,15 @@ export function parseNewTrader(input: Record<string, unknown>, base = 'body'): N
       p.add(`${base}.followOptions`, 'must be an object');
     else followOptions = checkFollowOptions(fo as Record<string, unknown>, p, `${base}.followOptions`);
   }
+  const options = { ...DEFAULT_FOLLOW_OPTIONS, ...followOptions };
+  if (p.list.length === 0) p.list.push(...followProblems(allocation!, options, base).list);
   p.throwIfAny('Invalid trader');
   return {
     name: name!,
+    source,
     address: address!,
     enabled,
     allocation: allocation!,
-    followOptions: { ...DEFAULT_FOLLOW_OPTIONS, ...followOptions },
+    followOptions: options,
   };
 }

@@ -32,10 +32,25 @@ interface TraderAcc {
   pnl: Exact;
 }
 
+/** A fill of any user (the copy engine applies many users' fills in one transaction). */
+export interface UserFill extends Fill {
+  userId: number;
+}
+
 export class FillLedger {
   constructor(private readonly ledger: LedgerRepository) {}
 
-  async apply(userId: number, fills: readonly Fill[], ex: SqlExecutor, now: number): Promise<void> {
+  /** Applies one user's fills. */
+  apply(userId: number, fills: readonly Fill[], ex: SqlExecutor, now: number): Promise<void> {
+    return this.applyAll(
+      fills.map((f) => ({ ...f, userId })),
+      ex,
+      now,
+    );
+  }
+
+  /** Applies fills of many users: stats and holdings are read once for all their traders. */
+  async applyAll(fills: readonly UserFill[], ex: SqlExecutor, now: number): Promise<void> {
     if (fills.length === 0) return;
     const traderIds = [...new Set(fills.flatMap((f) => (f.traderId === null ? [] : [f.traderId])))];
     const stats =
@@ -44,18 +59,19 @@ export class FillLedger {
       traderIds.length > 0 ? await this.ledger.holdings(traderIds, ex) : new Map<string, Holding>();
     const touched = new Set<string>();
     const accs = new Map<number, TraderAcc>();
-    const days = new Map<number, { volume: Exact; fills: number }>();
+    const days = new Map<string, { userId: number; day: number; volume: Exact; fills: number }>();
 
     for (const f of fills) {
       const quantity = parseExact(f.quantity);
       const price = parseExact(f.price);
       const notional = exact.mul(quantity, price);
       const dayStart = f.at - (f.at % DAY_MS);
-      const d = days.get(dayStart);
+      const dayKey = `${f.userId}:${dayStart}`;
+      const d = days.get(dayKey);
       if (d) {
         d.volume = exact.add(d.volume, notional);
         d.fills++;
-      } else days.set(dayStart, { volume: notional, fills: 1 });
+      } else days.set(dayKey, { userId: f.userId, day: dayStart, volume: notional, fills: 1 });
       if (f.traderId === null) continue;
       const s = stats.get(f.traderId);
       if (!s) continue;
@@ -95,8 +111,8 @@ export class FillLedger {
       const [traderId, pairId] = key.split(':').map(Number) as [number, number];
       await this.ledger.saveHolding(traderId, pairId, holdings.get(key)!, ex);
     }
-    for (const [dayStart, d] of days) {
-      await this.ledger.addDailyVolume(userId, utcDay(dayStart), formatExact(d.volume), d.fills, ex);
+    for (const d of days.values()) {
+      await this.ledger.addDailyVolume(d.userId, utcDay(d.day), formatExact(d.volume), d.fills, ex);
     }
   }
 }

@@ -22,6 +22,7 @@ import type { ItemError, MarketData } from '../marketdata/market-data.js';
 import type { Database } from '../store/database.js';
 import type { PositionFilter, PositionRepository } from '../store/position-repository.js';
 import type { Market } from '../venues/types.js';
+import type { CopyExitHook } from './copy-exits.js';
 import { positionJson } from './position-json.js';
 import { positionsTag, type UpdateSink } from './update-sink.js';
 
@@ -57,6 +58,8 @@ export interface PositionServiceDeps {
   onClosed(): void;
   /** Called after a position opened or closed (the price feed follows the markets with positions). */
   onMarketsChanged?(): void;
+  /** Records closes of copied positions in the copy ledger, inside the closing transaction. */
+  exits?: CopyExitHook;
 }
 
 export class PositionService {
@@ -149,9 +152,13 @@ export class PositionService {
     const current = await this.get(userId, id);
     if (current.status !== 'open') throw new ConflictError(`Position ${id} is already closed`);
     const price = await this.currentPrice(current.symbol, current.outcomeIndex);
-    const pnl = positionPnl(current.side, current.size, current.entryPrice, price);
+    const pnl = dec.add(current.realizedPnl, positionPnl(current.side, current.size, current.entryPrice, price));
     const now = this.d.clock.now();
-    const closed = await this.d.db.transaction((tx) => this.d.repo.close(id, 'manual', price, pnl, now, tx));
+    const closed = await this.d.db.transaction(async (tx) => {
+      const c = await this.d.repo.close(id, 'manual', price, pnl, now, tx);
+      if (c && c.traderId !== null) await this.d.exits?.copiesClosed([c], tx, now);
+      return c;
+    });
     if (!closed) throw new ConflictError(`Position ${id} was closed meanwhile`);
     this.d.onClosed();
     this.d.onMarketsChanged?.();

@@ -9,13 +9,15 @@
  */
 import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
-import { dec } from '../domain/decimal.js';
+import { nextHighWater, trailingStopHit } from '../domain/copy.js';
+import { type Decimal, dec } from '../domain/decimal.js';
 import { type Position, positionPnl, priceDecimal, tpSlTriggered } from '../domain/position.js';
 import { MAX_SYMBOLS_PER_REQUEST, type MarketData } from '../marketdata/market-data.js';
 import { TickCoalescer, type TickCoalescerStats } from '../marketdata/tick-coalescer.js';
 import type { Database } from '../store/database.js';
 import type { MarketPriceUpdate, PositionRepository, Repriced } from '../store/position-repository.js';
 import type { Ticker, Unsubscribe } from '../venues/types.js';
+import type { CopyExitHook } from './copy-exits.js';
 import { positionJson } from './position-json.js';
 import { positionsTag, type UpdateSink } from './update-sink.js';
 
@@ -34,6 +36,8 @@ export interface PriceFeedOptions {
   pollMs?: number;
   /** Called after a flush closed positions, so their events are delivered. */
   onClosed(): void;
+  /** Records closes of copied positions in the copy ledger, inside the flush. */
+  exits?: CopyExitHook;
   onError?(err: unknown): void;
 }
 
@@ -230,13 +234,17 @@ export class PriceFeed {
       const repriced = await this.o.repo.applyPrices(this.venueId, updates, now, tx);
       const armed = repriced.filter((r) => r.armed).map((r) => r.id);
       const closed: Position[] = [];
+      const highWaters: { id: number; highWater: Decimal }[] = [];
       for (const p of await this.o.repo.byIds(armed, tx)) {
-        const hit = tpSlTriggered(p.side, p.takeProfit, p.stopLoss, p.currentPrice);
+        const hit = tpSlTriggered(p.side, p.takeProfit, p.stopLoss, p.currentPrice) ?? this.trailing(p, highWaters);
         if (hit === null) continue;
-        const pnl = positionPnl(p.side, p.size, p.entryPrice, p.currentPrice);
+        const pnl = dec.add(p.realizedPnl, positionPnl(p.side, p.size, p.entryPrice, p.currentPrice));
         const c = await this.o.repo.close(p.id, hit, p.currentPrice, pnl, now, tx);
         if (c) closed.push(c);
       }
+      await this.o.repo.setHighWaters(highWaters, tx);
+      const copies = closed.filter((c) => c.traderId !== null);
+      if (copies.length > 0 && this.o.exits) await this.o.exits.copiesClosed(copies, tx, now);
       return { repriced, closed };
     });
     this.closedCount += closed.length;
@@ -250,6 +258,15 @@ export class PriceFeed {
       .then(() => this.publish(updates, repriced, closed))
       .catch((err: unknown) => this.o.onError?.(err));
     return repriced.length;
+  }
+
+  /** A trailing stop reached at the position's price, or null (then its best price moves, if it did). */
+  private trailing(p: Position, highWaters: { id: number; highWater: Decimal }[]): 'trailing_stop' | null {
+    if (p.trailingStopPct === null || p.highWater === null) return null;
+    if (trailingStopHit(p.side, p.highWater, p.trailingStopPct, p.currentPrice)) return 'trailing_stop';
+    const next = nextHighWater(p.side, p.highWater, p.currentPrice);
+    if (next !== p.highWater) highWaters.push({ id: p.id, highWater: next });
+    return null;
   }
 
   /** After the commit: drop the affected users' cached lists, push to whoever listens. */

@@ -11,6 +11,7 @@ import { positions } from './migrations/002-positions.js';
 import { telegram } from './migrations/003-telegram.js';
 import { jobs } from './migrations/004-jobs.js';
 import { pipeline } from './migrations/005-pipeline.js';
+import { copyEngine } from './migrations/006-copy-engine.js';
 
 function allMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -19,6 +20,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '003-telegram': telegram(dialect),
     '004-jobs': jobs(dialect),
     '005-pipeline': pipeline(dialect),
+    '006-copy-engine': copyEngine(dialect),
   };
 }
 

@@ -38,6 +38,9 @@ const COLUMNS = [
   'opened_at',
   'updated_at',
   'closed_at',
+  'trader_id',
+  'trailing_stop_pct',
+  'high_water',
 ] as const;
 
 function fromTuple(r: unknown[]): Position {
@@ -64,6 +67,9 @@ function fromTuple(r: unknown[]): Position {
     openedAt: Number(r[19]),
     updatedAt: Number(r[20]),
     closedAt: r[21] === null ? null : Number(r[21]),
+    traderId: r[22] === null ? null : Number(r[22]),
+    trailingStopPct: canonOrNull(r[23]),
+    highWater: canonOrNull(r[24]),
   };
 }
 
@@ -78,6 +84,9 @@ export interface NewPosition {
   entryPrice: Decimal;
   takeProfit: Decimal | null;
   stopLoss: Decimal | null;
+  /** Copied positions: the trader copied and the follow's trailing stop. */
+  traderId?: number | null;
+  trailingStopPct?: Decimal | null;
 }
 
 /** One market's prices in a flush: the first outcome's (or the pair's) and, for binary markets, the second's. */
@@ -94,15 +103,23 @@ export interface MarketPriceUpdate {
 export interface Repriced {
   id: number;
   userId: number;
-  /** Whether it has a take-profit or stop-loss to check. */
+  /** Whether it has a take-profit, stop-loss or trailing stop to check. */
   armed: boolean;
 }
 
 export type PositionFilter = PositionStatus | 'all';
 
 /** How each dialect unpacks a JSON batch `[{m, s, p0, p1, ts}]` into rows. */
-const FLUSH_SQL: Record<Dialect, { upsertPrices: string; reprice: string; byIds: string }> = {
+const FLUSH_SQL: Record<
+  Dialect,
+  { upsertPrices: string; reprice: string; byIds: string; highWaters: string; openCopies: string }
+> = {
   sqlite: {
+    highWaters: `update positions set high_water = j.h
+      from (select value ->> 'id' as id, value ->> 'h' as h from json_each(?)) as j
+      where positions.id = j.id and positions.status = 'open'`,
+    openCopies: `select ${COLUMNS.join(', ')} from positions
+      where trader_id in (select value from json_each(?)) and status = 'open'`,
     upsertPrices: `insert into market_prices (venue, market_id, symbol, price, ts, updated_at)
       select ?, value ->> 'm', value ->> 's', value ->> 'p0', value ->> 'ts', ? from json_each(?)
       where true
@@ -118,9 +135,14 @@ const FLUSH_SQL: Record<Dialect, { upsertPrices: string; reprice: string; byIds:
       where positions.market_id = j.m and positions.status = 'open' and positions.venue = ?
         and positions.current_price <> case when positions.outcome_index = 1 then j.p1 else j.p0 end
       returning positions.id, positions.user_id,
-        positions.take_profit is not null or positions.stop_loss is not null`,
+        positions.take_profit is not null or positions.stop_loss is not null or positions.trailing_stop_pct is not null`,
   },
   postgres: {
+    highWaters: `update positions as p set high_water = j.h
+      from jsonb_to_recordset($1::jsonb) as j(id bigint, h numeric)
+      where p.id = j.id and p.status = 'open'`,
+    openCopies: `select ${COLUMNS.join(', ')} from positions
+      where trader_id in (select jsonb_array_elements_text($1::jsonb)::bigint) and status = 'open'`,
     upsertPrices: `insert into market_prices (venue, market_id, symbol, price, ts, updated_at)
       select $1, j.m, j.s, j.p0, j.ts, $2 from jsonb_to_recordset($3::jsonb) as j(m text, s text, p0 numeric, ts bigint)
       on conflict (venue, market_id) do update set
@@ -134,7 +156,7 @@ const FLUSH_SQL: Record<Dialect, { upsertPrices: string; reprice: string; byIds:
       from jsonb_to_recordset($2::jsonb) as j(m text, p0 numeric, p1 numeric)
       where p.market_id = j.m and p.status = 'open' and p.venue = $3
         and p.current_price <> case when p.outcome_index = 1 then j.p1 else j.p0 end
-      returning p.id, p.user_id, p.take_profit is not null or p.stop_loss is not null`,
+      returning p.id, p.user_id, p.take_profit is not null or p.stop_loss is not null or p.trailing_stop_pct is not null`,
   },
 };
 
@@ -145,6 +167,7 @@ export class PositionRepository {
   private readonly closeQuery;
   private readonly lastPrice;
   private readonly openMarketsQuery;
+  private readonly resizeQuery;
 
   constructor(
     private readonly db: Database,
@@ -185,6 +208,24 @@ export class PositionRepository {
         .where('status', '=', 'open')
         .returning(COLUMNS),
     );
+    this.resizeQuery = prepare(k, (p) =>
+      k
+        .updateTable('positions')
+        .set((eb) => ({
+          size: p('size'),
+          entry_price: p('entry'),
+          realized_pnl: p('realized'),
+          unrealized_pnl: p('unrealized'),
+          take_profit: p('tp'),
+          stop_loss: p('sl'),
+          high_water: p('highWater'),
+          version: eb('version', '+', 1),
+          updated_at: p('now'),
+        }))
+        .where('id', '=', p('id'))
+        .where('status', '=', 'open')
+        .returning(COLUMNS),
+    );
     this.openMarketsQuery = prepare(k, (p) =>
       k
         .selectFrom('positions')
@@ -220,6 +261,9 @@ export class PositionRepository {
         realized_pnl: '0',
         take_profit: n.takeProfit,
         stop_loss: n.stopLoss,
+        trader_id: n.traderId ?? null,
+        trailing_stop_pct: n.trailingStopPct ?? null,
+        high_water: n.trailingStopPct ? n.entryPrice : null,
         status: 'open',
         version: 1,
         opened_at: now,
@@ -313,6 +357,59 @@ export class PositionRepository {
     await tx.run({ sql: sqls.upsertPrices, parameters: [venue, now, batch] });
     const rows = await tx.tuples({ sql: sqls.reprice, parameters: [now, batch, venue] });
     return rows.map((r) => ({ id: Number(r[0]), userId: Number(r[1]), armed: Boolean(r[2]) }));
+  }
+
+  /**
+   * Changes an open copied position's size and entry (a leader added to or
+   * reduced its position); undefined when it was closed meanwhile.
+   */
+  async resize(
+    id: number,
+    v: {
+      size: Decimal;
+      entryPrice: Decimal;
+      realizedPnl: Decimal;
+      unrealizedPnl: Decimal;
+      takeProfit: Decimal | null;
+      stopLoss: Decimal | null;
+      highWater: Decimal | null;
+    },
+    now: number,
+    tx: SqlExecutor,
+  ): Promise<Position | undefined> {
+    return this.one(
+      this.resizeQuery({
+        id,
+        size: v.size,
+        entry: v.entryPrice,
+        realized: v.realizedPnl,
+        unrealized: v.unrealizedPnl,
+        tp: v.takeProfit,
+        sl: v.stopLoss,
+        highWater: v.highWater,
+        now,
+      }),
+      tx,
+    );
+  }
+
+  /** Open copied positions of these followed traders, in one statement. */
+  async openCopies(traderIds: readonly number[], ex: SqlExecutor = this.db): Promise<Position[]> {
+    if (traderIds.length === 0) return [];
+    const rows = await ex.tuples({
+      sql: FLUSH_SQL[this.db.dialect].openCopies,
+      parameters: [JSON.stringify(traderIds)],
+    });
+    return rows.map(fromTuple);
+  }
+
+  /** Moves trailing stops' best prices, one statement for the batch. */
+  async setHighWaters(moves: readonly { id: number; highWater: Decimal }[], tx: SqlExecutor): Promise<void> {
+    if (moves.length === 0) return;
+    await tx.run({
+      sql: FLUSH_SQL[this.db.dialect].highWaters,
+      parameters: [JSON.stringify(moves.map((m) => ({ id: m.id, h: m.highWater })))],
+    });
   }
 
   /** Full rows of these positions (any order), in one statement. */

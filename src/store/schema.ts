@@ -25,6 +25,18 @@ export interface TradersTable {
   trailing_stop_pct: string | null;
   max_position_size: string | null;
   copy_ratio: string;
+  /** Where the trader's trades come from: `manual`, `simulated`, `polymarket`. */
+  source: Generated<string>;
+  copy_mode: Generated<string>;
+  fixed_amount: string | null;
+  min_trade_size: string | null;
+  /** JSON arrays of market ids, or null for no filter. */
+  allow_markets: string | null;
+  deny_markets: string | null;
+  /** Since when the follow has been enabled (null while disabled and never enabled). */
+  enabled_since: number | null;
+  /** When it was last disabled (null while enabled). */
+  disabled_at: number | null;
   version: number;
   created_at: number;
   updated_at: number;
@@ -109,6 +121,11 @@ export interface PositionsTable {
   opened_at: number;
   updated_at: number;
   closed_at: number | null;
+  /** The followed trader a copied position came from; null for positions opened by hand. */
+  trader_id: number | null;
+  trailing_stop_pct: string | null;
+  /** Best price since entry (highest for a long), for the trailing stop. */
+  high_water: string | null;
 }
 
 /** Outbox of position closes, delivered to notifiers (WebSocket, Telegram) and then marked. */
@@ -270,4 +287,68 @@ export interface DB {
   pipeline_signals: PipelineSignalsTable;
   pipeline_decisions: PipelineDecisionsTable;
   pipeline_orders: PipelineOrdersTable;
+}
+
+/** One watcher per (source, address): its cursor and the lease of the instance running it. */
+export interface CopyWatchersTable {
+  id: Generated<number>;
+  source: string;
+  address: string;
+  cursor: string;
+  lease_owner: string | null;
+  lease_until: number | null;
+  events: Generated<number>;
+  last_trade_ts: number | null;
+  advanced_at: number;
+  polled_at: number | null;
+  error: string | null;
+  created_at: number;
+}
+
+export interface LeaderHoldingsTable {
+  watcher_id: number;
+  market: string;
+  size: string;
+}
+
+/** One decision per (follow, leader trade): copied or skipped with a reason. */
+export interface CopyDecisionsTable {
+  id: Generated<number>;
+  user_id: number;
+  trader_id: number;
+  source: string;
+  source_trade_id: string;
+  source_ts: number;
+  detected_at: number;
+  decided_at: number;
+  status: string;
+  reason: string | null;
+  reduced_by: string | null;
+  side: string;
+  market: string;
+  outcome_index: number | null;
+  leader_size: string;
+  leader_price: string;
+  size: string | null;
+  price: string | null;
+  order_id: number | null;
+  position_id: number | null;
+  latency_ms: number;
+}
+
+export interface PaperAccountsTable {
+  user_id: number;
+  venue: string;
+  balance: string;
+  initial_balance: string;
+  reset_at: number;
+  updated_at: number;
+}
+
+/** The copy engine's tables, merged into `DB`. */
+export interface DB {
+  copy_watchers: CopyWatchersTable;
+  leader_holdings: LeaderHoldingsTable;
+  copy_decisions: CopyDecisionsTable;
+  paper_accounts: PaperAccountsTable;
 }

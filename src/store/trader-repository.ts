@@ -2,8 +2,9 @@
  * Followed traders. Every change bumps `version` (optimistic concurrency) and
  * is a single UPDATE ... RETURNING, so a toggle is one statement and one commit.
  */
-import type { Selectable, Updateable } from 'kysely';
-import type { FollowOptions, NewTrader, Trader, TraderPatch } from '../domain/trader.js';
+import { type Selectable, sql, type Updateable } from 'kysely';
+import type { CopyMode } from '../domain/copy.js';
+import type { FollowOptions, NewTrader, Trader, TraderPatch, TraderSource } from '../domain/trader.js';
 import type { Database, Query, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';
 import type { TradersTable } from './schema.js';
@@ -12,12 +13,17 @@ export type TraderRow = Selectable<TradersTable>;
 
 /** PostgreSQL NUMERIC comes back as text already; numbers only appear on SQLite if stored as such. */
 const amount = (v: string | null): string | null => (v === null ? null : String(v));
+const list = (v: string | null): string[] | null => (v === null ? null : (JSON.parse(v) as string[]));
+const listText = (v: string[] | null | undefined): string | null | undefined =>
+  v === undefined ? undefined : v === null ? null : JSON.stringify(v);
+const time = (v: number | null): number | null => (v === null ? null : Number(v));
 
 export function toTrader(r: TraderRow): Trader {
   return {
     id: r.id,
     userId: r.user_id,
     name: r.name,
+    source: r.source as TraderSource,
     address: r.address,
     enabled: r.enabled === 1,
     allocation: String(r.allocation),
@@ -27,7 +33,14 @@ export function toTrader(r: TraderRow): Trader {
       trailingStopPct: amount(r.trailing_stop_pct),
       maxPositionSize: amount(r.max_position_size),
       copyRatio: String(r.copy_ratio),
+      copyMode: r.copy_mode as CopyMode,
+      fixedAmount: amount(r.fixed_amount),
+      minTradeSize: amount(r.min_trade_size),
+      allowMarkets: list(r.allow_markets),
+      denyMarkets: list(r.deny_markets),
     },
+    enabledSince: time(r.enabled_since),
+    disabledAt: time(r.disabled_at),
     version: r.version,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -40,7 +53,17 @@ const FOLLOW_COLUMNS: Record<keyof FollowOptions, keyof TradersTable> = {
   trailingStopPct: 'trailing_stop_pct',
   maxPositionSize: 'max_position_size',
   copyRatio: 'copy_ratio',
+  copyMode: 'copy_mode',
+  fixedAmount: 'fixed_amount',
+  minTradeSize: 'min_trade_size',
+  allowMarkets: 'allow_markets',
+  denyMarkets: 'deny_markets',
 };
+
+/** A follow option as its column stores it (market lists as JSON text). */
+function columnValue(key: keyof FollowOptions, v: FollowOptions[keyof FollowOptions] | undefined): unknown {
+  return key === 'allowMarkets' || key === 'denyMarkets' ? listText(v as string[] | null | undefined) : v;
+}
 
 export interface TraderCursor {
   createdAt: number;
@@ -67,14 +90,22 @@ export class TraderRepository {
       .values({
         user_id: userId,
         name: t.name,
+        source: t.source,
         address: t.address,
         enabled: t.enabled ? 1 : 0,
+        enabled_since: t.enabled ? now : null,
+        disabled_at: null,
         allocation: t.allocation,
         take_profit_pct: fo.takeProfitPct,
         stop_loss_pct: fo.stopLossPct,
         trailing_stop_pct: fo.trailingStopPct,
         max_position_size: fo.maxPositionSize,
         copy_ratio: fo.copyRatio,
+        copy_mode: fo.copyMode,
+        fixed_amount: fo.fixedAmount,
+        min_trade_size: fo.minTradeSize,
+        allow_markets: listText(fo.allowMarkets) ?? null,
+        deny_markets: listText(fo.denyMarkets) ?? null,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -119,7 +150,7 @@ export class TraderRepository {
     if (patch.allocation !== undefined) put('allocation', patch.allocation);
     for (const [key, col] of Object.entries(FOLLOW_COLUMNS) as [keyof FollowOptions, keyof TradersTable][]) {
       const v = patch.followOptions?.[key];
-      if (v !== undefined) put(col, v);
+      if (v !== undefined) put(col, columnValue(key, v));
     }
     if (expectedVersion !== undefined) values['version'] = expectedVersion;
     const r = await ex.first(this.updateStatement(columns, expectedVersion !== undefined)(values));
@@ -128,8 +159,10 @@ export class TraderRepository {
 
   /**
    * The UPDATE for one patch shape (which columns, guarded by version or not),
-   * compiled once: a toggle binds four values instead of rebuilding SQL. There
-   * are at most 2^8 x 2 shapes.
+   * compiled once: a toggle binds four values instead of rebuilding SQL. Only
+   * the shapes that are used are compiled. Switching copying on starts the
+   * enabled window at `now` (unless it was on already); switching it off
+   * closes the window at `now`.
    */
   private updateStatement(columns: (keyof TradersTable)[], guarded: boolean) {
     const shape = `${columns.join(',')}|${guarded}`;
@@ -139,6 +172,11 @@ export class TraderRepository {
       stmt = prepare(k, (p) => {
         const set: Updateable<TradersTable> = { updated_at: p('now') };
         for (const c of columns) (set as Record<string, unknown>)[c] = p(c);
+        if (columns.includes('enabled')) {
+          const on = sql`${sql.ref('enabled')} = 1`;
+          (set as Record<string, unknown>)['enabled_since'] = sql`case when ${p('enabled')} = 1 then (case when ${on} then enabled_since else ${p('now')} end) else enabled_since end`;
+          (set as Record<string, unknown>)['disabled_at'] = sql`case when ${p('enabled')} = 1 then null when ${on} then ${p('now')} else disabled_at end`;
+        }
         let q = k
           .updateTable('traders')
           .set(set)

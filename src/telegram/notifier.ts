@@ -8,6 +8,7 @@
  */
 import { type Api, GrammyError } from 'grammy';
 import type { Decimal } from '../domain/decimal.js';
+import type { CloseReason } from '../domain/position.js';
 import { RateLimitedError, UnavailableError } from '../domain/errors.js';
 import type { TelegramLinkService } from './link-service.js';
 import { signed } from './views/amounts.js';
@@ -15,7 +16,7 @@ import { signed } from './views/amounts.js';
 export interface PositionEvent {
   userId: number;
   positionId: number;
-  kind: 'take_profit' | 'stop_loss' | 'manual';
+  kind: CloseReason;
   price: Decimal;
   realizedPnl: Decimal;
   symbol: string;
@@ -25,7 +26,12 @@ export interface PositionEvent {
   size?: Decimal;
 }
 
-const HEADLINE = { take_profit: '🎯 Take-profit hit', stop_loss: '🛑 Stop-loss hit' } as const;
+const HEADLINE = {
+  take_profit: '🎯 Take-profit hit',
+  stop_loss: '🛑 Stop-loss hit',
+  trailing_stop: '📉 Trailing stop hit',
+  leader_exit: '👣 Leader exited',
+} as const;
 
 export function fillText(e: PositionEvent & { kind: keyof typeof HEADLINE }): string {
   const held = e.size !== undefined && (e.outcome ?? e.side) ? ` ${e.outcome ?? e.side} ${e.size}` : '';

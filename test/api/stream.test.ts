@@ -235,7 +235,7 @@ describe('GET /api/v1/stream', async () => {
         ['{"type":"subscribe"}', /"topics" must be a non-empty array/],
         [
           '{"type":"subscribe","topics":["bogus"]}',
-          /^unknown topic "bogus": use positions, traders or markets/,
+          /^unknown topic "bogus": use positions, traders, copies or markets/,
         ],
         ['{"type":"subscribe","topics":["markets:"]}', /^unknown topic "markets:"/],
         ['{"type":"subscribe","topics":["positions",7]}', /^topics must be strings, got number$/],

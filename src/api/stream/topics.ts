@@ -7,7 +7,7 @@
 import { ValidationError } from '../../domain/errors.js';
 
 /** Topics whose updates belong to one user; publishing to them needs a userId. */
-export const USER_TOPICS: ReadonlySet<string> = new Set(['positions', 'traders']);
+export const USER_TOPICS: ReadonlySet<string> = new Set(['positions', 'traders', 'copies']);
 
 /** Same alphabet as market ids in the domain (letters, digits and ._:/-). */
 const MARKET_TOPIC = /^markets:[A-Za-z0-9._:/-]{1,128}$/;
@@ -21,6 +21,6 @@ export function checkTopic(topic: unknown): string {
   if (USER_TOPICS.has(topic) || MARKET_TOPIC.test(topic)) return topic;
   const shown = topic.length > 40 ? `${topic.slice(0, 40)}...` : topic;
   throw new ValidationError(
-    `unknown topic "${shown}": use positions, traders or markets:<marketId> (letters, digits and ._:/-)`,
+    `unknown topic "${shown}": use positions, traders, copies or markets:<marketId> (letters, digits and ._:/-)`,
   );
 }

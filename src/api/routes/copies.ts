@@ -1,0 +1,245 @@
+/**
+ * Copy trading beyond following: discover leaders, a leader's trades as the
+ * source reports them, the copy decisions (all, or one trader's), the paper
+ * account, and the engine's figures at /performance/copy.
+ */
+import type { FastifyInstance } from 'fastify';
+import { copyJson } from '../../copytrading/copy-json.js';
+import type { CopyService } from '../../copytrading/copy-service.js';
+import type { TraderService } from '../../copytrading/trader-service.js';
+import { ValidationError } from '../../domain/errors.js';
+import type { CopyStatus } from '../../store/copy-repository.js';
+import type { LeaderSort, LeaderWindow } from '../../venues/leader-source.js';
+import { currentUser } from '../auth.js';
+import { Type } from '../json-schema.js';
+import { IdParams } from '../schemas.js';
+
+export interface CopyRouteDeps {
+  copy: CopyService;
+  traders: Pick<TraderService, 'get'>;
+}
+
+const MAX_COPIES_PAGE = 500;
+const MAX_LEADERS_PAGE = 200;
+
+const NullableString = Type.Nullable(Type.String());
+
+export const CopyJson = Type.Object({
+  id: Type.Integer(),
+  traderId: Type.Integer(),
+  source: Type.String(),
+  sourceTradeId: Type.String(),
+  sourceTs: Type.String(),
+  detectedAt: Type.String(),
+  decidedAt: Type.String(),
+  status: Type.String(),
+  reason: NullableString,
+  reducedBy: NullableString,
+  side: Type.String(),
+  market: Type.String(),
+  outcomeIndex: Type.Nullable(Type.Integer()),
+  leaderSize: Type.String(),
+  leaderPrice: Type.String(),
+  size: NullableString,
+  price: NullableString,
+  orderId: Type.Nullable(Type.Integer()),
+  positionId: Type.Nullable(Type.Integer()),
+  latencyMs: Type.Number(),
+});
+
+const LeaderJson = Type.Object({
+  source: Type.String(),
+  address: Type.String(),
+  name: NullableString,
+  style: NullableString,
+  pnl: Type.String(),
+  volume: Type.String(),
+  trades: Type.Integer(),
+  winRate: Type.Nullable(Type.Number()),
+  lastTradeTs: NullableString,
+});
+
+const LeaderTradeJson = Type.Object({
+  id: Type.String(),
+  ts: Type.String(),
+  side: Type.String(),
+  market: Type.String(),
+  outcomeIndex: Type.Nullable(Type.Integer()),
+  size: Type.String(),
+  price: Type.String(),
+});
+
+const AccountJson = Type.Object({
+  venue: Type.String(),
+  balance: Type.String(),
+  initialBalance: Type.String(),
+  resetAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+const page = (item: ReturnType<typeof Type.Object>) =>
+  Type.Object({ items: Type.Array(item), nextCursor: Type.Nullable(Type.String()) });
+
+/** Cursors of these lists: a letter and a number, base64url (a decision id, or a rank). */
+function encode(tag: string, n: number): string {
+  return Buffer.from(`${tag}${n}`).toString('base64url');
+}
+
+function decode(tag: string, raw: string | undefined): number | null {
+  if (raw === undefined || raw === '') return null;
+  const text = /^[A-Za-z0-9_-]{1,32}$/.test(raw) ? Buffer.from(raw, 'base64url').toString() : '';
+  const m = new RegExp(`^${tag}(\\d{1,15})$`).exec(text);
+  if (!m) {
+    throw new ValidationError('query.cursor is not a cursor this API issued', {
+      details: [{ path: 'query.cursor', message: 'malformed cursor; pass back nextCursor unchanged' }],
+    });
+  }
+  return Number(m[1]);
+}
+
+const CopiesQuery = Type.Object(
+  {
+    status: Type.Optional(Type.String({ enum: ['copied', 'skipped'] })),
+    traderId: Type.Optional(Type.Integer({ minimum: 1 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_COPIES_PAGE })),
+    cursor: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+interface CopiesQueryT {
+  status?: CopyStatus;
+  traderId?: number;
+  limit?: number;
+  cursor?: string;
+}
+
+export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
+  const decisionsPage = async (userId: number, q: CopiesQueryT, traderId?: number) => {
+    const limit = q.limit ?? 50;
+    const rows = await d.copy.decisions(userId, {
+      ...(traderId !== undefined ? { traderId } : q.traderId !== undefined ? { traderId: q.traderId } : {}),
+      ...(q.status ? { status: q.status } : {}),
+      limit: limit + 1,
+      beforeId: decode('c', q.cursor),
+    });
+    const more = rows.length > limit;
+    const items = more ? rows.slice(0, limit) : rows;
+    return { items: items.map(copyJson), nextCursor: more ? encode('c', items[items.length - 1]!.id) : null };
+  };
+
+  app.get<{ Querystring: CopiesQueryT }>(
+    '/copies',
+    { schema: { querystring: CopiesQuery, response: { 200: page(CopyJson) } } },
+    async (req) => decisionsPage(currentUser(req).id, req.query),
+  );
+
+  app.get<{ Params: { id: number }; Querystring: CopiesQueryT }>(
+    '/traders/:id/copies',
+    { schema: { params: IdParams, querystring: CopiesQuery, response: { 200: page(CopyJson) } } },
+    async (req) => {
+      const user = currentUser(req).id;
+      await d.traders.get(user, req.params.id); // 404 or 403 before listing
+      return decisionsPage(user, req.query, req.params.id);
+    },
+  );
+
+  app.get<{ Querystring: { source?: string; sort?: LeaderSort; window?: LeaderWindow; limit?: number; cursor?: string } }>(
+    '/leaders',
+    {
+      schema: {
+        querystring: Type.Object(
+          {
+            source: Type.Optional(Type.String({ maxLength: 20 })),
+            sort: Type.Optional(Type.String({ enum: ['pnl', 'winRate', 'volume', 'trades'] })),
+            window: Type.Optional(Type.String({ enum: ['7d', '30d'] })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEADERS_PAGE })),
+            cursor: Type.Optional(Type.String({ maxLength: 64 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: page(LeaderJson) },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const limit = q.limit ?? 50;
+      const offset = decode('r', q.cursor) ?? 0;
+      const { items, more } = await d.copy.leaders({
+        source: q.source ?? 'simulated',
+        sort: q.sort ?? 'pnl',
+        window: q.window ?? '30d',
+        limit,
+        offset,
+      });
+      return {
+        items: items.map((l) => ({ ...l, lastTradeTs: l.lastTradeTs === null ? null : iso(l.lastTradeTs) })),
+        nextCursor: more ? encode('r', offset + limit) : null,
+      };
+    },
+  );
+
+  app.get<{ Params: { source: string; address: string }; Querystring: { since?: string; limit?: number } }>(
+    '/leaders/:source/:address/trades',
+    {
+      schema: {
+        params: Type.Object(
+          { source: Type.String({ maxLength: 20 }), address: Type.String({ maxLength: 128 }) },
+          { additionalProperties: false },
+        ),
+        querystring: Type.Object(
+          {
+            since: Type.Optional(Type.String({ maxLength: 40 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+            cursor: Type.Optional(Type.String({ maxLength: 64 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: page(LeaderTradeJson) },
+      },
+    },
+    async (req) => {
+      const { since } = req.query;
+      let sinceMs: number | undefined;
+      if (since !== undefined) {
+        sinceMs = /^\d{1,15}$/.test(since) ? Number(since) : Date.parse(since);
+        if (!Number.isFinite(sinceMs)) {
+          throw new ValidationError('query.since must be an ISO-8601 time or epoch milliseconds', {
+            details: [{ path: 'query.since', message: 'must be an ISO-8601 time or epoch milliseconds' }],
+          });
+        }
+      }
+      const trades = await d.copy.leaderTrades(req.params.source, req.params.address, sinceMs, req.query.limit ?? 100);
+      return { items: trades.map((t) => ({ ...t, ts: iso(t.ts) })), nextCursor: null };
+    },
+  );
+
+  const accountJson = (a: Awaited<ReturnType<CopyService['account']>>) => ({
+    venue: a.venue,
+    balance: a.balance,
+    initialBalance: a.initialBalance,
+    resetAt: iso(a.resetAt),
+    updatedAt: iso(a.updatedAt),
+  });
+
+  app.get('/paper-account', { schema: { response: { 200: AccountJson } } }, async (req) =>
+    accountJson(await d.copy.account(currentUser(req).id)),
+  );
+
+  app.post<{ Body: { balance?: string | number } | undefined }>(
+    '/paper-account/reset',
+    {
+      schema: {
+        body: Type.Object(
+          { balance: Type.Optional(Type.Union([Type.String({ maxLength: 48 }), Type.Number()])) },
+          { additionalProperties: false },
+        ),
+        response: { 200: AccountJson },
+      },
+    },
+    async (req) => accountJson(await d.copy.resetAccount(currentUser(req).id, req.body?.balance)),
+  );
+
+  app.get('/performance/copy', async () => d.copy.report());
+}

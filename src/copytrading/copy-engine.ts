@@ -1,0 +1,150 @@
+/**
+ * Runs the watchers: one per (source, address) that an enabled follow
+ * watches, each on one instance at a time. Every `leaseMs / 3` the engine
+ * takes or renews the leases of the leaders it can run (free, expired or
+ * already its own), starts a watcher for each lease it holds and stops those
+ * it lost; a dead holder's leases expire and another instance takes them
+ * within `leaseMs`. If two instances briefly both run a watcher, the cursor's
+ * compare-and-set and the unique (follow, trade) key keep copies single.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../domain/clock.js';
+import type { TraderSource } from '../domain/trader.js';
+import type { CopyRepository, WatcherRow } from '../store/copy-repository.js';
+import type { LeaderSource, LeaderTrade } from '../venues/leader-source.js';
+import type { FanoutResult } from './copy-fanout.js';
+import { CopyStats } from './copy-stats.js';
+import { LeaderWatcher, type WatcherDeps } from './leader-watcher.js';
+
+export interface CopyEngineOptions extends Omit<WatcherDeps, 'applied' | 'failed'> {
+  copies: CopyRepository;
+  clock: Clock;
+  sources: ReadonlyMap<TraderSource, LeaderSource>;
+  /** A lease not renewed for this long is taken over by another instance. @default 9000 */
+  leaseMs?: number;
+  /** After a committed page: pushes and cache drops. */
+  onApplied?(result: FanoutResult): void | Promise<void>;
+  onError?(err: unknown, context: string): void;
+  /** This instance's name in leases. @default a random id */
+  instanceId?: string;
+}
+
+export class CopyEngine {
+  readonly instanceId: string;
+  readonly stats: CopyStats;
+  private readonly leaseMs: number;
+  private readonly running = new Map<number, LeaderWatcher>();
+  private cancelTick: (() => void) | undefined;
+  private syncing: Promise<void> | undefined;
+  private syncAgain = false;
+  private started = false;
+  /** Watcher rows already ensured, by `source:address`. */
+  private readonly known = new Map<string, WatcherRow>();
+
+  constructor(private readonly o: CopyEngineOptions) {
+    this.instanceId = o.instanceId ?? randomUUID();
+    this.leaseMs = o.leaseMs ?? 9_000;
+    this.stats = new CopyStats(o.clock);
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.sync();
+    this.tick();
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    this.cancelTick?.();
+    await this.syncing;
+    await Promise.all([...this.running.values()].map((w) => w.stop()));
+    this.running.clear();
+    await this.o.copies.release(this.instanceId).catch((err: unknown) => this.o.onError?.(err, 'release'));
+  }
+
+  /** Follows changed (created, toggled, deleted): take up or drop watchers now rather than at the next tick. */
+  followsChanged(): void {
+    if (!this.started) return;
+    void this.sync();
+  }
+
+  /** Watchers this instance runs, by id. */
+  held(): number[] {
+    return [...this.running.keys()];
+  }
+
+  /** Reads every running watcher now and waits until they are idle (tests, demos). */
+  async settle(): Promise<void> {
+    await this.syncing;
+    for (const w of this.running.values()) w.kick();
+    await Promise.all([...this.running.values()].map((w) => w.idle()));
+  }
+
+  private tick(): void {
+    this.cancelTick = this.o.clock.setTimer(Math.max(100, Math.floor(this.leaseMs / 3)), () => {
+      if (!this.started) return;
+      void this.sync().finally(() => this.started && this.tick());
+    });
+  }
+
+  /** One pass: the leaders to watch, their leases, and the watchers to start or stop. Passes never overlap. */
+  sync(): Promise<void> {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return this.syncing;
+    }
+    this.syncing = this.syncOnce()
+      .catch((err: unknown) => this.o.onError?.(err, 'sync'))
+      .finally(() => {
+        this.syncing = undefined;
+        if (this.syncAgain && this.started) {
+          this.syncAgain = false;
+          void this.sync();
+        }
+      });
+    return this.syncing;
+  }
+
+  private async syncOnce(): Promise<void> {
+    const now = this.o.clock.now();
+    const wanted: WatcherRow[] = [];
+    for (const l of await this.o.copies.watchedLeaders()) {
+      const source = this.o.sources.get(l.source);
+      if (!source) continue;
+      const known = this.known.get(`${l.source}:${l.address}`);
+      wanted.push(known ?? (await this.o.copies.ensureWatcher(l.source, l.address, await source.currentCursor(l.address), now)));
+    }
+    for (const w of wanted) this.known.set(`${w.source}:${w.address}`, w);
+    const held = new Set(await this.o.copies.lease(wanted.map((w) => w.id), this.instanceId, now, now + this.leaseMs));
+    for (const [id, w] of this.running) {
+      if (!held.has(id)) {
+        this.running.delete(id);
+        await w.stop();
+      }
+    }
+    for (const w of wanted) {
+      if (!held.has(w.id) || this.running.has(w.id)) continue;
+      // The stored row, not the remembered one: another holder may have moved its cursor.
+      const row = (await this.o.copies.watcher(w.id)) ?? w;
+      const watcher = new LeaderWatcher(row, this.o.sources.get(w.source)!, {
+        ...this.o,
+        applied: (r, trades, result, detectedAt) => this.applied(r, trades, result, detectedAt),
+        failed: (r, err) => {
+          this.stats.failed(r.source);
+          this.o.onError?.(err, `watcher ${r.source}:${r.address}`);
+        },
+      });
+      this.running.set(w.id, watcher);
+      watcher.start();
+    }
+    this.stats.setWatchers(wanted, held);
+  }
+
+  private applied(w: WatcherRow, trades: readonly LeaderTrade[], result: FanoutResult, detectedAt: number): void {
+    this.stats.page(w.source, trades, result.decisions, detectedAt);
+    if (this.o.onApplied) {
+      Promise.resolve(this.o.onApplied(result)).catch((err: unknown) => this.o.onError?.(err, 'publish'));
+    }
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * What users ask of copy trading besides following: discover leaders (cached
+ * as kind `leaderboard`), read a leader's trades as the source reports them,
+ * read copy decisions, see and reset the paper account, and the engine's
+ * figures for operators.
+ */
+import type { Cache } from '../cache/cache.js';
+import type { Clock } from '../domain/clock.js';
+import { type Decimal, tryParseDecimal } from '../domain/decimal.js';
+import { ValidationError } from '../domain/errors.js';
+import type { AddressCheck, TraderSource } from '../domain/trader.js';
+import type { CopyDecision, CopyRepository, CopyStatus } from '../store/copy-repository.js';
+import type { PaperAccount, PaperAccountRepository } from '../store/paper-account-repository.js';
+import type { LeaderSort, LeaderSource, LeaderStats, LeaderTrade, LeaderWindow } from '../venues/leader-source.js';
+import type { CopyEngine } from './copy-engine.js';
+import type { SourceCopyStats } from './copy-stats.js';
+
+/** Most leaders a discovery list ranks (and caches). */
+export const MAX_LEADERS = 500;
+
+export interface CopyReport {
+  instanceId: string | null;
+  sources: (SourceCopyStats & { oldestWatcherAgeMs: number | null; erroring: number })[];
+}
+
+export interface CopyServiceDeps {
+  copies: CopyRepository;
+  accounts: PaperAccountRepository;
+  sources: ReadonlyMap<TraderSource, LeaderSource>;
+  cache: Cache;
+  clock: Clock;
+  venueId: string;
+  engine: CopyEngine | undefined;
+}
+
+const badQuery = (path: string, message: string): ValidationError =>
+  new ValidationError(`${path} ${message}`, { details: [{ path, message }] });
+
+export class CopyService {
+  constructor(private readonly d: CopyServiceDeps) {}
+
+  /** The address rule of each source, for following (`manual` takes any address). */
+  readonly checkAddress: AddressCheck = (source, address) => {
+    if (source === 'manual') return null;
+    const s = this.d.sources.get(source);
+    if (!s) return `cannot be followed: the ${source} source is not available on this server`;
+    return s.addressProblem(address);
+  };
+
+  source(id: string, path = 'query.source'): LeaderSource {
+    const s = this.d.sources.get(id as TraderSource);
+    if (!s) {
+      throw badQuery(path, `must be one of ${[...this.d.sources.keys()].join(', ')} (the sources this server can watch)`);
+    }
+    return s;
+  }
+
+  /** A ranked page of leaders; the ranking is cached for an hour per (source, sort, window). */
+  async leaders(q: {
+    source: string;
+    sort: LeaderSort;
+    window: LeaderWindow;
+    limit: number;
+    offset: number;
+  }): Promise<{ items: LeaderStats[]; more: boolean }> {
+    const source = this.source(q.source);
+    const ranked = await this.d.cache.getOrLoad(
+      'leaderboard',
+      `${q.source}:${q.sort}:${q.window}`,
+      () => source.leaders({ sort: q.sort, window: q.window, limit: MAX_LEADERS }),
+    );
+    const all = ranked.value;
+    return { items: all.slice(q.offset, q.offset + q.limit), more: all.length > q.offset + q.limit };
+  }
+
+  async leaderTrades(source: string, address: string, since: number | undefined, limit: number): Promise<LeaderTrade[]> {
+    const s = this.source(source, 'params.source');
+    const problem = s.addressProblem(address);
+    if (problem) throw badQuery('params.address', problem);
+    return s.recentTrades(address, since === undefined ? { limit } : { since, limit });
+  }
+
+  decisions(
+    userId: number,
+    q: { traderId?: number; status?: CopyStatus; limit: number; beforeId: number | null },
+  ): Promise<CopyDecision[]> {
+    return this.d.copies.decisions(
+      {
+        userId,
+        ...(q.traderId !== undefined ? { traderId: q.traderId } : {}),
+        ...(q.status !== undefined ? { status: q.status } : {}),
+      },
+      q.limit,
+      q.beforeId,
+    );
+  }
+
+  account(userId: number): Promise<PaperAccount> {
+    return this.d.accounts.get(userId, this.d.venueId, this.d.clock.now());
+  }
+
+  /** Resets the paper account to `balance` (default: its initial balance). */
+  async resetAccount(userId: number, balance: unknown): Promise<PaperAccount> {
+    let amount: Decimal | undefined;
+    if (balance !== undefined) {
+      const r = tryParseDecimal(balance);
+      if (!/^\d/.test(r)) throw badQuery('body.balance', r);
+      amount = r;
+    }
+    const current = await this.account(userId);
+    return this.d.accounts.reset(userId, this.d.venueId, amount ?? current.initialBalance, this.d.clock.now());
+  }
+
+  /** The engine's figures with the watchers' state from the database (every instance's). */
+  async report(): Promise<CopyReport> {
+    const now = this.d.clock.now();
+    const stats = new Map((this.d.engine?.stats.snapshot() ?? []).map((s) => [s.source, s]));
+    const watchers = await this.d.copies.watchers();
+    const sources = new Set([...stats.keys(), ...watchers.map((w) => w.source)]);
+    return {
+      instanceId: this.d.engine?.instanceId ?? null,
+      sources: [...sources].map((source) => {
+        const mine = watchers.filter((w) => w.source === source);
+        const ages = mine.map((w) => now - (w.polledAt ?? w.advancedAt));
+        const s = stats.get(source) ?? emptyStats(source);
+        return {
+          ...s,
+          watchers: mine.length,
+          oldestWatcherAgeMs: ages.length > 0 ? Math.max(...ages) : null,
+          erroring: mine.filter((w) => w.error !== null).length,
+        };
+      }),
+    };
+  }
+}
+
+function emptyStats(source: string): SourceCopyStats {
+  return {
+    source,
+    watchers: 0,
+    watchersHeld: 0,
+    events: 0,
+    copies: 0,
+    skips: {},
+    failedReads: 0,
+    detectionLagMs: { p50: 0, p99: 0 },
+    decisionLatencyMs: { p50: 0, p99: 0 },
+    lastEventAt: null,
+  };
+}

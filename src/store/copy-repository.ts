@@ -1,0 +1,367 @@
+/**
+ * The copy engine's store: watchers (cursor and lease per leader), the
+ * leaders' holdings, the follows of a leader, and copy decisions. The cursor
+ * moves by compare-and-set in the transaction that writes the decisions, so
+ * two instances that both read the same page cannot both apply it.
+ */
+import type { Decimal } from '../domain/decimal.js';
+import type { Trader, TraderSource } from '../domain/trader.js';
+import { canonicalAmount as canon, canonicalAmountOrNull as canonOrNull } from './amounts.js';
+import type { Database, SqlExecutor } from './database.js';
+import { compile, prepare } from './prepared.js';
+import { type TraderRow, toTrader } from './trader-repository.js';
+
+export interface WatcherRow {
+  id: number;
+  source: TraderSource;
+  address: string;
+  cursor: string;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  events: number;
+  lastTradeTs: number | null;
+  advancedAt: number;
+  polledAt: number | null;
+  error: string | null;
+}
+
+export type CopyStatus = 'copied' | 'skipped';
+
+export interface NewDecision {
+  userId: number;
+  traderId: number;
+  source: string;
+  sourceTradeId: string;
+  sourceTs: number;
+  detectedAt: number;
+  decidedAt: number;
+  status: CopyStatus;
+  reason: string | null;
+  reducedBy: string | null;
+  side: 'buy' | 'sell';
+  market: string;
+  outcomeIndex: number | null;
+  leaderSize: Decimal;
+  leaderPrice: Decimal;
+  size: Decimal | null;
+  price: Decimal | null;
+  orderId: number | null;
+  positionId: number | null;
+  latencyMs: number;
+}
+
+export interface CopyDecision extends NewDecision {
+  id: number;
+}
+
+const DECISION_COLUMNS = [
+  'user_id',
+  'trader_id',
+  'source',
+  'source_trade_id',
+  'source_ts',
+  'detected_at',
+  'decided_at',
+  'status',
+  'reason',
+  'reduced_by',
+  'side',
+  'market',
+  'outcome_index',
+  'leader_size',
+  'leader_price',
+  'size',
+  'price',
+  'order_id',
+  'position_id',
+  'latency_ms',
+] as const;
+
+const decisionValues = (d: NewDecision): unknown[] => [
+  d.userId,
+  d.traderId,
+  d.source,
+  d.sourceTradeId,
+  d.sourceTs,
+  d.detectedAt,
+  d.decidedAt,
+  d.status,
+  d.reason,
+  d.reducedBy,
+  d.side,
+  d.market,
+  d.outcomeIndex,
+  d.leaderSize,
+  d.leaderPrice,
+  d.size,
+  d.price,
+  d.orderId,
+  d.positionId,
+  d.latencyMs,
+];
+
+function decisionFromTuple(r: unknown[]): CopyDecision {
+  const n = (v: unknown): number | null => (v === null ? null : Number(v));
+  return {
+    id: Number(r[0]),
+    userId: Number(r[1]),
+    traderId: Number(r[2]),
+    source: r[3] as string,
+    sourceTradeId: r[4] as string,
+    sourceTs: Number(r[5]),
+    detectedAt: Number(r[6]),
+    decidedAt: Number(r[7]),
+    status: r[8] as CopyStatus,
+    reason: r[9] as string | null,
+    reducedBy: r[10] as string | null,
+    side: r[11] as 'buy' | 'sell',
+    market: r[12] as string,
+    outcomeIndex: n(r[13]),
+    leaderSize: canon(r[14]),
+    leaderPrice: canon(r[15]),
+    size: canonOrNull(r[16]),
+    price: canonOrNull(r[17]),
+    orderId: n(r[18]),
+    positionId: n(r[19]),
+    latencyMs: Number(r[20]),
+  };
+}
+
+interface WatcherDbRow {
+  id: number;
+  source: string;
+  address: string;
+  cursor: string;
+  lease_owner: string | null;
+  lease_until: number | null;
+  events: number;
+  last_trade_ts: number | null;
+  advanced_at: number;
+  polled_at: number | null;
+  error: string | null;
+}
+
+function toWatcher(r: WatcherDbRow): WatcherRow {
+  return {
+    id: Number(r.id),
+    source: r.source as TraderSource,
+    address: r.address,
+    cursor: r.cursor,
+    leaseOwner: r.lease_owner,
+    leaseUntil: r.lease_until === null ? null : Number(r.lease_until),
+    events: Number(r.events),
+    lastTradeTs: r.last_trade_ts === null ? null : Number(r.last_trade_ts),
+    advancedAt: Number(r.advanced_at),
+    polledAt: r.polled_at === null ? null : Number(r.polled_at),
+    error: r.error,
+  };
+}
+
+export interface DecisionFilter {
+  userId: number;
+  traderId?: number;
+  status?: CopyStatus;
+}
+
+export class CopyRepository {
+  private readonly advanceQuery;
+  private readonly followsQuery;
+  private readonly holdingQuery;
+  private readonly upsertHoldingQuery;
+  private readonly byIdQuery;
+
+  constructor(private readonly db: Database) {
+    const k = db.kysely;
+    this.advanceQuery = prepare(k, (p) =>
+      k
+        .updateTable('copy_watchers')
+        .set((eb) => ({
+          cursor: p('to'),
+          events: eb('events', '+', p('events')),
+          last_trade_ts: p('lastTradeTs'),
+          advanced_at: p('now'),
+          polled_at: p('now'),
+          error: null,
+        }))
+        .where('id', '=', p('id'))
+        .where('cursor', '=', p('from')),
+    );
+    this.followsQuery = prepare(k, (p) =>
+      k
+        .selectFrom('traders')
+        .selectAll()
+        .where('source', '=', p('source'))
+        .where('address', '=', p('address'))
+        .where('enabled_since', 'is not', null),
+    );
+    this.holdingQuery = prepare(k, (p) =>
+      k
+        .selectFrom('leader_holdings')
+        .select('size')
+        .where('watcher_id', '=', p('watcherId'))
+        .where('market', '=', p('market')),
+    );
+    this.upsertHoldingQuery = prepare(k, (p) =>
+      k
+        .insertInto('leader_holdings')
+        .values({ watcher_id: p('watcherId'), market: p('market'), size: p('size') })
+        .onConflict((oc) => oc.columns(['watcher_id', 'market']).doUpdateSet({ size: p('size') })),
+    );
+    this.byIdQuery = prepare(k, (p) => k.selectFrom('copy_watchers').selectAll().where('id', '=', p('id')));
+  }
+
+  /** Every (source, address) that at least one enabled follow watches. */
+  async watchedLeaders(): Promise<{ source: TraderSource; address: string }[]> {
+    const q = this.db.kysely
+      .selectFrom('traders')
+      .select(['source', 'address'])
+      .distinct()
+      .where('source', '<>', 'manual')
+      .where('enabled', '=', 1);
+    return (await this.db.all(compile(q))).map((r) => ({
+      source: r.source as TraderSource,
+      address: r.address,
+    }));
+  }
+
+  /** The watcher of a leader, created at `cursor` (the source's "now") if it does not exist yet. */
+  async ensureWatcher(source: TraderSource, address: string, cursor: string, now: number): Promise<WatcherRow> {
+    await this.db.run(
+      compile(
+        this.db.kysely
+          .insertInto('copy_watchers')
+          .values({ source, address, cursor, advanced_at: now, created_at: now })
+          .onConflict((oc) => oc.columns(['source', 'address']).doNothing()),
+      ),
+    );
+    const row = await this.db.first(
+      compile(
+        this.db.kysely
+          .selectFrom('copy_watchers')
+          .selectAll()
+          .where('source', '=', source)
+          .where('address', '=', address),
+      ),
+    );
+    return toWatcher(row as WatcherDbRow);
+  }
+
+  async watcher(id: number): Promise<WatcherRow | undefined> {
+    const r = await this.db.first(this.byIdQuery({ id }));
+    return r && toWatcher(r as WatcherDbRow);
+  }
+
+  async watchers(): Promise<WatcherRow[]> {
+    const rows = await this.db.all(compile(this.db.kysely.selectFrom('copy_watchers').selectAll().orderBy('id')));
+    return rows.map((r) => toWatcher(r as WatcherDbRow));
+  }
+
+  /**
+   * Takes or renews the lease of these watchers for `owner` until `until`:
+   * only those free, expired or already ours. Returns the ids now held.
+   */
+  async lease(ids: readonly number[], owner: string, now: number, until: number): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const q = this.db.kysely
+      .updateTable('copy_watchers')
+      .set({ lease_owner: owner, lease_until: until })
+      .where('id', 'in', ids)
+      .where((eb) =>
+        eb.or([eb('lease_owner', '=', owner), eb('lease_owner', 'is', null), eb('lease_until', '<', now)]),
+      )
+      .returning('id');
+    return (await this.db.all(compile(q))).map((r) => Number(r.id));
+  }
+
+  /** Gives leases back (clean shutdown), so another instance takes over at once. */
+  async release(owner: string): Promise<void> {
+    await this.db.run(
+      compile(
+        this.db.kysely
+          .updateTable('copy_watchers')
+          .set({ lease_owner: null, lease_until: null })
+          .where('lease_owner', '=', owner),
+      ),
+    );
+  }
+
+  /** Moves the cursor from `from` to `to`; false when another holder moved it first (nothing may be written then). */
+  async advance(
+    id: number,
+    from: string,
+    to: string,
+    events: number,
+    lastTradeTs: number | null,
+    now: number,
+    tx: SqlExecutor,
+  ): Promise<boolean> {
+    return (await tx.run(this.advanceQuery({ id, from, to, events, lastTradeTs, now }))) === 1;
+  }
+
+  /** Records a poll that found nothing new, or failed (with the error). */
+  async polled(id: number, now: number, error: string | null): Promise<void> {
+    await this.db.run(
+      compile(
+        this.db.kysely.updateTable('copy_watchers').set({ polled_at: now, error }).where('id', '=', id),
+      ),
+    );
+  }
+
+  /** Follows of a leader that have ever been enabled (the enabled window decides per trade). */
+  async follows(source: string, address: string, ex: SqlExecutor = this.db): Promise<Trader[]> {
+    const rows = await ex.all(this.followsQuery({ source, address }));
+    return (rows as TraderRow[]).map(toTrader);
+  }
+
+  async leaderHolding(watcherId: number, market: string, ex: SqlExecutor): Promise<Decimal> {
+    const r = await ex.first(this.holdingQuery({ watcherId, market }));
+    return r ? canon(r.size) : ('0' as Decimal);
+  }
+
+  async saveLeaderHolding(watcherId: number, market: string, size: Decimal, ex: SqlExecutor): Promise<void> {
+    await ex.run(this.upsertHoldingQuery({ watcherId, market, size }));
+  }
+
+  async insertDecisions(rows: readonly NewDecision[], tx: SqlExecutor): Promise<number[]> {
+    if (rows.length === 0) return [];
+    return tx.insertMany('copy_decisions', DECISION_COLUMNS, rows.map(decisionValues));
+  }
+
+  /** A page of decisions, newest first, before the decision `beforeId` when given. */
+  async decisions(f: DecisionFilter, limit: number, beforeId: number | null): Promise<CopyDecision[]> {
+    let q = this.db.kysely
+      .selectFrom('copy_decisions')
+      .select(['id', ...DECISION_COLUMNS])
+      .where('user_id', '=', f.userId);
+    if (f.traderId !== undefined) q = q.where('trader_id', '=', f.traderId);
+    if (f.status !== undefined) q = q.where('status', '=', f.status);
+    if (beforeId !== null) q = q.where('id', '<', beforeId);
+    const rows = await this.db.tuples(compile(q.orderBy('id', 'desc').limit(limit)));
+    return rows.map(decisionFromTuple);
+  }
+
+  /** Decisions by id (pushes after a commit). */
+  async decisionsByIds(ids: readonly number[]): Promise<CopyDecision[]> {
+    if (ids.length === 0) return [];
+    const q = this.db.kysely
+      .selectFrom('copy_decisions')
+      .select(['id', ...DECISION_COLUMNS])
+      .where('id', 'in', ids)
+      .orderBy('id');
+    return (await this.db.tuples(compile(q))).map(decisionFromTuple);
+  }
+
+  /** Per source: decisions by status and reason, for the performance report. */
+  async decisionCounts(): Promise<{ source: string; status: string; reason: string | null; n: number }[]> {
+    const q = this.db.kysely
+      .selectFrom('copy_decisions')
+      .select((eb) => ['source', 'status', 'reason', eb.fn.countAll<number>().as('n')])
+      .groupBy(['source', 'status', 'reason']);
+    return (await this.db.all(compile(q))).map((r) => ({
+      source: r.source,
+      status: r.status,
+      reason: r.reason,
+      n: Number(r.n),
+    }));
+  }
+}

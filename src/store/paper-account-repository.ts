@@ -1,0 +1,142 @@
+/**
+ * Paper accounts: each user's balance per venue, which copies spend from and
+ * exits pay back into. Created on first use at the initial balance; a batch
+ * of balances is read and written with one statement each, so a leader trade
+ * fanned out to a thousand follows costs two statements here, not two thousand.
+ */
+import { sql } from 'kysely';
+import type { Decimal } from '../domain/decimal.js';
+import { canonicalAmount as canon } from './amounts.js';
+import type { Database, Dialect, SqlExecutor } from './database.js';
+import { compile, prepare } from './prepared.js';
+
+export interface PaperAccount {
+  userId: number;
+  venue: string;
+  balance: Decimal;
+  initialBalance: Decimal;
+  resetAt: number;
+  updatedAt: number;
+}
+
+const BATCH_SQL: Record<Dialect, { ensure: string; save: string }> = {
+  sqlite: {
+    ensure: `insert into paper_accounts (user_id, venue, balance, initial_balance, reset_at, updated_at)
+      select value, ?, ?, ?, ?, ? from json_each(?) where true
+      on conflict (user_id, venue) do nothing`,
+    save: `update paper_accounts set balance = j.b, updated_at = ?
+      from (select value ->> 'u' as u, value ->> 'b' as b from json_each(?)) as j
+      where paper_accounts.user_id = j.u and paper_accounts.venue = ?`,
+  },
+  postgres: {
+    ensure: `insert into paper_accounts (user_id, venue, balance, initial_balance, reset_at, updated_at)
+      select x::bigint, $1, $2, $3, $4, $5 from jsonb_array_elements_text($6::jsonb) as x
+      on conflict (user_id, venue) do nothing`,
+    save: `update paper_accounts as a set balance = j.b, updated_at = $1
+      from jsonb_to_recordset($2::jsonb) as j(u bigint, b numeric)
+      where a.user_id = j.u and a.venue = $3`,
+  },
+};
+
+const toAccount = (r: {
+  user_id: number;
+  venue: string;
+  balance: string;
+  initial_balance: string;
+  reset_at: number;
+  updated_at: number;
+}): PaperAccount => ({
+  userId: Number(r.user_id),
+  venue: r.venue,
+  balance: canon(r.balance),
+  initialBalance: canon(r.initial_balance),
+  resetAt: Number(r.reset_at),
+  updatedAt: Number(r.updated_at),
+});
+
+export class PaperAccountRepository {
+  private readonly creditQuery;
+
+  constructor(
+    private readonly db: Database,
+    /** Balance of a new account. */
+    private readonly initial: Decimal,
+  ) {
+    const k = db.kysely;
+    this.creditQuery = prepare(k, (p) =>
+      k
+        .updateTable('paper_accounts')
+        .set({ balance: sql`dec_add(balance, ${p('amount')})`, updated_at: p('now') })
+        .where('user_id', '=', p('userId'))
+        .where('venue', '=', p('venue')),
+    );
+  }
+
+  /** Balances of these users on `venue`, creating missing accounts at the initial balance. */
+  async balances(
+    userIds: readonly number[],
+    venue: string,
+    now: number,
+    ex: SqlExecutor,
+  ): Promise<Map<number, Decimal>> {
+    if (userIds.length === 0) return new Map();
+    const ids = JSON.stringify(userIds);
+    const ensure = BATCH_SQL[this.db.dialect].ensure;
+    await ex.run({ sql: ensure, parameters: [venue, this.initial, this.initial, now, now, ids] });
+    const q = this.db.kysely
+      .selectFrom('paper_accounts')
+      .select(['user_id', 'balance'])
+      .where('venue', '=', venue)
+      .where('user_id', 'in', userIds);
+    return new Map((await ex.all(compile(q))).map((r) => [Number(r.user_id), canon(r.balance)]));
+  }
+
+  async saveBalances(
+    rows: readonly { userId: number; balance: Decimal }[],
+    venue: string,
+    now: number,
+    tx: SqlExecutor,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const batch = JSON.stringify(rows.map((r) => ({ u: r.userId, b: r.balance })));
+    await tx.run({ sql: BATCH_SQL[this.db.dialect].save, parameters: [now, batch, venue] });
+  }
+
+  /** Adds `amount` (signed) to an account that exists. */
+  async credit(userId: number, venue: string, amount: Decimal, now: number, tx: SqlExecutor): Promise<void> {
+    await tx.run(this.creditQuery({ userId, venue, amount, now }));
+  }
+
+  async get(userId: number, venue: string, now: number): Promise<PaperAccount> {
+    await this.db.transaction((tx) => this.balances([userId], venue, now, tx));
+    const q = this.db.kysely
+      .selectFrom('paper_accounts')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('venue', '=', venue);
+    return toAccount((await this.db.first(compile(q)))!);
+  }
+
+  /** Every account of a user. */
+  async list(userId: number): Promise<PaperAccount[]> {
+    const q = this.db.kysely.selectFrom('paper_accounts').selectAll().where('user_id', '=', userId).orderBy('venue');
+    return (await this.db.all(compile(q))).map(toAccount);
+  }
+
+  /** Sets the balance back to `balance` (the initial one unless given). */
+  async reset(userId: number, venue: string, balance: Decimal, now: number): Promise<PaperAccount> {
+    await this.db.transaction(async (tx) => {
+      await this.balances([userId], venue, now, tx);
+      await tx.run(
+        compile(
+          this.db.kysely
+            .updateTable('paper_accounts')
+            .set({ balance, initial_balance: balance, reset_at: now, updated_at: now })
+            .where('user_id', '=', userId)
+            .where('venue', '=', venue),
+        ),
+      );
+    });
+    return this.get(userId, venue, now);
+  }
+}
