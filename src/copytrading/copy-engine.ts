@@ -113,7 +113,7 @@ export class CopyEngine {
       const source = this.o.sources.get(l.source);
       if (!source) continue;
       const known = this.known.get(`${l.source}:${l.address}`);
-      wanted.push(known ?? (await this.o.copies.ensureWatcher(l.source, l.address, await source.currentCursor(l.address), now)));
+      wanted.push(known ?? (await this.o.copies.ensureWatcher(l.source, l.address, source.cursorAt(l.address, l.since), now)));
     }
     for (const w of wanted) this.known.set(`${w.source}:${w.address}`, w);
     const held = new Set(await this.o.copies.lease(wanted.map((w) => w.id), this.instanceId, now, now + this.leaseMs));

@@ -210,17 +210,18 @@ export class CopyRepository {
     this.byIdQuery = prepare(k, (p) => k.selectFrom('copy_watchers').selectAll().where('id', '=', p('id')));
   }
 
-  /** Every (source, address) that at least one enabled follow watches. */
-  async watchedLeaders(): Promise<{ source: TraderSource; address: string }[]> {
+  /** Every (source, address) that at least one enabled follow watches, with the earliest enabling time. */
+  async watchedLeaders(): Promise<{ source: TraderSource; address: string; since: number }[]> {
     const q = this.db.kysely
       .selectFrom('traders')
-      .select(['source', 'address'])
-      .distinct()
+      .select((eb) => ['source', 'address', eb.fn.min<number>('enabled_since').as('since')])
       .where('source', '<>', 'manual')
-      .where('enabled', '=', 1);
+      .where('enabled', '=', 1)
+      .groupBy(['source', 'address']);
     return (await this.db.all(compile(q))).map((r) => ({
       source: r.source as TraderSource,
       address: r.address,
+      since: Number(r.since),
     }));
   }
 

@@ -83,6 +83,13 @@ export interface LeaderSource {
   currentCursor(address: string): Promise<SourceCursor>;
 
   /**
+   * The cursor just before `ts`: reading from it returns the trades made at
+   * or after `ts`. A watcher starts at its earliest follow's enabling time,
+   * so no trade between following and the watcher's start is missed.
+   */
+  cursorAt(address: string, ts: number): SourceCursor;
+
+  /**
    * Trades after `cursor`, oldest first, at most `limit`. Retryable upstream
    * trouble is thrown as `UnavailableError`, `TimeoutError` or
    * `RateLimitedError`; an unknown address is simply an empty page.

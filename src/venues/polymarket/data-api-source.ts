@@ -126,6 +126,11 @@ export class PolymarketWalletSource implements LeaderSource {
       : `a Polymarket address is ${ADDRESS_FORM}, got ${JSON.stringify(address)}`;
   }
 
+  /** The API's times are whole seconds: the cursor has delivered every second before `ts`'s. */
+  cursorAt(_address: string, ts: number): SourceCursor {
+    return encodeCursor({ t: Math.max(0, Math.ceil(ts / 1000) - 1), ids: [] });
+  }
+
   async currentCursor(address: string): Promise<SourceCursor> {
     const user = this.user(address);
     const first = await this.tradesPage(user, 0, this.pageSize, {});

@@ -131,6 +131,10 @@ export class SimulatedLeaders implements LeaderSource {
     return encodeCursor(this.clock.now());
   }
 
+  cursorAt(_address: string, ts: number): SourceCursor {
+    return encodeCursor(Math.floor(ts) - 1);
+  }
+
   async tradesAfter(address: string, cursor: SourceCursor, limit: number): Promise<TradesPage> {
     const after = decodeCursor(cursor);
     const p = this.profile(address);
