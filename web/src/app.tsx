@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { onUnauthorized } from './api/client';
 import { clearToken, readToken, saveToken, takeTokenFromHash } from './api/token-store';
+import { DiscoverPage } from './pages/discover/discover-page';
 import { LoginPage } from './pages/login-page';
 import { MarketsPage } from './pages/markets/markets-page';
 import { PerformancePage } from './pages/performance/performance-page';
@@ -15,6 +16,7 @@ import { linkClick, usePath } from './router';
 
 const PAGES = [
   { path: '/traders', title: 'Traders', Page: TradersPage },
+  { path: '/discover', title: 'Discover', Page: DiscoverPage },
   { path: '/positions', title: 'Positions', Page: PositionsPage },
   { path: '/markets', title: 'Markets', Page: MarketsPage },
   { path: '/research', title: 'Research', Page: ResearchPage },

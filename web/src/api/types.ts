@@ -6,11 +6,18 @@ export interface FollowOptions {
   trailingStopPct: string | null;
   maxPositionSize: string | null;
   copyRatio: string;
+  copyMode?: CopyMode;
+  fixedAmount?: string | null;
 }
+
+export type CopyMode = 'ratio' | 'fixed' | 'proportional';
+export type LeaderSourceId = 'simulated' | 'polymarket';
 
 export interface Trader {
   id: number;
   name: string;
+  /** Where the leader's trades are read: simulated, polymarket, manual. */
+  source?: string;
   address: string;
   enabled: boolean;
   allocation: string;
@@ -113,4 +120,58 @@ export interface Job {
   submittedAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+}
+
+export interface Leader {
+  source: string;
+  address: string;
+  name: string | null;
+  style: string | null;
+  pnl: string;
+  volume: string;
+  trades: number;
+  winRate: number | null;
+  lastTradeTs: string | null;
+}
+
+export interface LeaderTrade {
+  id: string;
+  ts: string;
+  side: string;
+  market: string;
+  outcomeIndex: number | null;
+  size: string;
+  price: string;
+}
+
+/** One copy decision of a followed trade: copied (with the copy's size and fill price) or skipped with a reason. */
+export interface CopyDecision {
+  id: number;
+  traderId: number;
+  source: string;
+  sourceTradeId: string;
+  sourceTs: string;
+  detectedAt: string;
+  decidedAt: string;
+  status: 'copied' | 'skipped' | string;
+  reason: string | null;
+  reducedBy: string | null;
+  side: string;
+  market: string;
+  outcomeIndex: number | null;
+  leaderSize: string;
+  leaderPrice: string;
+  size: string | null;
+  price: string | null;
+  orderId: number | null;
+  positionId: number | null;
+  latencyMs: number;
+}
+
+export interface PaperAccount {
+  venue: string;
+  balance: string;
+  initialBalance: string;
+  resetAt: string;
+  updatedAt: string;
 }

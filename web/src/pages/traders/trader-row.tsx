@@ -2,7 +2,9 @@
 import type { Trader, TraderPerformance } from '../../api/types';
 import { fmtNum, fmtPct, signClass } from '../../components/format';
 import { Switch } from '../../components/switch';
+import { CopiesCell } from './copy-list';
 import { DRAFT_LABELS, type DraftField, type FollowDraft } from './follow-draft';
+import type { TraderCopies } from './use-copies';
 
 export interface EditState {
   id: number;
@@ -15,6 +17,7 @@ export interface TraderRowProps {
   trader: Trader;
   rowIndex: number;
   perf: TraderPerformance | undefined;
+  copies: TraderCopies | undefined;
   selected: boolean;
   pending: boolean;
   edit: EditState | null;
@@ -24,6 +27,7 @@ export interface TraderRowProps {
   onDraft(field: DraftField, value: string): void;
   onSave(): void;
   onCancel(): void;
+  onShowCopies(t: Trader): void;
 }
 
 const FIELDS: DraftField[] = ['takeProfitPct', 'stopLossPct', 'allocation', 'copyRatio'];
@@ -48,8 +52,8 @@ export function TraderRow(p: TraderRowProps) {
       </td>
       <th scope="row" class="col-name">
         <span class="name">{t.name}</span>
-        <span class="address" title={t.address}>
-          {t.address}
+        <span class="address" title={`${t.source ?? 'manual'}: ${t.address}`}>
+          <span class="source-tag">{t.source ?? 'manual'}</span> {t.address}
         </span>
       </th>
       <td>
@@ -86,6 +90,9 @@ export function TraderRow(p: TraderRowProps) {
       <td class="num">{p.perf ? p.perf.trades : '—'}</td>
       <td class="num">{fmtPct(p.perf?.winRate)}</td>
       <td class={`num ${signClass(p.perf?.realizedPnl)}`}>{fmtNum(p.perf?.realizedPnl)}</td>
+      <td class="col-copies">
+        <CopiesCell copies={p.copies} name={t.name} onShow={() => p.onShowCopies(t)} />
+      </td>
       <td class="col-actions">
         {editing ? (
           <>

@@ -1,14 +1,19 @@
 /**
  * The traders page: a virtualised table of every trader (only the rows in
  * view are in the DOM), on/off switches, inline edit of follow options,
- * multi-select with batch enable/disable, and performance columns.
+ * multi-select with batch enable/disable, performance columns, each
+ * trader's source and copy decisions (live from the `copies` topic) and
+ * the paper balance.
  */
 import { useCallback, useMemo, useState } from 'preact/hooks';
 import type { Trader } from '../../api/types';
 import { NoticeList, useNotices } from '../../components/notices';
+import { PaperBalance } from '../../components/paper-balance';
 import { useVirtualWindow } from '../../components/use-virtual-window';
 import { DRAFT_LABELS, draftOf, fieldOfPath, patchOf } from './follow-draft';
+import { CopyList } from './copy-list';
 import { type EditState, TraderRow } from './trader-row';
+import { useCopies } from './use-copies';
 import { useTraders } from './use-traders';
 
 /** Must match `.traders-table tbody tr` height in styles.css. */
@@ -21,6 +26,8 @@ export function TradersPage() {
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [edit, setEdit] = useState<EditState | null>(null);
   const { ref, win } = useVirtualWindow(t.traders.length, ROW_HEIGHT);
+  const copies = useCopies();
+  const [copiesOf, setCopiesOf] = useState<number | null>(null);
 
   const select = useCallback((id: number, on: boolean) => {
     setSelected((prev) => {
@@ -58,6 +65,12 @@ export function TradersPage() {
 
   const rows = useMemo(() => t.traders.slice(win.start, win.end), [t.traders, win.start, win.end]);
   const editedName = edit ? t.traders.find((x) => x.id === edit.id)?.name : undefined;
+  const names = useMemo(() => new Map(t.traders.map((x) => [x.id, x.name])), [t.traders]);
+  const shownCopies = useMemo(() => {
+    if (copiesOf === null) return copies.recent;
+    const mine = copies.recent.filter((c) => c.traderId === copiesOf);
+    return mine.length > 0 ? mine : (copies.byTrader.get(copiesOf)?.latest ?? []);
+  }, [copies.recent, copies.byTrader, copiesOf]);
 
   return (
     <section aria-labelledby="traders-summary">
@@ -77,6 +90,7 @@ export function TradersPage() {
             Refresh performance
           </button>
         </div>
+        <PaperBalance />
       </div>
       <NoticeList notices={notices} dismiss={dismiss} />
       {t.loadError && (
@@ -133,6 +147,7 @@ export function TradersPage() {
               <th scope="col" class="num">
                 Realized PnL
               </th>
+              <th scope="col">Copies</th>
               <th scope="col">
                 <span class="visually-hidden">Actions</span>
               </th>
@@ -146,6 +161,7 @@ export function TradersPage() {
                 trader={trader}
                 rowIndex={win.start + i + 2}
                 perf={t.performance.get(trader.id)}
+                copies={copies.byTrader.get(trader.id)}
                 selected={selected.has(trader.id)}
                 pending={t.pending.has(trader.id)}
                 edit={edit?.id === trader.id ? edit : null}
@@ -155,6 +171,7 @@ export function TradersPage() {
                 onDraft={(f, v) => setEdit((e) => e && { ...e, draft: { ...e.draft, [f]: v } })}
                 onSave={save}
                 onCancel={() => setEdit(null)}
+                onShowCopies={(x) => setCopiesOf(x.id)}
               />
             ))}
             {win.padBottom > 0 && (
@@ -163,6 +180,14 @@ export function TradersPage() {
           </tbody>
         </table>
       </div>
+      <CopyList
+        decisions={shownCopies}
+        names={names}
+        stream={copies.stream}
+        error={copies.error}
+        traderName={copiesOf === null ? undefined : (names.get(copiesOf) ?? `#${copiesOf}`)}
+        onAll={() => setCopiesOf(null)}
+      />
     </section>
   );
 }

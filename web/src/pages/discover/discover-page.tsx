@@ -1,0 +1,252 @@
+/**
+ * Discover: the leaders of a source (simulated, or Polymarket wallets) with
+ * their stats, sorted by PnL, win rate, volume or trades over 7 or 30 days;
+ * a leader's latest trades; and Follow, which opens a small form and
+ * creates a trader (POST /traders) that the copy engine starts watching.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { api, describeError, type Page } from '../../api/client';
+import type { Leader, LeaderSourceId, Trader } from '../../api/types';
+import { fmtNum, fmtPct, signClass } from '../../components/format';
+import { PaperBalance } from '../../components/paper-balance';
+import { linkClick } from '../../router';
+import { FollowForm } from './follow-form';
+import { LeaderTrades } from './leader-trades';
+
+type Sort = 'pnl' | 'winRate' | 'volume' | 'trades';
+type Window = '7d' | '30d';
+
+const SORTS: [Sort, string][] = [
+  ['pnl', 'PnL'],
+  ['winRate', 'Win rate'],
+  ['volume', 'Volume'],
+  ['trades', 'Trades'],
+];
+const PAGE = 50;
+const COLS = 7;
+
+interface Open {
+  address: string;
+  what: 'follow' | 'trades';
+}
+
+function ago(iso: string | null): string {
+  if (!iso) return '—';
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
+  return new Date(iso).toLocaleDateString();
+}
+
+export function DiscoverPage() {
+  const [source, setSource] = useState<LeaderSourceId>('simulated');
+  const [sort, setSort] = useState<Sort>('pnl');
+  const [window, setWindow] = useState<Window>('30d');
+  const [leaders, setLeaders] = useState<Leader[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [open, setOpen] = useState<Open | null>(null);
+  const [followed, setFollowed] = useState<ReadonlyMap<string, Trader>>(new Map());
+
+  const query = `/leaders?source=${source}&sort=${sort}&window=${window}&limit=${PAGE}`;
+
+  const load = async (after: string | null, signal?: AbortSignal) => {
+    setLoading(true);
+    try {
+      const page = await api<Page<Leader>>(`${query}${after ? `&cursor=${encodeURIComponent(after)}` : ''}`, {
+        signal,
+      });
+      setLeaders((prev) => (after ? [...prev, ...page.items] : page.items));
+      setCursor(page.nextCursor);
+      setError(null);
+    } catch (err) {
+      if (signal?.aborted) return;
+      if (!after) setLeaders([]);
+      setError(describeError(err));
+    } finally {
+      if (!signal?.aborted) setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    const abort = new AbortController();
+    setOpen(null);
+    void load(null, abort.signal);
+    return () => abort.abort();
+  }, [query]);
+
+  const toggle = (address: string, what: Open['what']) =>
+    setOpen((o) => (o?.address === address && o.what === what ? null : { address, what }));
+
+  return (
+    <section aria-labelledby="discover-summary">
+      <div class="toolbar">
+        <div class="toolbar-actions filters">
+          <label>
+            Source{' '}
+            <select value={source} onChange={(e) => setSource(e.currentTarget.value as LeaderSourceId)}>
+              <option value="simulated">simulated</option>
+              <option value="polymarket">polymarket</option>
+            </select>
+          </label>
+          <label>
+            Sort by{' '}
+            <select value={sort} onChange={(e) => setSort(e.currentTarget.value as Sort)}>
+              {SORTS.map(([v, l]) => (
+                <option key={v} value={v}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </label>
+          <fieldset class="segmented">
+            <legend class="visually-hidden">Window</legend>
+            {(['7d', '30d'] as const).map((w) => (
+              <label key={w}>
+                <input
+                  type="radio"
+                  name="window"
+                  value={w}
+                  checked={window === w}
+                  onChange={() => setWindow(w)}
+                />{' '}
+                {w}
+              </label>
+            ))}
+          </fieldset>
+        </div>
+        <PaperBalance />
+      </div>
+      <p id="discover-summary" class="hint" aria-live="polite">
+        {loading
+          ? 'Loading leaders…'
+          : error
+            ? ''
+            : `${leaders.length}${cursor ? '+' : ''} ${source} leaders by ${SORTS.find((s) => s[0] === sort)![1]}, ${window}`}
+      </p>
+      {error && (
+        <div class="error panel-error" role="alert">
+          <p>
+            Leaders from {source} could not be loaded: {error}
+          </p>
+          {source === 'polymarket' && (
+            <p class="hint">The Polymarket data API may be unreachable from the server; simulated leaders still work.</p>
+          )}
+          <button type="button" class="small secondary" onClick={() => void load(null)}>
+            Try again
+          </button>
+        </div>
+      )}
+      {!error && (
+        <div class="table-scroll">
+          <table class="leaders-table">
+            <thead>
+              <tr>
+                <th scope="col">Leader</th>
+                <th scope="col" class="num">
+                  PnL
+                </th>
+                <th scope="col" class="num">
+                  Win rate
+                </th>
+                <th scope="col" class="num">
+                  Volume
+                </th>
+                <th scope="col" class="num">
+                  Trades
+                </th>
+                <th scope="col">Last trade</th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {leaders.map((l) => {
+                const label = l.name ?? l.address;
+                const following = followed.get(l.address);
+                const isOpen = open?.address === l.address ? open.what : null;
+                return [
+                  <tr key={l.address} data-leader={l.address}>
+                    <th scope="row" class="col-name">
+                      <span class="name">{label}</span>
+                      <span class="address" title={l.style ?? undefined}>
+                        {l.address}
+                        {l.style && ` · ${l.style.split(':')[0]}`}
+                      </span>
+                    </th>
+                    <td class={`num ${signClass(l.pnl)}`}>{fmtNum(l.pnl)}</td>
+                    <td class="num">{fmtPct(l.winRate)}</td>
+                    <td class="num">{fmtNum(l.volume, 0)}</td>
+                    <td class="num">{fmtNum(l.trades, 0)}</td>
+                    <td>{ago(l.lastTradeTs)}</td>
+                    <td class="col-actions">
+                      <button
+                        type="button"
+                        class="small secondary"
+                        aria-expanded={isOpen === 'trades'}
+                        aria-label={`Trades of ${label}`}
+                        onClick={() => toggle(l.address, 'trades')}
+                      >
+                        Trades
+                      </button>
+                      {following ? (
+                        <a href="/traders" onClick={linkClick} class="following">
+                          Following
+                        </a>
+                      ) : (
+                        <button
+                          type="button"
+                          class="small"
+                          aria-expanded={isOpen === 'follow'}
+                          aria-label={`Follow ${label}`}
+                          onClick={() => toggle(l.address, 'follow')}
+                        >
+                          Follow
+                        </button>
+                      )}
+                    </td>
+                  </tr>,
+                  isOpen && (
+                    <tr key={`${l.address}-open`} class="expanded">
+                      <td colSpan={COLS}>
+                        {isOpen === 'trades' ? (
+                          <LeaderTrades leader={l} />
+                        ) : (
+                          <FollowForm
+                            leader={l}
+                            onCancel={() => setOpen(null)}
+                            onFollowed={(t) => {
+                              setFollowed((m) => new Map(m).set(l.address, t));
+                              setOpen(null);
+                            }}
+                          />
+                        )}
+                      </td>
+                    </tr>
+                  ),
+                ];
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {followed.size > 0 && (
+        <p class="notice info" role="status">
+          Following {[...followed.values()].map((t) => t.name).join(', ')}: copies appear on{' '}
+          <a href="/traders" onClick={linkClick}>
+            Traders
+          </a>
+          .
+        </p>
+      )}
+      {cursor && !error && (
+        <button type="button" class="secondary more" disabled={loading} onClick={() => void load(cursor)}>
+          More leaders
+        </button>
+      )}
+    </section>
+  );
+}
