@@ -7,7 +7,7 @@ import type { LayeredCache } from './cache/cache-options.js';
 import { createCache } from './cache/create-cache.js';
 import { type PolicyOverrides, parseKindOverrides } from './cache/policies.js';
 import type { Config } from './config/schema.js';
-import { createCopyTrading, type CopyTrading } from './copytrading/create-copy-trading.js';
+import { createCopyTrading, type CopyTrading, type CopyTradingDeps } from './copytrading/create-copy-trading.js';
 import { TraderService } from './copytrading/trader-service.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createJobs, type JobManager } from './jobs/index.js';
@@ -104,6 +104,8 @@ export interface BuildOptions {
   log?: PipelineLogger;
   /** Refresh the most read market data in the background. @default true */
   warming?: boolean;
+  /** Leader sources used instead of the configured ones, by source id (tests). */
+  leaderSources?: CopyTradingDeps['leaderSources'];
 }
 
 export async function buildServices(config: Config, opts: BuildOptions = {}): Promise<Services> {
@@ -182,6 +184,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     pairs,
     fills,
     positions: positionRepo,
+    ...(opts.leaderSources ? { leaderSources: opts.leaderSources } : {}),
   });
   const traders = new TraderService(db, new TraderRepository(db), ledgerRepo, cache, clock, updates, {
     checkAddress: copy.service.checkAddress,

@@ -43,6 +43,8 @@ export interface CopyTradingDeps {
   positions: PositionRepository;
   /** Called with engine errors (logged by the server). */
   onError?(err: unknown, context: string): void;
+  /** Leader sources used instead of the configured ones, by source id (tests). */
+  leaderSources?: ReadonlyMap<TraderSource, LeaderSource>;
 }
 
 /** What the rest of the service is told after a committed page. */
@@ -89,6 +91,7 @@ export async function createCopyTrading(config: Config, d: CopyTradingDeps): Pro
     );
   }
   sources.set('polymarket', new PolymarketWalletSource({ origin: config.polymarketDataApi, clock: d.clock }));
+  for (const [id, s] of d.leaderSources ?? []) sources.set(id, s);
 
   const venueId = d.venue.capabilities.id;
   const repo = new CopyRepository(d.db);
