@@ -34,6 +34,7 @@ export async function createTraders(s: Services, userId: number, count: number):
   for (let i = 0; i < count; i++) {
     const t = await s.traders.create(userId, {
       name: `Trader ${i + 1}`,
+      source: 'manual',
       address: `wallet-${String(i + 1).padStart(5, '0')}-${(i * 2654435761) % 4294967296}`,
       allocation: '1000',
       followOptions: { takeProfitPct: '25', stopLossPct: '10', copyRatio: '0.5' },

@@ -10,7 +10,9 @@ describe.each(await databaseTargets())('orders API on $name', (target) => {
   let traderId: number;
   beforeAll(async () => {
     t = await testApp(target);
-    traderId = (await t.services.traders.create(t.alice.user.id, { name: 'Copy', address: 'copy-me' })).id;
+    traderId = (
+      await t.services.traders.create(t.alice.user.id, { name: 'Copy', source: 'manual', address: 'copy-me' })
+    ).id;
   });
   afterAll(() => t.close());
 
@@ -135,7 +137,9 @@ describe.each(await databaseTargets())('orders API on $name', (target) => {
       expect(r.statusCode).toBe(400);
       expect(JSON.stringify(r.json())).toMatch(match);
     }
-    const foreignTrader = (await t.services.traders.create(t.bob.user.id, { name: 'B', address: 'bobs' })).id;
+    const foreignTrader = (
+      await t.services.traders.create(t.bob.user.id, { name: 'B', source: 'manual', address: 'bobs' })
+    ).id;
     const foreign = await call('POST', '/orders', t.alice, { ...good, traderId: foreignTrader });
     expect(foreign.statusCode).toBe(400);
     expect(foreign.json().error.message).toMatch(/not one of your traders/);

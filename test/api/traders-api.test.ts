@@ -31,6 +31,7 @@ describe.each(await databaseTargets())('traders API on $name', (target) => {
   it('creates, reads, toggles and edits follow options, answering with the committed state', async () => {
     const created = await call('POST', '/traders', t.alice, {
       name: 'Ansem',
+      source: 'manual',
       address: 'So1anaWa11et',
       allocation: '250.5',
       followOptions: { takeProfitPct: 30, stopLossPct: '8' },
@@ -60,6 +61,11 @@ describe.each(await databaseTargets())('traders API on $name', (target) => {
       trailingStopPct: '2.5',
       maxPositionSize: null,
       copyRatio: '0.25',
+      copyMode: 'ratio',
+      fixedAmount: null,
+      minTradeSize: null,
+      allowMarkets: null,
+      denyMarkets: null,
     });
     const stale = await call('PATCH', `/traders/${id}`, t.alice, { enabled: true }, { 'if-match': '2' });
     expect(stale.statusCode).toBe(409);
@@ -68,7 +74,9 @@ describe.each(await databaseTargets())('traders API on $name', (target) => {
   });
 
   it("keeps users apart: another user's trader is 403 to read, change or delete", async () => {
-    const id = (await call('POST', '/traders', t.alice, { name: 'Mine', address: 'alice-only' })).json().id;
+    const id = (
+      await call('POST', '/traders', t.alice, { name: 'Mine', source: 'manual', address: 'alice-only' })
+    ).json().id;
     for (const [method, payload] of [['GET'], ['PATCH', { enabled: false }], ['DELETE']] as const) {
       const r = await call(method, `/traders/${id}`, t.bob, payload);
       expect(r.statusCode).toBe(403);
@@ -85,8 +93,12 @@ describe.each(await databaseTargets())('traders API on $name', (target) => {
   });
 
   it('batch applies all updates in one transaction or none', async () => {
-    const a = (await call('POST', '/traders', t.alice, { name: 'BA', address: 'batch-api-a' })).json();
-    const b = (await call('POST', '/traders', t.alice, { name: 'BB', address: 'batch-api-b' })).json();
+    const a = (
+      await call('POST', '/traders', t.alice, { name: 'BA', source: 'manual', address: 'batch-api-a' })
+    ).json();
+    const b = (
+      await call('POST', '/traders', t.alice, { name: 'BB', source: 'manual', address: 'batch-api-b' })
+    ).json();
     const bad = await call('POST', '/traders/batch', t.alice, {
       updates: [
         { id: a.id, enabled: false },
@@ -108,7 +120,8 @@ describe.each(await databaseTargets())('traders API on $name', (target) => {
   it('paginates with nextCursor and rejects a forged cursor', async () => {
     const u = await t.services.users.create('pages');
     const h = { headers: { authorization: `Bearer ${u.token}` } };
-    for (let i = 0; i < 5; i++) await call('POST', '/traders', h, { name: `P${i}`, address: `pg-${i}` });
+    for (let i = 0; i < 5; i++)
+      await call('POST', '/traders', h, { name: `P${i}`, source: 'manual', address: `pg-${i}` });
     const p1 = (await call('GET', '/traders?limit=2', h)).json();
     expect(p1.items.map((x: { name: string }) => x.name)).toEqual(['P0', 'P1']);
     const p2 = (await call('GET', `/traders?limit=2&cursor=${p1.nextCursor}`, h)).json();
@@ -125,7 +138,9 @@ describe.each(await databaseTargets())('traders API on $name', (target) => {
   });
 
   it('answers bad input with 4xx, a named problem, and writes nothing', async () => {
-    const id = (await call('POST', '/traders', t.alice, { name: 'Guarded', address: 'guarded' })).json().id;
+    const id = (
+      await call('POST', '/traders', t.alice, { name: 'Guarded', source: 'manual', address: 'guarded' })
+    ).json().id;
     const before = await snapshot();
     const cases: [string, 'POST' | 'PATCH', string, unknown, number, RegExp][] = [
       ['wrong type', 'PATCH', `/traders/${id}`, { enabled: 'false' }, 400, /body\.enabled/],
@@ -173,9 +188,30 @@ describe.each(await databaseTargets())('traders API on $name', (target) => {
       ['empty patch', 'PATCH', `/traders/${id}`, {}, 400, /VALIDATION_FAILED/],
       ['missing id', 'PATCH', '/traders/99999999', { enabled: false }, 404, /NOT_FOUND/],
       ['non-numeric id', 'PATCH', '/traders/abc', { enabled: false }, 400, /params\.id/],
-      ['bad address', 'POST', '/traders', { name: 'x', address: 'has spaces!' }, 400, /body\.address/],
-      ['missing name', 'POST', '/traders', { address: 'a1' }, 400, /body\.name is required/],
-      ['duplicate address', 'POST', '/traders', { name: 'again', address: 'guarded' }, 409, /ALREADY_EXISTS/],
+      [
+        'bad address',
+        'POST',
+        '/traders',
+        { name: 'x', source: 'manual', address: 'has spaces!' },
+        400,
+        /body\.address/,
+      ],
+      [
+        'missing name',
+        'POST',
+        '/traders',
+        { source: 'manual', address: 'a1' },
+        400,
+        /body\.name is required/,
+      ],
+      [
+        'duplicate address',
+        'POST',
+        '/traders',
+        { name: 'again', source: 'manual', address: 'guarded' },
+        409,
+        /ALREADY_EXISTS/,
+      ],
       [
         'batch with bad item',
         'POST',
@@ -217,7 +253,7 @@ describe.each(await databaseTargets())('traders API on $name', (target) => {
       method: 'POST',
       url: '/api/v1/traders',
       headers: { ...t.alice.headers, 'content-type': 'application/json' },
-      payload: JSON.stringify({ name: 'x'.repeat(2_000_000), address: 'big' }),
+      payload: JSON.stringify({ name: 'x'.repeat(2_000_000), source: 'manual', address: 'big' }),
     });
     expect(huge.statusCode).toBe(413);
     expect(huge.json().error.code).toBe('PAYLOAD_TOO_LARGE');
@@ -225,7 +261,9 @@ describe.each(await databaseTargets())('traders API on $name', (target) => {
   });
 
   it('deletes a trader and its performance row', async () => {
-    const id = (await call('POST', '/traders', t.alice, { name: 'Gone', address: 'gone' })).json().id;
+    const id = (
+      await call('POST', '/traders', t.alice, { name: 'Gone', source: 'manual', address: 'gone' })
+    ).json().id;
     expect((await call('DELETE', `/traders/${id}`, t.alice)).statusCode).toBe(204);
     expect((await call('GET', `/traders/${id}`, t.alice)).statusCode).toBe(404);
     expect((await call('DELETE', `/traders/${id}`, t.alice)).statusCode).toBe(404);

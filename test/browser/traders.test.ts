@@ -21,6 +21,7 @@ describe.runIf(chromiumAvailable())('dashboard traders page in Chromium', () => 
     for (let i = 0; i < TRADERS; i++) {
       const t = await server.services.traders.create(server.alice.user.id, {
         name: `Trader ${String(i + 1).padStart(4, '0')}`,
+        source: 'manual',
         address: `wallet-${i + 1}`,
         allocation: '1000',
         followOptions: { takeProfitPct: '25', stopLossPct: '10', copyRatio: '0.5' },

@@ -70,13 +70,18 @@ for (const target of await databaseTargets()) {
       expect(Number(account.balance)).toBeLessThan(100_000);
 
       const perf = await get('/api/v1/traders/performance');
-      expect(perf.items.find((p: { traderId: number }) => p.traderId === trader.id).trades).toBeGreaterThan(0);
+      expect(perf.items.find((p: { traderId: number }) => p.traderId === trader.id).trades).toBeGreaterThan(
+        0,
+      );
 
       // Exactly once: every leader trade since the follow up to the watcher's last one has one decision.
       await t.services.copy.engine!.settle();
       const source = t.services.copy.sources.get('simulated')!;
       const since = Date.parse(trader.createdAt);
-      const decisions = (await get(`/api/v1/traders/${trader.id}/copies?limit=500`)).items as { sourceTradeId: string; sourceTs: string }[];
+      const decisions = (await get(`/api/v1/traders/${trader.id}/copies?limit=500`)).items as {
+        sourceTradeId: string;
+        sourceTs: string;
+      }[];
       const last = Math.max(...decisions.map((d) => Date.parse(d.sourceTs)));
       const page = await source.tradesAfter(leader, `sim:${since - 1}`, 500);
       const expected = page.trades.filter((x) => x.ts >= since && x.ts <= last).map((x) => x.id);
@@ -86,7 +91,9 @@ for (const target of await databaseTargets()) {
     });
 
     it('stops copying at the next trade when toggled off, and resumes from then on', async () => {
-      const trader = (await get('/api/v1/traders')).items.find((x: { address: string }) => x.address === leader);
+      const trader = (await get('/api/v1/traders')).items.find(
+        (x: { address: string }) => x.address === leader,
+      );
       const off = await t.app.inject({
         method: 'PATCH',
         url: `/api/v1/traders/${trader.id}`,
@@ -126,7 +133,11 @@ for (const target of await databaseTargets()) {
       const cases: [Record<string, unknown>, string, RegExp][] = [
         [{ name: 'x', source: 'nasdaq', address: 'a' }, 'body.source', /must be one of/],
         [{ name: 'x', source: 'simulated', address: 'sim-nobody-1' }, 'body.address', /simulated leader id/],
-        [{ name: 'x', source: 'polymarket', address: '0x123' }, 'body.address', /0x followed by 40 hex digits/],
+        [
+          { name: 'x', source: 'polymarket', address: '0x123' },
+          'body.address',
+          /0x followed by 40 hex digits/,
+        ],
         [
           { name: 'x', source: 'simulated', address: leader, followOptions: { copyMode: 'fixed' } },
           'body.followOptions.fixedAmount',
@@ -137,9 +148,26 @@ for (const target of await databaseTargets()) {
           'body.allocation',
           /above 0/,
         ],
-        [{ name: 'x', source: 'simulated', address: leader, followOptions: { copyMode: 'mirror' } }, 'body.followOptions.copyMode', /one of/],
-        [{ name: 'x', source: 'simulated', address: leader, followOptions: { allowMarkets: ['bad market!'] } }, 'body.followOptions.allowMarkets[0]', /market id/],
-        [{ name: 'x', source: 'simulated', address: leader, followOptions: { minTradeSize: '-1' } }, 'body.followOptions.minTradeSize', /negative/],
+        [
+          { name: 'x', source: 'simulated', address: leader, followOptions: { copyMode: 'mirror' } },
+          'body.followOptions.copyMode',
+          /one of/,
+        ],
+        [
+          {
+            name: 'x',
+            source: 'simulated',
+            address: leader,
+            followOptions: { allowMarkets: ['bad market!'] },
+          },
+          'body.followOptions.allowMarkets[0]',
+          /market id/,
+        ],
+        [
+          { name: 'x', source: 'simulated', address: leader, followOptions: { minTradeSize: '-1' } },
+          'body.followOptions.minTradeSize',
+          /negative/,
+        ],
       ];
       for (const [payload, path, message] of cases) {
         const r = await post(payload);
@@ -154,11 +182,13 @@ for (const target of await databaseTargets()) {
       expect((await get('/api/v1/traders?limit=500', t.bob.headers)).items.length).toBe(before + 1);
     });
 
-    it('lists leaders for discovery and a leader\'s trades, and refuses bad queries', async () => {
+    it("lists leaders for discovery and a leader's trades, and refuses bad queries", async () => {
       const leaders = await get('/api/v1/leaders?source=simulated&sort=volume&window=7d&limit=10');
       expect(leaders.items.length).toBe(10);
       expect(leaders.nextCursor).not.toBeNull();
-      const next = await get(`/api/v1/leaders?source=simulated&sort=volume&window=7d&limit=10&cursor=${leaders.nextCursor}`);
+      const next = await get(
+        `/api/v1/leaders?source=simulated&sort=volume&window=7d&limit=10&cursor=${leaders.nextCursor}`,
+      );
       expect(next.items[0].address).not.toBe(leaders.items[0].address);
       const trades = await get(`/api/v1/leaders/simulated/${leader}/trades?limit=5`);
       expect(trades.items.length).toBeGreaterThan(0);

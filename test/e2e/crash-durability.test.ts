@@ -31,7 +31,7 @@ describe('durability across kill -9', () => {
     for (let i = 0; i < 40; i++) {
       const r = await api('/traders', {
         method: 'POST',
-        body: JSON.stringify({ name: `T${i}`, address: `crash-${i}` }),
+        body: JSON.stringify({ name: `T${i}`, source: 'manual', address: `crash-${i}` }),
       });
       traderIds.push(((await r.json()) as { id: number }).id);
     }

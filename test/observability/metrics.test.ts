@@ -19,7 +19,12 @@ describe.each(await databaseTargets())('/metrics on $name', (target) => {
         headers: t.alice.headers,
         ...(payload ? { payload } : {}),
       });
-    const created = await api('POST', '/traders', { name: 'A', address: 'wallet-a', allocation: '10' });
+    const created = await api('POST', '/traders', {
+      name: 'A',
+      source: 'manual',
+      address: 'wallet-a',
+      allocation: '10',
+    });
     const id = created.json().id as number;
     for (let i = 0; i < 3; i++) await api('GET', `/traders/${id}`);
     await api('GET', '/traders/987654');

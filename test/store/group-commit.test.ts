@@ -17,7 +17,7 @@ describe('SQLite group commit', () => {
     const user = (await users.create('group')).user.id;
     const ids: number[] = [];
     for (let i = 0; i < 20; i++)
-      ids.push((await traders.create(user, { name: `G${i}`, address: `group-${i}` })).id);
+      ids.push((await traders.create(user, { name: `G${i}`, source: 'manual', address: `group-${i}` })).id);
     const db = unwrapDatabase(ctx.services.db) as SqliteDatabase;
     const before = db.groupCommitStats;
     const results = await Promise.all(ids.map((id) => traders.update(user, id, { enabled: false })));

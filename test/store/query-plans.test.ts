@@ -143,7 +143,7 @@ describe.each(await databaseTargets())('query plans on $name', (target) => {
     const statuses = ['open', 'filled', 'cancelled', 'rejected'];
     for (let u = 0; u < 4; u++) {
       const user = (await users.create(`u${u}`)).user.id;
-      const trader = (await traders.create(user, { name: 't', address: `plan-${u}` })).id;
+      const trader = (await traders.create(user, { name: 't', source: 'manual', address: `plan-${u}` })).id;
       await orders.bulkImport(
         user,
         Array.from({ length: 2500 }, (_, i) => {

@@ -36,6 +36,7 @@ describe.each(await databaseTargets())('store on $name', (target) => {
     const { traders } = ctx.services;
     const t = await traders.create(alice, {
       name: 'Whale',
+      source: 'manual',
       address: 'wallet-1',
       followOptions: { stopLossPct: '12.5' },
     });
@@ -46,6 +47,11 @@ describe.each(await databaseTargets())('store on $name', (target) => {
       trailingStopPct: null,
       maxPositionSize: null,
       copyRatio: '1',
+      copyMode: 'ratio',
+      fixedAmount: null,
+      minTradeSize: null,
+      allowMarkets: null,
+      denyMarkets: null,
     });
     ctx.clock.advance(1000);
     const off = await traders.update(alice, t.id, { enabled: false });
@@ -61,18 +67,18 @@ describe.each(await databaseTargets())('store on $name', (target) => {
     );
     expect(edited.followOptions).toMatchObject({ takeProfitPct: '40', stopLossPct: null });
     expect((await traders.get(alice, t.id)).version).toBe(3);
-    await expect(traders.create(alice, { name: 'Dup', address: 'wallet-1' })).rejects.toBeInstanceOf(
-      AlreadyExistsError,
-    );
+    await expect(
+      traders.create(alice, { name: 'Dup', source: 'manual', address: 'wallet-1' }),
+    ).rejects.toBeInstanceOf(AlreadyExistsError);
     // Another user may follow the same address.
-    await traders.create(bob, { name: 'Same', address: 'wallet-1' });
+    await traders.create(bob, { name: 'Same', source: 'manual', address: 'wallet-1' });
   });
 
   it('batch updates are all or nothing', async () => {
     const { traders } = ctx.services;
-    const a = await traders.create(alice, { name: 'A', address: 'batch-a' });
-    const b = await traders.create(alice, { name: 'B', address: 'batch-b' });
-    const foreign = await traders.create(bob, { name: 'C', address: 'batch-c' });
+    const a = await traders.create(alice, { name: 'A', source: 'manual', address: 'batch-a' });
+    const b = await traders.create(alice, { name: 'B', source: 'manual', address: 'batch-b' });
+    const foreign = await traders.create(bob, { name: 'C', source: 'manual', address: 'batch-c' });
     await expect(
       traders.batchUpdate(alice, [
         { id: a.id, enabled: false },
@@ -100,7 +106,8 @@ describe.each(await databaseTargets())('store on $name', (target) => {
   it('paginates traders by cursor without gaps or repeats', async () => {
     const { traders } = ctx.services;
     const user = (await ctx.services.users.create('pager')).user.id;
-    for (let i = 0; i < 7; i++) await traders.create(user, { name: `T${i}`, address: `page-${i}` });
+    for (let i = 0; i < 7; i++)
+      await traders.create(user, { name: `T${i}`, source: 'manual', address: `page-${i}` });
     const seen: string[] = [];
     let cursor: { createdAt: number; id: number } | null = null;
     for (;;) {
@@ -116,7 +123,7 @@ describe.each(await databaseTargets())('store on $name', (target) => {
   it('sums many small fills exactly and keeps per-trader performance right', async () => {
     const { traders, orders } = ctx.services;
     const user = (await ctx.services.users.create('ledger')).user.id;
-    const t = await traders.create(user, { name: 'Scalper', address: 'scalp' });
+    const t = await traders.create(user, { name: 'Scalper', source: 'manual', address: 'scalp' });
     const fills = Array.from({ length: 2000 }, (_, i) => ({
       traderId: t.id,
       pair: 'SOL/USDC',
@@ -142,8 +149,8 @@ describe.each(await databaseTargets())('store on $name', (target) => {
     const { traders, orders } = ctx.services;
     const u1 = (await ctx.services.users.create('p1')).user.id;
     const u2 = (await ctx.services.users.create('p2')).user.id;
-    const t1 = await traders.create(u1, { name: 'X', address: 'perf-x' });
-    await traders.create(u2, { name: 'Y', address: 'perf-y' });
+    const t1 = await traders.create(u1, { name: 'X', source: 'manual', address: 'perf-x' });
+    await traders.create(u2, { name: 'Y', source: 'manual', address: 'perf-y' });
     const first1 = await traders.performance(u1);
     const first2 = await traders.performance(u2);
     expect(await traders.performance(u1)).toBe(first1); // same object: served from cache
@@ -165,7 +172,7 @@ describe.each(await databaseTargets())('store on $name', (target) => {
   it('rejects bad orders and writes nothing', async () => {
     const { orders, traders } = ctx.services;
     const user = (await ctx.services.users.create('strict')).user.id;
-    const foreign = await traders.create(bob, { name: 'F', address: 'foreign-order' });
+    const foreign = await traders.create(bob, { name: 'F', source: 'manual', address: 'foreign-order' });
     const before = await count('orders');
     const pairsBefore = await count('trading_pairs');
     const good = { pair: 'NEW/PAIR', side: 'buy', quantity: '1' };

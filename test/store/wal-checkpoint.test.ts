@@ -17,7 +17,12 @@ describe('SQLite WAL under a stream of toggles', () => {
   it('stays bounded by the auto-checkpoint size', async () => {
     const { traders, users } = ctx.services;
     const user = (await users.create('wal')).user.id;
-    const t = await traders.create(user, { name: 'W', address: 'wal-1', allocation: '1'.padEnd(19, '0') });
+    const t = await traders.create(user, {
+      name: 'W',
+      source: 'manual',
+      address: 'wal-1',
+      allocation: '1'.padEnd(19, '0'),
+    });
     for (let i = 0; i < 6000; i++) await traders.update(user, t.id, { enabled: i % 2 === 0 });
     const file = ctx.services.config.databaseUrl.slice('sqlite:'.length);
     const walBytes = fs.statSync(`${file}-wal`).size;

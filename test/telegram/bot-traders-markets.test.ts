@@ -40,7 +40,7 @@ for (const target of await databaseTargets()) {
 
     it('lists traders with their state and one toggle button each', async () => {
       const create = (userId: number, name: string, on: boolean) =>
-        h.services.traders.create(userId, { name, address: `${name}-wallet`, enabled: on });
+        h.services.traders.create(userId, { name, source: 'manual', address: `${name}-wallet`, enabled: on });
       ansem = await create(h.users.alice.id, 'Ansem', true);
       cobie = await create(h.users.alice.id, 'Cobie', false);
       bobs = await create(h.users.bob.id, 'Hsaka', true);
