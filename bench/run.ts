@@ -16,6 +16,8 @@ import { bulkImport } from './bulk-import.js';
 import { cacheHit } from './cache-hit.js';
 import { cacheInvalidation } from './cache-invalidation.js';
 import { cacheStampede } from './cache-stampede.js';
+import { copyFanout } from './copy-fanout.js';
+import { copySustained } from './copy-sustained.js';
 import { dashboard } from './dashboard.js';
 import { jobsHealthz } from './jobs-healthz.js';
 import { jobsSubmit } from './jobs-submit.js';
@@ -64,6 +66,8 @@ const BENCHMARKS: Benchmark[] = [
   jobsSubmit,
   metricsScrape,
   dashboard,
+  copyFanout,
+  copySustained,
 ];
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
