@@ -7,7 +7,11 @@ import type { LayeredCache } from './cache/cache-options.js';
 import { createCache } from './cache/create-cache.js';
 import { type PolicyOverrides, parseKindOverrides } from './cache/policies.js';
 import type { Config } from './config/schema.js';
-import { createCopyTrading, type CopyTrading, type CopyTradingDeps } from './copytrading/create-copy-trading.js';
+import {
+  type CopyTrading,
+  type CopyTradingDeps,
+  createCopyTrading,
+} from './copytrading/create-copy-trading.js';
 import { TraderService } from './copytrading/trader-service.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { createJobs, type JobManager } from './jobs/index.js';
@@ -190,6 +194,13 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     checkAddress: copy.service.checkAddress,
     followsChanged: () => copy.engine?.followsChanged(),
   });
+  if (copy.engine) {
+    const engine = copy.engine;
+    observability.connectCopy({
+      stats: () => engine.stats.snapshot(),
+      stalled: () => engine.stalled(config.copyWatchdogMs),
+    });
+  }
   copy.connect({
     changed: (userId) => traders.changed(userId),
     positionsChanged: (p) => positions.changed(p),

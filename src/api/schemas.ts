@@ -30,8 +30,12 @@ export const FollowOptionsInput = Type.Object(
     copyMode: Type.Optional(Type.String({ enum: ['ratio', 'fixed', 'proportional'] })),
     fixedAmount: Type.Optional(NullableAmount),
     minTradeSize: Type.Optional(NullableAmount),
-    allowMarkets: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 128 }), { maxItems: 200 }), Type.Null()])),
-    denyMarkets: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 128 }), { maxItems: 200 }), Type.Null()])),
+    allowMarkets: Type.Optional(
+      Type.Union([Type.Array(Type.String({ maxLength: 128 }), { maxItems: 200 }), Type.Null()]),
+    ),
+    denyMarkets: Type.Optional(
+      Type.Union([Type.Array(Type.String({ maxLength: 128 }), { maxItems: 200 }), Type.Null()]),
+    ),
   },
   { additionalProperties: false },
 );

@@ -6,7 +6,8 @@
 import { int, oneOf, setting } from './setting.js';
 
 /** A non-negative decimal text (no exponent), e.g. "100000" or "0.001". */
-const decimalText = (raw: string): string | undefined => (/^\d{1,20}(\.\d{1,18})?$/.test(raw) ? raw : undefined);
+const decimalText = (raw: string): string | undefined =>
+  /^\d{1,20}(\.\d{1,18})?$/.test(raw) ? raw : undefined;
 
 export const copySettings = {
   copyEngine: setting({

@@ -16,6 +16,16 @@ import type { FanoutResult } from './copy-fanout.js';
 import { CopyStats } from './copy-stats.js';
 import { LeaderWatcher, type WatcherDeps } from './leader-watcher.js';
 
+export interface StalledWatcher {
+  source: string;
+  address: string;
+  /** Since the source last answered this watcher. */
+  quietMs: number;
+  /** The last read's error, if it failed. */
+  error: string | null;
+  holder: string | null;
+}
+
 export interface CopyEngineOptions extends Omit<WatcherDeps, 'applied' | 'failed'> {
   copies: CopyRepository;
   clock: Clock;
@@ -38,6 +48,8 @@ export class CopyEngine {
   private syncing: Promise<void> | undefined;
   private syncAgain = false;
   private started = false;
+  /** The watched leaders' rows as of the last pass (every instance's progress), for the watchdog. */
+  private watched: WatcherRow[] = [];
   /** Watcher rows already ensured, by `source:address`. */
   private readonly known = new Map<string, WatcherRow>();
 
@@ -113,10 +125,20 @@ export class CopyEngine {
       const source = this.o.sources.get(l.source);
       if (!source) continue;
       const known = this.known.get(`${l.source}:${l.address}`);
-      wanted.push(known ?? (await this.o.copies.ensureWatcher(l.source, l.address, source.cursorAt(l.address, l.since), now)));
+      wanted.push(
+        known ??
+          (await this.o.copies.ensureWatcher(l.source, l.address, source.cursorAt(l.address, l.since), now)),
+      );
     }
     for (const w of wanted) this.known.set(`${w.source}:${w.address}`, w);
-    const held = new Set(await this.o.copies.lease(wanted.map((w) => w.id), this.instanceId, now, now + this.leaseMs));
+    const held = new Set(
+      await this.o.copies.lease(
+        wanted.map((w) => w.id),
+        this.instanceId,
+        now,
+        now + this.leaseMs,
+      ),
+    );
     for (const [id, w] of this.running) {
       if (!held.has(id)) {
         this.running.delete(id);
@@ -139,9 +161,32 @@ export class CopyEngine {
       watcher.start();
     }
     this.stats.setWatchers(wanted, held);
+    const ids = new Set(wanted.map((w) => w.id));
+    this.watched = (await this.o.copies.watchers()).filter((w) => ids.has(w.id));
   }
 
-  private applied(w: WatcherRow, trades: readonly LeaderTrade[], result: FanoutResult, detectedAt: number): void {
+  /**
+   * The watchdog: watched leaders whose source has not answered (or whose
+   * watcher has not run) for longer than `thresholdMs`, whichever instance
+   * should be running them. "Stopped copying and nobody noticed" is what it
+   * exists to prevent.
+   */
+  stalled(thresholdMs: number): StalledWatcher[] {
+    const now = this.o.clock.now();
+    return this.watched.flatMap((w) => {
+      const quietMs = now - Math.max(w.polledAt ?? 0, w.advancedAt);
+      return quietMs > thresholdMs
+        ? [{ source: w.source, address: w.address, quietMs, error: w.error, holder: w.leaseOwner }]
+        : [];
+    });
+  }
+
+  private applied(
+    w: WatcherRow,
+    trades: readonly LeaderTrade[],
+    result: FanoutResult,
+    detectedAt: number,
+  ): void {
     this.stats.page(w.source, trades, result.decisions, detectedAt);
     if (this.o.onApplied) {
       Promise.resolve(this.o.onApplied(result)).catch((err: unknown) => this.o.onError?.(err, 'publish'));

@@ -69,7 +69,13 @@ export class CopyExitLedger implements CopyExitHook {
         fee,
         at: now,
       });
-      await this.d.accounts.credit(p.userId, p.venue, formatExact(exact.sub(gross, parseExact(fee))), now, tx);
+      await this.d.accounts.credit(
+        p.userId,
+        p.venue,
+        formatExact(exact.sub(gross, parseExact(fee))),
+        now,
+        tx,
+      );
     }
     await this.d.orders.insertMany(rows, tx);
     await this.d.fills.applyAll(fills, tx, now);

@@ -127,7 +127,10 @@ class PageState {
   setCopy(p: Position): void {
     const id = p.traderId!;
     let m = this.copies.get(id);
-    if (!m) this.copies.set(id, (m = new Map()));
+    if (!m) {
+      m = new Map();
+      this.copies.set(id, m);
+    }
     if (p.status === 'open') m.set(keyOf(p.marketId, p.outcomeIndex), p);
     else m.delete(keyOf(p.marketId, p.outcomeIndex));
   }
@@ -181,10 +184,20 @@ export class CopyFanout {
   ): Promise<FanoutResult | undefined> {
     const now = this.now();
     const last = trades[trades.length - 1];
-    const moved = await this.s.copies.advance(watcher.id, from, to, trades.length, last?.ts ?? watcher.lastTradeTs, now, tx);
+    const moved = await this.s.copies.advance(
+      watcher.id,
+      from,
+      to,
+      trades.length,
+      last?.ts ?? watcher.lastTradeTs,
+      now,
+      tx,
+    );
     if (!moved) return undefined;
     const follows = await this.s.copies.follows(watcher.source, watcher.address, tx);
-    const concerned = follows.filter((f) => trades.some((t) => followWasEnabled(f.enabledSince, f.disabledAt, t.ts)));
+    const concerned = follows.filter((f) =>
+      trades.some((t) => followWasEnabled(f.enabledSince, f.disabledAt, t.ts)),
+    );
     const state = new PageState(
       await this.s.accounts.balances([...new Set(concerned.map((f) => f.userId))], this.venueId, now, tx),
       await this.s.positions.openCopies(
@@ -197,10 +210,25 @@ export class CopyFanout {
       const before = parseExact(await this.s.copies.leaderHolding(watcher.id, holdingKey, tx));
       const eligible = concerned.filter((f) => followWasEnabled(f.enabledSince, f.disabledAt, t.ts));
       if (eligible.length > 0) {
-        await this.trade(t, eligible, quotes.get(t.market) ?? { market: null, price: null }, before, leaderEquity, detectedAt, state, tx);
+        await this.trade(
+          t,
+          eligible,
+          quotes.get(t.market) ?? { market: null, price: null },
+          before,
+          leaderEquity,
+          detectedAt,
+          state,
+          tx,
+        );
       }
-      const after = t.side === 'buy' ? exact.add(before, parseExact(t.size)) : exact.sub(before, parseExact(t.size));
-      await this.s.copies.saveLeaderHolding(watcher.id, holdingKey, formatExact(exact.sign(after) < 0 ? ZERO : after), tx);
+      const after =
+        t.side === 'buy' ? exact.add(before, parseExact(t.size)) : exact.sub(before, parseExact(t.size));
+      await this.s.copies.saveLeaderHolding(
+        watcher.id,
+        holdingKey,
+        formatExact(exact.sign(after) < 0 ? ZERO : after),
+        tx,
+      );
     }
     await this.s.accounts.saveBalances(
       [...state.changedBalances].map((u) => ({ userId: u, balance: formatExact(state.balances.get(u)!) })),
@@ -311,7 +339,10 @@ export class CopyFanout {
       marketCost: open ? costOf(open) : ZERO,
       balance: state.balances.get(f.userId) ?? ZERO,
       feeRate: this.settings.feeRate,
-      minUnits: market.minSize !== undefined && market.minSize > 0 ? parseExact(String(market.minSize) as Decimal) : null,
+      minUnits:
+        market.minSize !== undefined && market.minSize > 0
+          ? parseExact(String(market.minSize) as Decimal)
+          : null,
     });
     if (!sized.copy) return { reason: sized.reason };
     const fo = f.followOptions;
@@ -361,7 +392,18 @@ export class CopyFanout {
     }
     state.setCopy(position);
     state.spend(f.userId, exact.add(sized.notional, sized.fee));
-    return this.pendingFill(t, f, market, 'buy', sized.size, price, sized.fee, position, base, sized.reducedBy);
+    return this.pendingFill(
+      t,
+      f,
+      market,
+      'buy',
+      sized.size,
+      price,
+      sized.fee,
+      position,
+      base,
+      sized.reducedBy,
+    );
   }
 
   /** A sell: reduce the open copy by the leader's fraction (close it when the leader sold everything). */
@@ -445,7 +487,15 @@ export class CopyFanout {
         fee: feeText,
         createdAt: null,
       },
-      fill: { traderId: f.id, pairId: 0, side, quantity: sizeText, price: priceText, fee: feeText, at: this.now() },
+      fill: {
+        traderId: f.id,
+        pairId: 0,
+        side,
+        quantity: sizeText,
+        price: priceText,
+        fee: feeText,
+        at: this.now(),
+      },
       decision: {
         ...base,
         status: 'copied',
@@ -461,7 +511,9 @@ export class CopyFanout {
   /** Orders of every copy of one trade in one insert, then their fills in the ledger. */
   private async writeFills(pending: PendingFill[], now: number, tx: SqlExecutor): Promise<void> {
     const pairIds = await this.s.pairs.ensure(new Set(pending.map((p) => p.order.pair)), tx, now);
-    const rows = pending.map((p) => orderInsertValues(p.trader.userId, pairIds.get(p.order.pair)!, p.order, now));
+    const rows = pending.map((p) =>
+      orderInsertValues(p.trader.userId, pairIds.get(p.order.pair)!, p.order, now),
+    );
     const orderIds = await this.s.orders.insertMany(rows, tx);
     const fills: UserFill[] = pending.map((p, i) => {
       p.decision.orderId = orderIds[i]!;

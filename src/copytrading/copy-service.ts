@@ -11,7 +11,13 @@ import { ValidationError } from '../domain/errors.js';
 import type { AddressCheck, TraderSource } from '../domain/trader.js';
 import type { CopyDecision, CopyRepository, CopyStatus } from '../store/copy-repository.js';
 import type { PaperAccount, PaperAccountRepository } from '../store/paper-account-repository.js';
-import type { LeaderSort, LeaderSource, LeaderStats, LeaderTrade, LeaderWindow } from '../venues/leader-source.js';
+import type {
+  LeaderSort,
+  LeaderSource,
+  LeaderStats,
+  LeaderTrade,
+  LeaderWindow,
+} from '../venues/leader-source.js';
 import type { CopyEngine } from './copy-engine.js';
 import type { SourceCopyStats } from './copy-stats.js';
 
@@ -50,7 +56,10 @@ export class CopyService {
   source(id: string, path = 'query.source'): LeaderSource {
     const s = this.d.sources.get(id as TraderSource);
     if (!s) {
-      throw badQuery(path, `must be one of ${[...this.d.sources.keys()].join(', ')} (the sources this server can watch)`);
+      throw badQuery(
+        path,
+        `must be one of ${[...this.d.sources.keys()].join(', ')} (the sources this server can watch)`,
+      );
     }
     return s;
   }
@@ -64,16 +73,19 @@ export class CopyService {
     offset: number;
   }): Promise<{ items: LeaderStats[]; more: boolean }> {
     const source = this.source(q.source);
-    const ranked = await this.d.cache.getOrLoad(
-      'leaderboard',
-      `${q.source}:${q.sort}:${q.window}`,
-      () => source.leaders({ sort: q.sort, window: q.window, limit: MAX_LEADERS }),
+    const ranked = await this.d.cache.getOrLoad('leaderboard', `${q.source}:${q.sort}:${q.window}`, () =>
+      source.leaders({ sort: q.sort, window: q.window, limit: MAX_LEADERS }),
     );
     const all = ranked.value;
     return { items: all.slice(q.offset, q.offset + q.limit), more: all.length > q.offset + q.limit };
   }
 
-  async leaderTrades(source: string, address: string, since: number | undefined, limit: number): Promise<LeaderTrade[]> {
+  async leaderTrades(
+    source: string,
+    address: string,
+    since: number | undefined,
+    limit: number,
+  ): Promise<LeaderTrade[]> {
     const s = this.source(source, 'params.source');
     const problem = s.addressProblem(address);
     if (problem) throw badQuery('params.address', problem);
@@ -108,7 +120,12 @@ export class CopyService {
       amount = r;
     }
     const current = await this.account(userId);
-    return this.d.accounts.reset(userId, this.d.venueId, amount ?? current.initialBalance, this.d.clock.now());
+    return this.d.accounts.reset(
+      userId,
+      this.d.venueId,
+      amount ?? current.initialBalance,
+      this.d.clock.now(),
+    );
   }
 
   /** The engine's figures with the watchers' state from the database (every instance's). */

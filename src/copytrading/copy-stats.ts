@@ -70,7 +70,12 @@ export class CopyStats {
     }
   }
 
-  page(source: string, trades: readonly LeaderTrade[], decisions: readonly NewDecision[], detectedAt: number): void {
+  page(
+    source: string,
+    trades: readonly LeaderTrade[],
+    decisions: readonly NewDecision[],
+    detectedAt: number,
+  ): void {
     const a = this.acc(source);
     a.events += trades.length;
     a.lastEventAt = this.clock.now();

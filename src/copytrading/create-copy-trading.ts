@@ -14,7 +14,7 @@ import type { TraderSource } from '../domain/trader.js';
 import type { FillLedger } from '../ledger/fill-ledger.js';
 import type { MarketData } from '../marketdata/market-data.js';
 import { positionsTag, type UpdateSink } from '../positions/update-sink.js';
-import { CopyRepository, type CopyDecision } from '../store/copy-repository.js';
+import { type CopyDecision, CopyRepository } from '../store/copy-repository.js';
 import type { Database } from '../store/database.js';
 import type { OrderRepository } from '../store/order-repository.js';
 import { PaperAccountRepository } from '../store/paper-account-repository.js';
@@ -121,7 +121,10 @@ export async function createCopyTrading(config: Config, d: CopyTradingDeps): Pro
       for (const l of listeners) l(decisions);
     }
     const watched = [...result.positionIds];
-    if (watched.length > 0 && [...result.users].some((u) => !d.updates.wants || d.updates.wants('positions', u))) {
+    if (
+      watched.length > 0 &&
+      [...result.users].some((u) => !d.updates.wants || d.updates.wants('positions', u))
+    ) {
       for (const p of await d.positions.byIds(watched)) await wiring?.positionsChanged(p);
     }
   }
@@ -140,7 +143,15 @@ export async function createCopyTrading(config: Config, d: CopyTradingDeps): Pro
           ...(d.onError ? { onError: d.onError } : {}),
         })
       : undefined;
-  const service = new CopyService({ copies: repo, accounts, sources, cache: d.cache, clock: d.clock, venueId, engine });
+  const service = new CopyService({
+    copies: repo,
+    accounts,
+    sources,
+    cache: d.cache,
+    clock: d.clock,
+    venueId,
+    engine,
+  });
   return {
     sources,
     service,

@@ -111,7 +111,12 @@ export class LeaderWatcher {
     }
   }
 
-  private async commit(from: string, to: string, trades: readonly LeaderTrade[], detectedAt: number): Promise<void> {
+  private async commit(
+    from: string,
+    to: string,
+    trades: readonly LeaderTrade[],
+    detectedAt: number,
+  ): Promise<void> {
     const quotes = await this.quotes(trades);
     const equity = await this.leaderEquity(trades);
     const result = await this.d.db.transaction((tx) =>

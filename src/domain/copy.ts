@@ -73,11 +73,14 @@ export function truncate(a: Exact, places: number): Exact {
   return { m: a.m / 10n ** BigInt(a.s - places), s: places };
 }
 
-const min = (a: Exact, b: Exact): Exact => (exact.cmp(a, b) <= 0 ? a : b);
 const positive = (a: Exact): boolean => exact.sign(a) > 0;
 
 /** True when the follow was enabled at `ts`: inside [enabledSince, disabledAt). */
-export function followWasEnabled(enabledSince: number | null, disabledAt: number | null, ts: number): boolean {
+export function followWasEnabled(
+  enabledSince: number | null,
+  disabledAt: number | null,
+  ts: number,
+): boolean {
   return enabledSince !== null && enabledSince <= ts && (disabledAt === null || ts < disabledAt);
 }
 
@@ -143,7 +146,8 @@ export function sizeEntry(s: CopySizing, c: EntryContext): EntryDecision {
   if (s.minTradeSize !== null && exact.cmp(filled, parseExact(s.minTradeSize)) < 0) {
     return { copy: false, reason: 'below_min_size' };
   }
-  if (c.minUnits !== null && exact.cmp(size, c.minUnits) < 0) return { copy: false, reason: 'below_min_size' };
+  if (c.minUnits !== null && exact.cmp(size, c.minUnits) < 0)
+    return { copy: false, reason: 'below_min_size' };
   return { copy: true, size, notional: filled, fee: exact.mul(filled, c.feeRate), reducedBy };
 }
 

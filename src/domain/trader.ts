@@ -112,7 +112,14 @@ function checkFollowOptions(
 ): Partial<FollowOptions> {
   const out: Partial<FollowOptions> = {};
   const nullable = (
-    key: 'takeProfitPct' | 'stopLossPct' | 'trailingStopPct' | 'maxPositionSize' | 'copyRatio' | 'fixedAmount' | 'minTradeSize',
+    key:
+      | 'takeProfitPct'
+      | 'stopLossPct'
+      | 'trailingStopPct'
+      | 'maxPositionSize'
+      | 'copyRatio'
+      | 'fixedAmount'
+      | 'minTradeSize',
     range: Parameters<Problems['amount']>[2],
   ) => {
     if (!(key in input)) return;
@@ -155,7 +162,10 @@ export function followProblems(allocation: Decimal, fo: FollowOptions, base = 'b
     p.add(`${base}.followOptions.fixedAmount`, 'is required when copyMode is "fixed"');
   }
   if (fo.copyMode === 'proportional' && dec.sign(allocation) <= 0) {
-    p.add(`${base}.allocation`, 'must be above 0 when copyMode is "proportional" (it is the capital the leader\'s share applies to)');
+    p.add(
+      `${base}.allocation`,
+      'must be above 0 when copyMode is "proportional" (it is the capital the leader\'s share applies to)',
+    );
   }
   return p;
 }
@@ -196,7 +206,8 @@ export function parseNewTrader(
   let source: TraderSource = 'simulated';
   if ('source' in input) {
     const s = input['source'];
-    if (typeof s === 'string' && (TRADER_SOURCES as readonly string[]).includes(s)) source = s as TraderSource;
+    if (typeof s === 'string' && (TRADER_SOURCES as readonly string[]).includes(s))
+      source = s as TraderSource;
     else p.add(`${base}.source`, `must be one of ${TRADER_SOURCES.join(', ')}`);
   }
   let address = p.text(input['address'], `${base}.address`, {

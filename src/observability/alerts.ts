@@ -24,11 +24,20 @@ export interface AlertSources {
   eventLoopLagP99Ms(): number;
   /** Jobs waiting, or null when no job system is connected. */
   jobBacklog(): number | null;
+  /** Copy watchers the watchdog finds stalled (their source silent or failing past its threshold). */
+  copyStalled?(): { source: string; address: string; quietMs: number; error: string | null }[];
+  /** The watchdog's threshold, ms. */
+  copyWatchdogMs?: number;
 }
 
 export interface Alert {
   id: string;
-  metric: 'cache_hit_rate' | 'route_p99_ms' | 'event_loop_lag_p99_ms' | 'job_queue_backlog';
+  metric:
+    | 'cache_hit_rate'
+    | 'route_p99_ms'
+    | 'event_loop_lag_p99_ms'
+    | 'job_queue_backlog'
+    | 'copy_watcher_stalled';
   labels: Record<string, string>;
   value: number;
   threshold: number;
@@ -81,6 +90,18 @@ export class AlertEvaluator {
         threshold: this.t.jobBacklog,
         breach: 'above',
         message: `${backlog} jobs are waiting (more than ${this.t.jobBacklog})`,
+      });
+    }
+    for (const w of this.src.copyStalled?.() ?? []) {
+      const seconds = Math.round(w.quietMs / 1000);
+      fire(firing, {
+        id: `copy-stalled:${w.source}:${w.address}`,
+        metric: 'copy_watcher_stalled',
+        labels: { source: w.source, address: w.address },
+        value: seconds,
+        threshold: Math.round((this.src.copyWatchdogMs ?? 0) / 1000),
+        breach: 'above',
+        message: `Copying ${w.source} leader ${w.address} has stalled: its source has not answered for ${seconds} s${w.error ? ` (${w.error})` : ''}`,
       });
     }
     for (const id of this.active.keys()) if (!firing.has(id) && !held.has(id)) this.active.delete(id);

@@ -12,6 +12,7 @@ import type { VenueTrafficReport } from '../marketdata/venue-traffic.js';
 import type { Database } from '../store/database.js';
 import { AlertEvaluator } from './alerts.js';
 import { registerCacheMetrics } from './cache-metrics.js';
+import { type CopyMetricsSource, registerCopyMetrics } from './copy-metrics.js';
 import { EventLoopLag, registerEventLoopMetrics } from './event-loop-lag.js';
 import { HttpMetrics } from './http-metrics.js';
 import { type JobStatsSource, NO_JOBS, registerJobMetrics } from './job-metrics.js';
@@ -31,6 +32,8 @@ export interface ObservabilitySettings {
   alertRouteP99Ms: number;
   alertEventLoopLagMs: number;
   alertJobBacklog: number;
+  /** Copy watchers silent this long raise an alert. */
+  copyWatchdogMs: number;
 }
 
 export interface ObservabilityDeps {
@@ -60,6 +63,8 @@ export interface Observability {
   readonly dataDir: string;
   /** Connects the job system: counts and durations for /metrics, backlog for the monitor and alerts. */
   connectJobs(source: JobStatsSource): void;
+  /** Connects the copy engine: its families in /metrics and the watchdog's alerts. */
+  connectCopy(source: CopyMetricsSource): void;
   /** Starts the monitor's sampling and the maintenance schedule. */
   start(): void;
   stop(): Promise<void>;
@@ -76,6 +81,7 @@ export function createObservability(d: ObservabilityDeps): Observability {
   registerCacheMetrics(registry, () => d.cache.metrics());
   registerVenueMetrics(registry, () => [d.marketData.trafficReport()]);
   let jobs: JobStatsSource | undefined;
+  let copy: CopyMetricsSource | undefined;
   registerJobMetrics(registry, () => (jobs ?? (() => NO_JOBS))());
 
   const t = d.config;
@@ -93,6 +99,8 @@ export function createObservability(d: ObservabilityDeps): Observability {
       routes: () => http.routes(),
       eventLoopLagP99Ms: () => eventLoop.snapshot().p99Ms,
       jobBacklog: () => (jobs ? jobs().queued : null),
+      copyStalled: () => copy?.stalled() ?? [],
+      copyWatchdogMs: t.copyWatchdogMs,
     },
   );
 
@@ -139,6 +147,10 @@ export function createObservability(d: ObservabilityDeps): Observability {
     dataDir: t.dataDir,
     connectJobs(source) {
       jobs = source;
+    },
+    connectCopy(source) {
+      copy = source;
+      registerCopyMetrics(registry, source);
     },
     start() {
       monitor.start();

@@ -152,7 +152,10 @@ export class PositionService {
     const current = await this.get(userId, id);
     if (current.status !== 'open') throw new ConflictError(`Position ${id} is already closed`);
     const price = await this.currentPrice(current.symbol, current.outcomeIndex);
-    const pnl = dec.add(current.realizedPnl, positionPnl(current.side, current.size, current.entryPrice, price));
+    const pnl = dec.add(
+      current.realizedPnl,
+      positionPnl(current.side, current.size, current.entryPrice, price),
+    );
     const now = this.d.clock.now();
     const closed = await this.d.db.transaction(async (tx) => {
       const c = await this.d.repo.close(id, 'manual', price, pnl, now, tx);

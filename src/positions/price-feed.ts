@@ -236,7 +236,8 @@ export class PriceFeed {
       const closed: Position[] = [];
       const highWaters: { id: number; highWater: Decimal }[] = [];
       for (const p of await this.o.repo.byIds(armed, tx)) {
-        const hit = tpSlTriggered(p.side, p.takeProfit, p.stopLoss, p.currentPrice) ?? this.trailing(p, highWaters);
+        const hit =
+          tpSlTriggered(p.side, p.takeProfit, p.stopLoss, p.currentPrice) ?? this.trailing(p, highWaters);
         if (hit === null) continue;
         const pnl = dec.add(p.realizedPnl, positionPnl(p.side, p.size, p.entryPrice, p.currentPrice));
         const c = await this.o.repo.close(p.id, hit, p.currentPrice, pnl, now, tx);

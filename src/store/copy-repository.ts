@@ -226,7 +226,12 @@ export class CopyRepository {
   }
 
   /** The watcher of a leader, created at `cursor` (the source's "now") if it does not exist yet. */
-  async ensureWatcher(source: TraderSource, address: string, cursor: string, now: number): Promise<WatcherRow> {
+  async ensureWatcher(
+    source: TraderSource,
+    address: string,
+    cursor: string,
+    now: number,
+  ): Promise<WatcherRow> {
     await this.db.run(
       compile(
         this.db.kysely
@@ -253,7 +258,9 @@ export class CopyRepository {
   }
 
   async watchers(): Promise<WatcherRow[]> {
-    const rows = await this.db.all(compile(this.db.kysely.selectFrom('copy_watchers').selectAll().orderBy('id')));
+    const rows = await this.db.all(
+      compile(this.db.kysely.selectFrom('copy_watchers').selectAll().orderBy('id')),
+    );
     return rows.map((r) => toWatcher(r as WatcherDbRow));
   }
 
@@ -299,13 +306,13 @@ export class CopyRepository {
     return (await tx.run(this.advanceQuery({ id, from, to, events, lastTradeTs, now }))) === 1;
   }
 
-  /** Records a poll that found nothing new, or failed (with the error). */
+  /**
+   * Records a poll that found nothing new (the source answered at `now`), or
+   * a failed one (only the error: `polled_at` stays the last time the source answered).
+   */
   async polled(id: number, now: number, error: string | null): Promise<void> {
-    await this.db.run(
-      compile(
-        this.db.kysely.updateTable('copy_watchers').set({ polled_at: now, error }).where('id', '=', id),
-      ),
-    );
+    const set = error === null ? { polled_at: now, error: null } : { error };
+    await this.db.run(compile(this.db.kysely.updateTable('copy_watchers').set(set).where('id', '=', id)));
   }
 
   /** Follows of a leader that have ever been enabled (the enabled window decides per trade). */

@@ -119,7 +119,11 @@ export class PaperAccountRepository {
 
   /** Every account of a user. */
   async list(userId: number): Promise<PaperAccount[]> {
-    const q = this.db.kysely.selectFrom('paper_accounts').selectAll().where('user_id', '=', userId).orderBy('venue');
+    const q = this.db.kysely
+      .selectFrom('paper_accounts')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('venue');
     return (await this.db.all(compile(q))).map(toAccount);
   }
 

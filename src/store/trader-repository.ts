@@ -174,8 +174,10 @@ export class TraderRepository {
         for (const c of columns) (set as Record<string, unknown>)[c] = p(c);
         if (columns.includes('enabled')) {
           const on = sql`${sql.ref('enabled')} = 1`;
-          (set as Record<string, unknown>)['enabled_since'] = sql`case when ${p('enabled')} = 1 then (case when ${on} then enabled_since else ${p('now')} end) else enabled_since end`;
-          (set as Record<string, unknown>)['disabled_at'] = sql`case when ${p('enabled')} = 1 then null when ${on} then ${p('now')} else disabled_at end`;
+          (set as Record<string, unknown>)['enabled_since'] =
+            sql`case when ${p('enabled')} = 1 then (case when ${on} then enabled_since else ${p('now')} end) else enabled_since end`;
+          (set as Record<string, unknown>)['disabled_at'] =
+            sql`case when ${p('enabled')} = 1 then null when ${on} then ${p('now')} else disabled_at end`;
         }
         let q = k
           .updateTable('traders')

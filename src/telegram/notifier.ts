@@ -8,8 +8,8 @@
  */
 import { type Api, GrammyError } from 'grammy';
 import type { Decimal } from '../domain/decimal.js';
-import type { CloseReason } from '../domain/position.js';
 import { RateLimitedError, UnavailableError } from '../domain/errors.js';
+import type { CloseReason } from '../domain/position.js';
 import type { TelegramLinkService } from './link-service.js';
 import { signed } from './views/amounts.js';
 

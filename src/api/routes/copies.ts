@@ -145,7 +145,15 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
     },
   );
 
-  app.get<{ Querystring: { source?: string; sort?: LeaderSort; window?: LeaderWindow; limit?: number; cursor?: string } }>(
+  app.get<{
+    Querystring: {
+      source?: string;
+      sort?: LeaderSort;
+      window?: LeaderWindow;
+      limit?: number;
+      cursor?: string;
+    };
+  }>(
     '/leaders',
     {
       schema: {
@@ -210,7 +218,12 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
           });
         }
       }
-      const trades = await d.copy.leaderTrades(req.params.source, req.params.address, sinceMs, req.query.limit ?? 100);
+      const trades = await d.copy.leaderTrades(
+        req.params.source,
+        req.params.address,
+        sinceMs,
+        req.query.limit ?? 100,
+      );
       return { items: trades.map((t) => ({ ...t, ts: iso(t.ts) })), nextCursor: null };
     },
   );

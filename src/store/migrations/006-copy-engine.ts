@@ -33,7 +33,11 @@ export function copyEngine(dialect: Dialect): Migration {
       await addTraderColumn('enabled_since', t.time);
       await addTraderColumn('disabled_at', t.time);
       await sql`update traders set enabled_since = created_at where enabled = 1`.execute(db);
-      await db.schema.createIndex('traders_source_address_idx').on('traders').columns(['source', 'address']).execute();
+      await db.schema
+        .createIndex('traders_source_address_idx')
+        .on('traders')
+        .columns(['source', 'address'])
+        .execute();
 
       await db.schema
         .createTable('copy_watchers')
