@@ -319,7 +319,7 @@ for (const target of await databaseTargets()) {
             source.failNext = 0;
           }
         }),
-        { numRuns: 12, interruptAfterTimeLimit: 45_000, markInterruptAsFailure: false },
+        { numRuns: 15, interruptAfterTimeLimit: 20_000 },
       );
     }, 120_000);
 
@@ -459,7 +459,7 @@ describe.skipIf(!pgTarget)('two engine instances on one PostgreSQL schema, one d
           }
         },
       ),
-      { numRuns: 4, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: false },
+      { numRuns: 4, interruptAfterTimeLimit: 30_000 },
     );
   }, 120_000);
 });
@@ -470,6 +470,7 @@ describe('kill -9 of a child server copying the simulated leaders, then a restar
   const SEED = 7;
   const LEADERS = 5;
   const INTERVAL = 150;
+  let checked = 0;
 
   it('property: resumes from the stored cursor with no trade missing or doubled', async () => {
     const env = {
@@ -484,7 +485,7 @@ describe('kill -9 of a child server copying the simulated leaders, then a restar
     };
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.integer({ min: 150, max: 1200 }), { minLength: 1, maxLength: 3 }),
+        fc.array(fc.integer({ min: 100, max: 900 }), { minLength: 1, maxLength: 2 }),
         fc.boolean(),
         async (kills, toggleMidway) => {
           let child = await startChildServer(env);
@@ -519,8 +520,13 @@ describe('kill -9 of a child server copying the simulated leaders, then a restar
             });
             mine.push({ id: t.id, address, toggled: false });
           }
+          const t0 = Date.now();
           for (const [i, waitMs] of kills.entries()) {
             await sleep(waitMs);
+            if (i === 0) {
+              // Kill while copying: once the first decisions are in.
+              while ((await api('/copies?limit=1')).items.length === 0 && Date.now() - t0 < 10_000) await sleep(50);
+            }
             if (toggleMidway && i === 0 && !mine[1]!.toggled) {
               // Off, for good: trades from then on get no decision for it (the row's window says when).
               await api(`/traders/${mine[1]!.id}`, { method: 'PATCH', body: JSON.stringify({ enabled: false }) });
@@ -570,6 +576,7 @@ describe('kill -9 of a child server copying the simulated leaders, then a restar
               )
                 .map((r) => r.id)
                 .sort();
+              checked += got.length;
               expect(new Set(got).size, `no doubles for ${m.address}`).toBe(got.length);
               expect(got, `decisions of ${m.address} up to its cursor`).toEqual(expected);
             }
@@ -578,7 +585,9 @@ describe('kill -9 of a child server copying the simulated leaders, then a restar
           }
         },
       ),
-      { numRuns: 2, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: false },
+      // Each start of the CLI through tsx takes ~10 s here: one run of 2-3 starts keeps the suite bounded.
+      { numRuns: 1 },
     );
+    expect(checked, 'decisions checked across the runs').toBeGreaterThan(0);
   }, 120_000);
 });
