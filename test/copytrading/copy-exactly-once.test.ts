@@ -37,7 +37,11 @@ import { ScriptedLeaderSource } from '../support/scripted-leader-source.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Real services on `url` (as test/support/services.ts builds them) watching `source` instead of the simulated leaders. */
-async function open(url: string, source: ScriptedLeaderSource, overrides: Partial<Config> = {}): Promise<Services> {
+async function open(
+  url: string,
+  source: ScriptedLeaderSource,
+  overrides: Partial<Config> = {},
+): Promise<Services> {
   const config = loadConfig(
     {},
     {
@@ -68,7 +72,13 @@ interface Follow {
   chain: Promise<void>;
 }
 
-async function follow(s: Services, userId: number, address: string, enabled: boolean, name: string): Promise<Follow> {
+async function follow(
+  s: Services,
+  userId: number,
+  address: string,
+  enabled: boolean,
+  name: string,
+): Promise<Follow> {
   const t = await s.traders.create(userId, {
     name,
     source: 'simulated',
@@ -77,7 +87,14 @@ async function follow(s: Services, userId: number, address: string, enabled: boo
     allocation: '100000',
     followOptions: { copyMode: 'fixed', fixedAmount: '10' },
   });
-  return { id: t.id, userId, address, enabled, windows: enabled ? [[t.enabledSince!, null]] : [], chain: Promise.resolve() };
+  return {
+    id: t.id,
+    userId,
+    address,
+    enabled,
+    windows: enabled ? [[t.enabledSince!, null]] : [],
+    chain: Promise.resolve(),
+  };
 }
 
 /** Flips a follow through the service (what PATCH {enabled} does) and records the time it stored. */
@@ -89,7 +106,8 @@ async function toggle(s: Services, f: Follow): Promise<void> {
   else f.windows[f.windows.length - 1]![1] = t.disabledAt!;
 }
 
-const enabledAt = (f: Follow, ts: number): boolean => f.windows.some(([a, b]) => a <= ts && (b === null || ts < b));
+const enabledAt = (f: Follow, ts: number): boolean =>
+  f.windows.some(([a, b]) => a <= ts && (b === null || ts < b));
 
 async function decisionCounts(s: Services, traderIds: number[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
@@ -114,7 +132,12 @@ async function decisionCounts(s: Services, traderIds: number[]): Promise<Map<str
  * (settling the running watchers), for at most `timeoutMs`. Leaders whose
  * follows are all off may never get there; the check then says what is owed.
  */
-async function drain(engines: Services[], source: ScriptedLeaderSource, addresses: string[], timeoutMs = 4000): Promise<void> {
+async function drain(
+  engines: Services[],
+  source: ScriptedLeaderSource,
+  addresses: string[],
+  timeoutMs = 4000,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     for (const s of engines) await s.copy.engine!.settle();
@@ -183,7 +206,10 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ k: fc.constant('toggle' as const), follow: fc.nat(2) }) },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('hint' as const), leader: fc.nat(1) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('fail' as const), n: fc.integer({ min: 1, max: 4 }) }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('sleep' as const), ms: fc.integer({ min: 1, max: 60 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ k: fc.constant('sleep' as const), ms: fc.integer({ min: 1, max: 60 }) }),
+  },
 );
 
 const faultsArb = fc.record({
@@ -304,21 +330,25 @@ for (const target of await databaseTargets()) {
 
     it('property: random trades, hints, transient faults and racing toggles give exactly one decision per enabled follow', async () => {
       await fc.assert(
-        fc.asyncProperty(faultsArb, fc.array(stepArb, { minLength: 1, maxLength: 30 }), async (faults, steps) => {
-          source.failRate = faults.failRate;
-          source.maxDelayMs = faults.maxDelayMs;
-          try {
-            const { leaders, follows } = await setup(faults.enabled);
-            await play(steps, source, leaders, follows, markets, () => s);
-            source.failRate = 0;
-            await drain([s], source, leaders, 2500);
-            expect(await violations(s, source, follows)).toEqual([]);
-          } finally {
-            source.failRate = 0;
-            source.maxDelayMs = 0;
-            source.failNext = 0;
-          }
-        }),
+        fc.asyncProperty(
+          faultsArb,
+          fc.array(stepArb, { minLength: 1, maxLength: 30 }),
+          async (faults, steps) => {
+            source.failRate = faults.failRate;
+            source.maxDelayMs = faults.maxDelayMs;
+            try {
+              const { leaders, follows } = await setup(faults.enabled);
+              await play(steps, source, leaders, follows, markets, () => s);
+              source.failRate = 0;
+              await drain([s], source, leaders, 2500);
+              expect(await violations(s, source, follows)).toEqual([]);
+            } finally {
+              source.failRate = 0;
+              source.maxDelayMs = 0;
+              source.failNext = 0;
+            }
+          },
+        ),
         { numRuns: 15, interruptAfterTimeLimit: 20_000 },
       );
     }, 120_000);
@@ -440,15 +470,23 @@ describe.skipIf(!pgTarget)('two engine instances on one PostgreSQL schema, one d
               await follow(a, u1, leaders[1]!, faults.enabled[2], `c${run}`),
             ];
             let dead = false;
-            await play(steps, source, leaders, follows, markets, () => (dead || Math.random() < 0.5 ? b : a), {
-              step: crashAt % (steps.length + 1),
-              run: async () => {
-                const z = freeze(a);
-                // A zombie for a while (both instances may run a watcher), then gone.
-                setTimeout(() => void z.kill(), zombieMs);
-                dead = true;
+            await play(
+              steps,
+              source,
+              leaders,
+              follows,
+              markets,
+              () => (dead || Math.random() < 0.5 ? b : a),
+              {
+                step: crashAt % (steps.length + 1),
+                run: async () => {
+                  const z = freeze(a);
+                  // A zombie for a while (both instances may run a watcher), then gone.
+                  setTimeout(() => void z.kill(), zombieMs);
+                  dead = true;
+                },
               },
-            });
+            );
             source.failRate = 0;
             // B must take the leases over (leaseMs = 1000) and read everything.
             await drain([b], source, leaders, 6000);
@@ -525,11 +563,15 @@ describe('kill -9 of a child server copying the simulated leaders, then a restar
             await sleep(waitMs);
             if (i === 0) {
               // Kill while copying: once the first decisions are in.
-              while ((await api('/copies?limit=1')).items.length === 0 && Date.now() - t0 < 10_000) await sleep(50);
+              while ((await api('/copies?limit=1')).items.length === 0 && Date.now() - t0 < 10_000)
+                await sleep(50);
             }
             if (toggleMidway && i === 0 && !mine[1]!.toggled) {
               // Off, for good: trades from then on get no decision for it (the row's window says when).
-              await api(`/traders/${mine[1]!.id}`, { method: 'PATCH', body: JSON.stringify({ enabled: false }) });
+              await api(`/traders/${mine[1]!.id}`, {
+                method: 'PATCH',
+                body: JSON.stringify({ enabled: false }),
+              });
               mine[1]!.toggled = true;
             }
             child.child.kill('SIGKILL');
@@ -555,7 +597,11 @@ describe('kill -9 of a child server copying the simulated leaders, then a restar
               const upTo = Number(/^sim:(-?\d+)$/.exec(w!.cursor)![1]);
               const clock = new ManualClock(upTo);
               const venue = new SimulatedVenue(clock, { seed: SEED });
-              const sim = new SimulatedLeaders(clock, venue, { seed: SEED, leaderCount: LEADERS, meanIntervalMs: INTERVAL });
+              const sim = new SimulatedLeaders(clock, venue, {
+                seed: SEED,
+                leaderCount: LEADERS,
+                meanIntervalMs: INTERVAL,
+              });
               const trades: LeaderTrade[] = [];
               let cursor = sim.cursorAt(m.address, Number(row.enabled_since));
               for (;;) {
@@ -566,7 +612,11 @@ describe('kill -9 of a child server copying the simulated leaders, then a restar
               }
               await venue.close();
               const expected = trades
-                .filter((t) => t.ts >= Number(row.enabled_since) && (row.disabled_at === null || t.ts < Number(row.disabled_at)))
+                .filter(
+                  (t) =>
+                    t.ts >= Number(row.enabled_since) &&
+                    (row.disabled_at === null || t.ts < Number(row.disabled_at)),
+                )
                 .map((t) => t.id)
                 .sort();
               const got = (

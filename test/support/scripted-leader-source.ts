@@ -129,7 +129,10 @@ export class ScriptedLeaderSource implements LeaderSource {
 
   subscribe(address: string, onTrade: (t: LeaderTrade) => void): () => void {
     let set = this.listeners.get(address);
-    if (!set) this.listeners.set(address, (set = new Set()));
+    if (!set) {
+      set = new Set();
+      this.listeners.set(address, set);
+    }
     const l = (t: LeaderTrade) => onTrade(t);
     set.add(l);
     return () => set.delete(l);
@@ -157,7 +160,10 @@ export class ScriptedLeaderSource implements LeaderSource {
 
   private log(address: string): LeaderTrade[] {
     let log = this.logs.get(address);
-    if (!log) this.logs.set(address, (log = []));
+    if (!log) {
+      log = [];
+      this.logs.set(address, log);
+    }
     return log;
   }
 }
