@@ -30,6 +30,8 @@ export interface CopyEngineOptions extends Omit<WatcherDeps, 'applied' | 'failed
   copies: CopyRepository;
   clock: Clock;
   sources: ReadonlyMap<TraderSource, LeaderSource>;
+  /** How late a source may report a trade; a switched-off follow's leader is watched this much longer. @default 60000 */
+  graceMs?: number;
   /** A lease not renewed for this long is taken over by another instance. @default 9000 */
   leaseMs?: number;
   /** After a committed page: pushes and cache drops. */
@@ -121,7 +123,7 @@ export class CopyEngine {
   private async syncOnce(): Promise<void> {
     const now = this.o.clock.now();
     const wanted: WatcherRow[] = [];
-    for (const l of await this.o.copies.watchedLeaders()) {
+    for (const l of await this.o.copies.watchedLeaders(this.o.graceMs ?? 60_000)) {
       const source = this.o.sources.get(l.source);
       if (!source) continue;
       const known = this.known.get(`${l.source}:${l.address}`);

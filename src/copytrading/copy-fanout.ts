@@ -4,11 +4,11 @@
  * follow that was enabled when the trade happened, and the orders, positions,
  * fills and paper balances of the copies. Market data is read before the
  * transaction (never network I/O inside it); sizing is the pure rules of
- * `domain/copy.ts`. A page another holder already applied writes nothing.
+ * `domain/copy.ts`. Each trade's writes are batched across its follows (one
+ * statement per kind, not one per follow). A page another holder already
+ * applied writes nothing.
  */
-import { createHash } from 'node:crypto';
 import {
-  type CopySizing,
   copyLevels,
   exitFraction,
   exitSize,
@@ -20,17 +20,28 @@ import {
 } from '../domain/copy.js';
 import { type Decimal, type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
 import type { NewOrder } from '../domain/order.js';
-import { type Position, positionPnl } from '../domain/position.js';
+import { type Position, positionPnl, priceDecimal } from '../domain/position.js';
 import type { Trader } from '../domain/trader.js';
 import type { Fill, FillLedger, UserFill } from '../ledger/fill-ledger.js';
 import type { CopyRepository, NewDecision, WatcherRow } from '../store/copy-repository.js';
 import type { SqlExecutor } from '../store/database.js';
 import { type OrderRepository, orderInsertValues } from '../store/order-repository.js';
 import type { PaperAccountRepository } from '../store/paper-account-repository.js';
-import type { PositionRepository } from '../store/position-repository.js';
+import type { NewPosition, PositionRepository } from '../store/position-repository.js';
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
 import type { LeaderTrade } from '../venues/leader-source.js';
 import type { Market } from '../venues/types.js';
+import {
+  clientId,
+  costOf,
+  type FanoutResult,
+  PageState,
+  pairOf,
+  sizingOf,
+  tradeKey,
+} from './copy-page-state.js';
+
+export type { FanoutResult } from './copy-page-state.js';
 
 /** What the fan-out knows of a market before its transaction. */
 export interface MarketQuote {
@@ -57,103 +68,32 @@ export interface FanoutStores {
   fills: FillLedger;
 }
 
-/** What one page wrote: for pushes, cache drops and metrics after the commit. */
-export interface FanoutResult {
-  decisionIds: number[];
-  decisions: NewDecision[];
-  /** Users whose positions, orders or balances changed. */
-  users: Set<number>;
-  positionIds: Set<number>;
-  /** Whether a copy was closed (its event must be delivered). */
-  closed: boolean;
-  /** Whether positions opened (the price feed follows their markets). */
-  opened: boolean;
-}
-
-const keyOf = (market: string, outcome: number | null): string => `${market}#${outcome ?? ''}`;
-const tradeKey = (t: LeaderTrade): string => keyOf(t.market, t.outcomeIndex);
-
-/** Pair symbol of a copy's order: the spot pair, or `<market>:<outcome>/USDC` for a binary market. */
-function pairOf(m: Market, outcomeIndex: number | null): string {
-  if (m.kind !== 'binary') return m.symbol;
-  const name = m.outcomes?.[outcomeIndex ?? 0]?.name ?? String(outcomeIndex ?? 0);
-  return `${m.symbol}:${name}/USDC`;
-}
-
-/** Client order id of a copy: unique per (follow, leader trade), so a replay is refused by the database. */
-const clientId = (traderId: number, tradeId: string): string =>
-  `copy:${traderId}:${createHash('sha1').update(tradeId).digest('hex').slice(0, 20)}`;
-
-function sizingOf(t: Trader): CopySizing {
-  const fo = t.followOptions;
-  return {
-    copyMode: fo.copyMode,
-    copyRatio: fo.copyRatio,
-    fixedAmount: fo.fixedAmount,
-    allocation: t.allocation,
-    maxPositionSize: fo.maxPositionSize,
-    minTradeSize: fo.minTradeSize,
-    allowMarkets: fo.allowMarkets,
-    denyMarkets: fo.denyMarkets,
-  };
-}
-
-/** Cost of a position at entry. */
-const costOf = (p: Position): Exact => exact.mul(parseExact(p.size), parseExact(p.entryPrice));
-
-/**
- * Mutable state of one fan-out transaction: balances and open copies as they
- * change trade by trade, and what must be written for the trade at hand.
- */
-class PageState {
-  readonly balances: Map<number, Exact>;
-  /** traderId -> market key -> open copy. */
-  readonly copies = new Map<number, Map<string, Position>>();
-  readonly changedBalances = new Set<number>();
-  readonly result: FanoutResult = {
-    decisionIds: [],
-    decisions: [],
-    users: new Set(),
-    positionIds: new Set(),
-    closed: false,
-    opened: false,
-  };
-
-  constructor(balances: Map<number, Decimal>, open: Position[]) {
-    this.balances = new Map([...balances].map(([u, b]) => [u, parseExact(b)]));
-    for (const p of open) this.setCopy(p);
-  }
-
-  setCopy(p: Position): void {
-    const id = p.traderId!;
-    let m = this.copies.get(id);
-    if (!m) {
-      m = new Map();
-      this.copies.set(id, m);
+/** A copy's position change, written in a batch with the others of its trade. */
+type Write =
+  | { kind: 'open'; userId: number; position: NewPosition }
+  | {
+      kind: 'resize';
+      id: number;
+      values: {
+        size: Decimal;
+        entryPrice: Decimal;
+        realizedPnl: Decimal;
+        unrealizedPnl: Decimal;
+        takeProfit: Decimal | null;
+        stopLoss: Decimal | null;
+      };
     }
-    if (p.status === 'open') m.set(keyOf(p.marketId, p.outcomeIndex), p);
-    else m.delete(keyOf(p.marketId, p.outcomeIndex));
-  }
+  | { kind: 'close'; id: number; price: Decimal; pnl: Decimal };
 
-  exposure(traderId: number): Exact {
-    let sum = ZERO;
-    for (const p of this.copies.get(traderId)?.values() ?? []) sum = exact.add(sum, costOf(p));
-    return sum;
-  }
-
-  copy(traderId: number, key: string): Position | undefined {
-    return this.copies.get(traderId)?.get(key);
-  }
-
-  spend(userId: number, amount: Exact): void {
-    this.balances.set(userId, exact.sub(this.balances.get(userId) ?? ZERO, amount));
-    this.changedBalances.add(userId);
-  }
-}
-
-/** One copy's fill, waiting for its order row and its ledger entry. */
-interface PendingFill {
+/** One copy planned for a trade: its position change, order, fill and decision. */
+interface Planned {
   trader: Trader;
+  write: Write;
+  /** The open copy before (undone to it if the write finds it closed). */
+  before: Position | undefined;
+  next: Position;
+  /** Balance taken (negative: paid back). */
+  spent: Exact;
   order: NewOrder;
   fill: Fill;
   decision: NewDecision;
@@ -194,10 +134,20 @@ export class CopyFanout {
       tx,
     );
     if (!moved) return undefined;
-    const follows = await this.s.copies.follows(watcher.source, watcher.address, tx);
-    const concerned = follows.filter((f) =>
-      trades.some((t) => followWasEnabled(f.enabledSince, f.disabledAt, t.ts)),
+    // A trade the source delivers again (same id) was decided already: it is not applied twice.
+    const decided = await this.s.copies.decidedTrades(
+      watcher.source,
+      trades.map((t) => t.id),
+      tx,
     );
+    const seen = new Set<string>();
+    trades = trades.filter((t) => {
+      if (decided.has(t.id) || seen.has(t.id)) return false;
+      seen.add(t.id);
+      return true;
+    });
+    const follows = await this.s.copies.follows(watcher.source, watcher.address, tx);
+    const concerned = follows.filter((f) => trades.some((t) => followWasEnabled(f.enabledWindows, t.ts)));
     const state = new PageState(
       await this.s.accounts.balances([...new Set(concerned.map((f) => f.userId))], this.venueId, now, tx),
       await this.s.positions.openCopies(
@@ -208,7 +158,7 @@ export class CopyFanout {
     for (const t of trades) {
       const holdingKey = tradeKey(t);
       const before = parseExact(await this.s.copies.leaderHolding(watcher.id, holdingKey, tx));
-      const eligible = concerned.filter((f) => followWasEnabled(f.enabledSince, f.disabledAt, t.ts));
+      const eligible = concerned.filter((f) => followWasEnabled(f.enabledWindows, t.ts));
       if (eligible.length > 0) {
         await this.trade(
           t,
@@ -239,7 +189,7 @@ export class CopyFanout {
     return state.result;
   }
 
-  /** One leader trade for its eligible follows: decisions, and the copies' writes batched. */
+  /** One leader trade for its eligible follows: plan every copy, then write them in batches. */
   private async trade(
     t: LeaderTrade,
     follows: readonly Trader[],
@@ -251,7 +201,7 @@ export class CopyFanout {
     tx: SqlExecutor,
   ): Promise<void> {
     const now = this.now();
-    const pending: PendingFill[] = [];
+    const planned: Planned[] = [];
     const decisions: NewDecision[] = [];
     const common = this.commonSkip(t, quote, detectedAt);
     const binary = quote.market?.kind === 'binary';
@@ -264,15 +214,26 @@ export class CopyFanout {
         decisions.push({ ...base, reason: reason ?? 'no_price', decidedAt: this.now() });
         continue;
       }
-      const made =
+      const plan =
         t.side === 'buy'
-          ? await this.enter(t, f, quote.market, fill, leaderEquity, base, state, now, tx)
-          : await this.exit(t, f, quote.market, fill, fraction, base, state, now, tx);
-      if ('reason' in made) decisions.push({ ...base, reason: made.reason, decidedAt: this.now() });
-      else pending.push(made);
+          ? this.enter(t, f, quote.market, fill, leaderEquity, base, state, now)
+          : this.exit(t, f, quote.market, fill, fraction, base, state, now);
+      if ('reason' in plan) decisions.push({ ...base, reason: plan.reason, decidedAt: this.now() });
+      else planned.push(plan);
     }
-    if (pending.length > 0) await this.writeFills(pending, now, tx);
-    for (const p of pending) {
+    const done = await this.writePositions(planned, state, now, tx);
+    for (const p of planned)
+      if (!done.includes(p))
+        decisions.push({
+          ...p.decision,
+          status: 'skipped',
+          reason: 'no_open_copy',
+          size: null,
+          price: null,
+          positionId: null,
+        });
+    if (done.length > 0) await this.writeFills(done, now, tx);
+    for (const p of done) {
       decisions.push(p.decision);
       state.result.users.add(p.trader.userId);
       state.result.positionIds.add(p.decision.positionId!);
@@ -316,8 +277,8 @@ export class CopyFanout {
     };
   }
 
-  /** A buy: size it, then open a copy or add to the open one. */
-  private async enter(
+  /** A buy: size it, then plan a new copy or an addition to the open one. */
+  private enter(
     t: LeaderTrade,
     f: Trader,
     market: Market,
@@ -326,10 +287,8 @@ export class CopyFanout {
     base: NewDecision,
     state: PageState,
     now: number,
-    tx: SqlExecutor,
-  ): Promise<PendingFill | { reason: SkipReason }> {
-    const key = tradeKey(t);
-    const open = state.copy(f.id, key);
+  ): Planned | { reason: SkipReason } {
+    const open = state.copy(f.id, tradeKey(t));
     const sized = sizeEntry(sizingOf(f), {
       leaderSize: parseExact(t.size),
       leaderPrice: parseExact(t.price),
@@ -340,59 +299,49 @@ export class CopyFanout {
       balance: state.balances.get(f.userId) ?? ZERO,
       feeRate: this.settings.feeRate,
       minUnits:
-        market.minSize !== undefined && market.minSize > 0
-          ? parseExact(String(market.minSize) as Decimal)
-          : null,
+        market.minSize !== undefined && market.minSize > 0 ? parseExact(priceDecimal(market.minSize)) : null,
     });
     if (!sized.copy) return { reason: sized.reason };
     const fo = f.followOptions;
     const priceText = formatExact(price);
-    let position: Position | undefined;
+    let write: Write;
+    let next: Position;
     if (open) {
-      const size = exact.add(parseExact(open.size), sized.size);
-      const entry = formatExact(exact.round(exact.div(exact.add(costOf(open), sized.notional), size), 12));
+      const size = formatExact(exact.add(parseExact(open.size), sized.size));
+      const entry = formatExact(
+        exact.round(exact.div(exact.add(costOf(open), sized.notional), parseExact(size)), 12),
+      );
       const levels = copyLevels(entry, fo.takeProfitPct, fo.stopLossPct);
-      position = await this.s.positions.resize(
-        open.id,
-        {
-          size: formatExact(size),
-          entryPrice: entry,
-          realizedPnl: open.realizedPnl,
-          unrealizedPnl: positionPnl(open.side, formatExact(size), entry, priceText),
-          takeProfit: levels.takeProfit,
-          stopLoss: levels.stopLoss,
-          highWater: open.highWater === null ? null : open.highWater,
-        },
-        now,
-        tx,
-      );
-    }
-    if (!position) {
+      const values = {
+        size,
+        entryPrice: entry,
+        realizedPnl: open.realizedPnl,
+        unrealizedPnl: positionPnl(open.side, size, entry, priceText),
+        takeProfit: levels.takeProfit,
+        stopLoss: levels.stopLoss,
+      };
+      write = { kind: 'resize', id: open.id, values };
+      next = { ...open, ...values, currentPrice: priceText, updatedAt: now };
+    } else {
       const levels = copyLevels(priceText, fo.takeProfitPct, fo.stopLossPct);
-      position = await this.s.positions.insert(
-        f.userId,
-        {
-          venue: this.venueId,
-          marketId: t.market,
-          symbol: market.symbol,
-          side: 'long',
-          outcome: market.kind === 'binary' ? (market.outcomes?.[t.outcomeIndex ?? 0]?.name ?? null) : null,
-          outcomeIndex: market.kind === 'binary' ? (t.outcomeIndex ?? 0) : null,
-          size: formatExact(sized.size),
-          entryPrice: priceText,
-          takeProfit: levels.takeProfit,
-          stopLoss: levels.stopLoss,
-          traderId: f.id,
-          trailingStopPct: fo.trailingStopPct,
-        },
-        now,
-        tx,
-      );
-      state.result.opened = true;
+      const position: NewPosition = {
+        venue: this.venueId,
+        marketId: t.market,
+        symbol: market.symbol,
+        side: 'long',
+        outcome: market.kind === 'binary' ? (market.outcomes?.[t.outcomeIndex ?? 0]?.name ?? null) : null,
+        outcomeIndex: market.kind === 'binary' ? (t.outcomeIndex ?? 0) : null,
+        size: formatExact(sized.size),
+        entryPrice: priceText,
+        takeProfit: levels.takeProfit,
+        stopLoss: levels.stopLoss,
+        traderId: f.id,
+        trailingStopPct: fo.trailingStopPct,
+      };
+      write = { kind: 'open', userId: f.userId, position };
+      next = newCopy(f.userId, position, now);
     }
-    state.setCopy(position);
-    state.spend(f.userId, exact.add(sized.notional, sized.fee));
-    return this.pendingFill(
+    return this.plan(
       t,
       f,
       market,
@@ -400,14 +349,18 @@ export class CopyFanout {
       sized.size,
       price,
       sized.fee,
-      position,
+      exact.add(sized.notional, sized.fee),
+      open,
+      next,
+      write,
       base,
       sized.reducedBy,
+      state,
     );
   }
 
-  /** A sell: reduce the open copy by the leader's fraction (close it when the leader sold everything). */
-  private async exit(
+  /** A sell: plan reducing the open copy by the leader's fraction (closing it when the leader sold everything). */
+  private exit(
     t: LeaderTrade,
     f: Trader,
     market: Market,
@@ -416,8 +369,7 @@ export class CopyFanout {
     base: NewDecision,
     state: PageState,
     now: number,
-    tx: SqlExecutor,
-  ): Promise<PendingFill | { reason: SkipReason }> {
+  ): Planned | { reason: SkipReason } {
     if (fraction === null) return { reason: 'leader_position_unknown' };
     const open = state.copy(f.id, tradeKey(t));
     if (!open) return { reason: 'no_open_copy' };
@@ -430,33 +382,53 @@ export class CopyFanout {
     const pnl = exact.mul(exact.sub(price, parseExact(open.entryPrice)), units);
     const realized = formatExact(exact.add(parseExact(open.realizedPnl), pnl));
     const rest = exact.sub(held, units);
-    let position: Position | undefined;
+    let write: Write;
+    let next: Position;
     if (exact.sign(rest) <= 0) {
-      position = await this.s.positions.close(open.id, 'leader_exit', priceText, realized, now, tx);
-      if (position) state.result.closed = true;
+      write = { kind: 'close', id: open.id, price: priceText, pnl: realized };
+      next = {
+        ...open,
+        status: 'closed',
+        closeReason: 'leader_exit',
+        closePrice: priceText,
+        currentPrice: priceText,
+        realizedPnl: realized,
+        unrealizedPnl: '0',
+        closedAt: now,
+        updatedAt: now,
+      };
     } else {
-      position = await this.s.positions.resize(
-        open.id,
-        {
-          size: formatExact(rest),
-          entryPrice: open.entryPrice,
-          realizedPnl: realized,
-          unrealizedPnl: positionPnl(open.side, formatExact(rest), open.entryPrice, priceText),
-          takeProfit: open.takeProfit,
-          stopLoss: open.stopLoss,
-          highWater: open.highWater,
-        },
-        now,
-        tx,
-      );
+      const values = {
+        size: formatExact(rest),
+        entryPrice: open.entryPrice,
+        realizedPnl: realized,
+        unrealizedPnl: positionPnl(open.side, formatExact(rest), open.entryPrice, priceText),
+        takeProfit: open.takeProfit,
+        stopLoss: open.stopLoss,
+      };
+      write = { kind: 'resize', id: open.id, values };
+      next = { ...open, ...values, currentPrice: priceText, updatedAt: now };
     }
-    if (!position) return { reason: 'no_open_copy' };
-    state.setCopy(position);
-    state.spend(f.userId, exact.sub(fee, gross));
-    return this.pendingFill(t, f, market, 'sell', units, price, fee, position, base, null);
+    return this.plan(
+      t,
+      f,
+      market,
+      'sell',
+      units,
+      price,
+      fee,
+      exact.sub(fee, gross),
+      open,
+      next,
+      write,
+      base,
+      null,
+      state,
+    );
   }
 
-  private pendingFill(
+  /** Applies a plan to the page state at once (later follows see it) and returns it for the batch. */
+  private plan(
     t: LeaderTrade,
     f: Trader,
     market: Market,
@@ -464,15 +436,25 @@ export class CopyFanout {
     size: Exact,
     price: Exact,
     fee: Exact,
-    position: Position,
+    spent: Exact,
+    before: Position | undefined,
+    next: Position,
+    write: Write,
     base: NewDecision,
     reducedBy: string | null,
-  ): PendingFill {
+    state: PageState,
+  ): Planned {
+    state.setCopy(next);
+    state.spend(f.userId, spent);
     const sizeText = formatExact(size);
     const priceText = formatExact(price);
     const feeText = formatExact(exact.round(fee, 12));
     return {
       trader: f,
+      write,
+      before,
+      next,
+      spent,
       order: {
         traderId: f.id,
         pair: pairOf(market, t.outcomeIndex),
@@ -502,23 +484,107 @@ export class CopyFanout {
         reducedBy,
         size: sizeText,
         price: priceText,
-        positionId: position.id,
+        positionId: write.kind === 'open' ? null : write.id,
         decidedAt: this.now(),
       },
     };
   }
 
+  /**
+   * Writes the planned position changes, one statement per kind. A copy that
+   * was closed meanwhile (a TP/SL flush racing on PostgreSQL) is not written:
+   * its plan is undone in the page state and it is not returned.
+   */
+  private async writePositions(
+    planned: Planned[],
+    state: PageState,
+    now: number,
+    tx: SqlExecutor,
+  ): Promise<Planned[]> {
+    const opens = planned.filter((p) => p.write.kind === 'open');
+    const ids = await this.s.positions.insertMany(
+      opens.map((p) => p.write as Extract<Write, { kind: 'open' }>),
+      now,
+      tx,
+    );
+    opens.forEach((p, i) => {
+      p.next = { ...p.next, id: ids[i]! };
+      p.decision.positionId = ids[i]!;
+      state.setCopy(p.next);
+    });
+    if (opens.length > 0) state.result.opened = true;
+    const resizes = planned.filter((p) => p.write.kind === 'resize');
+    const resized = await this.s.positions.resizeMany(
+      resizes.map((p) => {
+        const w = p.write as Extract<Write, { kind: 'resize' }>;
+        return { id: w.id, ...w.values };
+      }),
+      now,
+      tx,
+    );
+    const closes = planned.filter((p) => p.write.kind === 'close');
+    const closed = await this.s.positions.closeMany(
+      closes.map((p) => {
+        const w = p.write as Extract<Write, { kind: 'close' }>;
+        return { id: w.id, reason: 'leader_exit' as const, price: w.price, pnl: w.pnl };
+      }),
+      now,
+      tx,
+    );
+    if (closed.size > 0) state.result.closed = true;
+    return planned.filter((p) => {
+      const w = p.write;
+      const ok = w.kind === 'open' || (w.kind === 'resize' ? resized.has(w.id) : closed.has(w.id));
+      if (!ok) {
+        if (p.before) state.setCopy({ ...p.before, status: 'closed' });
+        state.spend(p.trader.userId, exact.neg(p.spent));
+      }
+      return ok;
+    });
+  }
+
   /** Orders of every copy of one trade in one insert, then their fills in the ledger. */
-  private async writeFills(pending: PendingFill[], now: number, tx: SqlExecutor): Promise<void> {
-    const pairIds = await this.s.pairs.ensure(new Set(pending.map((p) => p.order.pair)), tx, now);
-    const rows = pending.map((p) =>
+  private async writeFills(done: Planned[], now: number, tx: SqlExecutor): Promise<void> {
+    const pairIds = await this.s.pairs.ensure(new Set(done.map((p) => p.order.pair)), tx, now);
+    const rows = done.map((p) =>
       orderInsertValues(p.trader.userId, pairIds.get(p.order.pair)!, p.order, now),
     );
     const orderIds = await this.s.orders.insertMany(rows, tx);
-    const fills: UserFill[] = pending.map((p, i) => {
+    const fills: UserFill[] = done.map((p, i) => {
       p.decision.orderId = orderIds[i]!;
       return { ...p.fill, pairId: pairIds.get(p.order.pair)!, userId: p.trader.userId };
     });
     await this.s.fills.applyAll(fills, tx, now);
   }
+}
+
+/** A new copy as the page state holds it until its insert gives it an id. */
+function newCopy(userId: number, n: NewPosition, now: number): Position {
+  return {
+    id: 0,
+    userId,
+    venue: n.venue,
+    marketId: n.marketId,
+    symbol: n.symbol,
+    side: n.side,
+    outcome: n.outcome,
+    outcomeIndex: n.outcomeIndex,
+    size: n.size,
+    entryPrice: n.entryPrice,
+    currentPrice: n.entryPrice,
+    unrealizedPnl: '0',
+    realizedPnl: '0',
+    takeProfit: n.takeProfit,
+    stopLoss: n.stopLoss,
+    status: 'open',
+    closeReason: null,
+    closePrice: null,
+    version: 1,
+    openedAt: now,
+    updatedAt: now,
+    closedAt: null,
+    traderId: n.traderId ?? null,
+    trailingStopPct: n.trailingStopPct ?? null,
+    highWater: n.trailingStopPct ? n.entryPrice : null,
+  };
 }

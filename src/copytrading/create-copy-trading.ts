@@ -139,6 +139,7 @@ export async function createCopyTrading(config: Config, d: CopyTradingDeps): Pro
           clock: d.clock,
           sources,
           leaseMs: config.copyLeaseMs,
+          graceMs: config.copyMaxLagMs,
           onApplied: published,
           ...(d.onError ? { onError: d.onError } : {}),
         })

@@ -9,6 +9,7 @@ import {
   followWasEnabled,
   marketFilter,
   nextHighWater,
+  parseEnabledWindows,
   sizeEntry,
   trailingStopHit,
 } from './copy.js';
@@ -112,11 +113,25 @@ describe('exits, windows, filters and levels', () => {
   });
 
   it('decides by the enabled window at the trade time', () => {
-    expect(followWasEnabled(100, null, 100)).toBe(true);
-    expect(followWasEnabled(100, null, 99)).toBe(false);
-    expect(followWasEnabled(100, 200, 199)).toBe(true);
-    expect(followWasEnabled(100, 200, 200)).toBe(false);
-    expect(followWasEnabled(null, null, 1)).toBe(false);
+    const w = parseEnabledWindows('100-200,300-');
+    expect(w).toEqual([
+      [100, 200],
+      [300, null],
+    ]);
+    expect(followWasEnabled(w, 100)).toBe(true);
+    expect(followWasEnabled(w, 99)).toBe(false);
+    expect(followWasEnabled(w, 199)).toBe(true);
+    expect(followWasEnabled(w, 200)).toBe(false);
+    expect(followWasEnabled(w, 300)).toBe(true);
+    expect(followWasEnabled(parseEnabledWindows(''), 1)).toBe(false);
+    expect(parseEnabledWindows('5-150,x-,100-200')).toEqual([
+      [5, 150],
+      [100, 200],
+    ]); // a cut-off fragment is ignored
+    expect(parseEnabledWindows('7-15,100-')).toEqual([
+      [7, 15],
+      [100, null],
+    ]);
   });
 
   it('filters markets and prices fills with slippage', () => {

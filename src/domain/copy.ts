@@ -75,13 +75,26 @@ export function truncate(a: Exact, places: number): Exact {
 
 const positive = (a: Exact): boolean => exact.sign(a) > 0;
 
-/** True when the follow was enabled at `ts`: inside [enabledSince, disabledAt). */
-export function followWasEnabled(
-  enabledSince: number | null,
-  disabledAt: number | null,
-  ts: number,
-): boolean {
-  return enabledSince !== null && enabledSince <= ts && (disabledAt === null || ts < disabledAt);
+/** Enabled windows [since, until) of a follow; `until` null while it is still on. */
+export type EnabledWindow = readonly [number, number | null];
+
+/**
+ * The windows stored as "since-until,since-until,since-" (the last open while
+ * enabled). A fragment cut off by the storage bound, or anything malformed, is ignored.
+ */
+export function parseEnabledWindows(text: string): EnabledWindow[] {
+  const out: EnabledWindow[] = [];
+  for (const part of text.split(',')) {
+    const m = /^(\d{1,15})-(\d{0,15})$/.exec(part);
+    if (m) out.push([Number(m[1]), m[2] === '' ? null : Number(m[2])]);
+  }
+  return out;
+}
+
+/** True when the follow was enabled at `ts`: inside one of its windows [since, until). */
+export function followWasEnabled(windows: readonly EnabledWindow[], ts: number): boolean {
+  for (const [since, until] of windows) if (since <= ts && (until === null || ts < until)) return true;
+  return false;
 }
 
 /** Null when the market passes the follow's allow/deny lists. */

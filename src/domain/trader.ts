@@ -2,7 +2,7 @@
  * A followed trader (a wallet the user copies) and its follow options, with
  * the rules their values must satisfy. Pure: no I/O.
  */
-import { COPY_MODES, type CopyMode } from './copy.js';
+import { COPY_MODES, type CopyMode, type EnabledWindow } from './copy.js';
 import { type Decimal, dec } from './decimal.js';
 import { Problems } from './validation.js';
 
@@ -50,6 +50,8 @@ export interface Trader {
   enabledSince: number | null;
   /** When copying was last switched off (null while on). */
   disabledAt: number | null;
+  /** Every window copying was on, oldest first (bounded to the most recent ones). */
+  enabledWindows: EnabledWindow[];
   version: number;
   createdAt: number;
   updatedAt: number;

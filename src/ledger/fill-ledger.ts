@@ -107,12 +107,39 @@ export class FillLedger {
       now,
       ex,
     );
-    for (const key of touched) {
-      const [traderId, pairId] = key.split(':').map(Number) as [number, number];
-      await this.ledger.saveHolding(traderId, pairId, holdings.get(key)!, ex);
+    if (touched.size === 1 && days.size === 1) {
+      // One fill's worth (an order placed through the API): the cached single-row statements.
+      const [key] = touched;
+      const [traderId, pairId] = key!.split(':').map(Number) as [number, number];
+      await this.ledger.saveHolding(traderId, pairId, holdings.get(key!)!, ex);
+    } else {
+      await this.ledger.saveHoldings(
+        [...touched].map((key) => {
+          const [traderId, pairId] = key.split(':').map(Number) as [number, number];
+          return { traderId, pairId, holding: holdings.get(key)! };
+        }),
+        ex,
+      );
     }
-    for (const d of days.values()) {
-      await this.ledger.addDailyVolume(d.userId, utcDay(d.day), formatExact(d.volume), d.fills, ex);
+    const [onlyDay] = days.values();
+    if (days.size === 1 && onlyDay) {
+      await this.ledger.addDailyVolume(
+        onlyDay.userId,
+        utcDay(onlyDay.day),
+        formatExact(onlyDay.volume),
+        onlyDay.fills,
+        ex,
+      );
+      return;
     }
+    await this.ledger.addDailyVolumes(
+      [...days.values()].map((d) => ({
+        userId: d.userId,
+        day: utcDay(d.day),
+        volume: formatExact(d.volume),
+        fills: d.fills,
+      })),
+      ex,
+    );
   }
 }

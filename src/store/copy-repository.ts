@@ -210,14 +210,28 @@ export class CopyRepository {
     this.byIdQuery = prepare(k, (p) => k.selectFrom('copy_watchers').selectAll().where('id', '=', p('id')));
   }
 
-  /** Every (source, address) that at least one enabled follow watches, with the earliest enabling time. */
-  async watchedLeaders(): Promise<{ source: TraderSource; address: string; since: number }[]> {
+  /**
+   * Every (source, address) to watch: those with an enabled follow, and those
+   * with a follow switched off after its watcher last heard from the source
+   * (less `graceMs` for trades reported late), whose trades made while it
+   * was on are still owed a decision. `since` is the earliest follow's
+   * creation, where a new watcher starts reading.
+   */
+  async watchedLeaders(graceMs: number): Promise<{ source: TraderSource; address: string; since: number }[]> {
     const q = this.db.kysely
-      .selectFrom('traders')
-      .select((eb) => ['source', 'address', eb.fn.min<number>('enabled_since').as('since')])
-      .where('source', '<>', 'manual')
-      .where('enabled', '=', 1)
-      .groupBy(['source', 'address']);
+      .selectFrom('traders as t')
+      .leftJoin('copy_watchers as w', (j) =>
+        j.onRef('w.source', '=', 't.source').onRef('w.address', '=', 't.address'),
+      )
+      .select((eb) => ['t.source', 't.address', eb.fn.min<number>('t.created_at').as('since')])
+      .where('t.source', '<>', 'manual')
+      .where((eb) =>
+        eb.or([
+          eb('t.enabled', '=', 1),
+          eb('t.disabled_at', '>', eb(eb.fn.coalesce('w.polled_at', eb.val(0)), '-', graceMs)),
+        ]),
+      )
+      .groupBy(['t.source', 't.address']);
     return (await this.db.all(compile(q))).map((r) => ({
       source: r.source as TraderSource,
       address: r.address,
@@ -315,7 +329,19 @@ export class CopyRepository {
     await this.db.run(compile(this.db.kysely.updateTable('copy_watchers').set(set).where('id', '=', id)));
   }
 
-  /** Follows of a leader that have ever been enabled (the enabled window decides per trade). */
+  /** Ids of these trades that already have decisions (a source that delivers a trade again). */
+  async decidedTrades(source: string, tradeIds: readonly string[], ex: SqlExecutor): Promise<Set<string>> {
+    if (tradeIds.length === 0) return new Set();
+    const q = this.db.kysely
+      .selectFrom('copy_decisions')
+      .select('source_trade_id')
+      .distinct()
+      .where('source', '=', source)
+      .where('source_trade_id', 'in', tradeIds);
+    return new Set((await ex.all(compile(q))).map((r) => r.source_trade_id));
+  }
+
+  /** Follows of a leader that have ever been enabled (the enabled windows decide per trade). */
   async follows(source: string, address: string, ex: SqlExecutor = this.db): Promise<Trader[]> {
     const rows = await ex.all(this.followsQuery({ source, address }));
     return (rows as TraderRow[]).map(toTrader);

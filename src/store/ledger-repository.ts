@@ -6,7 +6,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { Holding } from '../domain/average-cost.js';
 import { type Decimal, formatExact, parseExact } from '../domain/decimal.js';
-import type { Database, SqlExecutor } from './database.js';
+import type { Database, Dialect, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';
 import type { TraderStatsTable } from './schema.js';
 
@@ -27,6 +27,40 @@ export interface TraderPerformanceRow extends TraderStats {
 }
 
 type StatsRow = Omit<Selectable<TraderStatsTable>, 'user_id' | 'updated_at'>;
+
+/** Batch writes of the running summaries: one statement per table for a whole batch of fills. */
+const BATCH_SQL: Record<Dialect, { stats: string; holdings: string; volume: string }> = {
+  sqlite: {
+    stats: `update trader_stats set fills = j.fills, closed_trades = j.ct, wins = j.wins, realized_pnl = j.pnl,
+        volume = j.vol, fees = j.fees, updated_at = ?
+      from (select value ->> 'id' as id, value ->> 'fills' as fills, value ->> 'ct' as ct, value ->> 'wins' as wins,
+        value ->> 'pnl' as pnl, value ->> 'vol' as vol, value ->> 'fees' as fees from json_each(?)) as j
+      where trader_stats.trader_id = j.id`,
+    holdings: `insert into trader_positions (trader_id, trading_pair_id, quantity, average_price)
+      select value ->> 't', value ->> 'p', value ->> 'q', value ->> 'a' from json_each(?) where true
+      on conflict (trader_id, trading_pair_id) do update set
+        quantity = excluded.quantity, average_price = excluded.average_price`,
+    volume: `insert into daily_volume (user_id, day, volume, fills)
+      select value ->> 'u', value ->> 'd', value ->> 'v', value ->> 'f' from json_each(?) where true
+      on conflict (user_id, day) do update set
+        volume = dec_add(daily_volume.volume, excluded.volume), fills = daily_volume.fills + excluded.fills`,
+  },
+  postgres: {
+    stats: `update trader_stats as s set fills = j.fills, closed_trades = j.ct, wins = j.wins, realized_pnl = j.pnl,
+        volume = j.vol, fees = j.fees, updated_at = $1
+      from jsonb_to_recordset($2::jsonb) as j(id bigint, fills integer, ct integer, wins integer,
+        pnl numeric, vol numeric, fees numeric)
+      where s.trader_id = j.id`,
+    holdings: `insert into trader_positions (trader_id, trading_pair_id, quantity, average_price)
+      select j.t, j.p, j.q, j.a from jsonb_to_recordset($1::jsonb) as j(t bigint, p bigint, q numeric, a numeric)
+      on conflict (trader_id, trading_pair_id) do update set
+        quantity = excluded.quantity, average_price = excluded.average_price`,
+    volume: `insert into daily_volume (user_id, day, volume, fills)
+      select j.u, j.d, j.v, j.f from jsonb_to_recordset($1::jsonb) as j(u bigint, d text, v numeric, f integer)
+      on conflict (user_id, day) do update set
+        volume = dec_add(daily_volume.volume, excluded.volume), fills = daily_volume.fills + excluded.fills`,
+  },
+};
 
 const toStats = (r: StatsRow): TraderStats => ({
   traderId: r.trader_id,
@@ -146,8 +180,52 @@ export class LedgerRepository {
     return out;
   }
 
-  async saveStats(stats: Iterable<TraderStats>, now: number, ex: SqlExecutor): Promise<void> {
-    for (const s of stats) await ex.run(this.updateStats({ ...s, now }));
+  /** Writes these stats rows: one statement for one row, one batch statement for more. */
+  async saveStats(stats: readonly TraderStats[], now: number, ex: SqlExecutor): Promise<void> {
+    if (stats.length === 1) {
+      await ex.run(this.updateStats({ ...stats[0], now }));
+      return;
+    }
+    if (stats.length === 0) return;
+    const batch = JSON.stringify(
+      stats.map((s) => ({
+        id: s.traderId,
+        fills: s.fills,
+        ct: s.closedTrades,
+        wins: s.wins,
+        pnl: s.realizedPnl,
+        vol: s.volume,
+        fees: s.fees,
+      })),
+    );
+    await ex.run({ sql: BATCH_SQL[this.db.dialect].stats, parameters: [now, batch] });
+  }
+
+  /** Upserts many holdings in one statement. */
+  async saveHoldings(
+    rows: readonly { traderId: number; pairId: number; holding: Holding }[],
+    ex: SqlExecutor,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const batch = JSON.stringify(
+      rows.map((r) => ({
+        t: r.traderId,
+        p: r.pairId,
+        q: formatExact(r.holding.quantity),
+        a: formatExact(r.holding.averagePrice),
+      })),
+    );
+    await ex.run({ sql: BATCH_SQL[this.db.dialect].holdings, parameters: [batch] });
+  }
+
+  /** Adds many users' daily volumes in one statement (one row per (user, day) in the batch). */
+  async addDailyVolumes(
+    rows: readonly { userId: number; day: string; volume: Decimal; fills: number }[],
+    ex: SqlExecutor,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const batch = JSON.stringify(rows.map((r) => ({ u: r.userId, d: r.day, v: r.volume, f: r.fills })));
+    await ex.run({ sql: BATCH_SQL[this.db.dialect].volume, parameters: [batch] });
   }
 
   async saveHolding(traderId: number, pairId: number, h: Holding, ex: SqlExecutor): Promise<void> {

@@ -14,6 +14,31 @@ import type { Database, Dialect, Query, SqlExecutor } from './database.js';
 import { PositionEventRepository } from './position-event-repository.js';
 import { compile, prepare } from './prepared.js';
 
+/** Columns a batch insert writes, in order. */
+const INSERT_COLUMNS = [
+  'user_id',
+  'venue',
+  'market_id',
+  'symbol',
+  'side',
+  'outcome',
+  'outcome_index',
+  'size',
+  'entry_price',
+  'current_price',
+  'unrealized_pnl',
+  'realized_pnl',
+  'take_profit',
+  'stop_loss',
+  'status',
+  'version',
+  'opened_at',
+  'updated_at',
+  'trader_id',
+  'trailing_stop_pct',
+  'high_water',
+] as const;
+
 /** Every column, in the order `fromTuple` reads them. */
 const COLUMNS = [
   'id',
@@ -112,9 +137,31 @@ export type PositionFilter = PositionStatus | 'all';
 /** How each dialect unpacks a JSON batch `[{m, s, p0, p1, ts}]` into rows. */
 const FLUSH_SQL: Record<
   Dialect,
-  { upsertPrices: string; reprice: string; byIds: string; highWaters: string; openCopies: string }
+  {
+    upsertPrices: string;
+    reprice: string;
+    byIds: string;
+    highWaters: string;
+    openCopies: string;
+    resizeMany: string;
+    closeMany: string;
+  }
 > = {
   sqlite: {
+    resizeMany: `update positions set size = j.size, entry_price = j.entry, realized_pnl = j.realized,
+        unrealized_pnl = j.unrealized, take_profit = j.tp, stop_loss = j.sl, version = version + 1, updated_at = ?
+      from (select value ->> 'id' as id, value ->> 'size' as size, value ->> 'entry' as entry,
+        value ->> 'realized' as realized, value ->> 'unrealized' as unrealized, value ->> 'tp' as tp,
+        value ->> 'sl' as sl from json_each(?)) as j
+      where positions.id = j.id and positions.status = 'open'
+      returning positions.id`,
+    closeMany: `update positions set status = 'closed', close_reason = j.reason, close_price = j.price,
+        current_price = j.price, realized_pnl = j.pnl, unrealized_pnl = '0', version = version + 1,
+        updated_at = ?, closed_at = ?
+      from (select value ->> 'id' as id, value ->> 'reason' as reason, value ->> 'price' as price,
+        value ->> 'pnl' as pnl from json_each(?)) as j
+      where positions.id = j.id and positions.status = 'open'
+      returning positions.id, positions.user_id, positions.close_reason, positions.close_price, positions.realized_pnl`,
     highWaters: `update positions set high_water = j.h
       from (select value ->> 'id' as id, value ->> 'h' as h from json_each(?)) as j
       where positions.id = j.id and positions.status = 'open'`,
@@ -138,6 +185,18 @@ const FLUSH_SQL: Record<
         positions.take_profit is not null or positions.stop_loss is not null or positions.trailing_stop_pct is not null`,
   },
   postgres: {
+    resizeMany: `update positions as p set size = j.size, entry_price = j.entry, realized_pnl = j.realized,
+        unrealized_pnl = j.unrealized, take_profit = j.tp, stop_loss = j.sl, version = p.version + 1, updated_at = $1
+      from jsonb_to_recordset($2::jsonb) as j(id bigint, size numeric, entry numeric, realized numeric,
+        unrealized numeric, tp numeric, sl numeric)
+      where p.id = j.id and p.status = 'open'
+      returning p.id`,
+    closeMany: `update positions as p set status = 'closed', close_reason = j.reason, close_price = j.price,
+        current_price = j.price, realized_pnl = j.pnl, unrealized_pnl = 0, version = p.version + 1,
+        updated_at = $1, closed_at = $2
+      from jsonb_to_recordset($3::jsonb) as j(id bigint, reason text, price numeric, pnl numeric)
+      where p.id = j.id and p.status = 'open'
+      returning p.id, p.user_id, p.close_reason, p.close_price, p.realized_pnl`,
     highWaters: `update positions as p set high_water = j.h
       from jsonb_to_recordset($1::jsonb) as j(id bigint, h numeric)
       where p.id = j.id and p.status = 'open'`,
@@ -391,6 +450,96 @@ export class PositionRepository {
       }),
       tx,
     );
+  }
+
+  /** Inserts new copied positions in one batch; returns their ids in order. */
+  async insertMany(
+    rows: readonly { userId: number; position: NewPosition }[],
+    now: number,
+    tx: SqlExecutor,
+  ): Promise<number[]> {
+    if (rows.length === 0) return [];
+    return tx.insertMany(
+      'positions',
+      INSERT_COLUMNS,
+      rows.map(({ userId, position: n }) => [
+        userId,
+        n.venue,
+        n.marketId,
+        n.symbol,
+        n.side,
+        n.outcome,
+        n.outcomeIndex,
+        n.size,
+        n.entryPrice,
+        n.entryPrice,
+        '0',
+        '0',
+        n.takeProfit,
+        n.stopLoss,
+        'open',
+        1,
+        now,
+        now,
+        n.traderId ?? null,
+        n.trailingStopPct ?? null,
+        n.trailingStopPct ? n.entryPrice : null,
+      ]),
+    );
+  }
+
+  /** Resizes open positions in one statement; returns the ids that were still open. */
+  async resizeMany(
+    rows: readonly {
+      id: number;
+      size: Decimal;
+      entryPrice: Decimal;
+      realizedPnl: Decimal;
+      unrealizedPnl: Decimal;
+      takeProfit: Decimal | null;
+      stopLoss: Decimal | null;
+    }[],
+    now: number,
+    tx: SqlExecutor,
+  ): Promise<Set<number>> {
+    if (rows.length === 0) return new Set();
+    const batch = JSON.stringify(
+      rows.map((r) => ({
+        id: r.id,
+        size: r.size,
+        entry: r.entryPrice,
+        realized: r.realizedPnl,
+        unrealized: r.unrealizedPnl,
+        tp: r.takeProfit,
+        sl: r.stopLoss,
+      })),
+    );
+    const out = await tx.tuples({ sql: FLUSH_SQL[this.db.dialect].resizeMany, parameters: [now, batch] });
+    return new Set(out.map((r) => Number(r[0])));
+  }
+
+  /**
+   * Closes open positions in one statement and records their events (the
+   * outbox) in one batch; returns the ids that were still open. A position
+   * closed meanwhile is left alone, as with `close`.
+   */
+  async closeMany(
+    rows: readonly { id: number; reason: CloseReason; price: Decimal; pnl: Decimal }[],
+    now: number,
+    tx: SqlExecutor,
+  ): Promise<Set<number>> {
+    if (rows.length === 0) return new Set();
+    const batch = JSON.stringify(rows);
+    const closed = await tx.tuples({
+      sql: FLUSH_SQL[this.db.dialect].closeMany,
+      parameters: [now, now, batch],
+    });
+    await tx.insertMany(
+      'position_events',
+      ['user_id', 'position_id', 'kind', 'price', 'realized_pnl', 'created_at'],
+      closed.map((r) => [Number(r[1]), Number(r[0]), r[2], canon(r[3]), canon(r[4]), now]),
+    );
+    return new Set(closed.map((r) => Number(r[0])));
   }
 
   /** Open copied positions of these followed traders, in one statement. */

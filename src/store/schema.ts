@@ -37,6 +37,8 @@ export interface TradersTable {
   enabled_since: number | null;
   /** When it was last disabled (null while enabled). */
   disabled_at: number | null;
+  /** Every enabled window: "since-until,...,since-" (bounded to the most recent). */
+  enabled_windows: Generated<string>;
   version: number;
   created_at: number;
   updated_at: number;

@@ -3,7 +3,7 @@
  * is a single UPDATE ... RETURNING, so a toggle is one statement and one commit.
  */
 import { type Selectable, sql, type Updateable } from 'kysely';
-import type { CopyMode } from '../domain/copy.js';
+import { type CopyMode, parseEnabledWindows } from '../domain/copy.js';
 import type { FollowOptions, NewTrader, Trader, TraderPatch, TraderSource } from '../domain/trader.js';
 import type { Database, Query, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';
@@ -41,6 +41,7 @@ export function toTrader(r: TraderRow): Trader {
     },
     enabledSince: time(r.enabled_since),
     disabledAt: time(r.disabled_at),
+    enabledWindows: parseEnabledWindows(r.enabled_windows),
     version: r.version,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -64,6 +65,9 @@ const FOLLOW_COLUMNS: Record<keyof FollowOptions, keyof TradersTable> = {
 function columnValue(key: keyof FollowOptions, v: FollowOptions[keyof FollowOptions] | undefined): unknown {
   return key === 'allowMarkets' || key === 'denyMarkets' ? listText(v as string[] | null | undefined) : v;
 }
+
+/** Characters of enabled-window history kept per follow (about 30 windows). */
+const WINDOWS_CHARS = 1000;
 
 export interface TraderCursor {
   createdAt: number;
@@ -95,6 +99,7 @@ export class TraderRepository {
         enabled: t.enabled ? 1 : 0,
         enabled_since: t.enabled ? now : null,
         disabled_at: null,
+        enabled_windows: t.enabled ? `${now}-` : '',
         allocation: t.allocation,
         take_profit_pct: fo.takeProfitPct,
         stop_loss_pct: fo.stopLossPct,
@@ -178,6 +183,13 @@ export class TraderRepository {
             sql`case when ${p('enabled')} = 1 then (case when ${on} then enabled_since else ${p('now')} end) else enabled_since end`;
           (set as Record<string, unknown>)['disabled_at'] =
             sql`case when ${p('enabled')} = 1 then null when ${on} then ${p('now')} else disabled_at end`;
+          // Opening a window appends "now-", closing one appends "now,"; only the most recent windows are kept.
+          const nowText = sql`cast(cast(${p('now')} as bigint) as text)`;
+          const appended = sql`enabled_windows || case when ${p('enabled')} = 1 then (case when ${on} then '' else ${nowText} || '-' end) else (case when ${on} then ${nowText} || ',' else '' end) end`;
+          (set as Record<string, unknown>)['enabled_windows'] =
+            this.db.dialect === 'postgres'
+              ? sql`right(${appended}, ${sql.raw(String(WINDOWS_CHARS))})`
+              : sql`substr(${appended}, -${sql.raw(String(WINDOWS_CHARS))})`;
         }
         let q = k
           .updateTable('traders')

@@ -16,7 +16,14 @@ describe('tradeloop CLI', () => {
     const m = runCli(['migrate'], env);
     expect(m.status).toBe(0);
     expect(JSON.parse(m.stdout)).toEqual({
-      applied: ['001-foundation', '002-positions', '003-telegram', '004-jobs', '005-pipeline', '006-copy-engine'],
+      applied: [
+        '001-foundation',
+        '002-positions',
+        '003-telegram',
+        '004-jobs',
+        '005-pipeline',
+        '006-copy-engine',
+      ],
     });
     const u = runCli(['users', 'create', 'carol'], env);
     expect(u.status).toBe(0);

@@ -32,7 +32,13 @@ export function copyEngine(dialect: Dialect): Migration {
       await addTraderColumn('deny_markets', 'text');
       await addTraderColumn('enabled_since', t.time);
       await addTraderColumn('disabled_at', t.time);
+      // Every enabled window, "since-until,since-until,since-" (the last one open while enabled), so a
+      // trade read late is judged by the window it happened in, even after further toggles.
+      await addTraderColumn('enabled_windows', 'text', (c) => c.notNull().defaultTo(''));
       await sql`update traders set enabled_since = created_at where enabled = 1`.execute(db);
+      await sql`update traders set enabled_windows = ${sql.raw(dialect === 'postgres' ? "created_at::text || '-'" : "created_at || '-'")} where enabled = 1`.execute(
+        db,
+      );
       await db.schema
         .createIndex('traders_source_address_idx')
         .on('traders')
@@ -94,6 +100,12 @@ export function copyEngine(dialect: Dialect): Migration {
         .createIndex('copy_decisions_user_idx')
         .on('copy_decisions')
         .columns(['user_id', 'id desc'])
+        .execute();
+      // A trade a source delivers again is recognised by its id.
+      await db.schema
+        .createIndex('copy_decisions_source_trade_idx')
+        .on('copy_decisions')
+        .columns(['source', 'source_trade_id'])
         .execute();
       await db.schema
         .createIndex('copy_decisions_trader_idx')

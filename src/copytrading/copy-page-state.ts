@@ -1,0 +1,112 @@
+/**
+ * The mutable state of one fan-out transaction: each user's paper balance and
+ * each follow's open copies as they change trade by trade, and what the page
+ * did (for pushes and metrics after the commit). Also the small pure helpers
+ * the fan-out shares: market keys, costs, order pairs and client ids.
+ */
+import { createHash } from 'node:crypto';
+import type { CopySizing } from '../domain/copy.js';
+import { type Decimal, type Exact, exact, parseExact, ZERO } from '../domain/decimal.js';
+import type { Position } from '../domain/position.js';
+import type { Trader } from '../domain/trader.js';
+import type { NewDecision } from '../store/copy-repository.js';
+import type { LeaderTrade } from '../venues/leader-source.js';
+import type { Market } from '../venues/types.js';
+
+/** What one page wrote: for pushes, cache drops and metrics after the commit. */
+export interface FanoutResult {
+  decisionIds: number[];
+  decisions: NewDecision[];
+  /** Users whose positions, orders or balances changed. */
+  users: Set<number>;
+  positionIds: Set<number>;
+  /** Whether a copy was closed (its event must be delivered). */
+  closed: boolean;
+  /** Whether positions opened (the price feed follows their markets). */
+  opened: boolean;
+}
+
+export const keyOf = (market: string, outcome: number | null): string => `${market}#${outcome ?? ''}`;
+export const tradeKey = (t: LeaderTrade): string => keyOf(t.market, t.outcomeIndex);
+
+/** Cost of a position at entry. */
+export const costOf = (p: Position): Exact => exact.mul(parseExact(p.size), parseExact(p.entryPrice));
+
+/** Pair symbol of a copy's order: the spot pair, or `<market>:<outcome>/USDC` for a binary market. */
+export function pairOf(m: Market, outcomeIndex: number | null): string {
+  if (m.kind !== 'binary') return m.symbol;
+  const name = m.outcomes?.[outcomeIndex ?? 0]?.name ?? String(outcomeIndex ?? 0);
+  return `${m.symbol}:${name}/USDC`;
+}
+
+/** Client order id of a copy: unique per (follow, leader trade), so a replay is refused by the database. */
+export const clientId = (traderId: number, tradeId: string): string =>
+  `copy:${traderId}:${createHash('sha1').update(tradeId).digest('base64url').slice(0, 20)}`;
+
+export function sizingOf(t: Trader): CopySizing {
+  const fo = t.followOptions;
+  return {
+    copyMode: fo.copyMode,
+    copyRatio: fo.copyRatio,
+    fixedAmount: fo.fixedAmount,
+    allocation: t.allocation,
+    maxPositionSize: fo.maxPositionSize,
+    minTradeSize: fo.minTradeSize,
+    allowMarkets: fo.allowMarkets,
+    denyMarkets: fo.denyMarkets,
+  };
+}
+
+export class PageState {
+  readonly balances: Map<number, Exact>;
+  /** traderId -> market key -> open copy. */
+  private readonly copies = new Map<number, Map<string, Position>>();
+  /** traderId -> cost of its open copies, kept as copies change. */
+  private readonly exposures = new Map<number, Exact>();
+  readonly changedBalances = new Set<number>();
+  readonly result: FanoutResult = {
+    decisionIds: [],
+    decisions: [],
+    users: new Set(),
+    positionIds: new Set(),
+    closed: false,
+    opened: false,
+  };
+
+  constructor(balances: Map<number, Decimal>, open: Position[]) {
+    this.balances = new Map([...balances].map(([u, b]) => [u, parseExact(b)]));
+    for (const p of open) this.setCopy(p);
+  }
+
+  /** Records a copy as it now is (open, resized, or closed and gone). */
+  setCopy(p: Position): void {
+    const id = p.traderId!;
+    let m = this.copies.get(id);
+    if (!m) {
+      m = new Map();
+      this.copies.set(id, m);
+    }
+    const key = keyOf(p.marketId, p.outcomeIndex);
+    const before = m.get(key);
+    let exposure = this.exposures.get(id) ?? ZERO;
+    if (before) exposure = exact.sub(exposure, costOf(before));
+    if (p.status === 'open') {
+      m.set(key, p);
+      exposure = exact.add(exposure, costOf(p));
+    } else m.delete(key);
+    this.exposures.set(id, exposure);
+  }
+
+  exposure(traderId: number): Exact {
+    return this.exposures.get(traderId) ?? ZERO;
+  }
+
+  copy(traderId: number, key: string): Position | undefined {
+    return this.copies.get(traderId)?.get(key);
+  }
+
+  spend(userId: number, amount: Exact): void {
+    this.balances.set(userId, exact.sub(this.balances.get(userId) ?? ZERO, amount));
+    this.changedBalances.add(userId);
+  }
+}
