@@ -2,7 +2,7 @@
  * A followed trader (a wallet the user copies) and its follow options, with
  * the rules their values must satisfy. Pure: no I/O.
  */
-import type { Decimal } from './decimal.js';
+import { DECIMAL_ONE, DECIMAL_ZERO, type Decimal, decimal } from './decimal.js';
 import { Problems } from './validation.js';
 
 export interface FollowOptions {
@@ -53,8 +53,11 @@ export const DEFAULT_FOLLOW_OPTIONS: FollowOptions = {
   stopLossPct: null,
   trailingStopPct: null,
   maxPositionSize: null,
-  copyRatio: '1',
+  copyRatio: DECIMAL_ONE,
 };
+
+const PCT_100 = decimal('100');
+const TAKE_PROFIT_MAX = decimal('100000');
 
 const ADDRESS = /^[A-Za-z0-9_:.-]{1,128}$/;
 const ADDRESS_DOC = '1-128 letters, digits or _:.- (a wallet address)';
@@ -76,11 +79,12 @@ function checkFollowOptions(
     const d = p.amount(v, `${base}.${key}`, range);
     if (d !== undefined) (out as Record<string, unknown>)[key] = d;
   };
-  nullable('takeProfitPct', { min: '0', minExclusive: true, max: '100000' });
-  nullable('stopLossPct', { min: '0', minExclusive: true, max: '100' });
-  nullable('trailingStopPct', { min: '0', minExclusive: true, max: '100' });
-  nullable('maxPositionSize', { min: '0', minExclusive: true });
-  nullable('copyRatio', { min: '0', minExclusive: true, max: '100' });
+  const positive = { min: DECIMAL_ZERO, minExclusive: true };
+  nullable('takeProfitPct', { ...positive, max: TAKE_PROFIT_MAX });
+  nullable('stopLossPct', { ...positive, max: PCT_100 });
+  nullable('trailingStopPct', { ...positive, max: PCT_100 });
+  nullable('maxPositionSize', positive);
+  nullable('copyRatio', { ...positive, max: PCT_100 });
   return out;
 }
 
@@ -97,7 +101,7 @@ export function parseTraderPatch(input: Record<string, unknown>, base = 'body'):
     else p.add(`${base}.enabled`, 'must be true or false');
   }
   if ('allocation' in input) {
-    const a = p.amount(input['allocation'], `${base}.allocation`, { min: '0' });
+    const a = p.amount(input['allocation'], `${base}.allocation`, { min: DECIMAL_ZERO });
     if (a !== undefined) patch.allocation = a;
   }
   if ('followOptions' in input) {
@@ -124,7 +128,9 @@ export function parseNewTrader(input: Record<string, unknown>, base = 'body'): N
     else p.add(`${base}.enabled`, 'must be true or false');
   }
   const allocation =
-    'allocation' in input ? p.amount(input['allocation'], `${base}.allocation`, { min: '0' }) : '0';
+    'allocation' in input
+      ? p.amount(input['allocation'], `${base}.allocation`, { min: DECIMAL_ZERO })
+      : DECIMAL_ZERO;
   let followOptions: Partial<FollowOptions> = {};
   const fo = input['followOptions'];
   if (fo !== undefined) {

@@ -4,14 +4,14 @@
  */
 import type { Selectable, Updateable } from 'kysely';
 import type { FollowOptions, NewTrader, Trader, TraderPatch } from '../domain/trader.js';
+import { canonicalAmount, canonicalAmountOrNull } from './amounts.js';
 import type { Database, Query, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';
 import type { TradersTable } from './schema.js';
 
 export type TraderRow = Selectable<TradersTable>;
 
-/** PostgreSQL NUMERIC comes back as text already; numbers only appear on SQLite if stored as such. */
-const amount = (v: string | null): string | null => (v === null ? null : String(v));
+const amount = canonicalAmountOrNull;
 
 export function toTrader(r: TraderRow): Trader {
   return {
@@ -20,13 +20,13 @@ export function toTrader(r: TraderRow): Trader {
     name: r.name,
     address: r.address,
     enabled: r.enabled === 1,
-    allocation: String(r.allocation),
+    allocation: canonicalAmount(r.allocation),
     followOptions: {
       takeProfitPct: amount(r.take_profit_pct),
       stopLossPct: amount(r.stop_loss_pct),
       trailingStopPct: amount(r.trailing_stop_pct),
       maxPositionSize: amount(r.max_position_size),
-      copyRatio: String(r.copy_ratio),
+      copyRatio: canonicalAmount(r.copy_ratio),
     },
     version: r.version,
     createdAt: r.created_at,
