@@ -8,9 +8,10 @@
  * checks that the last tick of every market is what the database holds.
  */
 import { systemClock } from '../src/domain/clock.js';
-import { dec } from '../src/domain/decimal.js';
+import { DECIMAL_ONE, dec, decimal } from '../src/domain/decimal.js';
 import { priceDecimal } from '../src/domain/position.js';
 import { buildServices } from '../src/services.js';
+import { canonicalAmount } from '../src/store/amounts.js';
 import { PositionRepository } from '../src/store/position-repository.js';
 import { SimulatedVenue } from '../src/venues/simulated/simulated-venue.js';
 import type { Ticker } from '../src/venues/types.js';
@@ -18,6 +19,10 @@ import type { Benchmark } from './lib/context.js';
 import { benchConfig } from './lib/fixtures.js';
 import { result } from './lib/result.js';
 import { formatNumber } from './lib/stats.js';
+
+const SIZE = decimal('2');
+const BINARY_ENTRY = decimal('0.5');
+const SPOT_ENTRY = decimal('100');
 
 const USERS = 1_000;
 const PER_USER = 10;
@@ -60,8 +65,8 @@ export const priceStream: Benchmark = {
               side: binary || k % 2 === 0 ? 'long' : 'short',
               outcome: binary ? (k % 2 === 0 ? 'Yes' : 'No') : null,
               outcomeIndex: binary ? k % 2 : null,
-              size: '2',
-              entryPrice: binary ? '0.5' : '100',
+              size: SIZE,
+              entryPrice: binary ? BINARY_ENTRY : SPOT_ENTRY,
               takeProfit: null,
               stopLoss: null,
             },
@@ -105,7 +110,7 @@ export const priceStream: Benchmark = {
       sql: 'select market_id, price from market_prices',
       parameters: [],
     });
-    const stored = new Map(rows.map((r) => [r.market_id, String(r.price)]));
+    const stored = new Map(rows.map((r) => [r.market_id, canonicalAmount(r.price)]));
     for (const [symbol, t] of last) {
       const m = bySymbol.get(symbol)!;
       if (stored.get(m.id) !== priceDecimal(t.last)) wrongMarkets++;
@@ -120,7 +125,8 @@ export const priceStream: Benchmark = {
     });
     for (const p of positions) {
       const first = stored.get(p.market_id);
-      const want = first === undefined ? undefined : p.outcome_index === 1 ? dec.sub('1', first) : first;
+      const want =
+        first === undefined ? undefined : p.outcome_index === 1 ? dec.sub(DECIMAL_ONE, first) : first;
       if (String(p.current_price) !== want) wrongPositions++;
     }
     const persisted = wrongMarkets === 0 && wrongPositions === 0 && last.size === markets.length;

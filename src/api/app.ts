@@ -1,6 +1,7 @@
 /**
- * The Fastify application: health at the root, everything else under /api/v1
- * behind bearer auth and a per-user rate limit, one error mapper for all.
+ * The Fastify application: health, metrics and the API docs (/openapi.json,
+ * /docs) at the root, everything else under /api/v1 behind bearer auth and a
+ * per-user rate limit, one error mapper for all.
  */
 import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
@@ -10,6 +11,7 @@ import type { Services } from '../services.js';
 import { createTelegramLinkService } from '../telegram/link-service.js';
 import { registerAuth } from './auth.js';
 import { errorBody, sendError } from './error-mapper.js';
+import { registerOpenApi } from './openapi.js';
 import { copyRoutes } from './routes/copies.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
@@ -50,6 +52,8 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
     reply.status(404).send(errorBody('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`)),
   );
 
+  // Before every route: it documents the routes added after it.
+  registerOpenApi(app);
   healthRoutes(app, s);
   metricsRoutes(app, s.observability); // request timing on every route, and GET /metrics
 

@@ -4,9 +4,10 @@
  * else is a 500 that is logged and never leaks internals.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { type ErrorDetail, isAppError, RateLimitedError } from '../domain/errors.js';
+import { type ErrorCode, type ErrorDetail, isAppError, RateLimitedError } from '../domain/errors.js';
 
-const STATUS_BY_CODE: Record<string, number> = {
+/** Every code has a status: a code added to the catalogue without one does not compile. */
+export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   VALIDATION_FAILED: 400,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
@@ -14,16 +15,25 @@ const STATUS_BY_CODE: Record<string, number> = {
   VERSION_CONFLICT: 409,
   ALREADY_EXISTS: 409,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  UPGRADE_REQUIRED: 426,
   RATE_LIMITED: 429,
   TIMEOUT: 504,
   DEPENDENCY_UNAVAILABLE: 503,
+  CONFIG_INVALID: 500,
+  INTERNAL: 500,
+  // A job's code reaches HTTP only if its error is rethrown from a route.
+  JOB_FAILED: 500,
+  CANCELLED: 409,
+  WORKER_LOST: 503,
+  MAINTENANCE_FAILED: 500,
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string; details: ErrorDetail[] };
+  error: { code: ErrorCode; message: string; details: ErrorDetail[] };
 }
 
-export function errorBody(code: string, message: string, details: ErrorDetail[] = []): ErrorBody {
+export function errorBody(code: ErrorCode, message: string, details: ErrorDetail[] = []): ErrorBody {
   return { error: { code, message, details } };
 }
 
@@ -76,7 +86,7 @@ function fromFastify(err: FastifyError): { status: number; body: ErrorBody } {
 
 export function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (isAppError(err)) {
-    const status = STATUS_BY_CODE[err.code] ?? 500;
+    const status = STATUS_BY_CODE[err.code];
     if (err instanceof RateLimitedError)
       reply.header('retry-after', Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
     if (status >= 500) request.log.error({ err }, 'request failed');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../domain/errors.js';
+import { ConfigError } from '../domain/errors.js';
 import { loadConfig } from './load-config.js';
 
 describe('loadConfig', () => {
@@ -16,7 +16,8 @@ describe('loadConfig', () => {
       loadConfig({ PORT: 'eighty', SQLITE_SYNCHRONOUS: 'off', DATABASE_URL: 'mysql://x' });
       expect.unreachable();
     } catch (e) {
-      expect(e).toBeInstanceOf(ValidationError);
+      expect(e).toBeInstanceOf(ConfigError);
+      expect(e).toMatchObject({ code: 'CONFIG_INVALID', retryable: false });
       const msg = (e as Error).message;
       expect(msg).toContain('PORT must be an integer from 0 to 65535, got "eighty"');
       expect(msg).toContain('SQLITE_SYNCHRONOUS must be normal or full');

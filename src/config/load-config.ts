@@ -4,7 +4,7 @@
  * each naming the variable and the form it expects.
  */
 import path from 'node:path';
-import { ValidationError } from '../domain/errors.js';
+import { ConfigError } from '../domain/errors.js';
 import { type Config, type SettingName, settings } from './schema.js';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -24,7 +24,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     }
   }
   if (problems.length > 0) {
-    throw new ValidationError(`Invalid configuration: ${problems.map((p) => p.message).join('; ')}`, {
+    throw new ConfigError(`Invalid configuration: ${problems.map((p) => p.message).join('; ')}`, {
       details: problems,
     });
   }

@@ -18,7 +18,15 @@ import {
   type SkipReason,
   sizeEntry,
 } from '../domain/copy.js';
-import { type Decimal, type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
+import {
+  DECIMAL_ZERO,
+  type Decimal,
+  type Exact,
+  exact,
+  formatExact,
+  parseExact,
+  ZERO,
+} from '../domain/decimal.js';
 import type { NewOrder } from '../domain/order.js';
 import { type Position, positionPnl, priceDecimal } from '../domain/position.js';
 import type { Trader } from '../domain/trader.js';
@@ -393,7 +401,7 @@ export class CopyFanout {
         closePrice: priceText,
         currentPrice: priceText,
         realizedPnl: realized,
-        unrealizedPnl: '0',
+        unrealizedPnl: DECIMAL_ZERO,
         closedAt: now,
         updatedAt: now,
       };
@@ -572,8 +580,8 @@ function newCopy(userId: number, n: NewPosition, now: number): Position {
     size: n.size,
     entryPrice: n.entryPrice,
     currentPrice: n.entryPrice,
-    unrealizedPnl: '0',
-    realizedPnl: '0',
+    unrealizedPnl: DECIMAL_ZERO,
+    realizedPnl: DECIMAL_ZERO,
     takeProfit: n.takeProfit,
     stopLoss: n.stopLoss,
     status: 'open',

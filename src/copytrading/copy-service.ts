@@ -116,8 +116,8 @@ export class CopyService {
     let amount: Decimal | undefined;
     if (balance !== undefined) {
       const r = tryParseDecimal(balance);
-      if (!/^\d/.test(r)) throw badQuery('body.balance', r);
-      amount = r;
+      if (!r.ok) throw badQuery('body.balance', r.error);
+      amount = r.value;
     }
     const current = await this.account(userId);
     return this.d.accounts.reset(

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applyFill, FLAT, type Holding } from './average-cost.js';
-import { type Exact, formatExact, parseExact } from './decimal.js';
+import { decimal, type Exact, formatExact, parseExact } from './decimal.js';
 
-const x = parseExact;
+const x = (text: string): Exact => parseExact(decimal(text));
 const show = (h: Holding) => ({
   quantity: formatExact(h.quantity),
   averagePrice: formatExact(h.averagePrice),

@@ -1,8 +1,8 @@
 /** Errors for writes that collide with existing state. */
-import { AppError } from './errors.js';
+import { AppError, type ErrorCode } from './errors.js';
 
 /** A unique value (a trader address, a client order id) is already taken. */
 export class AlreadyExistsError extends AppError {
-  readonly code = 'ALREADY_EXISTS';
+  readonly code: ErrorCode = 'ALREADY_EXISTS';
   readonly retryable = false;
 }

@@ -13,16 +13,16 @@ import {
   sizeEntry,
   trailingStopHit,
 } from './copy.js';
-import { type Exact, formatExact, parseExact } from './decimal.js';
+import { decimal as d, type Exact, formatExact, parseExact } from './decimal.js';
 
-const x = (d: string): Exact => parseExact(d);
+const x = (text: string): Exact => parseExact(d(text));
 const f = (e: Exact): string => formatExact(e);
 
 const sizing = (over: Partial<CopySizing> = {}): CopySizing => ({
   copyMode: 'ratio',
-  copyRatio: '1',
+  copyRatio: d('1'),
   fixedAmount: null,
-  allocation: '0',
+  allocation: d('0'),
   maxPositionSize: null,
   minTradeSize: null,
   allowMarkets: null,
@@ -45,16 +45,16 @@ const ctx = (over: Partial<EntryContext> = {}): EntryContext => ({
 
 describe('sizing a copy', () => {
   it('is exactly the mode size when nothing cuts it', () => {
-    const r = sizeEntry(sizing({ copyRatio: '0.5' }), ctx());
+    const r = sizeEntry(sizing({ copyRatio: d('0.5') }), ctx());
     expect(r).toMatchObject({ copy: true, reducedBy: null });
     if (r.copy) expect([f(r.size), f(r.notional)]).toEqual(['5', '10']);
-    const fixed = sizeEntry(sizing({ copyMode: 'fixed', fixedAmount: '7' }), ctx({ fillPrice: x('3') }));
+    const fixed = sizeEntry(sizing({ copyMode: 'fixed', fixedAmount: d('7') }), ctx({ fillPrice: x('3') }));
     if (!fixed.copy) throw new Error('expected a copy');
     expect(f(fixed.size)).toBe('2.33333333'); // rounded down: never above the amount asked
     expect(f(fixed.notional)).toBe('6.99999999');
     // proportional: leader's 20 of 1,000 equity = 2 % of a 5,000 allocation = 100
     const prop = sizeEntry(
-      sizing({ copyMode: 'proportional', allocation: '5000' }),
+      sizing({ copyMode: 'proportional', allocation: d('5000') }),
       ctx({ leaderEquity: x('1000') }),
     );
     if (!prop.copy) throw new Error('expected a copy');
@@ -62,18 +62,18 @@ describe('sizing a copy', () => {
   });
 
   it('says which cap cut it, and skips when a cap leaves nothing', () => {
-    const capped = sizeEntry(sizing({ maxPositionSize: '15' }), ctx({ marketCost: x('10') }));
+    const capped = sizeEntry(sizing({ maxPositionSize: d('15') }), ctx({ marketCost: x('10') }));
     expect(capped).toMatchObject({ copy: true, reducedBy: 'max_position_size' });
     if (capped.copy) expect(f(capped.notional)).toBe('5');
-    expect(sizeEntry(sizing({ allocation: '100' }), ctx({ exposure: x('95') }))).toMatchObject({
+    expect(sizeEntry(sizing({ allocation: d('100') }), ctx({ exposure: x('95') }))).toMatchObject({
       copy: true,
       reducedBy: 'allocation',
     });
-    expect(sizeEntry(sizing({ allocation: '100' }), ctx({ exposure: x('100') }))).toEqual({
+    expect(sizeEntry(sizing({ allocation: d('100') }), ctx({ exposure: x('100') }))).toEqual({
       copy: false,
       reason: 'allocation_exhausted',
     });
-    expect(sizeEntry(sizing({ maxPositionSize: '10' }), ctx({ marketCost: x('10') }))).toEqual({
+    expect(sizeEntry(sizing({ maxPositionSize: d('10') }), ctx({ marketCost: x('10') }))).toEqual({
       copy: false,
       reason: 'max_position_size',
     });
@@ -87,7 +87,7 @@ describe('sizing a copy', () => {
   });
 
   it('skips below the minimum, without leader equity, or without a price', () => {
-    expect(sizeEntry(sizing({ minTradeSize: '25' }), ctx())).toEqual({
+    expect(sizeEntry(sizing({ minTradeSize: d('25') }), ctx())).toEqual({
       copy: false,
       reason: 'below_min_size',
     });
@@ -95,7 +95,7 @@ describe('sizing a copy', () => {
       copy: false,
       reason: 'below_min_size',
     });
-    expect(sizeEntry(sizing({ copyMode: 'proportional', allocation: '1' }), ctx())).toEqual({
+    expect(sizeEntry(sizing({ copyMode: 'proportional', allocation: d('1') }), ctx())).toEqual({
       copy: false,
       reason: 'no_leader_equity',
     });
@@ -144,12 +144,12 @@ describe('exits, windows, filters and levels', () => {
   });
 
   it('sets TP/SL levels from percentages and trails the best price', () => {
-    expect(copyLevels('2', '50', '10')).toEqual({ takeProfit: '3', stopLoss: '1.8' });
-    expect(copyLevels('2', null, null)).toEqual({ takeProfit: null, stopLoss: null });
-    expect(nextHighWater('long', '10', '12')).toBe('12');
-    expect(nextHighWater('long', '12', '11')).toBe('12');
-    expect(trailingStopHit('long', '12', '10', '10.8')).toBe(true);
-    expect(trailingStopHit('long', '12', '10', '10.81')).toBe(false);
-    expect(trailingStopHit('short', '10', '10', '11')).toBe(true);
+    expect(copyLevels(d('2'), d('50'), d('10'))).toEqual({ takeProfit: '3', stopLoss: '1.8' });
+    expect(copyLevels(d('2'), null, null)).toEqual({ takeProfit: null, stopLoss: null });
+    expect(nextHighWater('long', d('10'), d('12'))).toBe('12');
+    expect(nextHighWater('long', d('12'), d('11'))).toBe('12');
+    expect(trailingStopHit('long', d('12'), d('10'), d('10.8'))).toBe(true);
+    expect(trailingStopHit('long', d('12'), d('10'), d('10.81'))).toBe(false);
+    expect(trailingStopHit('short', d('10'), d('10'), d('11'))).toBe(true);
   });
 });

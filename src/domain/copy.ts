@@ -4,7 +4,7 @@
  * (the leader's fraction), and the levels a copied position gets from the
  * follow's TP/SL/trailing percentages. Pure and exact: no I/O, no floats.
  */
-import { type Decimal, type Exact, exact, formatExact, parseExact } from './decimal.js';
+import { type Decimal, type Exact, exact, formatExact, parseExact, ZERO } from './decimal.js';
 
 export type CopyMode = 'ratio' | 'fixed' | 'proportional';
 export const COPY_MODES: readonly CopyMode[] = ['ratio', 'fixed', 'proportional'];
@@ -110,7 +110,7 @@ function modeNotional(s: CopySizing, c: EntryContext): Exact | SkipReason {
     case 'ratio':
       return exact.mul(exact.mul(c.leaderSize, parseExact(s.copyRatio)), c.fillPrice);
     case 'fixed':
-      return parseExact(s.fixedAmount ?? '0');
+      return s.fixedAmount === null ? ZERO : parseExact(s.fixedAmount);
     case 'proportional': {
       if (c.leaderEquity === null || !positive(c.leaderEquity)) return 'no_leader_equity';
       const leaderNotional = exact.mul(c.leaderSize, c.leaderPrice);

@@ -11,8 +11,19 @@
  */
 import { type ErrorDetail, ValidationError } from './errors.js';
 
-/** A canonical decimal string: optional '-', digits, optional fraction, no exponent, no trailing zeros. */
-export type Decimal = string;
+/**
+ * A canonical decimal string: optional '-', digits, optional fraction, no
+ * exponent, no trailing zeros. Branded, so only a parse (`tryParseDecimal`,
+ * `parseDecimal`, `decimal`) or this module's arithmetic makes one: an error
+ * message, or any other string, cannot pass as an amount. A Decimal still
+ * reads as a plain string (JSON, SQL parameters, `===`).
+ */
+export type Decimal = string & { readonly __brand: 'Decimal' };
+
+/** The outcome of parsing an amount: the canonical value, or what is wrong with the input. */
+export type DecimalResult =
+  | { readonly ok: true; readonly value: Decimal }
+  | { readonly ok: false; readonly error: string };
 
 /** value = m / 10^s */
 export interface Exact {
@@ -39,17 +50,35 @@ export function parseExact(d: Decimal): Exact {
 }
 
 export function formatExact(x: Exact): Decimal {
-  if (x.m === 0n) return '0';
+  if (x.m === 0n) return DECIMAL_ZERO;
   const neg = x.m < 0n;
   let digits = (neg ? -x.m : x.m).toString();
-  if (x.s === 0) return neg ? `-${digits}` : digits;
+  if (x.s === 0) return (neg ? `-${digits}` : digits) as Decimal;
   if (digits.length <= x.s) digits = '0'.repeat(x.s - digits.length + 1) + digits;
   const int = digits.slice(0, digits.length - x.s);
   let end = digits.length;
   while (end > int.length && digits.charCodeAt(end - 1) === 48) end--;
   const frac = digits.slice(int.length, end);
   const out = frac.length > 0 ? `${int}.${frac}` : int;
-  return neg ? `-${out}` : out;
+  return (neg ? `-${out}` : out) as Decimal;
+}
+
+/**
+ * A safe integer `m` scaled by 10^-s as a canonical decimal: `formatExact`
+ * for a double-sized mantissa, without BigInt (the price flush's PnL path).
+ */
+export function formatScaled(m: number, s: number): Decimal {
+  if (m === 0) return DECIMAL_ZERO;
+  const neg = m < 0;
+  let digits = String(neg ? -m : m);
+  if (s > 0) {
+    if (digits.length <= s) digits = '0'.repeat(s - digits.length + 1) + digits;
+    const int = digits.slice(0, digits.length - s);
+    let end = digits.length;
+    while (end > int.length && digits.charCodeAt(end - 1) === 48) end--;
+    digits = end > int.length ? `${int}.${digits.slice(int.length, end)}` : int;
+  }
+  return (neg ? `-${digits}` : digits) as Decimal;
 }
 
 function align(a: Exact, b: Exact): [bigint, bigint, number] {
@@ -110,6 +139,31 @@ const lift2 =
   (a: Decimal, b: Decimal): Decimal =>
     formatExact(op(parseExact(a), parseExact(b)));
 
+/** Sign of a canonical decimal, read from its text: '-' leads a negative, zero is exactly '0'. */
+const signOf = (a: Decimal): -1 | 0 | 1 => (a.charCodeAt(0) === 45 ? -1 : a === '0' ? 0 : 1);
+
+/**
+ * Compares two canonical decimals as text, without BigInt: for equal signs the
+ * longer integer part is larger, then digits decide (no leading or trailing
+ * zeros, so fractions compare character by character).
+ */
+function cmpText(a: Decimal, b: Decimal): -1 | 0 | 1 {
+  const sa = signOf(a);
+  const sb = signOf(b);
+  if (sa !== sb) return sa > sb ? 1 : -1;
+  if (sa === 0) return 0;
+  const x = sa < 0 ? a.slice(1) : a;
+  const y = sa < 0 ? b.slice(1) : b;
+  const dx = x.indexOf('.');
+  const dy = y.indexOf('.');
+  const ix = dx < 0 ? x.length : dx;
+  const iy = dy < 0 ? y.length : dy;
+  let c: number = ix - iy;
+  if (c === 0) c = x < y ? -1 : x > y ? 1 : 0;
+  if (c === 0) return 0;
+  return (c > 0 ? sa : -sa) as -1 | 1;
+}
+
 export const dec = {
   add: lift2(exact.add),
   sub: lift2(exact.sub),
@@ -117,9 +171,9 @@ export const dec = {
   div: lift2((a, b) => exact.div(a, b)),
   neg: (a: Decimal): Decimal => formatExact(exact.neg(parseExact(a))),
   abs: (a: Decimal): Decimal => formatExact(exact.abs(parseExact(a))),
-  cmp: (a: Decimal, b: Decimal): -1 | 0 | 1 => exact.cmp(parseExact(a), parseExact(b)),
-  sign: (a: Decimal): -1 | 0 | 1 => exact.sign(parseExact(a)),
-  isZero: (a: Decimal): boolean => parseExact(a).m === 0n,
+  cmp: cmpText,
+  sign: signOf,
+  isZero: (a: Decimal): boolean => a === '0',
   round: (a: Decimal, places: number): Decimal => formatExact(exact.round(parseExact(a), places)),
   sum(xs: Iterable<Decimal>): Decimal {
     let acc = ZERO;
@@ -140,19 +194,26 @@ function fromExponent(sign: string, int: string, frac: string, exp: number): [st
   return [sign, digits.slice(0, point), digits.slice(point)];
 }
 
+const fail = (error: string): DecimalResult => ({ ok: false, error });
+
 /**
  * Parses user input (a decimal string or a finite JSON number) into a
- * canonical decimal, or returns a message saying what is wrong with it.
- * Exponent notation is accepted only from JSON numbers (e.g. 1e-7).
+ * canonical decimal, or says what is wrong with it. Exponent notation is
+ * accepted only from JSON numbers (e.g. 1e-7).
+ *
+ * @example
+ * const r = tryParseDecimal('12.50');
+ * if (r.ok) use(r.value); // '12.5'
+ * else report(r.error);
  */
-export function tryParseDecimal(input: unknown, opts: { allowNegative?: boolean } = {}): Decimal | string {
+export function tryParseDecimal(input: unknown, opts: { allowNegative?: boolean } = {}): DecimalResult {
   let parts: [string, string, string];
   if (typeof input === 'string') {
     const m = DECIMAL_TEXT.exec(input);
-    if (!m) return `must be a decimal number like "12.5", got ${JSON.stringify(input.slice(0, 40))}`;
+    if (!m) return fail(`must be a decimal number like "12.5", got ${JSON.stringify(input.slice(0, 40))}`);
     parts = [m[1]!, m[2]!, m[3] ?? ''];
   } else if (typeof input === 'number') {
-    if (!Number.isFinite(input)) return 'must be a finite number';
+    if (!Number.isFinite(input)) return fail('must be a finite number');
     const text = String(input);
     const m = DECIMAL_TEXT.exec(text);
     if (m) parts = [m[1]!, m[2]!, m[3] ?? ''];
@@ -161,27 +222,41 @@ export function tryParseDecimal(input: unknown, opts: { allowNegative?: boolean 
       parts = fromExponent(e[1]!, e[2]!, e[3] ?? '', Number(e[4]));
     }
   } else {
-    return `must be a decimal string or number, got ${input === null ? 'null' : typeof input}`;
+    return fail(`must be a decimal string or number, got ${input === null ? 'null' : typeof input}`);
   }
   let [sign, int, frac] = parts;
   if (int.length > 1 && int.charCodeAt(0) === 48) int = int.replace(/^0+(?=\d)/, '');
   if (frac.length > 0 && frac.charCodeAt(frac.length - 1) === 48) frac = frac.replace(/0+$/, '');
   const zero = int === '0' && frac === '';
-  if (sign === '-' && !zero && !opts.allowNegative) return 'must not be negative';
-  if (int.length > MAX_INTEGER_DIGITS) return `must be below 10^${MAX_INTEGER_DIGITS}`;
-  if (frac.length > MAX_FRACTION_DIGITS) return `must have at most ${MAX_FRACTION_DIGITS} decimal places`;
+  if (sign === '-' && !zero && !opts.allowNegative) return fail('must not be negative');
+  if (int.length > MAX_INTEGER_DIGITS) return fail(`must be below 10^${MAX_INTEGER_DIGITS}`);
+  if (frac.length > MAX_FRACTION_DIGITS)
+    return fail(`must have at most ${MAX_FRACTION_DIGITS} decimal places`);
   const body = frac ? `${int}.${frac}` : int;
-  return sign === '-' && !zero ? `-${body}` : body;
-}
-
-export function isDecimalText(r: string): boolean {
-  return DECIMAL_TEXT.test(r);
+  return { ok: true, value: (sign === '-' && !zero ? `-${body}` : body) as Decimal };
 }
 
 /** Parses or throws a ValidationError naming `path`. */
 export function parseDecimal(input: unknown, path: string, opts: { allowNegative?: boolean } = {}): Decimal {
   const r = tryParseDecimal(input, opts);
-  if (isDecimalText(r)) return r;
-  const detail: ErrorDetail = { path, message: r };
-  throw new ValidationError(`${path} ${r}`, { details: [detail] });
+  if (r.ok) return r.value;
+  const detail: ErrorDetail = { path, message: r.error };
+  throw new ValidationError(`${path} ${r.error}`, { details: [detail] });
 }
+
+/**
+ * A decimal written in code (a literal, a constant, a test value); signed.
+ * Throws a RangeError if `text` is not a decimal, so a typo fails at once.
+ * Parses: hoist it out of hot loops (or use the constants below).
+ *
+ * @example
+ * const FEE_RATE = decimal('0.001');
+ */
+export function decimal(text: string): Decimal {
+  const r = tryParseDecimal(text, { allowNegative: true });
+  if (!r.ok) throw new RangeError(`not a decimal literal ${JSON.stringify(text)}: ${r.error}`);
+  return r.value;
+}
+
+export const DECIMAL_ZERO = '0' as Decimal;
+export const DECIMAL_ONE = '1' as Decimal;

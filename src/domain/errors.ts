@@ -4,6 +4,43 @@
  * (`src/api/error-mapper.ts`); nothing else decides status codes.
  */
 
+/**
+ * Every code the service reports, in HTTP error bodies and in job records.
+ * The API's status table is a `Record<ErrorCode, number>`, so a code added
+ * here without a status does not compile.
+ */
+export const ERROR_CODES = [
+  // Input and access
+  'VALIDATION_FAILED',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'VERSION_CONFLICT',
+  'ALREADY_EXISTS',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'UPGRADE_REQUIRED',
+  'RATE_LIMITED',
+  // Dependencies and the service itself
+  'TIMEOUT',
+  'DEPENDENCY_UNAVAILABLE',
+  'CONFIG_INVALID',
+  'INTERNAL',
+  // Background jobs: how a job ended when it did not succeed (a job timeout is TIMEOUT)
+  'JOB_FAILED',
+  'CANCELLED',
+  'WORKER_LOST',
+  'MAINTENANCE_FAILED',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const CODE_SET: ReadonlySet<string> = new Set(ERROR_CODES);
+
+export function isErrorCode(code: string): code is ErrorCode {
+  return CODE_SET.has(code);
+}
+
 export interface ErrorDetail {
   /** Where the problem is, e.g. `body.followOptions.takeProfitPct` or `updates[3].id`. */
   path: string;
@@ -11,7 +48,7 @@ export interface ErrorDetail {
 }
 
 export abstract class AppError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: ErrorCode;
   abstract readonly retryable: boolean;
   readonly details: ErrorDetail[];
 
@@ -24,35 +61,35 @@ export abstract class AppError extends Error {
 
 /** The input is wrong; retrying the same input cannot help. */
 export class ValidationError extends AppError {
-  readonly code = 'VALIDATION_FAILED';
+  readonly code: ErrorCode = 'VALIDATION_FAILED';
   readonly retryable = false;
 }
 
 export class NotFoundError extends AppError {
-  readonly code = 'NOT_FOUND';
+  readonly code: ErrorCode = 'NOT_FOUND';
   readonly retryable = false;
 }
 
 /** The caller is authenticated but the resource is not theirs. */
 export class ForbiddenError extends AppError {
-  readonly code = 'FORBIDDEN';
+  readonly code: ErrorCode = 'FORBIDDEN';
   readonly retryable = false;
 }
 
 export class UnauthorizedError extends AppError {
-  readonly code = 'UNAUTHORIZED';
+  readonly code: ErrorCode = 'UNAUTHORIZED';
   readonly retryable = false;
 }
 
 /** Optimistic-concurrency conflict: the caller's version is stale. */
 export class ConflictError extends AppError {
-  readonly code = 'VERSION_CONFLICT';
+  readonly code: ErrorCode = 'VERSION_CONFLICT';
   readonly retryable = false;
 }
 
 /** Too many requests for a limit; `retryAfterMs` says when to try again. */
 export class RateLimitedError extends AppError {
-  readonly code = 'RATE_LIMITED';
+  readonly code: ErrorCode = 'RATE_LIMITED';
   readonly retryable = true;
   readonly retryAfterMs: number;
   constructor(message: string, retryAfterMs: number, options: { cause?: unknown } = {}) {
@@ -63,14 +100,20 @@ export class RateLimitedError extends AppError {
 
 /** A dependency (database, venue, cache server) is unreachable or failing. */
 export class UnavailableError extends AppError {
-  readonly code = 'DEPENDENCY_UNAVAILABLE';
+  readonly code: ErrorCode = 'DEPENDENCY_UNAVAILABLE';
   readonly retryable = true;
 }
 
 /** An upstream call exceeded its deadline. */
 export class TimeoutError extends AppError {
-  readonly code = 'TIMEOUT';
+  readonly code: ErrorCode = 'TIMEOUT';
   readonly retryable = true;
+}
+
+/** The environment does not describe a runnable service; the message names each variable. */
+export class ConfigError extends AppError {
+  readonly code: ErrorCode = 'CONFIG_INVALID';
+  readonly retryable = false;
 }
 
 export function isAppError(err: unknown): err is AppError {

@@ -2,7 +2,7 @@
  * Orders: sides, types, statuses, and the consistency rules between
  * quantity, filled quantity, prices and status. Pure: no I/O.
  */
-import type { Decimal } from './decimal.js';
+import { DECIMAL_ZERO, type Decimal, dec } from './decimal.js';
 import { Problems } from './validation.js';
 
 export const ORDER_SIDES = ['buy', 'sell'] as const;
@@ -38,6 +38,7 @@ export interface Order extends Omit<NewOrder, 'createdAt'> {
 const PAIR = /^[A-Z0-9]{1,20}\/[A-Z0-9]{1,20}$/;
 const CLIENT_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 const EARLIEST = Date.UTC(2000, 0, 1);
+const POSITIVE = { min: DECIMAL_ZERO, minExclusive: true };
 
 function oneOf<T extends string>(
   v: unknown,
@@ -69,18 +70,17 @@ export function checkNewOrder(
   const side = oneOf(input['side'], ORDER_SIDES, `${base}.side`, p);
   const type = oneOf(input['type'] ?? 'market', ORDER_TYPES, `${base}.type`, p);
   const status = oneOf(input['status'] ?? 'open', ORDER_STATUSES, `${base}.status`, p);
-  const quantity = p.amount(input['quantity'], `${base}.quantity`, { min: '0', minExclusive: true });
-  const price =
-    input['price'] == null
-      ? null
-      : (p.amount(input['price'], `${base}.price`, { min: '0', minExclusive: true }) ?? null);
+  const quantity = p.amount(input['quantity'], `${base}.quantity`, POSITIVE);
+  const price = input['price'] == null ? null : (p.amount(input['price'], `${base}.price`, POSITIVE) ?? null);
   const filledQuantity =
-    input['filledQuantity'] == null ? '0' : p.amount(input['filledQuantity'], `${base}.filledQuantity`);
+    input['filledQuantity'] == null
+      ? DECIMAL_ZERO
+      : p.amount(input['filledQuantity'], `${base}.filledQuantity`);
   const averagePrice =
     input['averagePrice'] == null
       ? null
-      : (p.amount(input['averagePrice'], `${base}.averagePrice`, { min: '0', minExclusive: true }) ?? null);
-  const fee = input['fee'] == null ? '0' : p.amount(input['fee'], `${base}.fee`);
+      : (p.amount(input['averagePrice'], `${base}.averagePrice`, POSITIVE) ?? null);
+  const fee = input['fee'] == null ? DECIMAL_ZERO : p.amount(input['fee'], `${base}.fee`);
   let traderId: number | null = null;
   if (input['traderId'] != null) {
     if (Number.isSafeInteger(input['traderId']) && (input['traderId'] as number) > 0)
@@ -102,21 +102,22 @@ export function checkNewOrder(
   }
   if (p.list.length > before) return undefined;
 
-  const filledNum = Number(filledQuantity);
-  const qtyNum = Number(quantity);
+  // Exact comparisons: 1.000000000000000001 and 1 are the same double.
+  const filledVsQty = dec.cmp(filledQuantity!, quantity!);
+  const anyFilled = dec.sign(filledQuantity!) > 0;
   if (type === 'limit' && price === null) p.add(`${base}.price`, 'is required for a limit order');
-  if (filledNum > qtyNum) p.add(`${base}.filledQuantity`, 'must not exceed quantity');
-  if (filledNum > 0 && averagePrice === null)
+  if (filledVsQty > 0) p.add(`${base}.filledQuantity`, 'must not exceed quantity');
+  if (anyFilled && averagePrice === null)
     p.add(`${base}.averagePrice`, 'is required when filledQuantity > 0');
   const statusRule: Record<OrderStatus, [boolean, string]> = {
-    open: [filledNum === 0, 'an open order has filledQuantity 0'],
+    open: [!anyFilled, 'an open order has filledQuantity 0'],
     partially_filled: [
-      filledNum > 0 && filledNum < qtyNum,
+      anyFilled && filledVsQty < 0,
       'a partially_filled order has 0 < filledQuantity < quantity',
     ],
-    filled: [filledNum === qtyNum, 'a filled order has filledQuantity = quantity'],
+    filled: [filledVsQty === 0, 'a filled order has filledQuantity = quantity'],
     cancelled: [true, ''],
-    rejected: [filledNum === 0, 'a rejected order has filledQuantity 0'],
+    rejected: [!anyFilled, 'a rejected order has filledQuantity 0'],
   };
   const [ok, why] = statusRule[status!];
   if (!ok) p.add(`${base}.status`, why);

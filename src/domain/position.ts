@@ -4,12 +4,14 @@
  * Pure: no I/O. Prices and sizes are exact decimals.
  */
 import {
+  DECIMAL_ZERO,
   type Decimal,
   dec,
+  decimal,
   type Exact,
   exact,
   formatExact,
-  isDecimalText,
+  formatScaled,
   MAX_FRACTION_DIGITS,
   parseExact,
   tryParseDecimal,
@@ -72,7 +74,7 @@ export interface TpSlPatch {
 }
 
 const MARKET_ID = /^[A-Za-z0-9._:/-]{1,128}$/;
-const MAX_SIZE = '1000000000000';
+const MAX_SIZE = decimal('1000000000000');
 
 /** Parses the body of `POST /positions`; every problem is reported at once. */
 export function parseOpenPosition(input: Record<string, unknown>): OpenPositionRequest {
@@ -89,7 +91,7 @@ export function parseOpenPosition(input: Record<string, unknown>): OpenPositionR
     outcome = p.text(input.outcome, 'body.outcome', { max: 100 }) ?? null;
     if (side === 'short') p.add('body.side', 'an outcome is held long; buy the other outcome instead');
   }
-  const size = p.amount(input.size, 'body.size', { min: '0', minExclusive: true, max: MAX_SIZE });
+  const size = p.amount(input.size, 'body.size', { min: DECIMAL_ZERO, minExclusive: true, max: MAX_SIZE });
   const tpsl = parseTpSlFields(input, p, 'body');
   p.throwIfAny('Invalid position');
   return {
@@ -120,7 +122,7 @@ function parseTpSlFields(input: Record<string, unknown>, p: Problems, path: stri
     if (v === undefined) continue;
     if (v === null) out[field] = null;
     else {
-      const d = p.amount(v, `${path}.${field}`, { min: '0', minExclusive: true, max: MAX_SIZE });
+      const d = p.amount(v, `${path}.${field}`, { min: DECIMAL_ZERO, minExclusive: true, max: MAX_SIZE });
       if (d !== undefined) out[field] = d;
     }
   }
@@ -190,21 +192,6 @@ function smallPnl(side: PositionSide, size: Decimal, entry: Decimal, price: Deci
   return formatScaled(m, scale + q[1]);
 }
 
-/** An integer `m` scaled by 10^-s as a canonical decimal. */
-function formatScaled(m: number, s: number): Decimal {
-  if (m === 0) return '0';
-  const neg = m < 0;
-  let digits = String(neg ? -m : m);
-  if (s > 0) {
-    if (digits.length <= s) digits = '0'.repeat(s - digits.length + 1) + digits;
-    const int = digits.slice(0, digits.length - s);
-    let end = digits.length;
-    while (end > int.length && digits.charCodeAt(end - 1) === 48) end--;
-    digits = end > int.length ? `${int}.${digits.slice(int.length, end)}` : int;
-  }
-  return neg ? `-${digits}` : digits;
-}
-
 function bigPnl(side: PositionSide, size: Decimal, entry: Decimal, price: Decimal): Decimal {
   const diff: Exact = exact.sub(parseExact(price), parseExact(entry));
   const pnl = exact.mul(side === 'long' ? diff : exact.neg(diff), parseExact(size));
@@ -219,5 +206,9 @@ function bigPnl(side: PositionSide, size: Decimal, entry: Decimal, price: Decima
 export function priceDecimal(price: number): Decimal {
   if (!Number.isFinite(price) || price < 0) throw new RangeError(`not a price: ${price}`);
   const r = tryParseDecimal(Number(price.toPrecision(12)));
-  return isDecimalText(r) ? r : (tryParseDecimal(price.toFixed(MAX_FRACTION_DIGITS)) as Decimal);
+  if (r.ok) return r.value;
+  // Below 10^-18 the 12 significant digits have too many places: round to what is stored.
+  const fixed = tryParseDecimal(price.toFixed(MAX_FRACTION_DIGITS));
+  if (fixed.ok) return fixed.value;
+  throw new RangeError(`price ${price} has no decimal form: ${fixed.error}`);
 }

@@ -3,7 +3,7 @@
  * the rules their values must satisfy. Pure: no I/O.
  */
 import { COPY_MODES, type CopyMode, type EnabledWindow } from './copy.js';
-import { type Decimal, dec } from './decimal.js';
+import { DECIMAL_ONE, DECIMAL_ZERO, type Decimal, dec, decimal } from './decimal.js';
 import { Problems } from './validation.js';
 
 /** Where a followed trader's trades come from; `manual`: no watcher, orders are posted through the API. */
@@ -79,7 +79,7 @@ export const DEFAULT_FOLLOW_OPTIONS: FollowOptions = {
   stopLossPct: null,
   trailingStopPct: null,
   maxPositionSize: null,
-  copyRatio: '1',
+  copyRatio: DECIMAL_ONE,
   copyMode: 'ratio',
   fixedAmount: null,
   minTradeSize: null,
@@ -103,6 +103,9 @@ function marketList(v: unknown, path: string, p: Problems): string[] | null | un
   }
   return [...new Set(v as string[])];
 }
+
+const PCT_100 = decimal('100');
+const TAKE_PROFIT_MAX = decimal('100000');
 
 const ADDRESS = /^[A-Za-z0-9_:.-]{1,128}$/;
 const ADDRESS_DOC = '1-128 letters, digits or _:.- (a wallet address)';
@@ -134,13 +137,14 @@ function checkFollowOptions(
     const d = p.amount(v, `${base}.${key}`, range);
     if (d !== undefined) (out as Record<string, unknown>)[key] = d;
   };
-  nullable('takeProfitPct', { min: '0', minExclusive: true, max: '100000' });
-  nullable('stopLossPct', { min: '0', minExclusive: true, max: '100' });
-  nullable('trailingStopPct', { min: '0', minExclusive: true, max: '100' });
-  nullable('maxPositionSize', { min: '0', minExclusive: true });
-  nullable('copyRatio', { min: '0', minExclusive: true, max: '100' });
-  nullable('fixedAmount', { min: '0', minExclusive: true });
-  nullable('minTradeSize', { min: '0' });
+  const positive = { min: DECIMAL_ZERO, minExclusive: true };
+  nullable('takeProfitPct', { ...positive, max: TAKE_PROFIT_MAX });
+  nullable('stopLossPct', { ...positive, max: PCT_100 });
+  nullable('trailingStopPct', { ...positive, max: PCT_100 });
+  nullable('maxPositionSize', positive);
+  nullable('copyRatio', { ...positive, max: PCT_100 });
+  nullable('fixedAmount', positive);
+  nullable('minTradeSize', { min: DECIMAL_ZERO });
   if ('copyMode' in input) {
     const m = input['copyMode'];
     if (typeof m === 'string' && (COPY_MODES as readonly string[]).includes(m)) out.copyMode = m as CopyMode;
@@ -185,7 +189,7 @@ export function parseTraderPatch(input: Record<string, unknown>, base = 'body'):
     else p.add(`${base}.enabled`, 'must be true or false');
   }
   if ('allocation' in input) {
-    const a = p.amount(input['allocation'], `${base}.allocation`, { min: '0' });
+    const a = p.amount(input['allocation'], `${base}.allocation`, { min: DECIMAL_ZERO });
     if (a !== undefined) patch.allocation = a;
   }
   if ('followOptions' in input) {
@@ -230,7 +234,9 @@ export function parseNewTrader(
     else p.add(`${base}.enabled`, 'must be true or false');
   }
   const allocation =
-    'allocation' in input ? p.amount(input['allocation'], `${base}.allocation`, { min: '0' }) : '0';
+    'allocation' in input
+      ? p.amount(input['allocation'], `${base}.allocation`, { min: DECIMAL_ZERO })
+      : DECIMAL_ZERO;
   let followOptions: Partial<FollowOptions> = {};
   const fo = input['followOptions'];
   if (fo !== undefined) {

@@ -2,7 +2,7 @@
  * Collects field problems so one bad request reports all of them at once,
  * each with the path of the field, and throws a single ValidationError.
  */
-import { type Decimal, tryParseDecimal } from './decimal.js';
+import { type Decimal, dec, tryParseDecimal } from './decimal.js';
 import { type ErrorDetail, ValidationError } from './errors.js';
 
 export class Problems {
@@ -19,23 +19,22 @@ export class Problems {
     range: { min?: Decimal; minExclusive?: boolean; max?: Decimal } = {},
   ): Decimal | undefined {
     const r = tryParseDecimal(value);
-    if (!/^-?\d/.test(r)) {
-      this.add(path, r);
+    if (!r.ok) {
+      this.add(path, r.error);
       return undefined;
     }
-    const n = Number(r);
     if (range.min !== undefined) {
-      const min = Number(range.min);
-      if (range.minExclusive ? n <= min : n < min) {
+      const c = dec.cmp(r.value, range.min);
+      if (range.minExclusive ? c <= 0 : c < 0) {
         this.add(path, `must be ${range.minExclusive ? 'greater than' : 'at least'} ${range.min}`);
         return undefined;
       }
     }
-    if (range.max !== undefined && n > Number(range.max)) {
+    if (range.max !== undefined && dec.cmp(r.value, range.max) > 0) {
       this.add(path, `must be at most ${range.max}`);
       return undefined;
     }
-    return r;
+    return r.value;
   }
 
   text(

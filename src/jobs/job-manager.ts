@@ -11,6 +11,7 @@ import {
   JOB_STATUSES,
   JOB_TYPES,
   type Job,
+  type JobError,
   type JobPriority,
   type JobStatus,
   type JobType,
@@ -92,7 +93,7 @@ export class JobManager {
     try {
       await this.o.executor.enqueue(job);
     } catch (err) {
-      const error = { code: 'DEPENDENCY_UNAVAILABLE', message: 'the job could not be queued' };
+      const error: JobError = { code: 'DEPENDENCY_UNAVAILABLE', message: 'the job could not be queued' };
       await this.o.repo.close(job.id, 'failed', { error }, this.o.clock.now());
       throw err;
     }
@@ -133,7 +134,7 @@ export class JobManager {
    */
   async cancel(id: number, userId?: number): Promise<Job> {
     const job = await this.get(id, userId);
-    const error = { code: 'CANCELLED', message: 'cancelled by the user' };
+    const error: JobError = { code: 'CANCELLED', message: 'cancelled by the user' };
     if (await this.o.repo.close(id, 'cancelled', { error }, this.o.clock.now())) {
       await this.o.executor.cancel(job);
     }

@@ -12,7 +12,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../domain/clock.js';
 import { chunkRanges, type MonteCarloChunk, parseMonteCarloRequest } from '../research/index.js';
-import { type Job, type JobStatus, OPEN_STATUSES } from './job.js';
+import { type Job, type JobError, type JobStatus, OPEN_STATUSES } from './job.js';
 import type { JobRepository } from './job-repository.js';
 import type { ResearchVenues } from './research-venues.js';
 import { JobControl, type MonteCarloParams, type WorkerReply } from './task-protocol.js';
@@ -151,7 +151,7 @@ export class JobRunner {
     }
     switch (a.reason ?? 'cancel') {
       case 'timeout': {
-        const error = {
+        const error: JobError = {
           code: 'TIMEOUT',
           message: `the job ran longer than its timeout of ${job.timeoutMs} ms`,
         };
@@ -160,7 +160,7 @@ export class JobRunner {
       case 'shutdown':
         return (await repo.requeue(job.id, now)) ? 'queued' : undefined;
       case 'cancel': {
-        const error = { code: 'CANCELLED', message: 'cancelled by the user' };
+        const error: JobError = { code: 'CANCELLED', message: 'cancelled by the user' };
         return (await repo.close(job.id, 'cancelled', { error }, now)) ? 'cancelled' : undefined;
       }
     }

@@ -2,6 +2,7 @@
  * The job model shared by the manager, both executors and the API: types,
  * statuses, priorities and the Job record as read from the database.
  */
+import { type ErrorCode, isErrorCode } from '../domain/errors.js';
 import type { JobsTable } from '../store/schema.js';
 
 /** What a job does; `maintenance` jobs are recorded by the system (database upkeep), never submitted. */
@@ -28,9 +29,12 @@ const PRIORITY_BY_RANK: readonly JobPriority[] = ['high', 'high', 'normal', 'low
 /** Statuses a job can still leave. */
 export const OPEN_STATUSES: readonly JobStatus[] = ['queued', 'running'];
 
+/** A code read back from a job row; one this version does not know (written by another) reads as JOB_FAILED. */
+const storedCode = (code: string): ErrorCode => (isErrorCode(code) ? code : 'JOB_FAILED');
+
 export interface JobError {
-  /** A stable code: an AppError code, TIMEOUT, CANCELLED, WORKER_LOST or JOB_FAILED. */
-  code: string;
+  /** A stable code: an AppError code, TIMEOUT, CANCELLED, WORKER_LOST, JOB_FAILED or MAINTENANCE_FAILED. */
+  code: ErrorCode;
   message: string;
 }
 
@@ -66,7 +70,7 @@ export function toJob(r: JobRow): Job {
     progress: r.progress,
     params: JSON.parse(r.params),
     result: r.result === null ? null : JSON.parse(r.result),
-    error: r.error_code === null ? null : { code: r.error_code, message: r.error_message ?? '' },
+    error: r.error_code === null ? null : { code: storedCode(r.error_code), message: r.error_message ?? '' },
     timeoutMs: r.timeout_ms,
     attempts: r.attempts,
     submittedAt: r.submitted_at,

@@ -6,6 +6,7 @@
  * but it can read a flag, and the main thread can sample the progress word
  * at its own pace (the throttle) without one message per report.
  */
+import type { ErrorCode } from '../domain/errors.js';
 import type { MonteCarloChunk } from '../research/index.js';
 import type { VenueConfig } from '../venues/registry.js';
 
@@ -59,4 +60,4 @@ export type WorkerTask =
 export type WorkerReply<T = unknown> =
   | { ok: true; value: T }
   | { ok: false; cancelled: true }
-  | { ok: false; cancelled: false; code: string; message: string };
+  | { ok: false; cancelled: false; code: ErrorCode; message: string };

@@ -7,7 +7,7 @@
  */
 import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
-import { type Decimal, dec } from '../domain/decimal.js';
+import { DECIMAL_ONE, type Decimal, dec } from '../domain/decimal.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import {
   type Position,
@@ -223,7 +223,7 @@ export class PositionService {
       throw new ConflictError(`No price for ${symbol} right now${e ? `: ${e.message}` : ''}`);
     }
     const first = priceDecimal(item.price);
-    return outcomeIndex === 1 ? dec.sub('1', first) : first;
+    return outcomeIndex === 1 ? dec.sub(DECIMAL_ONE, first) : first;
   }
 }
 

@@ -10,7 +10,7 @@
 import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
 import { nextHighWater, trailingStopHit } from '../domain/copy.js';
-import { type Decimal, dec } from '../domain/decimal.js';
+import { DECIMAL_ONE, type Decimal, dec } from '../domain/decimal.js';
 import { type Position, positionPnl, priceDecimal, tpSlTriggered } from '../domain/position.js';
 import { MAX_SYMBOLS_PER_REQUEST, type MarketData } from '../marketdata/market-data.js';
 import { TickCoalescer, type TickCoalescerStats } from '../marketdata/tick-coalescer.js';
@@ -225,7 +225,7 @@ export class PriceFeed {
         marketId: t.marketId,
         symbol: t.symbol,
         price,
-        otherPrice: t.binary ? dec.sub('1', price) : price,
+        otherPrice: t.binary ? dec.sub(DECIMAL_ONE, price) : price,
         ts: t.ts,
       });
     }

@@ -6,6 +6,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { Holding } from '../domain/average-cost.js';
 import { type Decimal, formatExact, parseExact } from '../domain/decimal.js';
+import { canonicalAmount } from './amounts.js';
 import type { Database, Dialect, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';
 import type { TraderStatsTable } from './schema.js';
@@ -67,9 +68,9 @@ const toStats = (r: StatsRow): TraderStats => ({
   fills: r.fills,
   closedTrades: r.closed_trades,
   wins: r.wins,
-  realizedPnl: String(r.realized_pnl),
-  volume: String(r.volume),
-  fees: String(r.fees),
+  realizedPnl: canonicalAmount(r.realized_pnl),
+  volume: canonicalAmount(r.volume),
+  fees: canonicalAmount(r.fees),
 });
 
 export class LedgerRepository {
@@ -173,8 +174,8 @@ export class LedgerRepository {
     const out = new Map<string, Holding>();
     for (const r of await ex.all(compile(q))) {
       out.set(`${r.trader_id}:${r.trading_pair_id}`, {
-        quantity: parseExact(String(r.quantity)),
-        averagePrice: parseExact(String(r.average_price)),
+        quantity: parseExact(canonicalAmount(r.quantity)),
+        averagePrice: parseExact(canonicalAmount(r.average_price)),
       });
     }
     return out;
@@ -274,7 +275,7 @@ export class LedgerRepository {
       .orderBy('day');
     return (await this.db.all(compile(q))).map((r) => ({
       day: r.day,
-      volume: String(r.volume),
+      volume: canonicalAmount(r.volume),
       fills: r.fills,
     }));
   }

@@ -4,6 +4,7 @@
  */
 
 import type { NewOrder, Order, OrderSide, OrderStatus, OrderType } from '../domain/order.js';
+import { canonicalAmount, canonicalAmountOrNull } from './amounts.js';
 import type { Database, Query, SqlExecutor } from './database.js';
 import { prepare } from './prepared.js';
 
@@ -29,8 +30,6 @@ const ROW_COLUMNS = [
 /** A row plus its pair's symbol, in the order `orderFromTuple` reads them. */
 const LIST_COLUMNS = [...ROW_COLUMNS.map((c) => `orders.${c}` as const), 'trading_pairs.symbol' as const];
 
-const text = (v: unknown): string | null => (v === null ? null : String(v));
-
 function orderFromTuple(t: unknown[]): Order {
   return {
     id: t[0] as number,
@@ -40,12 +39,12 @@ function orderFromTuple(t: unknown[]): Order {
     clientOrderId: t[4] as string | null,
     side: t[5] as OrderSide,
     type: t[6] as OrderType,
-    price: text(t[7]),
-    quantity: String(t[8]),
-    filledQuantity: String(t[9]),
-    averagePrice: text(t[10]),
+    price: canonicalAmountOrNull(t[7]),
+    quantity: canonicalAmount(t[8]),
+    filledQuantity: canonicalAmount(t[9]),
+    averagePrice: canonicalAmountOrNull(t[10]),
     status: t[11] as OrderStatus,
-    fee: String(t[12]),
+    fee: canonicalAmount(t[12]),
     createdAt: t[13] as number,
     updatedAt: t[14] as number,
   };

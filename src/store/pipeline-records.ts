@@ -4,7 +4,7 @@
  * canonical, times as epoch ms.
  */
 import type { Selectable } from 'kysely';
-import { type Decimal, tryParseDecimal } from '../domain/decimal.js';
+import { DECIMAL_ZERO, type Decimal, tryParseDecimal } from '../domain/decimal.js';
 import { canonicalAmount as canon, canonicalAmountOrNull as canonOrNull } from './amounts.js';
 import type { PipelineDecisionsTable, PipelineOrdersTable, PipelineRunsTable } from './schema.js';
 
@@ -104,9 +104,9 @@ export type OrderUpdate = Pick<
  * most: what is persisted is exact from then on.
  */
 export function toDecimal(x: number): Decimal {
-  if (!Number.isFinite(x)) return '0';
+  if (!Number.isFinite(x)) return DECIMAL_ZERO;
   const r = tryParseDecimal(x.toFixed(12), { allowNegative: true });
-  return /^-?\d/.test(r) ? r : '0';
+  return r.ok ? r.value : DECIMAL_ZERO;
 }
 
 export function toRun(r: Selectable<PipelineRunsTable>): RunRecord {

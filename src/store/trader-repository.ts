@@ -5,14 +5,14 @@
 import { type Selectable, sql, type Updateable } from 'kysely';
 import { type CopyMode, parseEnabledWindows } from '../domain/copy.js';
 import type { FollowOptions, NewTrader, Trader, TraderPatch, TraderSource } from '../domain/trader.js';
+import { canonicalAmount, canonicalAmountOrNull } from './amounts.js';
 import type { Database, Query, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';
 import type { TradersTable } from './schema.js';
 
 export type TraderRow = Selectable<TradersTable>;
 
-/** PostgreSQL NUMERIC comes back as text already; numbers only appear on SQLite if stored as such. */
-const amount = (v: string | null): string | null => (v === null ? null : String(v));
+const amount = canonicalAmountOrNull;
 const list = (v: string | null): string[] | null => (v === null ? null : (JSON.parse(v) as string[]));
 const listText = (v: string[] | null | undefined): string | null | undefined =>
   v === undefined ? undefined : v === null ? null : JSON.stringify(v);
@@ -26,13 +26,13 @@ export function toTrader(r: TraderRow): Trader {
     source: r.source as TraderSource,
     address: r.address,
     enabled: r.enabled === 1,
-    allocation: String(r.allocation),
+    allocation: canonicalAmount(r.allocation),
     followOptions: {
       takeProfitPct: amount(r.take_profit_pct),
       stopLossPct: amount(r.stop_loss_pct),
       trailingStopPct: amount(r.trailing_stop_pct),
       maxPositionSize: amount(r.max_position_size),
-      copyRatio: String(r.copy_ratio),
+      copyRatio: canonicalAmount(r.copy_ratio),
       copyMode: r.copy_mode as CopyMode,
       fixedAmount: amount(r.fixed_amount),
       minTradeSize: amount(r.min_trade_size),

@@ -3,7 +3,7 @@
  * words of /tpsl. Each problem is a ValidationError that names the argument
  * and shows a correct example.
  */
-import { isDecimalText, tryParseDecimal } from '../domain/decimal.js';
+import { type Decimal, dec, tryParseDecimal } from '../domain/decimal.js';
 import { ValidationError } from '../domain/errors.js';
 
 export const words = (match: string): string[] => match.trim().split(/\s+/).filter(Boolean);
@@ -23,14 +23,14 @@ export function parseId(arg: string, what: string, example: string): number {
  * A take-profit / stop-loss argument: a price sets the level, `off` clears
  * it (null), `-` keeps it (undefined).
  */
-export function parseLevel(arg: string, name: string): string | null | undefined {
+export function parseLevel(arg: string, name: string): Decimal | null | undefined {
   if (arg === '-') return undefined;
   if (/^(off|none)$/i.test(arg)) return null;
   const d = tryParseDecimal(arg.replace(',', '.'));
-  if (!isDecimalText(d) || Number(d) <= 0) {
+  if (!d.ok || dec.sign(d.value) <= 0) {
     throw new ValidationError(
       `${name} ${quoted(arg)} is not a price. Use a number such as 0.75, "-" to keep it or "off" to clear it`,
     );
   }
-  return d;
+  return d.value;
 }

@@ -7,7 +7,7 @@
  * can make its leader trade.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dec, tryParseDecimal } from '../../src/domain/decimal.js';
+import { dec, decimal, tryParseDecimal } from '../../src/domain/decimal.js';
 import type { LeaderSort, LeaderSource, LeaderStats, LeaderTrade } from '../../src/venues/leader-source.js';
 
 /** What the suite needs of a source under test. */
@@ -29,7 +29,8 @@ export interface LeaderSourceHarness {
 const SORTS: readonly LeaderSort[] = ['pnl', 'winRate', 'volume', 'trades'];
 
 function isCanonical(x: string): boolean {
-  return tryParseDecimal(x, { allowNegative: true }) === x;
+  const r = tryParseDecimal(x, { allowNegative: true });
+  return r.ok && r.value === x;
 }
 
 /** Checks the shape of one trade. */
@@ -199,7 +200,7 @@ export function describeLeaderSource(name: string, makeHarness: () => Promise<Le
             const a = sortKey(list[i - 1]!, sort);
             const b = sortKey(list[i]!, sort);
             if (typeof a === 'string' && typeof b === 'string')
-              expect(dec.cmp(a, b)).toBeGreaterThanOrEqual(0);
+              expect(dec.cmp(decimal(a), decimal(b))).toBeGreaterThanOrEqual(0);
             else expect(a >= b, `${sort} sorted descending`).toBe(true);
           }
         }

@@ -5,7 +5,7 @@
  * with the field named and nothing written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dec } from '../../src/domain/decimal.js';
+import { dec, decimal } from '../../src/domain/decimal.js';
 import type { SimulatedVenue } from '../../src/venues/simulated/simulated-venue.js';
 import { databaseTargets } from '../support/databases.js';
 import { testApp } from '../support/services.js';
@@ -146,7 +146,7 @@ for (const target of await databaseTargets()) {
       expect(closed).toMatchObject({ status: 'closed', closeReason: 'manual', unrealizedPnl: '0' });
       expect(Math.abs(Number(closed.closePrice) / price - 1)).toBeLessThan(1e-3);
       // Exact: (entry - close) x size for a short, from the stored decimals.
-      expect(closed.realizedPnl).toBe(dec.mul(dec.sub(p.entryPrice, closed.closePrice), '3'));
+      expect(closed.realizedPnl).toBe(dec.mul(dec.sub(p.entryPrice, closed.closePrice), decimal('3')));
       const list = await t.app.inject({ url: '/api/v1/positions?status=closed', headers: t.alice.headers });
       expect(list.json().items.map((x: { id: number }) => x.id)).toContain(p.id);
     });

@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
-import { type Decimal, dec } from '../../src/domain/decimal.js';
+import { type Decimal, decimal as d, dec } from '../../src/domain/decimal.js';
 import { PriceFeed } from '../../src/positions/price-feed.js';
 import { positionsTag } from '../../src/positions/update-sink.js';
 import { buildServices, type Services } from '../../src/services.js';
@@ -62,8 +62,8 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
           side: binary || i % 2 === 0 ? 'long' : 'short',
           outcome: binary ? (i % 4 === 1 ? 'No' : 'Yes') : null,
           outcomeIndex: binary ? (i % 4 === 1 ? 1 : 0) : null,
-          size: '3.5',
-          entryPrice: binary ? '0.5' : '60000',
+          size: d('3.5'),
+          entryPrice: binary ? d('0.5') : d('60000'),
           takeProfit: null,
           stopLoss: null,
         },
@@ -98,13 +98,13 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
     ];
     expect(all).toHaveLength(60);
     const last: Record<string, Decimal> = {
-      [spot.id]: '61499',
-      [binaries[0]!.id]: '0.6',
-      [binaries[1]!.id]: '0.2999',
+      [spot.id]: d('61499'),
+      [binaries[0]!.id]: d('0.6'),
+      [binaries[1]!.id]: d('0.2999'),
     };
     for (const p of all) {
       const first = last[p.marketId]!;
-      const price = p.outcomeIndex === 1 ? dec.sub('1', first) : first;
+      const price = p.outcomeIndex === 1 ? dec.sub(d('1'), first) : first;
       expect(p.currentPrice).toBe(price);
       const diff = dec.sub(price, p.entryPrice);
       expect(p.unrealizedPnl).toBe(dec.mul(p.side === 'long' ? diff : dec.neg(diff), p.size));
@@ -139,8 +139,8 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
         side: 'long',
         outcome: 'Yes',
         outcomeIndex: 0,
-        size: '1',
-        entryPrice: '0.123456',
+        size: d('1'),
+        entryPrice: d('0.123456'),
         takeProfit: null,
         stopLoss: null,
       },
@@ -174,8 +174,8 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
         side: 'long',
         outcome: 'Yes',
         outcomeIndex: 0,
-        size: '2',
-        entryPrice: '0.5',
+        size: d('2'),
+        entryPrice: d('0.5'),
         takeProfit: null,
         stopLoss: null,
       },
@@ -261,8 +261,8 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
             for (let i = 0; i < 6; i++) {
               const m = binaries[i % 3]!;
               const index = i < 3 ? 0 : 1;
-              const tp = levels[i]!.tp === null ? null : String(levels[i]!.tp! / 100);
-              const sl = levels[i]!.sl === null ? null : String(levels[i]!.sl! / 100);
+              const tp = levels[i]!.tp === null ? null : d(String(levels[i]!.tp! / 100));
+              const sl = levels[i]!.sl === null ? null : d(String(levels[i]!.sl! / 100));
               const p = await repo.insert(
                 user.id,
                 {
@@ -272,8 +272,8 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
                   side: 'long',
                   outcome: index === 0 ? 'Yes' : 'No',
                   outcomeIndex: index,
-                  size: '10',
-                  entryPrice: '0.5',
+                  size: d('10'),
+                  entryPrice: d('0.5'),
                   takeProfit: tp,
                   stopLoss: sl,
                 },
@@ -299,7 +299,9 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
                 const id = ids[st.race]!;
                 const live = new PositionRepository(feedA.db);
                 flushes.push(
-                  feedA.db.transaction((tx) => live.close(id, 'manual', '0.5', '0', ctx.clock.now(), tx)),
+                  feedA.db.transaction((tx) =>
+                    live.close(id, 'manual', d('0.5'), d('0'), ctx.clock.now(), tx),
+                  ),
                 );
                 if (model[st.race]!.closed === undefined) model[st.race]!.closed = 'raced';
               }
@@ -307,7 +309,7 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
               for (const pm of model) {
                 const first = lastPrice.get(pm.market);
                 if (pm.closed !== undefined || first === undefined) continue;
-                const px = pm.index === 1 ? dec.sub('1', String(first)) : String(first);
+                const px = pm.index === 1 ? dec.sub(d('1'), d(String(first))) : d(String(first));
                 if (pm.tp !== null && dec.cmp(px, pm.tp) >= 0)
                   pm.closed = { reason: 'take_profit', price: px };
                 else if (pm.sl !== null && dec.cmp(px, pm.sl) <= 0)
@@ -338,7 +340,7 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
               if (want !== 'raced') {
                 expect(p.closeReason).toBe(want.reason);
                 expect(p.closePrice).toBe(want.price);
-                expect(p.realizedPnl).toBe(dec.mul(dec.sub(want.price, '0.5'), '10'));
+                expect(p.realizedPnl).toBe(dec.mul(dec.sub(want.price, d('0.5')), d('10')));
               }
             }
           },

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { systemClock } from '../../src/domain/clock.js';
+import { decimal as d } from '../../src/domain/decimal.js';
 import { buildServices, type Services } from '../../src/services.js';
 import { PositionRepository } from '../../src/store/position-repository.js';
 import { SimulatedVenue } from '../../src/venues/simulated/simulated-venue.js';
@@ -48,14 +49,14 @@ describe('price polling for venues without a stream', () => {
       side: 'long' as const,
       outcome: 'Yes',
       outcomeIndex: 0,
-      size: '1',
-      entryPrice: '0.5',
+      size: d('1'),
+      entryPrice: d('0.5'),
       stopLoss: null,
     };
     // The first has a take-profit any real price reaches; the second has none.
     const fires = await repo.insert(
       user.id,
-      { ...base, marketId: markets[0]!.id, symbol: markets[0]!.symbol, takeProfit: '0.000001' },
+      { ...base, marketId: markets[0]!.id, symbol: markets[0]!.symbol, takeProfit: d('0.000001') },
       now,
     );
     const stays = await repo.insert(

@@ -5,6 +5,7 @@
  * retries), while a chat that blocked the bot is unlinked instead.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decimal as d } from '../../src/domain/decimal.js';
 import { RateLimitedError, UnavailableError } from '../../src/domain/errors.js';
 import type { Position } from '../../src/domain/position.js';
 import { databaseTargets } from '../support/databases.js';
@@ -100,8 +101,8 @@ for (const target of await databaseTargets()) {
       userId: 0,
       positionId: 77,
       kind: 'take_profit' as const,
-      price: '0.9',
-      realizedPnl: '4.5',
+      price: d('0.9'),
+      realizedPnl: d('4.5'),
       symbol: 'PM-0001',
     };
 

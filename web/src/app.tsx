@@ -39,7 +39,15 @@ export function App() {
     document.title = token ? `${page.title} · tradeloop` : 'Sign in · tradeloop';
   }, [token, page]);
 
-  if (!token) return <LoginPage onLogin={(t) => (saveToken(t), setToken(t))} />;
+  if (!token)
+    return (
+      <LoginPage
+        onLogin={(t) => {
+          saveToken(t);
+          setToken(t);
+        }}
+      />
+    );
   const logout = () => {
     clearToken();
     setToken(null);

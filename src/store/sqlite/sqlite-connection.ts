@@ -6,6 +6,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { dec } from '../../domain/decimal.js';
 import { positionPnl } from '../../domain/position.js';
+import { canonicalAmount } from '../amounts.js';
 
 export interface SqliteTuning {
   synchronous: 'normal' | 'full';
@@ -27,13 +28,18 @@ export function openSqliteConnection(file: string, tuning: SqliteTuning): Better
   db.pragma(`cache_size = -${tuning.cacheMb * 1024}`);
   db.pragma(`mmap_size = ${tuning.mmapMb * 1024 * 1024}`);
   db.function('dec_add', { deterministic: true }, (a: unknown, b: unknown) =>
-    dec.add(String(a ?? '0'), String(b ?? '0')),
+    dec.add(canonicalAmount(a ?? '0'), canonicalAmount(b ?? '0')),
   );
   db.function(
     'dec_pnl',
     { deterministic: true },
     (side: unknown, size: unknown, entry: unknown, price: unknown) =>
-      positionPnl(side === 'short' ? 'short' : 'long', String(size), String(entry), String(price)),
+      positionPnl(
+        side === 'short' ? 'short' : 'long',
+        canonicalAmount(size),
+        canonicalAmount(entry),
+        canonicalAmount(price),
+      ),
   );
   return db;
 }

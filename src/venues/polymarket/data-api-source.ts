@@ -29,7 +29,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type Clock, systemClock } from '../../domain/clock.js';
-import { type Decimal, isDecimalText, tryParseDecimal } from '../../domain/decimal.js';
+import { type Decimal, tryParseDecimal } from '../../domain/decimal.js';
 import { RateLimitedError, TimeoutError, UnavailableError, ValidationError } from '../../domain/errors.js';
 import { TokenBucket } from '../../domain/token-bucket.js';
 import type {
@@ -384,10 +384,10 @@ function leaderOf(raw: unknown): LeaderStats {
 function decimalField(r: Record<string, unknown>, field: string, path: string, signed: boolean): Decimal {
   const v = r[field];
   let d = tryParseDecimal(v, { allowNegative: signed });
-  if (!isDecimalText(d) && typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 1e-6)
+  if (!d.ok && typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 1e-6)
     d = tryParseDecimal(Number(v.toFixed(18)), { allowNegative: signed });
-  if (!isDecimalText(d)) throw malformed(path, field, v);
-  return d;
+  if (!d.ok) throw malformed(path, field, v);
+  return d.value;
 }
 
 function record(raw: unknown, path: string): Record<string, unknown> {

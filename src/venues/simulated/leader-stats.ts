@@ -7,7 +7,7 @@
  * shorter) and scale trades, volume and PnL to the whole window. The sample
  * is exact and deterministic; only the extrapolation is an estimate.
  */
-import { type Exact, exact, formatExact, parseExact, ZERO } from '../../domain/decimal.js';
+import { decimal, type Exact, exact, formatExact, parseExact, ZERO } from '../../domain/decimal.js';
 import type { LeaderStats } from '../leader-source.js';
 import { type LeaderProfile, STYLE_DESCRIPTIONS } from './leader-population.js';
 import { LeaderTradeStream, outcomePrice, type PriceAt, priceText } from './leader-trade-stream.js';
@@ -100,7 +100,7 @@ export function sampleLeader(
 export function statsOver(p: LeaderProfile, sample: LeaderSample, windowMs: number): LeaderStats {
   let { volume, pnl, trades } = sample;
   if (sample.spanMs < windowMs) {
-    const scale = parseExact((windowMs / sample.spanMs).toFixed(6));
+    const scale = parseExact(decimal((windowMs / sample.spanMs).toFixed(6)));
     volume = exact.mul(volume, scale);
     pnl = exact.mul(pnl, scale);
     trades = Math.round((trades * windowMs) / sample.spanMs);

@@ -39,16 +39,17 @@ const floorDiv = (a: number, b: number): number => Math.floor(a / b);
 export function microText(micro: number): Decimal {
   const int = Math.floor(micro / MICRO);
   const frac = micro - int * MICRO;
-  if (frac === 0) return String(int);
-  return `${int}.${String(frac).padStart(6, '0').replace(/0+$/, '')}`;
+  // Built digit by digit as canonical text: the cast is the one place this module makes a Decimal.
+  if (frac === 0) return String(int) as Decimal;
+  return `${int}.${String(frac).padStart(6, '0').replace(/0+$/, '')}` as Decimal;
 }
 
 /** Canonical text of a positive price, 8 significant digits. */
 export function priceText(p: number): Decimal {
   const s = p.toPrecision(8);
   const text = s.includes('e') ? Number(s).toFixed(18) : s;
-  if (!text.includes('.')) return text;
-  return text.replace(/0+$/, '').replace(/\.$/, '');
+  if (!text.includes('.')) return text as Decimal;
+  return text.replace(/0+$/, '').replace(/\.$/, '') as Decimal;
 }
 
 /** The price a leader trades `outcome` of `market` at, from the model's price (binary: kept in [0.001, 0.999]). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeLeaderSource } from '../../../test/conformance/leader-source-conformance.js';
 import { type Clock, ManualClock, systemClock } from '../../domain/clock.js';
-import { dec } from '../../domain/decimal.js';
+import { DECIMAL_ZERO, type Decimal, dec } from '../../domain/decimal.js';
 import type { LeaderTrade } from '../leader-source.js';
 import { buildProfile, LEADER_STYLES, marketPools } from './leader-population.js';
 import { SimulatedLeaders, type SimulatedLeadersOptions } from './simulated-leaders.js';
@@ -169,10 +169,10 @@ describe('SimulatedLeaders', () => {
       const cycle = p.episodeSlots * p.lanes;
       const firstSlot = Math.ceil(Math.ceil((T0 - p.phase) / p.slotMs) / cycle) * cycle;
       const start = p.phase + firstSlot * p.slotMs - 1;
-      const held = new Map<string, string>();
+      const held = new Map<string, Decimal>();
       for (const t of await tradesBetween(leaders, p.id, start)) {
         const key = `${t.market}|${t.outcomeIndex}`;
-        const before = held.get(key) ?? '0';
+        const before = held.get(key) ?? DECIMAL_ZERO;
         if (t.side === 'buy') held.set(key, dec.add(before, t.size));
         else {
           expect(dec.cmp(t.size, before), `${p.id} sells ${t.size} of ${before}`).toBeLessThanOrEqual(0);

@@ -8,7 +8,7 @@
  * (`leader-trade-stream.ts`), O(1) per trade.
  */
 import type { Clock } from '../../domain/clock.js';
-import { type Decimal, dec } from '../../domain/decimal.js';
+import { type Decimal, dec, decimal } from '../../domain/decimal.js';
 import { ValidationError } from '../../domain/errors.js';
 import type {
   LeaderSort,
@@ -212,9 +212,9 @@ export class SimulatedLeaders implements LeaderSource {
   async equity(address: string): Promise<Decimal | null> {
     const p = this.profile(address);
     if (!p) return null;
-    const capital = String(p.capital);
+    const capital = decimal(String(p.capital));
     const equity = dec.add(capital, this.stats(p, '7d').pnl);
-    const floor = String(Math.round(p.capital / 4));
+    const floor = decimal(String(Math.round(p.capital / 4)));
     return dec.cmp(equity, floor) < 0 ? floor : equity;
   }
 

@@ -8,7 +8,8 @@ import { fmtNum } from './format';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, Json> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function label(key: string): string {
   return key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
@@ -30,9 +31,9 @@ export function Scalar({ value }: { value: Json | undefined }) {
   if (typeof value === 'boolean') return <>{value ? 'yes' : 'no'}</>;
   if (Array.isArray(value)) {
     if (value.every((x) => !isObject(x) && !Array.isArray(x))) return <>{value.join(', ')}</>;
-    return <DataView value={value} />;
+    return <JsonView value={value} />;
   }
-  if (isObject(value)) return <DataView value={value} />;
+  if (isObject(value)) return <JsonView value={value} />;
   if (value.length > 80 || value.includes('\n')) {
     return (
       <details>
@@ -61,7 +62,6 @@ function Table({ rows }: { rows: Record<string, Json>[] }) {
         </thead>
         <tbody>
           {flat.map((r, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: rows of a snapshot have no identity
             <tr key={i}>
               {cols.map((c) => (
                 <td key={c} class={typeof r[c] === 'number' ? 'num' : undefined}>
@@ -76,7 +76,7 @@ function Table({ rows }: { rows: Record<string, Json>[] }) {
   );
 }
 
-export function DataView({ value }: { value: unknown }) {
+export function JsonView({ value }: { value: unknown }) {
   const v = value as Json;
   if (Array.isArray(v)) {
     if (v.length === 0) return <p class="hint">none</p>;
@@ -104,7 +104,7 @@ export function DataView({ value }: { value: unknown }) {
       {nested.map(([k, x]) => (
         <section key={k} class="data-section">
           <h4>{label(k)}</h4>
-          <DataView value={x} />
+          <JsonView value={x} />
         </section>
       ))}
     </div>

@@ -7,7 +7,15 @@ export interface Bar {
   value: number;
 }
 
-export function Histogram({ bars, label, format }: { bars: Bar[]; label: string; format(v: number): string }) {
+export function Histogram({
+  bars,
+  label,
+  format,
+}: {
+  bars: Bar[];
+  label: string;
+  format(v: number): string;
+}) {
   const w = 600;
   const h = 220;
   const pad = 24;

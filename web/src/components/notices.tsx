@@ -27,7 +27,12 @@ export function NoticeList({ notices, dismiss }: { notices: Notice[]; dismiss(id
       {notices.map((n) => (
         <p key={n.id} class={`notice ${n.kind}`} role={n.kind === 'error' ? 'alert' : 'status'}>
           <span>{n.text}</span>
-          <button type="button" class="link-button" aria-label="Dismiss message" onClick={() => dismiss(n.id)}>
+          <button
+            type="button"
+            class="link-button"
+            aria-label="Dismiss message"
+            onClick={() => dismiss(n.id)}
+          >
             ×
           </button>
         </p>

@@ -28,7 +28,15 @@ function byTime<T extends { ts: number }>(points: T[]): T[] {
   return out;
 }
 
-export function TimeChart({ series, label, small }: { series: SeriesSpec[]; label: string; small?: boolean }) {
+export function TimeChart({
+  series,
+  label,
+  small,
+}: {
+  series: SeriesSpec[];
+  label: string;
+  small?: boolean;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<IChartApi | null>(null);
 
@@ -42,7 +50,10 @@ export function TimeChart({ series, label, small }: { series: SeriesSpec[]; labe
       const c = lc.createChart(el, {
         autoSize: true,
         layout: { background: { color: 'transparent' }, textColor: css.color, attributionLogo: false },
-        grid: { vertLines: { color: 'rgba(128,128,128,0.15)' }, horzLines: { color: 'rgba(128,128,128,0.15)' } },
+        grid: {
+          vertLines: { color: 'rgba(128,128,128,0.15)' },
+          horzLines: { color: 'rgba(128,128,128,0.15)' },
+        },
         timeScale: { timeVisible: true },
       });
       chart.current = c;
@@ -50,14 +61,25 @@ export function TimeChart({ series, label, small }: { series: SeriesSpec[]; labe
         const pts = byTime(s.points);
         if (s.kind === 'candles') {
           c.addSeries(lc.CandlestickSeries, { title: s.title ?? '' }).setData(
-            pts.map((p) => ({ time: seconds(p.ts), open: p.open!, high: p.high!, low: p.low!, close: p.close! })),
+            pts.map((p) => ({
+              time: seconds(p.ts),
+              open: p.open!,
+              high: p.high!,
+              low: p.low!,
+              close: p.close!,
+            })),
           );
         } else {
           const def = s.kind === 'line' ? lc.LineSeries : lc.AreaSeries;
           const opts =
             s.kind === 'line'
               ? { color: s.color ?? '#2563eb', lineWidth: 2 as const, title: s.title ?? '' }
-              : { lineColor: s.color ?? '#b42318', topColor: 'rgba(180,35,24,0.05)', bottomColor: 'rgba(180,35,24,0.4)', title: s.title ?? '' };
+              : {
+                  lineColor: s.color ?? '#b42318',
+                  topColor: 'rgba(180,35,24,0.05)',
+                  bottomColor: 'rgba(180,35,24,0.4)',
+                  title: s.title ?? '',
+                };
           c.addSeries(def, opts).setData(pts.map((p) => ({ time: seconds(p.ts), value: p.value! })));
         }
       }

@@ -132,7 +132,9 @@ export function DiscoverPage() {
             Leaders from {source} could not be loaded: {error}
           </p>
           {source === 'polymarket' && (
-            <p class="hint">The Polymarket data API may be unreachable from the server; simulated leaders still work.</p>
+            <p class="hint">
+              The Polymarket data API may be unreachable from the server; simulated leaders still work.
+            </p>
           )}
           <button type="button" class="small secondary" onClick={() => void load(null)}>
             Try again

@@ -6,8 +6,8 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import type { CopyMode, Leader, Trader } from '../../api/types';
-import { describedBy, FormField } from '../research/form-field';
 import { formErrors, NO_ERRORS } from '../research/field-errors';
+import { describedBy, FormField } from '../research/form-field';
 
 interface Draft {
   name: string;
@@ -114,13 +114,19 @@ export function FollowForm({
   const shown: Field[] = [
     'name',
     'allocation',
-    ...(d.copyMode === 'fixed' ? (['fixedAmount'] as const) : d.copyMode === 'ratio' ? (['copyRatio'] as const) : []),
+    ...(d.copyMode === 'fixed'
+      ? (['fixedAmount'] as const)
+      : d.copyMode === 'ratio'
+        ? (['copyRatio'] as const)
+        : []),
     'takeProfitPct',
     'stopLossPct',
     'trailingStopPct',
   ];
   const known = new Set(Object.values(PATHS));
-  const other = Object.entries(errors.fields).filter(([p]) => !known.has(p) || !shown.some((f) => PATHS[f] === p));
+  const other = Object.entries(errors.fields).filter(
+    ([p]) => !known.has(p) || !shown.some((f) => PATHS[f] === p),
+  );
   const input = (f: Field) => {
     const id = `${idp}-${f}`;
     const error = errors.fields[PATHS[f]];

@@ -1,6 +1,7 @@
 /** A leader's latest trades as the source reports them (GET /leaders/:source/:address/trades). */
+
+import type { Leader, LeaderTrade } from '../../api/types';
 import { useEndpoint } from '../../api/use-endpoint';
-import type { LeaderTrade, Leader } from '../../api/types';
 import { fmtNum } from '../../components/format';
 
 export function LeaderTrades({ leader }: { leader: Leader }) {

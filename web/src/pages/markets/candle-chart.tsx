@@ -84,8 +84,8 @@ export function CandleChart({ market }: { market: Market }) {
       )}
       {last && (
         <p class="hint">
-          Last {tf} candle: open {fmtNum(last.open, 6)}, high {fmtNum(last.high, 6)}, low {fmtNum(last.low, 6)},
-          close {fmtNum(last.close, 6)}; {candles?.length} candles.
+          Last {tf} candle: open {fmtNum(last.open, 6)}, high {fmtNum(last.high, 6)}, low{' '}
+          {fmtNum(last.low, 6)}, close {fmtNum(last.close, 6)}; {candles?.length} candles.
         </p>
       )}
       {candles && <TimeChart series={series} label={`${market.symbol} ${tf} candlestick chart`} />}

@@ -7,7 +7,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { type Endpoint, useEndpoint } from '../../api/use-endpoint';
-import { DataView } from '../../components/data-view';
+import { JsonView } from '../../components/data-view';
 import { fmtNum, fmtPct } from '../../components/format';
 
 const REFRESH_MS = 5000;
@@ -171,7 +171,7 @@ function Observability({ title, path }: { title: string; path: string }) {
   const ep = useEndpoint<unknown>(path, REFRESH_MS);
   return (
     <Panel title={title} ep={ep}>
-      {(d) => <DataView value={d} />}
+      {(d) => <JsonView value={d} />}
     </Panel>
   );
 }
@@ -210,7 +210,7 @@ export function PerformancePage() {
         {(d) => <VenueTable venues={d.venues} />}
       </Panel>
       <Panel title="Streams" ep={streams}>
-        {(d) => <DataView value={d} />}
+        {(d) => <JsonView value={d} />}
       </Panel>
       <JobQueue />
       {OBSERVABILITY.map(([title, path]) => (

@@ -1,6 +1,7 @@
 /** The positions page: open positions with live PnL over the WebSocket stream, TP/SL edit, close. */
-import { usePositions } from './use-positions';
+
 import { PositionRow } from './position-row';
+import { usePositions } from './use-positions';
 
 const STREAM_TEXT = { connecting: 'Connecting…', live: 'Live', offline: 'Offline, reconnecting' } as const;
 

@@ -2,17 +2,28 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import type { Job, Strategy } from '../../api/types';
-import { NO_ERRORS, formErrors } from './field-errors';
+import { formErrors, NO_ERRORS } from './field-errors';
 import { describedBy, FormField } from './form-field';
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 const PRESETS: Record<string, { symbol: string; timeframe: string; from: string; to: string }> = {
-  simulated: { symbol: 'BTC/USDT', timeframe: '1h', from: isoDay(Date.now() - 60 * 86_400_000), to: isoDay(Date.now()) },
+  simulated: {
+    symbol: 'BTC/USDT',
+    timeframe: '1h',
+    from: isoDay(Date.now() - 60 * 86_400_000),
+    to: isoDay(Date.now()),
+  },
   replay: { symbol: 'SPX', timeframe: '1d', from: '2000-01-01', to: '2009-12-31' },
 };
 
-export function BacktestForm({ strategies, onSubmitted }: { strategies: Strategy[]; onSubmitted(j: Job): void }) {
+export function BacktestForm({
+  strategies,
+  onSubmitted,
+}: {
+  strategies: Strategy[];
+  onSubmitted(j: Job): void;
+}) {
   const [strategyId, setStrategyId] = useState(strategies[0]?.id ?? '');
   const strategy = strategies.find((s) => s.id === strategyId);
   const [params, setParams] = useState<Record<string, number | boolean>>({});
@@ -125,10 +136,20 @@ export function BacktestForm({ strategies, onSubmitted }: { strategies: Strategy
           </FormField>
         ))}
         <FormField id="bt-capital" label="Initial capital" error={err['initialCapital']}>
-          <input id="bt-capital" inputMode="decimal" value={capital} onInput={(e) => setCapital(e.currentTarget.value)} />
+          <input
+            id="bt-capital"
+            inputMode="decimal"
+            value={capital}
+            onInput={(e) => setCapital(e.currentTarget.value)}
+          />
         </FormField>
         <FormField id="bt-fee" label="Fee rate" error={err['feeRate']}>
-          <input id="bt-fee" inputMode="decimal" value={feeRate} onInput={(e) => setFeeRate(e.currentTarget.value)} />
+          <input
+            id="bt-fee"
+            inputMode="decimal"
+            value={feeRate}
+            onInput={(e) => setFeeRate(e.currentTarget.value)}
+          />
         </FormField>
         <button type="submit" disabled={busy || !strategy}>
           Run backtest

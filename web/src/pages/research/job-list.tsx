@@ -4,7 +4,15 @@ import type { Job } from '../../api/types';
 import { ProgressBar } from '../../components/progress-bar';
 import { isActive } from './use-jobs';
 
-export function JobList({ jobs, shown, onShow }: { jobs: Job[]; shown: number | null; onShow(id: number): void }) {
+export function JobList({
+  jobs,
+  shown,
+  onShow,
+}: {
+  jobs: Job[];
+  shown: number | null;
+  onShow(id: number): void;
+}) {
   if (jobs.length === 0) return <p class="hint">No jobs yet.</p>;
   return (
     <div class="table-scroll">

@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, describeError } from '../../api/client';
 import type { Job } from '../../api/types';
-import { DataView } from '../../components/data-view';
+import { JsonView } from '../../components/data-view';
 import { fmtNum, fmtPct } from '../../components/format';
 import { type Bar, Histogram } from '../../components/histogram';
 import { type SeriesSpec, TimeChart } from '../../components/time-chart';
@@ -45,15 +45,25 @@ function drawdown(curve: CurvePoint[]): { ts: number; value: number }[] {
 
 function BacktestView({ result }: { result: BacktestResult }) {
   const curve = result.equityCurve ?? [];
-  const equity = useMemo((): SeriesSpec[] => [
-    { kind: 'line', title: 'equity', points: curve.map((p) => ({ ts: p.ts, value: p.equity })) },
-  ], [curve]);
-  const dd = useMemo((): SeriesSpec[] => [{ kind: 'area', title: 'drawdown %', points: drawdown(curve) }], [curve]);
+  const equity = useMemo(
+    (): SeriesSpec[] => [
+      { kind: 'line', title: 'equity', points: curve.map((p) => ({ ts: p.ts, value: p.equity })) },
+    ],
+    [curve],
+  );
+  const dd = useMemo(
+    (): SeriesSpec[] => [{ kind: 'area', title: 'drawdown %', points: drawdown(curve) }],
+    [curve],
+  );
   return (
     <>
-      {result.metrics && <DataView value={result.metrics} />}
+      {result.metrics && <JsonView value={result.metrics} />}
       <h3>Equity curve</h3>
-      {curve.length > 0 ? <TimeChart series={equity} label="Equity curve" /> : <p class="hint">No equity curve.</p>}
+      {curve.length > 0 ? (
+        <TimeChart series={equity} label="Equity curve" />
+      ) : (
+        <p class="hint">No equity curve.</p>
+      )}
       <h3>Drawdown</h3>
       {curve.length > 0 && <TimeChart series={dd} label="Drawdown, percent below the running peak" small />}
     </>
@@ -87,7 +97,9 @@ function MonteCarloView({ result }: { result: MonteCarloResult }) {
         </div>
         <div>
           <dt>Final equity (p50)</dt>
-          <dd>{fmtNum(result.finalEquity?.invariant ? result.finalEquity.value : result.finalEquity?.p50)}</dd>
+          <dd>
+            {fmtNum(result.finalEquity?.invariant ? result.finalEquity.value : result.finalEquity?.p50)}
+          </dd>
         </div>
       </dl>
       {bars.length > 0 && (

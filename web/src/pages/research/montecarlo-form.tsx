@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import type { Job } from '../../api/types';
-import { NO_ERRORS, formErrors } from './field-errors';
+import { formErrors, NO_ERRORS } from './field-errors';
 import { describedBy, FormField } from './form-field';
 
 export function MonteCarloForm({ backtests, onSubmitted }: { backtests: Job[]; onSubmitted(j: Job): void }) {
@@ -21,7 +21,12 @@ export function MonteCarloForm({ backtests, onSubmitted }: { backtests: Job[]; o
     setErrors(NO_ERRORS);
     const trades =
       fromJob === 'inline'
-        ? { tradeReturns: returns.split(/[\s,]+/).filter(Boolean).map(Number) }
+        ? {
+            tradeReturns: returns
+              .split(/[\s,]+/)
+              .filter(Boolean)
+              .map(Number),
+          }
         : { fromJob: Number(fromJob) };
     try {
       onSubmitted(
@@ -53,7 +58,12 @@ export function MonteCarloForm({ backtests, onSubmitted }: { backtests: Job[]; o
           </select>
         </FormField>
         {fromJob === 'inline' && (
-          <FormField id="mc-returns" label="Trade returns" hint="fractions, e.g. 0.02 = +2 %" error={err['tradeReturns']}>
+          <FormField
+            id="mc-returns"
+            label="Trade returns"
+            hint="fractions, e.g. 0.02 = +2 %"
+            error={err['tradeReturns']}
+          >
             <input
               id="mc-returns"
               value={returns}
@@ -69,10 +79,22 @@ export function MonteCarloForm({ backtests, onSubmitted }: { backtests: Job[]; o
           </select>
         </FormField>
         <FormField id="mc-paths" label="Paths" error={err['paths']}>
-          <input id="mc-paths" type="number" min={1} value={paths} onInput={(e) => setPaths(e.currentTarget.value)} />
+          <input
+            id="mc-paths"
+            type="number"
+            min={1}
+            value={paths}
+            onInput={(e) => setPaths(e.currentTarget.value)}
+          />
         </FormField>
         <FormField id="mc-seed" label="Seed" error={err['seed']}>
-          <input id="mc-seed" type="number" min={0} value={seed} onInput={(e) => setSeed(e.currentTarget.value)} />
+          <input
+            id="mc-seed"
+            type="number"
+            min={0}
+            value={seed}
+            onInput={(e) => setSeed(e.currentTarget.value)}
+          />
         </FormField>
         <button type="submit" disabled={busy}>
           Run Monte Carlo

@@ -6,7 +6,11 @@ import type { TraderCopies } from './use-copies';
 
 const SHOWN = 50;
 
-const STREAM_TEXT: Record<StreamState, string> = { connecting: 'connecting…', live: 'Live', offline: 'offline' };
+const STREAM_TEXT: Record<StreamState, string> = {
+  connecting: 'connecting…',
+  live: 'Live',
+  offline: 'offline',
+};
 
 /** `too_old` -> `too old`. */
 export const reasonText = (r: string | null): string => (r ? r.replace(/_/g, ' ') : '');
@@ -19,7 +23,15 @@ export function decisionText(c: CopyDecision): string {
 }
 
 /** The Copies cell of a trader row: counts and the latest decision. */
-export function CopiesCell({ copies, name, onShow }: { copies?: TraderCopies; name: string; onShow(): void }) {
+export function CopiesCell({
+  copies,
+  name,
+  onShow,
+}: {
+  copies?: TraderCopies;
+  name: string;
+  onShow(): void;
+}) {
   if (!copies) return <span class="hint">none yet</span>;
   const last = copies.latest[0];
   return (

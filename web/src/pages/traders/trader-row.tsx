@@ -35,7 +35,8 @@ const FIELDS: DraftField[] = ['takeProfitPct', 'stopLossPct', 'allocation', 'cop
 function shown(t: Trader, f: DraftField): string {
   if (f === 'allocation') return fmtNum(t.allocation);
   // A fixed-amount follow is not sized by its ratio: say how it is sized.
-  if (f === 'copyRatio' && t.followOptions.copyMode === 'fixed') return `fixed ${fmtNum(t.followOptions.fixedAmount)}`;
+  if (f === 'copyRatio' && t.followOptions.copyMode === 'fixed')
+    return `fixed ${fmtNum(t.followOptions.fixedAmount)}`;
   if (f === 'copyRatio' && t.followOptions.copyMode === 'proportional') return 'proportional';
   return fmtNum(t.followOptions[f]);
 }

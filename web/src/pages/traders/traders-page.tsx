@@ -10,8 +10,8 @@ import type { Trader } from '../../api/types';
 import { NoticeList, useNotices } from '../../components/notices';
 import { PaperBalance } from '../../components/paper-balance';
 import { useVirtualWindow } from '../../components/use-virtual-window';
-import { DRAFT_LABELS, draftOf, fieldOfPath, patchOf } from './follow-draft';
 import { CopyList } from './copy-list';
+import { DRAFT_LABELS, draftOf, fieldOfPath, patchOf } from './follow-draft';
 import { type EditState, TraderRow } from './trader-row';
 import { useCopies } from './use-copies';
 import { useTraders } from './use-traders';
@@ -79,6 +79,7 @@ export function TradersPage() {
           {t.loading ? `Loading traders… ${t.traders.length}` : `${t.traders.length} traders`}
           {selected.size > 0 && `, ${selected.size} selected`}
         </p>
+        {/* biome-ignore lint/a11y/useSemanticElements: a fieldset's default border and min-width would change the toolbar's layout */}
         <div class="toolbar-actions" role="group" aria-label="Actions on selected traders">
           <button type="button" disabled={selected.size === 0} onClick={() => batch(true)}>
             Enable selected
@@ -112,7 +113,15 @@ export function TradersPage() {
           </ul>
         </div>
       )}
-      <div class="table-scroll traders-scroll" ref={ref} tabIndex={0} aria-label="Traders table, scrollable">
+      {/* biome-ignore lint/a11y/useSemanticElements: a <section> landmark per table is noise; this is one scroll box */}
+      <div
+        class="table-scroll traders-scroll"
+        ref={ref}
+        role="region"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1)
+        tabIndex={0}
+        aria-label="Traders table, scrollable"
+      >
         <table class="traders-table" aria-rowcount={t.traders.length + 1}>
           <thead>
             <tr aria-rowindex={1}>
@@ -154,7 +163,10 @@ export function TradersPage() {
             </tr>
           </thead>
           <tbody>
-            {win.padTop > 0 && <tr aria-hidden="true" class="spacer" style={{ height: `${win.padTop}px` }} />}
+            {win.padTop > 0 && (
+              // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an empty spacer row of the virtual list; nothing in it can take focus
+              <tr aria-hidden="true" class="spacer" style={{ height: `${win.padTop}px` }} />
+            )}
             {rows.map((trader: Trader, i) => (
               <TraderRow
                 key={trader.id}
@@ -175,6 +187,7 @@ export function TradersPage() {
               />
             ))}
             {win.padBottom > 0 && (
+              // biome-ignore lint/a11y/noAriaHiddenOnFocusable: an empty spacer row of the virtual list; nothing in it can take focus
               <tr aria-hidden="true" class="spacer" style={{ height: `${win.padBottom}px` }} />
             )}
           </tbody>

@@ -96,7 +96,9 @@ export function useTraders(report: (text: string) => void) {
 
   /** After a refusal: the server's copy of the traders, so the next try carries the right version. */
   const reread = async (ids: number[]) => {
-    const fresh = await Promise.all(ids.slice(0, 20).map((id) => api<Trader>(`/traders/${id}`).catch(() => null)));
+    const fresh = await Promise.all(
+      ids.slice(0, 20).map((id) => api<Trader>(`/traders/${id}`).catch(() => null)),
+    );
     replace(fresh.filter((t): t is Trader => t !== null));
   };
 

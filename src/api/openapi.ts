@@ -1,0 +1,177 @@
+/**
+ * The API contract people can read: an OpenAPI 3.1 document at
+ * `GET /openapi.json` and the Swagger UI at `GET /docs`, both without auth,
+ * produced from the route schemas by @fastify/swagger and @fastify/swagger-ui.
+ *
+ * Why a second, lazily built Fastify instance: the service runs within an
+ * idle-RSS budget with about 3 MiB to spare, and loading the two plugins
+ * (with yaml, @fastify/static and the schema resolver) costs about 5 MiB
+ * whether or not anyone reads the docs. So the app only records each route's
+ * method, URL and schema as it is added (references, no copies); the first
+ * request to /openapi.json or /docs loads the plugins into a docs-only
+ * instance, replays the routes there with no-op handlers, and serves from it.
+ * The document is built once and cached; the UI's static files are read on
+ * demand.
+ */
+import fs from 'node:fs';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifySchema,
+  HTTPMethods,
+  RouteOptions,
+} from 'fastify';
+import { errorBody } from './error-mapper.js';
+import { Type } from './json-schema.js';
+import { ROUTE_SUMMARIES } from './openapi-summaries.js';
+
+/** The error envelope every 4xx and 5xx answer uses. */
+export const ErrorJson = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'A stable code from the error catalogue, e.g. VALIDATION_FAILED' }),
+      message: Type.String(),
+      details: Type.Array(Type.Object({ path: Type.String(), message: Type.String() })),
+    }),
+  },
+  { $id: 'Error', title: 'Error' },
+);
+
+interface RecordedRoute {
+  method: HTTPMethods;
+  url: string;
+  schema: FastifySchema | undefined;
+}
+
+const DOC_PATHS = new Set(['/openapi.json', '/docs', '/docs/*']);
+const ROOT_PUBLIC = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** Which routes the document shows: the API and the root endpoints, not the dashboard or the docs. */
+function documented(url: string): boolean {
+  return url.startsWith('/api/') || ROOT_PUBLIC.has(url);
+}
+
+/** The schema a route is documented with: its own, plus summary, tag, auth and the error answers. */
+function documentedSchema(r: RecordedRoute): FastifySchema & Record<string, unknown> {
+  const own = (r.schema ?? {}) as FastifySchema & Record<string, unknown>;
+  const api = r.url.startsWith('/api/v1/');
+  const tag = api ? r.url.split('/')[3]! : 'service';
+  const response: Record<string, unknown> = { ...((own.response as Record<string, unknown>) ?? {}) };
+  const errors = api ? ['4XX', '5XX'] : ['5XX'];
+  for (const code of errors) {
+    response[code] = {
+      description: 'Error',
+      content: { 'application/json': { schema: { $ref: 'Error#' } } },
+    };
+  }
+  if (!Object.keys(response).some((k) => k.startsWith('2'))) response['2XX'] = { description: 'Success' };
+  return {
+    ...own,
+    summary: (own['summary'] as string | undefined) ?? ROUTE_SUMMARIES[`${r.method} ${r.url}`],
+    tags: (own['tags'] as string[] | undefined) ?? [tag],
+    ...(api ? { security: [{ bearer: [] }] } : {}),
+    response,
+  };
+}
+
+/** Builds the docs-only instance: the two plugins and every recorded route, with handlers that never run. */
+async function buildDocsApp(routes: RecordedRoute[]): Promise<FastifyInstance> {
+  // src/api and dist/api are both two levels below the package root.
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const [{ default: Fastify }, { default: swagger }, { default: swaggerUi }] = await Promise.all([
+    import('fastify'),
+    import('@fastify/swagger'),
+    import('@fastify/swagger-ui'),
+  ]);
+  const docs = Fastify({ logger: false });
+  // The real app validates and serialises; here schemas are only read.
+  docs.setValidatorCompiler(() => () => true);
+  docs.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  docs.addSchema(ErrorJson);
+  await docs.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'tradeloop API',
+        version: String(pkg.version),
+        description:
+          'Everything under /api/v1 needs `Authorization: Bearer <token>`. Lists are ' +
+          '`{ items, nextCursor }` with `?limit=&cursor=`. Amounts are decimal strings. Errors are ' +
+          '`{ error: { code, message, details } }`.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token' } },
+      },
+    },
+    // Shared schemas become components named by their $id (Error, not def-0).
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json['$id'] ?? `def-${i}`) },
+  });
+  await docs.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  for (const r of routes) {
+    docs.route({ method: r.method, url: r.url, schema: documentedSchema(r), handler: async () => null });
+  }
+  await docs.ready();
+  return docs;
+}
+
+/**
+ * Records the routes added after it and serves the document and the UI.
+ * Register it before the routes it documents.
+ *
+ * @example
+ * registerOpenApi(app);
+ * healthRoutes(app, s); // documented
+ */
+export function registerOpenApi(app: FastifyInstance): void {
+  const routes: RecordedRoute[] = [];
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!documented(route.url) || DOC_PATHS.has(route.url)) return;
+    for (const method of methods) {
+      if (method !== 'HEAD') routes.push({ method, url: route.url, schema: route.schema });
+    }
+  });
+
+  let docsApp: Promise<FastifyInstance> | undefined;
+  let document: string | undefined;
+  const docs = () => {
+    docsApp ??= buildDocsApp(routes).catch((err: unknown) => {
+      docsApp = undefined;
+      throw err;
+    });
+    return docsApp;
+  };
+  app.addHook('onClose', async () => {
+    if (docsApp) await (await docsApp.catch(() => undefined))?.close();
+  });
+
+  app.get('/openapi.json', async (_req, reply) => {
+    document ??= JSON.stringify((await docs()).swagger());
+    return reply.type('application/json; charset=utf-8').send(document);
+  });
+
+  const forward = async (req: FastifyRequest, reply: FastifyReply) => {
+    const res = await (await docs()).inject({
+      method: 'GET',
+      url: req.url,
+      headers: { accept: String(req.headers['accept'] ?? '*/*') },
+    });
+    if (res.statusCode === 404)
+      return reply.status(404).send(errorBody('NOT_FOUND', `No route GET ${req.url}`));
+    for (const h of [
+      'content-type',
+      'content-security-policy',
+      'location',
+      'cache-control',
+      'etag',
+      'last-modified',
+    ]) {
+      const v = res.headers[h];
+      if (v !== undefined) reply.header(h, v);
+    }
+    return reply.status(res.statusCode).send(res.rawPayload);
+  };
+  app.get('/docs', forward);
+  app.get('/docs/*', forward);
+}

@@ -1,0 +1,186 @@
+/**
+ * The OpenAPI document over real HTTP: valid OpenAPI 3.1 (checked by an
+ * independent validator), every route with a summary, bearer auth on /api/v1,
+ * the shared Error envelope on errors; and real answers of the built app
+ * match the response schemas it publishes.
+ */
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimulatedVenue } from '../../src/venues/simulated/simulated-venue.js';
+import { sqliteTarget } from '../support/databases.js';
+import { testApp } from '../support/services.js';
+
+type Ctx = Awaited<ReturnType<typeof testApp>>;
+interface Operation {
+  summary?: string;
+  tags?: string[];
+  security?: unknown[];
+  responses: Record<string, { content?: Record<string, { schema: object }> }>;
+}
+interface Document {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, object>; securitySchemes: Record<string, unknown> };
+}
+
+describe('OpenAPI document', () => {
+  let t: Ctx;
+  let base: string;
+  let doc: Document;
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+
+  beforeAll(async () => {
+    // A real clock: opening a position goes through the market-data batching window.
+    t = await testApp(sqliteTarget, {}, { realClock: true });
+    base = await t.app.listen({ host: '127.0.0.1', port: 0 });
+    const res = await fetch(`${base}/openapi.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    doc = (await res.json()) as Document;
+    ajv.addSchema({ $id: 'doc', components: doc.components });
+  });
+  afterAll(() => t.close());
+
+  const http = async (method: string, path: string, body?: unknown, auth = true) => {
+    const res = await fetch(base + path, {
+      method,
+      headers: {
+        ...(auth ? t.alice.headers : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json()) as unknown };
+  };
+
+  /** Checks a real answer against the document's schema for that route and status. */
+  const conforms = (method: string, route: string, answer: { status: number; body: unknown }) => {
+    const op = doc.paths[route]?.[method.toLowerCase()];
+    expect(op, `${method} ${route} is documented`).toBeDefined();
+    const declared = op!.responses[String(answer.status)] ?? op!.responses[`${String(answer.status)[0]}XX`];
+    const schema = declared?.content?.['application/json']?.schema;
+    expect(schema, `${method} ${route} documents a ${answer.status} body`).toBeDefined();
+    // The document's refs point into itself; resolve them against its components.
+    const text = JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/');
+    const validate = ajv.compile(JSON.parse(text));
+    const ok = validate(answer.body);
+    expect(ok, `${method} ${route} ${answer.status}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+  };
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    expect(doc.openapi).toBe('3.1.0');
+    const result = await new Validator().validate(structuredClone(doc) as unknown as Record<string, unknown>);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('lists every route with a summary and a tag, bearer auth on /api/v1, and the Error envelope', () => {
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ path, method, op })),
+    );
+    const names = routes.map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    for (const want of [
+      'GET /healthz',
+      'GET /metrics',
+      'POST /api/v1/traders',
+      'PATCH /api/v1/traders/{id}',
+      'GET /api/v1/orders',
+      'POST /api/v1/positions/{id}/close',
+      'GET /api/v1/jobs/{id}',
+    ]) {
+      expect(names).toContain(want);
+    }
+    expect(names.some((n) => n.includes('/docs') || n.includes('openapi') || n === 'GET /')).toBe(false);
+    expect(doc.components.securitySchemes['bearer']).toMatchObject({ type: 'http', scheme: 'bearer' });
+    for (const r of routes) {
+      expect(r.op.summary, `${r.method} ${r.path} has a summary`).toBeTruthy();
+      expect(r.op.tags?.length, `${r.method} ${r.path} has a tag`).toBe(1);
+      const api = r.path.startsWith('/api/v1/');
+      expect(r.op.security ?? null).toEqual(api ? [{ bearer: [] }] : null);
+      const error = r.op.responses['5XX']?.content?.['application/json']?.schema;
+      expect(error).toEqual({ $ref: '#/components/schemas/Error' });
+      if (api) expect(r.op.responses['4XX']?.content?.['application/json']?.schema).toEqual(error);
+    }
+  });
+
+  it('documents request bodies and parameters', () => {
+    const create = doc.paths['/api/v1/traders']!['post']! as Operation & {
+      requestBody: { content: Record<string, { schema: { required: string[] } }> };
+    };
+    expect(create.requestBody.content['application/json']!.schema.required).toEqual(['name', 'address']);
+    const list = doc.paths['/api/v1/orders']!['get']! as Operation & {
+      parameters: { name: string; in: string }[];
+    };
+    expect(list.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(
+      expect.arrayContaining(['query:limit', 'query:cursor', 'query:status', 'query:pair']),
+    );
+    const one = doc.paths['/api/v1/orders/{id}']!['get']! as Operation & {
+      parameters: { name: string; in: string }[];
+    };
+    expect(one.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
+  });
+
+  it('real answers match the published response schemas', async () => {
+    const created = await http('POST', '/api/v1/traders', {
+      name: 'Ansem',
+      source: 'manual',
+      address: 'So1anaWa11et',
+      allocation: '250.5',
+      followOptions: { takeProfitPct: 30 },
+    });
+    expect(created.status).toBe(201);
+    conforms('POST', '/api/v1/traders', created);
+    conforms('GET', '/api/v1/traders', await http('GET', '/api/v1/traders?limit=10'));
+    conforms('GET', '/api/v1/leaders', await http('GET', '/api/v1/leaders?limit=5'));
+    conforms('GET', '/api/v1/copies', await http('GET', '/api/v1/copies?limit=5'));
+    conforms('GET', '/api/v1/paper-account', await http('GET', '/api/v1/paper-account'));
+
+    const order = await http('POST', '/api/v1/orders', {
+      pair: 'BTC/USDT',
+      side: 'buy',
+      type: 'limit',
+      price: '65000.5',
+      quantity: '0.25',
+      status: 'filled',
+      filledQuantity: '0.25',
+      averagePrice: '65000.5',
+    });
+    expect(order.status).toBe(201);
+    conforms('POST', '/api/v1/orders', order);
+    conforms('GET', '/api/v1/orders', await http('GET', '/api/v1/orders'));
+    conforms(
+      'GET',
+      '/api/v1/orders/{id}',
+      await http('GET', `/api/v1/orders/${(order.body as { id: number }).id}`),
+    );
+
+    const venue = t.services.venue as SimulatedVenue;
+    const spot = (await venue.fetchMarkets()).find((m) => m.symbol === 'ETH/USDT')!;
+    const position = await http('POST', '/api/v1/positions', { marketId: spot.id, side: 'long', size: '2' });
+    expect(position.status).toBe(201);
+    conforms('POST', '/api/v1/positions', position);
+    conforms('GET', '/api/v1/positions', await http('GET', '/api/v1/positions'));
+
+    const bad = await http('POST', '/api/v1/traders', { name: '', address: 'x', extra: 1 });
+    expect(bad.status).toBe(400);
+    conforms('POST', '/api/v1/traders', bad);
+    const unauthorised = await http('GET', '/api/v1/orders', undefined, false);
+    expect(unauthorised.status).toBe(401);
+    conforms('GET', '/api/v1/orders', unauthorised);
+  });
+
+  it('serves the Swagger UI at /docs without a token', async () => {
+    const page = await fetch(`${base}/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    expect(html).toMatch(/swagger-ui/i);
+    const init = await fetch(`${base}/docs/static/swagger-initializer.js`);
+    expect(init.status).toBe(200);
+    const script = await fetch(`${base}/docs/static/swagger-ui-bundle.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    expect((await fetch(`${base}/docs/static/nope.js`)).status).toBe(404);
+  });
+});
