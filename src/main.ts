@@ -70,15 +70,22 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
 async function startTelegram(services: Services, app: FastifyInstance): Promise<{ stop(): Promise<void> }> {
   // grammY loads only when the bot is configured.
   const { startTelegramBot } = await import('./telegram/start-telegram-bot.js');
-  const bot = await startTelegramBot(services, {
-    token: services.config.telegramBotToken,
-    apiRoot: services.config.telegramApiRoot,
-    onError: (err) => app.log.error({ err }, 'telegram bot'),
-  });
+  const bot = await startTelegramBot(
+    { ...services, copies: services.copy.service },
+    {
+      token: services.config.telegramBotToken,
+      apiRoot: services.config.telegramApiRoot,
+      onError: (err) => app.log.error({ err }, 'telegram bot'),
+    },
+  );
   const remove = services.positionNotifier.add((e) => bot.notifier.notify(e));
+  const unlisten = services.copy.listen(
+    (d) => void bot.copies.announce(d).catch((err) => app.log.error({ err }, 'telegram copies')),
+  );
   return {
     async stop() {
       remove();
+      unlisten();
       await bot.stop();
     },
   };

@@ -7,6 +7,7 @@
 import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
 import { AlreadyExistsError } from '../domain/conflict.js';
+import { DECIMAL_ZERO } from '../domain/decimal.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import {
   type AddressCheck,
@@ -36,6 +37,10 @@ export interface TraderPerformance {
   /** Wins / closed trades, 0-1, or null before the first closed trade. */
   winRate: number | null;
   realizedPnl: string;
+  /** Unrealised PnL of the open copied positions of this trader, at their last prices. */
+  unrealizedPnl: string;
+  /** Copied positions still open. */
+  openCopies: number;
   volume: string;
   fees: string;
 }
@@ -162,7 +167,10 @@ export class TraderService {
       'traderPerformance',
       String(userId),
       async () => {
-        const rows = await this.ledger.performance(userId);
+        const [rows, open] = await Promise.all([
+          this.ledger.performance(userId),
+          this.ledger.openCopies(userId),
+        ]);
         return rows.map((r) => ({
           traderId: r.traderId,
           name: r.name,
@@ -173,6 +181,8 @@ export class TraderService {
           wins: r.wins,
           winRate: r.closedTrades === 0 ? null : r.wins / r.closedTrades,
           realizedPnl: r.realizedPnl,
+          unrealizedPnl: open.get(r.traderId)?.unrealizedPnl ?? DECIMAL_ZERO,
+          openCopies: open.get(r.traderId)?.count ?? 0,
           volume: r.volume,
           fees: r.fees,
         }));

@@ -5,7 +5,7 @@
  */
 import { type Selectable, sql } from 'kysely';
 import type { Holding } from '../domain/average-cost.js';
-import { type Decimal, formatExact, parseExact } from '../domain/decimal.js';
+import { type Decimal, type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
 import { canonicalAmount } from './amounts.js';
 import type { Database, Dialect, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';
@@ -248,6 +248,25 @@ export class LedgerRepository {
     ex: SqlExecutor,
   ): Promise<void> {
     await ex.run(this.addVolume({ userId, day, volume, fills }));
+  }
+
+  /** Open copied positions of one user per trader: how many and their unrealised PnL (summed exactly). */
+  async openCopies(userId: number): Promise<Map<number, { count: number; unrealizedPnl: Decimal }>> {
+    const q = this.db.kysely
+      .selectFrom('positions')
+      .select(['trader_id', 'unrealized_pnl'])
+      .where('user_id', '=', userId)
+      .where('status', '=', 'open')
+      .where('trader_id', 'is not', null);
+    const acc = new Map<number, { count: number; pnl: Exact }>();
+    for (const r of await this.db.all(compile(q))) {
+      const id = Number(r.trader_id);
+      const a = acc.get(id) ?? { count: 0, pnl: ZERO };
+      a.count++;
+      a.pnl = exact.add(a.pnl, parseExact(canonicalAmount(r.unrealized_pnl)));
+      acc.set(id, a);
+    }
+    return new Map([...acc].map(([id, a]) => [id, { count: a.count, unrealizedPnl: formatExact(a.pnl) }]));
   }
 
   /** Per-trader performance of one user: one indexed join over the running summaries. */

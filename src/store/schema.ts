@@ -175,6 +175,8 @@ export interface TelegramLinksTable {
   chat_id: string;
   user_id: number;
   linked_at: number;
+  /** 1 when the chat muted copy announcements. */
+  copies_muted: Generated<number>;
 }
 
 /** One-time link codes; only the SHA-256 of a code is stored. */

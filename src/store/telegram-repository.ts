@@ -4,7 +4,7 @@
  * racing with the same code cannot both win, on either dialect.
  */
 import type { Database, SqlExecutor } from './database.js';
-import { prepare } from './prepared.js';
+import { compile, prepare } from './prepared.js';
 
 export interface LinkCodeRow {
   user_id: number;
@@ -98,6 +98,24 @@ export class TelegramRepository {
   }
 
   /** Removes a chat's link; returns whether there was one. */
+  /** Chats of a user that take copy announcements. */
+  async copyChatsForUser(userId: number): Promise<string[]> {
+    const q = this.db.kysely
+      .selectFrom('telegram_links')
+      .select('chat_id')
+      .where('user_id', '=', userId)
+      .where('copies_muted', '=', 0);
+    return (await this.db.all(compile(q))).map((r) => r.chat_id);
+  }
+
+  async setCopiesMuted(chatId: string, muted: boolean): Promise<boolean> {
+    const q = this.db.kysely
+      .updateTable('telegram_links')
+      .set({ copies_muted: muted ? 1 : 0 })
+      .where('chat_id', '=', chatId);
+    return (await this.db.run(compile(q))) > 0;
+  }
+
   async deleteLink(chatId: string): Promise<boolean> {
     return (await this.db.run(this.deleteLinkQ({ chatId }))) > 0;
   }

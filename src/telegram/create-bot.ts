@@ -8,6 +8,7 @@ import { Bot, type BotConfig } from 'grammy';
 import { type BotContext, resolveLinkedUser } from './bot-context.js';
 import type { BotDeps } from './bot-deps.js';
 import { buttonHandlers } from './commands/buttons.js';
+import { copyCommands } from './commands/copies.js';
 import { linkingCommands } from './commands/linking.js';
 import { marketCommands } from './commands/markets.js';
 import { positionCommands } from './commands/positions.js';
@@ -44,6 +45,7 @@ export function createBot(token: string, deps: BotDeps, opts: CreateBotOptions =
   bot.use(linkingCommands(deps.links));
   bot.use(positionCommands(deps.positions));
   bot.use(traderCommands(deps.traders));
+  bot.use(copyCommands(deps.copies, deps.links));
   bot.use(marketCommands(deps.marketData));
   bot.use(buttonHandlers(deps));
   bot.on('message', (ctx) => ctx.reply(ctx.message.text?.startsWith('/') ? UNKNOWN_COMMAND : NOT_A_COMMAND));

@@ -92,6 +92,16 @@ export class TelegramLinkService {
     return this.repo.chatsForUser(userId);
   }
 
+  /** The user's chats that take copy announcements (not muted). */
+  copyChatsForUser(userId: number): Promise<string[]> {
+    return this.repo.copyChatsForUser(userId);
+  }
+
+  /** Mutes or unmutes copy announcements in a chat; false when the chat is not linked. */
+  setCopiesMuted(chatId: number | string, muted: boolean): Promise<boolean> {
+    return this.repo.setCopiesMuted(chatKey(chatId), muted);
+  }
+
   /** Unlinks a chat (from the chat itself); returns whether it was linked. */
   unlink(chatId: number | string): Promise<boolean> {
     return this.repo.deleteLink(chatKey(chatId));

@@ -15,6 +15,7 @@ import type { Database } from '../store/database.js';
 import type { BotContext } from './bot-context.js';
 import type { BotDeps, PositionsPort } from './bot-deps.js';
 import { COMMANDS } from './commands/linking.js';
+import { CopyAnnouncer } from './copy-announcer.js';
 import { createBot } from './create-bot.js';
 import { createTelegramLinkService, type TelegramLinkService } from './link-service.js';
 import { TelegramNotifier } from './notifier.js';
@@ -26,6 +27,7 @@ export interface TelegramBotServices {
   traders: BotDeps['traders'];
   marketData: BotDeps['marketData'];
   positions: PositionsPort;
+  copies: BotDeps['copies'];
 }
 
 export interface TelegramBotOptions {
@@ -41,6 +43,8 @@ export interface TelegramBotOptions {
 export interface RunningTelegramBot {
   bot: Bot<BotContext>;
   notifier: TelegramNotifier;
+  /** Announces copy decisions in the users' chats (those not muted). */
+  copies: CopyAnnouncer;
   links: TelegramLinkService;
   /** Stops polling (confirming handled updates) and waits for the loop to end. */
   stop(): Promise<void>;
@@ -59,6 +63,7 @@ export async function startTelegramBot(
       positions: services.positions,
       traders: services.traders,
       marketData: services.marketData,
+      copies: services.copies,
       onError,
     },
     opts.apiRoot ? { apiRoot: opts.apiRoot } : {},
@@ -74,6 +79,7 @@ export async function startTelegramBot(
   return {
     bot,
     notifier: new TelegramNotifier(bot.api, links),
+    copies: new CopyAnnouncer(bot.api, links, onError),
     links,
     async stop() {
       // Stopping confirms handled updates with one last getUpdates; if that fails, they come again.

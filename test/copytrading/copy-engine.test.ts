@@ -70,6 +70,9 @@ for (const target of await databaseTargets()) {
       expect(Number(account.balance)).toBeLessThan(100_000);
 
       const perf = await get('/api/v1/traders/performance');
+      const mine = perf.items.find((p: { traderId: number }) => p.traderId === trader.id);
+      expect(mine.unrealizedPnl).toMatch(/^-?\d+(\.\d+)?$/);
+      expect(mine.openCopies).toBeGreaterThanOrEqual(0);
       expect(perf.items.find((p: { traderId: number }) => p.traderId === trader.id).trades).toBeGreaterThan(
         0,
       );

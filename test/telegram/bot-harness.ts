@@ -21,11 +21,14 @@ export async function startBotHarness(target: DatabaseTarget) {
   const ctx = await testServices(target, { marketDataBatchWindowMs: 0 });
   const tg = await BotApiServer.start({ token: TOKEN });
   const errors: unknown[] = [];
-  const telegram: RunningTelegramBot = await startTelegramBot(ctx.services, {
-    token: TOKEN,
-    apiRoot: tg.apiRoot,
-    onError: (e) => errors.push(e),
-  });
+  const telegram: RunningTelegramBot = await startTelegramBot(
+    { ...ctx.services, copies: ctx.services.copy.service },
+    {
+      token: TOKEN,
+      apiRoot: tg.apiRoot,
+      onError: (e) => errors.push(e),
+    },
+  );
   const users = {
     alice: (await ctx.services.users.create('alice')).user,
     bob: (await ctx.services.users.create('bob')).user,

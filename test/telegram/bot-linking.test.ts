@@ -27,6 +27,7 @@ for (const target of await databaseTargets()) {
         'markets',
         'traders',
         'toggle',
+        'copies',
         'tpsl',
         'close',
         'start',

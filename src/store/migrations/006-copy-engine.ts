@@ -133,6 +133,11 @@ export function copyEngine(dialect: Dialect): Migration {
       await addPositionColumn('trader_id', t.ref, (c) => c.references('traders.id').onDelete('set null'));
       await addPositionColumn('trailing_stop_pct', t.amount);
       await addPositionColumn('high_water', t.amount);
+      // A chat can mute copy announcements (TP/SL fills are still announced).
+      await db.schema
+        .alterTable('telegram_links')
+        .addColumn('copies_muted', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema
         .createIndex('positions_trader_status_idx')
         .on('positions')

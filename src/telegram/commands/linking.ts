@@ -10,6 +10,11 @@ export const COMMANDS: readonly { command: string; args: string; description: st
   { command: 'traders', args: '', description: 'Traders you follow, with on/off buttons' },
   { command: 'toggle', args: ' <trader id or name>', description: 'Turn copying of a trader on or off' },
   {
+    command: 'copies',
+    args: ' [mute|unmute]',
+    description: 'Latest copy decisions; mute or unmute their announcements',
+  },
+  {
     command: 'tpsl',
     args: ' <id> <tp> <sl>',
     description: 'Set take-profit / stop-loss ("-" keeps, "off" clears)',
@@ -20,7 +25,7 @@ export const COMMANDS: readonly { command: string; args: string; description: st
   { command: 'help', args: '', description: 'What I can do' },
 ];
 
-export const HELP_TEXT = `tradeloop bot commands:\n${COMMANDS.map((c) => `/${c.command}${c.args} — ${c.description}`).join('\n')}\n\nTake-profit and stop-loss fills are announced here.`;
+export const HELP_TEXT = `tradeloop bot commands:\n${COMMANDS.map((c) => `/${c.command}${c.args} — ${c.description}`).join('\n')}\n\nTake-profit and stop-loss fills, and copies of the traders you follow, are announced here.`;
 
 const HOW_TO_LINK =
   'To link this chat, create a link code in tradeloop (POST /api/v1/telegram/link-code) ' +
