@@ -129,7 +129,11 @@ function followGraph(source: SimulatedLeaders): FollowGraph {
 /** Follows enabled from now: the engine starts at the follows' enabling time, so no backlog is replayed. */
 function enableFromNow(dbFile: string): void {
   const db = new BetterSqlite3(dbFile);
-  db.prepare("UPDATE traders SET enabled_since = ? WHERE source = 'simulated'").run(Date.now());
+  const now = Date.now();
+  // The whole enabled history starts now (watchers start at the follows' creation, decisions follow the windows).
+  db.prepare(
+    "UPDATE traders SET created_at = ?, enabled_since = ?, enabled_windows = ? || '-' WHERE source = 'simulated'",
+  ).run(now, now, String(now));
   db.close();
 }
 

@@ -14,7 +14,7 @@ import type { CopyRepository, WatcherRow } from '../store/copy-repository.js';
 import type { LeaderSource, LeaderTrade } from '../venues/leader-source.js';
 import type { FanoutResult } from './copy-fanout.js';
 import { CopyStats } from './copy-stats.js';
-import { LeaderWatcher, type WatcherDeps } from './leader-watcher.js';
+import { LeaderWatcher, PageQueue, type WatcherDeps } from './leader-watcher.js';
 
 export interface StalledWatcher {
   source: string;
@@ -26,7 +26,7 @@ export interface StalledWatcher {
   holder: string | null;
 }
 
-export interface CopyEngineOptions extends Omit<WatcherDeps, 'applied' | 'failed'> {
+export interface CopyEngineOptions extends Omit<WatcherDeps, 'applied' | 'failed' | 'pages'> {
   copies: CopyRepository;
   clock: Clock;
   sources: ReadonlyMap<TraderSource, LeaderSource>;
@@ -46,6 +46,7 @@ export class CopyEngine {
   readonly stats: CopyStats;
   private readonly leaseMs: number;
   private readonly running = new Map<number, LeaderWatcher>();
+  private readonly pages = new PageQueue();
   private cancelTick: (() => void) | undefined;
   private syncing: Promise<void> | undefined;
   private syncAgain = false;
@@ -153,6 +154,7 @@ export class CopyEngine {
       const row = (await this.o.copies.watcher(w.id)) ?? w;
       const watcher = new LeaderWatcher(row, this.o.sources.get(w.source)!, {
         ...this.o,
+        pages: this.pages,
         applied: (r, trades, result, detectedAt) => this.applied(r, trades, result, detectedAt),
         failed: (r, err) => {
           this.stats.failed(r.source);

@@ -25,8 +25,27 @@ export interface WatcherDeps {
   clock: Clock;
   /** After a page is committed: pushes, cache drops, metrics. */
   applied(w: WatcherRow, trades: readonly LeaderTrade[], result: FanoutResult, detectedAt: number): void;
+  /** Runs fan-out transactions one at a time, with a turn of the event loop between them. */
+  pages: PageQueue;
   /** A read or a fan-out failed (logged, counted; the next poll retries). */
   failed(w: WatcherRow, err: unknown): void;
+}
+
+/**
+ * One fan-out transaction at a time, each after a turn of the event loop.
+ * SQLite runs synchronously and everything before it resolves as microtasks:
+ * hundreds of watchers with a backlog would otherwise run page after page
+ * without ever letting HTTP requests and sockets in. The writer is single
+ * anyway, so serialising costs no throughput.
+ */
+export class PageQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(() => new Promise<void>((resolve) => setImmediate(resolve)).then(fn));
+    this.tail = next.catch(() => {});
+    return next;
+  }
 }
 
 export class LeaderWatcher {
