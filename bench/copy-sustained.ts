@@ -247,6 +247,25 @@ export const copySustained: Benchmark = {
       paths: ['/api/v1/traders'],
       bodies: [],
     });
+    if (process.env['COPY_BENCH_DIAG']) {
+      const { monitorEventLoopDelay } = await import('node:perf_hooks');
+      const h = monitorEventLoopDelay({ resolution: 10 });
+      h.enable();
+      const t0 = performance.now();
+      const hz = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(60_000) }).catch(
+        (e) => e,
+      );
+      const t1 = performance.now();
+      const tr = await fetch(`${server.url}/api/v1/traders`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(60_000),
+      }).catch((e) => e);
+      const t2 = performance.now();
+      h.disable();
+      ctx.log(
+        `DIAG healthz ${String((hz as Response).status)} in ${(t1 - t0).toFixed(0)} ms; traders ${String((tr as Response).status)} in ${(t2 - t1).toFixed(0)} ms; loop delay p99 ${(h.percentile(99) / 1e6).toFixed(0)} ms max ${(h.max / 1e6).toFixed(0)} ms`,
+      );
+    }
     const probe = await fetch(`${server.url}/api/v1/traders`, {
       headers: { authorization: `Bearer ${token}` },
       signal: AbortSignal.timeout(30_000),

@@ -138,6 +138,14 @@ export function copyEngine(dialect: Dialect): Migration {
         .alterTable('telegram_links')
         .addColumn('copies_muted', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
+      // The markets with open positions (what the price feed streams), read after every opening:
+      // an index-only walk over open positions instead of a scan of every position ever held.
+      await db.schema
+        .createIndex('positions_open_markets_idx')
+        .on('positions')
+        .columns(['venue', 'market_id', 'symbol'])
+        .where(sql.ref('status'), '=', 'open')
+        .execute();
       await db.schema
         .createIndex('positions_trader_status_idx')
         .on('positions')
