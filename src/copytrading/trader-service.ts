@@ -109,10 +109,18 @@ export class TraderService {
     expectedVersion?: number,
   ): Promise<Trader> {
     const patch = parseTraderPatch(input);
-    // A patch that can break a rule between fields runs in a transaction, so a refused result rolls back.
-    const updated = needsCrossCheck(patch)
-      ? await this.db.transaction((tx) => this.applyPatch(userId, id, patch, expectedVersion, tx))
-      : await this.applyPatch(userId, id, patch, expectedVersion, this.db);
+    // A toggle of a watched trader takes its time inside the writer lock (SQLite) or the row lock
+    // (PostgreSQL), so it is ordered with the copy engine's pages: a trade decided before it has an
+    // earlier time. A patch that can break a rule between fields runs in a transaction too, so a
+    // refused result rolls back. Other patches stay single statements (group commit on SQLite).
+    const ordered = patch.enabled !== undefined && (await this.traders.isWatched(id));
+    const updated =
+      ordered || needsCrossCheck(patch)
+        ? await this.db.transaction(async (tx) => {
+            if (ordered) await this.traders.lock(id, tx);
+            return this.applyPatch(userId, id, patch, expectedVersion, tx);
+          })
+        : await this.applyPatch(userId, id, patch, expectedVersion, this.db);
     await this.changed(userId, [updated]);
     return updated;
   }
@@ -146,6 +154,9 @@ export class TraderService {
     });
     const result = await this.db.transaction(async (tx) => {
       const out: Trader[] = [];
+      // Toggled rows are locked in id order, the order the copy engine locks follows in.
+      const toggled = parsed.filter((u) => u.patch.enabled !== undefined).map((u) => u.id);
+      for (const id of [...new Set(toggled)].sort((a, b) => a - b)) await this.traders.lock(id, tx);
       for (const u of parsed) out.push(await this.applyPatch(userId, u.id, u.patch, u.version, tx));
       return out;
     });

@@ -192,7 +192,10 @@ export class CopyRepository {
         .selectAll()
         .where('source', '=', p('source'))
         .where('address', '=', p('address'))
-        .where('enabled_since', 'is not', null),
+        .where('enabled_since', 'is not', null)
+        .orderBy('id')
+        // Locked in id order, as toggles lock them. A toggle in flight is waited for, and a toggle waits for this page: both see one order.
+        .$if(db.capabilities.rowLocks, (q) => q.forShare()),
     );
     this.holdingQuery = prepare(k, (p) =>
       k

@@ -77,6 +77,8 @@ export interface TraderCursor {
 export class TraderRepository {
   private readonly byId;
   private readonly ownerAndVersion;
+  private readonly sourceOf;
+  private readonly lockRow;
   private readonly updates = new Map<string, (values: Record<string, unknown>) => Query<unknown>>();
 
   constructor(private readonly db: Database) {
@@ -85,6 +87,10 @@ export class TraderRepository {
     this.ownerAndVersion = prepare(k, (p) =>
       k.selectFrom('traders').select(['user_id', 'version']).where('id', '=', p('id')),
     );
+    this.sourceOf = prepare(k, (p) => k.selectFrom('traders').select('source').where('id', '=', p('id')));
+    this.lockRow = db.capabilities.rowLocks
+      ? prepare(k, (p) => k.selectFrom('traders').select('id').where('id', '=', p('id')).forUpdate())
+      : undefined;
   }
 
   async insert(userId: number, t: NewTrader, now: number, ex: SqlExecutor = this.db): Promise<Trader> {
@@ -122,6 +128,17 @@ export class TraderRepository {
   async findById(id: number, ex: SqlExecutor = this.db): Promise<Trader | undefined> {
     const r = await ex.first(this.byId({ id }));
     return r && toTrader(r as TraderRow);
+  }
+
+  /** Whether copy watchers read this trader (its toggles must be ordered with their pages). */
+  async isWatched(id: number): Promise<boolean> {
+    const r = await this.db.first(this.sourceOf({ id }));
+    return r !== undefined && r.source !== 'manual';
+  }
+
+  /** Locks the row for the rest of the transaction where the dialect has row locks. */
+  async lock(id: number, tx: SqlExecutor): Promise<void> {
+    if (this.lockRow) await tx.first(this.lockRow({ id }));
   }
 
   /** Owner and version of a trader, to explain why a guarded update matched nothing. */
