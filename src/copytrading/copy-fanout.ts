@@ -18,22 +18,13 @@ import {
   type SkipReason,
   sizeEntry,
 } from '../domain/copy.js';
-import {
-  DECIMAL_ZERO,
-  type Decimal,
-  type Exact,
-  exact,
-  formatExact,
-  parseExact,
-  ZERO,
-} from '../domain/decimal.js';
-import type { NewOrder } from '../domain/order.js';
+import { DECIMAL_ZERO, type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
 import { type Position, positionPnl, priceDecimal } from '../domain/position.js';
 import type { Trader } from '../domain/trader.js';
-import type { Fill, FillLedger, UserFill } from '../ledger/fill-ledger.js';
+import type { FillLedger } from '../ledger/fill-ledger.js';
 import type { CopyRepository, NewDecision, WatcherRow } from '../store/copy-repository.js';
 import type { SqlExecutor } from '../store/database.js';
-import { type OrderRepository, orderInsertValues } from '../store/order-repository.js';
+import type { OrderRepository } from '../store/order-repository.js';
 import type { PaperAccountRepository } from '../store/paper-account-repository.js';
 import type { NewPosition, PositionRepository } from '../store/position-repository.js';
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
@@ -48,6 +39,7 @@ import {
   sizingOf,
   tradeKey,
 } from './copy-page-state.js';
+import { newCopy, type Planned, type Write, writeFills, writePositions } from './copy-writes.js';
 
 export type { FanoutResult } from './copy-page-state.js';
 
@@ -74,37 +66,6 @@ export interface FanoutStores {
   orders: OrderRepository;
   pairs: TradingPairRepository;
   fills: FillLedger;
-}
-
-/** A copy's position change, written in a batch with the others of its trade. */
-type Write =
-  | { kind: 'open'; userId: number; position: NewPosition }
-  | {
-      kind: 'resize';
-      id: number;
-      values: {
-        size: Decimal;
-        entryPrice: Decimal;
-        realizedPnl: Decimal;
-        unrealizedPnl: Decimal;
-        takeProfit: Decimal | null;
-        stopLoss: Decimal | null;
-      };
-    }
-  | { kind: 'close'; id: number; price: Decimal; pnl: Decimal };
-
-/** One copy planned for a trade: its position change, order, fill and decision. */
-interface Planned {
-  trader: Trader;
-  write: Write;
-  /** The open copy before (undone to it if the write finds it closed). */
-  before: Position | undefined;
-  next: Position;
-  /** Balance taken (negative: paid back). */
-  spent: Exact;
-  order: NewOrder;
-  fill: Fill;
-  decision: NewDecision;
 }
 
 export class CopyFanout {
@@ -229,7 +190,7 @@ export class CopyFanout {
       if ('reason' in plan) decisions.push({ ...base, reason: plan.reason, decidedAt: this.now() });
       else planned.push(plan);
     }
-    const done = await this.writePositions(planned, state, now, tx);
+    const done = await writePositions(this.s.positions, planned, state, now, tx);
     for (const p of planned)
       if (!done.includes(p))
         decisions.push({
@@ -240,7 +201,7 @@ export class CopyFanout {
           price: null,
           positionId: null,
         });
-    if (done.length > 0) await this.writeFills(done, now, tx);
+    if (done.length > 0) await writeFills(this.s, done, now, tx);
     for (const p of done) {
       decisions.push(p.decision);
       state.result.users.add(p.trader.userId);
@@ -497,102 +458,4 @@ export class CopyFanout {
       },
     };
   }
-
-  /**
-   * Writes the planned position changes, one statement per kind. A copy that
-   * was closed meanwhile (a TP/SL flush racing on PostgreSQL) is not written:
-   * its plan is undone in the page state and it is not returned.
-   */
-  private async writePositions(
-    planned: Planned[],
-    state: PageState,
-    now: number,
-    tx: SqlExecutor,
-  ): Promise<Planned[]> {
-    const opens = planned.filter((p) => p.write.kind === 'open');
-    const ids = await this.s.positions.insertMany(
-      opens.map((p) => p.write as Extract<Write, { kind: 'open' }>),
-      now,
-      tx,
-    );
-    opens.forEach((p, i) => {
-      p.next = { ...p.next, id: ids[i]! };
-      p.decision.positionId = ids[i]!;
-      state.setCopy(p.next);
-    });
-    if (opens.length > 0) state.result.opened = true;
-    const resizes = planned.filter((p) => p.write.kind === 'resize');
-    const resized = await this.s.positions.resizeMany(
-      resizes.map((p) => {
-        const w = p.write as Extract<Write, { kind: 'resize' }>;
-        return { id: w.id, ...w.values };
-      }),
-      now,
-      tx,
-    );
-    const closes = planned.filter((p) => p.write.kind === 'close');
-    const closed = await this.s.positions.closeMany(
-      closes.map((p) => {
-        const w = p.write as Extract<Write, { kind: 'close' }>;
-        return { id: w.id, reason: 'leader_exit' as const, price: w.price, pnl: w.pnl };
-      }),
-      now,
-      tx,
-    );
-    if (closed.size > 0) state.result.closed = true;
-    return planned.filter((p) => {
-      const w = p.write;
-      const ok = w.kind === 'open' || (w.kind === 'resize' ? resized.has(w.id) : closed.has(w.id));
-      if (!ok) {
-        if (p.before) state.setCopy({ ...p.before, status: 'closed' });
-        state.spend(p.trader.userId, exact.neg(p.spent));
-      }
-      return ok;
-    });
-  }
-
-  /** Orders of every copy of one trade in one insert, then their fills in the ledger. */
-  private async writeFills(done: Planned[], now: number, tx: SqlExecutor): Promise<void> {
-    const pairIds = await this.s.pairs.ensure(new Set(done.map((p) => p.order.pair)), tx, now);
-    const rows = done.map((p) =>
-      orderInsertValues(p.trader.userId, pairIds.get(p.order.pair)!, p.order, now),
-    );
-    const orderIds = await this.s.orders.insertMany(rows, tx);
-    const fills: UserFill[] = done.map((p, i) => {
-      p.decision.orderId = orderIds[i]!;
-      return { ...p.fill, pairId: pairIds.get(p.order.pair)!, userId: p.trader.userId };
-    });
-    await this.s.fills.applyAll(fills, tx, now);
-  }
-}
-
-/** A new copy as the page state holds it until its insert gives it an id. */
-function newCopy(userId: number, n: NewPosition, now: number): Position {
-  return {
-    id: 0,
-    userId,
-    venue: n.venue,
-    marketId: n.marketId,
-    symbol: n.symbol,
-    side: n.side,
-    outcome: n.outcome,
-    outcomeIndex: n.outcomeIndex,
-    size: n.size,
-    entryPrice: n.entryPrice,
-    currentPrice: n.entryPrice,
-    unrealizedPnl: DECIMAL_ZERO,
-    realizedPnl: DECIMAL_ZERO,
-    takeProfit: n.takeProfit,
-    stopLoss: n.stopLoss,
-    status: 'open',
-    closeReason: null,
-    closePrice: null,
-    version: 1,
-    openedAt: now,
-    updatedAt: now,
-    closedAt: null,
-    traderId: n.traderId ?? null,
-    trailingStopPct: n.trailingStopPct ?? null,
-    highWater: n.trailingStopPct ? n.entryPrice : null,
-  };
 }

@@ -9,94 +9,11 @@
  */
 import type { Decimal } from '../domain/decimal.js';
 import type { CloseReason, Position, PositionSide, PositionStatus } from '../domain/position.js';
-import { canonicalAmount as canon, canonicalAmountOrNull as canonOrNull } from './amounts.js';
-import type { Database, Dialect, Query, SqlExecutor } from './database.js';
+import { canonicalAmount as canon } from './amounts.js';
+import type { Database, Query, SqlExecutor } from './database.js';
 import { PositionEventRepository } from './position-event-repository.js';
+import { COLUMNS, FLUSH_SQL, fromTuple, INSERT_COLUMNS } from './position-rows.js';
 import { compile, prepare } from './prepared.js';
-
-/** Columns a batch insert writes, in order. */
-const INSERT_COLUMNS = [
-  'user_id',
-  'venue',
-  'market_id',
-  'symbol',
-  'side',
-  'outcome',
-  'outcome_index',
-  'size',
-  'entry_price',
-  'current_price',
-  'unrealized_pnl',
-  'realized_pnl',
-  'take_profit',
-  'stop_loss',
-  'status',
-  'version',
-  'opened_at',
-  'updated_at',
-  'trader_id',
-  'trailing_stop_pct',
-  'high_water',
-] as const;
-
-/** Every column, in the order `fromTuple` reads them. */
-const COLUMNS = [
-  'id',
-  'user_id',
-  'venue',
-  'market_id',
-  'symbol',
-  'side',
-  'outcome',
-  'outcome_index',
-  'size',
-  'entry_price',
-  'current_price',
-  'unrealized_pnl',
-  'realized_pnl',
-  'take_profit',
-  'stop_loss',
-  'status',
-  'close_reason',
-  'close_price',
-  'version',
-  'opened_at',
-  'updated_at',
-  'closed_at',
-  'trader_id',
-  'trailing_stop_pct',
-  'high_water',
-] as const;
-
-function fromTuple(r: unknown[]): Position {
-  return {
-    id: Number(r[0]),
-    userId: Number(r[1]),
-    venue: r[2] as string,
-    marketId: r[3] as string,
-    symbol: r[4] as string,
-    side: r[5] as PositionSide,
-    outcome: r[6] as string | null,
-    outcomeIndex: r[7] as number | null,
-    size: canon(r[8]),
-    entryPrice: canon(r[9]),
-    currentPrice: canon(r[10]),
-    unrealizedPnl: canon(r[11]),
-    realizedPnl: canon(r[12]),
-    takeProfit: canonOrNull(r[13]),
-    stopLoss: canonOrNull(r[14]),
-    status: r[15] as PositionStatus,
-    closeReason: r[16] as CloseReason | null,
-    closePrice: canonOrNull(r[17]),
-    version: Number(r[18]),
-    openedAt: Number(r[19]),
-    updatedAt: Number(r[20]),
-    closedAt: r[21] === null ? null : Number(r[21]),
-    traderId: r[22] === null ? null : Number(r[22]),
-    trailingStopPct: canonOrNull(r[23]),
-    highWater: canonOrNull(r[24]),
-  };
-}
 
 export interface NewPosition {
   venue: string;
@@ -133,91 +50,6 @@ export interface Repriced {
 }
 
 export type PositionFilter = PositionStatus | 'all';
-
-/** How each dialect unpacks a JSON batch `[{m, s, p0, p1, ts}]` into rows. */
-const FLUSH_SQL: Record<
-  Dialect,
-  {
-    upsertPrices: string;
-    reprice: string;
-    byIds: string;
-    highWaters: string;
-    openCopies: string;
-    resizeMany: string;
-    closeMany: string;
-  }
-> = {
-  sqlite: {
-    resizeMany: `update positions set size = j.size, entry_price = j.entry, realized_pnl = j.realized,
-        unrealized_pnl = j.unrealized, take_profit = j.tp, stop_loss = j.sl, version = version + 1, updated_at = ?
-      from (select value ->> 'id' as id, value ->> 'size' as size, value ->> 'entry' as entry,
-        value ->> 'realized' as realized, value ->> 'unrealized' as unrealized, value ->> 'tp' as tp,
-        value ->> 'sl' as sl from json_each(?)) as j
-      where positions.id = j.id and positions.status = 'open'
-      returning positions.id`,
-    closeMany: `update positions set status = 'closed', close_reason = j.reason, close_price = j.price,
-        current_price = j.price, realized_pnl = j.pnl, unrealized_pnl = '0', version = version + 1,
-        updated_at = ?, closed_at = ?
-      from (select value ->> 'id' as id, value ->> 'reason' as reason, value ->> 'price' as price,
-        value ->> 'pnl' as pnl from json_each(?)) as j
-      where positions.id = j.id and positions.status = 'open'
-      returning positions.id, positions.user_id, positions.close_reason, positions.close_price, positions.realized_pnl`,
-    highWaters: `update positions set high_water = j.h
-      from (select value ->> 'id' as id, value ->> 'h' as h from json_each(?)) as j
-      where positions.id = j.id and positions.status = 'open'`,
-    openCopies: `select ${COLUMNS.join(', ')} from positions
-      where trader_id in (select value from json_each(?)) and status = 'open'`,
-    upsertPrices: `insert into market_prices (venue, market_id, symbol, price, ts, updated_at)
-      select ?, value ->> 'm', value ->> 's', value ->> 'p0', value ->> 'ts', ? from json_each(?)
-      where true
-      on conflict (venue, market_id) do update set
-        symbol = excluded.symbol, price = excluded.price, ts = excluded.ts, updated_at = excluded.updated_at`,
-    byIds: `select ${COLUMNS.join(', ')} from positions where id in (select value from json_each(?))`,
-    reprice: `update positions set
-        current_price = case when positions.outcome_index = 1 then j.p1 else j.p0 end,
-        unrealized_pnl = dec_pnl(positions.side, positions.size, positions.entry_price,
-          case when positions.outcome_index = 1 then j.p1 else j.p0 end),
-        updated_at = ?
-      from (select value ->> 'm' as m, value ->> 'p0' as p0, value ->> 'p1' as p1 from json_each(?)) as j
-      where positions.market_id = j.m and positions.status = 'open' and positions.venue = ?
-        and positions.current_price <> case when positions.outcome_index = 1 then j.p1 else j.p0 end
-      returning positions.id, positions.user_id,
-        positions.take_profit is not null or positions.stop_loss is not null or positions.trailing_stop_pct is not null`,
-  },
-  postgres: {
-    resizeMany: `update positions as p set size = j.size, entry_price = j.entry, realized_pnl = j.realized,
-        unrealized_pnl = j.unrealized, take_profit = j.tp, stop_loss = j.sl, version = p.version + 1, updated_at = $1
-      from jsonb_to_recordset($2::jsonb) as j(id bigint, size numeric, entry numeric, realized numeric,
-        unrealized numeric, tp numeric, sl numeric)
-      where p.id = j.id and p.status = 'open'
-      returning p.id`,
-    closeMany: `update positions as p set status = 'closed', close_reason = j.reason, close_price = j.price,
-        current_price = j.price, realized_pnl = j.pnl, unrealized_pnl = 0, version = p.version + 1,
-        updated_at = $1, closed_at = $2
-      from jsonb_to_recordset($3::jsonb) as j(id bigint, reason text, price numeric, pnl numeric)
-      where p.id = j.id and p.status = 'open'
-      returning p.id, p.user_id, p.close_reason, p.close_price, p.realized_pnl`,
-    highWaters: `update positions as p set high_water = j.h
-      from jsonb_to_recordset($1::jsonb) as j(id bigint, h numeric)
-      where p.id = j.id and p.status = 'open'`,
-    openCopies: `select ${COLUMNS.join(', ')} from positions
-      where trader_id in (select jsonb_array_elements_text($1::jsonb)::bigint) and status = 'open'`,
-    upsertPrices: `insert into market_prices (venue, market_id, symbol, price, ts, updated_at)
-      select $1, j.m, j.s, j.p0, j.ts, $2 from jsonb_to_recordset($3::jsonb) as j(m text, s text, p0 numeric, ts bigint)
-      on conflict (venue, market_id) do update set
-        symbol = excluded.symbol, price = excluded.price, ts = excluded.ts, updated_at = excluded.updated_at`,
-    byIds: `select ${COLUMNS.join(', ')} from positions where id in (select jsonb_array_elements_text($1::jsonb)::bigint)`,
-    reprice: `update positions as p set
-        current_price = case when p.outcome_index = 1 then j.p1 else j.p0 end,
-        unrealized_pnl = dec_pnl(p.side, p.size, p.entry_price,
-          case when p.outcome_index = 1 then j.p1 else j.p0 end),
-        updated_at = $1
-      from jsonb_to_recordset($2::jsonb) as j(m text, p0 numeric, p1 numeric)
-      where p.market_id = j.m and p.status = 'open' and p.venue = $3
-        and p.current_price <> case when p.outcome_index = 1 then j.p1 else j.p0 end
-      returning p.id, p.user_id, p.take_profit is not null or p.stop_loss is not null or p.trailing_stop_pct is not null`,
-  },
-};
 
 export class PositionRepository {
   private readonly byId;
