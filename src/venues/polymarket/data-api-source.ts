@@ -1,35 +1,5 @@
-/**
- * The `polymarket` leader source: a wallet's trades, the leaderboard and a
- * wallet's portfolio value from Polymarket's public data API
- * (https://data-api.polymarket.com), polled over HTTP with Node's fetch.
- *
- * What the format is based on (Polymarket's OpenAPI spec, served at
- * docs.polymarket.com/api-reference/core/*, `api-spec/data-openapi.yaml`):
- * - `GET /trades` "Get trades for a user or markets": `user` (0x + 40 hex),
- *   `limit` (default 100, max 10000, clamped), `offset` (default 0, max 10000,
- *   beyond is a 400; "to read history deeper than offset 10000, page inside
- *   start/end windows — each window has its own offset budget"), `takerOnly`
- *   (default true), `side` BUY|SELL, `market`, `start`/`end` (epoch seconds).
- *   Answers an array of `Trade`: `proxyWallet, side, asset, conditionId, size
- *   (number), price (number), timestamp (int, seconds), title, slug, outcome,
- *   outcomeIndex, transactionHash, ...`, newest first. An older revision of
- *   the same page (docs.polymarket.com/developers/CLOB/trades/trades-data-api)
- *   capped `limit` at 500, which is why pages here are 500 by default.
- * - `GET /v1/leaderboard` "Get trader leaderboard rankings": `timePeriod`
- *   DAY|WEEK|MONTH|ALL, `orderBy` PNL|VOL, `limit` 1..50, `offset` 0..1000;
- *   rows `{ rank (string), proxyWallet, userName, vol, pnl, profileImage,
- *   xUsername, verifiedBadge }` (no win rate, no trade count).
- * - `GET /value?user=`: `[{ user, value }]`.
- * - Rate limits (docs.polymarket.com/api-reference/rate-limits): data API
- *   1,000 req/10 s in general, `/trades` 200 req/10 s, enforced by Cloudflare.
- *
- * The API has no trade id, so `sourceTradeId` is derived (see `tradeId`).
- * We ask for `takerOnly=false`: a leader's resting orders that get filled are
- * trades to copy too.
- */
-import { createHash } from 'node:crypto';
 import { type Clock, systemClock } from '../../domain/clock.js';
-import { type Decimal, tryParseDecimal } from '../../domain/decimal.js';
+import type { Decimal } from '../../domain/decimal.js';
 import { RateLimitedError, TimeoutError, UnavailableError, ValidationError } from '../../domain/errors.js';
 import { TokenBucket } from '../../domain/token-bucket.js';
 import type {
@@ -42,6 +12,19 @@ import type {
   SourceCursor,
   TradesPage,
 } from '../leader-source.js';
+import {
+  ADDRESS,
+  asArray,
+  ascending,
+  decimalField,
+  decodeCursor,
+  encodeCursor,
+  leaderOf,
+  parseTrade,
+  type Row,
+  record,
+  retryAfter,
+} from './data-api-format.js';
 
 export interface PolymarketWalletSourceOptions {
   /** @default 'https://data-api.polymarket.com' */
@@ -67,21 +50,7 @@ export interface PolymarketWalletSourceOptions {
 /** The leaderboard's documented page and depth limits. */
 const BOARD_PAGE = 50;
 const BOARD_MAX_OFFSET = 1000;
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const ADDRESS_FORM = '0x followed by 40 hex digits';
-const CURSOR_PREFIX = 'pm1.';
-
-/** A trade with its timestamp in API seconds, kept for cursor maths. */
-interface Row {
-  trade: LeaderTrade;
-  sec: number;
-}
-
-/** Where a watcher is: the last second delivered and the ids already delivered within it. */
-interface CursorState {
-  t: number;
-  ids: string[];
-}
 
 /**
  * @example
@@ -286,130 +255,4 @@ export class PolymarketWalletSource implements LeaderSource {
       });
     }
   }
-}
-
-/** Oldest first: by time, then by id, so equal timestamps always come out in one order. */
-function ascending(a: Row, b: Row): number {
-  return a.sec - b.sec || (a.trade.id < b.trade.id ? -1 : a.trade.id > b.trade.id ? 1 : 0);
-}
-
-function encodeCursor(c: CursorState): SourceCursor {
-  return CURSOR_PREFIX + Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-function decodeCursor(cursor: SourceCursor): CursorState {
-  const bad = () => new ValidationError(`not a polymarket cursor: ${JSON.stringify(cursor.slice(0, 40))}`);
-  if (!cursor.startsWith(CURSOR_PREFIX)) throw bad();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor.slice(CURSOR_PREFIX.length), 'base64url').toString('utf8'));
-  } catch {
-    throw bad();
-  }
-  const c = parsed as Partial<CursorState> | null;
-  if (
-    !c ||
-    !Number.isSafeInteger(c.t) ||
-    !Array.isArray(c.ids) ||
-    !c.ids.every((id): id is string => typeof id === 'string')
-  )
-    throw bad();
-  return { t: c.t as number, ids: c.ids };
-}
-
-/**
- * One `/trades` row as a trade with its base id:
- * `<transactionHash>-<first 16 hex of sha256(asset|conditionId|outcomeIndex|side|size|price)>`,
- * size and price as canonical decimals, so the same fill always gets the same id.
- */
-function parseTrade(raw: unknown): { base: string; sec: number; trade: Omit<LeaderTrade, 'id'> } {
-  const r = record(raw, '/trades');
-  const side = r['side'];
-  if (side !== 'BUY' && side !== 'SELL') throw malformed('/trades', 'side', side);
-  const sec = r['timestamp'];
-  if (typeof sec !== 'number' || !Number.isSafeInteger(sec) || sec < 0)
-    throw malformed('/trades', 'timestamp', sec);
-  const market = r['conditionId'];
-  if (typeof market !== 'string' || market === '') throw malformed('/trades', 'conditionId', market);
-  const outcomeIndex = r['outcomeIndex'];
-  if (outcomeIndex !== undefined && outcomeIndex !== null && !Number.isSafeInteger(outcomeIndex))
-    throw malformed('/trades', 'outcomeIndex', outcomeIndex);
-  const size = decimalField(r, 'size', '/trades', false);
-  const price = decimalField(r, 'price', '/trades', false);
-  const asset = typeof r['asset'] === 'string' ? r['asset'] : '';
-  const tx = typeof r['transactionHash'] === 'string' && r['transactionHash'] ? r['transactionHash'] : null;
-  const index = typeof outcomeIndex === 'number' ? outcomeIndex : null;
-  const digest = createHash('sha256')
-    .update([asset, market, index ?? '', side, size, price, tx ? '' : sec].join('|'))
-    .digest('hex')
-    .slice(0, 16);
-  return {
-    base: `${tx ?? 'notx'}-${digest}`,
-    sec,
-    trade: {
-      ts: sec * 1000,
-      side: side === 'BUY' ? 'buy' : 'sell',
-      market,
-      outcomeIndex: index,
-      size,
-      price,
-    },
-  };
-}
-
-function leaderOf(raw: unknown): LeaderStats {
-  const r = record(raw, '/v1/leaderboard');
-  const address = r['proxyWallet'];
-  if (typeof address !== 'string' || !ADDRESS.test(address))
-    throw malformed('/v1/leaderboard', 'proxyWallet', address);
-  const userName = typeof r['userName'] === 'string' ? r['userName'].trim() : '';
-  return {
-    source: 'polymarket',
-    address: address.toLowerCase(),
-    name: userName === '' || userName.toLowerCase() === address.toLowerCase() ? null : userName,
-    style: null,
-    pnl: decimalField(r, 'pnl', '/v1/leaderboard', true),
-    volume: decimalField(r, 'vol', '/v1/leaderboard', false),
-    trades: 0,
-    winRate: null,
-    lastTradeTs: null,
-  };
-}
-
-/**
- * A JSON number (or decimal string) as a canonical decimal without float
- * noise: the shortest text that round-trips the double (what JSON.parse got
- * from the wire) is taken digit for digit. Below 10^-18 it rounds to 18 places.
- */
-function decimalField(r: Record<string, unknown>, field: string, path: string, signed: boolean): Decimal {
-  const v = r[field];
-  let d = tryParseDecimal(v, { allowNegative: signed });
-  if (!d.ok && typeof v === 'number' && Number.isFinite(v) && Math.abs(v) < 1e-6)
-    d = tryParseDecimal(Number(v.toFixed(18)), { allowNegative: signed });
-  if (!d.ok) throw malformed(path, field, v);
-  return d.value;
-}
-
-function record(raw: unknown, path: string): Record<string, unknown> {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new UnavailableError(`polymarket data API ${path}: expected an object per row`);
-  return raw as Record<string, unknown>;
-}
-
-function asArray(body: unknown, path: string): unknown[] {
-  if (!Array.isArray(body)) throw new UnavailableError(`polymarket data API ${path}: expected a JSON array`);
-  return body;
-}
-
-function malformed(path: string, field: string, value: unknown): UnavailableError {
-  const shown = JSON.stringify(value)?.slice(0, 60) ?? String(value);
-  return new UnavailableError(`polymarket data API ${path}: unexpected ${field} ${shown}`);
-}
-
-/** Retry-After in seconds or as an HTTP date; 1 s when absent or unreadable. */
-function retryAfter(header: string | null, now: number): number {
-  if (header === null || header.trim() === '') return 1000;
-  if (/^\d+(\.\d+)?$/.test(header.trim())) return Math.ceil(Number(header) * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? 1000 : Math.max(0, at - now);
 }
