@@ -7,12 +7,12 @@ import { DECIMAL_ZERO, type Decimal, type Exact, exact } from '../domain/decimal
 import type { NewOrder } from '../domain/order.js';
 import type { Position } from '../domain/position.js';
 import type { Trader } from '../domain/trader.js';
-import type { Fill, UserFill } from '../ledger/fill-ledger.js';
+import type { Fill, FillLedger, UserFill } from '../ledger/fill-ledger.js';
 import type { NewDecision } from '../store/copy-repository.js';
 import type { SqlExecutor } from '../store/database.js';
-import { orderInsertValues } from '../store/order-repository.js';
+import { type OrderRepository, orderInsertValues } from '../store/order-repository.js';
 import type { NewPosition, PositionRepository } from '../store/position-repository.js';
-import type { FanoutStores } from './copy-fanout.js';
+import type { TradingPairRepository } from '../store/trading-pair-repository.js';
 import type { PageState } from './copy-page-state.js';
 
 /** A copy's position change, written in a batch with the others of its trade. */
@@ -102,7 +102,7 @@ export async function writePositions(
 
 /** Orders of every copy of one trade in one insert, then their fills in the ledger. */
 export async function writeFills(
-  s: Pick<FanoutStores, 'pairs' | 'orders' | 'fills'>,
+  s: { pairs: TradingPairRepository; orders: OrderRepository; fills: FillLedger },
   done: Planned[],
   now: number,
   tx: SqlExecutor,
