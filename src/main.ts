@@ -82,10 +82,20 @@ async function startTelegram(services: Services, app: FastifyInstance): Promise<
   const unlisten = services.copy.listen(
     (d) => void bot.copies.announce(d).catch((err) => app.log.error({ err }, 'telegram copies')),
   );
+  const { AlertAnnouncer } = await import('./telegram/alert-announcer.js');
+  const alerts = new AlertAnnouncer(
+    bot.bot.api,
+    bot.links,
+    () => services.observability.alerts.evaluate(),
+    (err) => app.log.error({ err }, 'telegram alerts'),
+  );
+  // The watchdog's own threshold bounds how late admins hear of a stall; a third of it, 5-60 s.
+  alerts.start(Math.min(60_000, Math.max(5_000, Math.round(services.config.copyWatchdogMs / 3))));
   return {
     async stop() {
       remove();
       unlisten();
+      await alerts.stop();
       await bot.stop();
     },
   };

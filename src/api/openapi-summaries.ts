@@ -19,6 +19,8 @@ export const ROUTE_SUMMARIES: Readonly<Record<string, string>> = {
   'GET /api/v1/traders/:id/copies':
     "A followed trader's copy decisions (copied or skipped with a reason), newest first",
   'GET /api/v1/copies': "All of the user's copy decisions, newest first",
+  'GET /api/v1/copies/watchers':
+    'How each followed trader is watched: last leader trade, when its source last answered, lag, stalled',
   'GET /api/v1/leaders':
     'Discover leaders of a source, ranked by PnL, win rate, volume or trades (cached 1 h)',
   'GET /api/v1/leaders/:source/:address/trades': "A leader's trades as its source reports them",

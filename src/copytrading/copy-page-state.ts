@@ -39,9 +39,24 @@ export function pairOf(m: Market, outcomeIndex: number | null): string {
   return `${m.symbol}:${name}/USDC`;
 }
 
-/** Client order id of a copy: unique per (follow, leader trade), so a replay is refused by the database. */
+/**
+ * Client order id of a copy: unique per (follow, leader trade), so a replay is
+ * refused by the database. It leads with the trade, so the copies of one trade
+ * sit together in the orders' (client order id, user) index.
+ */
 export const clientId = (traderId: number, tradeId: string): string =>
-  `copy:${traderId}:${createHash('sha1').update(tradeId).digest('base64url').slice(0, 20)}`;
+  `${tradeOrderKey(tradeId)}:${traderId}`;
+
+/** The trade part of its copies' client order ids, hashed once per trade, not once per follow. */
+function tradeOrderKey(tradeId: string): string {
+  if (tradeId !== lastTrade.id)
+    lastTrade = {
+      id: tradeId,
+      key: `copy:${createHash('sha1').update(tradeId).digest('base64url').slice(0, 20)}`,
+    };
+  return lastTrade.key;
+}
+let lastTrade = { id: '', key: '' };
 
 export function sizingOf(t: Trader): CopySizing {
   const fo = t.followOptions;

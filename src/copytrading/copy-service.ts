@@ -29,6 +29,23 @@ export interface CopyReport {
   sources: (SourceCopyStats & { oldestWatcherAgeMs: number | null; erroring: number })[];
 }
 
+/** How a followed trader is being watched: the last trade seen, when its source last answered, and whether that is too long ago. */
+export interface WatchStatus {
+  traderId: number;
+  source: TraderSource;
+  address: string;
+  /** An instance holds the watcher's lease now. */
+  watching: boolean;
+  lastTradeTs: number | null;
+  /** When the source last answered (a poll, a push read, or an applied page). */
+  checkedAt: number;
+  lagMs: number;
+  /** Silent past the watchdog's threshold: copying has stopped. */
+  stalled: boolean;
+  error: string | null;
+  events: number;
+}
+
 export interface CopyServiceDeps {
   copies: CopyRepository;
   accounts: PaperAccountRepository;
@@ -37,6 +54,8 @@ export interface CopyServiceDeps {
   clock: Clock;
   venueId: string;
   engine: CopyEngine | undefined;
+  /** The watchdog's threshold (COPY_WATCHDOG_MS). */
+  watchdogMs: number;
 }
 
 const badQuery = (path: string, message: string): ValidationError =>
@@ -126,6 +145,27 @@ export class CopyService {
       amount ?? current.initialBalance,
       this.d.clock.now(),
     );
+  }
+
+  /** The watch status of each of the user's followed traders that a source watches. */
+  async watchStatus(userId: number): Promise<WatchStatus[]> {
+    const now = this.d.clock.now();
+    return (await this.d.copies.watchersOf(userId)).map(({ traderId, watcher: w }) => {
+      const checkedAt = Math.max(w.polledAt ?? 0, w.advancedAt);
+      const lagMs = Math.max(0, now - checkedAt);
+      return {
+        traderId,
+        source: w.source,
+        address: w.address,
+        watching: w.leaseUntil !== null && w.leaseUntil > now,
+        lastTradeTs: w.lastTradeTs,
+        checkedAt,
+        lagMs,
+        stalled: lagMs > this.d.watchdogMs,
+        error: w.error,
+        events: w.events,
+      };
+    });
   }
 
   /** The engine's figures with the watchers' state from the database (every instance's). */

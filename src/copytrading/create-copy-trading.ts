@@ -152,6 +152,7 @@ export async function createCopyTrading(config: Config, d: CopyTradingDeps): Pro
     clock: d.clock,
     venueId,
     engine,
+    watchdogMs: config.copyWatchdogMs,
   });
   return {
     sources,

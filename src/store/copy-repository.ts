@@ -183,6 +183,27 @@ export class CopyRepository {
     return r && toWatcher(r as WatcherDbRow);
   }
 
+  /** The watcher of each of the user's followed traders (manual ones have none): trader id and watcher row. */
+  async watchersOf(userId: number): Promise<{ traderId: number; watcher: WatcherRow }[]> {
+    const rows = await this.db.all(
+      compile(
+        this.db.kysely
+          .selectFrom('traders as t')
+          .innerJoin('copy_watchers as w', (j) =>
+            j.onRef('w.source', '=', 't.source').onRef('w.address', '=', 't.address'),
+          )
+          .selectAll('w')
+          .select('t.id as trader_id')
+          .where('t.user_id', '=', userId)
+          .orderBy('t.id'),
+      ),
+    );
+    return rows.map((r) => ({
+      traderId: Number((r as { trader_id: number }).trader_id),
+      watcher: toWatcher(r as unknown as WatcherDbRow),
+    }));
+  }
+
   async watchers(): Promise<WatcherRow[]> {
     const rows = await this.db.all(
       compile(this.db.kysely.selectFrom('copy_watchers').selectAll().orderBy('id')),

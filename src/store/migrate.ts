@@ -12,6 +12,7 @@ import { telegram } from './migrations/003-telegram.js';
 import { jobs } from './migrations/004-jobs.js';
 import { pipeline } from './migrations/005-pipeline.js';
 import { copyEngine } from './migrations/006-copy-engine.js';
+import { fanOutKeys } from './migrations/007-fan-out-keys.js';
 
 function allMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -21,6 +22,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '004-jobs': jobs(dialect),
     '005-pipeline': pipeline(dialect),
     '006-copy-engine': copyEngine(dialect),
+    '007-fan-out-keys': fanOutKeys(dialect),
   };
 }
 
@@ -39,6 +41,13 @@ async function migrator(db: Database): Promise<Migrator> {
 /** Applies pending migrations; returns the names applied. */
 export async function migrateToLatest(db: Database): Promise<string[]> {
   const { error, results } = await (await migrator(db)).migrateToLatest();
+  if (error) throw new UnavailableError('Database migration failed', { cause: error });
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Applies migrations up to and including `name` (for upgrades tested step by step). */
+export async function migrateTo(db: Database, name: string): Promise<string[]> {
+  const { error, results } = await (await migrator(db)).migrateTo(name);
   if (error) throw new UnavailableError('Database migration failed', { cause: error });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -110,7 +110,10 @@ export const FLUSH_SQL: Record<
       on conflict (venue, market_id) do update set
         symbol = excluded.symbol, price = excluded.price, ts = excluded.ts, updated_at = excluded.updated_at`,
     byIds: `select ${COLUMNS.join(', ')} from positions where id in (select value from json_each(?))`,
-    reprice: `update positions set
+    // Forced through the (market_id, status) index: one search per market of the batch. Left to
+    // the planner, the open-markets index on (venue, ...) could make every open position scan
+    // the batch instead (2.5 s instead of milliseconds for 400 markets over 10,000 positions).
+    reprice: `update positions indexed by positions_market_status_idx set
         current_price = case when positions.outcome_index = 1 then j.p1 else j.p0 end,
         unrealized_pnl = dec_pnl(positions.side, positions.size, positions.entry_price,
           case when positions.outcome_index = 1 then j.p1 else j.p0 end),

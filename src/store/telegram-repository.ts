@@ -97,7 +97,17 @@ export class TelegramRepository {
     return (await this.db.all(this.chatsForUserQ({ userId }))).map((r) => r.chat_id);
   }
 
-  /** Removes a chat's link; returns whether there was one. */
+  /** Chats linked to an admin: where operator alerts go. */
+  async adminChats(): Promise<string[]> {
+    const q = this.db.kysely
+      .selectFrom('telegram_links as l')
+      .innerJoin('users as u', 'u.id', 'l.user_id')
+      .select('l.chat_id')
+      .where('u.is_admin', '=', 1)
+      .orderBy('l.chat_id');
+    return (await this.db.all(compile(q))).map((r) => r.chat_id);
+  }
+
   /** Chats of a user that take copy announcements. */
   async copyChatsForUser(userId: number): Promise<string[]> {
     const q = this.db.kysely

@@ -92,6 +92,11 @@ export class TelegramLinkService {
     return this.repo.chatsForUser(userId);
   }
 
+  /** Chats linked to an admin, for operator alerts. */
+  adminChats(): Promise<string[]> {
+    return this.repo.adminChats();
+  }
+
   /** The user's chats that take copy announcements (not muted). */
   copyChatsForUser(userId: number): Promise<string[]> {
     return this.repo.copyChatsForUser(userId);

@@ -208,6 +208,31 @@ for (const target of await databaseTargets()) {
       }
     });
 
+    it("shows each followed trader's watch status: last leader trade, when the source answered, lag", async () => {
+      const traders = (await get('/api/v1/traders?limit=200')).items as {
+        id: number;
+        source: string;
+        address: string;
+      }[];
+      const followed = traders.find((x) => x.address === leader)!;
+      const status = await get('/api/v1/copies/watchers');
+      const mine = status.items.find((w: { traderId: number }) => w.traderId === followed.id);
+      expect(mine).toMatchObject({ source: 'simulated', address: leader, watching: true, stalled: false });
+      expect(Date.parse(mine.lastTradeTs)).toBeGreaterThanOrEqual(Date.parse(mine.checkedAt) - 60_000);
+      expect(mine.lagMs).toBeGreaterThanOrEqual(0);
+      expect(mine.events).toBeGreaterThan(0);
+      // Manual follows have no watcher; another user's watchers are not listed.
+      expect(status.items.every((w: { source: string }) => w.source !== 'manual')).toBe(true);
+      const other = await get('/api/v1/copies/watchers', t.bob.headers);
+      expect(other.items.some((w: { traderId: number }) => w.traderId === followed.id)).toBe(false);
+      const bad = await t.app.inject({
+        method: 'GET',
+        url: '/api/v1/copies/watchers?x=1',
+        headers: t.alice.headers,
+      });
+      expect(bad.statusCode).toBe(400);
+    });
+
     it('reports the engine per source', async () => {
       const report = await get('/api/v1/performance/copy');
       const sim = report.sources.find((s: { source: string }) => s.source === 'simulated');

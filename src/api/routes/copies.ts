@@ -77,6 +77,19 @@ const AccountJson = Type.Object({
   updatedAt: Type.String(),
 });
 
+const WatchJson = Type.Object({
+  traderId: Type.Integer(),
+  source: Type.String(),
+  address: Type.String(),
+  watching: Type.Boolean(),
+  lastTradeTs: NullableString,
+  checkedAt: Type.String(),
+  lagMs: Type.Integer(),
+  stalled: Type.Boolean(),
+  error: NullableString,
+  events: Type.Integer(),
+});
+
 const iso = (ms: number): string => new Date(ms).toISOString();
 const page = (item: ReturnType<typeof Type.Object>) =>
   Type.Object({ items: Type.Array(item), nextCursor: Type.Nullable(Type.String()) });
@@ -133,6 +146,23 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
     '/copies',
     { schema: { querystring: CopiesQuery, response: { 200: page(CopyJson) } } },
     async (req) => decisionsPage(currentUser(req).id, req.query),
+  );
+
+  app.get(
+    '/copies/watchers',
+    {
+      schema: {
+        querystring: Type.Object({}, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(WatchJson) }) },
+      },
+    },
+    async (req) => ({
+      items: (await d.copy.watchStatus(currentUser(req).id)).map((w) => ({
+        ...w,
+        lastTradeTs: w.lastTradeTs === null ? null : iso(w.lastTradeTs),
+        checkedAt: iso(w.checkedAt),
+      })),
+    }),
   );
 
   app.get<{ Params: { id: number }; Querystring: CopiesQueryT }>(

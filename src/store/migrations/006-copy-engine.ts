@@ -71,31 +71,7 @@ export function copyEngine(dialect: Dialect): Migration {
         .addPrimaryKeyConstraint('leader_holdings_pk', ['watcher_id', 'market'])
         .execute();
 
-      await db.schema
-        .createTable('copy_decisions')
-        .addColumn('id', t.id, id)
-        .addColumn('user_id', t.ref, (c) => c.notNull().references('users.id').onDelete('cascade'))
-        .addColumn('trader_id', t.ref, (c) => c.notNull().references('traders.id').onDelete('cascade'))
-        .addColumn('source', 'text', (c) => c.notNull())
-        .addColumn('source_trade_id', 'text', (c) => c.notNull())
-        .addColumn('source_ts', t.time, (c) => c.notNull())
-        .addColumn('detected_at', t.time, (c) => c.notNull())
-        .addColumn('decided_at', t.time, (c) => c.notNull())
-        .addColumn('status', 'text', (c) => c.notNull())
-        .addColumn('reason', 'text')
-        .addColumn('reduced_by', 'text')
-        .addColumn('side', 'text', (c) => c.notNull())
-        .addColumn('market', 'text', (c) => c.notNull())
-        .addColumn('outcome_index', 'integer')
-        .addColumn('leader_size', t.amount, (c) => c.notNull())
-        .addColumn('leader_price', t.amount, (c) => c.notNull())
-        .addColumn('size', t.amount)
-        .addColumn('price', t.amount)
-        .addColumn('order_id', t.ref)
-        .addColumn('position_id', t.ref)
-        .addColumn('latency_ms', t.float, (c) => c.notNull())
-        .addUniqueConstraint('copy_decisions_trade_unique', ['trader_id', 'source_trade_id'])
-        .execute();
+      await createDecisionsTable(db, dialect, 'copy_decisions', ['trader_id', 'source_trade_id']);
       await db.schema
         .createIndex('copy_decisions_user_idx')
         .on('copy_decisions')
@@ -158,4 +134,40 @@ export function copyEngine(dialect: Dialect): Migration {
       }
     },
   };
+}
+
+/** The decisions table with its unique key on `unique` (migration 007 reorders it). */
+export async function createDecisionsTable(
+  db: Kysely<unknown>,
+  dialect: Dialect,
+  name: string,
+  unique: readonly ('source' | 'source_trade_id' | 'trader_id')[],
+): Promise<void> {
+  const t = columnTypes(dialect);
+  const id = autoId(dialect);
+  await db.schema
+    .createTable(name)
+    .addColumn('id', t.id, id)
+    .addColumn('user_id', t.ref, (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('trader_id', t.ref, (c) => c.notNull().references('traders.id').onDelete('cascade'))
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('source_trade_id', 'text', (c) => c.notNull())
+    .addColumn('source_ts', t.time, (c) => c.notNull())
+    .addColumn('detected_at', t.time, (c) => c.notNull())
+    .addColumn('decided_at', t.time, (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text')
+    .addColumn('reduced_by', 'text')
+    .addColumn('side', 'text', (c) => c.notNull())
+    .addColumn('market', 'text', (c) => c.notNull())
+    .addColumn('outcome_index', 'integer')
+    .addColumn('leader_size', t.amount, (c) => c.notNull())
+    .addColumn('leader_price', t.amount, (c) => c.notNull())
+    .addColumn('size', t.amount)
+    .addColumn('price', t.amount)
+    .addColumn('order_id', t.ref)
+    .addColumn('position_id', t.ref)
+    .addColumn('latency_ms', t.float, (c) => c.notNull())
+    .addUniqueConstraint('copy_decisions_trade_unique', [...unique])
+    .execute();
 }

@@ -175,3 +175,17 @@ export interface PaperAccount {
   resetAt: string;
   updatedAt: string;
 }
+
+/** How a followed trader is watched (GET /copies/watchers): last leader trade, when its source last answered. */
+export interface WatchStatus {
+  traderId: number;
+  source: string;
+  address: string;
+  watching: boolean;
+  lastTradeTs: string | null;
+  checkedAt: string;
+  lagMs: number;
+  stalled: boolean;
+  error: string | null;
+  events: number;
+}

@@ -1,10 +1,11 @@
 /** One row of the traders table: selection, switch, follow options (text or inline editor), performance. */
-import type { Trader, TraderPerformance } from '../../api/types';
+import type { Trader, TraderPerformance, WatchStatus } from '../../api/types';
 import { fmtNum, fmtPct, signClass } from '../../components/format';
 import { Switch } from '../../components/switch';
 import { CopiesCell } from './copy-list';
 import { DRAFT_LABELS, type DraftField, type FollowDraft } from './follow-draft';
 import type { TraderCopies } from './use-copies';
+import { ago } from './use-watch';
 
 export interface EditState {
   id: number;
@@ -18,6 +19,9 @@ export interface TraderRowProps {
   rowIndex: number;
   perf: TraderPerformance | undefined;
   copies: TraderCopies | undefined;
+  watch: WatchStatus | undefined;
+  /** Now, ms: the time the watch status is shown against. */
+  now: number;
   selected: boolean;
   pending: boolean;
   edit: EditState | null;
@@ -31,6 +35,28 @@ export interface TraderRowProps {
 }
 
 const FIELDS: DraftField[] = ['takeProfitPct', 'stopLossPct', 'allocation', 'copyRatio'];
+
+/** The watch cell: live with the last leader trade's age, stalled in red, or nothing for a manual follow. */
+function WatchCell({ watch, now }: { watch: WatchStatus | undefined; now: number }) {
+  if (!watch) return <span class="hint">—</span>;
+  const last = watch.lastTradeTs
+    ? `last trade ${ago(now - Date.parse(watch.lastTradeTs))} ago`
+    : 'no trade yet';
+  const lag = Math.max(watch.lagMs, now - Date.parse(watch.checkedAt));
+  if (watch.stalled)
+    return (
+      <span class="watch stalled down" title={watch.error ?? undefined}>
+        <span>stalled {ago(lag)}</span>
+        <span class="watch-last">{last}</span>
+      </span>
+    );
+  return (
+    <span class="watch" title={`source answered ${ago(lag)} ago`}>
+      <span class="up">{watch.watching ? 'watching' : 'waiting for a holder'}</span>
+      <span class="watch-last">{last}</span>
+    </span>
+  );
+}
 
 function shown(t: Trader, f: DraftField): string {
   if (f === 'allocation') return fmtNum(t.allocation);
@@ -94,6 +120,9 @@ export function TraderRow(p: TraderRowProps) {
       <td class="num">{p.perf ? p.perf.trades : '—'}</td>
       <td class="num">{fmtPct(p.perf?.winRate)}</td>
       <td class={`num ${signClass(p.perf?.realizedPnl)}`}>{fmtNum(p.perf?.realizedPnl)}</td>
+      <td class="col-watch">
+        <WatchCell watch={p.watch} now={p.now} />
+      </td>
       <td class="col-copies">
         <CopiesCell copies={p.copies} name={t.name} onShow={() => p.onShowCopies(t)} />
       </td>

@@ -2,8 +2,8 @@
  * The traders page: a virtualised table of every trader (only the rows in
  * view are in the DOM), on/off switches, inline edit of follow options,
  * multi-select with batch enable/disable, performance columns, each
- * trader's source and copy decisions (live from the `copies` topic) and
- * the paper balance.
+ * trader's source, watch status (last leader trade, stalled) and copy
+ * decisions (live from the `copies` topic) and the paper balance.
  */
 import { useCallback, useMemo, useState } from 'preact/hooks';
 import type { Trader } from '../../api/types';
@@ -15,6 +15,7 @@ import { DRAFT_LABELS, draftOf, fieldOfPath, patchOf } from './follow-draft';
 import { type EditState, TraderRow } from './trader-row';
 import { useCopies } from './use-copies';
 import { useTraders } from './use-traders';
+import { useWatch } from './use-watch';
 
 /** Must match `.traders-table tbody tr` height in styles.css. */
 export const ROW_HEIGHT = 44;
@@ -27,6 +28,7 @@ export function TradersPage() {
   const [edit, setEdit] = useState<EditState | null>(null);
   const { ref, win } = useVirtualWindow(t.traders.length, ROW_HEIGHT);
   const copies = useCopies();
+  const watch = useWatch();
   const [copiesOf, setCopiesOf] = useState<number | null>(null);
 
   const select = useCallback((id: number, on: boolean) => {
@@ -156,6 +158,7 @@ export function TradersPage() {
               <th scope="col" class="num">
                 Realized PnL
               </th>
+              <th scope="col">Watch</th>
               <th scope="col">Copies</th>
               <th scope="col">
                 <span class="visually-hidden">Actions</span>
@@ -174,6 +177,8 @@ export function TradersPage() {
                 rowIndex={win.start + i + 2}
                 perf={t.performance.get(trader.id)}
                 copies={copies.byTrader.get(trader.id)}
+                watch={watch.get(trader.id)}
+                now={Date.now()}
                 selected={selected.has(trader.id)}
                 pending={t.pending.has(trader.id)}
                 edit={edit?.id === trader.id ? edit : null}

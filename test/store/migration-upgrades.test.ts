@@ -1,0 +1,93 @@
+/**
+ * Upgrades applied to a database that already holds data: what a user who
+ * ran an earlier release has. Each step keeps every row and every rule.
+ */
+import { sql } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/store/database.js';
+import { migrateTo, migrateToLatest } from '../../src/store/migrate.js';
+import { openDatabase } from '../../src/store/open-database.js';
+import { databaseTargets } from '../support/databases.js';
+
+const targets = await databaseTargets();
+
+describe.each(targets)('migration upgrades ($name)', (target) => {
+  const drops: (() => Promise<void>)[] = [];
+  afterAll(async () => {
+    for (const d of drops) await d();
+  });
+
+  async function open(): Promise<Database> {
+    const { url, drop } = await target.create();
+    const db = await openDatabase({
+      databaseUrl: url,
+      databasePoolSize: 2,
+      sqliteSynchronous: 'normal',
+      sqliteCacheMb: 8,
+      sqliteMmapMb: 0,
+    });
+    drops.push(async () => {
+      await db.close();
+      await drop();
+    });
+    return db;
+  }
+
+  it('007 keeps every copy decision and still refuses a second decision for one (follow, trade)', async () => {
+    const db = await open();
+    expect(await migrateTo(db, '006-copy-engine')).toContain('006-copy-engine');
+    const k = db.kysely;
+    await sql`insert into users (name, token_hash, created_at) values ('u', 'h', 1)`.execute(k);
+    const user = (await sql<{ id: number }>`select id from users`.execute(k)).rows[0]!.id;
+    for (const [i, address] of ['sim-whale-1', 'sim-noise-2'].entries())
+      await sql`insert into traders (user_id, name, address, enabled, allocation, copy_ratio, version, source, created_at, updated_at)
+                values (${user}, ${`t${i}`}, ${address}, 1, '0', '1', 1, 'simulated', 1, 1)`.execute(k);
+    const traders = (await sql<{ id: number }>`select id from traders order by id`.execute(k)).rows.map((r) =>
+      Number(r.id),
+    );
+    const decision = (trader: number, trade: string, status: string) =>
+      sql`insert into copy_decisions (user_id, trader_id, source, source_trade_id, source_ts, detected_at, decided_at,
+            status, reason, side, market, leader_size, leader_price, latency_ms)
+          values (${user}, ${trader}, 'simulated', ${trade}, 1, 2, 3, ${status}, ${status === 'skipped' ? 'too_old' : null},
+            'buy', 'BTC/USDT', '1.5', '100.25', 1)`.execute(k);
+    await decision(traders[0]!, 'sim-whale-1:1', 'copied');
+    await decision(traders[1]!, 'sim-whale-1:1', 'skipped');
+    await decision(traders[0]!, 'sim-whale-1:2', 'skipped');
+    const before = await sql`select * from copy_decisions order by id`.execute(k);
+
+    expect(await migrateToLatest(db)).toContain('007-fan-out-keys');
+    const after = await sql`select * from copy_decisions order by id`.execute(k);
+    expect(after.rows).toEqual(before.rows);
+    await expect(decision(traders[1]!, 'sim-whale-1:1', 'copied')).rejects.toThrow(/unique|UNIQUE/);
+    // A new decision still gets a fresh id after the rebuild.
+    await decision(traders[1]!, 'sim-whale-1:2', 'copied');
+    const ids = (await sql<{ id: number }>`select id from copy_decisions order by id`.execute(k)).rows.map(
+      (r) => Number(r.id),
+    );
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(4);
+  });
+
+  it('007 still refuses a second order with one (user, client order id), and only that', async () => {
+    const db = await open();
+    await migrateToLatest(db);
+    const k = db.kysely;
+    for (const name of ['a', 'b'])
+      await sql`insert into users (name, token_hash, created_at) values (${name}, ${name}, 1)`.execute(k);
+    await sql`insert into trading_pairs (symbol, base, quote, created_at) values ('BTC/USDT', 'BTC', 'USDT', 1)`.execute(
+      k,
+    );
+    const [a, b] = (await sql<{ id: number }>`select id from users order by id`.execute(k)).rows.map((r) =>
+      Number(r.id),
+    );
+    const pair = Number((await sql<{ id: number }>`select id from trading_pairs`.execute(k)).rows[0]!.id);
+    const order = (user: number, clientId: string | null) =>
+      sql`insert into orders (user_id, trading_pair_id, client_order_id, side, type, quantity, filled_quantity, status, fee, created_at, updated_at)
+          values (${user}, ${pair}, ${clientId}, 'buy', 'market', '1', '1', 'filled', '0', 1, 1)`.execute(k);
+    await order(a!, 'x-1');
+    await order(b!, 'x-1'); // another user may use the same id
+    await order(a!, null);
+    await order(a!, null); // no id: never a conflict
+    await expect(order(a!, 'x-1')).rejects.toThrow(/unique|UNIQUE/);
+  });
+});
