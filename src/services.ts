@@ -3,6 +3,7 @@
  * Config. Used by the HTTP server, the CLI and the tests, so all of them run
  * the same objects.
  */
+import { randomUUID } from 'node:crypto';
 import type { LayeredCache } from './cache/cache-options.js';
 import { createCache } from './cache/create-cache.js';
 import { type PolicyOverrides, parseKindOverrides } from './cache/policies.js';
@@ -14,11 +15,13 @@ import {
 } from './copytrading/create-copy-trading.js';
 import { TraderService } from './copytrading/trader-service.js';
 import { type Clock, systemClock } from './domain/clock.js';
+import { FleetLease } from './fleet/fleet-lease.js';
 import { createJobs, type JobManager } from './jobs/index.js';
 import { JobStats } from './jobs/job-stats.js';
 import { FillLedger } from './ledger/fill-ledger.js';
 import { OrderService } from './ledger/order-service.js';
 import { MarketData } from './marketdata/market-data.js';
+import { registerLeaseMetrics } from './observability/lease-metrics.js';
 import { createObservability, type Observability } from './observability/observability.js';
 import { QueryStats } from './observability/query-stats.js';
 import { registerStreamMetrics } from './observability/stream-metrics.js';
@@ -30,6 +33,7 @@ import { UpdateFanout } from './positions/update-fanout.js';
 import { createPipeline } from './signals/create-pipeline.js';
 import type { Pipeline, PipelineLogger } from './signals/pipeline.js';
 import type { Database } from './store/database.js';
+import { LeaseRepository } from './store/lease-repository.js';
 import { LedgerRepository } from './store/ledger-repository.js';
 import { migrateToLatest, migrationsAreCurrent } from './store/migrate.js';
 import { openDatabase } from './store/open-database.js';
@@ -54,8 +58,12 @@ export interface Services {
   traders: TraderService;
   orders: OrderService;
   positions: PositionService;
-  /** Live ticks into positions; started by `startBackground()` when the venue streams and PRICE_STREAM=on. */
+  /** Live ticks into positions; started by `startBackground()` (PRICE_STREAM=on, or this instance holds the lease under auto). */
   priceFeed: PriceFeed;
+  /** This instance's id in the fleet (lease owner). */
+  instanceId: string;
+  /** The price stream's fleet lease under PRICE_STREAM=auto (undefined for on/off). */
+  priceLease: FleetLease | undefined;
   /** Delivers TP/SL closes to notifiers (Telegram). */
   positionNotifier: PositionNotifier;
   /** Research jobs (backtests, Monte Carlo): worker threads, or BullMQ with REDIS_URL. */
@@ -233,6 +241,21 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     onMarketsChanged: () => priceFeed.marketsChanged(),
   });
   registerStreamMetrics(observability.registry, () => priceFeed.stats());
+  const instanceId = randomUUID();
+  const priceLease =
+    config.priceStream === 'auto'
+      ? new FleetLease({
+          name: 'price-stream',
+          owner: instanceId,
+          ttlMs: config.fleetLeaseMs,
+          store: new LeaseRepository(db),
+          clock,
+          onAcquire: () => priceFeed.start(),
+          onLose: () => priceFeed.pause(),
+          onError: (err, during) => console.error(`price-stream lease (${during}):`, err),
+        })
+      : undefined;
+  registerLeaseMetrics(observability.registry, () => (priceLease ? [priceLease] : []));
   let background = false;
   return {
     config,
@@ -249,6 +272,8 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     pipeline,
     observability,
     priceFeed,
+    instanceId,
+    priceLease,
     positionNotifier,
     updates,
     copy,
@@ -259,6 +284,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       jobStats.start();
       observability.start();
       if (config.priceStream === 'on') await priceFeed.start();
+      await priceLease?.start();
       await copy.engine?.start();
       if (config.pipelineAutostart === 'on') pipeline.start();
     },
@@ -274,6 +300,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       warming?.stop();
       await pipeline.stop();
       await copy.close();
+      await priceLease?.stop();
       await priceFeed.stop();
       await positionNotifier.close();
       await jobs.close();

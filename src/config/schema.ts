@@ -183,10 +183,17 @@ export const settings = {
   }),
   priceStream: setting({
     env: 'PRICE_STREAM',
-    form: 'on or off',
-    default: 'on' as 'on' | 'off',
-    parse: oneOf('on', 'off'),
-    doc: 'Apply the venue’s live ticks to open positions (TP/SL, PnL). In a fleet, turn it on in one or two instances only.',
+    form: 'auto, on or off',
+    default: 'auto' as 'auto' | 'on' | 'off',
+    parse: oneOf('auto', 'on', 'off'),
+    doc: 'Apply the venue’s live ticks to every open position in the database (TP/SL, trailing stops, PnL). `auto`: the instance holding the fleet lease streams, another takes over within FLEET_LEASE_MS x 1.33 of its death; `on`/`off`: placed by hand.',
+  }),
+  fleetLeaseMs: setting({
+    env: 'FLEET_LEASE_MS',
+    form: 'an integer from 1000 to 60000',
+    default: 6_000,
+    parse: int(1_000, 60_000),
+    doc: 'Time-to-live of a fleet lease (the price stream under PRICE_STREAM=auto, the Telegram poller); renewed every third of it, so a dead holder’s role moves within about 1.33 x this.',
   }),
   priceStreamDelayMs: setting({
     env: 'PRICE_STREAM_DELAY_MS',

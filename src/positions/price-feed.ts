@@ -34,6 +34,11 @@ export interface PriceFeedOptions {
   maxRatePerMarket?: number;
   /** How often a venue without a stream is polled for the prices of open positions. @default 5000 */
   pollMs?: number;
+  /**
+   * How often a streaming feed re-reads which markets have open positions, so a
+   * position opened on another instance of the fleet is followed too. @default 2000
+   */
+  resyncMs?: number;
   /** Called after a flush closed positions, so their events are delivered. */
   onClosed(): void;
   /** Records closes of copied positions in the copy ledger, inside the flush. */
@@ -94,13 +99,22 @@ export class PriceFeed {
     if (venue.capabilities.streaming && venue.subscribeTicks) {
       if (this.unsubscribe === undefined) {
         this.streaming = true;
+        // Positions opened on this instance are followed at once (`marketsChanged`); those opened
+        // on other instances of the fleet at the next resync.
+        let cancelResync = () => {};
+        const resync = () => {
+          this.marketsChanged();
+          cancelResync = this.o.clock.setTimer(this.o.resyncMs ?? 2_000, resync);
+        };
         this.unsubscribe = () => {
           this.streaming = false;
+          cancelResync();
           this.venueStream?.();
           this.venueStream = undefined;
           this.streamedKey = '';
         };
         await this.follow();
+        cancelResync = this.o.clock.setTimer(this.o.resyncMs ?? 2_000, resync);
       }
       return 'stream';
     }
@@ -204,12 +218,22 @@ export class PriceFeed {
     await this.published;
   }
 
-  async stop(): Promise<void> {
+  /** Stops streaming or polling and writes what is pending; `start()` resumes (a fleet lease moved). */
+  async pause(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     await this.polling;
     await this.following;
     await this.drain();
+  }
+
+  /** True while streaming or polling. */
+  get running(): boolean {
+    return this.unsubscribe !== undefined;
+  }
+
+  async stop(): Promise<void> {
+    await this.pause();
     this.coalescer.close();
   }
 

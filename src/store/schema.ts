@@ -356,3 +356,16 @@ export interface DB {
   copy_decisions: CopyDecisionsTable;
   paper_accounts: PaperAccountsTable;
 }
+
+/** A lease that makes one instance of a fleet the holder of a background role. */
+export interface FleetLeasesTable {
+  name: string;
+  owner: string;
+  until: number;
+  acquired_at: number;
+}
+
+/** The fleet's tables, merged into `DB`. */
+export interface DB {
+  fleet_leases: FleetLeasesTable;
+}
