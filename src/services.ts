@@ -16,6 +16,7 @@ import {
 import { TraderService } from './copytrading/trader-service.js';
 import { type Clock, systemClock } from './domain/clock.js';
 import { FleetLease } from './fleet/fleet-lease.js';
+import { PushBus } from './fleet/push-bus.js';
 import { createJobs, type JobManager } from './jobs/index.js';
 import { JobStats } from './jobs/job-stats.js';
 import { FillLedger } from './ledger/fill-ledger.js';
@@ -64,6 +65,8 @@ export interface Services {
   instanceId: string;
   /** The price stream's fleet lease under PRICE_STREAM=auto (undefined for on/off). */
   priceLease: FleetLease | undefined;
+  /** Pushes to and from the other instances (REDIS_URL set), else undefined. */
+  pushBus: PushBus | undefined;
   /** Delivers TP/SL closes to notifiers (Telegram). */
   positionNotifier: PositionNotifier;
   /** Research jobs (backtests, Monte Carlo): worker threads, or BullMQ with REDIS_URL. */
@@ -242,13 +245,24 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   });
   registerStreamMetrics(observability.registry, () => priceFeed.stats());
   const instanceId = randomUUID();
+  const leases = new LeaseRepository(db);
+  // In a fleet (REDIS_URL), every push also reaches the clients of the other instances.
+  const pushBus = config.redisUrl
+    ? new PushBus({
+        url: config.redisUrl,
+        channel: `tl:push:${await leases.fleetId(randomUUID(), clock.now())}`,
+        instanceId,
+        deliver: (u) => updates.deliverLocal(u.topic, u.key, u.data, u.userId),
+      })
+    : undefined;
+  if (pushBus) updates.connectRemote(pushBus);
   const priceLease =
     config.priceStream === 'auto'
       ? new FleetLease({
           name: 'price-stream',
           owner: instanceId,
           ttlMs: config.fleetLeaseMs,
-          store: new LeaseRepository(db),
+          store: leases,
           clock,
           onAcquire: () => priceFeed.start(),
           onLose: () => priceFeed.pause(),
@@ -274,6 +288,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     priceFeed,
     instanceId,
     priceLease,
+    pushBus,
     positionNotifier,
     updates,
     copy,
@@ -302,6 +317,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       await copy.close();
       await priceLease?.stop();
       await priceFeed.stop();
+      await pushBus?.close();
       await positionNotifier.close();
       await jobs.close();
       jobStats.stop();

@@ -12,7 +12,8 @@ import type { Redis, RedisOptions } from 'ioredis';
 const requireModule = createRequire(import.meta.url);
 let RedisClass: typeof Redis | undefined;
 
-export type RedisRole = 'data' | 'bus';
+/** `data`/`bus`: the cache's command and subscriber connections; `push-pub`/`push-sub`: the fleet's push bus. */
+export type RedisRole = 'data' | 'bus' | 'push-pub' | 'push-sub';
 
 export interface ConnectionEvents {
   /** Called when the connection becomes ready, and when it is lost after being ready or fails to connect. */
@@ -46,8 +47,8 @@ export function openRedis(
     connectTimeout: timeouts.connectTimeoutMs ?? 1_000,
     retryStrategy: reconnectDelay,
     enableReadyCheck: true,
-    connectionName: `tradeloop-cache-${role}-${instanceId}`,
-    ...(role === 'data'
+    connectionName: `tradeloop-${role === 'data' || role === 'bus' ? 'cache-' : ''}${role}-${instanceId}`,
+    ...(role === 'data' || role === 'push-pub'
       ? {
           maxRetriesPerRequest: 1,
           enableOfflineQueue: false,

@@ -49,6 +49,22 @@ export class LeaseRepository {
     );
   }
 
+  /** The fleet's id: created by the first instance, read by every other (one row). */
+  async fleetId(candidate: string, now: number): Promise<string> {
+    await this.db.run(
+      compile(
+        this.db.kysely
+          .insertInto('fleet')
+          .values({ singleton: 1, id: candidate, created_at: now })
+          .onConflict((oc) => oc.column('singleton').doNothing()),
+      ),
+    );
+    const r = await this.db.first(
+      compile(this.db.kysely.selectFrom('fleet').select('id').where('singleton', '=', 1)),
+    );
+    return r?.id ?? candidate;
+  }
+
   async holder(name: string): Promise<LeaseHolder | undefined> {
     const r = await this.db.first(
       compile(this.db.kysely.selectFrom('fleet_leases').selectAll().where('name', '=', name)),

@@ -365,7 +365,15 @@ export interface FleetLeasesTable {
   acquired_at: number;
 }
 
+/** The fleet's identity: one row, the same for every instance on this database. */
+export interface FleetTable {
+  singleton: number;
+  id: string;
+  created_at: number;
+}
+
 /** The fleet's tables, merged into `DB`. */
 export interface DB {
   fleet_leases: FleetLeasesTable;
+  fleet: FleetTable;
 }
