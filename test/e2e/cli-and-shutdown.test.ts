@@ -23,6 +23,8 @@ describe('tradeloop CLI', () => {
         '004-jobs',
         '005-pipeline',
         '006-copy-engine',
+        '007-fan-out-keys',
+        '008-fleet-leases',
       ],
     });
     const u = runCli(['users', 'create', 'carol'], env);
