@@ -14,7 +14,8 @@ import type { CopyRepository, WatcherRow } from '../store/copy-repository.js';
 import type { LeaderSource, LeaderTrade } from '../venues/leader-source.js';
 import type { FanoutResult } from './copy-fanout.js';
 import { CopyStats } from './copy-stats.js';
-import { LeaderWatcher, PageQueue, type WatcherDeps } from './leader-watcher.js';
+import { LeaderWatcher, type WatcherDeps } from './leader-watcher.js';
+import { PageBatcher } from './page-batcher.js';
 
 export interface StalledWatcher {
   source: string;
@@ -46,7 +47,7 @@ export class CopyEngine {
   readonly stats: CopyStats;
   private readonly leaseMs: number;
   private readonly running = new Map<number, LeaderWatcher>();
-  private readonly pages = new PageQueue();
+  private readonly pages: PageBatcher;
   private cancelTick: (() => void) | undefined;
   private syncing: Promise<void> | undefined;
   private syncAgain = false;
@@ -60,6 +61,7 @@ export class CopyEngine {
     this.instanceId = o.instanceId ?? randomUUID();
     this.leaseMs = o.leaseMs ?? 9_000;
     this.stats = new CopyStats(o.clock);
+    this.pages = new PageBatcher(o.db);
   }
 
   async start(): Promise<void> {

@@ -16,6 +16,7 @@ import type { Database } from '../store/database.js';
 import type { LeaderSource, LeaderTrade } from '../venues/leader-source.js';
 import type { Unsubscribe } from '../venues/types.js';
 import type { CopyFanout, FanoutResult, MarketQuote } from './copy-fanout.js';
+import type { PageBatcher } from './page-batcher.js';
 
 export interface WatcherDeps {
   db: Database;
@@ -25,27 +26,10 @@ export interface WatcherDeps {
   clock: Clock;
   /** After a page is committed: pushes, cache drops, metrics. */
   applied(w: WatcherRow, trades: readonly LeaderTrade[], result: FanoutResult, detectedAt: number): void;
-  /** Runs fan-out transactions one at a time, with a turn of the event loop between them. */
-  pages: PageQueue;
+  /** Runs fan-out pages, several watchers' in one transaction, with a turn of the event loop between batches. */
+  pages: Pick<PageBatcher, 'run'>;
   /** A read or a fan-out failed (logged, counted; the next poll retries). */
   failed(w: WatcherRow, err: unknown): void;
-}
-
-/**
- * One fan-out transaction at a time, each after a turn of the event loop.
- * SQLite runs synchronously and everything before it resolves as microtasks:
- * hundreds of watchers with a backlog would otherwise run page after page
- * without ever letting HTTP requests and sockets in. The writer is single
- * anyway, so serialising costs no throughput.
- */
-export class PageQueue {
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(() => new Promise<void>((resolve) => setImmediate(resolve)).then(fn));
-    this.tail = next.catch(() => {});
-    return next;
-  }
 }
 
 export class LeaderWatcher {
@@ -138,8 +122,9 @@ export class LeaderWatcher {
   ): Promise<void> {
     const quotes = await this.quotes(trades);
     const equity = await this.leaderEquity(trades);
-    const result = await this.d.db.transaction((tx) =>
-      this.d.fanout.apply(this.row, from, to, trades, quotes, equity, detectedAt, tx),
+    const row = this.row;
+    const result = await this.d.pages.run((tx) =>
+      this.d.fanout.apply(row, from, to, trades, quotes, equity, detectedAt, tx),
     );
     if (!result) {
       // Another holder applied this page first: continue from where it left the cursor.
