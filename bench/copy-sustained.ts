@@ -14,7 +14,7 @@
  * - decisions committed per second over a 20 s window (>= 2,000/s), with the
  *   leader trades per second that produced them;
  * - event -> commit per leader trade: the commit of its fan-out transaction
- *   (timed where the watcher's `db.transaction` resolves) minus the trade's
+ *   (timed where the engine records the committed page) minus the trade's
  *   timestamp (p99 <= 100 ms); detection lag and decision latency beside it;
  * - `GET /api/v1/traders` requests/s for one user while copying, against the
  *   same route with the engine stopped (>= 50 %);
@@ -27,9 +27,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import BetterSqlite3 from 'better-sqlite3';
-import type { FanoutResult } from '../src/copytrading/copy-fanout.js';
 import { startServer } from '../src/main.js';
-import type { SqlExecutor } from '../src/store/database.js';
 import type { SimulatedLeaders } from '../src/venues/simulated/simulated-leaders.js';
 import { seedFollows } from './copy-fanout.js';
 import { buildCli, type ProcMemory, procMemory, startChild } from './lib/child-server.js';
@@ -194,31 +192,29 @@ export const copySustained: Benchmark = {
     const engine = s.copy.engine;
     if (!engine) throw new Error('COPY_ENGINE is off');
 
-    // Time every fan-out commit where the watcher's transaction resolves.
+    // Time every fan-out page where its commit resolves: the engine records each committed page
+    // (`stats.page`) as soon as the batch that carried it is on disk.
     let win = emptyWindow();
     let recording = false;
-    const db = s.db as { transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> };
-    const transaction = db.transaction.bind(db);
-    db.transaction = async <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> => {
-      const r = await transaction(fn);
-      const f = r as unknown as FanoutResult | undefined;
-      if (recording && f && Array.isArray(f.decisionIds) && Array.isArray(f.decisions)) {
-        const committed = Date.now();
-        win.pages++;
-        const seen = new Set<string>();
-        for (const d of f.decisions) {
-          win.decisions++;
-          if (d.status === 'copied') win.copied++;
-          win.decision.push(d.latencyMs);
-          if (!seen.has(d.sourceTradeId)) {
-            seen.add(d.sourceTradeId);
-            win.trades++;
-            win.tradeToCommit.push(committed - d.sourceTs);
-            win.detection.push(d.detectedAt - d.sourceTs);
-          }
+    const engineStats = engine.stats;
+    const page = engineStats.page.bind(engineStats);
+    engineStats.page = (source, trades, decisions, detectedAt) => {
+      page(source, trades, decisions, detectedAt);
+      if (!recording) return;
+      const committed = Date.now();
+      win.pages++;
+      const seen = new Set<string>();
+      for (const d of decisions) {
+        win.decisions++;
+        if (d.status === 'copied') win.copied++;
+        win.decision.push(d.latencyMs);
+        if (!seen.has(d.sourceTradeId)) {
+          seen.add(d.sourceTradeId);
+          win.trades++;
+          win.tradeToCommit.push(committed - d.sourceTs);
+          win.detection.push(d.detectedAt - d.sourceTs);
         }
       }
-      return r;
     };
 
     ctx.log(`engine started; warming up ${WARMUP_MS / 1000} s`);

@@ -21,6 +21,9 @@ import type { CopyExitHook } from './copy-exits.js';
 import { positionJson } from './position-json.js';
 import { positionsTag, type UpdateSink } from './update-sink.js';
 
+/** Least time between two reads of the markets with open positions while streaming, ms. */
+const FOLLOW_EVERY_MS = 250;
+
 export interface PriceFeedOptions {
   db: Database;
   repo: PositionRepository;
@@ -76,6 +79,8 @@ export class PriceFeed {
   private following: Promise<void> | undefined;
   private followAgain = false;
   private dropped = 0;
+  private lastFollowAt = Number.NEGATIVE_INFINITY;
+  private followTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: PriceFeedOptions) {
     this.venueId = o.marketData.venue.capabilities.id;
@@ -109,6 +114,8 @@ export class PriceFeed {
         this.unsubscribe = () => {
           this.streaming = false;
           cancelResync();
+          clearTimeout(this.followTimer);
+          this.followTimer = undefined;
           this.venueStream?.();
           this.venueStream = undefined;
           this.streamedKey = '';
@@ -148,6 +155,17 @@ export class PriceFeed {
       this.followAgain = true;
       return;
     }
+    // A burst of openings (a leader's trade copied to many follows, page after page) re-reads the
+    // open markets at most every FOLLOW_EVERY_MS: one real-time timer for the rest of the burst.
+    const wait = this.lastFollowAt + FOLLOW_EVERY_MS - performance.now();
+    if (wait > 0) {
+      this.followTimer ??= setTimeout(() => {
+        this.followTimer = undefined;
+        this.marketsChanged();
+      }, wait).unref();
+      return;
+    }
+    this.lastFollowAt = performance.now();
     this.following = this.follow()
       .catch((err: unknown) => this.o.onError?.(err))
       .finally(() => {
