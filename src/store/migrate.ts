@@ -13,6 +13,7 @@ import { jobs } from './migrations/004-jobs.js';
 import { pipeline } from './migrations/005-pipeline.js';
 import { copyEngine } from './migrations/006-copy-engine.js';
 import { fanOutKeys } from './migrations/007-fan-out-keys.js';
+import { idempotencyKeys } from './migrations/009-idempotency-keys.js';
 
 function allMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -23,6 +24,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '005-pipeline': pipeline(dialect),
     '006-copy-engine': copyEngine(dialect),
     '007-fan-out-keys': fanOutKeys(dialect),
+    '009-idempotency-keys': idempotencyKeys(dialect),
   };
 }
 
