@@ -23,6 +23,8 @@ describe('tradeloop CLI', () => {
         '004-jobs',
         '005-pipeline',
         '006-copy-engine',
+        '007-fan-out-keys',
+        '009-idempotency-keys',
       ],
     });
     const u = runCli(['users', 'create', 'carol'], env);
