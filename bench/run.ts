@@ -21,6 +21,7 @@ import { copySustained } from './copy-sustained.js';
 import { dashboard } from './dashboard.js';
 import { jobsHealthz } from './jobs-healthz.js';
 import { jobsSubmit } from './jobs-submit.js';
+import { jobsSubmitRedisOutage } from './jobs-submit-redis-outage.js';
 import { buildBigDb } from './lib/big-db.js';
 import { type Benchmark, RunContext } from './lib/context.js';
 import { consoleTable, markdownTable, readResults, writeResults } from './lib/report.js';
@@ -64,6 +65,7 @@ const BENCHMARKS: Benchmark[] = [
   montecarloWorkers,
   jobsHealthz,
   jobsSubmit,
+  jobsSubmitRedisOutage,
   metricsScrape,
   dashboard,
   copyFanout,

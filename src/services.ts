@@ -4,6 +4,8 @@
  * the same objects.
  */
 import { randomUUID } from 'node:crypto';
+import { type Logger, pino } from 'pino';
+import type { IdempotencyDeps } from './api/idempotency.js';
 import type { LayeredCache } from './cache/cache-options.js';
 import { createCache } from './cache/create-cache.js';
 import { type PolicyOverrides, parseKindOverrides } from './cache/policies.js';
@@ -22,6 +24,7 @@ import { JobStats } from './jobs/job-stats.js';
 import { FillLedger } from './ledger/fill-ledger.js';
 import { OrderService } from './ledger/order-service.js';
 import { MarketData } from './marketdata/market-data.js';
+import { DependencyOutages } from './observability/dependency-outages.js';
 import { registerLeaseMetrics } from './observability/lease-metrics.js';
 import { createObservability, type Observability } from './observability/observability.js';
 import { QueryStats } from './observability/query-stats.js';
@@ -34,6 +37,7 @@ import { UpdateFanout } from './positions/update-fanout.js';
 import { createPipeline } from './signals/create-pipeline.js';
 import type { Pipeline, PipelineLogger } from './signals/pipeline.js';
 import type { Database } from './store/database.js';
+import { IdempotencyRepository } from './store/idempotency-repository.js';
 import { LeaseRepository } from './store/lease-repository.js';
 import { LedgerRepository } from './store/ledger-repository.js';
 import { migrateToLatest, migrationsAreCurrent } from './store/migrate.js';
@@ -79,12 +83,25 @@ export interface Services {
   updates: UpdateFanout;
   /** Copy trading: leader sources, the engine (watchers, fan-out) and its queries. */
   copy: CopyTrading;
+  /** Where the services log (pino): dependency outages, once when they start and once when they end. */
+  logger: Logger;
+  /** Dependency outages in progress (Redis for the job queue), each logged once. */
+  outages: DependencyOutages;
+  /** Idempotency-Key storage for the creating routes. */
+  idempotency: IdempotencyDeps;
   /** Starts the price feed and the notifier's sweep (the server does; tests may not). */
   startBackground(): Promise<void>;
   /** True when the database answers and every migration is applied. */
   ready(): Promise<boolean>;
+  /**
+   * The first dependency that is not ready, each given READY_TIMEOUT_MS: the
+   * database (and its migrations), then Redis when REDIS_URL is set.
+   */
+  readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
+
+export type Readiness = { ok: true } | { ok: false; dependency: string; message: string };
 
 /** The venue the configuration names; options beyond these are the venue's defaults. */
 export function venueConfig(config: Config): VenueConfig {
@@ -121,10 +138,14 @@ export interface BuildOptions {
   warming?: boolean;
   /** Leader sources used instead of the configured ones, by source id (tests). */
   leaderSources?: CopyTradingDeps['leaderSources'];
+  /** Where the services log. @default pino on stdout at LOG_LEVEL */
+  logger?: Logger;
 }
 
 export async function buildServices(config: Config, opts: BuildOptions = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? pino({ level: config.logLevel });
+  const outages = new DependencyOutages(logger);
   const cache = createCache({
     clock,
     policies: cachePolicies(config),
@@ -156,10 +177,15 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
         })
       : undefined;
   const ledgerRepo = new LedgerRepository(db);
-  const jobs = await createJobs({ db, clock, venueConfig: venueConfig(config) }, config);
+  const jobs = await createJobs({ db, clock, venueConfig: venueConfig(config), reports: outages }, config);
+  const idempotencyRepo = new IdempotencyRepository(db);
   const jobStats = new JobStats(db, clock);
   const observability = createObservability({ config, clock, db, cache, marketData, queries });
   observability.connectJobs(() => jobStats.snapshot());
+  observability.maintenance.addTask({
+    name: 'expired idempotency keys',
+    run: async (now) => `deleted ${await idempotencyRepo.sweep(now)} expired keys`,
+  });
   // Each maintenance run is also a finished `maintenance` job in the first admin's jobs list.
   observability.maintenance.recordWith(async (run) => {
     const admin = await db.first<{ id: number }>(
@@ -271,6 +297,14 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       : undefined;
   registerLeaseMetrics(observability.registry, () => (priceLease ? [priceLease] : []));
   let background = false;
+  const ready = async () => {
+    try {
+      await db.ping();
+      return await migrationsAreCurrent(db);
+    } catch {
+      return false;
+    }
+  };
   return {
     config,
     clock,
@@ -292,6 +326,9 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     positionNotifier,
     updates,
     copy,
+    logger,
+    outages,
+    idempotency: { repo: idempotencyRepo, clock, ttlMs: config.idempotencyKeyTtlMs },
     async startBackground() {
       if (background) return;
       background = true;
@@ -303,12 +340,28 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       await copy.engine?.start();
       if (config.pipelineAutostart === 'on') pipeline.start();
     },
-    async ready() {
+    ready,
+    async readiness() {
+      const timeoutMs = config.readyTimeoutMs;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const dbReady = await Promise.race([ready(), late]).finally(() => clearTimeout(timer));
+      if (!dbReady) {
+        return {
+          ok: false,
+          dependency: 'database',
+          message: `Database unreachable within ${timeoutMs} ms or migrations pending`,
+        };
+      }
+      const dependency = jobs.dependency;
+      if (dependency === undefined) return { ok: true };
       try {
-        await db.ping();
-        return await migrationsAreCurrent(db);
-      } catch {
-        return false;
+        await jobs.check(timeoutMs);
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, dependency, message: err instanceof Error ? err.message : String(err) };
       }
     },
     async close() {

@@ -86,7 +86,7 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
       orderRoutes(api, s);
       positionRoutes(api, s);
       telegramRoutes(api, { links: createTelegramLinkService(s.db, s.clock) });
-      researchRoutes(api, { jobs: s.jobs });
+      researchRoutes(api, { jobs: s.jobs, idempotency: s.idempotency });
       observabilityRoutes(api, s.observability);
       pipelineRoutes(api, { pipeline: s.pipeline });
       marketDataRoutes(api, s.marketData);

@@ -4,7 +4,14 @@
  * else is a 500 that is logged and never leaks internals.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { type ErrorCode, type ErrorDetail, isAppError, RateLimitedError } from '../domain/errors.js';
+import {
+  type ErrorCode,
+  type ErrorDetail,
+  IdempotencyKeyInFlightError,
+  isAppError,
+  RateLimitedError,
+  UnavailableError,
+} from '../domain/errors.js';
 
 /** Every code has a status: a code added to the catalogue without one does not compile. */
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
@@ -18,6 +25,8 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   UNSUPPORTED_MEDIA_TYPE: 415,
   UPGRADE_REQUIRED: 426,
   RATE_LIMITED: 429,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  IDEMPOTENCY_KEY_IN_FLIGHT: 409,
   TIMEOUT: 504,
   DEPENDENCY_UNAVAILABLE: 503,
   CONFIG_INVALID: 500,
@@ -87,9 +96,17 @@ function fromFastify(err: FastifyError): { status: number; body: ErrorBody } {
 export function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (isAppError(err)) {
     const status = STATUS_BY_CODE[err.code];
-    if (err instanceof RateLimitedError)
-      reply.header('retry-after', Math.max(1, Math.ceil(err.retryAfterMs / 1000)));
-    if (status >= 500) request.log.error({ err }, 'request failed');
+    const retryAfterMs =
+      err instanceof RateLimitedError ||
+      err instanceof IdempotencyKeyInFlightError ||
+      err instanceof UnavailableError
+        ? err.retryAfterMs
+        : undefined;
+    if (retryAfterMs !== undefined) reply.header('retry-after', Math.max(1, Math.ceil(retryAfterMs / 1000)));
+    // A tracked dependency's outage is logged once when it starts and once when it ends, not per request.
+    if (err instanceof UnavailableError && err.dependency !== undefined)
+      request.log.debug({ err }, 'request failed: dependency unavailable');
+    else if (status >= 500) request.log.error({ err }, 'request failed');
     return reply.status(status).send(errorBody(err.code, err.message, err.details));
   }
   const { status, body } = fromFastify(err as FastifyError);

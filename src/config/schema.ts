@@ -97,6 +97,20 @@ export const settings = {
     parse: int(100, 86_400_000),
     doc: 'Length of the rate-limit window in milliseconds.',
   }),
+  idempotencyKeyTtlMs: setting({
+    env: 'IDEMPOTENCY_KEY_TTL_MS',
+    form: 'an integer from 60000 to 604800000',
+    default: 86_400_000,
+    parse: int(60_000, 604_800_000),
+    doc: 'How long an `Idempotency-Key` and the answer it replays are kept, per user; expired keys are swept by maintenance.',
+  }),
+  readyTimeoutMs: setting({
+    env: 'READY_TIMEOUT_MS',
+    form: 'an integer from 50 to 30000',
+    default: 1000,
+    parse: int(50, 30_000),
+    doc: 'How long `/readyz` waits for each dependency (the database, Redis when REDIS_URL is set) before answering 503 naming it.',
+  }),
   performanceCacheTtlMs: setting({
     env: 'PERFORMANCE_CACHE_TTL_MS',
     form: 'an integer from 0 to 3600000',

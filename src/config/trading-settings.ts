@@ -19,6 +19,13 @@ export const tradingSettings = {
     parse: int(1000, 86_400_000),
     doc: 'Longest a job may run (a request may ask for less); then it is stopped and marked timed_out.',
   }),
+  jobSubmitTimeoutMs: setting({
+    env: 'JOB_SUBMIT_TIMEOUT_MS',
+    form: 'an integer from 50 to 60000',
+    default: 2000,
+    parse: int(50, 60_000),
+    doc: 'Longest a job submit waits for the queue (Redis with BullMQ); then it answers 503 DEPENDENCY_UNAVAILABLE with Retry-After and leaves no job behind.',
+  }),
   jobExecutor: setting({
     env: 'JOB_EXECUTOR',
     form: 'auto, embedded or bullmq',

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'UNSUPPORTED_MEDIA_TYPE',
   'UPGRADE_REQUIRED',
   'RATE_LIMITED',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_FLIGHT',
   // Dependencies and the service itself
   'TIMEOUT',
   'DEPENDENCY_UNAVAILABLE',
@@ -102,6 +104,41 @@ export class RateLimitedError extends AppError {
 export class UnavailableError extends AppError {
   readonly code: ErrorCode = 'DEPENDENCY_UNAVAILABLE';
   readonly retryable = true;
+  /** When to try again, if known (the API sends it as Retry-After). */
+  readonly retryAfterMs: number | undefined;
+  /**
+   * The dependency, when its outage is tracked (and logged once, with its
+   * duration) elsewhere: the API then does not log each request it fails.
+   */
+  readonly dependency: string | undefined;
+  constructor(
+    message: string,
+    options: { cause?: unknown; details?: ErrorDetail[]; retryAfterMs?: number; dependency?: string } = {},
+  ) {
+    super(message, options);
+    this.retryAfterMs = options.retryAfterMs;
+    this.dependency = options.dependency;
+  }
+}
+
+/**
+ * An Idempotency-Key was used before with a different request (another body
+ * or route): the first request's answer cannot stand for this one.
+ */
+export class IdempotencyKeyReusedError extends AppError {
+  readonly code: ErrorCode = 'IDEMPOTENCY_KEY_REUSED';
+  readonly retryable = false;
+}
+
+/** The first request with this Idempotency-Key has not answered yet; retry after it has. */
+export class IdempotencyKeyInFlightError extends AppError {
+  readonly code: ErrorCode = 'IDEMPOTENCY_KEY_IN_FLIGHT';
+  readonly retryable = true;
+  readonly retryAfterMs: number;
+  constructor(message: string, retryAfterMs: number) {
+    super(message);
+    this.retryAfterMs = retryAfterMs;
+  }
 }
 
 /** An upstream call exceeded its deadline. */

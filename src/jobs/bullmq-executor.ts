@@ -17,12 +17,19 @@
  *   row is already marked cancelled, so a worker that misses the message
  *   still cannot record a result).
  * - Shutdown: running jobs are handed back to the queue (moveToWait).
+ * - Redis down: an enqueue fails at once while the queue's connection is
+ *   not ready, and within its deadline when Redis does not answer; the
+ *   connection's changes of state and each enqueue's outcome are reported
+ *   (DependencyOutages logs an outage once). Connections retry every 0.1-2 s,
+ *   so jobs are taken again within 2 s of Redis coming back.
  */
 import { type Job as BullJob, Queue, WaitingError, Worker } from 'bullmq';
+import type { Redis as RedisClient } from 'ioredis';
 import { Redis } from 'ioredis';
+import { reconnectDelay } from '../cache/redis-connection.js';
 import type { Clock } from '../domain/clock.js';
 import { UnavailableError } from '../domain/errors.js';
-import type { JobExecutor } from './executor.js';
+import type { DependencyReports, JobExecutor } from './executor.js';
 import { type Job, PRIORITY_RANK } from './job.js';
 import type { JobRepository } from './job-repository.js';
 import type { JobRunner } from './job-runner.js';
@@ -31,6 +38,10 @@ import type { JobRunner } from './job-runner.js';
 export const MAX_WORKER_LOSSES = 1;
 export const DEFAULT_QUEUE_NAME = 'research-jobs';
 const READY_TIMEOUT_MS = 10_000;
+/** The dependency this executor reports and /readyz names. */
+export const QUEUE_DEPENDENCY = 'redis';
+/** Retry-After of a submit refused while Redis is down. */
+const RETRY_AFTER_MS = 5_000;
 
 export interface BullmqExecutorOptions {
   redisUrl: string;
@@ -47,6 +58,8 @@ export interface BullmqExecutorOptions {
   /** Lock duration and stalled-check interval. */
   stallMs: number;
   onError?: (err: unknown) => void;
+  /** Where Redis answering or failing is reported (outages are logged there, once). */
+  reports?: DependencyReports;
 }
 
 const bullId = (id: number) => `job-${id}`;
@@ -57,6 +70,7 @@ interface JobData {
 
 export class BullmqExecutor implements JobExecutor {
   readonly kind = 'bullmq';
+  readonly dependency = QUEUE_DEPENDENCY;
   private readonly queue: Queue<JobData>;
   private readonly queueName: string;
   private readonly channel: string;
@@ -64,13 +78,63 @@ export class BullmqExecutor implements JobExecutor {
   private worker: Worker<JobData> | undefined;
   private sub: Redis | undefined;
   private pub: Redis | undefined;
+  private client: RedisClient | undefined;
+  private closing = false;
 
   constructor(private readonly o: BullmqExecutorOptions) {
     this.queueName = o.queueName ?? DEFAULT_QUEUE_NAME;
     this.channel = `${o.prefix}:${this.queueName}:cancel`;
     this.onError = o.onError ?? (() => {});
-    this.queue = new Queue<JobData>(this.queueName, { connection: { url: o.redisUrl }, prefix: o.prefix });
-    this.queue.on('error', this.onError);
+    this.queue = new Queue<JobData>(this.queueName, {
+      connection: { url: o.redisUrl, retryStrategy: reconnectDelay },
+      prefix: o.prefix,
+    });
+    this.queue.on('error', (err) => {
+      this.down(err);
+      this.onError(err);
+    });
+  }
+
+  private down(cause: unknown): void {
+    if (!this.closing) this.o.reports?.down(QUEUE_DEPENDENCY, cause);
+  }
+
+  private up(): void {
+    this.o.reports?.up(QUEUE_DEPENDENCY);
+  }
+
+  /** The queue's connection, when it is ready for commands; otherwise an UnavailableError (reported). */
+  private ready(): RedisClient {
+    const client = this.client;
+    if (client?.status === 'ready') return client;
+    const err = this.unavailable(`Redis at ${this.o.redisUrl} is ${client?.status ?? 'not connected'}`);
+    this.down(err);
+    throw err;
+  }
+
+  private unavailable(message: string, cause?: unknown): UnavailableError {
+    return new UnavailableError(`the job queue is unavailable: ${message}`, {
+      dependency: QUEUE_DEPENDENCY,
+      retryAfterMs: RETRY_AFTER_MS,
+      ...(cause === undefined ? {} : { cause }),
+    });
+  }
+
+  /** `p`, or an UnavailableError (reported) when it has not settled after `timeoutMs`. */
+  private async within<T>(p: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = this.unavailable(`Redis did not ${what} within ${timeoutMs} ms`);
+        this.down(err);
+        reject(err);
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([p, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async start(): Promise<void> {
@@ -85,6 +149,10 @@ export class BullmqExecutor implements JobExecutor {
       );
     });
     await Promise.race([this.queue.waitUntilReady(), late]).finally(() => clearTimeout(timer));
+    const client = await this.queue.getBackend().client;
+    this.client = client as unknown as RedisClient;
+    this.client.on('ready', () => this.up());
+    this.client.on('close', () => this.down(new Error('connection closed')));
     const runner = this.o.runner;
     if (!runner) return;
     this.sub = new Redis(this.o.redisUrl, { maxRetriesPerRequest: null });
@@ -92,7 +160,7 @@ export class BullmqExecutor implements JobExecutor {
     this.sub.on('message', (_channel: string, id: string) => runner.stop(Number(id), 'cancel'));
     await this.sub.subscribe(this.channel);
     this.worker = new Worker<JobData>(this.queueName, (job, token) => this.process(runner, job, token), {
-      connection: { url: this.o.redisUrl, maxRetriesPerRequest: null },
+      connection: { url: this.o.redisUrl, maxRetriesPerRequest: null, retryStrategy: reconnectDelay },
       prefix: this.o.prefix,
       concurrency: this.o.concurrency,
       lockDuration: this.o.stallMs,
@@ -106,12 +174,32 @@ export class BullmqExecutor implements JobExecutor {
     await this.worker.waitUntilReady();
   }
 
-  async enqueue(job: Job): Promise<void> {
-    await this.queue.add(
-      job.type,
-      { id: job.id },
-      { jobId: bullId(job.id), priority: PRIORITY_RANK[job.priority], attempts: 1 },
-    );
+  async enqueue(job: Job, opts: { timeoutMs?: number } = {}): Promise<void> {
+    this.ready();
+    const added = this.queue
+      .add(
+        job.type,
+        { id: job.id },
+        { jobId: bullId(job.id), priority: PRIORITY_RANK[job.priority], attempts: 1 },
+      )
+      .then(
+        () => this.up(),
+        (err: unknown) => {
+          const e = this.unavailable(err instanceof Error ? err.message : String(err), err);
+          this.down(e);
+          throw e;
+        },
+      );
+    if (opts.timeoutMs === undefined) return added;
+    // A late add still lands (or fails) on its own; nobody waits for it any more.
+    added.catch(() => {});
+    return this.within(added, opts.timeoutMs, 'take the job');
+  }
+
+  async check(timeoutMs: number): Promise<void> {
+    const client = this.ready();
+    await this.within(client.ping(), timeoutMs, 'answer PING');
+    this.up();
   }
 
   async cancel(job: Job): Promise<void> {
@@ -123,6 +211,7 @@ export class BullmqExecutor implements JobExecutor {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     this.o.runner?.stopAll('shutdown');
     await this.worker?.close();
     await this.queue.close();

@@ -15,7 +15,7 @@ import { ValidationError } from '../domain/errors.js';
 import type { Database } from '../store/database.js';
 import type { VenueConfig } from '../venues/registry.js';
 import { EmbeddedExecutor } from './embedded-executor.js';
-import type { JobExecutor } from './executor.js';
+import type { DependencyReports, JobExecutor } from './executor.js';
 import { JobManager } from './job-manager.js';
 import { JobRepository } from './job-repository.js';
 import { JobRunner } from './job-runner.js';
@@ -26,6 +26,7 @@ export type JobsConfig = Pick<
   Config,
   | 'maxConcurrentJobs'
   | 'jobTimeoutMs'
+  | 'jobSubmitTimeoutMs'
   | 'jobExecutor'
   | 'jobApiWorker'
   | 'jobStallMs'
@@ -42,6 +43,8 @@ export interface JobDeps {
   venueConfig: VenueConfig;
   /** Errors no caller waits for (a progress write failed, Redis hiccup). */
   onError?: (err: unknown) => void;
+  /** Where the queue's dependency (Redis) answering or failing is reported. */
+  reports?: DependencyReports;
 }
 
 export interface CreateJobsOptions {
@@ -108,6 +111,7 @@ export async function createJobs(
       concurrency,
       stallMs: config.jobStallMs,
       ...(deps.onError ? { onError: deps.onError } : {}),
+      ...(deps.reports ? { reports: deps.reports } : {}),
     });
   }
   await executor.start();
@@ -116,6 +120,7 @@ export async function createJobs(
     executor,
     clock: deps.clock,
     timeoutMs: config.jobTimeoutMs,
+    submitTimeoutMs: config.jobSubmitTimeoutMs,
     venues: venues.names,
     onClose: async () => pool?.close(),
   });

@@ -9,12 +9,30 @@
  */
 import type { Job } from './job.js';
 
+/** Where an executor reports its dependency answering or failing (DependencyOutages). */
+export interface DependencyReports {
+  down(dependency: string, cause: unknown): void;
+  up(dependency: string): void;
+}
+
 export interface JobExecutor {
   readonly kind: 'embedded' | 'bullmq';
   /** Recovers what a previous run left (queued jobs) and starts consuming. */
   start(): Promise<void>;
-  /** Queues a job whose row is already written (status queued). */
-  enqueue(job: Job): Promise<void>;
+  /**
+   * Queues a job whose row is already written (status queued). With
+   * `timeoutMs`, rejects with UnavailableError when the queue has not taken
+   * it by then; the job may still land in the queue later (the caller makes
+   * sure a late job finds nothing to run).
+   */
+  enqueue(job: Job, opts?: { timeoutMs?: number }): Promise<void>;
+  /**
+   * Resolves when the queue's dependency answers within `timeoutMs`, rejects
+   * with UnavailableError naming it otherwise. Absent: nothing to check.
+   */
+  check?(timeoutMs: number): Promise<void>;
+  /** The dependency `check` probes (`redis`). */
+  readonly dependency?: string;
   /**
    * The job's row is already marked cancelled: drop it from the queue, or
    * stop it wherever it runs.

@@ -42,6 +42,12 @@ export interface JobManagerOptions {
   clock: Clock;
   /** Default and most a job may run (JOB_TIMEOUT_MS). */
   timeoutMs: number;
+  /**
+   * How long a submit may wait for the queue (JOB_SUBMIT_TIMEOUT_MS, wall
+   * time); beyond it the job is withdrawn and the submit fails with
+   * DEPENDENCY_UNAVAILABLE. @default 2000
+   */
+  submitTimeoutMs?: number;
   /** Venue names a backtest may read. */
   venues: readonly string[];
   /** Extra cleanup on close (the worker pool). */
@@ -49,6 +55,7 @@ export interface JobManagerOptions {
 }
 
 export const MAX_JOBS_PAGE = 200;
+export const DEFAULT_SUBMIT_TIMEOUT_MS = 2000;
 
 export class JobManager {
   constructor(private readonly o: JobManagerOptions) {}
@@ -62,7 +69,13 @@ export class JobManager {
   }
 
   /**
-   * Validates and queues a job; resolves to it (status queued).
+   * Validates and queues a job; resolves to it (status queued, or already
+   * running). Answers within `submitTimeoutMs` of the queue: when the queue
+   * does not take the job in time (Redis down or hung), the row is deleted
+   * before the UnavailableError is thrown, so nothing is left behind, and an
+   * enqueue that lands later finds no row and runs nothing. The delete is
+   * conditional on the job not having started: if a worker got it first,
+   * the job is real and is returned.
    *
    * @example
    * const job = await jobs.submit({ type: 'backtest', userId, priority: 'high',
@@ -75,6 +88,7 @@ export class JobManager {
         details: [{ path: 'type', message: `must be one of ${JOB_TYPES.join(', ')}` }],
       });
     }
+    const deadline = performance.now() + (this.o.submitTimeoutMs ?? DEFAULT_SUBMIT_TIMEOUT_MS);
     const options = parseJobOptions(req, this.o.timeoutMs);
     const params =
       req.type === 'backtest'
@@ -91,13 +105,25 @@ export class JobManager {
       this.o.clock.now(),
     );
     try {
-      await this.o.executor.enqueue(job);
+      await this.o.executor.enqueue(job, {
+        timeoutMs: Math.max(1, Math.floor(deadline - performance.now())),
+      });
     } catch (err) {
-      const error: JobError = { code: 'DEPENDENCY_UNAVAILABLE', message: 'the job could not be queued' };
-      await this.o.repo.close(job.id, 'failed', { error }, this.o.clock.now());
-      throw err;
+      if (await this.o.repo.withdraw(job.id)) throw err;
+      // A worker started it before the delete: it was queued after all.
+      return (await this.o.repo.findById(job.id)) ?? job;
     }
     return job;
+  }
+
+  /** Resolves when the queue's dependency (Redis for BullMQ) answers within `timeoutMs`; rejects naming it otherwise. */
+  async check(timeoutMs: number): Promise<void> {
+    await this.o.executor.check?.(timeoutMs);
+  }
+
+  /** The dependency `check` probes, if any (`redis` for BullMQ). */
+  get dependency(): string | undefined {
+    return this.o.executor.dependency;
   }
 
   /** Job `id`; with `userId`, only that user's (403 for another user's job). */

@@ -44,6 +44,7 @@ export class JobRepository {
   private readonly finishQ;
   private readonly closeOpenQ;
   private readonly requeueQ;
+  private readonly withdrawQ;
   private readonly openIdsQ;
   private readonly listQ;
   private readonly listBeforeQ;
@@ -102,6 +103,9 @@ export class JobRepository {
         .set({ status: 'queued', started_at: null, progress: 0, updated_at: p('now') })
         .where('id', '=', p('id'))
         .where('status', '=', 'running'),
+    );
+    this.withdrawQ = prepare(k, (p) =>
+      k.deleteFrom('jobs').where('id', '=', p('id')).where('status', '=', 'queued').where('attempts', '=', 0),
     );
     this.openIdsQ = prepare(k, (p) =>
       k
@@ -190,6 +194,15 @@ export class JobRepository {
   /** running -> queued (a graceful shutdown hands the job back). */
   async requeue(id: number, now: number): Promise<boolean> {
     return (await this.db.run(this.requeueQ({ id, now }))) > 0;
+  }
+
+  /**
+   * Deletes a job that never started (its enqueue failed): a queue entry
+   * that lands late then finds no row and runs nothing. False when a worker
+   * started it first, so the job is real after all.
+   */
+  async withdraw(id: number): Promise<boolean> {
+    return (await this.db.run(this.withdrawQ({ id }))) > 0;
   }
 
   /** Jobs in `status`, highest priority first, then oldest first. */

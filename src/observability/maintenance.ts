@@ -5,8 +5,9 @@
  * frees pages when the file was created with auto_vacuum=INCREMENTAL; our
  * databases use the default (NONE), so that step reports itself skipped with
  * the free-page count instead. PostgreSQL: `ANALYZE` of this schema's tables
- * (autovacuum does the vacuuming). Each run is returned as a record for the
- * jobs list.
+ * (autovacuum does the vacuuming). Then the tasks other modules add (the
+ * sweep of expired idempotency keys). Each run is returned as a record for
+ * the jobs list.
  */
 import type { Clock } from '../domain/clock.js';
 import type { Database, SqlExecutor } from '../store/database.js';
@@ -93,14 +94,25 @@ async function postgresSteps(db: Database): Promise<MaintenanceStep[]> {
   ];
 }
 
+/** A step another module adds to every run; says what it did. */
+export interface MaintenanceTask {
+  name: string;
+  run(now: number): Promise<string>;
+}
+
 /**
- * Runs the dialect's maintenance once and says what it did; never throws
- * (a failed step is recorded with `ok: false`).
+ * Runs the dialect's maintenance once, then `tasks`, and says what it did;
+ * never throws (a failed step is recorded with `ok: false`).
  */
-export async function runMaintenance(db: Database, now: () => number = Date.now): Promise<MaintenanceResult> {
+export async function runMaintenance(
+  db: Database,
+  now: () => number = Date.now,
+  tasks: readonly MaintenanceTask[] = [],
+): Promise<MaintenanceResult> {
   const startedAt = now();
   const t0 = performance.now();
   const steps = db.dialect === 'sqlite' ? await sqliteSteps(db) : await postgresSteps(db);
+  for (const t of tasks) steps.push(await step(t.name, () => t.run(now())));
   return {
     kind: 'maintenance',
     dialect: db.dialect,
@@ -123,6 +135,7 @@ export interface MaintenanceSchedulerOptions {
 /** Runs maintenance every `intervalMs` on the Clock, one run at a time. */
 export class MaintenanceScheduler {
   private readonly recent: MaintenanceResult[] = [];
+  private readonly tasks: MaintenanceTask[] = [];
   private cancel: (() => void) | undefined;
   private running: Promise<MaintenanceResult> | undefined;
 
@@ -131,6 +144,11 @@ export class MaintenanceScheduler {
   /** Where each run's result goes from now on (the job system's record of finished jobs). */
   recordWith(record: (result: MaintenanceResult) => void | Promise<void>): void {
     this.o.record = record;
+  }
+
+  /** Adds a step to every run from now on. */
+  addTask(task: MaintenanceTask): void {
+    this.tasks.push(task);
   }
 
   start(): void {
@@ -146,7 +164,7 @@ export class MaintenanceScheduler {
   runNow(): Promise<MaintenanceResult> {
     this.running ??= (async () => {
       try {
-        const r = await runMaintenance(this.o.db, () => this.o.clock.now());
+        const r = await runMaintenance(this.o.db, () => this.o.clock.now(), this.tasks);
         this.recent.unshift(r);
         this.recent.length = Math.min(this.recent.length, 10);
         // A failing recorder must not stop the schedule.

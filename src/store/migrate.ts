@@ -14,6 +14,7 @@ import { pipeline } from './migrations/005-pipeline.js';
 import { copyEngine } from './migrations/006-copy-engine.js';
 import { fanOutKeys } from './migrations/007-fan-out-keys.js';
 import { fleetLeases } from './migrations/008-fleet-leases.js';
+import { idempotencyKeys } from './migrations/009-idempotency-keys.js';
 
 function allMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -25,6 +26,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '006-copy-engine': copyEngine(dialect),
     '007-fan-out-keys': fanOutKeys(dialect),
     '008-fleet-leases': fleetLeases(dialect),
+    '009-idempotency-keys': idempotencyKeys(dialect),
   };
 }
 

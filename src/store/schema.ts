@@ -377,3 +377,27 @@ export interface DB {
   fleet_leases: FleetLeasesTable;
   fleet: FleetTable;
 }
+
+/**
+ * An Idempotency-Key a user sent with a creating request: the request's
+ * fingerprint, and once it answered, the answer to replay (migration 009).
+ */
+export interface IdempotencyKeysTable {
+  user_id: number;
+  key: string;
+  /** sha256 of the method, route and body. */
+  fingerprint: string;
+  /** `pending` while the first request runs, `done` once its answer is stored. */
+  state: string;
+  response_status: number | null;
+  /** The answer's body as sent (JSON text). */
+  response_body: string | null;
+  /** The answer's headers worth replaying (location, etag) as a JSON object. */
+  response_headers: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface DB {
+  idempotency_keys: IdempotencyKeysTable;
+}

@@ -25,6 +25,7 @@ describe('tradeloop CLI', () => {
         '006-copy-engine',
         '007-fan-out-keys',
         '008-fleet-leases',
+        '009-idempotency-keys',
       ],
     });
     const u = runCli(['users', 'create', 'carol'], env);

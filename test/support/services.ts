@@ -1,4 +1,5 @@
 /** Builds real services on a fresh database for a test, with a manual clock. */
+import type { Logger } from 'pino';
 import { buildApp } from '../../src/api/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
@@ -15,6 +16,8 @@ export interface TestContext {
 export interface TestOptions {
   /** A real clock, for suites that go through the market-data batching window. @default a ManualClock */
   realClock?: boolean;
+  /** Where the services log (a pino logger writing to a capture stream). @default silent */
+  logger?: Logger;
 }
 
 export async function testServices(
@@ -32,6 +35,7 @@ export async function testServices(
   const services = await buildServices(config, {
     clock: opts.realClock ? systemClock : clock,
     warming: false,
+    ...(opts.logger ? { logger: opts.logger } : {}),
   });
   return {
     services,

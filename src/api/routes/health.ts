@@ -1,4 +1,8 @@
-/** Liveness and readiness at the root, without auth. */
+/**
+ * Liveness and readiness at the root, without auth. /readyz answers 503
+ * naming the first dependency that is not ready within READY_TIMEOUT_MS:
+ * the database (and its migrations), then Redis when the job queue uses it.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.js';
 import { errorBody } from '../error-mapper.js';
@@ -6,9 +10,14 @@ import { errorBody } from '../error-mapper.js';
 export function healthRoutes(app: FastifyInstance, s: Services): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
-    if (await s.ready()) return { status: 'ready' };
+    const r = await s.readiness();
+    if (r.ok) return { status: 'ready' };
     return reply
       .status(503)
-      .send(errorBody('DEPENDENCY_UNAVAILABLE', 'Database unreachable or migrations pending'));
+      .send(
+        errorBody('DEPENDENCY_UNAVAILABLE', `${r.dependency} not ready: ${r.message}`, [
+          { path: r.dependency, message: r.message },
+        ]),
+      );
   });
 }

@@ -1,9 +1,10 @@
-/** /api/v1/orders and /api/v1/stats: record, import in bulk, list, daily volume. */
+/** /api/v1/orders and /api/v1/stats: record, import in bulk (both honour Idempotency-Key), list, daily volume. */
 import type { FastifyInstance } from 'fastify';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/order.js';
 import { MAX_VOLUME_DAYS } from '../../ledger/order-service.js';
 import type { Services } from '../../services.js';
 import { currentUser } from '../auth.js';
+import { idempotent } from '../idempotency.js';
 import { orderJson } from '../json.js';
 import { Type } from '../json-schema.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
@@ -21,9 +22,10 @@ const OrderListQuery = Type.Object(
 );
 
 export function orderRoutes(app: FastifyInstance, s: Services): void {
+  const once = idempotent(s.idempotency);
   app.post<{ Body: Body }>(
     '/orders',
-    { schema: { body: OrderInput, response: { 201: OrderJson } } },
+    { schema: { body: OrderInput, response: { 201: OrderJson } }, ...once },
     async (req, reply) => {
       const o = await s.orders.create(currentUser(req).id, req.body);
       reply.status(201);
@@ -33,7 +35,7 @@ export function orderRoutes(app: FastifyInstance, s: Services): void {
 
   app.post<{ Body: { orders: Body[] } }>(
     '/orders/bulk',
-    { bodyLimit: s.config.bulkBodyLimitBytes, schema: { body: OrderBulkBody } },
+    { bodyLimit: s.config.bulkBodyLimitBytes, schema: { body: OrderBulkBody }, ...once },
     async (req, reply) => {
       const r = await s.orders.bulkImport(currentUser(req).id, req.body.orders);
       reply.status(201);

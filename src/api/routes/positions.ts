@@ -1,5 +1,5 @@
 /**
- * /api/v1/positions: open (paper), list with their markets, TP/SL, close.
+ * /api/v1/positions: open (paper; honours Idempotency-Key), list with their markets, TP/SL, close.
  * Lists are served from the per-user `positions` cache, built with one
  * batched market call however many positions there are.
  */
@@ -13,6 +13,7 @@ import {
 import type { Services } from '../../services.js';
 import type { PositionFilter } from '../../store/position-repository.js';
 import { currentUser } from '../auth.js';
+import { idempotent } from '../idempotency.js';
 import { ifMatchVersion } from '../if-match.js';
 import { Type } from '../json-schema.js';
 import {
@@ -64,7 +65,7 @@ export function positionRoutes(app: FastifyInstance, s: Services): void {
 
   app.post<{ Body: Body }>(
     '/positions',
-    { schema: { body: PositionOpenBody, response: one } },
+    { schema: { body: PositionOpenBody, response: one }, ...idempotent(s.idempotency) },
     async (req, reply) => {
       const p = await s.positions.open(currentUser(req).id, req.body);
       reply.header('etag', `"${p.version}"`).status(201);

@@ -3,6 +3,8 @@
  * and the jobs themselves (get, list, cancel). Submitting answers 202 with
  * the queued job; the work runs in worker threads or on BullMQ workers, never
  * on this event loop. A job is its submitter's: another user gets 403.
+ * Submitting honours Idempotency-Key, and answers 503 DEPENDENCY_UNAVAILABLE
+ * within JOB_SUBMIT_TIMEOUT_MS, leaving no job, when the queue is down.
  */
 import type { FastifyInstance } from 'fastify';
 import { strategyCatalog } from '../../engine/index.js';
@@ -15,11 +17,14 @@ import {
   MAX_JOBS_PAGE,
 } from '../../jobs/index.js';
 import { currentUser } from '../auth.js';
+import { type IdempotencyDeps, idempotent } from '../idempotency.js';
 import { Type } from '../json-schema.js';
 import { IdParams, JobJson, listOf, ResearchBody, StrategyCatalogJson } from '../schemas.js';
 
 export interface ResearchDeps {
   jobs: JobManager;
+  /** Idempotency-Key on the submit routes; absent: the header is ignored. */
+  idempotency?: IdempotencyDeps;
 }
 
 type Body = Record<string, unknown>;
@@ -56,6 +61,7 @@ export function jobJson(j: Job, withResult = true) {
 
 export function researchRoutes(app: FastifyInstance, deps: ResearchDeps): void {
   const { jobs } = deps;
+  const once = idempotent(deps.idempotency);
   const one = { 200: JobJson, 202: JobJson };
 
   app.get('/strategies', { schema: { response: { 200: StrategyCatalogJson } } }, async () => ({
@@ -78,11 +84,15 @@ export function researchRoutes(app: FastifyInstance, deps: ResearchDeps): void {
     ['/montecarlo', 'montecarlo'],
   ] as const) {
     const run = submit(type);
-    app.post<{ Body: Body }>(url, { schema: { body: ResearchBody, response: one } }, async (req, reply) => {
-      const job = await run(req, currentUser(req).id);
-      reply.status(202).header('location', `/api/v1/jobs/${job.id}`);
-      return jobJson(job);
-    });
+    app.post<{ Body: Body }>(
+      url,
+      { schema: { body: ResearchBody, response: one }, ...once },
+      async (req, reply) => {
+        const job = await run(req, currentUser(req).id);
+        reply.status(202).header('location', `/api/v1/jobs/${job.id}`);
+        return jobJson(job);
+      },
+    );
   }
 
   app.get<{ Params: { id: number } }>(
