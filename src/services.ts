@@ -25,6 +25,7 @@ import { registerLeaseMetrics } from './observability/lease-metrics.js';
 import { createObservability, type Observability } from './observability/observability.js';
 import { QueryStats } from './observability/query-stats.js';
 import { registerStreamMetrics } from './observability/stream-metrics.js';
+import { registerTelegramMetrics } from './observability/telegram-metrics.js';
 import { timeDatabase } from './observability/timed-database.js';
 import { PositionNotifier } from './positions/position-notifier.js';
 import { PositionService } from './positions/position-service.js';
@@ -43,6 +44,7 @@ import { compile } from './store/prepared.js';
 import { TraderRepository } from './store/trader-repository.js';
 import { TradingPairRepository } from './store/trading-pair-repository.js';
 import { UserRepository } from './store/user-repository.js';
+import { TelegramStatus } from './telegram/telegram-status.js';
 import { UserService } from './users/user-service.js';
 import { createVenue, type VenueConfig } from './venues/registry.js';
 import type { Venue } from './venues/venue.js';
@@ -64,6 +66,8 @@ export interface Services {
   instanceId: string;
   /** The price stream's fleet lease under PRICE_STREAM=auto (undefined for on/off). */
   priceLease: FleetLease | undefined;
+  /** The Telegram bot's role on this instance (polling, standby, off) and its polling errors. */
+  telegram: TelegramStatus;
   /** Delivers TP/SL closes to notifiers (Telegram). */
   positionNotifier: PositionNotifier;
   /** Research jobs (backtests, Monte Carlo): worker threads, or BullMQ with REDIS_URL. */
@@ -255,7 +259,11 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
           onError: (err, during) => console.error(`price-stream lease (${during}):`, err),
         })
       : undefined;
-  registerLeaseMetrics(observability.registry, () => (priceLease ? [priceLease] : []));
+  const telegram = new TelegramStatus(clock);
+  registerTelegramMetrics(observability.registry, () => telegram);
+  registerLeaseMetrics(observability.registry, () =>
+    [priceLease, telegram.lease].filter((l) => l !== undefined),
+  );
   let background = false;
   return {
     config,
@@ -274,6 +282,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     priceFeed,
     instanceId,
     priceLease,
+    telegram,
     positionNotifier,
     updates,
     copy,

@@ -63,7 +63,10 @@ export interface TelegramBotOptions {
   /** Where the role and polling errors are kept. @default a new one */
   status?: TelegramStatus;
   /** Work only the polling instance does (the alert announcer), started and stopped with polling. */
-  whilePolling?: { start(): void; stop(): Promise<void> };
+  whilePolling?: (bot: { api: Bot<BotContext>['api']; links: TelegramLinkService }) => {
+    start(): void;
+    stop(): Promise<void>;
+  };
   /** Clock of the lease and of the retry backoff. @default the system clock */
   pollClock?: Clock;
   /** Retry backoff after failed polls. @default 1 s doubling to 30 s */
@@ -121,12 +124,16 @@ export async function startTelegramBot(
       opts.onRecovery ??
       ((ms, n) => console.info(`telegram polling recovered after ${ms} ms (${n} failed attempts)`)),
   });
+  const leaderWork = opts.whilePolling?.({ api: bot.api, links });
+  let leading = false;
   const startPolling = () => {
     poller.start();
-    opts.whilePolling?.start();
+    if (!leading) leaderWork?.start();
+    leading = true;
   };
   const stopPolling = async (next: 'standby' | 'off') => {
-    await opts.whilePolling?.stop();
+    if (leading) await leaderWork?.stop();
+    leading = false;
     await poller.stop();
     status.setRole(next);
   };
