@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.js';
 import type { Config } from './config/schema.js';
 import { buildServices, type Services } from './services.js';
+import { LeaseRepository } from './store/lease-repository.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -66,36 +67,51 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
   return { app, services, url, stop };
 }
 
-/** The Telegram bot, with TP/SL fills from the positions outbox delivered to linked chats. */
+/**
+ * The Telegram bot. Every instance sends (TP/SL fills from the positions
+ * outbox, copy decisions); only the holder of the `telegram-bot` fleet lease
+ * long-polls and announces alerts, so a fleet sharing one token neither
+ * conflicts nor announces twice.
+ */
 async function startTelegram(services: Services, app: FastifyInstance): Promise<{ stop(): Promise<void> }> {
   // grammY loads only when the bot is configured.
   const { startTelegramBot } = await import('./telegram/start-telegram-bot.js');
+  const { AlertAnnouncer } = await import('./telegram/alert-announcer.js');
+  // The watchdog's own threshold bounds how late admins hear of a stall; a third of it, 5-60 s.
+  const alertEveryMs = Math.min(60_000, Math.max(5_000, Math.round(services.config.copyWatchdogMs / 3)));
   const bot = await startTelegramBot(
     { ...services, copies: services.copy.service },
     {
       token: services.config.telegramBotToken,
       apiRoot: services.config.telegramApiRoot,
       onError: (err) => app.log.error({ err }, 'telegram bot'),
+      status: services.telegram,
+      fleet: {
+        store: new LeaseRepository(services.db),
+        owner: services.instanceId,
+        ttlMs: services.config.fleetLeaseMs,
+      },
+      whilePolling: ({ api, links }) => {
+        const alerts = new AlertAnnouncer(
+          api,
+          links,
+          () => services.observability.alerts.evaluate(),
+          (err) => app.log.error({ err }, 'telegram alerts'),
+        );
+        return { start: () => alerts.start(alertEveryMs), stop: () => alerts.stop() };
+      },
+      onOutage: (err, kind) => app.log.warn({ err, kind }, 'telegram polling failing, retrying with backoff'),
+      onRecovery: (downMs, failures) => app.log.info({ downMs, failures }, 'telegram polling recovered'),
     },
   );
   const remove = services.positionNotifier.add((e) => bot.notifier.notify(e));
   const unlisten = services.copy.listen(
     (d) => void bot.copies.announce(d).catch((err) => app.log.error({ err }, 'telegram copies')),
   );
-  const { AlertAnnouncer } = await import('./telegram/alert-announcer.js');
-  const alerts = new AlertAnnouncer(
-    bot.bot.api,
-    bot.links,
-    () => services.observability.alerts.evaluate(),
-    (err) => app.log.error({ err }, 'telegram alerts'),
-  );
-  // The watchdog's own threshold bounds how late admins hear of a stall; a third of it, 5-60 s.
-  alerts.start(Math.min(60_000, Math.max(5_000, Math.round(services.config.copyWatchdogMs / 3))));
   return {
     async stop() {
       remove();
       unlisten();
-      await alerts.stop();
       await bot.stop();
     },
   };

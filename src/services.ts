@@ -29,6 +29,7 @@ import { registerLeaseMetrics } from './observability/lease-metrics.js';
 import { createObservability, type Observability } from './observability/observability.js';
 import { QueryStats } from './observability/query-stats.js';
 import { registerStreamMetrics } from './observability/stream-metrics.js';
+import { registerTelegramMetrics } from './observability/telegram-metrics.js';
 import { timeDatabase } from './observability/timed-database.js';
 import { PositionNotifier } from './positions/position-notifier.js';
 import { PositionService } from './positions/position-service.js';
@@ -48,6 +49,7 @@ import { compile } from './store/prepared.js';
 import { TraderRepository } from './store/trader-repository.js';
 import { TradingPairRepository } from './store/trading-pair-repository.js';
 import { UserRepository } from './store/user-repository.js';
+import { TelegramStatus } from './telegram/telegram-status.js';
 import { UserService } from './users/user-service.js';
 import { createVenue, type VenueConfig } from './venues/registry.js';
 import type { Venue } from './venues/venue.js';
@@ -71,6 +73,8 @@ export interface Services {
   priceLease: FleetLease | undefined;
   /** Pushes to and from the other instances (REDIS_URL set), else undefined. */
   pushBus: PushBus | undefined;
+  /** The Telegram bot's role on this instance (polling, standby, off) and its polling errors. */
+  telegram: TelegramStatus;
   /** Delivers TP/SL closes to notifiers (Telegram). */
   positionNotifier: PositionNotifier;
   /** Research jobs (backtests, Monte Carlo): worker threads, or BullMQ with REDIS_URL. */
@@ -295,7 +299,11 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
           onError: (err, during) => console.error(`price-stream lease (${during}):`, err),
         })
       : undefined;
-  registerLeaseMetrics(observability.registry, () => (priceLease ? [priceLease] : []));
+  const telegram = new TelegramStatus(clock);
+  registerTelegramMetrics(observability.registry, () => telegram);
+  registerLeaseMetrics(observability.registry, () =>
+    [priceLease, telegram.lease].filter((l) => l !== undefined),
+  );
   let background = false;
   const ready = async () => {
     try {
@@ -323,6 +331,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     instanceId,
     priceLease,
     pushBus,
+    telegram,
     positionNotifier,
     updates,
     copy,

@@ -235,7 +235,7 @@ export const settings = {
     form: 'a bot token from @BotFather',
     default: '',
     parse: text,
-    doc: 'Starts the Telegram bot (long polling) when set.',
+    doc: 'Starts the Telegram bot (long polling) when set. In a fleet every instance sends; the one holding the `telegram-bot` lease (FLEET_LEASE_MS) polls, another takes over when it dies.',
   }),
   telegramApiRoot: setting({
     env: 'TELEGRAM_API_ROOT',

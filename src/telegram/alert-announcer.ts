@@ -6,7 +6,8 @@
  * in every chat linked to an admin, one that went away is announced as
  * resolved. Best effort: a message Telegram refuses is reported to
  * `onError` and not retried (the alert stays in /performance/alerts and
- * /metrics). Only the instance that runs the bot announces.
+ * /metrics). Only the instance that long-polls (the holder of the
+ * `telegram-bot` fleet lease) announces, so a fleet announces once.
  */
 import type { Api } from 'grammy';
 import type { Alert } from '../observability/alerts.js';

@@ -4,7 +4,11 @@
  * user and return what the bot sent while handling that update.
  */
 import type { InlineKeyboardMarkup } from 'grammy/types';
-import { type RunningTelegramBot, startTelegramBot } from '../../src/telegram/start-telegram-bot.js';
+import {
+  type RunningTelegramBot,
+  startTelegramBot,
+  type TelegramBotOptions,
+} from '../../src/telegram/start-telegram-bot.js';
 import { BotApiServer, buttonsOf, type RecordedCall } from '../../src/telegram/testing/bot-api-server.js';
 import type { DatabaseTarget } from '../support/databases.js';
 import { testServices } from '../support/services.js';
@@ -17,7 +21,10 @@ export interface Reply {
   messageId: number;
 }
 
-export async function startBotHarness(target: DatabaseTarget) {
+export async function startBotHarness(
+  target: DatabaseTarget,
+  botOptions: Omit<Partial<TelegramBotOptions>, 'token' | 'apiRoot'> = {},
+) {
   const ctx = await testServices(target, { marketDataBatchWindowMs: 0 });
   const tg = await BotApiServer.start({ token: TOKEN });
   const errors: unknown[] = [];
@@ -27,6 +34,7 @@ export async function startBotHarness(target: DatabaseTarget) {
       token: TOKEN,
       apiRoot: tg.apiRoot,
       onError: (e) => errors.push(e),
+      ...botOptions,
     },
   );
   const users = {

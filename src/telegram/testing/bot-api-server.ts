@@ -6,7 +6,10 @@
  * an unknown token and 404 for an unknown method, as Telegram does. It keeps
  * chats and messages, serves updates by long polling, records every call, and
  * lets a test act as a user (send text, tap a button) and await the bot's
- * answers without sleeping.
+ * answers without sleeping. For fleets: `apiRootFor(label)` gives each bot
+ * instance its own path prefix so calls say who made them, open `getUpdates`
+ * requests are counted per client, and `conflictFor(ms)` answers every
+ * `getUpdates` with Telegram's 409 as if another poller used the token.
  *
  * @example
  * const tg = await BotApiServer.start({ token });
@@ -22,6 +25,8 @@ import { UpdateQueue } from './update-queue.js';
 
 export interface RecordedCall {
   method: string;
+  /** The label of the `apiRootFor(label)` the call came through ('' for `apiRoot`). */
+  client: string;
   params: Params;
   ok: boolean;
   result?: unknown;
@@ -35,6 +40,13 @@ export interface BotApiServerOptions {
   waitTimeoutMs?: number;
 }
 
+/** Telegram's answer to a `getUpdates` while another one runs on the same token. */
+export const CONFLICT = {
+  errorCode: 409,
+  description:
+    'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+} as const;
+
 /** Fields Telegram expects JSON-serialised when the body is a form. */
 const JSON_FIELDS = new Set(['reply_markup', 'allowed_updates', 'commands', 'entities', 'scope']);
 
@@ -44,6 +56,14 @@ export class BotApiServer {
   private readonly updates = new UpdateQueue();
   private readonly callWaiters = new Set<() => void>();
   private readonly refusals = new Map<string, BotApiError[]>();
+  private conflictUntil = 0;
+  private disconnectUntil = 0;
+  /** Open `getUpdates` requests per client label. */
+  private readonly openPolls = new Map<string, number>();
+  /** Ends each held `getUpdates` at once, with a 409 or a dropped connection. */
+  private readonly heldPolls = new Set<(how: 'conflict' | 'disconnect') => void>();
+  /** The most clients that had a `getUpdates` open at the same moment. */
+  maxConcurrentPollers = 0;
 
   private constructor(
     private readonly server: Server,
@@ -117,10 +137,41 @@ export class BotApiServer {
     this.refusals.set(method.toLowerCase(), list);
   }
 
+  /** The Bot API origin for one bot instance: its calls are recorded with `client: label`. */
+  apiRootFor(label: string): string {
+    return `${this.apiRoot}/as/${encodeURIComponent(label)}`;
+  }
+
+  /**
+   * For `ms` (wall time), every `getUpdates` is answered at once with Telegram's
+   * 409 Conflict, as when another process long-polls the same token.
+   */
+  conflictFor(ms: number): void {
+    this.conflictUntil = Date.now() + ms;
+    // Telegram ends the request being held with the 409 when the other poller arrives.
+    for (const end of this.heldPolls) end('conflict');
+  }
+
+  /** For `ms` (wall time), every `getUpdates` connection is dropped without an answer (a network error). */
+  disconnectFor(ms: number): void {
+    this.disconnectUntil = Date.now() + ms;
+    for (const end of this.heldPolls) end('disconnect');
+  }
+
   // --- observing the bot ----------------------------------------------------------------------
 
-  callsTo(method: string): RecordedCall[] {
-    return this.calls.filter((c) => c.method === method);
+  callsTo(method: string, client?: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method && (client === undefined || c.client === client));
+  }
+
+  /** The clients with a `getUpdates` open right now. */
+  pollers(): string[] {
+    return [...this.openPolls].filter(([, n]) => n > 0).map(([label]) => label);
+  }
+
+  /** Resolves once `ready` holds, re-checked after every call (fails after the wait timeout). */
+  waitFor(ready: () => boolean, what: string): Promise<void> {
+    return this.until(ready, () => what);
   }
 
   /** Resolves with the first `n` calls of `method` once there are that many. */
@@ -172,28 +223,30 @@ export class BotApiServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.apiRoot);
-    const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
-    if (!m || m[1] !== this.opts.token) return send(res, 401, refusal(401, 'Unauthorized'));
-    const method = m[2]!;
+    const m = /^(?:\/as\/([^/]+))?\/bot([^/]+)\/([A-Za-z]+)$/.exec(url.pathname);
+    if (!m || m[2] !== this.opts.token) return send(res, 401, refusal(401, 'Unauthorized'));
+    const client = m[1] ? decodeURIComponent(m[1]) : '';
+    const method = m[3]!;
     let params: Params;
     try {
       params = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
     } catch {
       return send(res, 400, refusal(400, "Bad Request: can't parse request body"));
     }
-    if (method.toLowerCase() === 'getupdates') return this.getUpdates(res, params);
+    if (method.toLowerCase() === 'getupdates') return this.getUpdates(req, res, params, client);
     const impl = this.chats.methods[method.toLowerCase()];
     if (!impl) return send(res, 404, refusal(404, 'Not Found'));
     try {
       const refused = this.refusals.get(method.toLowerCase())?.shift();
       if (refused) throw refused;
       const result = impl(params);
-      this.record({ method, params, ok: true, result });
+      this.record({ method, client, params, ok: true, result });
       send(res, 200, { ok: true, result });
     } catch (err) {
       const e = err instanceof BotApiError ? err : new BotApiError(500, 'Internal Server Error');
       this.record({
         method,
+        client,
         params,
         ok: false,
         error: { error_code: e.errorCode, description: e.description },
@@ -202,16 +255,54 @@ export class BotApiServer {
     }
   }
 
-  private getUpdates(res: ServerResponse, params: Params): void {
+  private getUpdates(req: IncomingMessage, res: ServerResponse, params: Params, client: string): void {
+    const fail = (how: 'conflict' | 'disconnect'): void => {
+      if (how === 'disconnect') {
+        this.record({ method: 'getUpdates', client, params, ok: false });
+        req.socket.destroy();
+        return;
+      }
+      const error = { error_code: CONFLICT.errorCode, description: CONFLICT.description };
+      this.record({ method: 'getUpdates', client, params, ok: false, error });
+      send(res, CONFLICT.errorCode, refusal(CONFLICT.errorCode, CONFLICT.description));
+    };
+    const now = Date.now();
+    if (now < this.disconnectUntil || now < this.conflictUntil) {
+      fail(now < this.disconnectUntil ? 'disconnect' : 'conflict');
+      return;
+    }
+    this.openPoll(client, +1);
+    let open = true;
+    const end = (how: 'conflict' | 'disconnect') => {
+      close();
+      held.abandon();
+      if (!res.writableEnded && !res.destroyed) fail(how);
+    };
+    const close = () => {
+      if (open) this.openPoll(client, -1);
+      open = false;
+      this.heldPolls.delete(end);
+    };
     const num = (k: string) => (params[k] === undefined ? undefined : Number(params[k]));
     const held = this.updates.poll(
       { offset: num('offset'), limit: num('limit'), timeout: num('timeout') },
       (u) => {
-        this.record({ method: 'getUpdates', params, ok: true, result: u });
+        close();
+        this.record({ method: 'getUpdates', client, params, ok: true, result: u });
         if (!res.writableEnded && !res.destroyed) send(res, 200, { ok: true, result: u });
       },
     );
-    res.on('close', () => held.abandon());
+    if (open) this.heldPolls.add(end);
+    res.on('close', () => {
+      close();
+      held.abandon();
+    });
+    this.wake();
+  }
+
+  private openPoll(client: string, delta: 1 | -1): void {
+    this.openPolls.set(client, (this.openPolls.get(client) ?? 0) + delta);
+    this.maxConcurrentPollers = Math.max(this.maxConcurrentPollers, this.pollers().length);
     this.wake();
   }
 
