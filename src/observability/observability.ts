@@ -160,7 +160,7 @@ export function createObservability(d: ObservabilityDeps): Observability {
     },
     connectCopy(source) {
       copy = source;
-      registerCopyMetrics(registry, source);
+      registerCopyMetrics(registry, source, () => exportsDatabase());
     },
     start() {
       monitor.start();
