@@ -71,6 +71,14 @@ export interface Services {
   instanceId: string;
   /** The price stream's fleet lease under PRICE_STREAM=auto (undefined for on/off). */
   priceLease: FleetLease | undefined;
+  /**
+   * The `metrics` fleet lease: its holder alone exports the families read
+   * from database rows (job counts and durations), so a sum over the fleet
+   * counts each row once. Taken by `startBackground()`.
+   */
+  metricsLease: FleetLease;
+  /** Job counts and durations read from the jobs table (refreshed by `startBackground()`). */
+  jobStats: JobStats;
   /** Pushes to and from the other instances (REDIS_URL set), else undefined. */
   pushBus: PushBus | undefined;
   /** The Telegram bot's role on this instance (polling, standby, off) and its polling errors. */
@@ -299,10 +307,22 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
           onError: (err, during) => console.error(`price-stream lease (${during}):`, err),
         })
       : undefined;
+  // The role is only "export the database-derived families"; nothing starts or stops with it.
+  const metricsLease = new FleetLease({
+    name: 'metrics',
+    owner: instanceId,
+    ttlMs: config.fleetLeaseMs,
+    store: leases,
+    clock,
+    onAcquire: () => undefined,
+    onLose: () => undefined,
+    onError: (err, during) => console.error(`metrics lease (${during}):`, err),
+  });
+  observability.exportDatabaseFamiliesWhen(() => metricsLease.held);
   const telegram = new TelegramStatus(clock);
   registerTelegramMetrics(observability.registry, () => telegram);
   registerLeaseMetrics(observability.registry, () =>
-    [priceLease, telegram.lease].filter((l) => l !== undefined),
+    [priceLease, metricsLease, telegram.lease].filter((l) => l !== undefined),
   );
   let background = false;
   const ready = async () => {
@@ -330,6 +350,8 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     priceFeed,
     instanceId,
     priceLease,
+    metricsLease,
+    jobStats,
     pushBus,
     telegram,
     positionNotifier,
@@ -346,6 +368,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       observability.start();
       if (config.priceStream === 'on') await priceFeed.start();
       await priceLease?.start();
+      await metricsLease.start();
       await copy.engine?.start();
       if (config.pipelineAutostart === 'on') pipeline.start();
     },
@@ -378,6 +401,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       await pipeline.stop();
       await copy.close();
       await priceLease?.stop();
+      await metricsLease.stop();
       await priceFeed.stop();
       await pushBus?.close();
       await positionNotifier.close();

@@ -8,6 +8,8 @@ import { systemClock } from '../domain/clock.js';
 import { isAppError } from '../domain/errors.js';
 import { createJobs } from '../jobs/index.js';
 import { startServer, stopOnSignals } from '../main.js';
+import { type MetricsServer, serveMetrics } from '../observability/metrics-server.js';
+import { createWorkerMetrics } from '../observability/worker-metrics.js';
 import { venueConfig } from '../services.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { openDatabase } from '../store/open-database.js';
@@ -38,18 +40,25 @@ async function run(argv: string[]): Promise<number> {
       // A BullMQ consumer: runs jobs queued by any API instance sharing this Redis and database.
       const db = await openDatabase(config);
       await migrateToLatest(db);
+      const metrics = createWorkerMetrics();
       const jobs = await createJobs(
         {
           db,
           clock: systemClock,
           venueConfig: venueConfig(config),
           onError: (err) => process.stderr.write(`tradeloop worker: ${String(err)}\n`),
+          onSettled: metrics.settled,
         },
         config,
         { role: 'worker' },
       );
+      const metricsServer: MetricsServer | undefined =
+        config.workerMetricsPort > 0
+          ? await serveMetrics(metrics.registry, config.host, config.workerMetricsPort)
+          : undefined;
+      const serving = metricsServer ? `, metrics on http://${config.host}:${metricsServer.port}/metrics` : '';
       process.stdout.write(
-        `tradeloop worker ready (pid ${process.pid}, queue prefix ${config.jobQueuePrefix}, database: ${db.dialect})\n`,
+        `tradeloop worker ready (pid ${process.pid}, queue prefix ${config.jobQueuePrefix}, database: ${db.dialect}${serving})\n`,
       );
       const stop = () => {
         // Running jobs go back to the queue; a second signal exits at once (they then stall and are retried).
@@ -57,6 +66,7 @@ async function run(argv: string[]): Promise<number> {
         process.once('SIGINT', () => process.exit(1));
         jobs
           .close()
+          .then(() => metricsServer?.close())
           .then(() => db.close())
           .then(
             () => process.exit(0),

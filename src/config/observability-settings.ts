@@ -11,6 +11,13 @@ export const observabilitySettings = {
     parse: oneOf('on', 'off'),
     doc: 'Time every SQL statement per query family (for /metrics and /api/v1/performance/database).',
   }),
+  workerMetricsPort: setting({
+    env: 'WORKER_METRICS_PORT',
+    form: 'an integer from 0 to 65535',
+    default: 9465,
+    parse: int(0, 65_535),
+    doc: '`tradeloop worker` serves Prometheus `/metrics` (process metrics and the jobs it ran) on this port, on HOST; 0 = off.',
+  }),
   slowQueryMs: setting({
     env: 'SLOW_QUERY_MS',
     form: 'an integer from 0 to 600000',

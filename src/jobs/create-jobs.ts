@@ -18,7 +18,7 @@ import { EmbeddedExecutor } from './embedded-executor.js';
 import type { DependencyReports, JobExecutor } from './executor.js';
 import { JobManager } from './job-manager.js';
 import { JobRepository } from './job-repository.js';
-import { JobRunner } from './job-runner.js';
+import { JobRunner, type JobRunnerOptions } from './job-runner.js';
 import { ResearchVenues } from './research-venues.js';
 import { resolveConcurrency, WorkerPool } from './worker-pool.js';
 
@@ -45,6 +45,8 @@ export interface JobDeps {
   onError?: (err: unknown) => void;
   /** Where the queue's dependency (Redis) answering or failing is reported. */
   reports?: DependencyReports;
+  /** Each job run here that reached a final status (the worker's own metrics). */
+  onSettled?: JobRunnerOptions['onSettled'];
 }
 
 export interface CreateJobsOptions {
@@ -94,6 +96,7 @@ export async function createJobs(
       clock: deps.clock,
       ...(opts.progressEveryMs === undefined ? {} : { progressEveryMs: opts.progressEveryMs }),
       ...(deps.onError ? { onError: deps.onError } : {}),
+      ...(deps.onSettled ? { onSettled: deps.onSettled } : {}),
     });
   let executor: JobExecutor;
   if (kind === 'embedded') {

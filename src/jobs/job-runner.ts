@@ -32,7 +32,12 @@ export interface JobRunnerOptions {
   hardAbortAfterMs?: number;
   /** Errors no request is waiting for (a failed progress write). */
   onError?: (err: unknown) => void;
+  /** A job this runner ran reached a final status, after `ms` of run time here (process-local metrics). */
+  onSettled?: (type: Job['type'], status: SettledStatus, ms: number) => void;
 }
+
+/** The final statuses a run can end in (a shutdown puts the job back in the queue instead). */
+export type SettledStatus = Extract<JobStatus, 'succeeded' | 'failed' | 'timed_out' | 'cancelled'>;
 
 interface Active {
   control: JobControl;
@@ -82,6 +87,7 @@ export class JobRunner {
     const job = await repo.findById(id);
     if (!job || !OPEN_STATUSES.includes(job.status)) return undefined;
     if (!(await repo.start(id, clock.now(), opts.restart ?? false))) return undefined;
+    const startedMs = performance.now();
     const a: Active = { control: new JobControl(), hard: new AbortController() };
     // One signal serves every chunk of a Monte Carlo job (piscina adds a listener per task).
     setMaxListeners(0, a.hard.signal);
@@ -107,7 +113,10 @@ export class JobRunner {
           ? { ok: false, cancelled: true }
           : { ok: false, cancelled: false, code: 'JOB_FAILED', message: errorMessage(err) };
       }
-      return await this.settle(job, a, reply);
+      const status = await this.settle(job, a, reply);
+      if (status !== undefined && status !== 'queued' && status !== 'running')
+        this.o.onSettled?.(job.type, status as SettledStatus, performance.now() - startedMs);
+      return status;
     } finally {
       clearInterval(sampler);
       cancelTimeout();

@@ -17,6 +17,11 @@ const COUNTERS: [Counted, string, string][] = [
   ['loads', 'tradeloop_cache_loads_total', 'Loads from the source (factory calls)'],
 ];
 
+const LOAD_LATENCY: [string, string, (m: KindMetrics) => number][] = [
+  ['tradeloop_cache_load_duration_p50_seconds', 'median', (m) => m.factoryLatencyMs.p50],
+  ['tradeloop_cache_load_duration_p99_seconds', '99th percentile', (m) => m.factoryLatencyMs.p99],
+];
+
 /** Registers the cache families; `read` is usually `() => cache.metrics()`. */
 export function registerCacheMetrics(registry: Registry, read: () => KindMetrics[]): void {
   const snapshot = oncePerScrape(read);
@@ -40,22 +45,14 @@ export function registerCacheMetrics(registry: Registry, read: () => KindMetrics
           .map((m) => ({ labels: { kind: m.kind }, value: m.hitRate ?? 0 })),
     ),
   );
-  registerCollected(
-    registry,
-    new SnapshotMetric(
-      'tradeloop_cache_load_duration_seconds',
-      'Source load latency per kind over recent loads',
-      'summary',
-      () =>
-        snapshot().flatMap((m): Sample[] => [
-          { labels: { kind: m.kind, quantile: '0.5' }, value: m.factoryLatencyMs.p50 / 1000 },
-          { labels: { kind: m.kind, quantile: '0.99' }, value: m.factoryLatencyMs.p99 / 1000 },
-          {
-            metricName: 'tradeloop_cache_load_duration_seconds_count',
-            labels: { kind: m.kind },
-            value: m.loads,
-          },
-        ]),
-    ),
-  );
+  // Percentiles over recent loads are gauges (a summary would need a `_sum` the cache does not keep);
+  // the number of loads is tradeloop_cache_loads_total.
+  for (const [name, what, pick] of LOAD_LATENCY) {
+    registerCollected(
+      registry,
+      new SnapshotMetric(name, `Source load latency per kind, ${what} over recent loads`, 'gauge', () =>
+        snapshot().map((m): Sample => ({ labels: { kind: m.kind }, value: pick(m) / 1000 })),
+      ),
+    );
+  }
 }

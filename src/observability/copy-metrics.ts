@@ -20,7 +20,6 @@ const perSource = (pick: (s: SourceCopyStats) => number) => (all: SourceCopyStat
   all.map((s) => ({ labels: { source: s.source }, value: pick(s) }));
 
 const FAMILIES: Family[] = [
-  ['tradeloop_copy_watchers', 'Leaders watched (one watcher each)', 'gauge', perSource((s) => s.watchers)],
   [
     'tradeloop_copy_watchers_held',
     'Watchers this instance holds the lease of',
@@ -66,11 +65,28 @@ const FAMILIES: Family[] = [
   ],
 ];
 
-export function registerCopyMetrics(registry: Registry, source: CopyMetricsSource): void {
+/**
+ * Registers the copy families. `tradeloop_copy_watchers` and
+ * `tradeloop_copy_watchers_stalled` count watcher rows of the database, the
+ * same on every instance: they have samples only while `exportsDatabase()`
+ * (the `metrics` lease holder), so a sum over the fleet counts each once.
+ * The others count this instance's own work.
+ */
+export function registerCopyMetrics(
+  registry: Registry,
+  source: CopyMetricsSource,
+  exportsDatabase: () => boolean = () => true,
+): void {
   const snapshot = oncePerScrape(() => source.stats());
   for (const [name, help, type, samples] of FAMILIES) {
     registerCollected(registry, new SnapshotMetric(name, help, type, () => samples(snapshot())));
   }
+  registerCollected(
+    registry,
+    new SnapshotMetric('tradeloop_copy_watchers', 'Leaders watched (one watcher each)', 'gauge', () =>
+      exportsDatabase() ? perSource((s) => s.watchers)(snapshot()) : [],
+    ),
+  );
   registerCollected(
     registry,
     new SnapshotMetric(
@@ -78,6 +94,7 @@ export function registerCopyMetrics(registry: Registry, source: CopyMetricsSourc
       'Watchers the watchdog finds stalled',
       'gauge',
       () => {
+        if (!exportsDatabase()) return [];
         const counts = new Map<string, number>();
         for (const w of source.stalled()) counts.set(w.source, (counts.get(w.source) ?? 0) + 1);
         return [...counts].map(([s, n]) => ({ labels: { source: s }, value: n }));

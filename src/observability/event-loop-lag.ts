@@ -58,22 +58,27 @@ export class EventLoopLag {
   }
 }
 
-/** `tradeloop_event_loop_lag_seconds{quantile}`. */
+const LAG_FAMILIES: [string, string, (s: LagSnapshot) => number][] = [
+  ['tradeloop_event_loop_lag_p50_seconds', 'median', (s) => s.p50Ms],
+  ['tradeloop_event_loop_lag_p99_seconds', '99th percentile', (s) => s.p99Ms],
+  ['tradeloop_event_loop_lag_max_seconds', 'maximum', (s) => s.maxMs],
+];
+
+/**
+ * `tradeloop_event_loop_lag_{p50,p99,max}_seconds`: one gauge per figure
+ * (Prometheus reserves the `quantile` label for summaries, and this is an
+ * interval's percentiles, not a summary's).
+ */
 export function registerEventLoopMetrics(registry: Registry, lag: EventLoopLag): void {
-  registerCollected(
-    registry,
-    new SnapshotMetric(
-      'tradeloop_event_loop_lag_seconds',
-      'Event-loop delay over the current one-minute interval (perf_hooks monitorEventLoopDelay)',
-      'gauge',
-      () => {
-        const s = lag.snapshot();
-        return [
-          { labels: { quantile: '0.5' }, value: s.p50Ms / 1000 },
-          { labels: { quantile: '0.99' }, value: s.p99Ms / 1000 },
-          { labels: { quantile: '1' }, value: s.maxMs / 1000 },
-        ];
-      },
-    ),
-  );
+  for (const [name, what, pick] of LAG_FAMILIES) {
+    registerCollected(
+      registry,
+      new SnapshotMetric(
+        name,
+        `Event-loop delay, ${what} over the current one-minute interval (perf_hooks monitorEventLoopDelay)`,
+        'gauge',
+        () => [{ labels: {}, value: pick(lag.snapshot()) / 1000 }],
+      ),
+    );
+  }
 }

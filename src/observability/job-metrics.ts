@@ -15,7 +15,7 @@ export interface JobTypeDurations {
   p99Ms: number;
 }
 
-/** What the job system reports; counts of finished jobs are totals since start (or all time). */
+/** What the job system reports: counts of the jobs table's rows by state, durations over a recent window. */
 export interface JobStats {
   queued: number;
   running: number;
@@ -38,44 +38,58 @@ export const NO_JOBS: JobStats = {
 };
 
 /**
- * Registers `tradeloop_jobs{state}`, `tradeloop_jobs_finished_total{outcome}`
- * and `tradeloop_job_duration_seconds{type}` (a summary).
+ * Where the job families come from: the stats, or undefined when this
+ * instance does not export them (in a fleet only the holder of the
+ * `metrics` lease does, so that a sum over instances counts each row once).
+ */
+export type ExportedJobStats = () => JobStats | undefined;
+
+/**
+ * Registers the job families. All are gauges read from the jobs table, so
+ * they can go down (rows deleted, the duration window slides):
+ * `tradeloop_jobs{state}` (queued, running), `tradeloop_jobs_finished{outcome}`,
+ * and per job type over the last hour `tradeloop_jobs_finished_last_hour{type}`,
+ * `tradeloop_job_duration_p50_seconds{type}`, `tradeloop_job_duration_p99_seconds{type}`.
+ * They replace `tradeloop_jobs_finished_total` (a counter) and
+ * `tradeloop_job_duration_seconds` (a summary), which every instance exported.
  *
  * @example
- * registerJobMetrics(registry, () => jobManager.stats());
+ * registerJobMetrics(registry, () => (lease.held ? jobStats.snapshot() : undefined));
  */
-export function registerJobMetrics(registry: Registry, source: JobStatsSource): void {
+export function registerJobMetrics(registry: Registry, source: ExportedJobStats): void {
   const snapshot = oncePerScrape(source);
-  registerCollected(
-    registry,
-    new SnapshotMetric('tradeloop_jobs', 'Jobs waiting or running, by state', 'gauge', () => {
-      const s = snapshot();
-      return [
-        { labels: { state: 'queued' }, value: s.queued },
-        { labels: { state: 'running' }, value: s.running },
-      ];
-    }),
+  const family = (name: string, help: string, samples: (s: JobStats) => Sample[]) =>
+    registerCollected(
+      registry,
+      new SnapshotMetric(name, help, 'gauge', () => {
+        const s = snapshot();
+        return s === undefined ? [] : samples(s);
+      }),
+    );
+  family('tradeloop_jobs', 'Jobs waiting or running, by state (jobs table)', (s) => [
+    { labels: { state: 'queued' }, value: s.queued },
+    { labels: { state: 'running' }, value: s.running },
+  ]);
+  family('tradeloop_jobs_finished', 'Finished jobs in the jobs table, by outcome', (s) => [
+    { labels: { outcome: 'succeeded' }, value: s.succeeded },
+    { labels: { outcome: 'failed' }, value: s.failed },
+    { labels: { outcome: 'cancelled' }, value: s.cancelled ?? 0 },
+  ]);
+  const perType = (pick: (d: JobTypeDurations) => number) => (s: JobStats) =>
+    (s.durations ?? []).map((d): Sample => ({ labels: { type: d.type }, value: pick(d) }));
+  family(
+    'tradeloop_jobs_finished_last_hour',
+    'Jobs that finished in the last hour, by job type',
+    perType((d) => d.count),
   );
-  registerCollected(
-    registry,
-    new SnapshotMetric('tradeloop_jobs_finished_total', 'Jobs finished, by outcome', 'counter', () => {
-      const s = snapshot();
-      return [
-        { labels: { outcome: 'succeeded' }, value: s.succeeded },
-        { labels: { outcome: 'failed' }, value: s.failed },
-        { labels: { outcome: 'cancelled' }, value: s.cancelled ?? 0 },
-      ];
-    }),
+  family(
+    'tradeloop_job_duration_p50_seconds',
+    'Median run time of the jobs finished in the last hour, by job type',
+    perType((d) => d.p50Ms / 1000),
   );
-  registerCollected(
-    registry,
-    new SnapshotMetric('tradeloop_job_duration_seconds', 'Job run time by job type', 'summary', () =>
-      (snapshot().durations ?? []).flatMap((d): Sample[] => [
-        { labels: { type: d.type, quantile: '0.5' }, value: d.p50Ms / 1000 },
-        { labels: { type: d.type, quantile: '0.99' }, value: d.p99Ms / 1000 },
-        { metricName: 'tradeloop_job_duration_seconds_sum', labels: { type: d.type }, value: d.sumMs / 1000 },
-        { metricName: 'tradeloop_job_duration_seconds_count', labels: { type: d.type }, value: d.count },
-      ]),
-    ),
+  family(
+    'tradeloop_job_duration_p99_seconds',
+    '99th percentile run time of the jobs finished in the last hour, by job type',
+    perType((d) => d.p99Ms / 1000),
   );
 }

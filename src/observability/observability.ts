@@ -63,6 +63,12 @@ export interface Observability {
   readonly dataDir: string;
   /** Connects the job system: counts and durations for /metrics, backlog for the monitor and alerts. */
   connectJobs(source: JobStatsSource): void;
+  /**
+   * Families read from database rows (the job families) are exported only
+   * while `exporting()` is true: in a fleet, while this instance holds the
+   * `metrics` lease. @default always
+   */
+  exportDatabaseFamiliesWhen(exporting: () => boolean): void;
   /** Connects the copy engine: its families in /metrics and the watchdog's alerts. */
   connectCopy(source: CopyMetricsSource): void;
   /** Starts the monitor's sampling and the maintenance schedule. */
@@ -82,7 +88,8 @@ export function createObservability(d: ObservabilityDeps): Observability {
   registerVenueMetrics(registry, () => [d.marketData.trafficReport()]);
   let jobs: JobStatsSource | undefined;
   let copy: CopyMetricsSource | undefined;
-  registerJobMetrics(registry, () => (jobs ?? (() => NO_JOBS))());
+  let exportsDatabase = () => true;
+  registerJobMetrics(registry, () => (exportsDatabase() ? (jobs ?? (() => NO_JOBS))() : undefined));
 
   const t = d.config;
   const alerts = new AlertEvaluator(
@@ -148,9 +155,12 @@ export function createObservability(d: ObservabilityDeps): Observability {
     connectJobs(source) {
       jobs = source;
     },
+    exportDatabaseFamiliesWhen(exporting) {
+      exportsDatabase = exporting;
+    },
     connectCopy(source) {
       copy = source;
-      registerCopyMetrics(registry, source);
+      registerCopyMetrics(registry, source, () => exportsDatabase());
     },
     start() {
       monitor.start();

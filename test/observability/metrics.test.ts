@@ -31,6 +31,7 @@ describe.each(await databaseTargets())('/metrics on $name', (target) => {
     await t.app.inject({ url: '/no/such/path/123' });
     await api('GET', '/prices?symbols=BTC/USDT,ETH/USDT');
     await api('GET', '/prices?symbols=BTC/USDT,ETH/USDT');
+    await t.services.metricsLease.start(); // the lone instance holds it: it exports the job families
     t.obs.connectJobs(() => ({
       queued: 2,
       running: 1,
@@ -104,22 +105,24 @@ describe.each(await databaseTargets())('/metrics on $name', (target) => {
     expect(fam?.value).toBeGreaterThanOrEqual(6);
   });
 
-  it('has job counts and durations from the connected job system', () => {
+  it('has job counts and durations from the connected job system, as gauges', () => {
     expect(samples('tradeloop_jobs').find((s) => s.labels['state'] === 'queued')?.value).toBe(2);
-    expect(
-      samples('tradeloop_jobs_finished_total').find((s) => s.labels['outcome'] === 'failed')?.value,
-    ).toBe(1);
-    expect(samples('tradeloop_job_duration_seconds_count')).toEqual([
-      { name: 'tradeloop_job_duration_seconds_count', labels: { type: 'backtest' }, value: 6 },
+    expect(samples('tradeloop_jobs_finished').find((s) => s.labels['outcome'] === 'failed')?.value).toBe(1);
+    expect(samples('tradeloop_jobs_finished_last_hour')).toEqual([
+      { name: 'tradeloop_jobs_finished_last_hour', labels: { type: 'backtest' }, value: 6 },
     ]);
+    expect(samples('tradeloop_job_duration_p99_seconds')[0]?.value).toBe(0.4);
+    for (const name of ['tradeloop_jobs', 'tradeloop_jobs_finished', 'tradeloop_job_duration_p50_seconds'])
+      expect(prom.types.get(name)).toBe('gauge');
+    expect(prom.types.has('tradeloop_jobs_finished_total')).toBe(false);
   });
 
   it('has event-loop lag, process memory and CPU', () => {
-    expect(samples('tradeloop_event_loop_lag_seconds').map((s) => s.labels['quantile'])).toEqual([
-      '0.5',
-      '0.99',
-      '1',
-    ]);
+    for (const figure of ['p50', 'p99', 'max']) {
+      const lag = samples(`tradeloop_event_loop_lag_${figure}_seconds`);
+      expect(lag).toHaveLength(1);
+      expect(lag[0]!.labels).toEqual({});
+    }
     expect(samples('process_resident_memory_bytes')[0]!.value).toBeGreaterThan(0);
     expect(samples('nodejs_heap_size_used_bytes')[0]!.value).toBeGreaterThan(0);
     expect(samples('process_cpu_seconds_total')[0]!.value).toBeGreaterThan(0);
