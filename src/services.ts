@@ -272,6 +272,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     delayMs: config.priceStreamDelayMs,
     maxRatePerMarket: config.priceStreamMaxRate,
     pollMs: config.pricePollMs,
+    idleRepriceMs: config.priceIdleRepriceMs,
     onClosed: () => positionNotifier.kick(),
     exits: copy.exits,
   });

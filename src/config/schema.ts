@@ -223,6 +223,13 @@ export const settings = {
     parse: int(1, 1000),
     doc: 'Most price writes a second per market; faster ticks are coalesced and the last one always lands.',
   }),
+  priceIdleRepriceMs: setting({
+    env: 'PRICE_IDLE_REPRICE_MS',
+    form: 'an integer from 0 to 60000',
+    default: 1_000,
+    parse: int(0, 60_000),
+    doc: 'Positions without TP, SL or trailing stop are repriced (price, PnL, push) at most this often; armed ones on every flush. 0: every flush.',
+  }),
   pricePollMs: setting({
     env: 'PRICE_POLL_MS',
     form: 'an integer from 100 to 3600000',

@@ -37,6 +37,8 @@ export interface PriceFeedOptions {
   maxRatePerMarket?: number;
   /** How often a venue without a stream is polled for the prices of open positions. @default 5000 */
   pollMs?: number;
+  /** Positions without TP, SL or trailing stop are repriced at most this often (ms); armed ones on every flush. @default 1000 */
+  idleRepriceMs?: number;
   /**
    * How often a streaming feed re-reads which markets have open positions, so a
    * position opened on another instance of the fleet is followed too. @default 2000
@@ -273,7 +275,13 @@ export class PriceFeed {
     }
     const now = this.o.clock.now();
     const { repriced, closed } = await this.o.db.transaction(async (tx) => {
-      const repriced = await this.o.repo.applyPrices(this.venueId, updates, now, tx);
+      const repriced = await this.o.repo.applyPrices(
+        this.venueId,
+        updates,
+        now,
+        tx,
+        now - (this.o.idleRepriceMs ?? 1_000),
+      );
       const armed = repriced.filter((r) => r.armed).map((r) => r.id);
       const closed: Position[] = [];
       const highWaters: { id: number; highWater: Decimal }[] = [];

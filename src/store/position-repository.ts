@@ -230,8 +230,12 @@ export class PositionRepository {
   }
 
   /**
-   * Writes a batch of market prices and reprices every open position on those
-   * markets, two statements whatever the number of positions. Returns the
+   * Writes a batch of market prices and reprices the open positions on those
+   * markets, two statements whatever the number of positions: every armed one
+   * (TP, SL or trailing stop: their triggers are checked on this price), the
+   * others only when last repriced at or before `idleBefore` (their PnL is
+   * for display; rewriting tens of thousands of rows on every flush was most
+   * of a busy server's work). Returns the
    * positions whose price moved, as (id, user, whether TP or SL is set): full
    * rows cost more to return than the update itself, and only armed ones need them.
    */
@@ -240,13 +244,15 @@ export class PositionRepository {
     updates: readonly MarketPriceUpdate[],
     now: number,
     tx: SqlExecutor,
+    /** Positions without TP, SL or trailing stop are repriced only if not updated since this time. */
+    idleBefore = now,
   ): Promise<Repriced[]> {
     const sqls = FLUSH_SQL[this.db.dialect];
     const batch = JSON.stringify(
       updates.map((u) => ({ m: u.marketId, s: u.symbol, p0: u.price, p1: u.otherPrice, ts: u.ts })),
     );
     await tx.run({ sql: sqls.upsertPrices, parameters: [venue, now, batch] });
-    const rows = await tx.tuples({ sql: sqls.reprice, parameters: [now, batch, venue] });
+    const rows = await tx.tuples({ sql: sqls.reprice, parameters: [now, batch, venue, idleBefore] });
     return rows.map((r) => ({ id: Number(r[0]), userId: Number(r[1]), armed: Boolean(r[2]) }));
   }
 

@@ -121,6 +121,8 @@ export const FLUSH_SQL: Record<
       from (select value ->> 'm' as m, value ->> 'p0' as p0, value ->> 'p1' as p1 from json_each(?)) as j
       where positions.market_id = j.m and positions.status = 'open' and positions.venue = ?
         and positions.current_price <> case when positions.outcome_index = 1 then j.p1 else j.p0 end
+        and (positions.take_profit is not null or positions.stop_loss is not null
+          or positions.trailing_stop_pct is not null or positions.updated_at <= ?)
       returning positions.id, positions.user_id,
         positions.take_profit is not null or positions.stop_loss is not null or positions.trailing_stop_pct is not null`,
   },
@@ -155,6 +157,8 @@ export const FLUSH_SQL: Record<
       from jsonb_to_recordset($2::jsonb) as j(m text, p0 numeric, p1 numeric)
       where p.market_id = j.m and p.status = 'open' and p.venue = $3
         and p.current_price <> case when p.outcome_index = 1 then j.p1 else j.p0 end
+        and (p.take_profit is not null or p.stop_loss is not null or p.trailing_stop_pct is not null
+          or p.updated_at <= $4)
       returning p.id, p.user_id, p.take_profit is not null or p.stop_loss is not null or p.trailing_stop_pct is not null`,
   },
 };

@@ -48,7 +48,8 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
   it('reprices every open position on the flushed markets in one transaction, and records the prices', async () => {
     const repo = new PositionRepository(s.db);
     const users = await Promise.all(['p1', 'p2', 'p3'].map((n) => s.users.create(n)));
-    const now = ctx.clock.now();
+    // Opened PRICE_IDLE_REPRICE_MS ago: positions without TP/SL are due for repricing.
+    const now = ctx.clock.now() - s.config.priceIdleRepriceMs;
     for (let i = 0; i < 60; i++) {
       const u = users[i % 2]!.user; // p3 holds nothing on these markets
       const m = i % 3 === 0 ? spot : binaries[i % 2]!;
@@ -179,7 +180,7 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
         takeProfit: null,
         stopLoss: null,
       },
-      ctx.clock.now(),
+      ctx.clock.now() - s.config.priceIdleRepriceMs,
     );
     s.priceFeed.ingest(ticks(m, 0.45));
     await s.priceFeed.drain();
@@ -187,6 +188,51 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
     expect(after).toMatchObject({ currentPrice: '0.45', unrealizedPnl: '-0.1' });
     const listed = await repo.list(user.id, 'open', 10, null);
     expect(listed[0]).toMatchObject({ unrealizedPnl: '-0.1' });
+  });
+
+  it('reprices armed positions on every flush, the others at most every PRICE_IDLE_REPRICE_MS', async () => {
+    const repo = new PositionRepository(s.db);
+    const { user } = await s.users.create('idle');
+    const m = binaries[2]!;
+    const open = (takeProfit: Decimal | null) =>
+      repo.insert(
+        user.id,
+        {
+          venue: 'simulated',
+          marketId: m.id,
+          symbol: m.symbol,
+          side: 'long',
+          outcome: 'Yes',
+          outcomeIndex: 0,
+          size: d('1'),
+          entryPrice: d('0.5'),
+          takeProfit,
+          stopLoss: null,
+        },
+        ctx.clock.now(),
+      );
+    const armed = await open(d('0.99'));
+    const idle = await open(null);
+    const priceOf = async (id: number) => (await repo.findById(id))!.currentPrice;
+
+    s.priceFeed.ingest(ticks(m, 0.41));
+    await s.priceFeed.drain();
+    expect(await priceOf(armed.id)).toBe('0.41');
+    expect(await priceOf(idle.id)).toBe('0.5'); // repriced less than PRICE_IDLE_REPRICE_MS ago (opened now)
+
+    ctx.clock.advance(s.config.priceIdleRepriceMs);
+    s.priceFeed.ingest(ticks(m, 0.42));
+    await s.priceFeed.drain();
+    expect(await priceOf(armed.id)).toBe('0.42');
+    expect(await priceOf(idle.id)).toBe('0.42');
+    expect((await repo.findById(idle.id))!.unrealizedPnl).toBe('-0.08');
+
+    s.priceFeed.ingest(ticks(m, 0.43));
+    await s.priceFeed.drain();
+    expect(await priceOf(armed.id)).toBe('0.43');
+    expect(await priceOf(idle.id)).toBe('0.42');
+    // The market's own price is always the latest.
+    expect((await repo.marketPrice('simulated', m.id))?.price).toBe('0.43');
   });
 
   it('drops ticks that are not prices instead of failing the flush', async () => {

@@ -181,7 +181,7 @@ describe.each(await databaseTargets())('query plans on $name', (target) => {
     const db = ctx.services.db;
     const sql = FLUSH_SQL[db.dialect].reprice;
     const batch = JSON.stringify([{ m: 'BTC/USDT', s: 'BTC/USDT', p0: '1', p1: null, ts: 1 }]);
-    const plan = await planOf(db, { sql, parameters: [1, batch, 'simulated'] });
+    const plan = await planOf(db, { sql, parameters: [1, batch, 'simulated', 0] });
     if (db.dialect === 'sqlite') {
       const lines = plan.split('\n');
       const batchAt = lines.findIndex((l) => /json_each/.test(l));
