@@ -45,7 +45,9 @@ export const metricsScrape: Benchmark = {
   async run(ctx) {
     const s = await openServices(ctx.tempDir('metrics-scrape'));
     ctx.defer(() => s.close());
-    // The services' own observability and timed database, as the server runs them.
+    // The services' own observability and timed database, as the server runs them; a lone
+    // instance holds the `metrics` lease, so it exports the families read from the database too.
+    await s.metricsLease.start();
     const obs = s.observability;
     const timed = s.db;
     obs.connectJobs(() => ({
@@ -114,8 +116,8 @@ export const metricsScrape: Benchmark = {
       'tradeloop_upstream_calls_total',
       'tradeloop_db_query_duration_seconds_bucket',
       'tradeloop_jobs',
-      'tradeloop_job_duration_seconds',
-      'tradeloop_event_loop_lag_seconds',
+      'tradeloop_jobs_finished',
+      'tradeloop_event_loop_lag_p99_seconds',
       'process_resident_memory_bytes',
     ];
     const missing = families.filter((f) => !body.includes(`\n${f}{`) && !body.includes(`\n${f} `));

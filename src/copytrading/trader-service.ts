@@ -206,7 +206,9 @@ export class TraderService {
   /** Drops what is cached for this user only (here and, with Redis, on every instance), and pushes the changed traders. */
   async changed(userId: number, traders: readonly Trader[] = []): Promise<void> {
     await this.cache.invalidateTags([userTag(userId)]);
-    if (traders.length > 0) this.hooks.followsChanged?.();
+    // Manual follows have no watcher: toggling one must not make the copy engine re-plan its watchers
+    // (that re-plan, a join over every follow, ran on every toggle and cost toggle-over-HTTP two thirds of its rate).
+    if (traders.some((t) => t.source !== 'manual')) this.hooks.followsChanged?.();
     if (traders.length === 0 || (this.updates.wants && !this.updates.wants('traders', userId))) return;
     for (const t of traders) this.updates.publish('traders', String(t.id), traderJson(t), userId);
   }
