@@ -21,6 +21,9 @@ import type {
 import type { CopyEngine } from './copy-engine.js';
 import type { SourceCopyStats } from './copy-stats.js';
 
+/** Trades one leader may make in one millisecond, beyond which a page boundary could skip some. */
+const SAME_MS_SLACK = 50;
+
 /** Most leaders a discovery list ranks (and caches). */
 export const MAX_LEADERS = 500;
 
@@ -99,16 +102,32 @@ export class CopyService {
     return { items: all.slice(q.offset, q.offset + q.limit), more: all.length > q.offset + q.limit };
   }
 
+  /**
+   * A page of a leader's trades, newest first. `after` is the last trade of the
+   * previous page (its time and id): this page holds the trades that follow it
+   * in the source's order, those at its very millisecond included.
+   */
   async leaderTrades(
     source: string,
     address: string,
-    since: number | undefined,
-    limit: number,
-  ): Promise<LeaderTrade[]> {
+    q: { since?: number; limit: number; after?: { ts: number; id: string } },
+  ): Promise<{ items: LeaderTrade[]; more: boolean }> {
     const s = this.source(source, 'params.source');
     const problem = s.addressProblem(address);
     if (problem) throw badQuery('params.address', problem);
-    return s.recentTrades(address, since === undefined ? { limit } : { since, limit });
+    const { after, limit } = q;
+    // Trades sharing the previous page's last millisecond come back too; skip up to that trade.
+    const want = limit + 1 + (after ? SAME_MS_SLACK : 0);
+    let trades = await s.recentTrades(address, {
+      limit: want,
+      ...(q.since !== undefined ? { since: q.since } : {}),
+      ...(after ? { before: after.ts + 1 } : {}),
+    });
+    if (after) {
+      const at = trades.findIndex((t) => t.id === after.id);
+      trades = at >= 0 ? trades.slice(at + 1) : trades.filter((t) => t.ts < after.ts);
+    }
+    return { items: trades.slice(0, limit), more: trades.length > limit };
   }
 
   decisions(

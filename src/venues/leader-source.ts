@@ -58,6 +58,12 @@ export interface LeaderStats {
   lastTradeTs: number | null;
 }
 
+export interface RecentTradesQuery {
+  since?: number;
+  before?: number;
+  limit: number;
+}
+
 export interface LeaderSourceCapabilities {
   id: LeaderSourceId;
   /** True when `subscribe` delivers trades as they happen (no polling). */
@@ -106,8 +112,12 @@ export interface LeaderSource {
   /** Leaders for discovery, best first by `sort` over `window`. */
   leaders(opts: { sort: LeaderSort; window: LeaderWindow; limit: number }): Promise<LeaderStats[]>;
 
-  /** A leader's trades as the source reports them, newest first, only those at or after `since` when given. */
-  recentTrades(address: string, opts: { since?: number; limit: number }): Promise<LeaderTrade[]>;
+  /**
+   * A leader's trades as the source reports them, newest first: only those at
+   * or after `since` and strictly before `before` (epoch ms) when given, at
+   * most `limit`. `before` pages backwards through the history.
+   */
+  recentTrades(address: string, opts: RecentTradesQuery): Promise<LeaderTrade[]>;
 
   /**
    * The leader's equity (portfolio value in the quote currency) now, for

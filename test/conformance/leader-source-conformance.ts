@@ -160,6 +160,13 @@ export function describeLeaderSource(name: string, makeHarness: () => Promise<Le
       expect(fromSince.every((t) => t.ts >= since)).toBe(true);
       for (const t of page.trades.slice(2)) expect(fromSince.map((x) => x.id)).toContain(t.id);
       expect(await h.source.recentTrades(h.address, { limit: 2 })).toHaveLength(2);
+      // `before` pages backwards: strictly earlier trades, newest first, none of the later ones.
+      const before = recent[1]!.ts;
+      const older = await h.source.recentTrades(h.address, { before, limit: 10 });
+      expect(older.every((t) => t.ts < before)).toBe(true);
+      for (const t of recent.filter((x) => x.ts < before).slice(0, older.length))
+        expect(older.map((x) => x.id)).toContain(t.id);
+      for (let i = 1; i < older.length; i++) expect(older[i]!.ts).toBeLessThanOrEqual(older[i - 1]!.ts);
     });
 
     it('pushes each new trade exactly once while subscribed, and stops after unsubscribing', async (ctx) => {

@@ -196,12 +196,27 @@ for (const target of await databaseTargets()) {
       const trades = await get(`/api/v1/leaders/simulated/${leader}/trades?limit=5`);
       expect(trades.items.length).toBeGreaterThan(0);
       expect(trades.items[0]).toMatchObject({ side: expect.stringMatching(/^(buy|sell)$/) });
+      // Paging backwards with the cursor: the second page is exactly the three trades that follow
+      // the first page's last one (checked against a longer listing read afterwards: new trades only
+      // ever arrive at the top).
+      const first = await get(`/api/v1/leaders/simulated/${leader}/trades?limit=3`);
+      expect(first.nextCursor).not.toBeNull();
+      const second = await get(
+        `/api/v1/leaders/simulated/${leader}/trades?limit=3&cursor=${first.nextCursor}`,
+      );
+      const longer = (await get(`/api/v1/leaders/simulated/${leader}/trades?limit=50`)).items.map(
+        (x: { id: string }) => x.id,
+      );
+      const at = longer.indexOf(first.items[2].id);
+      expect(at).toBeGreaterThanOrEqual(2);
+      expect(second.items.map((x: { id: string }) => x.id)).toEqual(longer.slice(at + 1, at + 4));
       for (const url of [
         '/api/v1/leaders?source=robinhood',
         '/api/v1/leaders?sort=luck',
         '/api/v1/leaders/simulated/sim-nobody-9/trades',
         `/api/v1/leaders/simulated/${leader}/trades?since=yesterday`,
         '/api/v1/copies?cursor=zzz',
+        `/api/v1/leaders/simulated/${leader}/trades?cursor=not-a-cursor`,
       ]) {
         const r = await t.app.inject({ method: 'GET', url, headers: t.alice.headers });
         expect(r.statusCode, url).toBe(400);

@@ -94,6 +94,23 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const page = (item: ReturnType<typeof Type.Object>) =>
   Type.Object({ items: Type.Array(item), nextCursor: Type.Nullable(Type.String()) });
 
+/** A leader-trades cursor: the last trade of the page, `t<ts>:<id>`, base64url. */
+function encodeTradeCursor(t: { ts: number; id: string }): string {
+  return Buffer.from(`t${t.ts}:${t.id}`).toString('base64url');
+}
+
+function decodeTradeCursor(raw: string | undefined): { ts: number; id: string } | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const text = /^[A-Za-z0-9_-]{1,300}$/.test(raw) ? Buffer.from(raw, 'base64url').toString() : '';
+  const m = /^t(\d{1,15}):(.{1,200})$/s.exec(text);
+  if (!m) {
+    throw new ValidationError('query.cursor is not a cursor this API issued', {
+      details: [{ path: 'query.cursor', message: 'malformed cursor; pass back nextCursor unchanged' }],
+    });
+  }
+  return { ts: Number(m[1]), id: m[2]! };
+}
+
 /** Cursors of these lists: a letter and a number, base64url (a decision id, or a rank). */
 function encode(tag: string, n: number): string {
   return Buffer.from(`${tag}${n}`).toString('base64url');
@@ -218,7 +235,10 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
     },
   );
 
-  app.get<{ Params: { source: string; address: string }; Querystring: { since?: string; limit?: number } }>(
+  app.get<{
+    Params: { source: string; address: string };
+    Querystring: { since?: string; limit?: number; cursor?: string };
+  }>(
     '/leaders/:source/:address/trades',
     {
       schema: {
@@ -230,7 +250,7 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
           {
             since: Type.Optional(Type.String({ maxLength: 40 })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-            cursor: Type.Optional(Type.String({ maxLength: 64 })),
+            cursor: Type.Optional(Type.String({ maxLength: 300 })),
           },
           { additionalProperties: false },
         ),
@@ -248,13 +268,17 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
           });
         }
       }
-      const trades = await d.copy.leaderTrades(
-        req.params.source,
-        req.params.address,
-        sinceMs,
-        req.query.limit ?? 100,
-      );
-      return { items: trades.map((t) => ({ ...t, ts: iso(t.ts) })), nextCursor: null };
+      const after = decodeTradeCursor(req.query.cursor);
+      const { items, more } = await d.copy.leaderTrades(req.params.source, req.params.address, {
+        limit: req.query.limit ?? 100,
+        ...(sinceMs !== undefined ? { since: sinceMs } : {}),
+        ...(after ? { after } : {}),
+      });
+      const last = items.at(-1);
+      return {
+        items: items.map((t) => ({ ...t, ts: iso(t.ts) })),
+        nextCursor: more && last ? encodeTradeCursor(last) : null,
+      };
     },
   );
 

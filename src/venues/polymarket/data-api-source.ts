@@ -9,6 +9,7 @@ import type {
   LeaderStats,
   LeaderTrade,
   LeaderWindow,
+  RecentTradesQuery,
   SourceCursor,
   TradesPage,
 } from '../leader-source.js';
@@ -133,12 +134,17 @@ export class PolymarketWalletSource implements LeaderSource {
     return { trades: rows.map((r) => r.trade), cursor: encodeCursor({ t: last.sec, ids }) };
   }
 
-  async recentTrades(address: string, opts: { since?: number; limit: number }): Promise<LeaderTrade[]> {
+  async recentTrades(address: string, opts: RecentTradesQuery): Promise<LeaderTrade[]> {
     const user = this.user(address);
     const since = opts.since ?? 0;
-    const rows = await this.collect(user, { minSec: Math.floor(since / 1000), maxRows: opts.limit });
+    const before = opts.before ?? Number.POSITIVE_INFINITY;
+    const rows = await this.collect(user, {
+      minSec: Math.floor(since / 1000),
+      maxRows: opts.limit,
+      ...(opts.before !== undefined ? { endSec: Math.floor((opts.before - 1) / 1000) } : {}),
+    });
     return rows
-      .filter((r) => r.trade.ts >= since)
+      .filter((r) => r.trade.ts >= since && r.trade.ts < before)
       .sort((a, b) => ascending(b, a))
       .slice(0, Math.max(0, opts.limit))
       .map((r) => r.trade);
@@ -184,9 +190,12 @@ export class PolymarketWalletSource implements LeaderSource {
    * by id. Offsets past the API's 10000 cap move the window instead: `end`
    * becomes the oldest second seen, with a fresh offset budget.
    */
-  private async collect(user: string, opts: { minSec: number; maxRows?: number }): Promise<Row[]> {
+  private async collect(
+    user: string,
+    opts: { minSec: number; maxRows?: number; endSec?: number },
+  ): Promise<Row[]> {
     const byId = new Map<string, Row>();
-    let end: number | undefined;
+    let end: number | undefined = opts.endSec;
     let offset = 0;
     for (let pages = 0; pages < this.maxPages; pages++) {
       const page = await this.tradesPage(user, offset, this.pageSize, { start: opts.minSec, end });

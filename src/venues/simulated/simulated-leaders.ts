@@ -17,6 +17,7 @@ import type {
   LeaderStats,
   LeaderTrade,
   LeaderWindow,
+  RecentTradesQuery,
   SourceCursor,
   TradesPage,
 } from '../leader-source.js';
@@ -186,11 +187,15 @@ export class SimulatedLeaders implements LeaderSource {
     return all.slice(0, Math.max(0, Math.floor(opts.limit)));
   }
 
-  async recentTrades(address: string, opts: { since?: number; limit: number }): Promise<LeaderTrade[]> {
+  async recentTrades(address: string, opts: RecentTradesQuery): Promise<LeaderTrade[]> {
     const p = this.profile(address);
     const limit = Math.min(Math.floor(opts.limit), this.capabilities.maxPageSize);
     if (!p || !(limit >= 1)) return [];
-    const now = this.clock.now();
+    // The newest trade this page may hold: now, or just before `before`.
+    const now = Math.min(
+      this.clock.now(),
+      opts.before === undefined ? Number.POSITIVE_INFINITY : opts.before - 1,
+    );
     const floor = opts.since !== undefined ? opts.since - 1 : now - MAX_LOOKBACK_MS;
     let span = 2 * limit * meanTradeIntervalMs(p) + p.slotMs * p.lanes * p.episodeSlots;
     for (;;) {
