@@ -9,7 +9,6 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.js';
 import type { Config } from './config/schema.js';
 import { buildServices, type Services } from './services.js';
-import { LeaseRepository } from './store/lease-repository.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -87,7 +86,7 @@ async function startTelegram(services: Services, app: FastifyInstance): Promise<
       onError: (err) => app.log.error({ err }, 'telegram bot'),
       status: services.telegram,
       fleet: {
-        store: new LeaseRepository(services.db),
+        store: services.fleet.leases,
         owner: services.instanceId,
         ttlMs: services.config.fleetLeaseMs,
       },

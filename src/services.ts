@@ -3,7 +3,6 @@
  * Config. Used by the HTTP server, the CLI and the tests, so all of them run
  * the same objects.
  */
-import { randomUUID } from 'node:crypto';
 import { type Logger, pino } from 'pino';
 import type { IdempotencyDeps } from './api/idempotency.js';
 import type { LayeredCache } from './cache/cache-options.js';
@@ -17,15 +16,16 @@ import {
 } from './copytrading/create-copy-trading.js';
 import { TraderService } from './copytrading/trader-service.js';
 import { type Clock, systemClock } from './domain/clock.js';
-import { FleetLease } from './fleet/fleet-lease.js';
-import { PushBus } from './fleet/push-bus.js';
+import { createFleet, type Fleet } from './fleet/create-fleet.js';
+import type { FleetLease } from './fleet/fleet-lease.js';
+import type { PushBus } from './fleet/push-bus.js';
 import { createJobs, type JobManager } from './jobs/index.js';
 import { JobStats } from './jobs/job-stats.js';
 import { FillLedger } from './ledger/fill-ledger.js';
 import { OrderService } from './ledger/order-service.js';
 import { MarketData } from './marketdata/market-data.js';
 import { DependencyOutages } from './observability/dependency-outages.js';
-import { registerLeaseMetrics } from './observability/lease-metrics.js';
+import { registerLeaseMetrics, registerPushBusMetrics } from './observability/fleet-metrics.js';
 import { createObservability, type Observability } from './observability/observability.js';
 import { QueryStats } from './observability/query-stats.js';
 import { registerStreamMetrics } from './observability/stream-metrics.js';
@@ -39,7 +39,6 @@ import { createPipeline } from './signals/create-pipeline.js';
 import type { Pipeline, PipelineLogger } from './signals/pipeline.js';
 import type { Database } from './store/database.js';
 import { IdempotencyRepository } from './store/idempotency-repository.js';
-import { LeaseRepository } from './store/lease-repository.js';
 import { LedgerRepository } from './store/ledger-repository.js';
 import { migrateToLatest, migrationsAreCurrent } from './store/migrate.js';
 import { openDatabase } from './store/open-database.js';
@@ -69,6 +68,8 @@ export interface Services {
   priceFeed: PriceFeed;
   /** This instance's id in the fleet (lease owner). */
   instanceId: string;
+  /** Fleet membership: lease store, push bus, leases owned by this instance. */
+  fleet: Fleet;
   /** The price stream's fleet lease under PRICE_STREAM=auto (undefined for on/off). */
   priceLease: FleetLease | undefined;
   /**
@@ -283,45 +284,24 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     onMarketsChanged: () => priceFeed.marketsChanged(),
   });
   registerStreamMetrics(observability.registry, () => priceFeed.stats());
-  const instanceId = randomUUID();
-  const leases = new LeaseRepository(db);
-  // In a fleet (REDIS_URL), every push also reaches the clients of the other instances.
-  const pushBus = config.redisUrl
-    ? new PushBus({
-        url: config.redisUrl,
-        channel: `tl:push:${await leases.fleetId(randomUUID(), clock.now())}`,
-        instanceId,
-        deliver: (u) => updates.deliverLocal(u.topic, u.key, u.data, u.userId),
-      })
-    : undefined;
-  if (pushBus) updates.connectRemote(pushBus);
+  const fleet = await createFleet({
+    db,
+    clock,
+    leaseMs: config.fleetLeaseMs,
+    redisUrl: config.redisUrl,
+    updates,
+    logger,
+  });
   const priceLease =
     config.priceStream === 'auto'
-      ? new FleetLease({
-          name: 'price-stream',
-          owner: instanceId,
-          ttlMs: config.fleetLeaseMs,
-          store: leases,
-          clock,
-          onAcquire: () => priceFeed.start(),
-          onLose: () => priceFeed.pause(),
-          onError: (err, during) => console.error(`price-stream lease (${during}):`, err),
-        })
+      ? fleet.lease('price-stream', { onAcquire: () => priceFeed.start(), onLose: () => priceFeed.pause() })
       : undefined;
   // The role is only "export the database-derived families"; nothing starts or stops with it.
-  const metricsLease = new FleetLease({
-    name: 'metrics',
-    owner: instanceId,
-    ttlMs: config.fleetLeaseMs,
-    store: leases,
-    clock,
-    onAcquire: () => undefined,
-    onLose: () => undefined,
-    onError: (err, during) => console.error(`metrics lease (${during}):`, err),
-  });
+  const metricsLease = fleet.lease('metrics', { onAcquire: () => undefined, onLose: () => undefined });
   observability.exportDatabaseFamiliesWhen(() => metricsLease.held);
   const telegram = new TelegramStatus(clock);
   registerTelegramMetrics(observability.registry, () => telegram);
+  registerPushBusMetrics(observability.registry, () => fleet.pushBus?.stats);
   registerLeaseMetrics(observability.registry, () =>
     [priceLease, metricsLease, telegram.lease].filter((l) => l !== undefined),
   );
@@ -349,11 +329,12 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     pipeline,
     observability,
     priceFeed,
-    instanceId,
+    instanceId: fleet.instanceId,
+    fleet,
     priceLease,
     metricsLease,
     jobStats,
-    pushBus,
+    pushBus: fleet.pushBus,
     telegram,
     positionNotifier,
     updates,
@@ -404,7 +385,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       await priceLease?.stop();
       await metricsLease.stop();
       await priceFeed.stop();
-      await pushBus?.close();
+      await fleet.close();
       await positionNotifier.close();
       await jobs.close();
       jobStats.stop();

@@ -19,7 +19,7 @@ import type {
   LeaderWindow,
 } from '../venues/leader-source.js';
 import type { CopyEngine } from './copy-engine.js';
-import type { SourceCopyStats } from './copy-stats.js';
+import { emptyCopyStats, type SourceCopyStats } from './copy-stats.js';
 
 /** Trades one leader may make in one millisecond, beyond which a page boundary could skip some. */
 const SAME_MS_SLACK = 50;
@@ -198,7 +198,7 @@ export class CopyService {
       sources: [...sources].map((source) => {
         const mine = watchers.filter((w) => w.source === source);
         const ages = mine.map((w) => now - (w.polledAt ?? w.advancedAt));
-        const s = stats.get(source) ?? emptyStats(source);
+        const s = stats.get(source) ?? emptyCopyStats(source);
         return {
           ...s,
           watchers: mine.length,
@@ -208,19 +208,4 @@ export class CopyService {
       }),
     };
   }
-}
-
-function emptyStats(source: string): SourceCopyStats {
-  return {
-    source,
-    watchers: 0,
-    watchersHeld: 0,
-    events: 0,
-    copies: 0,
-    skips: {},
-    failedReads: 0,
-    detectionLagMs: { p50: 0, p99: 0 },
-    decisionLatencyMs: { p50: 0, p99: 0 },
-    lastEventAt: null,
-  };
 }

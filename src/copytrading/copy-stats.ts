@@ -34,6 +34,22 @@ interface Acc {
   lastEventAt: number | null;
 }
 
+/** A source's figures before anything happened (a source with watchers in the database but none here). */
+export function emptyCopyStats(source: string): SourceCopyStats {
+  return {
+    source,
+    watchers: 0,
+    watchersHeld: 0,
+    events: 0,
+    copies: 0,
+    skips: {},
+    failedReads: 0,
+    detectionLagMs: { p50: 0, p99: 0 },
+    decisionLatencyMs: { p50: 0, p99: 0 },
+    lastEventAt: null,
+  };
+}
+
 export class CopyStats {
   private readonly bySource = new Map<string, Acc>();
 

@@ -46,13 +46,6 @@ export class PageBatcher {
     });
   }
 
-  /** Waits until every page submitted so far is committed or failed. */
-  async drain(): Promise<void> {
-    while (this.flushing || this.pending.length > 0 || this.scheduled) {
-      await (this.flushing ?? new Promise((r) => setImmediate(r)));
-    }
-  }
-
   private schedule(): void {
     if (this.scheduled || this.flushing) return;
     this.scheduled = true;

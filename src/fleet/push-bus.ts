@@ -34,7 +34,7 @@ export interface PushBusOptions {
   instanceId: string;
   /** An update published on another instance, for this instance's clients. */
   deliver(u: PushUpdate): void;
-  /** Redis went away or came back (logged once per change by the caller). */
+  /** Redis went away or came back (called once per change of each connection). */
   onState?(up: boolean, err?: Error): void;
 }
 
@@ -43,17 +43,13 @@ export class PushBus {
   private readonly sub: Redis;
   private pending = new Map<string, PushUpdate>();
   private scheduled = false;
-  private subscribed = false;
-  /** Messages sent and received, updates sent, and sends that failed. */
+  /** Messages sent and received, updates sent, and batches dropped (Redis away or refusing). */
   readonly stats = { sent: 0, received: 0, updatesSent: 0, failed: 0 };
 
   constructor(private readonly o: PushBusOptions) {
     const events = {
       onState: (role: string, up: boolean, err?: Error) => {
-        if (role === 'push-sub') {
-          if (up) void this.subscribe();
-          else this.subscribed = false;
-        }
+        if (role === 'push-sub' && up) void this.subscribe();
         o.onState?.(up, err);
       },
     };
@@ -75,13 +71,6 @@ export class PushBus {
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => this.flush());
-  }
-
-  /** Resolves once subscribed (true) or after `timeoutMs` (false). */
-  async whenSubscribed(timeoutMs: number): Promise<boolean> {
-    const end = Date.now() + timeoutMs;
-    while (!this.subscribed && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    return this.subscribed;
   }
 
   async close(): Promise<void> {
@@ -106,13 +95,11 @@ export class PushBus {
     });
   }
 
+  /** (Re)subscribes after every reconnect (`autoResubscribe` is off on these connections). */
   private async subscribe(): Promise<void> {
-    try {
-      await this.sub.subscribe(this.o.channel);
-      this.subscribed = true;
-    } catch {
-      this.subscribed = false;
-    }
+    await this.sub.subscribe(this.o.channel).catch(() => {
+      this.stats.failed++;
+    });
   }
 }
 

@@ -1,20 +1,9 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import type { SourceCopyStats } from '../copytrading/copy-stats.js';
+import { emptyCopyStats, type SourceCopyStats } from '../copytrading/copy-stats.js';
 import { registerCopyMetrics } from './copy-metrics.js';
 
-const stats: SourceCopyStats = {
-  source: 'simulated',
-  watchers: 4,
-  watchersHeld: 1,
-  events: 0,
-  copies: 0,
-  skips: {},
-  failedReads: 0,
-  detectionLagMs: { p50: 0, p99: 0 },
-  decisionLatencyMs: { p50: 0, p99: 0 },
-  lastEventAt: null,
-};
+const stats: SourceCopyStats = { ...emptyCopyStats('simulated'), watchers: 4, watchersHeld: 1 };
 const stalled = [{ source: 'simulated', address: 'a', quietMs: 9e6, error: null }];
 
 async function scrape(exportsDatabase: boolean) {

@@ -247,11 +247,6 @@ export class PriceFeed {
     await this.drain();
   }
 
-  /** True while streaming or polling. */
-  get running(): boolean {
-    return this.unsubscribe !== undefined;
-  }
-
   async stop(): Promise<void> {
     await this.pause();
     this.coalescer.close();

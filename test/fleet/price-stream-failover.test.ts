@@ -152,6 +152,11 @@ describe.skipIf(!postgres || !redisUrl)(
           }),
         );
         expect((pushed.data as { currentPrice: string }).currentPrice).toMatch(/^\d/);
+        // ...counted on both sides of the bus.
+        const counter = async (srv: ChildServer, name: string) =>
+          Number(new RegExp(`^${name} (\\d+)`, 'm').exec(await call(srv.url, '/metrics'))?.[1] ?? 0);
+        expect(await counter(other, 'tradeloop_push_bus_messages_received_total')).toBeGreaterThan(0);
+        expect(await counter(holder, 'tradeloop_push_bus_messages_sent_total')).toBeGreaterThan(0);
       } finally {
         ws.ws.terminate();
       }
