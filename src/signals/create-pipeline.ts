@@ -64,7 +64,10 @@ export function pipelineTimeframe(
     if (!best || distance(ms) < distance(best.ms)) best = { timeframe: tf, ms };
   }
   if (!best) throw new ValidationError(`${venue} offers no fixed-length timeframe the pipeline can trade on`);
-  return { ...best, note: `PIPELINE_TIMEFRAME ${wanted} is not offered by ${venue}, using ${best.timeframe}` };
+  return {
+    ...best,
+    note: `PIPELINE_TIMEFRAME ${wanted} is not offered by ${venue}, using ${best.timeframe}`,
+  };
 }
 
 function strategyFrom(config: Config) {

@@ -78,12 +78,19 @@ export class UserService {
     return { user, token };
   }
 
+  /**
+   * The user of a token this process remembers, without hashing or a query;
+   * undefined when it must be looked up. Keyed by the token itself (it is in
+   * this process's memory for the request anyway).
+   */
+  remembered(token: string): User | undefined {
+    if (this.users.tokensChanged()) this.known.clear();
+    return this.known.get(token);
+  }
+
   /** The user a bearer token belongs to, or undefined. */
   async authenticate(token: string): Promise<User | undefined> {
-    // Keyed by the token itself (it is in this process's memory for the request anyway),
-    // so a known token costs one map lookup, not a hash.
-    if (this.users.tokensChanged()) this.known.clear();
-    const cached = this.known.get(token);
+    const cached = this.remembered(token);
     if (cached) return cached;
     if (!TOKEN_SHAPE.test(token)) return undefined;
     const user = await this.users.findByTokenHash(hashToken(token));

@@ -7,7 +7,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAuth } from '../../src/api/auth.js';
+import { AuthFailureLimiter } from '../../src/api/client-guard.js';
 import { researchRoutes } from '../../src/api/routes/research.js';
+import { systemClock } from '../../src/domain/clock.js';
 import { createJobs, type JobManager } from '../../src/jobs/index.js';
 import { venueConfig } from '../../src/services.js';
 import { LONG_JOB, SHORT_JOB, SPX_BACKTEST } from '../jobs/harness.js';
@@ -25,7 +27,7 @@ async function withResearch(t: Ctx): Promise<{ jobs: JobManager; own: boolean }>
   if (!t.app.hasRoute({ method: 'GET', url: '/api/v1/strategies' })) {
     await t.app.register(
       async (api: FastifyInstance) => {
-        registerAuth(api, s.users);
+        registerAuth(api, s.users, new AuthFailureLimiter(systemClock, 60));
         researchRoutes(api, { jobs });
       },
       { prefix: '/api/v1' },
