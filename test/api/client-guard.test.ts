@@ -55,7 +55,7 @@ describe('failed token lookups, limited per client address', () => {
     const limited = await traders(unknown);
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await limited.json()).error).toMatchObject({
+    expect(((await limited.json()) as { error: unknown }).error).toMatchObject({
       code: 'RATE_LIMITED',
       message: expect.stringMatching(/Too many requests without a valid token from 127\.0\.0\.1/),
     });
