@@ -4,7 +4,10 @@
  * problem reported by field. A Monte Carlo request takes trade returns
  * either inline (`tradeReturns`) or from a finished backtest of the same
  * user (`fromJob`): the returns are copied into the job, so the job is
- * self-contained and a worker anywhere needs nothing else.
+ * self-contained and a worker anywhere needs nothing else. With `fromJob`,
+ * the backtest's initial capital comes along too (unless the request names
+ * one): the returns are fractions of that backtest's equity, so the paths
+ * start where it started, whichever client asked.
  */
 import { ForbiddenError, ValidationError } from '../domain/errors.js';
 import { Problems } from '../domain/validation.js';
@@ -79,7 +82,23 @@ export async function checkMonteCarloParams(
   const tradeReturns = (source!.result as { tradeReturns?: unknown } | null)?.tradeReturns;
   if (!Array.isArray(tradeReturns) || tradeReturns.length === 0)
     fail(`must be a backtest that made trades; job ${fromJob} made none`);
-  const params = { ...rest, tradeReturns };
+  // The returns are fractions of the backtest's equity: its capital comes with them unless the client names one.
+  const capital = backtestCapital(source!);
+  const params = {
+    ...rest,
+    tradeReturns,
+    ...(rest.initialCapital === undefined && capital !== undefined ? { initialCapital: capital } : {}),
+  };
   parseMonteCarloRequest(params);
   return { ...params, fromJob };
+}
+
+/** The initial capital a finished backtest ran with: its metrics, else its request. */
+function backtestCapital(job: Job): number | undefined {
+  const fromResult = (job.result as { metrics?: { initialCapital?: unknown } } | null)?.metrics
+    ?.initialCapital;
+  const fromParams = (job.params as { initialCapital?: unknown } | null)?.initialCapital;
+  for (const v of [fromResult, fromParams])
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
+  return undefined;
 }

@@ -100,6 +100,25 @@ describe.each(await databaseTargets())('research API on $name', (target) => {
     expect((await waitDone(mc.json().id)).result).toMatchObject({ paths: 1000, method: 'bootstrap' });
   });
 
+  it("runs a Monte Carlo from a backtest with that backtest's initial capital", async () => {
+    const bt = (
+      await call('POST', '/backtests', t.alice, {
+        ...SPX_BACKTEST,
+        from: '2010-01-01',
+        initialCapital: 5_000,
+      })
+    ).json();
+    expect((await waitDone(bt.id)).status).toBe('succeeded');
+    const mc = (await call('POST', '/montecarlo', t.alice, { fromJob: bt.id, paths: 200 })).json();
+    expect(mc.params).toMatchObject({ fromJob: bt.id, initialCapital: 5_000 });
+    expect((await waitDone(mc.id)).result).toMatchObject({ initialCapital: 5_000 });
+    // A capital the client names is its own question ("what if I had started with 20,000").
+    const own = (
+      await call('POST', '/montecarlo', t.alice, { fromJob: bt.id, paths: 200, initialCapital: 20_000 })
+    ).json();
+    expect((await waitDone(own.id)).result).toMatchObject({ initialCapital: 20_000 });
+  });
+
   it('rejects bad parameters with 400 naming the field and the limit, writing nothing', async () => {
     const count = async () => (await call('GET', '/jobs?limit=200')).json().items.length;
     const before = await count();
