@@ -45,6 +45,31 @@ export function checkBacktestParams(raw: unknown, venues: readonly string[]): Re
   return raw as Record<string, unknown>;
 }
 
+/** The symbols a venue lists; undefined when it cannot tell (then a worker reports an unknown symbol). */
+export type VenueSymbols = (venue: string) => Promise<ReadonlySet<string> | undefined>;
+
+/**
+ * Refuses a backtest of a symbol its venue does not list, naming both. A
+ * listing slower than `waitMs` (an upstream venue's first listing) checks
+ * nothing: the worker reports an unknown symbol then.
+ */
+export async function checkBacktestSymbol(
+  params: Record<string, unknown>,
+  symbols: VenueSymbols,
+  waitMs: number,
+): Promise<void> {
+  const venue = String(params['venue']);
+  const symbol = String(params['symbol']);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, waitMs, undefined);
+  });
+  const listed = await Promise.race([symbols(venue), late]).finally(() => clearTimeout(timer));
+  if (!listed || listed.has(symbol)) return;
+  const message = `venue ${venue} has no market ${JSON.stringify(symbol)}`;
+  throw new ValidationError(`symbol: ${message}`, { details: [{ path: 'symbol', message }] });
+}
+
 /** Looks up a job for `fromJob` (undefined when there is none). */
 export type JobLookup = (id: number) => Promise<Job | undefined>;
 

@@ -126,6 +126,13 @@ describe.each(await databaseTargets())('research API on $name', (target) => {
       ['/backtests', { ...SPX_BACKTEST, strategy: 'moon' }, 'strategy', 'sma-cross'],
       ['/backtests', { ...SPX_BACKTEST, from: '2020-01-01', to: '2019-12-31' }, 'to', 'empty'],
       ['/backtests', { ...SPX_BACKTEST, venue: 'nasdaq' }, 'venue', 'replay'],
+      ['/backtests', { ...SPX_BACKTEST, symbol: 'NOPE' }, 'symbol', 'venue replay has no market "NOPE"'],
+      [
+        '/backtests',
+        { ...SPX_BACKTEST, venue: 'simulated', symbol: 'SPX', timeframe: '1h' },
+        'symbol',
+        'venue simulated has no market "SPX"',
+      ],
       ['/backtests', { ...SPX_BACKTEST, priority: 'urgent' }, 'priority', 'high, normal, low'],
       ['/backtests', { ...SPX_BACKTEST, timeoutMs: 1e12 }, 'timeoutMs', '600000'],
       ['/montecarlo', { ...SHORT_JOB, paths: 1e9 }, 'paths', '1,000,000'],
