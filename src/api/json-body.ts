@@ -65,20 +65,27 @@ export function quoteLossyNumbers(text: string): string {
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === 34) {
-      // A string: skip to its closing quote, past escapes.
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === 92) i += 2;
-        else if (d === 34) break;
-        else i++;
+      // A string: jump to its closing quote, one not escaped by an odd run of backslashes.
+      let end = text.indexOf('"', i + 1);
+      while (end > 0) {
+        let slashes = 0;
+        while (text.charCodeAt(end - 1 - slashes) === 92) slashes++;
+        if (slashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
       }
-      i++;
+      i = end < 0 ? n : end + 1;
     } else if (c === 45 || (c >= 48 && c <= 57)) {
       const start = i;
-      while (i < n && isNumberChar(text.charCodeAt(i))) i++;
+      let exponent = false;
+      for (; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 101 || d === 69) exponent = true;
+        else if (!isNumberChar(d)) break;
+      }
+      // Fewer than 16 characters and no exponent: exact. Only well-formed literals are
+      // quoted (quoting a malformed one would make bad JSON parse).
+      if (i - start < 16 && !exponent) continue;
       const literal = text.slice(start, i);
-      // Only well-formed literals: quoting a malformed one would make bad JSON parse.
       if (JSON_NUMBER.test(literal) && isLossyNumber(literal)) {
         out += `${text.slice(copied, start)}"${literal}"`;
         copied = i;
