@@ -12,6 +12,7 @@ import { createTelegramLinkService } from '../telegram/link-service.js';
 import { registerAuth } from './auth.js';
 import { AuthFailureLimiter, capConnections } from './client-guard.js';
 import { errorBody, sendError } from './error-mapper.js';
+import { registerJsonBodyParser } from './json-body.js';
 import { registerOpenApi } from './openapi.js';
 import { copyRoutes } from './routes/copies.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -64,6 +65,7 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
     reply.header('x-content-type-options', 'nosniff');
   });
   app.setValidatorCompiler(validatorCompiler);
+  registerJsonBodyParser(app);
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send(errorBody('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`)),

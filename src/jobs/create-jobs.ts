@@ -125,6 +125,7 @@ export async function createJobs(
     timeoutMs: config.jobTimeoutMs,
     submitTimeoutMs: config.jobSubmitTimeoutMs,
     venues: venues.names,
+    symbols: (name) => venues.symbols(name, deps.clock),
     onClose: async () => pool?.close(),
   });
 }

@@ -18,7 +18,13 @@ import {
   PRIORITY_RANK,
 } from './job.js';
 import type { JobRepository } from './job-repository.js';
-import { checkBacktestParams, checkMonteCarloParams, parseJobOptions } from './job-requests.js';
+import {
+  checkBacktestParams,
+  checkBacktestSymbol,
+  checkMonteCarloParams,
+  parseJobOptions,
+  type VenueSymbols,
+} from './job-requests.js';
 
 export interface SubmitRequest {
   type: JobType;
@@ -50,6 +56,8 @@ export interface JobManagerOptions {
   submitTimeoutMs?: number;
   /** Venue names a backtest may read. */
   venues: readonly string[];
+  /** What each venue lists, to refuse an unknown backtest symbol at submit; absent: not checked here. */
+  symbols?: VenueSymbols;
   /** Extra cleanup on close (the worker pool). */
   onClose?: () => Promise<void>;
 }
@@ -88,12 +96,14 @@ export class JobManager {
         details: [{ path: 'type', message: `must be one of ${JOB_TYPES.join(', ')}` }],
       });
     }
-    const deadline = performance.now() + (this.o.submitTimeoutMs ?? DEFAULT_SUBMIT_TIMEOUT_MS);
+    const waitMs = this.o.submitTimeoutMs ?? DEFAULT_SUBMIT_TIMEOUT_MS;
     const options = parseJobOptions(req, this.o.timeoutMs);
     const params =
       req.type === 'backtest'
         ? checkBacktestParams(req.params, this.o.venues)
         : await checkMonteCarloParams(req.params, req.userId, (id) => this.o.repo.findById(id));
+    if (req.type === 'backtest' && this.o.symbols) await checkBacktestSymbol(params, this.o.symbols, waitMs);
+    const deadline = performance.now() + waitMs;
     const job = await this.o.repo.insert(
       {
         userId: req.userId,
