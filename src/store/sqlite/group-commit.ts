@@ -7,6 +7,19 @@
  */
 import type { WriteLock } from './write-lock.js';
 
+/** How outcomes are reported: a failure comes back translated (SQLITE_BUSY -> UnavailableError). */
+export interface WriteOutcomes {
+  ok<T>(value: T): T;
+  fail(err: unknown): never;
+}
+
+const PASS_THROUGH: WriteOutcomes = {
+  ok: (value) => value,
+  fail: (err) => {
+    throw err;
+  },
+};
+
 export interface GroupConnection {
   exec(sql: string): void;
   readonly inTransaction: boolean;
@@ -28,11 +41,23 @@ export class GroupCommit<E> {
     private readonly conn: GroupConnection,
     private readonly executor: E,
     private readonly lock: WriteLock,
+    private readonly outcomes: WriteOutcomes = PASS_THROUGH,
   ) {}
 
   submit<T>(fn: (ex: E) => Promise<T>): Promise<T> {
+    const { ok, fail } = this.outcomes;
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      this.pending.push({
+        fn,
+        resolve: (v) => resolve(ok(v) as T),
+        reject: (e) => {
+          try {
+            fail(e);
+          } catch (translated) {
+            reject(translated);
+          }
+        },
+      });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => void this.flush());

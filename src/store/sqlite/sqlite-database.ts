@@ -4,10 +4,13 @@
  * outside a transaction always sees the latest commit. Statements are prepared
  * once per connection and cached by SQL text. Whether a statement writes is
  * read from SQLite itself (`stmt.readonly`), so callers never route by hand.
+ * Another process holding the file's lock beyond busy_timeout (SQLITE_BUSY)
+ * surfaces as `UnavailableError` (503); nothing of the failed write is kept.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Capabilities, Database, Query, SqlExecutor } from '../database.js';
+import { type AvailabilityReporter, DatabaseAvailability } from '../driver-errors.js';
 import type { DB } from '../schema.js';
 import { GroupCommit } from './group-commit.js';
 import { ensurePrivateFile } from './private-files.js';
@@ -75,6 +78,8 @@ function allRaw(stmt: BetterSqlite3.Statement, parameters: readonly unknown[]): 
 
 export interface SqliteOptions extends Omit<SqliteTuning, 'readonly'> {
   file: string;
+  /** Told when the database stops and starts answering (DependencyOutages logs it once). */
+  availability?: AvailabilityReporter;
 }
 
 export class SqliteDatabase implements Database {
@@ -87,10 +92,12 @@ export class SqliteDatabase implements Database {
   private readonly readerStmts: StatementCache;
   private readonly lock = new WriteLock();
   private readonly group: GroupCommit<ConnectionExecutor>;
+  private readonly health: DatabaseAvailability;
   private closed = false;
   private readonly authWatch: SqliteAuthWatch;
 
   constructor(readonly options: SqliteOptions) {
+    this.health = new DatabaseAvailability(options.availability);
     if (options.file !== ':memory:') ensurePrivateFile(options.file);
     this.writer = openSqliteConnection(options.file, options);
     // An in-memory database cannot be shared between connections: read through the writer.
@@ -107,6 +114,7 @@ export class SqliteDatabase implements Database {
       },
       this.writerExec,
       this.lock,
+      this.health,
     );
     this.kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: this.writer }) });
     this.authWatch = new SqliteAuthWatch(this.writer);
@@ -118,13 +126,13 @@ export class SqliteDatabase implements Database {
 
   async all<R>(q: Query<R>): Promise<R[]> {
     const stmt = this.readerStmts.get(q.sql);
-    if (stmt.readonly) return stmt.all(...q.parameters) as R[];
+    if (stmt.readonly) return this.read(() => stmt.all(...q.parameters) as R[]);
     return this.write((tx) => tx.all(q));
   }
 
   async first<R>(q: Query<R>): Promise<R | undefined> {
     const stmt = this.readerStmts.get(q.sql);
-    if (stmt.readonly) return stmt.get(...q.parameters) as R | undefined;
+    if (stmt.readonly) return this.read(() => stmt.get(...q.parameters) as R | undefined);
     return this.write((tx) => tx.first(q));
   }
 
@@ -134,12 +142,21 @@ export class SqliteDatabase implements Database {
 
   async tuples(q: Query): Promise<unknown[][]> {
     const stmt = this.readerStmts.get(q.sql);
-    if (stmt.readonly) return allRaw(stmt, q.parameters);
+    if (stmt.readonly) return this.read(() => allRaw(stmt, q.parameters));
     return this.write((tx) => tx.tuples(q));
   }
 
   insertMany(table: keyof DB, columns: readonly string[], rows: readonly unknown[][]): Promise<number[]> {
     return this.transaction((tx) => tx.insertMany(table, columns, rows));
+  }
+
+  /** A read on the reader connection; a reader seldom waits in WAL mode, but recovery or a checkpoint may lock it. */
+  private read<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      return this.health.fail(err);
+    }
   }
 
   /** A single write, committed with the others of this event-loop turn (group commit). */
@@ -156,17 +173,19 @@ export class SqliteDatabase implements Database {
     await this.lock.acquire();
     try {
       this.writerExec.stmts.get('BEGIN IMMEDIATE').run();
-      try {
-        const result = await fn(this.writerExec);
-        this.writerExec.stmts.get('COMMIT').run();
-        return result;
-      } catch (err) {
-        if (this.writer.inTransaction) this.writerExec.stmts.get('ROLLBACK').run();
-        throw err;
-      }
+      const result = await fn(this.writerExec);
+      this.writerExec.stmts.get('COMMIT').run();
+      return this.health.ok(result);
+    } catch (err) {
+      if (this.writer.inTransaction) this.writerExec.stmts.get('ROLLBACK').run();
+      return this.health.fail(err);
     } finally {
       this.lock.release();
     }
+  }
+
+  async withoutTimeouts<T>(fn: (kysely: Kysely<DB>) => Promise<T>): Promise<T> {
+    return fn(this.kysely);
   }
 
   async ping(): Promise<void> {
