@@ -45,19 +45,8 @@ export class GroupCommit<E> {
   ) {}
 
   submit<T>(fn: (ex: E) => Promise<T>): Promise<T> {
-    const { ok, fail } = this.outcomes;
     return new Promise<T>((resolve, reject) => {
-      this.pending.push({
-        fn,
-        resolve: (v) => resolve(ok(v) as T),
-        reject: (e) => {
-          try {
-            fail(e);
-          } catch (translated) {
-            reject(translated);
-          }
-        },
-      });
+      this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => void this.flush());
@@ -76,7 +65,11 @@ export class GroupCommit<E> {
     try {
       if (batch.length === 1) {
         const only = batch[0]!;
-        await only.fn(this.executor).then(only.resolve, only.reject); // autocommit: no savepoint needed
+        // autocommit: no savepoint needed
+        await only.fn(this.executor).then(
+          (v) => this.succeeded(only, v),
+          (e: unknown) => this.failed(only, e),
+        );
       } else {
         await this.commitTogether(batch);
       }
@@ -104,13 +97,25 @@ export class GroupCommit<E> {
       this.conn.exec('COMMIT');
     } catch (err) {
       if (this.conn.inTransaction) this.conn.exec('ROLLBACK');
-      for (const item of batch) item.reject(err);
+      for (const item of batch) this.failed(item, err);
       return;
     }
     batch.forEach((item, i) => {
       const o = outcomes[i]!;
-      if (o.ok) item.resolve(o.value);
-      else item.reject(o.value);
+      if (o.ok) this.succeeded(item, o.value);
+      else this.failed(item, o.value);
     });
+  }
+
+  private succeeded(item: Pending<E>, value: unknown): void {
+    item.resolve(this.outcomes.ok(value));
+  }
+
+  private failed(item: Pending<E>, err: unknown): void {
+    try {
+      this.outcomes.fail(err);
+    } catch (translated) {
+      item.reject(translated);
+    }
   }
 }
