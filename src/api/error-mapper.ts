@@ -1,10 +1,11 @@
 /**
  * The one place errors become HTTP. Our AppErrors map by code; Fastify's own
  * errors (bad JSON, body too large, schema validation) map by status; a
- * database that could not answer is a 503 with Retry-After, and a constraint
- * the database refused is a 4xx (a row referred to is gone, a duplicate, a
- * missing or invalid value), never a 500; anything else is a 500 that is
- * logged and never leaks internals.
+ * constraint the database refused is a 4xx (a row referred to is gone, a
+ * duplicate, a missing or invalid value), never a 500 (a database that could
+ * not answer is already an `UnavailableError` from the store: 503 with
+ * Retry-After); anything else is a 500 that is logged and never leaks
+ * internals.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -16,7 +17,6 @@ import {
   UnavailableError,
 } from '../domain/errors.js';
 import { type ConstraintKind, constraintViolation } from '../store/constraint-errors.js';
-import { asDatabaseError } from '../store/driver-errors.js';
 
 /** Every code has a status: a code added to the catalogue without one does not compile. */
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
@@ -118,9 +118,7 @@ const CONSTRAINT_ANSWERS: Readonly<Record<ConstraintKind, { code: ErrorCode; mes
   check: { code: 'VALIDATION_FAILED', message: 'A value is out of its allowed range; nothing was written' },
 };
 
-export function sendError(thrown: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  // A driver error that says the database could not answer, not yet translated by the store (a Kysely query).
-  const err = isAppError(thrown) ? thrown : asDatabaseError(thrown);
+export function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (isAppError(err)) {
     const status = STATUS_BY_CODE[err.code];
     const retryAfterMs =
