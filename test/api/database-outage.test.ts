@@ -201,8 +201,13 @@ suite('PostgreSQL stopped or frozen under a running service', () => {
         address: 'after-outage',
       });
       expect(created.statusCode).toBe(201);
-      expect(outageLogs().filter((l) => l.level === 40)).toHaveLength(2);
-      expect(outageLogs().filter((l) => l.level === 30)).toHaveLength(2);
+      // Logged by state changes only: a start, then its end, never two starts in a row, however
+      // many requests failed (a deadline that lapses just as the partition heals may open and
+      // close one more).
+      const levels = outageLogs().map((l) => l.level);
+      expect(levels.length).toBeGreaterThanOrEqual(4);
+      expect(levels.length).toBeLessThanOrEqual(6);
+      levels.forEach((level, i) => expect(level).toBe(i % 2 === 0 ? 40 : 30));
     },
     OUTAGE_TEST_TIMEOUT_MS,
   );
