@@ -207,7 +207,7 @@ suite('PostgreSQL stopped or frozen under a running service', () => {
       const levels = outageLogs().map((l) => l.level);
       expect(levels.length).toBeGreaterThanOrEqual(4);
       expect(levels.length).toBeLessThanOrEqual(6);
-      levels.forEach((level, i) => expect(level).toBe(i % 2 === 0 ? 40 : 30));
+      expect(levels).toEqual(levels.map((_, i) => (i % 2 === 0 ? 40 : 30)));
     },
     OUTAGE_TEST_TIMEOUT_MS,
   );
