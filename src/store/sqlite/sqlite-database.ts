@@ -4,8 +4,9 @@
  * outside a transaction always sees the latest commit. Statements are prepared
  * once per connection and cached by SQL text. Whether a statement writes is
  * read from SQLite itself (`stmt.readonly`), so callers never route by hand.
- * Another process holding the file's lock beyond busy_timeout (SQLITE_BUSY)
- * surfaces as `UnavailableError` (503); nothing of the failed write is kept.
+ * Another process holding the file's lock beyond busy_timeout (SQLITE_BUSY:
+ * on a write, or on a read during recovery) surfaces as `UnavailableError`
+ * (503); nothing of the failed write is kept.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -126,13 +127,25 @@ export class SqliteDatabase implements Database {
 
   async all<R>(q: Query<R>): Promise<R[]> {
     const stmt = this.readerStmts.get(q.sql);
-    if (stmt.readonly) return this.read(() => stmt.all(...q.parameters) as R[]);
+    if (stmt.readonly) {
+      try {
+        return stmt.all(...q.parameters) as R[];
+      } catch (err) {
+        return this.health.fail(err);
+      }
+    }
     return this.write((tx) => tx.all(q));
   }
 
   async first<R>(q: Query<R>): Promise<R | undefined> {
     const stmt = this.readerStmts.get(q.sql);
-    if (stmt.readonly) return this.read(() => stmt.get(...q.parameters) as R | undefined);
+    if (stmt.readonly) {
+      try {
+        return stmt.get(...q.parameters) as R | undefined;
+      } catch (err) {
+        return this.health.fail(err);
+      }
+    }
     return this.write((tx) => tx.first(q));
   }
 
@@ -142,21 +155,18 @@ export class SqliteDatabase implements Database {
 
   async tuples(q: Query): Promise<unknown[][]> {
     const stmt = this.readerStmts.get(q.sql);
-    if (stmt.readonly) return this.read(() => allRaw(stmt, q.parameters));
+    if (stmt.readonly) {
+      try {
+        return allRaw(stmt, q.parameters);
+      } catch (err) {
+        return this.health.fail(err);
+      }
+    }
     return this.write((tx) => tx.tuples(q));
   }
 
   insertMany(table: keyof DB, columns: readonly string[], rows: readonly unknown[][]): Promise<number[]> {
     return this.transaction((tx) => tx.insertMany(table, columns, rows));
-  }
-
-  /** A read on the reader connection; a reader seldom waits in WAL mode, but recovery or a checkpoint may lock it. */
-  private read<T>(fn: () => T): T {
-    try {
-      return fn();
-    } catch (err) {
-      return this.health.fail(err);
-    }
   }
 
   /** A single write, committed with the others of this event-loop turn (group commit). */
