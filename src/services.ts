@@ -98,7 +98,7 @@ export interface Services {
   copy: CopyTrading;
   /** Where the services log (pino): dependency outages, once when they start and once when they end. */
   logger: Logger;
-  /** Dependency outages in progress (Redis for the job queue), each logged once. */
+  /** Dependency outages in progress (the database, Redis for the job queue), each logged once. */
   outages: DependencyOutages;
   /** Idempotency-Key storage for the creating routes. */
   idempotency: IdempotencyDeps;
@@ -168,7 +168,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   });
   if (config.redisUrl) await cache.ready(3000).catch(() => {}); // serves L1-only until Redis answers
   const queries = new QueryStats({ slowMs: config.slowQueryMs, now: () => clock.now() });
-  const rawDb = await openDatabase(config);
+  const rawDb = await openDatabase(config, outages);
   // Every statement timed per query family (slow ones kept with their plans), unless QUERY_TIMING=off.
   const db = config.queryTiming === 'on' ? timeDatabase(rawDb, queries) : rawDb;
   if (opts.migrate ?? true) await migrateToLatest(db);
