@@ -125,6 +125,23 @@ export class BotApiServer {
     });
   }
 
+  /**
+   * A user taps a button on an inline-mode message (one sent "via @bot" in
+   * another chat): Telegram sends `inline_message_id` and no `message`, so
+   * the update names no chat.
+   */
+  tapInlineButton(userId: number, inlineMessageId: string, data: string): Update {
+    return this.pushUpdate({
+      callback_query: {
+        id: this.chats.openQuery(),
+        from: userFor(userId),
+        inline_message_id: inlineMessageId,
+        chat_instance: `ci-inline-${userId}`,
+        data,
+      },
+    });
+  }
+
   /** Makes the next `times` calls of `method` fail as Telegram would with this error. */
   refuse(
     method: string,
