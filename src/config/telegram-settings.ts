@@ -36,6 +36,7 @@ export const telegramSettings = {
     form: 'a bot token from @BotFather',
     default: '',
     parse: text,
+    secret: true,
     doc: 'Starts the Telegram bot when set (long polling, or webhook mode with TELEGRAM_WEBHOOK_URL). In a fleet every instance sends; the one holding the `telegram-bot` lease (FLEET_LEASE_MS) polls, or sets the webhook; another takes over when it dies.',
   }),
   telegramApiRoot: setting({
@@ -57,6 +58,7 @@ export const telegramSettings = {
     form: '1-256 characters of A-Z, a-z, 0-9, _ and -',
     default: '',
     parse: (raw: string) => (WEBHOOK_SECRET_PATTERN.test(raw) ? raw : undefined),
+    secret: true,
     doc: 'The secret Telegram sends in X-Telegram-Bot-Api-Secret-Token with each webhook update; requests without it are refused (401). Must be the same on every instance. Default: derived from the bot token (HMAC-SHA256), so instances with the same token agree.',
   }),
 };
