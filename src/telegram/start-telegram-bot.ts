@@ -89,11 +89,11 @@ export interface TelegramBotOptions {
   };
   /** Clock of the lease and of the retry backoff. @default the system clock */
   pollClock?: Clock;
-  /** Retry backoff after failed polls. @default 1 s doubling to 30 s */
+  /** Retry backoff after failed polls (or setWebhook calls). @default 1 s doubling to 30 s */
   backoff?: BackoffRange;
-  /** A polling outage began (logged once per outage). @default console.warn */
+  /** Polling (or, in webhook mode, setWebhook) began failing; once per outage. @default console.warn */
   onOutage?: BotPollerOptions['onOutage'];
-  /** Polling recovered after an outage. @default console.info */
+  /** Polling (or setWebhook) succeeded again after an outage. @default console.info */
   onRecovery?: BotPollerOptions['onRecovery'];
 }
 
