@@ -9,6 +9,7 @@ import { copySettings } from './copy-settings.js';
 import { httpSettings } from './http-settings.js';
 import { observabilitySettings } from './observability-settings.js';
 import { int, oneOf, setting, text } from './setting.js';
+import { telegramSettings } from './telegram-settings.js';
 import { tradingSettings } from './trading-settings.js';
 
 export type { Setting } from './setting.js';
@@ -266,24 +267,11 @@ export const settings = {
     parse: int(100, 3_600_000),
     doc: 'For venues without a tick stream: how often the prices of markets with open positions are polled (TP/SL, PnL).',
   }),
-  telegramBotToken: setting({
-    env: 'TELEGRAM_BOT_TOKEN',
-    form: 'a bot token from @BotFather',
-    default: '',
-    parse: text,
-    doc: 'Starts the Telegram bot (long polling) when set. In a fleet every instance sends; the one holding the `telegram-bot` lease (FLEET_LEASE_MS) polls, another takes over when it dies.',
-  }),
-  telegramApiRoot: setting({
-    env: 'TELEGRAM_API_ROOT',
-    form: 'an http(s) URL',
-    default: 'https://api.telegram.org',
-    parse: (raw: string) => (/^https?:\/\/[^\s]+$/.test(raw) ? raw.replace(/\/+$/, '') : undefined),
-    doc: 'Bot API server the bot talks to (a self-hosted Bot API server, or a loopback one in tests).',
-  }),
   ...httpSettings,
   ...tradingSettings,
   ...copySettings,
   ...observabilitySettings,
+  ...telegramSettings,
   logLevel: setting({
     env: 'LOG_LEVEL',
     form: 'fatal, error, warn, info, debug, trace or silent',
