@@ -10,7 +10,7 @@
  */
 import Fastify from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { buildApp } from '../src/api/app.js';
+import { buildApp } from '../src/app.js';
 import { unwrapDatabase } from '../src/observability/timed-database.js';
 import type { Database } from '../src/store/database.js';
 import type { Benchmark } from './lib/context.js';

@@ -6,7 +6,7 @@
  * markets must come from exactly one upstream call, however many positions.
  */
 import Fastify from 'fastify';
-import { buildApp } from '../src/api/app.js';
+import { buildApp } from '../src/app.js';
 import { systemClock } from '../src/domain/clock.js';
 import { positionsTag } from '../src/positions/update-sink.js';
 import { buildServices } from '../src/services.js';

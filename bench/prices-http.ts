@@ -7,7 +7,7 @@
  * whose calls are counted: warm prices should cost almost no upstream call.
  */
 import Fastify from 'fastify';
-import { buildApp } from '../src/api/app.js';
+import { buildApp } from '../src/app.js';
 import { systemClock } from '../src/domain/clock.js';
 import { buildServices } from '../src/services.js';
 import { SimulatedVenue } from '../src/venues/simulated/simulated-venue.js';

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './api/app.js';
+import { buildApp } from './app.js';
 import type { Config } from './config/schema.js';
 import { ConfigError } from './domain/errors.js';
 import { buildServices, type Services } from './services.js';

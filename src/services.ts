@@ -5,6 +5,7 @@
  */
 import { type Logger, pino } from 'pino';
 import type { IdempotencyDeps } from './api/idempotency.js';
+import type { Readiness } from './api/routes/health.js';
 import type { LayeredCache } from './cache/cache-options.js';
 import { createCache } from './cache/create-cache.js';
 import { type PolicyOverrides, parseKindOverrides } from './cache/policies.js';
@@ -116,8 +117,6 @@ export interface Services {
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
-
-export type Readiness = { ok: true } | { ok: false; dependency: string; message: string };
 
 /** The venue the configuration names; options beyond these are the venue's defaults. */
 export function venueConfig(config: Config): VenueConfig {

@@ -13,7 +13,7 @@ import type { Socket } from 'node:net';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../domain/clock.js';
 import { RateLimitedError } from '../domain/errors.js';
-import { TokenBucket } from '../domain/token-bucket.js';
+import { TokenBucket } from '../lib/token-bucket.js';
 import type { User } from '../store/user-repository.js';
 import type { UserService } from '../users/user-service.js';
 

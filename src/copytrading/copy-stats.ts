@@ -5,7 +5,7 @@
  * percentiles, failed reads. `/api/v1/performance/copy` and `/metrics` read them.
  */
 import type { Clock } from '../domain/clock.js';
-import { SampleWindow } from '../observability/sample-window.js';
+import { SampleWindow } from '../lib/sample-window.js';
 import type { NewDecision, WatcherRow } from '../store/copy-repository.js';
 import type { LeaderTrade } from '../venues/leader-source.js';
 

@@ -13,7 +13,7 @@
  */
 import type { Clock } from '../domain/clock.js';
 import { RateLimitedError } from '../domain/errors.js';
-import { TokenBucket } from '../domain/token-bucket.js';
+import { TokenBucket } from '../lib/token-bucket.js';
 
 interface Waiter {
   weight: number;

@@ -13,7 +13,7 @@
  * - flushes never overlap: ticks arriving during one wait for the next.
  */
 import type { Clock } from '../domain/clock.js';
-import { SampleWindow } from '../observability/sample-window.js';
+import { SampleWindow } from '../lib/sample-window.js';
 
 export interface TickCoalescerOptions<V> {
   clock: Clock;

@@ -3,7 +3,7 @@
  * calls made, the share of calls saved, batch sizes, time waited for the rate
  * limit, stale serves and errors. Bounded memory.
  */
-import { SampleWindow } from '../observability/sample-window.js';
+import { SampleWindow } from '../lib/sample-window.js';
 
 export interface VenueTrafficReport {
   venue: string;

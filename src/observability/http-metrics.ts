@@ -5,8 +5,8 @@
  * monitor). One map lookup and a few array writes per request.
  */
 import type { Registry } from 'prom-client';
+import { SampleWindow } from '../lib/sample-window.js';
 import { BucketHistogram, type HistogramSeries, registerCollected } from './collected-metric.js';
-import { SampleWindow } from './sample-window.js';
 
 /** Route label for requests no route matched (404s): never the raw URL. */
 export const UNMATCHED_ROUTE = '(unmatched)';

@@ -6,9 +6,9 @@
  * family) and a few array writes.
  */
 import type { Registry } from 'prom-client';
+import { SampleWindow } from '../lib/sample-window.js';
 import { BucketHistogram, type HistogramSeries, registerCollected } from './collected-metric.js';
 import { queryFamily } from './query-family.js';
-import { SampleWindow } from './sample-window.js';
 import { type SlowQuery, SlowQueryLog } from './slow-queries.js';
 
 interface Family {

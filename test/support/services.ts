@@ -1,6 +1,6 @@
 /** Builds real services on a fresh database for a test, with a manual clock. */
 import type { Logger } from 'pino';
-import { buildApp } from '../../src/api/app.js';
+import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
 import { ManualClock, systemClock } from '../../src/domain/clock.js';

@@ -9,10 +9,20 @@
  * requests; none of them makes the instance unready.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../services.js';
+import type { Config } from '../../config/schema.js';
+import type { TelegramStatus } from '../../telegram/telegram-status.js';
 import { errorBody } from '../error-mapper.js';
 
-export function healthRoutes(app: FastifyInstance, s: Services): void {
+/** Whether the instance can serve: ok, or the first dependency that is not ready. */
+export type Readiness = { ok: true } | { ok: false; dependency: string; message: string };
+
+export interface HealthDeps {
+  readiness(): Promise<Readiness>;
+  telegram: TelegramStatus;
+  config: Pick<Config, 'telegramBotToken'>;
+}
+
+export function healthRoutes(app: FastifyInstance, s: HealthDeps): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     const r = await s.readiness();

@@ -1,10 +1,10 @@
 /** /api/v1/orders and /api/v1/stats: record, import in bulk (both honour Idempotency-Key), list, daily volume. */
 import type { FastifyInstance } from 'fastify';
+import type { Config } from '../../config/schema.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/order.js';
-import { MAX_VOLUME_DAYS } from '../../ledger/order-service.js';
-import type { Services } from '../../services.js';
+import { MAX_VOLUME_DAYS, type OrderService } from '../../ledger/order-service.js';
 import { currentUser } from '../auth.js';
-import { idempotent } from '../idempotency.js';
+import { type IdempotencyDeps, idempotent } from '../idempotency.js';
 import { orderJson } from '../json.js';
 import { Type } from '../json-schema.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
@@ -21,7 +21,10 @@ const OrderListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export function orderRoutes(app: FastifyInstance, s: Services): void {
+export function orderRoutes(
+  app: FastifyInstance,
+  s: { orders: OrderService; idempotency: IdempotencyDeps; config: Pick<Config, 'bulkBodyLimitBytes'> },
+): void {
   const once = idempotent(s.idempotency);
   app.post<{ Body: Body }>(
     '/orders',

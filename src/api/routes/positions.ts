@@ -5,15 +5,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { positionJson } from '../../positions/position-json.js';
+import type { PositionService } from '../../positions/position-service.js';
 import {
   MAX_POSITIONS_PAGE,
   type PositionPage,
   type PositionView,
 } from '../../positions/position-service.js';
-import type { Services } from '../../services.js';
 import type { PositionFilter } from '../../store/position-repository.js';
 import { currentUser } from '../auth.js';
-import { idempotent } from '../idempotency.js';
+import { type IdempotencyDeps, idempotent } from '../idempotency.js';
 import { ifMatchVersion } from '../if-match.js';
 import { Type } from '../json-schema.js';
 import {
@@ -60,7 +60,10 @@ const viewJson = (p: PositionView) => ({
   },
 });
 
-export function positionRoutes(app: FastifyInstance, s: Services): void {
+export function positionRoutes(
+  app: FastifyInstance,
+  s: { positions: PositionService; idempotency: IdempotencyDeps },
+): void {
   const one = { 200: PositionJson, 201: PositionJson };
 
   app.post<{ Body: Body }>(

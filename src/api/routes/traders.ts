@@ -1,6 +1,6 @@
 /** /api/v1/traders: follow, list, toggle, edit follow options, batch, delete, performance. */
 import type { FastifyInstance } from 'fastify';
-import type { Services } from '../../services.js';
+import type { TraderService } from '../../copytrading/trader-service.js';
 import { currentUser } from '../auth.js';
 import { ifMatchVersion } from '../if-match.js';
 import { traderJson } from '../json.js';
@@ -20,7 +20,7 @@ type Body = Record<string, unknown>;
 
 export const MAX_TRADERS_PAGE = 5000;
 
-export function traderRoutes(app: FastifyInstance, s: Services): void {
+export function traderRoutes(app: FastifyInstance, s: { traders: TraderService }): void {
   const one = { 200: TraderJson, 201: TraderJson };
 
   app.post<{ Body: Body }>(

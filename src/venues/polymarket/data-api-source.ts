@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '../../domain/clock.js';
 import type { Decimal } from '../../domain/decimal.js';
 import { RateLimitedError, TimeoutError, UnavailableError, ValidationError } from '../../domain/errors.js';
-import { TokenBucket } from '../../domain/token-bucket.js';
+import { TokenBucket } from '../../lib/token-bucket.js';
 import type {
   LeaderSort,
   LeaderSource,

@@ -7,7 +7,7 @@
  */
 import type { Clock } from '../../domain/clock.js';
 import { NotFoundError, RateLimitedError, UnavailableError, ValidationError } from '../../domain/errors.js';
-import { TokenBucket } from '../../domain/token-bucket.js';
+import { TokenBucket } from '../../lib/token-bucket.js';
 import type {
   Candle,
   Market,

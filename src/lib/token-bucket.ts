@@ -3,7 +3,7 @@
  * The simulated venue uses it to reject calls over its limit (as an exchange
  * answers 429); the market-data layer uses it to delay calls so it never does.
  */
-import type { Clock } from './clock.js';
+import type { Clock } from '../domain/clock.js';
 
 export class TokenBucket {
   private tokens: number;
