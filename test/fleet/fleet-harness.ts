@@ -28,6 +28,8 @@ export interface FleetOptions {
 
 export class FleetHarness {
   readonly api = new Map<string, ChildServer>();
+  /** Labels of the instances killed so far. */
+  readonly killed = new Set<string>();
   readonly workers: { w: WorkerProcess; metricsPort: number }[] = [];
   private readonly dirs: string[] = [];
   private readonly prefix = uniquePrefix('fleet');
@@ -153,6 +155,7 @@ export class FleetHarness {
   async kill(label: string): Promise<number> {
     await killChild(this.api.get(label)!);
     this.api.delete(label);
+    this.killed.add(label);
     return Date.now();
   }
 

@@ -141,18 +141,21 @@ describe.skipIf(skipped)(
         ms,
       );
     /** The one instance with a getUpdates open, and that it answers a chat. */
-    async function botPoller(chatId: number): Promise<string> {
+    async function botPoller(): Promise<string> {
+      // A replacement may poll before its start resolved: only the killed are excluded.
       await f.tg.waitFor(
-        () => f.tg.pollers().length === 1 && f.api.has(f.tg.pollers()[0]!),
-        'one live poller',
+        () => f.tg.pollers().length === 1 && !f.killed.has(f.tg.pollers()[0]!),
+        'one poller that is alive',
       );
-      const poller = f.tg.pollers()[0]!;
+      return f.tg.pollers()[0]!;
+    }
+    /** `poller` answers a chat (and nobody else does), and says so in /readyz. */
+    async function answersAs(poller: string, chatId: number): Promise<void> {
       const sent = (await f.tg.exchange(f.tg.sendText(chatId, '/help'))).filter(
         (c) => c.method === 'sendMessage',
       );
       expect(sent.map((c) => c.client)).toEqual([poller]);
       expect((await f.readyz(poller)).body.telegram?.role).toBe('polling');
-      return poller;
     }
 
     let first: PositionJson;
@@ -196,7 +199,8 @@ describe.skipIf(skipped)(
       expect(await counter(quiet, 'tradeloop_push_bus_messages_received_total')).toBeGreaterThan(0);
       expect(await counter(streaming, 'tradeloop_push_bus_messages_sent_total')).toBeGreaterThan(0);
 
-      const poller = await botPoller(11);
+      const poller = await botPoller();
+      await answersAs(poller, 11);
       expect((await f.readyz(other(poller))).body).toMatchObject({
         status: 'ready',
         telegram: { role: 'standby' },
@@ -221,13 +225,15 @@ describe.skipIf(skipped)(
     }, 60_000);
 
     it('kill -9 of the bot poller: another instance polls and answers, one poller at a time', async () => {
-      const poller = await botPoller(12);
+      const poller = await botPoller();
+      await answersAs(poller, 12);
       const killedAt = await f.kill(poller);
       const replacement = f.startApi('d');
-      const next = await botPoller(13);
-      expect(next).not.toBe(poller);
+      const next = await botPoller();
       expect(Date.now() - killedAt).toBeLessThan(FAILOVER_MS);
+      expect(next).not.toBe(poller);
       await replacement;
+      await answersAs(next, 13);
       expect(f.tg.maxConcurrentPollers).toBe(1);
     }, 60_000);
 
