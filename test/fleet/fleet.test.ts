@@ -15,7 +15,8 @@
  *   finishes once;
  * - Redis stopped: submits answer 503 within JOB_SUBMIT_TIMEOUT_MS on every
  *   instance and leave nothing; restarted: a retried Idempotency-Key makes
- *   one job, whichever instance the retries reach;
+ *   one job, whichever instance the retries reach, and pushes cross
+ *   instances again;
  * - the job families summed over the instances equal the rows, and the
  *   workers' own counts equal the jobs they finished.
  * A killed API instance is replaced by a fresh one, as an orchestrator would.
@@ -158,38 +159,43 @@ describe.skipIf(skipped)(
       expect((await f.readyz(poller)).body.telegram?.role).toBe('polling');
     }
 
-    let first: PositionJson;
-
-    it('one instance streams and one polls; a position opened on a non-streaming instance is repriced, pushed there, and its TP/SL fires', async () => {
-      const streaming = await f.holder('price-stream');
-      const quiet = other(streaming);
-      const [m0, m1] = await spot();
+    /** A repricing of position `id` later than `after`, pushed to a WebSocket client of instance `label`. */
+    async function pushedTo(label: string, id: number, after: number, ms: number): Promise<void> {
       const ws = new Client(
-        new WebSocket(`${f.api.get(quiet)!.url.replace('http', 'ws')}/api/v1/stream`, {
+        new WebSocket(`${f.api.get(label)!.url.replace('http', 'ws')}/api/v1/stream`, {
           headers: { authorization: `Bearer ${f.token}` },
         }),
       );
       try {
         await ws.next((m) => m.type === 'ready');
         await ws.subscribe('positions');
-        first = await call<PositionJson>(quiet, '/api/v1/positions', {
-          method: 'POST',
-          body: JSON.stringify({ marketId: m0!.id, side: 'long', size: '1' }),
-        });
-        // No failover here: only the first stream of a fresh fleet (market listing loaded on a busy machine).
-        await repricedAfter(quiet, first.id, Date.parse(first.openedAt), STARTUP_MS);
         const pushed = await within(
-          STARTUP_MS,
-          'the repricing pushed to a client of the non-streaming instance',
+          ms,
+          `a repricing of position ${id} pushed to a client of ${label}`,
           ws.next((m: Msg) => {
             const d = m.data as PositionJson | undefined;
-            return m.type === 'update' && d?.id === first.id && d.updatedAt !== d.openedAt;
+            return m.type === 'update' && d?.id === id && Date.parse(d.updatedAt) > after;
           }),
         );
         expect((pushed.data as PositionJson).currentPrice).toMatch(/^\d/);
       } finally {
         ws.ws.terminate();
       }
+    }
+
+    let first: PositionJson;
+
+    it('one instance streams and one polls; a position opened on a non-streaming instance is repriced, pushed there, and its TP/SL fires', async () => {
+      const streaming = await f.holder('price-stream');
+      const quiet = other(streaming);
+      const [m0, m1] = await spot();
+      first = await call<PositionJson>(quiet, '/api/v1/positions', {
+        method: 'POST',
+        body: JSON.stringify({ marketId: m0!.id, side: 'long', size: '1' }),
+      });
+      // No failover here: only the first stream of a fresh fleet (market listing loaded on a busy machine).
+      await repricedAfter(quiet, first.id, Date.parse(first.openedAt), STARTUP_MS);
+      await pushedTo(quiet, first.id, Date.parse(first.openedAt), STARTUP_MS);
       const tight = await openTight(quiet, m1!.id);
       expect((await closedWithin(quiet, tight.id, STARTUP_MS)).closeReason).toMatch(
         /^(take_profit|stop_loss)$/,
@@ -268,7 +274,7 @@ describe.skipIf(skipped)(
       expect(listed.sort()).toEqual(submitted.map((j) => j.id).sort());
     }, 90_000);
 
-    it('Redis stopped: every instance answers 503 within JOB_SUBMIT_TIMEOUT_MS, leaving nothing; restarted: a retried key makes one job', async () => {
+    it('Redis stopped: every instance answers 503 within JOB_SUBMIT_TIMEOUT_MS, leaving nothing; restarted: a retried key makes one job, pushes cross again', async () => {
       const rowsBefore = await f.jobRows();
       await f.redis.stop();
       for (const label of f.labels()) {
@@ -319,6 +325,9 @@ describe.skipIf(skipped)(
       );
       expect(finished.status).toBe('succeeded');
       expect(await f.jobRows()).toEqual({ ...rowsBefore, succeeded: (rowsBefore['succeeded'] ?? 0) + 1 });
+      // The push bus is back too: a repricing reaches a client of the instance that does not stream.
+      const streaming = await f.holder('price-stream');
+      await pushedTo(other(streaming), first.id, Date.now(), FAILOVER_MS);
     }, 90_000);
 
     it('the job families summed over the instances equal the rows; the workers count what they finished', async () => {
