@@ -19,6 +19,8 @@ import { cacheStampede } from './cache-stampede.js';
 import { copyFanout } from './copy-fanout.js';
 import { copySustained } from './copy-sustained.js';
 import { dashboard } from './dashboard.js';
+import { fleetFailover } from './fleet-failover.js';
+import { fleetPush } from './fleet-push.js';
 import { jobsHealthz } from './jobs-healthz.js';
 import { jobsSubmit } from './jobs-submit.js';
 import { jobsSubmitRedisOutage } from './jobs-submit-redis-outage.js';
@@ -60,6 +62,8 @@ const BENCHMARKS: Benchmark[] = [
   positionsHttp,
   priceStream,
   wsFanout,
+  fleetPush,
+  fleetFailover,
   backtest,
   montecarlo,
   montecarloWorkers,

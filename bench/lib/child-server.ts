@@ -38,6 +38,8 @@ export interface ChildServer {
   url: string;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process has exited. */
   stop(graceMs?: number): Promise<void>;
+  /** SIGKILL (`kill -9`); resolves when the process has exited. */
+  kill(): Promise<void>;
 }
 
 /** Starts `node <args>` and resolves once it prints an http://127.0.0.1:<port> URL. */
@@ -59,6 +61,10 @@ export function startChild(
     await exited;
     clearTimeout(timer);
   };
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop(1_000);
@@ -73,7 +79,7 @@ export function startChild(
       const m = /(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (m && child.pid !== undefined) {
         clearTimeout(timer);
-        resolve({ pid: child.pid, url: m[1]!, stop });
+        resolve({ pid: child.pid, url: m[1]!, stop, kill });
       }
     };
     child.stdout?.on('data', onData);

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseTargets } from '../support/databases.js';
 import { redisUrlForTests } from '../support/redis.js';
+import { killWorker, startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 import { registerExecutorSuite } from './executor-conformance.js';
 import {
   isFinished,
@@ -21,7 +22,6 @@ import {
   uniquePrefix,
   waitForJob,
 } from './harness.js';
-import { killWorker, startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
 const redisUrl = await redisUrlForTests();
 const targets = await databaseTargets();

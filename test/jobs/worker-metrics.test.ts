@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePromText } from '../observability/support.js';
 import { databaseTargets } from '../support/databases.js';
 import { redisUrlForTests } from '../support/redis.js';
+import { killWorker, startWorkerProcess, type WorkerProcess } from '../support/worker-process.js';
 import { isFinished, type JobsHarness, jobsHarness, SHORT_JOB, uniquePrefix, waitForJob } from './harness.js';
-import { killWorker, startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
 const redisUrl = await redisUrlForTests();
 const targets = await databaseTargets();

@@ -46,7 +46,8 @@ export const sqliteTarget: DatabaseTarget = {
   },
 };
 
-function postgresTarget(base: string): DatabaseTarget {
+/** Throwaway schemas on the PostgreSQL server at `base` (each dropped by its `drop`). */
+export function postgresTarget(base: string): DatabaseTarget {
   return {
     name: 'postgres',
     async create() {

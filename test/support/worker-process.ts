@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { ROOT } from '../support/child-server.js';
+import { ROOT } from './child-server.js';
 
 export interface WorkerProcess {
   child: ChildProcess;
