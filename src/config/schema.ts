@@ -6,6 +6,7 @@
  */
 
 import { copySettings } from './copy-settings.js';
+import { jobLimitSettings } from './job-limit-settings.js';
 import { observabilitySettings } from './observability-settings.js';
 import { int, oneOf, setting, text } from './setting.js';
 import { tradingSettings } from './trading-settings.js';
@@ -252,6 +253,7 @@ export const settings = {
     doc: 'Bot API server the bot talks to (a self-hosted Bot API server, or a loopback one in tests).',
   }),
   ...tradingSettings,
+  ...jobLimitSettings,
   ...copySettings,
   ...observabilitySettings,
   logLevel: setting({
