@@ -106,7 +106,8 @@ async function resolveMonteCarloParams(
   if (source!.type !== 'backtest') fail(`must be a backtest job; job ${fromJob} is a ${source!.type} job`);
   if (source!.status !== 'succeeded')
     fail(`must be a succeeded backtest; job ${fromJob} is ${source!.status}`);
-  if (source!.resultNote) fail(`must be a backtest whose result is kept; job ${fromJob}'s ${source!.resultNote}`);
+  if (source!.resultNote)
+    fail(`must be a backtest whose result is kept; job ${fromJob}'s ${source!.resultNote}`);
   const tradeReturns = (source!.result as { tradeReturns?: unknown } | null)?.tradeReturns;
   if (!Array.isArray(tradeReturns) || tradeReturns.length === 0)
     fail(`must be a backtest that made trades; job ${fromJob} made none`);
