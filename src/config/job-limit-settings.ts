@@ -24,7 +24,7 @@ export const jobLimitSettings = {
   jobResultMaxBytes: setting({
     env: 'JOB_RESULT_MAX_BYTES',
     form: 'an integer from 1024 to 1073741824',
-    default: 262_144,
+    default: 65_536,
     parse: int(1_024, 1_073_741_824),
     doc: 'A job result whose JSON is larger than this is stored gzip-compressed (read back as the same JSON).',
   }),
