@@ -19,6 +19,7 @@ import { cacheStampede } from './cache-stampede.js';
 import { copyFanout } from './copy-fanout.js';
 import { copySustained } from './copy-sustained.js';
 import { dashboard } from './dashboard.js';
+import { jobMemory } from './job-memory.js';
 import { jobsHealthz } from './jobs-healthz.js';
 import { jobsSubmit } from './jobs-submit.js';
 import { jobsSubmitRedisOutage } from './jobs-submit-redis-outage.js';
@@ -63,6 +64,7 @@ const BENCHMARKS: Benchmark[] = [
   backtest,
   montecarlo,
   montecarloWorkers,
+  jobMemory,
   jobsHealthz,
   jobsSubmit,
   jobsSubmitRedisOutage,
