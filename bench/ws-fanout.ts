@@ -17,8 +17,10 @@
  * every 250 ms while publishing.
  */
 import Fastify from 'fastify';
+import { AuthFailureLimiter } from '../src/api/client-guard.js';
 import { registerStream } from '../src/api/routes/stream.js';
 import { StreamHub, type StreamStats } from '../src/api/stream/stream-hub.js';
+import { systemClock } from '../src/domain/clock.js';
 import { buildServices } from '../src/services.js';
 import type { Benchmark } from './lib/context.js';
 import { benchConfig } from './lib/fixtures.js';
@@ -85,7 +87,9 @@ export const wsFanout: Benchmark = {
     ctx.defer(() => s.close());
     const hub = new StreamHub();
     const app = Fastify({ logger: false });
-    await registerStream(app, { hub, users: s.users });
+    // 1,000 clients authenticate at once from one address: no per-address limit in this bench.
+    const authFailures = new AuthFailureLimiter(systemClock, 1_000_000_000);
+    await registerStream(app, { hub, users: s.users, authFailures });
     await app.listen({ host: '127.0.0.1', port: 0 });
     ctx.defer(() => app.close());
     const url = `${loopbackUrl(app).replace(/^http/, 'ws')}/api/v1/stream`;

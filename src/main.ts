@@ -8,7 +8,9 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './api/app.js';
 import type { Config } from './config/schema.js';
+import { ConfigError } from './domain/errors.js';
 import { buildServices, type Services } from './services.js';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from './store/sqlite/private-files.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -26,8 +28,8 @@ async function localToken(s: Services, dataDir: string): Promise<string | undefi
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   if ((await s.users.count()) > 0) return undefined;
   const { token } = await s.users.create('local', { admin: true });
-  fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  ensurePrivateDir(dataDir);
+  fs.writeFileSync(file, `${token}\n`, { mode: PRIVATE_FILE_MODE });
   return token;
 }
 
@@ -37,7 +39,16 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
   });
   const token = await localToken(services, config.dataDir);
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    await services.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      throw new ConfigError(
+        `Port ${config.port} on ${config.host} is already in use: set PORT to a free port`,
+      );
+    throw err;
+  }
   await services.startBackground();
   const telegram = config.telegramBotToken ? await startTelegram(services, app) : undefined;
   const addr = app.server.address();

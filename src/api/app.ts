@@ -10,7 +10,9 @@ import { RateLimitedError } from '../domain/errors.js';
 import type { Services } from '../services.js';
 import { createTelegramLinkService } from '../telegram/link-service.js';
 import { registerAuth } from './auth.js';
+import { AuthFailureLimiter, capConnections } from './client-guard.js';
 import { errorBody, sendError } from './error-mapper.js';
+import { registerJsonBodyParser } from './json-body.js';
 import { registerOpenApi } from './openapi.js';
 import { copyRoutes } from './routes/copies.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -43,10 +45,27 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
       ),
     }),
     bodyLimit: s.config.bodyLimitBytes,
+    // Shorter than Node's defaults, so slow or idle clients cannot hold sockets (see README).
+    connectionTimeout: s.config.httpIdleTimeoutMs,
+    keepAliveTimeout: s.config.httpKeepAliveTimeoutMs,
+    requestTimeout: s.config.httpRequestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(s.config.httpHeadersTimeoutMs, s.config.httpRequestTimeoutMs),
+      // How often Node checks the headers and request timeouts (its default, 30 s, would let
+      // a slow client hold a socket up to 30 s past them).
+      connectionsCheckingInterval: Math.min(1_000, s.config.httpHeadersTimeoutMs),
+    },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
+  capConnections(app.server, s.config.maxConnectionsPerAddress);
+  const authFailures = new AuthFailureLimiter(s.clock, s.config.authFailuresPerMinute);
+  // Every answer, errors and the dashboard included: never let a browser guess a type.
+  app.addHook('onRequest', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+  });
   app.setValidatorCompiler(validatorCompiler);
+  registerJsonBodyParser(app);
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
   app.setNotFoundHandler((req, reply) =>
     reply.status(404).send(errorBody('NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}`)),
@@ -64,11 +83,11 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
     detach();
     await hub.close();
   });
-  await registerStream(app, { hub, users: s.users });
+  await registerStream(app, { hub, users: s.users, authFailures, clock: s.clock });
 
   await app.register(
     async (api) => {
-      registerAuth(api, s.users);
+      registerAuth(api, s.users, authFailures);
       await api.register(rateLimit, {
         global: true,
         hook: 'preHandler',

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthorizedError } from '../domain/errors.js';
 import type { User } from '../store/user-repository.js';
 import type { UserService } from '../users/user-service.js';
+import type { AuthFailureLimiter } from './client-guard.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,14 +15,25 @@ declare module 'fastify' {
   }
 }
 
-export function registerAuth(app: FastifyInstance, users: UserService): void {
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+/**
+ * Authenticates every request of `app`'s scope. A remembered token costs a map
+ * lookup; any other request (no token, a malformed, unknown or revoked one) is
+ * first charged to its client address, so failures are limited per address
+ * before a token is hashed or looked up.
+ */
+export function registerAuth(app: FastifyInstance, users: UserService, failures: AuthFailureLimiter): void {
   app.decorateRequest('user', undefined);
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
-    if (!header) throw new UnauthorizedError('Missing Authorization: Bearer <token> header');
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m) throw new UnauthorizedError('Authorization header must be "Bearer <token>"');
-    const user = await users.authenticate(m[1]!);
+    const token = header === undefined ? undefined : BEARER.exec(header)?.[1];
+    if (token === undefined) {
+      failures.chargeOrThrow(request.ip);
+      if (!header) throw new UnauthorizedError('Missing Authorization: Bearer <token> header');
+      throw new UnauthorizedError('Authorization header must be "Bearer <token>"');
+    }
+    const user = await failures.authenticate(users, request.ip, token);
     if (!user) throw new UnauthorizedError('Unknown or revoked token');
     request.user = user;
   });

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { noteSkip } from '../../test/support/skip-notice.js';
 import { ManualClock, systemClock } from '../domain/clock.js';
 import type { LayeredCache } from './cache-options.js';
 import { createCache } from './create-cache.js';
@@ -37,7 +38,7 @@ async function reachableRedis(): Promise<string | undefined> {
     throw new Error(
       `CI=true but Redis is not reachable at ${url ?? '(TEST_REDIS_URL unset)'}: the Redis suites must run in CI`,
     );
-  console.warn(
+  noteSkip(
     `[skip] Redis suites skipped: set TEST_REDIS_URL=redis://127.0.0.1:6379 to run them${url ? ` (${url} unreachable)` : ''}`,
   );
   return undefined;

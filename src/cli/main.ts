@@ -1,9 +1,13 @@
 /**
- * The `tradeloop` command: serve, worker, migrate, users create <name>, backup <file>.
+ * The `tradeloop` command: serve, worker, migrate, users create|revoke, tokens rotate, backup.
+ * With no command it prints the usage (`serve` is explicit).
  * Output meant for programs (users create) is JSON on stdout; errors go to
  * stderr with a non-zero exit code.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { loadConfig } from '../config/load-config.js';
+import type { Config } from '../config/schema.js';
 import { systemClock } from '../domain/clock.js';
 import { isAppError } from '../domain/errors.js';
 import { createJobs } from '../jobs/index.js';
@@ -17,18 +21,49 @@ import { UserRepository } from '../store/user-repository.js';
 import { UserService } from '../users/user-service.js';
 
 const USAGE = `usage: tradeloop <command>
-  serve                  start the HTTP API (default)
+  serve                  start the HTTP API
   worker                 run research jobs from the BullMQ queue (needs REDIS_URL)
   migrate                apply pending database migrations
   users create <name> [--admin]
-                         create a user; prints {"id": ..., "token": "..."}
+                         create a user; prints {"id", "name", "admin", "token"}
+  users revoke <id|name> revoke the user's token, at once on every instance
+  tokens rotate <id|name>
+                         give the user a new token (the old one stops working); prints it
   backup <file>          online backup of the SQLite database to <file>`;
 
+/** A command line that does not parse: the message names what is wrong, then the usage follows. */
+class UsageError extends Error {}
+
+/** The store and the user service, closed after `fn` (no other service is built). */
+async function withUsers<T>(config: Config, fn: (users: UserService) => Promise<T>): Promise<T> {
+  const db = await openDatabase(config);
+  try {
+    await migrateToLatest(db);
+    return await fn(new UserService(new UserRepository(db), systemClock));
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * `<DATA_DIR>/local-token` (printed at every start) must not keep a token that
+ * no longer works: after a rotation it gets the new one, after a revocation it goes.
+ */
+async function refreshLocalToken(dataDir: string, users: UserService, replacement: string | undefined) {
+  const file = path.join(dataDir, 'local-token');
+  if (!fs.existsSync(file)) return;
+  if (await users.authenticate(fs.readFileSync(file, 'utf8').trim())) return;
+  if (replacement) fs.writeFileSync(file, `${replacement}\n`, { mode: 0o600 });
+  else fs.unlinkSync(file);
+}
+
+const printJson = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+
 async function run(argv: string[]): Promise<number> {
-  const [command = 'serve', ...rest] = argv;
-  if (command === '--help' || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    (command === undefined ? process.stderr : process.stdout).write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
   }
   const config = loadConfig();
   switch (command) {
@@ -85,23 +120,36 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'users': {
-      const [sub, name, ...flags] = rest;
-      if (sub !== 'create' || !name) break;
+      const [sub, ref, ...flags] = rest;
+      if (sub !== 'create' && sub !== 'revoke') throw new UsageError(`unknown users command "${sub ?? ''}"`);
+      if (!ref) throw new UsageError(`users ${sub} needs a user ${sub === 'create' ? 'name' : 'id or name'}`);
       // Only the store: building every service would also start job executors and streams.
-      const db = await openDatabase(config);
-      try {
-        await migrateToLatest(db);
-        const users = new UserService(new UserRepository(db), systemClock);
-        const { user, token } = await users.create(name, { admin: flags.includes('--admin') });
-        process.stdout.write(`${JSON.stringify({ id: user.id, name: user.name, token })}\n`);
-      } finally {
-        await db.close();
-      }
+      await withUsers(config, async (users) => {
+        if (sub === 'revoke') {
+          const user = await users.revoke(ref);
+          await refreshLocalToken(config.dataDir, users, undefined);
+          printJson({ id: user.id, name: user.name, revoked: true });
+          return;
+        }
+        const { user, token } = await users.create(ref, { admin: flags.includes('--admin') });
+        printJson({ id: user.id, name: user.name, admin: user.isAdmin, token });
+      });
+      return 0;
+    }
+    case 'tokens': {
+      const [sub, ref] = rest;
+      if (sub !== 'rotate') throw new UsageError(`unknown tokens command "${sub ?? ''}"`);
+      if (!ref) throw new UsageError('tokens rotate needs a user id or name');
+      await withUsers(config, async (users) => {
+        const { user, token } = await users.rotate(ref);
+        await refreshLocalToken(config.dataDir, users, token);
+        printJson({ id: user.id, name: user.name, admin: user.isAdmin, token });
+      });
       return 0;
     }
     case 'backup': {
       const [file] = rest;
-      if (!file) break;
+      if (!file) throw new UsageError('backup needs the file to write, e.g. tradeloop backup data/backup.db');
       const db = await openDatabase(config);
       const started = performance.now();
       await db.backup(file);
@@ -110,8 +158,7 @@ async function run(argv: string[]): Promise<number> {
       return 0;
     }
   }
-  process.stderr.write(`${USAGE}\n`);
-  return 2;
+  throw new UsageError(`unknown command "${command}"`);
 }
 
 run(process.argv.slice(2)).then(
@@ -119,6 +166,10 @@ run(process.argv.slice(2)).then(
     if (code >= 0) process.exit(code);
   },
   (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`tradeloop: ${err.message}\n${USAGE}\n`);
+      process.exit(2);
+    }
     process.stderr.write(
       `tradeloop: ${isAppError(err) ? err.message : String(err instanceof Error ? err.stack : err)}\n`,
     );

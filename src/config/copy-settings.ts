@@ -3,11 +3,22 @@
  * simulated leaders, the Polymarket data API, lag and lease limits, the paper
  * fill model and the paper account.
  */
+import { type Decimal, dec, decimal, tryParseDecimal } from '../domain/decimal.js';
 import { int, oneOf, setting } from './setting.js';
 
-/** A non-negative decimal text (no exponent), e.g. "100000" or "0.001". */
-const decimalText = (raw: string): string | undefined =>
-  /^\d{1,20}(\.\d{1,18})?$/.test(raw) ? raw : undefined;
+/** A non-negative decimal text (no exponent), e.g. "100000" or "0.001", as a canonical Decimal ("0.0010" is "0.001"). */
+const decimalText = (raw: string): Decimal | undefined => {
+  if (!/^\d{1,20}(\.\d{1,18})?$/.test(raw)) return undefined;
+  const r = tryParseDecimal(raw);
+  return r.ok ? r.value : undefined;
+};
+
+/** A decimal text at most `max`, compared exactly (0.1000000000000000001 is above 0.1). */
+const decimalAtMost = (max: Decimal) => (raw: string) => {
+  const d = decimalText(raw);
+  return d !== undefined && dec.cmp(d, max) <= 0 ? d : undefined;
+};
+const TEN_PERCENT = decimal('0.1');
 
 export const copySettings = {
   copyEngine: setting({
@@ -42,20 +53,14 @@ export const copySettings = {
     env: 'COPY_FEE_RATE',
     form: 'a decimal from 0 to 0.1, e.g. 0.001',
     default: '0.001',
-    parse: (raw: string) => {
-      const d = decimalText(raw);
-      return d !== undefined && Number(d) <= 0.1 ? d : undefined;
-    },
+    parse: decimalAtMost(TEN_PERCENT),
     doc: 'Paper fee of a copy, as a share of its notional (0.001 = 0.1 %).',
   }),
   copySlippage: setting({
     env: 'COPY_SLIPPAGE',
     form: 'a decimal from 0 to 0.1, e.g. 0.0005',
     default: '0.0005',
-    parse: (raw: string) => {
-      const d = decimalText(raw);
-      return d !== undefined && Number(d) <= 0.1 ? d : undefined;
-    },
+    parse: decimalAtMost(TEN_PERCENT),
     doc: 'Paper slippage of a copy: buys fill this share above the current price, sells below.',
   }),
   paperInitialBalance: setting({

@@ -25,3 +25,13 @@ describe('loadConfig', () => {
     }
   });
 });
+
+describe('decimal settings', () => {
+  it('compares bounds exactly and keeps the canonical form', () => {
+    const c = loadConfig({ COPY_FEE_RATE: '0.0010', COPY_SLIPPAGE: '0.1' });
+    expect([c.copyFeeRate, c.copySlippage]).toEqual(['0.001', '0.1']);
+    // One unit in the 19th place above the 10 % bound is the same double as 0.1, and still above it.
+    expect(() => loadConfig({ COPY_FEE_RATE: '0.100000000000000001' })).toThrow(/COPY_FEE_RATE must be/);
+    expect(() => loadConfig({ COPY_SLIPPAGE: '0.100000000000000001' })).toThrow(/COPY_SLIPPAGE must be/);
+  });
+});

@@ -6,6 +6,7 @@
  */
 
 import { copySettings } from './copy-settings.js';
+import { httpSettings } from './http-settings.js';
 import { jobLimitSettings } from './job-limit-settings.js';
 import { observabilitySettings } from './observability-settings.js';
 import { int, oneOf, setting, text } from './setting.js';
@@ -252,6 +253,7 @@ export const settings = {
     parse: (raw: string) => (/^https?:\/\/[^\s]+$/.test(raw) ? raw.replace(/\/+$/, '') : undefined),
     doc: 'Bot API server the bot talks to (a self-hosted Bot API server, or a loopback one in tests).',
   }),
+  ...httpSettings,
   ...tradingSettings,
   ...jobLimitSettings,
   ...copySettings,

@@ -46,3 +46,16 @@ describe('order fill rules', () => {
     ).toEqual(['body.averagePrice is required when filledQuantity > 0']);
   });
 });
+
+describe('order times', () => {
+  it('refuses a createdAt on a day that does not exist instead of rolling it into March', () => {
+    for (const createdAt of ['2024-02-30T10:00:00Z', '2024-02-30', '2023-02-29T00:00:00Z']) {
+      expect(problems({ quantity: '1', createdAt })).toEqual([
+        'body.createdAt must be a date-time with a zone like 2026-01-15T12:00:00Z, or a date like 2026-01-15, on a day that exists',
+      ]);
+    }
+    expect(order({ quantity: '1', createdAt: '2024-02-29T10:00:00+02:00' }).createdAt).toBe(
+      Date.UTC(2024, 1, 29, 8),
+    );
+  });
+});

@@ -3,6 +3,7 @@
  * quantity, filled quantity, prices and status. Pure: no I/O.
  */
 import { DECIMAL_ZERO, type Decimal, dec } from './decimal.js';
+import { ISO_TIME_FORMS, parseIsoTime } from './iso-time.js';
 import { Problems } from './validation.js';
 
 export const ORDER_SIDES = ['buy', 'sell'] as const;
@@ -94,8 +95,8 @@ export function checkNewOrder(
   }
   let createdAt: number | null = null;
   if (input['createdAt'] != null) {
-    const t = typeof input['createdAt'] === 'string' ? Date.parse(input['createdAt']) : Number.NaN;
-    if (Number.isNaN(t)) p.add(`${base}.createdAt`, 'must be an ISO-8601 date-time');
+    const t = parseIsoTime(input['createdAt'])?.ms;
+    if (t === undefined) p.add(`${base}.createdAt`, `must be ${ISO_TIME_FORMS}, on a day that exists`);
     else if (t < EARLIEST || t > now + 60_000)
       p.add(`${base}.createdAt`, 'must be between 2000-01-01 and now');
     else createdAt = t;

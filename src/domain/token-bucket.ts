@@ -34,4 +34,9 @@ export class TokenBucket {
     }
     return Math.max(1, Math.ceil(((cost - this.tokens) * 1000) / this.ratePerSecond));
   }
+
+  /** Puts back `cost` tokens taken for something that turned out not to count (never above the burst). */
+  refund(cost: number): void {
+    this.tokens = Math.min(this.burst, this.tokens + cost);
+  }
 }

@@ -132,6 +132,7 @@ export async function createJobs(
     quotaPerUser: config.jobQuotaPerUser,
     monteCarloMaxSteps: config.monteCarloMaxSteps,
     resultTtlDays: config.jobResultTtlDays,
+    symbols: (name) => venues.symbols(name, deps.clock),
     onClose: async () => pool?.close(),
   });
 }

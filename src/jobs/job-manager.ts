@@ -18,7 +18,13 @@ import {
   PRIORITY_RANK,
 } from './job.js';
 import type { JobRepository } from './job-repository.js';
-import { checkBacktestParams, checkMonteCarloParams, parseJobOptions } from './job-requests.js';
+import {
+  checkBacktestParams,
+  checkBacktestSymbol,
+  checkMonteCarloParams,
+  parseJobOptions,
+  type VenueSymbols,
+} from './job-requests.js';
 
 export interface SubmitRequest {
   type: JobType;
@@ -50,6 +56,8 @@ export interface JobManagerOptions {
   submitTimeoutMs?: number;
   /** Venue names a backtest may read. */
   venues: readonly string[];
+  /** What each venue lists, to refuse an unknown backtest symbol at submit; absent: not checked here. */
+  symbols?: VenueSymbols;
   /** Jobs one user may have queued or running (JOB_QUOTA_PER_USER). @default no limit */
   quotaPerUser?: number;
   /** Most paths x trades one Monte Carlo may ask for (MONTECARLO_MAX_STEPS). @default the parser's own bound */
@@ -78,8 +86,9 @@ export class JobManager {
   /**
    * Validates and queues a job; resolves to it (status queued, or already
    * running). A user who already has `quotaPerUser` jobs queued or running
-   * gets QuotaExceededError (429) and nothing is written. Answers within `submitTimeoutMs` of the queue: when the queue
-   * does not take the job in time (Redis down or hung), the row is deleted
+   * gets QuotaExceededError (429) and nothing is written. Answers within
+   * `submitTimeoutMs` of the queue: when the queue does not take the job in
+   * time (Redis down or hung), the row is deleted
    * before the UnavailableError is thrown, so nothing is left behind, and an
    * enqueue that lands later finds no row and runs nothing. The delete is
    * conditional on the job not having started: if a worker got it first,
@@ -96,7 +105,7 @@ export class JobManager {
         details: [{ path: 'type', message: `must be one of ${JOB_TYPES.join(', ')}` }],
       });
     }
-    const deadline = performance.now() + (this.o.submitTimeoutMs ?? DEFAULT_SUBMIT_TIMEOUT_MS);
+    const waitMs = this.o.submitTimeoutMs ?? DEFAULT_SUBMIT_TIMEOUT_MS;
     const options = parseJobOptions(req, this.o.timeoutMs);
     const params =
       req.type === 'backtest'
@@ -104,6 +113,8 @@ export class JobManager {
         : await checkMonteCarloParams(req.params, req.userId, (id) => this.o.repo.findById(id), {
             ...(this.o.monteCarloMaxSteps === undefined ? {} : { maxSteps: this.o.monteCarloMaxSteps }),
           });
+    if (req.type === 'backtest' && this.o.symbols) await checkBacktestSymbol(params, this.o.symbols, waitMs);
+    const deadline = performance.now() + waitMs;
     const job = await this.o.repo.insertWithinQuota(
       {
         userId: req.userId,

@@ -4,7 +4,10 @@
  * problem reported by field. A Monte Carlo request takes trade returns
  * either inline (`tradeReturns`) or from a finished backtest of the same
  * user (`fromJob`): the returns are copied into the job, so the job is
- * self-contained and a worker anywhere needs nothing else.
+ * self-contained and a worker anywhere needs nothing else. With `fromJob`,
+ * the backtest's initial capital comes along too (unless the request names
+ * one): the returns are fractions of that backtest's equity, so the paths
+ * start where it started, whichever client asked.
  */
 import { ForbiddenError, ValidationError } from '../domain/errors.js';
 import { Problems } from '../domain/validation.js';
@@ -40,6 +43,31 @@ export function parseJobOptions(
 export function checkBacktestParams(raw: unknown, venues: readonly string[]): Record<string, unknown> {
   parseBacktestRequest(raw, { venues });
   return raw as Record<string, unknown>;
+}
+
+/** The symbols a venue lists; undefined when it cannot tell (then a worker reports an unknown symbol). */
+export type VenueSymbols = (venue: string) => Promise<ReadonlySet<string> | undefined>;
+
+/**
+ * Refuses a backtest of a symbol its venue does not list, naming both. A
+ * listing slower than `waitMs` (an upstream venue's first listing) checks
+ * nothing: the worker reports an unknown symbol then.
+ */
+export async function checkBacktestSymbol(
+  params: Record<string, unknown>,
+  symbols: VenueSymbols,
+  waitMs: number,
+): Promise<void> {
+  const venue = String(params['venue']);
+  const symbol = String(params['symbol']);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, waitMs, undefined);
+  });
+  const listed = await Promise.race([symbols(venue), late]).finally(() => clearTimeout(timer));
+  if (!listed || listed.has(symbol)) return;
+  const message = `venue ${venue} has no market ${JSON.stringify(symbol)}`;
+  throw new ValidationError(`symbol: ${message}`, { details: [{ path: 'symbol', message }] });
 }
 
 /** Looks up a job for `fromJob` (undefined when there is none). */
@@ -111,7 +139,23 @@ async function resolveMonteCarloParams(
   const tradeReturns = (source!.result as { tradeReturns?: unknown } | null)?.tradeReturns;
   if (!Array.isArray(tradeReturns) || tradeReturns.length === 0)
     fail(`must be a backtest that made trades; job ${fromJob} made none`);
-  const params = { ...rest, tradeReturns };
+  // The returns are fractions of the backtest's equity: its capital comes with them unless the client names one.
+  const capital = backtestCapital(source!);
+  const params = {
+    ...rest,
+    tradeReturns,
+    ...(rest.initialCapital === undefined && capital !== undefined ? { initialCapital: capital } : {}),
+  };
   parseMonteCarloRequest(params);
   return { ...params, fromJob };
+}
+
+/** The initial capital a finished backtest ran with: its metrics, else its request. */
+function backtestCapital(job: Job): number | undefined {
+  const fromResult = (job.result as { metrics?: { initialCapital?: unknown } } | null)?.metrics
+    ?.initialCapital;
+  const fromParams = (job.params as { initialCapital?: unknown } | null)?.initialCapital;
+  for (const v of [fromResult, fromParams])
+    if (typeof v === 'number' && Number.isFinite(v) && v > 0) return v;
+  return undefined;
 }

@@ -78,6 +78,9 @@ export class TimedDatabase extends TimedExecutor implements Database {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.inner.transaction((tx) => fn(new TimedExecutor(tx, this.queryStats)));
   }
+  tokensChanged(): boolean {
+    return this.inner.tokensChanged();
+  }
   ping(): Promise<void> {
     return this.inner.ping();
   }

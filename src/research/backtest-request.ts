@@ -6,6 +6,7 @@
  * path of its field in one ValidationError; nothing runs on bad input.
  */
 import { ValidationError } from '../domain/errors.js';
+import { ISO_TIME_FORMS, parseIsoTime } from '../domain/iso-time.js';
 import { Problems } from '../domain/validation.js';
 import type { ParamValues } from '../engine/params.js';
 import type { RiskLimits } from '../engine/risk.js';
@@ -30,8 +31,6 @@ export interface BacktestRequest {
 }
 
 const DAY_MS = 86_400_000;
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const TIMEFRAME = /^[1-9]\d*[mhdwM]$/;
 const KNOWN = new Set([
   'strategy',
@@ -85,15 +84,9 @@ function number(
 
 /** A date (`YYYY-MM-DD`, UTC) or date-time with zone; `end` turns a date into the end of that day (exclusive). */
 function date(p: Problems, v: unknown, path: string, end: boolean): number | undefined {
-  if (typeof v === 'string' && DATE_ONLY.test(v)) {
-    const ms = Date.parse(`${v}T00:00:00Z`);
-    // Date.parse rolls 2021-02-30 over to March: require the same day back.
-    if (Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === v) return end ? ms + DAY_MS : ms;
-  } else if (typeof v === 'string' && DATE_TIME.test(v)) {
-    const ms = Date.parse(v);
-    if (Number.isFinite(ms)) return ms;
-  }
-  p.add(path, 'must be a date like 2020-12-31 or a date-time like 2020-12-31T12:00:00Z');
+  const t = parseIsoTime(v);
+  if (t) return t.dateOnly && end ? t.ms + DAY_MS : t.ms;
+  p.add(path, `must be ${ISO_TIME_FORMS}, on a day that exists`);
   return undefined;
 }
 

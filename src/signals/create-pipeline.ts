@@ -43,6 +43,33 @@ export function pipelineMode(config: Config): { mode: PipelineMode; reason: stri
   return { mode: 'live', reason: `exchange keys configured for ${config.ccxtExchange}` };
 }
 
+/**
+ * The timeframe the pipeline trades on: PIPELINE_TIMEFRAME when the venue
+ * offers it, otherwise the venue's closest one, with a note that the pipeline's
+ * status shows. A setting that only matters to the pipeline never stops the
+ * server (VENUE=replay offers daily candles and up, PIPELINE_TIMEFRAME is 1h by default).
+ */
+export function pipelineTimeframe(
+  wanted: string,
+  venue: string,
+  offered: readonly string[],
+): { timeframe: string; ms: number; note?: string } {
+  const wantedMs = timeframeMs(wanted);
+  if (wantedMs !== undefined && offered.includes(wanted)) return { timeframe: wanted, ms: wantedMs };
+  let best: { timeframe: string; ms: number } | undefined;
+  for (const tf of offered) {
+    const ms = timeframeMs(tf);
+    if (ms === undefined) continue;
+    const distance = (x: number) => Math.abs(Math.log(x / (wantedMs ?? 3_600_000)));
+    if (!best || distance(ms) < distance(best.ms)) best = { timeframe: tf, ms };
+  }
+  if (!best) throw new ValidationError(`${venue} offers no fixed-length timeframe the pipeline can trade on`);
+  return {
+    ...best,
+    note: `PIPELINE_TIMEFRAME ${wanted} is not offered by ${venue}, using ${best.timeframe}`,
+  };
+}
+
 function strategyFrom(config: Config) {
   const def = getStrategy(config.pipelineStrategy, 'PIPELINE_STRATEGY');
   const params = def.parse(JSON.parse(config.pipelineStrategyParams) as unknown, 'PIPELINE_STRATEGY_PARAMS');
@@ -55,14 +82,10 @@ function strategyFrom(config: Config) {
  * if (config.pipelineAutostart === 'on') pipeline.start();
  */
 export async function createPipeline(config: Config, deps: PipelineDeps): Promise<Pipeline> {
-  const mode = pipelineMode(config);
   const caps = deps.marketData.venue.capabilities;
-  const tfMs = timeframeMs(config.pipelineTimeframe);
-  if (tfMs === undefined || !caps.timeframes.includes(config.pipelineTimeframe)) {
-    throw new ValidationError(`PIPELINE_TIMEFRAME ${config.pipelineTimeframe} is not offered by ${caps.id}`, {
-      details: [{ path: 'PIPELINE_TIMEFRAME', message: `must be one of ${caps.timeframes.join(', ')}` }],
-    });
-  }
+  const tf = pipelineTimeframe(config.pipelineTimeframe, caps.id, caps.timeframes);
+  const configured = pipelineMode(config);
+  const mode = tf.note ? { ...configured, reason: `${configured.reason}; ${tf.note}` } : configured;
   // ccxt loads only when the pipeline trades live.
   const createTradingExchange =
     mode.mode === 'live' ? (await import('./trading-exchange.js')).createTradingExchange : undefined;
@@ -98,8 +121,8 @@ export async function createPipeline(config: Config, deps: PipelineDeps): Promis
       maxSymbolExposure: config.pipelineMaxSymbolExposure,
       dailyLossLimit: config.pipelineDailyLossLimit,
     },
-    timeframe: config.pipelineTimeframe,
-    timeframeMs: tfMs,
+    timeframe: tf.timeframe,
+    timeframeMs: tf.ms,
     intervalMs: config.pipelineIntervalMs,
     topN: config.pipelineTopN,
     symbols: config.pipelineSymbols === '' ? [] : config.pipelineSymbols.split(','),

@@ -50,6 +50,13 @@ export interface Database extends SqlExecutor {
    * network I/O inside: on SQLite the writer is held for the whole callback.
    */
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Whether who a token belongs to may have changed in another process or
+   * instance since the last call (a user deleted, a token revoked or rotated):
+   * the token cache must then be dropped. True when it cannot tell. Called on
+   * every authenticated request, so it answers from memory or one pragma.
+   */
+  tokensChanged(): boolean;
   /** Cheap liveness probe. */
   ping(): Promise<void>;
   /** Online backup to a file (SQLite backup API). */

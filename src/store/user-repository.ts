@@ -1,4 +1,5 @@
 /** Users and their hashed API tokens. */
+import { sql } from 'kysely';
 import type { Database } from './database.js';
 import { prepare } from './prepared.js';
 
@@ -28,6 +29,8 @@ export class UserRepository {
   private readonly byId;
   private readonly insertOne;
   private readonly countAll;
+  private readonly byName;
+  private readonly setTokenHash;
 
   constructor(private readonly db: Database) {
     const k = db.kysely;
@@ -41,6 +44,18 @@ export class UserRepository {
         .insertInto('users')
         .values({ name: p('name'), token_hash: p('hash'), is_admin: p('admin'), created_at: p('now') })
         .returning(cols),
+    );
+    this.byName = prepare(k, (p) =>
+      k
+        .selectFrom('users')
+        .select(cols)
+        .where(sql`lower(name)`, '=', sql<string>`lower(${p('name')})`),
+    );
+    this.setTokenHash = prepare(k, (p) =>
+      k
+        .updateTable('users')
+        .set({ token_hash: p('hash') })
+        .where('id', '=', p('id')),
     );
     this.countAll = prepare(k, () => k.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')));
   }
@@ -58,6 +73,22 @@ export class UserRepository {
   async findById(id: number): Promise<User | undefined> {
     const r = await this.db.first(this.byId({ id }));
     return r && toUser(r);
+  }
+
+  /** The user with this name, compared case-insensitively (names are unique so). */
+  async findByName(name: string): Promise<User | undefined> {
+    const r = await this.db.first(this.byName({ name }));
+    return r && toUser(r);
+  }
+
+  /** Replaces the user's token hash; false when there is no such user. */
+  async replaceTokenHash(id: number, hash: string): Promise<boolean> {
+    return (await this.db.run(this.setTokenHash({ id, hash }))) > 0;
+  }
+
+  /** Whether tokens may have changed elsewhere since the last call (see Database.tokensChanged). */
+  tokensChanged(): boolean {
+    return this.db.tokensChanged();
   }
 
   async count(): Promise<number> {

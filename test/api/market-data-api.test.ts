@@ -1,5 +1,7 @@
 /** Prices, candles, markets and the performance endpoints over HTTP, on the simulated venue. */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tryParseDecimal } from '../../src/domain/decimal.js';
 import { sqliteTarget } from '../support/databases.js';
 import { redisUrlForTests } from '../support/redis.js';
 import { testApp } from '../support/services.js';
@@ -85,6 +87,40 @@ describe('market data API', () => {
       payload: { ids: [] },
     });
     expect(empty.statusCode).toBe(400);
+  });
+
+  it('answers market amounts as exact decimal strings, without float noise', async () => {
+    type M = { id: string; symbol: string; tickSize?: unknown; minSize?: unknown };
+    const items: M[] = [];
+    let cursor = '';
+    for (let i = 0; i < 5; i++) {
+      const page = (await get(`/markets?limit=100${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      items.push(...page.items);
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    const canonical = (v: unknown) => {
+      const r = tryParseDecimal(v);
+      return typeof v === 'string' && r.ok && r.value === v && !/9{6}|[1-9]0{6,}[1-9]/.test(v);
+    };
+    for (const m of items) {
+      expect({ id: m.id, tickSize: canonical(m.tickSize), minSize: canonical(m.minSize) }).toEqual({
+        id: m.id,
+        tickSize: true,
+        minSize: true,
+      });
+    }
+    const ada = items.find((m) => m.symbol === 'ADA/USDT')!;
+    expect(ada.tickSize).toBe('0.00001');
+    const one = (await get(`/markets/${encodeURIComponent(ada.id)}`)).json();
+    expect([one.tickSize, one.minSize]).toEqual([ada.tickSize, ada.minSize]);
+    const batch = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/markets/batch',
+      headers: t.alice.headers,
+      payload: { ids: [ada.id] },
+    });
+    expect(batch.json().items[0].tickSize).toBe('0.00001');
   });
 
   it('reports cache and market-data metrics, and lets only an admin invalidate', async () => {

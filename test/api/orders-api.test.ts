@@ -1,5 +1,6 @@
 /** /api/v1/orders, /orders/bulk, /stats/daily-volume and /traders/performance over HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dec, decimal } from '../../src/domain/decimal.js';
 import { databaseTargets } from '../support/databases.js';
 import { testApp } from '../support/services.js';
 
@@ -144,6 +145,52 @@ describe.each(await databaseTargets())('orders API on $name', (target) => {
     expect(foreign.statusCode).toBe(400);
     expect(foreign.json().error.message).toMatch(/not one of your traders/);
     expect(await orderCount(t.alice)).toBe(before);
+  });
+
+  it('compares amounts sent as JSON numbers exactly, as the client wrote them', async () => {
+    // Raw JSON text: JSON.stringify would round these literals before they left the test.
+    const post = (json: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/orders',
+        headers: { ...t.alice.headers, 'content-type': 'application/json' },
+        payload: json,
+      });
+    const before = await orderCount(t.alice);
+    const overfill = await post(
+      '{"pair":"XRP/USDT","side":"buy","quantity":1,"filledQuantity":1.000000000000000001,"averagePrice":2,"status":"filled"}',
+    );
+    expect(overfill.statusCode).toBe(400);
+    expect(overfill.json().error.details).toContainEqual({
+      path: 'body.filledQuantity',
+      message: 'must not exceed quantity',
+    });
+    const short = await post(
+      '{"pair":"XRP/USDT","side":"buy","quantity":0.30000000000000001,"filledQuantity":0.3,"averagePrice":2,"status":"filled"}',
+    );
+    expect(short.statusCode).toBe(400);
+    expect(short.json().error.details).toContainEqual({
+      path: 'body.status',
+      message: 'a filled order has filledQuantity = quantity',
+    });
+    expect(await orderCount(t.alice)).toBe(before);
+    const vol = (await call('GET', '/stats/daily-volume?days=1', t.alice)).json().items;
+
+    const partial = await post(
+      '{"pair":"XRP/USDT","side":"buy","quantity":1.000000000000000001,"filledQuantity":1,"averagePrice":2,"status":"partially_filled","fee":0.1}',
+    );
+    expect(partial.statusCode).toBe(201);
+    expect(partial.json()).toMatchObject({
+      quantity: '1.000000000000000001',
+      filledQuantity: '1',
+      fee: '0.1',
+      status: 'partially_filled',
+    });
+    // Only the valid partial fill reached the ledger: 1 at 2 on top of whatever the day had.
+    const after = (await call('GET', '/stats/daily-volume?days=1', t.alice)).json().items;
+    const today = (items: { volume: string; fills: number }[]) => items.at(-1) ?? { volume: '0', fills: 0 };
+    expect(today(after).fills).toBe(today(vol).fills + 1);
+    expect(today(after).volume).toBe(dec.add(decimal(today(vol).volume), decimal('2')));
   });
 
   it('validates list filters and stats parameters', async () => {

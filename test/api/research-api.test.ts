@@ -7,7 +7,9 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAuth } from '../../src/api/auth.js';
+import { AuthFailureLimiter } from '../../src/api/client-guard.js';
 import { researchRoutes } from '../../src/api/routes/research.js';
+import { systemClock } from '../../src/domain/clock.js';
 import { createJobs, type JobManager } from '../../src/jobs/index.js';
 import { venueConfig } from '../../src/services.js';
 import { LONG_JOB, SHORT_JOB, SPX_BACKTEST } from '../jobs/harness.js';
@@ -25,7 +27,7 @@ async function withResearch(t: Ctx): Promise<{ jobs: JobManager; own: boolean }>
   if (!t.app.hasRoute({ method: 'GET', url: '/api/v1/strategies' })) {
     await t.app.register(
       async (api: FastifyInstance) => {
-        registerAuth(api, s.users);
+        registerAuth(api, s.users, new AuthFailureLimiter(systemClock, 60));
         researchRoutes(api, { jobs });
       },
       { prefix: '/api/v1' },
@@ -105,6 +107,25 @@ describe.each(await databaseTargets())('research API on $name', (target) => {
     expect((await waitDone(mc.json().id)).result).toMatchObject({ paths: 1000, method: 'bootstrap' });
   });
 
+  it("runs a Monte Carlo from a backtest with that backtest's initial capital", async () => {
+    const bt = (
+      await call('POST', '/backtests', t.alice, {
+        ...SPX_BACKTEST,
+        from: '2010-01-01',
+        initialCapital: 5_000,
+      })
+    ).json();
+    expect((await waitDone(bt.id)).status).toBe('succeeded');
+    const mc = (await call('POST', '/montecarlo', t.alice, { fromJob: bt.id, paths: 200 })).json();
+    expect(mc.params).toMatchObject({ fromJob: bt.id, initialCapital: 5_000 });
+    expect((await waitDone(mc.id)).result).toMatchObject({ initialCapital: 5_000 });
+    // A capital the client names is its own question ("what if I had started with 20,000").
+    const own = (
+      await call('POST', '/montecarlo', t.alice, { fromJob: bt.id, paths: 200, initialCapital: 20_000 })
+    ).json();
+    expect((await waitDone(own.id)).result).toMatchObject({ initialCapital: 20_000 });
+  });
+
   it('rejects bad parameters with 400 naming the field and the limit, writing nothing', async () => {
     const count = async () => (await call('GET', '/jobs?limit=200')).json().items.length;
     const before = await count();
@@ -112,6 +133,13 @@ describe.each(await databaseTargets())('research API on $name', (target) => {
       ['/backtests', { ...SPX_BACKTEST, strategy: 'moon' }, 'strategy', 'sma-cross'],
       ['/backtests', { ...SPX_BACKTEST, from: '2020-01-01', to: '2019-12-31' }, 'to', 'empty'],
       ['/backtests', { ...SPX_BACKTEST, venue: 'nasdaq' }, 'venue', 'replay'],
+      ['/backtests', { ...SPX_BACKTEST, symbol: 'NOPE' }, 'symbol', 'venue replay has no market "NOPE"'],
+      [
+        '/backtests',
+        { ...SPX_BACKTEST, venue: 'simulated', symbol: 'SPX', timeframe: '1h' },
+        'symbol',
+        'venue simulated has no market "SPX"',
+      ],
       ['/backtests', { ...SPX_BACKTEST, priority: 'urgent' }, 'priority', 'high, normal, low'],
       ['/backtests', { ...SPX_BACKTEST, timeoutMs: 1e12 }, 'timeoutMs', '600000'],
       ['/montecarlo', { ...SHORT_JOB, paths: 1e9 }, 'paths', '1,000,000'],

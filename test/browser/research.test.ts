@@ -7,6 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, dashboardServer, launchBrowser, screenshotPath } from '../support/browser.js';
+import { noteSkip } from '../support/skip-notice.js';
 
 describe.runIf(chromiumAvailable())('dashboard research page in Chromium', () => {
   let server: Awaited<ReturnType<typeof dashboardServer>>;
@@ -33,7 +34,7 @@ describe.runIf(chromiumAvailable())('dashboard research page in Chromium', () =>
 
   it('runs a backtest to 100 % and draws its charts, then a Monte Carlo histogram', async (ctx) => {
     if (!hasResearch) {
-      console.warn('[skip] research browser test skipped: GET /api/v1/strategies is 404 on this server');
+      noteSkip('[skip] research browser test skipped: GET /api/v1/strategies is 404 on this server');
       ctx.skip();
     }
     const page = await open();

@@ -27,6 +27,7 @@ describe('tradeloop CLI', () => {
         '008-fleet-leases',
         '009-idempotency-keys',
         '010-job-result-bounds',
+        '011-user-tokens',
       ],
     });
     const u = runCli(['users', 'create', 'carol'], env);

@@ -185,3 +185,64 @@ describe('indicators vs trading-signals on S&P 500 daily closes', () => {
     expect(() => ema(spx.close, 2.5)).toThrow(RangeError);
   });
 });
+
+describe('Bollinger bands when the price is large against its spread', () => {
+  /** Deterministic noise in [-1, 1) (a 32-bit LCG), so failures reproduce. */
+  function noise(seed: number): () => number {
+    let s = seed >>> 0;
+    return () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return s / 2 ** 31 - 1;
+    };
+  }
+
+  /** The population deviation of each full window, two passes over it. */
+  function twoPassSd(values: Float64Array, period: number, i: number): { mean: number; sd: number } {
+    let sum = 0;
+    for (let j = i - period + 1; j <= i; j++) sum += values[j]!;
+    const mean = sum / period;
+    let m2 = 0;
+    for (let j = i - period + 1; j <= i; j++) m2 += (values[j]! - mean) ** 2;
+    return { mean, sd: Math.sqrt(m2 / period) };
+  }
+
+  it.each([0, 1e6, 1e8])('matches a two-pass deviation at an offset of %d', (offset) => {
+    const period = 20;
+    const next = noise(7);
+    // A slow walk plus noise of about 1 around the offset: the spread is ~1e-8 of the price at 1e8.
+    let walk = 0;
+    const values = Float64Array.from({ length: 5_000 }, () => {
+      walk += next() * 0.05;
+      return offset + walk + next();
+    });
+    const b = new Bollinger(period, 2);
+    const batch = bollinger(values, period, 2);
+    let worst = 0;
+    for (let i = 0; i < values.length; i++) {
+      b.update(values[i]!);
+      if (i < period - 1) continue;
+      const ref = twoPassSd(values, period, i);
+      const sd = (b.upper - b.lower) / 4;
+      worst = Math.max(worst, Math.abs(sd - ref.sd) / ref.sd);
+      expect(Math.abs(b.middle - ref.mean)).toBeLessThanOrEqual(1e-12 * Math.max(1, offset) + 1e-12);
+      expect(batch.upper[i]).toBe(b.upper);
+    }
+    // The old sum-of-squares update was 51 % off at 1e8; deviations keep the values' own precision.
+    expect(worst).toBeLessThan(1e-6);
+  });
+
+  it('does not drift over a long series, and a flat window has zero width', () => {
+    const period = 50;
+    const next = noise(11);
+    const values = Float64Array.from({ length: 200_000 }, (_, i) => 1e7 + Math.sin(i / 500) * 1e5 + next());
+    const b = new Bollinger(period, 2);
+    for (let i = 0; i < values.length; i++) b.update(values[i]!);
+    const ref = twoPassSd(values, period, values.length - 1);
+    expect(Math.abs((b.upper - b.lower) / 4 - ref.sd) / ref.sd).toBeLessThan(1e-6);
+
+    const flat = new Bollinger(5, 2);
+    for (let i = 0; i < 12; i++) flat.update(123456789.123);
+    expect(flat.upper).toBe(flat.middle);
+    expect(flat.lower).toBe(flat.middle);
+  });
+});

@@ -41,7 +41,7 @@ describe.each(await databaseTargets())('database observability on $name', (targe
   });
   afterAll(() => t.close());
 
-  const get = (url: string) => t.app.inject({ url: `/api/v1${url}`, headers: t.alice.headers });
+  const get = (url: string) => t.app.inject({ url: `/api/v1${url}`, headers: t.admin.headers });
 
   it('keeps the slow statement with its parameter count (not values) and its plan, captured on request', async () => {
     const before = t.obs.queries.slowQueries().find((q) => q.sql.includes('recursive'));

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteTarget } from '../support/databases.js';
+import { noteSkip } from '../support/skip-notice.js';
 import { observedApp } from './support.js';
 
 type Ctx = Awaited<ReturnType<typeof observedApp>>;
@@ -99,7 +100,7 @@ describe('/metrics exposition rules', () => {
   });
 
   const promtool = spawnSync('promtool', ['--version']).status === 0;
-  if (!promtool) console.warn('[skip] promtool not installed: `promtool check metrics` not run');
+  if (!promtool) noteSkip('[skip] promtool not installed: `promtool check metrics` not run');
   it.skipIf(!promtool)('promtool check metrics finds nothing to say', () => {
     const r = spawnSync('promtool', ['check', 'metrics'], { input: ours, encoding: 'utf8' });
     expect(`${r.stdout}${r.stderr}`.trim()).toBe('');

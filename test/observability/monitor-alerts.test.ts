@@ -109,7 +109,7 @@ describe('performance endpoints', () => {
     t = await observedApp(sqliteTarget, { alertCacheMinRequests: 10 });
   });
   afterAll(() => t.close());
-  const get = (url: string) => t.app.inject({ url: `/api/v1${url}`, headers: t.alice.headers });
+  const get = (url: string) => t.app.inject({ url: `/api/v1${url}`, headers: t.admin.headers });
 
   it('answers /performance/system with CPU, memory, disk, lag and uptime', async () => {
     const r = await get('/performance/system');

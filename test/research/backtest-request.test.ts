@@ -59,6 +59,8 @@ describe('parseBacktestRequest', () => {
     [{ to: '1999-12-31' }, 'to', /must be after from \(the date range is empty\)/],
     [{ to: '2000-01-01', from: '2000-01-02' }, 'to', /must be after from/],
     [{ from: '2021-02-30' }, 'from', /must be a date/],
+    [{ to: '2021-02-30T00:00:00Z' }, 'to', /on a day that exists/],
+    [{ to: '2021-04-31T12:00:00+02:00' }, 'to', /on a day that exists/],
     [{ feeRate: 0.5 }, 'feeRate', /must be at most 0.1/],
     [{ feeRate: -0.001 }, 'feeRate', /must be at least 0/],
     [{ initialCapital: 0 }, 'initialCapital', /must be at least 0.01/],

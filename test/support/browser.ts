@@ -13,6 +13,7 @@ import type { Config } from '../../src/config/schema.js';
 import { ROOT } from './child-server.js';
 import { sqliteTarget } from './databases.js';
 import { testApp } from './services.js';
+import { noteSkip } from './skip-notice.js';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const WEB_DIR = path.join(ROOT, 'web');
@@ -25,7 +26,7 @@ export function chromiumAvailable(): boolean {
   if (process.env['CI'] === 'true') {
     throw new Error(`CI=true but Chromium is missing at ${CHROMIUM}: the browser suites must run in CI`);
   }
-  console.warn(`[skip] browser suites skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+  noteSkip(`[skip] browser suites skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
   return false;
 }
 

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { noteSkip } from './skip-notice.js';
 
 export interface DatabaseTarget {
   name: 'sqlite' | 'postgres';
@@ -83,7 +84,7 @@ export async function databaseTargets(): Promise<DatabaseTarget[]> {
       `CI=true but PostgreSQL is not reachable at ${url ?? '(TEST_DATABASE_URL unset)'}: the PostgreSQL suites must run in CI`,
     );
   } else {
-    console.warn(
+    noteSkip(
       `[skip] PostgreSQL suites skipped: set TEST_DATABASE_URL=postgres://... to run them${url ? ` (${url} unreachable)` : ''}`,
     );
     cached = [sqliteTarget];

@@ -7,6 +7,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { Redis } from 'ioredis';
+import { noteSkip } from './skip-notice.js';
 
 export interface RedisServer {
   port: number;
@@ -23,7 +24,7 @@ export function redisServerAvailable(): boolean {
   const ok = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
   if (!ok && process.env['CI'] === 'true')
     throw new Error('CI=true but redis-server is not installed: the Redis outage suites must run in CI');
-  if (!ok) console.warn('[skip] Redis outage suites skipped: redis-server is not installed');
+  if (!ok) noteSkip('[skip] Redis outage suites skipped: redis-server is not installed');
   return ok;
 }
 

@@ -3,6 +3,7 @@
  * message otherwise, except under CI=true where an unreachable Redis fails.
  */
 import { Redis } from 'ioredis';
+import { noteSkip } from './skip-notice.js';
 
 export async function redisUrlForTests(): Promise<string | undefined> {
   const url = process.env['TEST_REDIS_URL'];
@@ -28,6 +29,6 @@ export async function redisUrlForTests(): Promise<string | undefined> {
     throw new Error(
       `CI=true but Redis is not reachable at ${url ?? '(TEST_REDIS_URL unset)'}: the Redis suites must run in CI`,
     );
-  console.warn('[skip] Redis suites skipped: set TEST_REDIS_URL=redis://127.0.0.1:6379 to run them');
+  noteSkip('[skip] Redis suites skipped: set TEST_REDIS_URL=redis://127.0.0.1:6379 to run them');
   return undefined;
 }

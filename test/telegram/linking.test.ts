@@ -7,9 +7,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerAuth } from '../../src/api/auth.js';
+import { AuthFailureLimiter } from '../../src/api/client-guard.js';
 import { sendError } from '../../src/api/error-mapper.js';
 import { telegramRoutes } from '../../src/api/routes/telegram.js';
 import { validatorCompiler } from '../../src/api/validator.js';
+import { systemClock } from '../../src/domain/clock.js';
 import { LINK_CODE_ALPHABET } from '../../src/telegram/link-code.js';
 import {
   createTelegramLinkService,
@@ -39,7 +41,7 @@ for (const target of await databaseTargets()) {
       app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
       await app.register(
         async (api) => {
-          registerAuth(api, t.services.users);
+          registerAuth(api, t.services.users, new AuthFailureLimiter(systemClock, 60));
           telegramRoutes(api, { links });
         },
         { prefix: '/api/v1' },

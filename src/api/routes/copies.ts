@@ -8,6 +8,7 @@ import { copyJson } from '../../copytrading/copy-json.js';
 import type { CopyService } from '../../copytrading/copy-service.js';
 import type { TraderService } from '../../copytrading/trader-service.js';
 import { ValidationError } from '../../domain/errors.js';
+import { ISO_TIME_FORMS, parseIsoTime } from '../../domain/iso-time.js';
 import type { CopyStatus } from '../../store/copy-repository.js';
 import type { LeaderSort, LeaderWindow } from '../../venues/leader-source.js';
 import { currentUser } from '../auth.js';
@@ -261,10 +262,11 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
       const { since } = req.query;
       let sinceMs: number | undefined;
       if (since !== undefined) {
-        sinceMs = /^\d{1,15}$/.test(since) ? Number(since) : Date.parse(since);
-        if (!Number.isFinite(sinceMs)) {
-          throw new ValidationError('query.since must be an ISO-8601 time or epoch milliseconds', {
-            details: [{ path: 'query.since', message: 'must be an ISO-8601 time or epoch milliseconds' }],
+        sinceMs = /^\d{1,15}$/.test(since) ? Number(since) : parseIsoTime(since)?.ms;
+        if (sinceMs === undefined) {
+          const message = `must be ${ISO_TIME_FORMS}, or epoch milliseconds`;
+          throw new ValidationError(`query.since ${message}`, {
+            details: [{ path: 'query.since', message }],
           });
         }
       }

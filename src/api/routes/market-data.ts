@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../../domain/errors.js';
 import type { MarketData } from '../../marketdata/market-data.js';
 import { Type } from '../json-schema.js';
+import { marketJson } from '../market-json.js';
 
 const PricesQuery = Type.Object(
   { symbols: Type.String({ minLength: 1, maxLength: 40_000 }) },
@@ -86,7 +87,7 @@ export function marketDataRoutes(app: FastifyInstance, md: MarketData): void {
     async (req) => {
       const page = await md.markets(req.query.limit ?? 50, decodeMarketCursor(req.query.cursor));
       return {
-        items: page.items,
+        items: page.items.map(marketJson),
         nextCursor: page.nextId === null ? null : Buffer.from(page.nextId).toString('base64url'),
         stale: page.stale,
         ageMs: page.ageMs,
@@ -94,9 +95,12 @@ export function marketDataRoutes(app: FastifyInstance, md: MarketData): void {
     },
   );
 
-  app.get<{ Params: { id: string } }>('/markets/:id', async (req) => md.market(req.params.id));
-
-  app.post<{ Body: { ids: string[] } }>('/markets/batch', { schema: { body: BatchBody } }, async (req) =>
-    md.marketsByIds(req.body.ids),
+  app.get<{ Params: { id: string } }>('/markets/:id', async (req) =>
+    marketJson(await md.market(req.params.id)),
   );
+
+  app.post<{ Body: { ids: string[] } }>('/markets/batch', { schema: { body: BatchBody } }, async (req) => {
+    const { items, errors } = await md.marketsByIds(req.body.ids);
+    return { items: items.map(marketJson), errors };
+  });
 }

@@ -2,13 +2,14 @@
  * Observability over HTTP: `GET /metrics` (Prometheus text, at the root,
  * without auth, like /healthz) with the request-duration hook that feeds it,
  * and the JSON summaries under /api/v1/performance: database, system,
- * indexes, monitor, alerts.
+ * indexes (those three for admins only), monitor, alerts.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { indexUsage, poolStats, tableSizes } from '../../observability/database-report.js';
 import type { Observability } from '../../observability/observability.js';
 import { explainQuery } from '../../observability/query-plan.js';
 import { systemReport } from '../../observability/system-report.js';
+import { requireAdmin } from '../auth.js';
 import { Type } from '../json-schema.js';
 
 /**
@@ -32,7 +33,9 @@ const MonitorQuery = Type.Object(
 
 /** The /performance summaries; register inside the authenticated /api/v1 scope. */
 export function observabilityRoutes(api: FastifyInstance, obs: Observability): void {
-  api.get('/performance/database', async () => {
+  // Absolute paths, SQL text, the schema's tables and indexes: operators only.
+  const adminOnly = { preValidation: async (req: FastifyRequest) => void requireAdmin(req) };
+  api.get('/performance/database', adminOnly, async () => {
     const slow = obs.queries.slowQueries();
     // Plans are captured here, once per statement, never on the statement's own path.
     for (const q of slow) q.plan ??= await explainQuery(obs.db, q.sql, q.parameterCount);
@@ -49,9 +52,9 @@ export function observabilityRoutes(api: FastifyInstance, obs: Observability): v
     };
   });
 
-  api.get('/performance/system', async () => systemReport(obs.dataDir, obs.eventLoop, obs.cpu));
+  api.get('/performance/system', adminOnly, async () => systemReport(obs.dataDir, obs.eventLoop, obs.cpu));
 
-  api.get('/performance/indexes', async () => indexUsage(obs.db));
+  api.get('/performance/indexes', adminOnly, async () => indexUsage(obs.db));
 
   api.get<{ Querystring: { since?: number } }>(
     '/performance/monitor',

@@ -41,6 +41,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { type Clock, systemClock } from '../../domain/clock.js';
 import type { UserService } from '../../users/user-service.js';
+import { AuthFailureLimiter } from '../client-guard.js';
 import { errorBody } from '../error-mapper.js';
 import { CloseCode } from '../stream/protocol.js';
 import type { StreamHub } from '../stream/stream-hub.js';
@@ -49,6 +50,8 @@ import { startSession } from '../stream/stream-session.js';
 export interface StreamDeps {
   hub: StreamHub;
   users: UserService;
+  /** Failed token lookups per client address. @default 60 a minute */
+  authFailures?: AuthFailureLimiter;
   /** For the authentication deadline. @default systemClock */
   clock?: Clock;
   /** Time a client without a bearer header has to authenticate. @default 5000 */
@@ -95,10 +98,11 @@ export async function streamRoutes(app: FastifyInstance, deps: StreamDeps): Prom
     },
     errorHandler: onSocketError,
   });
+  const clock = deps.clock ?? systemClock;
+  const authFailures = deps.authFailures ?? new AuthFailureLimiter(clock, 60);
   const session = {
     hub: deps.hub,
-    users: deps.users,
-    clock: deps.clock ?? systemClock,
+    clock,
     authTimeoutMs: deps.authTimeoutMs ?? 5_000,
     maxMessageBytes: deps.maxMessageBytes ?? 16 * 1024,
   };
@@ -111,7 +115,10 @@ export async function streamRoutes(app: FastifyInstance, deps: StreamDeps): Prom
         .header('upgrade', 'websocket')
         .send(errorBody('UPGRADE_REQUIRED', 'GET /api/v1/stream is a WebSocket: send an upgrade request')),
     wsHandler: (socket, request) => {
-      startSession(socket, request.headers.authorization, session);
+      startSession(socket, request.headers.authorization, {
+        ...session,
+        authenticate: (token) => authFailures.authenticate(deps.users, request.ip, token),
+      });
     },
   });
 }

@@ -10,14 +10,14 @@ import type { RawData, WebSocket } from 'ws';
 import type { Clock } from '../../domain/clock.js';
 import { isAppError } from '../../domain/errors.js';
 import type { User } from '../../store/user-repository.js';
-import type { UserService } from '../../users/user-service.js';
 import { type ClientMessage, CloseCode, closeReason, frames, parseClientMessage } from './protocol.js';
 import type { StreamConnection, StreamSocket } from './stream-connection.js';
 import type { StreamHub } from './stream-hub.js';
 
 export interface SessionOptions {
   hub: StreamHub;
-  users: UserService;
+  /** The user of a token, as this connection's client may look it up (limits apply). */
+  authenticate(token: string): Promise<User | undefined>;
   clock: Clock;
   /** How long a client without a bearer header has to send `{type:auth,token}`. */
   authTimeoutMs: number;
@@ -69,7 +69,7 @@ export function startSession(ws: WebSocket, authorization: string | undefined, o
 
   const authenticate = (token: string) => {
     checking = true;
-    o.users.authenticate(token).then(
+    o.authenticate(token).then(
       (user) => {
         checking = false;
         if (!isOpen(ws)) return;

@@ -1,9 +1,17 @@
 /**
  * Bollinger bands: middle = SMA(period), upper/lower = middle +/- k * the
  * POPULATION standard deviation of the window (divide by period, as
- * trading-signals and most charting packages do). Streaming keeps a running
- * sum and sum of squares, O(1) per value. Outputs are NaN for the first
- * `period - 1` values.
+ * trading-signals and most charting packages do). Outputs are NaN for the
+ * first `period - 1` values.
+ *
+ * Streaming keeps the window's mean and its sum of squared deviations (M2)
+ * with Welford's sliding update, O(1) per value. A running sum of squares
+ * (sumSq / n - mean^2) cancels catastrophically when the price is large
+ * against its spread: at an offset of 1e8 it was 51 % off. Welford's
+ * update works on deviations, so it keeps the precision of the values
+ * themselves; once per full window (amortised O(1)) the mean and M2 are
+ * recomputed from the ring in two passes, so rounding cannot drift over a
+ * long series.
  */
 import { checkPeriod } from './period.js';
 
@@ -14,8 +22,9 @@ export class Bollinger {
   upper = Number.NaN;
   lower = Number.NaN;
   private readonly ring: Float64Array;
-  private sum = 0;
-  private sumSq = 0;
+  private mean = 0;
+  /** Sum of squared deviations from `mean` over the window. */
+  private m2 = 0;
   private count = 0;
   private pos = 0;
 
@@ -29,24 +38,49 @@ export class Bollinger {
 
   /** Adds a value; returns the middle band. */
   update(x: number): number {
-    const p = this.pos;
-    const old = this.ring[p]!;
-    this.sum += x - old;
-    this.sumSq += x * x - old * old;
-    this.ring[p] = x;
-    this.pos = p + 1 === this.period ? 0 : p + 1;
-    if (this.count < this.period) {
-      this.count++;
-      if (this.count < this.period) return Number.NaN;
-    }
     const n = this.period;
-    const mean = this.sum / n;
-    const variance = this.sumSq / n - mean * mean;
+    const p = this.pos;
+    const ring = this.ring;
+    if (this.count < n) {
+      // Filling the window: Welford's add.
+      const c = ++this.count;
+      const delta = x - this.mean;
+      this.mean += delta / c;
+      this.m2 += delta * (x - this.mean);
+    } else {
+      // Full window: x replaces the oldest value.
+      const old = ring[p]!;
+      const mean = this.mean + (x - old) / n;
+      this.m2 += (x - old) * (x - mean + old - this.mean);
+      this.mean = mean;
+    }
+    ring[p] = x;
+    this.pos = p + 1 === n ? 0 : p + 1;
+    if (this.count < n) return Number.NaN;
+    if (this.pos === 0) this.recompute();
+    const mean = this.mean;
+    const variance = this.m2 / n;
     const sd = variance > 0 ? Math.sqrt(variance) : 0;
     this.middle = mean;
     this.upper = mean + this.k * sd;
     this.lower = mean - this.k * sd;
     return mean;
+  }
+
+  /** Two passes over the full window: the exact mean, then M2 around it. */
+  private recompute(): void {
+    const ring = this.ring;
+    const n = this.period;
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += ring[i]!;
+    const mean = sum / n;
+    let m2 = 0;
+    for (let i = 0; i < n; i++) {
+      const d = ring[i]! - mean;
+      m2 += d * d;
+    }
+    this.mean = mean;
+    this.m2 = m2;
   }
 }
 

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { UnavailableError } from '../../domain/errors.js';
 import type { Capabilities, Database, Query, SqlExecutor } from '../database.js';
 import type { DB } from '../schema.js';
+import { PgAuthListener } from './pg-auth-listener.js';
 
 const INT8_OID = 20;
 const INSERT_CHUNK_ROWS = 1000;
@@ -95,6 +96,7 @@ export class PostgresDatabase implements Database {
   readonly pool: pg.Pool;
   private readonly names = new StatementNames();
   private readonly exec: PgExecutor;
+  private readonly authListener: PgAuthListener;
 
   constructor(options: PostgresOptions) {
     this.pool = new pg.Pool({ connectionString: options.url, max: options.poolSize, types });
@@ -102,6 +104,11 @@ export class PostgresDatabase implements Database {
     this.pool.on('error', () => {});
     this.exec = new PgExecutor(this.pool, this.names);
     this.kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: this.pool }) });
+    this.authListener = new PgAuthListener(options.url);
+  }
+
+  tokensChanged(): boolean {
+    return this.authListener.changed();
   }
 
   all<R>(q: Query<R>): Promise<R[]> {
@@ -154,6 +161,7 @@ export class PostgresDatabase implements Database {
   async checkpoint(): Promise<void> {}
 
   async close(): Promise<void> {
+    await this.authListener.close();
     await this.kysely.destroy();
   }
 }

@@ -5,13 +5,13 @@
  * once per connection and cached by SQL text. Whether a statement writes is
  * read from SQLite itself (`stmt.readonly`), so callers never route by hand.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Capabilities, Database, Query, SqlExecutor } from '../database.js';
 import type { DB } from '../schema.js';
 import { GroupCommit } from './group-commit.js';
+import { ensurePrivateFile } from './private-files.js';
+import { SqliteAuthWatch } from './sqlite-auth-watch.js';
 import { openSqliteConnection, type SqliteTuning } from './sqlite-connection.js';
 import { WriteLock } from './write-lock.js';
 
@@ -88,10 +88,10 @@ export class SqliteDatabase implements Database {
   private readonly lock = new WriteLock();
   private readonly group: GroupCommit<ConnectionExecutor>;
   private closed = false;
+  private readonly authWatch: SqliteAuthWatch;
 
   constructor(readonly options: SqliteOptions) {
-    if (options.file !== ':memory:')
-      fs.mkdirSync(path.dirname(path.resolve(options.file)), { recursive: true });
+    if (options.file !== ':memory:') ensurePrivateFile(options.file);
     this.writer = openSqliteConnection(options.file, options);
     // An in-memory database cannot be shared between connections: read through the writer.
     this.reader = options.file === ':memory:' ? this.writer : openSqliteConnection(options.file, options);
@@ -109,6 +109,11 @@ export class SqliteDatabase implements Database {
       this.lock,
     );
     this.kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: this.writer }) });
+    this.authWatch = new SqliteAuthWatch(this.writer);
+  }
+
+  tokensChanged(): boolean {
+    return this.authWatch.changed();
   }
 
   async all<R>(q: Query<R>): Promise<R[]> {
@@ -169,7 +174,7 @@ export class SqliteDatabase implements Database {
   }
 
   async backup(file: string): Promise<void> {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    ensurePrivateFile(file);
     await this.reader.backup(file);
   }
 

@@ -67,8 +67,9 @@ const QUESTIONS: readonly string[] = [
   'Will the {asset} network upgrade ship on schedule?',
 ];
 
+/** A power of ten about 1/10,000 of `price`, read from its decimal text (10 ** -5 is 0.000009999999999999999). */
 function tickFor(price: number): number {
-  return 10 ** Math.floor(Math.log10(price) - 4);
+  return Number(`1e${Math.floor(Math.log10(price) - 4)}`);
 }
 
 function spotInstrument(index: number, base: string, price: number, annualVol: number, rng: Rng): Instrument {
@@ -87,7 +88,7 @@ function spotInstrument(index: number, base: string, price: number, annualVol: n
     meanReversion: 1 / (365 * 2),
     spread: 1 + rng.next() * 9,
     tickSize: tickFor(price),
-    minSize: tickFor(10 / price) * 10,
+    minSize: Number(`1e${Math.floor(Math.log10(10 / price) - 4) + 1}`),
     minuteVolume: (2_000_000 / price) * (0.2 + rng.next()),
   };
 }
