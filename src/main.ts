@@ -80,7 +80,8 @@ export async function startServer(config: Config, opts: { quiet?: boolean } = {}
 /**
  * The Telegram bot. Every instance sends (TP/SL fills from the positions
  * outbox, copy decisions); only the holder of the `telegram-bot` fleet lease
- * long-polls and announces alerts, so a fleet sharing one token neither
+ * long-polls (or, in webhook mode, sets the webhook, which every instance
+ * answers) and announces alerts, so a fleet sharing one token neither
  * conflicts nor announces twice.
  */
 async function startTelegram(services: Services, app: FastifyInstance): Promise<{ stop(): Promise<void> }> {
@@ -89,6 +90,7 @@ async function startTelegram(services: Services, app: FastifyInstance): Promise<
   const { AlertAnnouncer } = await import('./telegram/alert-announcer.js');
   // The watchdog's own threshold bounds how late admins hear of a stall; a third of it, 5-60 s.
   const alertEveryMs = Math.min(60_000, Math.max(5_000, Math.round(services.config.copyWatchdogMs / 3)));
+  const call = services.telegramWebhook ? 'setWebhook' : 'polling';
   const bot = await startTelegramBot(
     { ...services, copies: services.copy.service },
     {
@@ -96,12 +98,15 @@ async function startTelegram(services: Services, app: FastifyInstance): Promise<
       apiRoot: services.config.telegramApiRoot,
       onError: (err) => app.log.error({ err }, 'telegram bot'),
       status: services.telegram,
+      ...(services.telegramWebhook && {
+        webhook: { url: services.config.telegramWebhookUrl, intake: services.telegramWebhook },
+      }),
       fleet: {
         store: services.fleet.leases,
         owner: services.instanceId,
         ttlMs: services.config.fleetLeaseMs,
       },
-      whilePolling: ({ api, links }) => {
+      whileLeading: ({ api, links }) => {
         const alerts = new AlertAnnouncer(
           api,
           links,
@@ -110,8 +115,8 @@ async function startTelegram(services: Services, app: FastifyInstance): Promise<
         );
         return { start: () => alerts.start(alertEveryMs), stop: () => alerts.stop() };
       },
-      onOutage: (err, kind) => app.log.warn({ err, kind }, 'telegram polling failing, retrying with backoff'),
-      onRecovery: (downMs, failures) => app.log.info({ downMs, failures }, 'telegram polling recovered'),
+      onOutage: (err, kind) => app.log.warn({ err, kind }, `telegram ${call} failing, retrying with backoff`),
+      onRecovery: (downMs, failures) => app.log.info({ downMs, failures }, `telegram ${call} recovered`),
     },
   );
   const remove = services.positionNotifier.add((e) => bot.notifier.notify(e));

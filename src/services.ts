@@ -29,7 +29,6 @@ import { registerLeaseMetrics, registerPushBusMetrics } from './observability/fl
 import { createObservability, type Observability } from './observability/observability.js';
 import { QueryStats } from './observability/query-stats.js';
 import { registerStreamMetrics } from './observability/stream-metrics.js';
-import { registerTelegramMetrics } from './observability/telegram-metrics.js';
 import { timeDatabase } from './observability/timed-database.js';
 import { PositionNotifier } from './positions/position-notifier.js';
 import { PositionService } from './positions/position-service.js';
@@ -48,7 +47,9 @@ import { compile } from './store/prepared.js';
 import { TraderRepository } from './store/trader-repository.js';
 import { TradingPairRepository } from './store/trading-pair-repository.js';
 import { UserRepository } from './store/user-repository.js';
-import { TelegramStatus } from './telegram/telegram-status.js';
+import { createTelegramState } from './telegram/telegram-state.js';
+import type { TelegramStatus } from './telegram/telegram-status.js';
+import type { TelegramWebhookIntake } from './telegram/webhook-intake.js';
 import { UserService } from './users/user-service.js';
 import { createVenue, type VenueConfig } from './venues/registry.js';
 import type { Venue } from './venues/venue.js';
@@ -82,8 +83,10 @@ export interface Services {
   jobStats: JobStats;
   /** Pushes to and from the other instances (REDIS_URL set), else undefined. */
   pushBus: PushBus | undefined;
-  /** The Telegram bot's role on this instance (polling, standby, off) and its polling errors. */
+  /** The Telegram bot's mode and role on this instance (polling, webhook, standby, off) and its errors. */
   telegram: TelegramStatus;
+  /** Webhook mode (TELEGRAM_WEBHOOK_URL with a token): where POST /telegram/webhook hands updates. */
+  telegramWebhook: TelegramWebhookIntake | undefined;
   /** Delivers TP/SL closes to notifiers (Telegram). */
   positionNotifier: PositionNotifier;
   /** Research jobs (backtests, Monte Carlo): worker threads, or BullMQ with REDIS_URL. */
@@ -98,7 +101,7 @@ export interface Services {
   copy: CopyTrading;
   /** Where the services log (pino): dependency outages, once when they start and once when they end. */
   logger: Logger;
-  /** Dependency outages in progress (Redis for the job queue), each logged once. */
+  /** Dependency outages in progress (the database, Redis for the job queue), each logged once. */
   outages: DependencyOutages;
   /** Idempotency-Key storage for the creating routes. */
   idempotency: IdempotencyDeps;
@@ -168,7 +171,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   });
   if (config.redisUrl) await cache.ready(3000).catch(() => {}); // serves L1-only until Redis answers
   const queries = new QueryStats({ slowMs: config.slowQueryMs, now: () => clock.now() });
-  const rawDb = await openDatabase(config);
+  const rawDb = await openDatabase(config, outages);
   // Every statement timed per query family (slow ones kept with their plans), unless QUERY_TIMING=off.
   const db = config.queryTiming === 'on' ? timeDatabase(rawDb, queries) : rawDb;
   if (opts.migrate ?? true) await migrateToLatest(db);
@@ -300,11 +303,10 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   // The role is only "export the database-derived families"; nothing starts or stops with it.
   const metricsLease = fleet.lease('metrics', { onAcquire: () => undefined, onLose: () => undefined });
   observability.exportDatabaseFamiliesWhen(() => metricsLease.held);
-  const telegram = new TelegramStatus(clock);
-  registerTelegramMetrics(observability.registry, () => telegram);
+  const tg = createTelegramState(config, clock, observability.registry);
   registerPushBusMetrics(observability.registry, () => fleet.pushBus?.stats);
   registerLeaseMetrics(observability.registry, () =>
-    [priceLease, metricsLease, telegram.lease].filter((l) => l !== undefined),
+    [priceLease, metricsLease, tg.status.lease].filter((l) => l !== undefined),
   );
   let background = false;
   const ready = async () => {
@@ -336,7 +338,8 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     metricsLease,
     jobStats,
     pushBus: fleet.pushBus,
-    telegram,
+    telegram: tg.status,
+    telegramWebhook: tg.webhook,
     positionNotifier,
     updates,
     copy,

@@ -26,6 +26,7 @@ import { positionRoutes } from './routes/positions.js';
 import { researchRoutes } from './routes/research.js';
 import { registerStream } from './routes/stream.js';
 import { telegramRoutes } from './routes/telegram.js';
+import { telegramWebhookRoutes } from './routes/telegram-webhook.js';
 import { traderRoutes } from './routes/traders.js';
 import { StreamHub } from './stream/stream-hub.js';
 import { validatorCompiler } from './validator.js';
@@ -75,6 +76,8 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
   registerOpenApi(app);
   healthRoutes(app, s);
   metricsRoutes(app, s.observability); // request timing on every route, and GET /metrics
+  // Telegram's webhook (TELEGRAM_WEBHOOK_URL): its own secret header, no bearer token.
+  if (s.telegramWebhook) telegramWebhookRoutes(app, s.telegramWebhook);
 
   // This instance's WebSocket clients get every change published to `s.updates`.
   const hub = new StreamHub({ clock: s.clock });

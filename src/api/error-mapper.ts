@@ -1,7 +1,11 @@
 /**
  * The one place errors become HTTP. Our AppErrors map by code; Fastify's own
- * errors (bad JSON, body too large, schema validation) map by status; anything
- * else is a 500 that is logged and never leaks internals.
+ * errors (bad JSON, body too large, schema validation) map by status; a
+ * constraint the database refused is a 4xx (a row referred to is gone, a
+ * duplicate, a missing or invalid value), never a 500 (a database that could
+ * not answer is already an `UnavailableError` from the store: 503 with
+ * Retry-After); anything else is a 500 that is logged and never leaks
+ * internals.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
@@ -12,6 +16,7 @@ import {
   RateLimitedError,
   UnavailableError,
 } from '../domain/errors.js';
+import { type ConstraintKind, constraintViolation } from '../store/constraint-errors.js';
 
 /** Every code has a status: a code added to the catalogue without one does not compile. */
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
@@ -94,6 +99,26 @@ function fromFastify(err: FastifyError): { status: number; body: ErrorBody } {
   return { status: 500, body: errorBody('INTERNAL', 'Internal error') };
 }
 
+/**
+ * A statement the database refused reached no rule that explains it (a race
+ * with a delete, a check the schema has and the validation missed): the
+ * request was wrong for the data as it is now, so it is a 4xx, and the
+ * transaction it ran in wrote nothing.
+ */
+const CONSTRAINT_ANSWERS: Readonly<Record<ConstraintKind, { code: ErrorCode; message: string }>> = {
+  'foreign-key': {
+    code: 'NOT_FOUND',
+    message:
+      'A record this request refers to does not exist (it may have just been deleted); nothing was written',
+  },
+  unique: {
+    code: 'ALREADY_EXISTS',
+    message: 'A record with these values already exists; nothing was written',
+  },
+  'not-null': { code: 'VALIDATION_FAILED', message: 'A required value is missing; nothing was written' },
+  check: { code: 'VALIDATION_FAILED', message: 'A value is out of its allowed range; nothing was written' },
+};
+
 export function sendError(err: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (isAppError(err)) {
     const status = STATUS_BY_CODE[err.code];
@@ -109,6 +134,12 @@ export function sendError(err: unknown, request: FastifyRequest, reply: FastifyR
       request.log.debug({ err }, 'request failed: dependency unavailable');
     else if (status >= 500) request.log.error({ err }, 'request failed');
     return reply.status(status).send(errorBody(err.code, err.message, err.details));
+  }
+  const constraint = constraintViolation(err);
+  if (constraint !== undefined) {
+    const { code, message } = CONSTRAINT_ANSWERS[constraint];
+    request.log.info({ err }, `request refused by a ${constraint} constraint`);
+    return reply.status(STATUS_BY_CODE[code]).send(errorBody(code, message));
   }
   const { status, body } = fromFastify(err as FastifyError);
   if (status >= 500) request.log.error({ err }, 'request failed');

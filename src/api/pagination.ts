@@ -1,8 +1,8 @@
 /**
  * Cursor pagination (never OFFSET): a cursor is the opaque, URL-safe encoding
- * of the last row's sort key. A cursor that does not decode is a 400.
+ * of the last row's sort key (src/lib/cursor.ts). A cursor that does not decode is a 400.
  */
-import { ValidationError } from '../domain/errors.js';
+import { cursorCodec } from '../lib/cursor.js';
 
 export interface KeysetCursor {
   createdAt: number;
@@ -12,20 +12,16 @@ export interface KeysetCursor {
 export const DEFAULT_PAGE = 50;
 export const MAX_PAGE = 500;
 
+/** Lists by creation time then id: the cursor is the last row's (createdAt, id). */
+const keyset = cursorCodec('k', ['int', 'int']);
+
 export function encodeCursor(c: KeysetCursor): string {
-  return Buffer.from(`${c.createdAt}.${c.id}`).toString('base64url');
+  return keyset.encode(c.createdAt, c.id);
 }
 
 export function decodeCursor(raw: string | undefined): KeysetCursor | null {
-  if (raw === undefined || raw === '') return null;
-  const text = /^[A-Za-z0-9_-]{1,64}$/.test(raw) ? Buffer.from(raw, 'base64url').toString() : '';
-  const m = /^(\d{1,15})\.(\d{1,15})$/.exec(text);
-  if (!m) {
-    throw new ValidationError('query.cursor is not a cursor this API issued', {
-      details: [{ path: 'query.cursor', message: 'malformed cursor; pass back nextCursor unchanged' }],
-    });
-  }
-  return { createdAt: Number(m[1]), id: Number(m[2]) };
+  const parts = keyset.decode(raw);
+  return parts && { createdAt: parts[0], id: parts[1] };
 }
 
 /** `{ items, nextCursor }` for a page fetched with `limit + 1` rows. */

@@ -18,7 +18,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     }
     const value = s.parse(raw.trim());
     if (value === undefined) {
-      problems.push({ path: s.env, message: `${s.env} must be ${s.form}, got ${JSON.stringify(raw)}` });
+      const got = s.secret ? `a value of ${raw.length} characters` : JSON.stringify(raw);
+      problems.push({ path: s.env, message: `${s.env} must be ${s.form}, got ${got}` });
     } else {
       out[name] = value;
     }

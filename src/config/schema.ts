@@ -10,6 +10,7 @@ import { httpSettings } from './http-settings.js';
 import { jobLimitSettings } from './job-limit-settings.js';
 import { observabilitySettings } from './observability-settings.js';
 import { int, oneOf, setting, text } from './setting.js';
+import { telegramSettings } from './telegram-settings.js';
 import { tradingSettings } from './trading-settings.js';
 
 export type { Setting } from './setting.js';
@@ -49,6 +50,34 @@ export const settings = {
     default: 10,
     parse: int(1, 200),
     doc: 'PostgreSQL connection pool size (SQLite always uses one writer and one reader connection).',
+  }),
+  databaseConnectTimeoutMs: setting({
+    env: 'DATABASE_CONNECT_TIMEOUT_MS',
+    form: 'an integer from 100 to 600000',
+    default: 5_000,
+    parse: int(100, 600_000),
+    doc: 'PostgreSQL: longest wait for a new connection, or for a free one from the pool; then the request answers 503 `DEPENDENCY_UNAVAILABLE`.',
+  }),
+  databaseStatementTimeoutMs: setting({
+    env: 'DATABASE_STATEMENT_TIMEOUT_MS',
+    form: 'an integer from 0 to 3600000',
+    default: 15_000,
+    parse: int(0, 3_600_000),
+    doc: 'PostgreSQL: the server cancels a statement running longer (`statement_timeout`), and the driver stops waiting for an answer 1 s after it (`query_timeout`: a network partition); either answers 503. Migrations are exempt. 0 = no limit.',
+  }),
+  databaseIdleInTransactionTimeoutMs: setting({
+    env: 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+    form: 'an integer from 0 to 3600000',
+    default: 30_000,
+    parse: int(0, 3_600_000),
+    doc: 'PostgreSQL: the server ends a session left idle inside a transaction this long (`idle_in_transaction_session_timeout`), releasing its locks. 0 = no limit.',
+  }),
+  sqliteBusyTimeoutMs: setting({
+    env: 'SQLITE_BUSY_TIMEOUT_MS',
+    form: 'an integer from 0 to 600000',
+    default: 5_000,
+    parse: int(0, 600_000),
+    doc: 'SQLite: how long a statement waits for a lock held by another process (a CLI command, a backup) before answering 503 `DEPENDENCY_UNAVAILABLE`. The wait blocks the process.',
   }),
   sqliteSynchronous: setting({
     env: 'SQLITE_SYNCHRONOUS',
@@ -239,25 +268,12 @@ export const settings = {
     parse: int(100, 3_600_000),
     doc: 'For venues without a tick stream: how often the prices of markets with open positions are polled (TP/SL, PnL).',
   }),
-  telegramBotToken: setting({
-    env: 'TELEGRAM_BOT_TOKEN',
-    form: 'a bot token from @BotFather',
-    default: '',
-    parse: text,
-    doc: 'Starts the Telegram bot (long polling) when set. In a fleet every instance sends; the one holding the `telegram-bot` lease (FLEET_LEASE_MS) polls, another takes over when it dies.',
-  }),
-  telegramApiRoot: setting({
-    env: 'TELEGRAM_API_ROOT',
-    form: 'an http(s) URL',
-    default: 'https://api.telegram.org',
-    parse: (raw: string) => (/^https?:\/\/[^\s]+$/.test(raw) ? raw.replace(/\/+$/, '') : undefined),
-    doc: 'Bot API server the bot talks to (a self-hosted Bot API server, or a loopback one in tests).',
-  }),
   ...httpSettings,
   ...tradingSettings,
   ...jobLimitSettings,
   ...copySettings,
   ...observabilitySettings,
+  ...telegramSettings,
   logLevel: setting({
     env: 'LOG_LEVEL',
     form: 'fatal, error, warn, info, debug, trace or silent',

@@ -10,6 +10,8 @@ export interface Setting<T> {
   default: T;
   parse(raw: string): T | undefined;
   doc: string;
+  /** Never echoed in error messages (a token, a secret). */
+  secret?: boolean;
 }
 
 export const int =

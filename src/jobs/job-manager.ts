@@ -6,6 +6,7 @@
  */
 import type { Clock } from '../domain/clock.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { cursorCodec } from '../lib/cursor.js';
 import type { JobExecutor } from './executor.js';
 import {
   JOB_STATUSES,
@@ -250,18 +251,12 @@ export class JobManager {
 }
 
 /** Jobs page by id (newest first); the cursor is the last id, opaque to clients. */
+const jobCursor = cursorCodec('j', ['int']);
+
 export function encodeJobCursor(id: number): string {
-  return Buffer.from(`j${id}`).toString('base64url');
+  return jobCursor.encode(id);
 }
 
 export function decodeJobCursor(raw: string | null): number | undefined {
-  if (raw === null || raw === '') return undefined;
-  const text = /^[A-Za-z0-9_-]{1,32}$/.test(raw) ? Buffer.from(raw, 'base64url').toString() : '';
-  const m = /^j(\d{1,15})$/.exec(text);
-  if (!m) {
-    throw new ValidationError('query.cursor is not a cursor this API issued', {
-      details: [{ path: 'query.cursor', message: 'malformed cursor; pass back nextCursor unchanged' }],
-    });
-  }
-  return Number(m[1]);
+  return jobCursor.decode(raw)?.[0];
 }

@@ -1,5 +1,6 @@
 /**
- * Outages of the service's dependencies (Redis for the job queue), told by
+ * Outages of the service's dependencies (the database, as its dialect sees
+ * it fail and answer again; Redis for the job queue), told by
  * changes of state only: the first failure of an outage logs one warning,
  * the first success after it logs one line with how long it lasted. Every
  * failed request in between says nothing (the API answers it 503 with the

@@ -4,6 +4,7 @@
  * dialect, same transactions, same errors. `unwrapDatabase` reaches the
  * dialect object underneath (backups, benchmarks' raw handles, plans).
  */
+import type { Kysely } from 'kysely';
 import type { Database, Query, SqlExecutor } from '../store/database.js';
 import type { DB } from '../store/schema.js';
 import type { QueryStats } from './query-stats.js';
@@ -83,6 +84,9 @@ export class TimedDatabase extends TimedExecutor implements Database {
   }
   ping(): Promise<void> {
     return this.inner.ping();
+  }
+  withoutTimeouts<T>(fn: (kysely: Kysely<DB>) => Promise<T>): Promise<T> {
+    return this.inner.withoutTimeouts(fn);
   }
   backup(file: string): Promise<void> {
     return this.inner.backup(file);

@@ -18,6 +18,7 @@ import {
   tpSlProblem,
   tpSlTriggered,
 } from '../domain/position.js';
+import { cursorCodec } from '../lib/cursor.js';
 import type { ItemError, MarketData } from '../marketdata/market-data.js';
 import type { Database } from '../store/database.js';
 import type { PositionFilter, PositionRepository } from '../store/position-repository.js';
@@ -298,18 +299,13 @@ function versionConflict(id: number, current: number, expected: number): Conflic
   });
 }
 
+/** Positions page by id (newest first); the cursor is the last id. */
+const positionCursor = cursorCodec('p', ['int']);
+
 export function encodePositionCursor(id: number): string {
-  return Buffer.from(`p${id}`).toString('base64url');
+  return positionCursor.encode(id);
 }
 
 export function decodePositionCursor(raw: string | null): number | null {
-  if (raw === null || raw === '') return null;
-  const text = /^[A-Za-z0-9_-]{1,32}$/.test(raw) ? Buffer.from(raw, 'base64url').toString() : '';
-  const m = /^p(\d{1,15})$/.exec(text);
-  if (!m) {
-    throw new ValidationError('query.cursor is not a cursor this API issued', {
-      details: [{ path: 'query.cursor', message: 'malformed cursor; pass back nextCursor unchanged' }],
-    });
-  }
-  return Number(m[1]);
+  return positionCursor.decode(raw)?.[0] ?? null;
 }

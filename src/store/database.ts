@@ -3,6 +3,12 @@
  * transaction boundary. Repositories build their SQL with Kysely (type-checked)
  * and run it here; each dialect decides how to run it fast (cached prepared
  * statements on SQLite, named server-side statements on PostgreSQL).
+ *
+ * Failures: a database that cannot answer (down, unreachable, too many
+ * clients, a statement past its deadline, SQLite locked by another process)
+ * rejects with `UnavailableError` for the `database` dependency; a statement
+ * the database refuses (a constraint) rejects with the driver's own error,
+ * which `constraint-errors.ts` reads.
  */
 import type { Kysely } from 'kysely';
 import type { DB } from './schema.js';
@@ -57,8 +63,14 @@ export interface Database extends SqlExecutor {
    * every authenticated request, so it answers from memory or one pragma.
    */
   tokensChanged(): boolean;
-  /** Cheap liveness probe. */
+  /** Cheap liveness probe; throws `UnavailableError` when the database does not answer. */
   ping(): Promise<void>;
+  /**
+   * Runs schema work (migrations) without the statement deadlines that bound
+   * the service's own queries: an index build on a large table may take
+   * minutes. PostgreSQL lends `fn` a connection of its own; SQLite has no such deadline.
+   */
+  withoutTimeouts<T>(fn: (kysely: Kysely<DB>) => Promise<T>): Promise<T>;
   /** Online backup to a file (SQLite backup API). */
   backup(file: string): Promise<void>;
   /** Flushes the WAL into the main file (SQLite); no-op elsewhere. */

@@ -3,7 +3,7 @@
  * file scanning), so `tradeloop migrate` behaves the same from source and
  * from the built package.
  */
-import { type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { UnavailableError } from '../domain/errors.js';
 import type { Database, Dialect } from './database.js';
 import { foundation } from './migrations/001-foundation.js';
@@ -17,6 +17,7 @@ import { fleetLeases } from './migrations/008-fleet-leases.js';
 import { idempotencyKeys } from './migrations/009-idempotency-keys.js';
 import { jobResultBounds } from './migrations/010-job-result-bounds.js';
 import { userTokens } from './migrations/011-user-tokens.js';
+import type { DB } from './schema.js';
 
 function allMigrations(dialect: Dialect): Record<string, Migration> {
   return {
@@ -39,23 +40,23 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
  * (named explicitly: Kysely would otherwise look for them in `public` even
  * when `search_path` points elsewhere).
  */
-async function migrator(db: Database): Promise<Migrator> {
+async function migrator(db: Database, kysely: Kysely<DB> = db.kysely): Promise<Migrator> {
   const provider: MigrationProvider = { getMigrations: async () => allMigrations(db.dialect) };
-  if (db.dialect !== 'postgres') return new Migrator({ db: db.kysely, provider });
-  const row = await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely);
-  return new Migrator({ db: db.kysely, provider, migrationTableSchema: row.rows[0]?.schema ?? 'public' });
+  if (db.dialect !== 'postgres') return new Migrator({ db: kysely, provider });
+  const row = await sql<{ schema: string }>`select current_schema() as schema`.execute(kysely);
+  return new Migrator({ db: kysely, provider, migrationTableSchema: row.rows[0]?.schema ?? 'public' });
 }
 
-/** Applies pending migrations; returns the names applied. */
+/** Applies pending migrations; returns the names applied. No statement deadline applies. */
 export async function migrateToLatest(db: Database): Promise<string[]> {
-  const { error, results } = await (await migrator(db)).migrateToLatest();
+  const { error, results } = await db.withoutTimeouts(async (k) => (await migrator(db, k)).migrateToLatest());
   if (error) throw new UnavailableError('Database migration failed', { cause: error });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 /** Applies migrations up to and including `name` (for upgrades tested step by step). */
 export async function migrateTo(db: Database, name: string): Promise<string[]> {
-  const { error, results } = await (await migrator(db)).migrateTo(name);
+  const { error, results } = await db.withoutTimeouts(async (k) => (await migrator(db, k)).migrateTo(name));
   if (error) throw new UnavailableError('Database migration failed', { cause: error });
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -12,6 +12,10 @@ export const LINK_FIRST =
   'This chat is not linked to a tradeloop account yet. Create a link code in tradeloop ' +
   '(POST /api/v1/telegram/link-code) and send it here as /start <code>.';
 
+/** The answer to a button pressed outside a chat with the bot (an inline-mode message). */
+export const NO_CHAT =
+  'This button works only in your chat with the bot; open it and send /positions or /traders.';
+
 /** Resolves `ctx.userId` from the chat's link. */
 export function resolveLinkedUser(deps: BotDeps): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
@@ -25,6 +29,11 @@ export function linkedOnly<C extends BotContext>(
   handler: (ctx: C, userId: number) => Promise<unknown>,
 ): (ctx: C) => Promise<void> {
   return async (ctx) => {
+    if (!ctx.chat) {
+      // A button on an inline-mode message: no chat, so no linked account to act for.
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: NO_CHAT, show_alert: true });
+      return;
+    }
     if (ctx.userId === undefined) {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery();
       await ctx.reply(LINK_FIRST);

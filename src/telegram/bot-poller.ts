@@ -149,7 +149,8 @@ interface AbortLike {
   removeEventListener(type: 'abort', fn: () => void): void;
 }
 
-function kindOf(err: unknown): PollErrorKind {
+/** Which kind of failure a Bot API call met: 409, 401, no answer, or another refusal. */
+export function kindOf(err: unknown): PollErrorKind {
   if (err instanceof GrammyError) {
     if (err.error_code === 409) return 'conflict';
     if (err.error_code === 401) return 'unauthorized';

@@ -5,10 +5,9 @@
  */
 import { type Decimal, dec, tryParseDecimal } from '../domain/decimal.js';
 import { ValidationError } from '../domain/errors.js';
+import { quoteUserText as quoted } from './views/user-text.js';
 
 export const words = (match: string): string[] => match.trim().split(/\s+/).filter(Boolean);
-
-const quoted = (s: string) => JSON.stringify(s.length > 30 ? `${s.slice(0, 30)}…` : s);
 
 /** A positive integer id, optionally written `#12`. */
 export function parseId(arg: string, what: string, example: string): number {

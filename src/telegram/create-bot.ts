@@ -14,6 +14,7 @@ import { marketCommands } from './commands/markets.js';
 import { positionCommands } from './commands/positions.js';
 import { traderCommands } from './commands/traders.js';
 import { errorReply } from './error-replies.js';
+import { fitMessage } from './views/user-text.js';
 
 export interface CreateBotOptions {
   /** Bot API origin, without a trailing slash. @default https://api.telegram.org */
@@ -32,13 +33,19 @@ export function createBot(token: string, deps: BotDeps, opts: CreateBotOptions =
   });
 
   bot.use(async (ctx, next) => {
+    // A callback query may be answered once; the handler may have answered it before failing.
+    let answered = false;
+    ctx.api.config.use((prev, method, payload, signal) => {
+      if (method === 'answerCallbackQuery') answered = true;
+      return prev(method, payload, signal);
+    });
     try {
       await next();
     } catch (err) {
       const { text, unexpected } = errorReply(err);
       if (unexpected) deps.onError?.(err);
-      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
-      if (ctx.chat) await ctx.reply(text);
+      if (ctx.callbackQuery && !answered) await ctx.answerCallbackQuery().catch(() => {});
+      if (ctx.chat) await ctx.reply(fitMessage(text));
     }
   });
   bot.use(resolveLinkedUser(deps));

@@ -1,13 +1,21 @@
 /**
  * Starts the Telegram bot from the same services as the API and hands back
  * its notifier for the positions outbox. A wrong token or an unreachable Bot
- * API fails the start (`getMe`, `setMyCommands`); after that, polling
- * failures never stop the bot (see `BotPoller`). Telegram allows one long
- * poller per token, so in a fleet (`fleet` given) only the instance holding
- * the `telegram-bot` lease polls, and runs `whilePolling`; the others stand
- * by, sending messages all the same (sendMessage does not conflict), and one
- * of them takes over when the holder dies. Without `fleet` the bot polls at
- * once.
+ * API fails the start (`getMe`, `setMyCommands`). Updates arrive one of two
+ * ways:
+ *
+ * - long polling (the default): Telegram allows one poller per token, so in
+ *   a fleet (`fleet` given) only the instance holding the `telegram-bot`
+ *   lease polls (grammY deletes a webhook left set before its first poll);
+ *   polling failures never stop the bot (see `BotPoller`);
+ * - webhook (`webhook` given): nobody polls; the lease holder sets the
+ *   webhook (see `WebhookRegistrar`) and every instance handles the updates
+ *   its webhook route receives (see `TelegramWebhookIntake`).
+ *
+ * Either way the lease holder also runs `whileLeading` (the alert
+ * announcer); every instance sends messages (sendMessage never conflicts),
+ * and another takes the lease when the holder dies. Without `fleet` this
+ * instance leads at once.
  *
  * @example
  * if (config.telegramBotToken) {
@@ -16,7 +24,8 @@
  *   // outbox: await telegram.notifier.notify(event); on shutdown: await telegram.stop();
  * }
  */
-import type { Bot } from 'grammy';
+import { type Bot, BotError } from 'grammy';
+import type { Update } from 'grammy/types';
 import { type Clock, systemClock } from '../domain/clock.js';
 import { FleetLease } from '../fleet/fleet-lease.js';
 import type { Database } from '../store/database.js';
@@ -31,8 +40,10 @@ import { createTelegramLinkService, type TelegramLinkService } from './link-serv
 import { TelegramNotifier } from './notifier.js';
 import type { BackoffRange } from './poll-backoff.js';
 import { TelegramStatus } from './telegram-status.js';
+import type { TelegramWebhookIntake } from './webhook-intake.js';
+import { WebhookRegistrar } from './webhook-registrar.js';
 
-/** The fleet lease name of the bot's poller. */
+/** The fleet lease name of the bot's poller (or, in webhook mode, of the instance that sets the webhook). */
 export const TELEGRAM_LEASE = 'telegram-bot';
 
 /** The services the bot reads; `Services` (with `positions`) satisfies it. */
@@ -53,7 +64,7 @@ export interface TelegramBotOptions {
   clock?: Clock;
   /** Unexpected errors (handlers, the lease store). @default console.error */
   onError?: (err: unknown) => void;
-  /** Poll only while holding the `telegram-bot` lease. @default poll at once */
+  /** Lead (poll, or set the webhook) only while holding the `telegram-bot` lease. @default lead at once */
   fleet?: {
     store: Pick<LeaseRepository, 'acquire' | 'release'>;
     /** This instance's id. */
@@ -62,18 +73,27 @@ export interface TelegramBotOptions {
   };
   /** Where the role and polling errors are kept. @default a new one */
   status?: TelegramStatus;
-  /** Work only the polling instance does (the alert announcer), started and stopped with polling. */
-  whilePolling?: (bot: { api: Bot<BotContext>['api']; links: TelegramLinkService }) => {
+  /**
+   * Webhook mode: updates come through the webhook route's intake, and the
+   * leading instance points Telegram's webhook at `url`. @default long polling
+   */
+  webhook?: {
+    /** The public URL (TELEGRAM_WEBHOOK_URL). */
+    url: string;
+    intake: Pick<TelegramWebhookIntake, 'attach' | 'secret'>;
+  };
+  /** Work only the leading instance does (the alert announcer), started and stopped with the lease. */
+  whileLeading?: (bot: { api: Bot<BotContext>['api']; links: TelegramLinkService }) => {
     start(): void;
     stop(): Promise<void>;
   };
   /** Clock of the lease and of the retry backoff. @default the system clock */
   pollClock?: Clock;
-  /** Retry backoff after failed polls. @default 1 s doubling to 30 s */
+  /** Retry backoff after failed polls (or setWebhook calls). @default 1 s doubling to 30 s */
   backoff?: BackoffRange;
-  /** A polling outage began (logged once per outage). @default console.warn */
+  /** Polling (or, in webhook mode, setWebhook) began failing; once per outage. @default console.warn */
   onOutage?: BotPollerOptions['onOutage'];
-  /** Polling recovered after an outage. @default console.info */
+  /** Polling (or setWebhook) succeeded again after an outage. @default console.info */
   onRecovery?: BotPollerOptions['onRecovery'];
 }
 
@@ -86,7 +106,7 @@ export interface RunningTelegramBot {
   status: TelegramStatus;
   /** The `telegram-bot` lease, in a fleet. */
   lease: FleetLease | undefined;
-  /** Stops polling (confirming handled updates), releases the lease, waits for the loop to end. */
+  /** Stops polling (confirming handled updates) or handling webhook updates, releases the lease. */
   stop(): Promise<void>;
 }
 
@@ -112,29 +132,18 @@ export async function startTelegramBot(
   await bot.api.setMyCommands(COMMANDS.map(({ command, description }) => ({ command, description })));
   const clock = opts.pollClock ?? systemClock;
   const status = opts.status ?? new TelegramStatus(clock);
-  const poller = new BotPoller({
-    bot,
-    status,
-    clock,
-    allowedUpdates: ['message', 'callback_query'],
-    ...(opts.backoff ? { backoff: opts.backoff } : {}),
-    onOutage:
-      opts.onOutage ?? ((err, kind) => console.warn(`telegram polling failing (${kind}), retrying:`, err)),
-    onRecovery:
-      opts.onRecovery ??
-      ((ms, n) => console.info(`telegram polling recovered after ${ms} ms (${n} failed attempts)`)),
-  });
-  const leaderWork = opts.whilePolling?.({ api: bot.api, links });
+  const updates = updateSource(bot, opts, status, clock, onError);
+  const leaderWork = opts.whileLeading?.({ api: bot.api, links });
   let leading = false;
-  const startPolling = () => {
-    poller.start();
+  const lead = () => {
+    updates.start();
     if (!leading) leaderWork?.start();
     leading = true;
   };
-  const stopPolling = async (next: 'standby' | 'off') => {
+  const stopLeading = async (next: 'standby' | 'off') => {
     if (leading) await leaderWork?.stop();
     leading = false;
-    await poller.stop();
+    await updates.stop();
     status.setRole(next);
   };
   const lease = opts.fleet
@@ -144,8 +153,8 @@ export async function startTelegramBot(
         ttlMs: opts.fleet.ttlMs,
         store: opts.fleet.store,
         clock,
-        onAcquire: () => void startPolling(),
-        onLose: () => stopPolling('standby'),
+        onAcquire: () => void lead(),
+        onLose: () => stopLeading('standby'),
         onError: (err) => onError(err),
       })
     : undefined;
@@ -153,7 +162,7 @@ export async function startTelegramBot(
   if (lease) {
     status.setRole('standby');
     await lease.start();
-  } else startPolling();
+  } else lead();
   return {
     bot,
     notifier: new TelegramNotifier(bot.api, links),
@@ -163,7 +172,63 @@ export async function startTelegramBot(
     lease,
     async stop() {
       if (lease) await lease.stop();
-      await stopPolling('off');
+      await stopLeading('off');
+      updates.detach();
     },
   };
+}
+
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+/**
+ * What the leading instance runs to get updates: the poller, or the webhook
+ * registrar (with this instance's handler attached to the webhook intake at
+ * once, leading or not: the load balancer sends updates to any instance).
+ */
+function updateSource(
+  bot: Bot<BotContext>,
+  opts: TelegramBotOptions,
+  status: TelegramStatus,
+  clock: Clock,
+  onError: (err: unknown) => void,
+): { start(): void; stop(): Promise<void>; detach(): void } {
+  const onOutage =
+    opts.onOutage ?? ((err, kind) => console.warn(`telegram Bot API failing (${kind}), retrying:`, err));
+  const onRecovery =
+    opts.onRecovery ??
+    ((ms, n) => console.info(`telegram Bot API recovered after ${ms} ms (${n} failed attempts)`));
+  const backoff = opts.backoff ? { backoff: opts.backoff } : {};
+  if (!opts.webhook) {
+    const poller = new BotPoller({
+      bot,
+      status,
+      clock,
+      allowedUpdates: [...ALLOWED_UPDATES],
+      ...backoff,
+      onOutage,
+      onRecovery,
+    });
+    return { start: () => poller.start(), stop: () => poller.stop(), detach: () => undefined };
+  }
+  status.useWebhook(opts.webhook.url);
+  const registrar = new WebhookRegistrar({
+    api: bot.api,
+    url: opts.webhook.url,
+    secret: opts.webhook.intake.secret,
+    allowedUpdates: ALLOWED_UPDATES,
+    status,
+    clock,
+    ...backoff,
+    onOutage,
+    onRecovery,
+  });
+  const detach = opts.webhook.intake.attach(async (update) => {
+    try {
+      await bot.handleUpdate(update as unknown as Update);
+    } catch (err) {
+      // The bot's own handler already replied; what escapes it is logged, never redelivered.
+      onError(err instanceof BotError ? err.error : err);
+    }
+  });
+  return { start: () => registrar.start(), stop: () => registrar.stop(), detach };
 }

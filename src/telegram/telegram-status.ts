@@ -1,26 +1,38 @@
 /**
- * What the Telegram bot is doing on this instance, for /readyz and /metrics:
+ * What the Telegram bot is doing on this instance, for /readyz and /metrics.
+ * Its mode is `polling` or `webhook` (TELEGRAM_WEBHOOK_URL). Its role:
  * `polling` (this instance holds the `telegram-bot` lease and long-polls),
- * `standby` (another instance polls; this one still sends messages) or `off`
- * (not started, or stopped). Polling failures are counted by kind, and an
- * outage (consecutive failed `getUpdates` calls) is kept until a call
- * succeeds again. Free of grammY, so the container can own it whether or not
- * the bot is configured.
+ * `webhook` (it holds the lease and keeps the webhook set), `standby`
+ * (another instance holds it; this one still sends messages, and in webhook
+ * mode answers the webhook route) or `off` (not started, or stopped).
+ * Failed `getUpdates` (or, in webhook mode, `setWebhook`) calls are counted
+ * by kind, and an outage (consecutive failures) is kept until a call
+ * succeeds again; webhook requests are counted by outcome. Free of grammY,
+ * so the container can own it whether or not the bot is configured.
  */
 import type { Clock } from '../domain/clock.js';
 
-export type TelegramRole = 'polling' | 'standby' | 'off';
+export type TelegramRole = 'polling' | 'webhook' | 'standby' | 'off';
+
+/** How updates reach the bot: this fleet long-polls, or Telegram POSTs them to the webhook route. */
+export type TelegramMode = 'polling' | 'webhook';
+
+/** What became of a request to the webhook route. */
+export type WebhookOutcome = 'handled' | 'unauthorized' | 'invalid' | 'unavailable';
 
 /** Why a `getUpdates` call failed: Telegram's 409 and 401, no answer at all, or another refusal. */
 export type PollErrorKind = 'conflict' | 'unauthorized' | 'network' | 'api';
 
 export interface TelegramStatusJson {
+  mode: TelegramMode;
   role: TelegramRole;
   /** When this role began (ISO time). */
   since: string;
   /** Start of the current polling outage (ISO time), or null while polls succeed. */
   failingSince: string | null;
   lastError: { kind: PollErrorKind; message: string; at: string } | null;
+  /** In webhook mode: the URL, when this instance last set it (ISO time, null unless it did), requests by outcome. */
+  webhook: { url: string; setAt: string | null; requests: Record<WebhookOutcome, number> } | null;
 }
 
 /** The fleet lease's state, as the lease metrics read it. */
@@ -31,6 +43,7 @@ export interface LeaseView {
 }
 
 export class TelegramStatus {
+  mode: TelegramMode = 'polling';
   role: TelegramRole = 'off';
   since: number;
   failingSince: number | undefined;
@@ -39,6 +52,17 @@ export class TelegramStatus {
   readonly pollErrors: Record<PollErrorKind, number> = { conflict: 0, unauthorized: 0, network: 0, api: 0 };
   /** The `telegram-bot` lease, once the bot runs in a fleet. */
   lease: LeaseView | undefined;
+  /** In webhook mode, the URL Telegram posts updates to. */
+  webhookUrl: string | undefined;
+  /** When this instance last set the webhook (only while it holds the role). */
+  webhookSetAt: number | undefined;
+  /** Requests to the webhook route, by outcome, since start. */
+  readonly webhookRequests: Record<WebhookOutcome, number> = {
+    handled: 0,
+    unauthorized: 0,
+    invalid: 0,
+    unavailable: 0,
+  };
 
   constructor(private readonly clock: Clock) {
     this.since = clock.now();
@@ -48,7 +72,14 @@ export class TelegramStatus {
     if (role === this.role) return;
     this.role = role;
     this.since = this.clock.now();
-    if (role !== 'polling') this.failingSince = undefined;
+    if (role !== 'polling' && role !== 'webhook') this.failingSince = undefined;
+    if (role !== 'webhook') this.webhookSetAt = undefined;
+  }
+
+  /** Webhook mode, with the URL Telegram posts to. */
+  useWebhook(url: string): void {
+    this.mode = 'webhook';
+    this.webhookUrl = url;
   }
 
   /** Records a failure; true when it starts an outage. */
@@ -72,10 +103,19 @@ export class TelegramStatus {
   toJSON(): TelegramStatusJson {
     const iso = (ms: number) => new Date(ms).toISOString();
     return {
+      mode: this.mode,
       role: this.role,
       since: iso(this.since),
       failingSince: this.failingSince === undefined ? null : iso(this.failingSince),
       lastError: this.lastError ? { ...this.lastError, at: iso(this.lastError.at) } : null,
+      webhook:
+        this.mode === 'webhook' && this.webhookUrl !== undefined
+          ? {
+              url: this.webhookUrl,
+              setAt: this.webhookSetAt === undefined ? null : iso(this.webhookSetAt),
+              requests: { ...this.webhookRequests },
+            }
+          : null,
     };
   }
 }

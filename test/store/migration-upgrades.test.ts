@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load-config.js';
 import type { Database } from '../../src/store/database.js';
 import { migrateTo, migrateToLatest } from '../../src/store/migrate.js';
 import { openDatabase } from '../../src/store/open-database.js';
@@ -19,13 +20,9 @@ describe.each(targets)('migration upgrades ($name)', (target) => {
 
   async function open(): Promise<Database> {
     const { url, drop } = await target.create();
-    const db = await openDatabase({
-      databaseUrl: url,
-      databasePoolSize: 2,
-      sqliteSynchronous: 'normal',
-      sqliteCacheMb: 8,
-      sqliteMmapMb: 0,
-    });
+    const db = await openDatabase(
+      loadConfig({}, { databaseUrl: url, databasePoolSize: 2, sqliteCacheMb: 8, sqliteMmapMb: 0 }),
+    );
     drops.push(async () => {
       await db.close();
       await drop();

@@ -33,7 +33,7 @@ describe.each(await databaseTargets())('telegram-bot lease on $name', (target) =
           token: TOKEN,
           apiRoot: tg.apiRootFor(owner),
           fleet: { store: new LeaseRepository(ctx.services.db), owner, ttlMs: 1_000 },
-          whilePolling: () => ({
+          whileLeading: () => ({
             start: () => void work.push(`${owner} start`),
             stop: async () => void work.push(`${owner} stop`),
           }),

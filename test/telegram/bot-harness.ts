@@ -24,9 +24,12 @@ export interface Reply {
 export async function startBotHarness(
   target: DatabaseTarget,
   botOptions: Omit<Partial<TelegramBotOptions>, 'token' | 'apiRoot'> = {},
+  /** Prepares the Bot API before the bot starts (e.g. refusals of its first calls). */
+  beforeStart?: (tg: BotApiServer) => void,
 ) {
   const ctx = await testServices(target, { marketDataBatchWindowMs: 0 });
   const tg = await BotApiServer.start({ token: TOKEN });
+  beforeStart?.(tg);
   const errors: unknown[] = [];
   const telegram: RunningTelegramBot = await startTelegramBot(
     { ...ctx.services, copies: ctx.services.copy.service },

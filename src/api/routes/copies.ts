@@ -9,6 +9,7 @@ import type { CopyService } from '../../copytrading/copy-service.js';
 import type { TraderService } from '../../copytrading/trader-service.js';
 import { ValidationError } from '../../domain/errors.js';
 import { ISO_TIME_FORMS, parseIsoTime } from '../../domain/iso-time.js';
+import { cursorCodec } from '../../lib/cursor.js';
 import type { CopyStatus } from '../../store/copy-repository.js';
 import type { LeaderSort, LeaderWindow } from '../../venues/leader-source.js';
 import { currentUser } from '../auth.js';
@@ -95,39 +96,10 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 const page = (item: ReturnType<typeof Type.Object>) =>
   Type.Object({ items: Type.Array(item), nextCursor: Type.Nullable(Type.String()) });
 
-/** A leader-trades cursor: the last trade of the page, `t<ts>:<id>`, base64url. */
-function encodeTradeCursor(t: { ts: number; id: string }): string {
-  return Buffer.from(`t${t.ts}:${t.id}`).toString('base64url');
-}
-
-function decodeTradeCursor(raw: string | undefined): { ts: number; id: string } | undefined {
-  if (raw === undefined || raw === '') return undefined;
-  const text = /^[A-Za-z0-9_-]{1,300}$/.test(raw) ? Buffer.from(raw, 'base64url').toString() : '';
-  const m = /^t(\d{1,15}):(.{1,200})$/s.exec(text);
-  if (!m) {
-    throw new ValidationError('query.cursor is not a cursor this API issued', {
-      details: [{ path: 'query.cursor', message: 'malformed cursor; pass back nextCursor unchanged' }],
-    });
-  }
-  return { ts: Number(m[1]), id: m[2]! };
-}
-
-/** Cursors of these lists: a letter and a number, base64url (a decision id, or a rank). */
-function encode(tag: string, n: number): string {
-  return Buffer.from(`${tag}${n}`).toString('base64url');
-}
-
-function decode(tag: string, raw: string | undefined): number | null {
-  if (raw === undefined || raw === '') return null;
-  const text = /^[A-Za-z0-9_-]{1,32}$/.test(raw) ? Buffer.from(raw, 'base64url').toString() : '';
-  const m = new RegExp(`^${tag}(\\d{1,15})$`).exec(text);
-  if (!m) {
-    throw new ValidationError('query.cursor is not a cursor this API issued', {
-      details: [{ path: 'query.cursor', message: 'malformed cursor; pass back nextCursor unchanged' }],
-    });
-  }
-  return Number(m[1]);
-}
+/** Cursors of these lists: the last trade of the page (time, id), the last decision id, a rank. */
+const tradeCursor = cursorCodec('t', ['int', 'text']);
+const decisionCursor = cursorCodec('c', ['int']);
+const rankCursor = cursorCodec('r', ['int']);
 
 const CopiesQuery = Type.Object(
   {
@@ -153,11 +125,14 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
       ...(traderId !== undefined ? { traderId } : q.traderId !== undefined ? { traderId: q.traderId } : {}),
       ...(q.status ? { status: q.status } : {}),
       limit: limit + 1,
-      beforeId: decode('c', q.cursor),
+      beforeId: decisionCursor.decode(q.cursor)?.[0] ?? null,
     });
     const more = rows.length > limit;
     const items = more ? rows.slice(0, limit) : rows;
-    return { items: items.map(copyJson), nextCursor: more ? encode('c', items[items.length - 1]!.id) : null };
+    return {
+      items: items.map(copyJson),
+      nextCursor: more ? decisionCursor.encode(items[items.length - 1]!.id) : null,
+    };
   };
 
   app.get<{ Querystring: CopiesQueryT }>(
@@ -221,7 +196,7 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
     async (req) => {
       const q = req.query;
       const limit = q.limit ?? 50;
-      const offset = decode('r', q.cursor) ?? 0;
+      const offset = rankCursor.decode(q.cursor)?.[0] ?? 0;
       const { items, more } = await d.copy.leaders({
         source: q.source ?? 'simulated',
         sort: q.sort ?? 'pnl',
@@ -231,7 +206,7 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
       });
       return {
         items: items.map((l) => ({ ...l, lastTradeTs: l.lastTradeTs === null ? null : iso(l.lastTradeTs) })),
-        nextCursor: more ? encode('r', offset + limit) : null,
+        nextCursor: more ? rankCursor.encode(offset + limit) : null,
       };
     },
   );
@@ -270,7 +245,8 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
           });
         }
       }
-      const after = decodeTradeCursor(req.query.cursor);
+      const cursor = tradeCursor.decode(req.query.cursor);
+      const after = cursor ? { ts: cursor[0], id: cursor[1] } : undefined;
       const { items, more } = await d.copy.leaderTrades(req.params.source, req.params.address, {
         limit: req.query.limit ?? 100,
         ...(sinceMs !== undefined ? { since: sinceMs } : {}),
@@ -279,7 +255,7 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
       const last = items.at(-1);
       return {
         items: items.map((t) => ({ ...t, ts: iso(t.ts) })),
-        nextCursor: more && last ? encodeTradeCursor(last) : null,
+        nextCursor: more && last ? tradeCursor.encode(last.ts, last.id) : null,
       };
     },
   );

@@ -2,9 +2,11 @@
  * Liveness and readiness at the root, without auth. /readyz answers 503
  * naming the first dependency that is not ready within READY_TIMEOUT_MS:
  * the database (and its migrations), then Redis when the job queue uses it.
- * With the Telegram bot configured, it also says what the bot does here
- * (`polling`, `standby` while another instance polls, `off`) and its last
- * polling error; none of them makes the instance unready.
+ * With the Telegram bot configured, it also says its mode (`polling` or
+ * `webhook`), what the bot does here (`polling`, `webhook` on the instance
+ * that keeps the webhook set, `standby` while another instance leads,
+ * `off`), its last Bot API error and, in webhook mode, the webhook's URL and
+ * requests; none of them makes the instance unready.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../services.js';

@@ -1,6 +1,6 @@
 /** /api/v1 prices, candles and markets, read through the market-data layer. */
 import type { FastifyInstance } from 'fastify';
-import { ValidationError } from '../../domain/errors.js';
+import { cursorCodec } from '../../lib/cursor.js';
 import type { MarketData } from '../../marketdata/market-data.js';
 import { Type } from '../json-schema.js';
 import { marketJson } from '../market-json.js';
@@ -42,16 +42,8 @@ const ItemErrorJson = Type.Object({
   message: Type.String(),
 });
 
-function decodeMarketCursor(raw: string | undefined): string | null {
-  if (!raw) return null;
-  const id = /^[A-Za-z0-9_-]{1,200}$/.test(raw) ? Buffer.from(raw, 'base64url').toString() : '';
-  if (!id || Buffer.from(id).toString('base64url') !== raw) {
-    throw new ValidationError('query.cursor is not a cursor this API issued', {
-      details: [{ path: 'query.cursor', message: 'malformed cursor; pass back nextCursor unchanged' }],
-    });
-  }
-  return id;
-}
+/** Markets page by venue market id: the cursor is the last id. */
+const marketCursor = cursorCodec('m', ['text']);
 
 export function marketDataRoutes(app: FastifyInstance, md: MarketData): void {
   app.get<{ Querystring: { symbols: string } }>(
@@ -85,10 +77,13 @@ export function marketDataRoutes(app: FastifyInstance, md: MarketData): void {
     '/markets',
     { schema: { querystring: MarketsQuery } },
     async (req) => {
-      const page = await md.markets(req.query.limit ?? 50, decodeMarketCursor(req.query.cursor));
+      const page = await md.markets(
+        req.query.limit ?? 50,
+        marketCursor.decode(req.query.cursor)?.[0] ?? null,
+      );
       return {
         items: page.items.map(marketJson),
-        nextCursor: page.nextId === null ? null : Buffer.from(page.nextId).toString('base64url'),
+        nextCursor: page.nextId === null ? null : marketCursor.encode(page.nextId),
         stale: page.stale,
         ageMs: page.ageMs,
       };

@@ -3,16 +3,29 @@
  * statement name, so every pooled connection prepares it once and then only
  * binds values. Integers (bigint ids, counts, epoch-ms times) come back as
  * numbers; NUMERIC amounts stay strings, exactly as stored.
+ *
+ * Every wait on the server is bounded: connecting (and waiting for a pooled
+ * connection), each statement (cancelled by the server at
+ * `statementTimeoutMs`; given up by the driver a moment later when the server
+ * does not answer at all, as in a network partition), and a transaction left
+ * idle. A database that cannot answer surfaces as `UnavailableError` (503).
  */
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { UnavailableError } from '../../domain/errors.js';
 import type { Capabilities, Database, Query, SqlExecutor } from '../database.js';
+import { type AvailabilityReporter, DatabaseAvailability, isDatabaseUnavailable } from '../driver-errors.js';
 import type { DB } from '../schema.js';
 import { PgAuthListener } from './pg-auth-listener.js';
 
 const INT8_OID = 20;
 const INSERT_CHUNK_ROWS = 1000;
+/**
+ * How much longer than the server's statement_timeout the driver waits for an
+ * answer: long enough for the server's own cancel (a clean 57014) to arrive
+ * first, short enough that a partition is noticed soon after.
+ */
+const QUERY_TIMEOUT_GRACE_MS = 1000;
 
 const types = {
   getTypeParser(oid: number, format?: string) {
@@ -39,10 +52,13 @@ class PgExecutor implements SqlExecutor {
   constructor(
     private readonly client: Queryable,
     private readonly names: StatementNames,
+    private readonly health: DatabaseAvailability,
   ) {}
 
   private exec<R>(q: Query<R>): Promise<pg.QueryResult> {
-    return this.client.query({ name: this.names.get(q.sql), text: q.sql, values: q.parameters as unknown[] });
+    return this.client
+      .query({ name: this.names.get(q.sql), text: q.sql, values: q.parameters as unknown[] })
+      .then(this.health.ok, this.health.fail);
   }
   async all<R>(q: Query<R>): Promise<R[]> {
     return (await this.exec(q)).rows as R[];
@@ -55,12 +71,14 @@ class PgExecutor implements SqlExecutor {
   }
   async tuples(q: Query): Promise<unknown[][]> {
     // A distinct statement name: pg fixes the row mode per prepared statement.
-    const res = await this.client.query({
-      name: `${this.names.get(q.sql)}a`,
-      text: q.sql,
-      values: q.parameters as unknown[],
-      rowMode: 'array',
-    });
+    const res = await this.client
+      .query({
+        name: `${this.names.get(q.sql)}a`,
+        text: q.sql,
+        values: q.parameters as unknown[],
+        rowMode: 'array',
+      })
+      .then(this.health.ok, this.health.fail);
     return res.rows as unknown[][];
   }
   async insertMany(table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<number[]> {
@@ -77,16 +95,46 @@ class PgExecutor implements SqlExecutor {
         return `(${ph.join(', ')})`;
       });
       const sql = `insert into "${table}" (${cols}) values ${tuples.join(', ')} returning id`;
-      const res = await this.client.query({ text: sql, values });
+      const res = await this.client.query({ text: sql, values }).then(this.health.ok, this.health.fail);
       for (const r of res.rows as { id: number }[]) ids.push(r.id);
     }
     return ids;
   }
 }
 
+const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
+
 export interface PostgresOptions {
   url: string;
   poolSize: number;
+  /** Longest wait for a new connection, or for a free one from the pool. */
+  connectTimeoutMs: number;
+  /** Server-side statement_timeout; the driver gives up QUERY_TIMEOUT_GRACE_MS later. 0: none. */
+  statementTimeoutMs: number;
+  /** Server-side idle_in_transaction_session_timeout. 0: none. */
+  idleInTransactionTimeoutMs: number;
+  /** Told when the database stops and starts answering (DependencyOutages logs it once). */
+  availability?: AvailabilityReporter;
+}
+
+/** The pool's settings: the bounds above, and TCP keep-alive on idle connections. */
+function poolConfig(o: PostgresOptions): pg.PoolConfig {
+  return {
+    connectionString: o.url,
+    max: o.poolSize,
+    types,
+    connectionTimeoutMillis: o.connectTimeoutMs,
+    keepAlive: true,
+    ...(o.statementTimeoutMs > 0
+      ? {
+          statement_timeout: o.statementTimeoutMs,
+          query_timeout: o.statementTimeoutMs + QUERY_TIMEOUT_GRACE_MS,
+        }
+      : {}),
+    ...(o.idleInTransactionTimeoutMs > 0
+      ? { idle_in_transaction_session_timeout: o.idleInTransactionTimeoutMs }
+      : {}),
+  };
 }
 
 export class PostgresDatabase implements Database {
@@ -97,12 +145,14 @@ export class PostgresDatabase implements Database {
   private readonly names = new StatementNames();
   private readonly exec: PgExecutor;
   private readonly authListener: PgAuthListener;
+  private readonly health: DatabaseAvailability;
 
-  constructor(options: PostgresOptions) {
-    this.pool = new pg.Pool({ connectionString: options.url, max: options.poolSize, types });
+  constructor(private readonly options: PostgresOptions) {
+    this.pool = new pg.Pool(poolConfig(options));
     // An idle client that errors (server restart) must not crash the process.
     this.pool.on('error', () => {});
-    this.exec = new PgExecutor(this.pool, this.names);
+    this.health = new DatabaseAvailability(options.availability);
+    this.exec = new PgExecutor(this.pool, this.names, this.health);
     this.kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: this.pool }) });
     this.authListener = new PgAuthListener(options.url);
   }
@@ -128,27 +178,45 @@ export class PostgresDatabase implements Database {
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect().catch(this.health.fail);
+    // A connection that failed is closed, not pooled: the server rolls back what it had.
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      try {
-        const result = await fn(new PgExecutor(client, this.names));
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      }
+      const result = await fn(new PgExecutor(client, this.names, this.health));
+      await client.query('COMMIT');
+      return this.health.ok(result);
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) broken = asError(err);
+      else
+        await client.query('ROLLBACK').catch((e: unknown) => {
+          broken = asError(e);
+        });
+      return this.health.fail(err);
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 
   async ping(): Promise<void> {
+    await this.pool.query('select 1').then(this.health.ok, this.health.fail);
+  }
+
+  /**
+   * Runs `fn` on a connection of its own without statement deadlines: schema
+   * migrations may build an index on a large table for minutes.
+   */
+  async withoutTimeouts<T>(fn: (kysely: Kysely<DB>) => Promise<T>): Promise<T> {
+    const pool = new pg.Pool({
+      ...poolConfig({ ...this.options, statementTimeoutMs: 0, idleInTransactionTimeoutMs: 0 }),
+      max: 1,
+    });
+    pool.on('error', () => {});
+    const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
     try {
-      await this.pool.query('select 1');
-    } catch (err) {
-      throw new UnavailableError('PostgreSQL is unreachable', { cause: err });
+      return await fn(kysely);
+    } finally {
+      await kysely.destroy();
     }
   }
 

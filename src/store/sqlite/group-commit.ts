@@ -7,6 +7,19 @@
  */
 import type { WriteLock } from './write-lock.js';
 
+/** How outcomes are reported: a failure comes back translated (SQLITE_BUSY -> UnavailableError). */
+export interface WriteOutcomes {
+  ok<T>(value: T): T;
+  fail(err: unknown): never;
+}
+
+const PASS_THROUGH: WriteOutcomes = {
+  ok: (value) => value,
+  fail: (err) => {
+    throw err;
+  },
+};
+
 export interface GroupConnection {
   exec(sql: string): void;
   readonly inTransaction: boolean;
@@ -28,6 +41,7 @@ export class GroupCommit<E> {
     private readonly conn: GroupConnection,
     private readonly executor: E,
     private readonly lock: WriteLock,
+    private readonly outcomes: WriteOutcomes = PASS_THROUGH,
   ) {}
 
   submit<T>(fn: (ex: E) => Promise<T>): Promise<T> {
@@ -51,7 +65,11 @@ export class GroupCommit<E> {
     try {
       if (batch.length === 1) {
         const only = batch[0]!;
-        await only.fn(this.executor).then(only.resolve, only.reject); // autocommit: no savepoint needed
+        // autocommit: no savepoint needed
+        await only.fn(this.executor).then(
+          (v) => this.succeeded(only, v),
+          (e: unknown) => this.failed(only, e),
+        );
       } else {
         await this.commitTogether(batch);
       }
@@ -79,13 +97,25 @@ export class GroupCommit<E> {
       this.conn.exec('COMMIT');
     } catch (err) {
       if (this.conn.inTransaction) this.conn.exec('ROLLBACK');
-      for (const item of batch) item.reject(err);
+      for (const item of batch) this.failed(item, err);
       return;
     }
     batch.forEach((item, i) => {
       const o = outcomes[i]!;
-      if (o.ok) item.resolve(o.value);
-      else item.reject(o.value);
+      if (o.ok) this.succeeded(item, o.value);
+      else this.failed(item, o.value);
     });
+  }
+
+  private succeeded(item: Pending<E>, value: unknown): void {
+    item.resolve(this.outcomes.ok(value));
+  }
+
+  private failed(item: Pending<E>, err: unknown): void {
+    try {
+      this.outcomes.fail(err);
+    } catch (translated) {
+      item.reject(translated);
+    }
   }
 }

@@ -12,6 +12,8 @@ export interface SqliteTuning {
   synchronous: 'normal' | 'full';
   cacheMb: number;
   mmapMb: number;
+  /** How long a statement waits for another process's lock before SQLITE_BUSY (it blocks the thread meanwhile). */
+  busyTimeoutMs: number;
   readonly?: boolean;
 }
 
@@ -22,7 +24,7 @@ export function openSqliteConnection(file: string, tuning: SqliteTuning): Better
   });
   if (!tuning.readonly) db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${tuning.synchronous.toUpperCase()}`);
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${tuning.busyTimeoutMs}`);
   db.pragma('foreign_keys = ON');
   db.pragma('temp_store = MEMORY');
   db.pragma(`cache_size = -${tuning.cacheMb * 1024}`);

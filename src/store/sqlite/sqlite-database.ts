@@ -4,10 +4,14 @@
  * outside a transaction always sees the latest commit. Statements are prepared
  * once per connection and cached by SQL text. Whether a statement writes is
  * read from SQLite itself (`stmt.readonly`), so callers never route by hand.
+ * Another process holding the file's lock beyond busy_timeout (SQLITE_BUSY:
+ * on a write, or on a read during recovery) surfaces as `UnavailableError`
+ * (503); nothing of the failed write is kept.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Capabilities, Database, Query, SqlExecutor } from '../database.js';
+import { type AvailabilityReporter, DatabaseAvailability } from '../driver-errors.js';
 import type { DB } from '../schema.js';
 import { GroupCommit } from './group-commit.js';
 import { ensurePrivateFile } from './private-files.js';
@@ -75,6 +79,8 @@ function allRaw(stmt: BetterSqlite3.Statement, parameters: readonly unknown[]): 
 
 export interface SqliteOptions extends Omit<SqliteTuning, 'readonly'> {
   file: string;
+  /** Told when the database stops and starts answering (DependencyOutages logs it once). */
+  availability?: AvailabilityReporter;
 }
 
 export class SqliteDatabase implements Database {
@@ -87,10 +93,12 @@ export class SqliteDatabase implements Database {
   private readonly readerStmts: StatementCache;
   private readonly lock = new WriteLock();
   private readonly group: GroupCommit<ConnectionExecutor>;
+  private readonly health: DatabaseAvailability;
   private closed = false;
   private readonly authWatch: SqliteAuthWatch;
 
   constructor(readonly options: SqliteOptions) {
+    this.health = new DatabaseAvailability(options.availability);
     if (options.file !== ':memory:') ensurePrivateFile(options.file);
     this.writer = openSqliteConnection(options.file, options);
     // An in-memory database cannot be shared between connections: read through the writer.
@@ -107,6 +115,7 @@ export class SqliteDatabase implements Database {
       },
       this.writerExec,
       this.lock,
+      this.health,
     );
     this.kysely = new Kysely<DB>({ dialect: new SqliteDialect({ database: this.writer }) });
     this.authWatch = new SqliteAuthWatch(this.writer);
@@ -118,13 +127,25 @@ export class SqliteDatabase implements Database {
 
   async all<R>(q: Query<R>): Promise<R[]> {
     const stmt = this.readerStmts.get(q.sql);
-    if (stmt.readonly) return stmt.all(...q.parameters) as R[];
+    if (stmt.readonly) {
+      try {
+        return stmt.all(...q.parameters) as R[];
+      } catch (err) {
+        return this.health.fail(err);
+      }
+    }
     return this.write((tx) => tx.all(q));
   }
 
   async first<R>(q: Query<R>): Promise<R | undefined> {
     const stmt = this.readerStmts.get(q.sql);
-    if (stmt.readonly) return stmt.get(...q.parameters) as R | undefined;
+    if (stmt.readonly) {
+      try {
+        return stmt.get(...q.parameters) as R | undefined;
+      } catch (err) {
+        return this.health.fail(err);
+      }
+    }
     return this.write((tx) => tx.first(q));
   }
 
@@ -134,7 +155,13 @@ export class SqliteDatabase implements Database {
 
   async tuples(q: Query): Promise<unknown[][]> {
     const stmt = this.readerStmts.get(q.sql);
-    if (stmt.readonly) return allRaw(stmt, q.parameters);
+    if (stmt.readonly) {
+      try {
+        return allRaw(stmt, q.parameters);
+      } catch (err) {
+        return this.health.fail(err);
+      }
+    }
     return this.write((tx) => tx.tuples(q));
   }
 
@@ -156,17 +183,19 @@ export class SqliteDatabase implements Database {
     await this.lock.acquire();
     try {
       this.writerExec.stmts.get('BEGIN IMMEDIATE').run();
-      try {
-        const result = await fn(this.writerExec);
-        this.writerExec.stmts.get('COMMIT').run();
-        return result;
-      } catch (err) {
-        if (this.writer.inTransaction) this.writerExec.stmts.get('ROLLBACK').run();
-        throw err;
-      }
+      const result = await fn(this.writerExec);
+      this.writerExec.stmts.get('COMMIT').run();
+      return this.health.ok(result);
+    } catch (err) {
+      if (this.writer.inTransaction) this.writerExec.stmts.get('ROLLBACK').run();
+      return this.health.fail(err);
     } finally {
       this.lock.release();
     }
+  }
+
+  async withoutTimeouts<T>(fn: (kysely: Kysely<DB>) => Promise<T>): Promise<T> {
+    return fn(this.kysely);
   }
 
   async ping(): Promise<void> {

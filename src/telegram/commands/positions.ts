@@ -6,6 +6,7 @@ import type { PositionsPort } from '../bot-deps.js';
 import type { ButtonAction } from '../callback-data.js';
 import { parseId, parseLevel, words } from '../command-arguments.js';
 import {
+  alreadyClosedText,
   closeConfirmView,
   closedText,
   keptOpenText,
@@ -99,10 +100,13 @@ export async function onPositionButton(
       await ctx.answerCallbackQuery({ text: `Closed #${id}` });
       return;
     }
-    case 'keepOpen':
-      await editButtonMessage(ctx, keptOpenText(id));
+    case 'keepOpen': {
+      // The position may have been closed meanwhile (TP/SL, another chat, the app): say what is true.
+      const p = await positions.get(userId, id);
+      await editButtonMessage(ctx, p.status === 'open' ? keptOpenText(id) : alreadyClosedText(p));
       await ctx.answerCallbackQuery();
       return;
+    }
     case 'showTpSl': {
       const v = tpSlView(await positions.get(userId, id));
       await ctx.reply(v.text, v.keyboard ? { reply_markup: v.keyboard } : {});

@@ -6,12 +6,15 @@ import { type BotContext, linkedOnly } from '../bot-context.js';
 import type { BotDeps } from '../bot-deps.js';
 import { parseId } from '../command-arguments.js';
 import { traderStateText, tradersView } from '../views/traders-view.js';
+import { quoteUserText } from '../views/user-text.js';
 import { editButtonMessage } from './message-edits.js';
 
 /** Traders shown by /traders, one button row each. */
 export const TRADERS_SHOWN = 30;
 /** Traders searched by name for /toggle. */
 const NAME_SEARCH_LIMIT = 500;
+/** Ids offered when several traders share a name. */
+const IDS_SHOWN = 10;
 
 const TOGGLE_USAGE =
   'Usage: /toggle <trader id or name>, e.g. /toggle 3 or /toggle Ansem (/traders lists them)';
@@ -29,10 +32,14 @@ async function findTrader(traders: Traders, userId: number, ref: string): Promis
   const named = (await traders.list(userId, NAME_SEARCH_LIMIT, null)).filter(
     (t) => t.name.toLowerCase() === name,
   );
-  if (named.length === 0) throw new NotFoundError(`You follow no trader named "${ref}"; /traders lists them`);
+  if (named.length === 0) {
+    throw new NotFoundError(`You follow no trader named ${quoteUserText(ref)}; /traders lists them`);
+  }
   if (named.length > 1) {
+    const ids = named.slice(0, IDS_SHOWN).map((t) => `/toggle ${t.id}`);
+    const more = named.length > IDS_SHOWN ? ` and ${named.length - IDS_SHOWN} more` : '';
     throw new ValidationError(
-      `Several traders are named "${ref}"; use an id: ${named.map((t) => `/toggle ${t.id}`).join(', ')}`,
+      `Several traders are named ${quoteUserText(ref)}; use an id: ${ids.join(', ')}${more}`,
     );
   }
   return named[0]!;

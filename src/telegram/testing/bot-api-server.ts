@@ -10,6 +10,10 @@
  * instance its own path prefix so calls say who made them, open `getUpdates`
  * requests are counted per client, and `conflictFor(ms)` answers every
  * `getUpdates` with Telegram's 409 as if another poller used the token.
+ * Webhooks as Telegram runs them (`setWebhook`, `getWebhookInfo`,
+ * `deleteWebhook`, updates POSTed to the url with the secret header and
+ * redelivered until a 2xx, `getUpdates` refused with 409 while one is set)
+ * are in `FakeWebhook`.
  *
  * @example
  * const tg = await BotApiServer.start({ token });
@@ -19,8 +23,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Chat, InlineKeyboardMarkup, Message, Update, User } from 'grammy/types';
+import type { Chat, InlineKeyboardMarkup, Message, Update } from 'grammy/types';
+import { readParams, refusal, send, userFor } from './bot-api-http.js';
 import { BotApiError, FakeChats, type Params } from './fake-chats.js';
+import { FakeWebhook } from './fake-webhook.js';
 import { UpdateQueue } from './update-queue.js';
 
 export interface RecordedCall {
@@ -38,6 +44,8 @@ export interface BotApiServerOptions {
   botUsername?: string;
   /** How long `waitForCalls` / `exchange` wait before failing with what they saw. @default 10000 */
   waitTimeoutMs?: number;
+  /** Pause before a webhook delivery that failed is tried again. @default 200 */
+  webhookRetryMs?: number;
 }
 
 /** Telegram's answer to a `getUpdates` while another one runs on the same token. */
@@ -47,13 +55,16 @@ export const CONFLICT = {
     'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
 } as const;
 
-/** Fields Telegram expects JSON-serialised when the body is a form. */
-const JSON_FIELDS = new Set(['reply_markup', 'allowed_updates', 'commands', 'entities', 'scope']);
+/** Telegram's answer to `getUpdates` while a webhook is set. */
+export const WEBHOOK_ACTIVE =
+  "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first";
 
 export class BotApiServer {
   readonly calls: RecordedCall[] = [];
   readonly chats: FakeChats;
   private readonly updates = new UpdateQueue();
+  /** The webhook, when one is set: its settings and every delivery made. */
+  readonly webhook: FakeWebhook;
   private readonly callWaiters = new Set<() => void>();
   private readonly refusals = new Map<string, BotApiError[]>();
   private conflictUntil = 0;
@@ -61,7 +72,7 @@ export class BotApiServer {
   /** Open `getUpdates` requests per client label. */
   private readonly openPolls = new Map<string, number>();
   /** Ends each held `getUpdates` at once, with a 409 or a dropped connection. */
-  private readonly heldPolls = new Set<(how: 'conflict' | 'disconnect') => void>();
+  private readonly heldPolls = new Set<(how: 'conflict' | 'disconnect', description?: string) => void>();
   /** The most clients that had a `getUpdates` open at the same moment. */
   maxConcurrentPollers = 0;
 
@@ -74,6 +85,7 @@ export class BotApiServer {
       Number(opts.token.split(':')[0]) || 1,
       opts.botUsername ?? 'tradeloop_test_bot',
     );
+    this.webhook = new FakeWebhook(this.updates, () => this.wake(), opts.webhookRetryMs ?? 200);
   }
 
   static async start(opts: BotApiServerOptions): Promise<BotApiServer> {
@@ -120,6 +132,23 @@ export class BotApiServer {
         from: userFor(chatId),
         message,
         chat_instance: `ci${chatId}`,
+        data,
+      },
+    });
+  }
+
+  /**
+   * A user taps a button on an inline-mode message (one sent "via @bot" in
+   * another chat): Telegram sends `inline_message_id` and no `message`, so
+   * the update names no chat.
+   */
+  tapInlineButton(userId: number, inlineMessageId: string, data: string): Update {
+    return this.pushUpdate({
+      callback_query: {
+        id: this.chats.openQuery(),
+        from: userFor(userId),
+        inline_message_id: inlineMessageId,
+        chat_instance: `ci-inline-${userId}`,
         data,
       },
     });
@@ -212,6 +241,7 @@ export class BotApiServer {
   }
 
   async close(): Promise<void> {
+    this.webhook.close();
     this.updates.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
@@ -233,13 +263,18 @@ export class BotApiServer {
     } catch {
       return send(res, 400, refusal(400, "Bad Request: can't parse request body"));
     }
-    if (method.toLowerCase() === 'getupdates') return this.getUpdates(req, res, params, client);
-    const impl = this.chats.methods[method.toLowerCase()];
+    const lower = method.toLowerCase();
+    if (lower === 'getupdates') return this.getUpdates(req, res, params, client);
+    const impl = this.webhook.methods[lower] ?? this.chats.methods[lower];
     if (!impl) return send(res, 404, refusal(404, 'Not Found'));
     try {
       const refused = this.refusals.get(method.toLowerCase())?.shift();
       if (refused) throw refused;
       const result = impl(params);
+      // Setting a webhook ends a long poll in progress, as on Telegram.
+      if (lower === 'setwebhook' && this.webhook.settings) {
+        for (const end of this.heldPolls) end('conflict', 'Conflict: terminated by setWebhook request');
+      }
       this.record({ method, client, params, ok: true, result });
       send(res, 200, { ok: true, result });
     } catch (err) {
@@ -256,16 +291,20 @@ export class BotApiServer {
   }
 
   private getUpdates(req: IncomingMessage, res: ServerResponse, params: Params, client: string): void {
-    const fail = (how: 'conflict' | 'disconnect'): void => {
+    const fail = (how: 'conflict' | 'disconnect', description: string = CONFLICT.description): void => {
       if (how === 'disconnect') {
         this.record({ method: 'getUpdates', client, params, ok: false });
         req.socket.destroy();
         return;
       }
-      const error = { error_code: CONFLICT.errorCode, description: CONFLICT.description };
+      const error = { error_code: CONFLICT.errorCode, description };
       this.record({ method: 'getUpdates', client, params, ok: false, error });
-      send(res, CONFLICT.errorCode, refusal(CONFLICT.errorCode, CONFLICT.description));
+      send(res, CONFLICT.errorCode, refusal(CONFLICT.errorCode, description));
     };
+    if (this.webhook.settings) {
+      fail('conflict', WEBHOOK_ACTIVE);
+      return;
+    }
     const now = Date.now();
     if (now < this.disconnectUntil || now < this.conflictUntil) {
       fail(now < this.disconnectUntil ? 'disconnect' : 'conflict');
@@ -273,10 +312,10 @@ export class BotApiServer {
     }
     this.openPoll(client, +1);
     let open = true;
-    const end = (how: 'conflict' | 'disconnect') => {
+    const end = (how: 'conflict' | 'disconnect', description?: string) => {
       close();
       held.abandon();
-      if (!res.writableEnded && !res.destroyed) fail(how);
+      if (!res.writableEnded && !res.destroyed) fail(how, description);
     };
     const close = () => {
       if (open) this.openPoll(client, -1);
@@ -343,38 +382,4 @@ export function buttonsOf(m: Message | InlineKeyboardMarkup | undefined): { text
     text: b.text,
     ...('callback_data' in b && b.callback_data !== undefined ? { data: b.callback_data } : {}),
   }));
-}
-
-function userFor(id: number): User {
-  return { id, is_bot: false, first_name: `User ${id}`, language_code: 'en' };
-}
-
-const refusal = (error_code: number, description: string, parameters?: BotApiError['parameters']) => ({
-  ok: false,
-  error_code,
-  description,
-  ...(parameters && { parameters }),
-});
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-async function readParams(req: IncomingMessage): Promise<Params> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const body = Buffer.concat(chunks);
-  const type = req.headers['content-type'] ?? '';
-  if (body.length === 0) return {};
-  if (type.startsWith('application/json')) return JSON.parse(body.toString('utf8')) as Params;
-  // Form bodies, as Telegram accepts them: values are strings, objects are JSON-serialised.
-  const form = await new Request('http://local/', { method: 'POST', headers: { 'content-type': type }, body })
-    .formData()
-    .catch(() => new FormData());
-  const out: Params = {};
-  for (const [k, v] of form) {
-    const text = typeof v === 'string' ? v : v.name;
-    out[k] = JSON_FIELDS.has(k) ? JSON.parse(text) : text;
-  }
-  return out;
 }

@@ -78,7 +78,6 @@ export class FakeChats {
 
   readonly methods: Record<string, (p: Params) => unknown> = {
     getme: () => this.bot,
-    deletewebhook: () => true,
     setmycommands: (p) => {
       const commands = p['commands'];
       if (!Array.isArray(commands)) throw new BotApiError(400, 'Bad Request: commands must be an array');

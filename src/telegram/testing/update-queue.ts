@@ -28,6 +28,7 @@ export class UpdateQueue {
     const full = { update_id: this.nextId++, ...update } as Update;
     this.pending.push(full);
     for (const p of this.pollers) this.answer(p);
+    this.onPush?.();
     return full;
   }
 
@@ -39,7 +40,7 @@ export class UpdateQueue {
     opts: { offset?: number; limit?: number; timeout?: number },
     respond: (updates: Update[]) => void,
   ): { abandon(): void } {
-    if (opts.offset !== undefined && opts.offset > this.confirmedBelow) this.confirm(opts.offset);
+    if (opts.offset !== undefined) this.confirm(opts.offset);
     const limit = Math.min(100, Math.max(1, opts.limit ?? 100));
     const timeoutMs = Math.max(0, opts.timeout ?? 0) * 1000;
     if (this.pending.length > 0 || timeoutMs === 0 || this.closed) {
@@ -53,6 +54,24 @@ export class UpdateQueue {
     };
     this.pollers.add(poller);
     return { abandon: () => this.drop(poller) };
+  }
+
+  /** The oldest update not yet confirmed (what a webhook delivers next). */
+  first(): Update | undefined {
+    return this.pending[0];
+  }
+
+  /** How many updates wait to be confirmed. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** Called after every push (the webhook sender starts delivering). */
+  onPush: (() => void) | undefined;
+
+  /** Confirms everything queued so far (`drop_pending_updates`). */
+  dropPending(): void {
+    this.confirm(this.nextId);
   }
 
   /** How many `getUpdates` requests are being held. */
@@ -82,7 +101,9 @@ export class UpdateQueue {
     this.pollers.delete(p);
   }
 
-  private confirm(offset: number): void {
+  /** Confirms (drops) every update below `offset`, as a `getUpdates` offset or a delivered webhook does. */
+  confirm(offset: number): void {
+    if (offset <= this.confirmedBelow) return;
     this.confirmedBelow = offset;
     this.pending = this.pending.filter((u) => u.update_id >= offset);
     for (const w of this.handledWaiters) {

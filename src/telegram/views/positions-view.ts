@@ -46,6 +46,11 @@ export function closedText(p: Position): string {
 
 export const keptOpenText = (positionId: number): string => `Kept #${positionId} open.`;
 
+/** For a "Keep it open" tap on a position that was closed meanwhile. */
+export function alreadyClosedText(p: Position): string {
+  return `${positionTitle(p)} is already closed, at ${p.closePrice ?? p.currentPrice}. Realised PnL ${signed(p.realizedPnl)}.`;
+}
+
 /** A position's TP/SL, how to change them, and buttons to clear the ones that are set. */
 export function tpSlView(p: Position): View {
   const keyboard = new InlineKeyboard();
