@@ -21,6 +21,7 @@ import { copySustained } from './copy-sustained.js';
 import { dashboard } from './dashboard.js';
 import { fleetFailover } from './fleet-failover.js';
 import { fleetPush } from './fleet-push.js';
+import { jobMemory } from './job-memory.js';
 import { jobsHealthz } from './jobs-healthz.js';
 import { jobsSubmit } from './jobs-submit.js';
 import { jobsSubmitRedisOutage } from './jobs-submit-redis-outage.js';
@@ -67,6 +68,7 @@ const BENCHMARKS: Benchmark[] = [
   backtest,
   montecarlo,
   montecarloWorkers,
+  jobMemory,
   jobsHealthz,
   jobsSubmit,
   jobsSubmitRedisOutage,

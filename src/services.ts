@@ -197,6 +197,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   const jobStats = new JobStats(db, clock);
   const observability = createObservability({ config, clock, db, cache, marketData, queries });
   observability.connectJobs(() => jobStats.snapshot());
+  observability.maintenance.addTask(jobs.resultPruneTask);
   observability.maintenance.addTask({
     name: 'expired idempotency keys',
     run: async (now) => `deleted ${await idempotencyRepo.sweep(now)} expired keys`,

@@ -222,6 +222,8 @@ export const JobJson = Type.Object({
   progress: Type.Integer(),
   params: {},
   result: Type.Optional({}),
+  /** Why `result` is null although the job succeeded (dropped after JOB_RESULT_TTL_DAYS). */
+  resultNote: NullableString,
   error: Type.Union([JobErrorJson, Type.Null()]),
   timeoutMs: Type.Integer(),
   attempts: Type.Integer(),

@@ -7,6 +7,7 @@
 
 import { copySettings } from './copy-settings.js';
 import { httpSettings } from './http-settings.js';
+import { jobLimitSettings } from './job-limit-settings.js';
 import { observabilitySettings } from './observability-settings.js';
 import { int, oneOf, setting, text } from './setting.js';
 import { telegramSettings } from './telegram-settings.js';
@@ -269,6 +270,7 @@ export const settings = {
   }),
   ...httpSettings,
   ...tradingSettings,
+  ...jobLimitSettings,
   ...copySettings,
   ...observabilitySettings,
   ...telegramSettings,

@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'UNSUPPORTED_MEDIA_TYPE',
   'UPGRADE_REQUIRED',
   'RATE_LIMITED',
+  'QUOTA_EXCEEDED',
   'IDEMPOTENCY_KEY_REUSED',
   'IDEMPOTENCY_KEY_IN_FLIGHT',
   // Dependencies and the service itself
@@ -98,6 +99,15 @@ export class RateLimitedError extends AppError {
     super(message, options);
     this.retryAfterMs = retryAfterMs;
   }
+}
+
+/**
+ * The user already has as much as a quota allows (jobs queued or running);
+ * retrying helps once some of it has finished.
+ */
+export class QuotaExceededError extends AppError {
+  readonly code: ErrorCode = 'QUOTA_EXCEEDED';
+  readonly retryable = true;
 }
 
 /** A dependency (database, venue, cache server) is unreachable or failing. */

@@ -31,6 +31,10 @@ export type JobsConfig = Pick<
   | 'jobApiWorker'
   | 'jobStallMs'
   | 'jobQueuePrefix'
+  | 'jobQuotaPerUser'
+  | 'monteCarloMaxSteps'
+  | 'jobResultMaxBytes'
+  | 'jobResultTtlDays'
   | 'redisUrl'
   | 'venue'
   | 'venueSeed'
@@ -82,7 +86,7 @@ export async function createJobs(
       ],
     });
   }
-  const repo = new JobRepository(deps.db);
+  const repo = new JobRepository(deps.db, { resultMaxBytes: config.jobResultMaxBytes });
   const venues = new ResearchVenues({ name: config.venue, config: deps.venueConfig }, config.venueSeed);
   const concurrency = resolveConcurrency(config.maxConcurrentJobs);
   const consume = kind === 'embedded' || opts.role === 'worker' || config.jobApiWorker === 'on';
@@ -125,6 +129,9 @@ export async function createJobs(
     timeoutMs: config.jobTimeoutMs,
     submitTimeoutMs: config.jobSubmitTimeoutMs,
     venues: venues.names,
+    quotaPerUser: config.jobQuotaPerUser,
+    monteCarloMaxSteps: config.monteCarloMaxSteps,
+    resultTtlDays: config.jobResultTtlDays,
     symbols: (name) => venues.symbols(name, deps.clock),
     onClose: async () => pool?.close(),
   });

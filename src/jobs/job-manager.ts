@@ -59,11 +59,18 @@ export interface JobManagerOptions {
   venues: readonly string[];
   /** What each venue lists, to refuse an unknown backtest symbol at submit; absent: not checked here. */
   symbols?: VenueSymbols;
+  /** Jobs one user may have queued or running (JOB_QUOTA_PER_USER). @default no limit */
+  quotaPerUser?: number;
+  /** Most paths x trades one Monte Carlo may ask for (MONTECARLO_MAX_STEPS). @default the parser's own bound */
+  monteCarloMaxSteps?: number;
+  /** Results of jobs finished this long ago are dropped by `pruneResults` (JOB_RESULT_TTL_DAYS); 0 = kept. @default 0 */
+  resultTtlDays?: number;
   /** Extra cleanup on close (the worker pool). */
   onClose?: () => Promise<void>;
 }
 
 export const MAX_JOBS_PAGE = 200;
+const DAY_MS = 86_400_000;
 export const DEFAULT_SUBMIT_TIMEOUT_MS = 2000;
 
 export class JobManager {
@@ -79,8 +86,10 @@ export class JobManager {
 
   /**
    * Validates and queues a job; resolves to it (status queued, or already
-   * running). Answers within `submitTimeoutMs` of the queue: when the queue
-   * does not take the job in time (Redis down or hung), the row is deleted
+   * running). A user who already has `quotaPerUser` jobs queued or running
+   * gets QuotaExceededError (429) and nothing is written. Answers within
+   * `submitTimeoutMs` of the queue: when the queue does not take the job in
+   * time (Redis down or hung), the row is deleted
    * before the UnavailableError is thrown, so nothing is left behind, and an
    * enqueue that lands later finds no row and runs nothing. The delete is
    * conditional on the job not having started: if a worker got it first,
@@ -102,10 +111,12 @@ export class JobManager {
     const params =
       req.type === 'backtest'
         ? checkBacktestParams(req.params, this.o.venues)
-        : await checkMonteCarloParams(req.params, req.userId, (id) => this.o.repo.findById(id));
+        : await checkMonteCarloParams(req.params, req.userId, (id) => this.o.repo.findById(id), {
+            ...(this.o.monteCarloMaxSteps === undefined ? {} : { maxSteps: this.o.monteCarloMaxSteps }),
+          });
     if (req.type === 'backtest' && this.o.symbols) await checkBacktestSymbol(params, this.o.symbols, waitMs);
     const deadline = performance.now() + waitMs;
-    const job = await this.o.repo.insert(
+    const job = await this.o.repo.insertWithinQuota(
       {
         userId: req.userId,
         type: req.type,
@@ -114,6 +125,7 @@ export class JobManager {
         timeoutMs: options.timeoutMs,
       },
       this.o.clock.now(),
+      this.o.quotaPerUser ?? Number.POSITIVE_INFINITY,
     );
     try {
       await this.o.executor.enqueue(job, {
@@ -213,6 +225,23 @@ export class JobManager {
       r.finishedAt,
     );
     return (await repo.findById(job.id)) ?? job;
+  }
+
+  /**
+   * Drops the results of jobs finished more than `resultTtlDays` before
+   * `now` (the maintenance task); says what it did.
+   */
+  async pruneResults(now: number): Promise<string> {
+    const days = this.o.resultTtlDays ?? 0;
+    if (days <= 0) return 'skipped: JOB_RESULT_TTL_DAYS = 0 keeps results forever';
+    const note = `result dropped on ${new Date(now).toISOString().slice(0, 10)}: the job finished more than ${days} days before (JOB_RESULT_TTL_DAYS)`;
+    const n = await this.o.repo.pruneResults(now - days * DAY_MS, note, now);
+    return `dropped ${n} results of jobs finished more than ${days} days ago`;
+  }
+
+  /** The maintenance step that prunes old results (added to every maintenance run). */
+  get resultPruneTask(): { name: string; run(now: number): Promise<string> } {
+    return { name: 'expired job results', run: (now) => this.pruneResults(now) };
   }
 
   async close(): Promise<void> {

@@ -2,12 +2,17 @@
  * The jobs table. Every transition is one conditional UPDATE on the status
  * the job must be in, and reports whether it happened: a cancel, a timeout
  * and a worker finishing the same job race safely on either dialect, and a
- * worker never starts a job that was cancelled while it waited.
+ * worker never starts a job that was cancelled while it waited. A user's
+ * quota of open jobs is checked in the transaction that inserts the job,
+ * serialised per user (the user's row locked on PostgreSQL, the single
+ * writer on SQLite), so concurrent submits on any instances cannot overshoot.
  */
 import { sql } from 'kysely';
+import { QuotaExceededError } from '../domain/errors.js';
 import type { Database } from '../store/database.js';
 import { compile, prepare } from '../store/prepared.js';
 import { type Job, type JobError, type JobRow, type JobStatus, OPEN_STATUSES, toJob } from './job.js';
+import { encodeResult, resultText } from './job-result-codec.js';
 
 export interface NewJob {
   userId: number;
@@ -26,6 +31,7 @@ const LIST_COLUMNS = [
   'priority',
   'params',
   'progress',
+  'result_note',
   'error_code',
   'error_message',
   'timeout_ms',
@@ -36,8 +42,20 @@ const LIST_COLUMNS = [
   'updated_at',
 ] as const;
 
+export interface JobRepositoryOptions {
+  /** Results whose JSON is larger are stored gzip-compressed (JOB_RESULT_MAX_BYTES). @default no bound */
+  resultMaxBytes?: number;
+}
+
+/** Rows a prune changes per statement, so the SQLite writer is never held long. */
+const PRUNE_BATCH = 500;
+
 export class JobRepository {
+  private readonly resultMaxBytes: number;
   private readonly byIdQ;
+  private readonly lockUserQ;
+  private readonly openCountQ;
+  private readonly pruneQ;
   private readonly startQ;
   private readonly restartQ;
   private readonly progressQ;
@@ -51,9 +69,39 @@ export class JobRepository {
   private readonly listStatusQ;
   private readonly listStatusBeforeQ;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    o: JobRepositoryOptions = {},
+  ) {
+    this.resultMaxBytes = o.resultMaxBytes ?? Number.POSITIVE_INFINITY;
     const k = db.kysely;
     this.byIdQ = prepare(k, (p) => k.selectFrom('jobs').selectAll().where('id', '=', p('id')));
+    // FOR NO KEY UPDATE: serialises this user's submits without blocking inserts that reference the user.
+    this.lockUserQ = prepare(k, (p) =>
+      k.selectFrom('users').select('id').where('id', '=', p('userId')).forNoKeyUpdate(),
+    );
+    this.openCountQ = prepare(k, (p) =>
+      k
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('user_id', '=', p('userId'))
+        .where('status', 'in', [...OPEN_STATUSES]),
+    );
+    this.pruneQ = prepare(k, (p) =>
+      k
+        .updateTable('jobs')
+        .set({ result: null, result_gzip: null, result_note: p('note'), updated_at: p('now') })
+        .where(
+          'id',
+          'in',
+          k
+            .selectFrom('jobs')
+            .select('id')
+            .where(sql<boolean>`(result is not null or result_gzip is not null)`)
+            .where('finished_at', '<', p('before'))
+            .limit(p('limit')),
+        ),
+    );
     const start = (from: readonly JobStatus[]) =>
       prepare(k, (p) =>
         k
@@ -82,6 +130,7 @@ export class JobRepository {
       status: p('status'),
       progress: sql<number>`coalesce(${p('progress')}, progress)`,
       result: p('result'),
+      result_gzip: p('resultGzip'),
       error_code: p('errorCode'),
       error_message: p('errorMessage'),
       finished_at: p('now'),
@@ -128,7 +177,29 @@ export class JobRepository {
     this.listStatusBeforeQ = list(true, true);
   }
 
+  /**
+   * Inserts `n` unless its user already has `quota` jobs queued or running;
+   * then throws QuotaExceededError and writes nothing.
+   */
+  async insertWithinQuota(n: NewJob, now: number, quota: number): Promise<Job> {
+    return this.db.transaction(async (tx) => {
+      if (this.db.capabilities.rowLocks) await tx.first(this.lockUserQ({ userId: n.userId }));
+      const open = Number((await tx.first(this.openCountQ({ userId: n.userId })))?.n ?? 0);
+      if (open >= quota) {
+        throw new QuotaExceededError(
+          `job quota reached: ${open} of your jobs are queued or running, and JOB_QUOTA_PER_USER allows ${quota}; wait for one to finish or cancel one`,
+          { details: [{ path: 'JOB_QUOTA_PER_USER', message: `${open} active of ${quota} allowed` }] },
+        );
+      }
+      return toJob((await tx.first(this.insertQuery(n, now))) as JobRow);
+    });
+  }
+
   async insert(n: NewJob, now: number): Promise<Job> {
+    return toJob((await this.db.first(this.insertQuery(n, now))) as JobRow);
+  }
+
+  private insertQuery(n: NewJob, now: number) {
     const q = this.db.kysely
       .insertInto('jobs')
       .values({
@@ -139,6 +210,8 @@ export class JobRepository {
         params: n.params,
         progress: 0,
         result: null,
+        result_gzip: null,
+        result_note: null,
         error_code: null,
         error_message: null,
         timeout_ms: n.timeoutMs,
@@ -149,12 +222,13 @@ export class JobRepository {
         updated_at: now,
       })
       .returningAll();
-    return toJob((await this.db.first(compile(q))) as JobRow);
+    return compile(q);
   }
 
+  /** The job with its result (inflated when it was stored compressed). */
   async findById(id: number): Promise<Job | undefined> {
-    const r = await this.db.first(this.byIdQ({ id }));
-    return r && toJob(r as JobRow);
+    const r = (await this.db.first(this.byIdQ({ id }))) as JobRow | undefined;
+    return r && toJob(r, await resultText(r));
   }
 
   /**
@@ -178,7 +252,9 @@ export class JobRepository {
     out: { resultJson?: string; error?: JobError; progress?: number },
     now: number,
   ): Promise<boolean> {
-    return (await this.db.run(this.finishQ(outcomeValues(id, status, out, now)))) > 0;
+    const stored =
+      out.resultJson === undefined ? undefined : await encodeResult(out.resultJson, this.resultMaxBytes);
+    return (await this.db.run(this.finishQ(outcomeValues(id, status, out, now, stored)))) > 0;
   }
 
   /** queued | running -> `status` (cancelled, or failed for a lost job); false when it had finished. */
@@ -222,7 +298,21 @@ export class JobRepository {
           ? this.listStatusQ
           : this.listStatusBeforeQ;
     const rows = await this.db.all(query(values));
-    return rows.map((r) => toJob({ ...r, result: null } as JobRow));
+    return rows.map((r) => toJob({ ...r, result: null, result_gzip: null } as JobRow));
+  }
+
+  /**
+   * Drops the results of jobs finished before `before`, leaving `note` in
+   * their place; the rows stay (the jobs list and the job counts keep them).
+   * Returns how many results were dropped.
+   */
+  async pruneResults(before: number, note: string, now: number): Promise<number> {
+    let dropped = 0;
+    for (;;) {
+      const n = await this.db.run(this.pruneQ({ before, note, now, limit: PRUNE_BATCH }));
+      dropped += n;
+      if (n < PRUNE_BATCH) return dropped;
+    }
   }
 }
 
@@ -231,6 +321,7 @@ function outcomeValues(
   status: JobStatus,
   out: { resultJson?: string; error?: JobError; progress?: number },
   now: number,
+  stored?: { result: string | null; resultGzip: Buffer | null },
 ) {
   return {
     id,
@@ -238,7 +329,8 @@ function outcomeValues(
     now,
     // null is a value here (keep the progress reached): prepare() only rejects undefined.
     progress: out.progress ?? null,
-    result: out.resultJson ?? null,
+    result: stored?.result ?? null,
+    resultGzip: stored?.resultGzip ?? null,
     errorCode: out.error?.code ?? null,
     errorMessage: out.error?.message ?? null,
   };

@@ -75,9 +75,39 @@ export type JobLookup = (id: number) => Promise<Job | undefined>;
 
 /**
  * The Monte Carlo params to store: the client's fields with `tradeReturns`
- * resolved (inline, or the returns of backtest `fromJob`).
+ * resolved (inline, or the returns of backtest `fromJob`), asking for at
+ * most `maxSteps` paths x trades (MONTECARLO_MAX_STEPS).
  */
 export async function checkMonteCarloParams(
+  raw: unknown,
+  userId: number,
+  lookup: JobLookup,
+  limits: { maxSteps?: number } = {},
+): Promise<Record<string, unknown>> {
+  const params = await resolveMonteCarloParams(raw, userId, lookup);
+  if (limits.maxSteps !== undefined) checkMonteCarloWork(params, limits.maxSteps);
+  return params;
+}
+
+/** A 400 naming MONTECARLO_MAX_STEPS when the request asks for more paths x trades than it allows. */
+function checkMonteCarloWork(params: Record<string, unknown>, maxSteps: number): void {
+  const req = parseMonteCarloRequest(monteCarloFields(params));
+  const steps = req.paths * (req.method === 'reshuffle' ? req.tradeReturns.length : req.tradesPerPath);
+  if (steps <= maxSteps) return;
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  const message = `paths x trades per path must be at most ${fmt(maxSteps)} (MONTECARLO_MAX_STEPS); this request asks for ${fmt(req.paths)} x ${fmt(steps / req.paths)} = ${fmt(steps)}`;
+  throw new ValidationError(`invalid Monte Carlo request: ${message}`, {
+    details: [{ path: 'paths', message }],
+  });
+}
+
+/** The fields parseMonteCarloRequest reads (without the `fromJob` reference). */
+function monteCarloFields(params: Record<string, unknown>): Record<string, unknown> {
+  const { fromJob: _from, ...rest } = params;
+  return rest;
+}
+
+async function resolveMonteCarloParams(
   raw: unknown,
   userId: number,
   lookup: JobLookup,
@@ -104,6 +134,8 @@ export async function checkMonteCarloParams(
   if (source!.type !== 'backtest') fail(`must be a backtest job; job ${fromJob} is a ${source!.type} job`);
   if (source!.status !== 'succeeded')
     fail(`must be a succeeded backtest; job ${fromJob} is ${source!.status}`);
+  if (source!.resultNote)
+    fail(`must be a backtest whose result is kept; job ${fromJob}'s ${source!.resultNote}`);
   const tradeReturns = (source!.result as { tradeReturns?: unknown } | null)?.tradeReturns;
   if (!Array.isArray(tradeReturns) || tradeReturns.length === 0)
     fail(`must be a backtest that made trades; job ${fromJob} made none`);

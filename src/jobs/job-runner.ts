@@ -15,7 +15,7 @@ import { chunkRanges, type MonteCarloChunk, parseMonteCarloRequest } from '../re
 import { type Job, type JobError, type JobStatus, OPEN_STATUSES } from './job.js';
 import type { JobRepository } from './job-repository.js';
 import type { ResearchVenues } from './research-venues.js';
-import { JobControl, type MonteCarloParams, type WorkerReply } from './task-protocol.js';
+import { chunkBuffers, JobControl, type MonteCarloParams, type WorkerReply } from './task-protocol.js';
 import type { WorkerPool } from './worker-pool.js';
 
 export type StopReason = 'cancel' | 'timeout' | 'shutdown';
@@ -197,7 +197,10 @@ export class JobRunner {
     const { pool } = this.o;
     const raw = monteCarloParams(job.params);
     const req = parseMonteCarloRequest(raw);
-    const params: MonteCarloParams = { ...raw, tradeReturns: req.tradeReturns };
+    // One copy of the returns, shared by every chunk's thread instead of cloned into each task.
+    const shared = new Float64Array(new SharedArrayBuffer(req.tradeReturns.byteLength));
+    shared.set(req.tradeReturns);
+    const params: MonteCarloParams = { ...raw, tradeReturns: shared };
     const draws = req.method === 'reshuffle' ? req.tradeReturns.length : req.tradesPerPath;
     const size = Math.max(
       1,
@@ -225,7 +228,10 @@ export class JobRunner {
       chunks.push(r.value);
     }
     if (a.control.cancelled) return { ok: false, cancelled: true };
-    return pool.run<string>({ kind: 'mc-merge', params, chunks }, { signal: a.hard.signal });
+    return pool.run<string>(
+      { kind: 'mc-merge', params, chunks },
+      { signal: a.hard.signal, transferList: chunkBuffers(chunks) },
+    );
   }
 }
 

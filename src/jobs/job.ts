@@ -49,6 +49,8 @@ export interface Job {
   /** The validated request, as JSON. */
   params: unknown;
   result: unknown | null;
+  /** Why `result` is null although the job succeeded (dropped after JOB_RESULT_TTL_DAYS); else null. */
+  resultNote: string | null;
   error: JobError | null;
   timeoutMs: number;
   /** How many times a worker started it (more than 1 after a lost worker). */
@@ -60,7 +62,8 @@ export interface Job {
 
 export type JobRow = { [K in keyof JobsTable]: K extends 'id' ? number : JobsTable[K] };
 
-export function toJob(r: JobRow): Job {
+/** The job in a row; `resultJson` is the result's JSON text (`r.result` unless it was stored compressed). */
+export function toJob(r: JobRow, resultJson: string | null = r.result): Job {
   return {
     id: r.id,
     userId: r.user_id,
@@ -69,7 +72,8 @@ export function toJob(r: JobRow): Job {
     priority: PRIORITY_BY_RANK[r.priority] ?? 'normal',
     progress: r.progress,
     params: JSON.parse(r.params),
-    result: r.result === null ? null : JSON.parse(r.result),
+    result: resultJson === null ? null : JSON.parse(resultJson),
+    resultNote: r.result_note ?? null,
     error: r.error_code === null ? null : { code: storedCode(r.error_code), message: r.error_message ?? '' },
     timeoutMs: r.timeout_ms,
     attempts: r.attempts,

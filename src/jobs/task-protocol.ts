@@ -1,6 +1,8 @@
 /**
  * What the main thread sends to a job worker thread and gets back. Tasks are
- * structured-cloned; chunk arrays are transferred. Cancellation and progress
+ * structured-cloned, but never copy the big arrays: a Monte Carlo job's
+ * trade returns are one SharedArrayBuffer every chunk reads, and chunk
+ * results are transferred to the main thread and on to the merge. Cancellation and progress
  * go through a small SharedArrayBuffer (`JobControl`) rather than messages:
  * a backtest's inner loop is synchronous and never reads its message port,
  * but it can read a flag, and the main thread can sample the progress word
@@ -42,6 +44,11 @@ export class JobControl {
   }
 }
 
+/** The ArrayBuffers of Monte Carlo chunks, to move rather than copy between threads. */
+export function chunkBuffers(chunks: readonly MonteCarloChunk[]): ArrayBuffer[] {
+  return chunks.flatMap((c) => [c.finalMultiple.buffer as ArrayBuffer, c.maxDrawdown.buffer as ArrayBuffer]);
+}
+
 /** A Monte Carlo request as it crosses threads (already validated). */
 export interface MonteCarloParams {
   [field: string]: unknown;
@@ -57,7 +64,11 @@ export type WorkerTask =
  * A task's answer: errors come back as data so their codes survive the
  * thread boundary. A job's final result (backtest, mc-merge) is JSON text.
  */
-export type WorkerReply<T = unknown> =
+export type WorkerReply<T = unknown> = (
   | { ok: true; value: T }
   | { ok: false; cancelled: true }
-  | { ok: false; cancelled: false; code: ErrorCode; message: string };
+  | { ok: false; cancelled: false; code: ErrorCode; message: string }
+) & {
+  /** The thread's own memory when the task ended (V8 heap + ArrayBuffers), for the pool's recycling. */
+  memoryBytes?: number;
+};

@@ -15,6 +15,7 @@
 
 import fs from 'node:fs';
 import os from 'node:os';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { systemClock } from '../domain/clock.js';
 import { isAppError } from '../domain/errors.js';
 import {
@@ -29,7 +30,7 @@ import { createVenue, type VenueConfig } from '../venues/registry.js';
 import { ReplayVenue } from '../venues/replay/replay-venue.js';
 import { SimulatedVenue } from '../venues/simulated/simulated-venue.js';
 import type { Venue } from '../venues/venue.js';
-import { JobControl, type WorkerReply, type WorkerTask } from './task-protocol.js';
+import { chunkBuffers, JobControl, type WorkerReply, type WorkerTask } from './task-protocol.js';
 
 /** Background priority for this thread (Linux: setpriority on the thread id); elsewhere a no-op. */
 function lowerThreadPriority(): void {
@@ -98,18 +99,38 @@ function chunk(task: Extract<WorkerTask, { kind: 'mc-chunk' }>): MonteCarloChunk
   return runMonteCarloChunk(parseMonteCarloRequest(task.params), task.start, task.end);
 }
 
-export default async function run(task: WorkerTask): Promise<WorkerReply> {
+/** This thread's isolate: its V8 heap and its ArrayBuffers (rss would be the whole process's). */
+function threadMemory(): number {
+  const m = process.memoryUsage();
+  return m.heapTotal + m.arrayBuffers;
+}
+
+/** The reply, with the chunk's arrays moved to the main thread rather than copied. */
+function movedChunk(value: MonteCarloChunk): unknown {
+  const reply: WorkerReply<MonteCarloChunk> = { ok: true, value, memoryBytes: threadMemory() };
+  return move({
+    get [transferableSymbol]() {
+      return chunkBuffers([value]);
+    },
+    get [valueSymbol]() {
+      return reply;
+    },
+  } as never);
+}
+
+export default async function run(task: WorkerTask): Promise<WorkerReply | unknown> {
   try {
     switch (task.kind) {
-      case 'backtest':
-        return { ok: true, value: JSON.stringify(await backtest(task)) };
+      case 'backtest': {
+        const value = JSON.stringify(await backtest(task));
+        return { ok: true, value, memoryBytes: threadMemory() };
+      }
       case 'mc-chunk':
-        return { ok: true, value: chunk(task) };
-      case 'mc-merge':
-        return {
-          ok: true,
-          value: JSON.stringify(mergeMonteCarloChunks(parseMonteCarloRequest(task.params), task.chunks)),
-        };
+        return movedChunk(chunk(task));
+      case 'mc-merge': {
+        const value = JSON.stringify(mergeMonteCarloChunks(parseMonteCarloRequest(task.params), task.chunks));
+        return { ok: true, value, memoryBytes: threadMemory() };
+      }
     }
   } catch (err) {
     if (err === CANCELLED) return { ok: false, cancelled: true };

@@ -6,8 +6,8 @@
  * databases use the default (NONE), so that step reports itself skipped with
  * the free-page count instead. PostgreSQL: `ANALYZE` of this schema's tables
  * (autovacuum does the vacuuming). Then the tasks other modules add (the
- * sweep of expired idempotency keys). Each run is returned as a record for
- * the jobs list.
+ * sweep of expired idempotency keys, the prune of job results older than
+ * JOB_RESULT_TTL_DAYS). Each run is returned as a record for the jobs list.
  */
 import type { Clock } from '../domain/clock.js';
 import type { Database, SqlExecutor } from '../store/database.js';

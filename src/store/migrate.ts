@@ -15,6 +15,7 @@ import { copyEngine } from './migrations/006-copy-engine.js';
 import { fanOutKeys } from './migrations/007-fan-out-keys.js';
 import { fleetLeases } from './migrations/008-fleet-leases.js';
 import { idempotencyKeys } from './migrations/009-idempotency-keys.js';
+import { jobResultBounds } from './migrations/010-job-result-bounds.js';
 import { userTokens } from './migrations/011-user-tokens.js';
 import type { DB } from './schema.js';
 
@@ -29,6 +30,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '007-fan-out-keys': fanOutKeys(dialect),
     '008-fleet-leases': fleetLeases(dialect),
     '009-idempotency-keys': idempotencyKeys(dialect),
+    '010-job-result-bounds': jobResultBounds(dialect),
     '011-user-tokens': userTokens(dialect),
   };
 }

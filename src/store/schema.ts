@@ -201,6 +201,10 @@ export interface JobsTable {
   params: string;
   progress: number;
   result: string | null;
+  /** The result as gzip-compressed JSON, when it was larger than JOB_RESULT_MAX_BYTES (then `result` is null). */
+  result_gzip: Buffer | null;
+  /** Why the result is gone (dropped after JOB_RESULT_TTL_DAYS); null while it is kept. */
+  result_note: string | null;
   error_code: string | null;
   error_message: string | null;
   timeout_ms: number;

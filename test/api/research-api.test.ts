@@ -41,7 +41,12 @@ describe.each(await databaseTargets())('research API on $name', (target) => {
   let jobs: JobManager;
   let own = false;
   beforeAll(async () => {
-    t = await testApp(target, { maxConcurrentJobs: 1, jobExecutor: 'embedded' }, { realClock: true });
+    t = await testApp(
+      target,
+      // LONG_JOB (10^9 steps) is over the default MONTECARLO_MAX_STEPS.
+      { maxConcurrentJobs: 1, jobExecutor: 'embedded', monteCarloMaxSteps: 1_000_000_000 },
+      { realClock: true },
+    );
     ({ jobs, own } = await withResearch(t));
   });
   afterAll(async () => {

@@ -26,6 +26,7 @@ describe('tradeloop CLI', () => {
         '007-fan-out-keys',
         '008-fleet-leases',
         '009-idempotency-keys',
+        '010-job-result-bounds',
         '011-user-tokens',
       ],
     });

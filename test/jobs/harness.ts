@@ -30,7 +30,12 @@ export async function jobsHarness(
   target: DatabaseTarget,
   overrides: Partial<Config> = {},
 ): Promise<JobsHarness> {
-  const ctx = await testServices(target, { maxConcurrentJobs: 1, ...overrides }, { realClock: true });
+  // LONG_JOB asks for 10^9 steps, over the default MONTECARLO_MAX_STEPS: these suites raise the cap.
+  const ctx = await testServices(
+    target,
+    { maxConcurrentJobs: 1, monteCarloMaxSteps: 1_000_000_000, ...overrides },
+    { realClock: true },
+  );
   const s = ctx.services;
   const wired = (s as unknown as { jobs?: JobManager }).jobs;
   const build = (o: Partial<Config> = {}) =>
@@ -102,7 +107,7 @@ export function monteCarlo(steps: number, seed = 7) {
   };
 }
 
-/** Long enough to be seen running, cancelled or timed out: many seconds of work. */
+/** Long enough to be seen running, cancelled or timed out: many seconds of work (needs MONTECARLO_MAX_STEPS >= 10^9). */
 export const LONG_JOB = monteCarlo(1_000_000_000);
 /** Short: a few milliseconds. */
 export const SHORT_JOB = monteCarlo(200_000);

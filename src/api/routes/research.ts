@@ -4,7 +4,8 @@
  * the queued job; the work runs in worker threads or on BullMQ workers, never
  * on this event loop. A job is its submitter's: another user gets 403.
  * Submitting honours Idempotency-Key, and answers 503 DEPENDENCY_UNAVAILABLE
- * within JOB_SUBMIT_TIMEOUT_MS, leaving no job, when the queue is down.
+ * within JOB_SUBMIT_TIMEOUT_MS, leaving no job, when the queue is down, and
+ * 429 QUOTA_EXCEEDED, leaving no job, beyond JOB_QUOTA_PER_USER open jobs.
  */
 import type { FastifyInstance } from 'fastify';
 import { strategyCatalog } from '../../engine/index.js';
@@ -50,6 +51,7 @@ export function jobJson(j: Job, withResult = true) {
     progress: j.progress,
     params: j.params,
     ...(withResult ? { result: j.result } : {}),
+    resultNote: j.resultNote,
     error: j.error,
     timeoutMs: j.timeoutMs,
     attempts: j.attempts,

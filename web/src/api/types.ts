@@ -116,6 +116,8 @@ export interface Job {
   progress: number;
   params: Record<string, unknown>;
   result?: unknown;
+  /** Why a succeeded job has no result any more (dropped after JOB_RESULT_TTL_DAYS). */
+  resultNote?: string | null;
   error: { code: string; message: string } | null;
   submittedAt: string;
   startedAt: string | null;

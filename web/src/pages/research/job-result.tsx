@@ -135,7 +135,9 @@ export function JobResult({ id }: { id: number }) {
       <h2 id="job-result-title">
         Job #{job.id}: {job.type}
       </h2>
-      {job.type === 'backtest' ? (
+      {job.result === null && job.resultNote ? (
+        <p class="hint">{job.resultNote}</p>
+      ) : job.type === 'backtest' ? (
         <BacktestView result={(job.result ?? {}) as BacktestResult} />
       ) : (
         <MonteCarloView result={(job.result ?? {}) as MonteCarloResult} />
