@@ -125,6 +125,6 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
     { prefix: '/api/v1' },
   );
   // The dashboard (web/dist, built by `npm run build`) at `/`, with the SPA fallback.
-  await dashboardRoutes(app, { root: fileURLToPath(new URL('../../web/dist', import.meta.url)) });
+  await dashboardRoutes(app, { root: fileURLToPath(new URL('../web/dist', import.meta.url)) });
   return app;
 }
