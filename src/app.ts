@@ -62,8 +62,9 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
   capConnections(app.server, s.config.maxConnectionsPerAddress);
   const authFailures = new AuthFailureLimiter(s.clock, s.config.authFailuresPerMinute);
   // Every answer, errors and the dashboard included: never let a browser guess a type.
-  app.addHook('onRequest', async (_req, reply) => {
+  app.addHook('onRequest', (_req, reply, done) => {
     reply.header('x-content-type-options', 'nosniff');
+    done();
   });
   app.setValidatorCompiler(validatorCompiler);
   registerJsonBodyParser(app);
