@@ -17,9 +17,9 @@ import { priceDecimal } from '../src/domain/position.js';
 import { parseNewTrader } from '../src/domain/trader.js';
 import { FillLedger } from '../src/ledger/fill-ledger.js';
 import type { Services } from '../src/services.js';
+import { CopyPositionRepository } from '../src/store/copy-position-repository.js';
 import { LedgerRepository } from '../src/store/ledger-repository.js';
 import { OrderRepository } from '../src/store/order-repository.js';
-import { PositionRepository } from '../src/store/position-repository.js';
 import { TraderRepository } from '../src/store/trader-repository.js';
 import { TradingPairRepository } from '../src/store/trading-pair-repository.js';
 import type { LeaderTrade } from '../src/venues/leader-source.js';
@@ -106,7 +106,7 @@ function realFanout(s: Services): CopyFanout {
   return new CopyFanout(
     {
       copies: s.copy.repo,
-      positions: new PositionRepository(s.db),
+      positions: new CopyPositionRepository(s.db.dialect),
       accounts: s.copy.accounts,
       orders: new OrderRepository(s.db),
       pairs: new TradingPairRepository(s.db),

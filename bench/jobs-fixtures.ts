@@ -4,7 +4,8 @@
  * same config), the jobs they submit, and a tight poll for a job's state.
  */
 import { createJobs, type Job, type JobManager } from '../src/jobs/index.js';
-import { type Services, venueConfig } from '../src/services.js';
+import { venueConfig } from '../src/part-config.js';
+import type { Services } from '../src/services.js';
 
 /** The service's job manager; `close` only closes one built here. */
 export async function jobsOf(s: Services): Promise<{ jobs: JobManager; close(): Promise<void> }> {

@@ -8,7 +8,6 @@ import type { IdempotencyDeps } from './api/idempotency.js';
 import type { Readiness } from './api/routes/health.js';
 import type { LayeredCache } from './cache/cache-options.js';
 import { createCache } from './cache/create-cache.js';
-import { type PolicyOverrides, parseKindOverrides } from './cache/policies.js';
 import type { Config } from './config/schema.js';
 import {
   type CopyTrading,
@@ -31,6 +30,7 @@ import { createObservability, type Observability } from './observability/observa
 import { QueryStats } from './observability/query-stats.js';
 import { registerStreamMetrics } from './observability/stream-metrics.js';
 import { timeDatabase } from './observability/timed-database.js';
+import { cachePolicies, venueConfig } from './part-config.js';
 import { PositionNotifier } from './positions/position-notifier.js';
 import { PositionService } from './positions/position-service.js';
 import { PriceFeed } from './positions/price-feed.js';
@@ -52,7 +52,7 @@ import { createTelegramState } from './telegram/telegram-state.js';
 import type { TelegramStatus } from './telegram/telegram-status.js';
 import type { TelegramWebhookIntake } from './telegram/webhook-intake.js';
 import { UserService } from './users/user-service.js';
-import { createVenue, type VenueConfig } from './venues/registry.js';
+import { createVenue } from './venues/registry.js';
 import type { Venue } from './venues/venue.js';
 
 export interface Services {
@@ -116,30 +116,6 @@ export interface Services {
    */
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
-}
-
-/** The venue the configuration names; options beyond these are the venue's defaults. */
-export function venueConfig(config: Config): VenueConfig {
-  const origin = config.venueApiOrigin || undefined;
-  switch (config.venue) {
-    case 'simulated':
-      return { kind: 'simulated', seed: config.venueSeed };
-    case 'replay':
-      return { kind: 'replay', mode: 'full' };
-    case 'ccxt':
-      return { kind: 'ccxt', exchangeId: config.ccxtExchange, ...(origin ? { apiOrigin: origin } : {}) };
-    case 'polymarket':
-      return { kind: 'polymarket', ...(origin ? { host: origin } : {}) };
-  }
-}
-
-/** CACHE_TTL_OVERRIDES over PERFORMANCE_CACHE_TTL_MS (the performance kind's TTL) over the defaults. */
-export function cachePolicies(config: Config): PolicyOverrides {
-  const overrides = parseKindOverrides(config.cacheTtlOverrides);
-  return {
-    ...overrides,
-    traderPerformance: { ttlMs: config.performanceCacheTtlMs, ...overrides.traderPerformance },
-  };
 }
 
 export interface BuildOptions {

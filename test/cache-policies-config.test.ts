@@ -1,7 +1,7 @@
 /** Cache policies as the configuration sets them (the composition root merges the sources). */
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config/load-config.js';
-import { cachePolicies } from '../src/services.js';
+import { cachePolicies } from '../src/part-config.js';
 
 describe('cache policies from the configuration', () => {
   it('PERFORMANCE_CACHE_TTL_MS sets the performance TTL unless CACHE_TTL_OVERRIDES names it', async () => {

@@ -14,7 +14,7 @@ import { createJobs } from '../jobs/index.js';
 import { startServer, stopOnSignals } from '../main.js';
 import { type MetricsServer, serveMetrics } from '../observability/metrics-server.js';
 import { createWorkerMetrics } from '../observability/worker-metrics.js';
-import { venueConfig } from '../services.js';
+import { venueConfig } from '../part-config.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { openDatabase } from '../store/open-database.js';
 import { UserRepository } from '../store/user-repository.js';

@@ -8,38 +8,21 @@
  * statement per kind, not one per follow). A page another holder already
  * applied writes nothing.
  */
-import {
-  copyLevels,
-  exitFraction,
-  exitSize,
-  fillPrice,
-  followWasEnabled,
-  marketFilter,
-  type SkipReason,
-  sizeEntry,
-} from '../domain/copy.js';
-import { DECIMAL_ZERO, type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
-import { type Position, positionPnl, priceDecimal } from '../domain/position.js';
+import { exitFraction, fillPrice, followWasEnabled, marketFilter, type SkipReason } from '../domain/copy.js';
+import { type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
 import type { Trader } from '../domain/trader.js';
 import type { FillLedger } from '../ledger/fill-ledger.js';
+import type { CopyPositionRepository } from '../store/copy-position-repository.js';
 import type { CopyRepository, NewDecision, WatcherRow } from '../store/copy-repository.js';
 import type { SqlExecutor } from '../store/database.js';
 import type { OrderRepository } from '../store/order-repository.js';
 import type { PaperAccountRepository } from '../store/paper-account-repository.js';
-import type { NewPosition, PositionRepository } from '../store/position-repository.js';
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
 import type { LeaderTrade } from '../venues/leader-source.js';
 import type { Market } from '../venues/types.js';
-import {
-  clientId,
-  costOf,
-  type FanoutResult,
-  PageState,
-  pairOf,
-  sizingOf,
-  tradeKey,
-} from './copy-page-state.js';
-import { newCopy, type Planned, type Write, writeFills, writePositions } from './copy-writes.js';
+import { type FanoutResult, PageState, sizingOf, tradeKey } from './copy-page-state.js';
+import { CopyPlanner } from './copy-planner.js';
+import { type Planned, writeFills, writePositions } from './copy-writes.js';
 
 export type { FanoutResult } from './copy-page-state.js';
 
@@ -61,7 +44,7 @@ export interface FanoutSettings {
 
 export interface FanoutStores {
   copies: CopyRepository;
-  positions: PositionRepository;
+  positions: CopyPositionRepository;
   accounts: PaperAccountRepository;
   orders: OrderRepository;
   pairs: TradingPairRepository;
@@ -69,13 +52,17 @@ export interface FanoutStores {
 }
 
 export class CopyFanout {
+  private readonly planner: CopyPlanner;
+
   constructor(
     private readonly s: FanoutStores,
     private readonly settings: FanoutSettings,
     /** The venue copies trade on (positions and paper accounts are per venue). */
     private readonly venueId: string,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.planner = new CopyPlanner(settings.feeRate, venueId, now);
+  }
 
   /**
    * Applies trades (oldest first) that moved `watcher` from `from` to `to`.
@@ -185,8 +172,8 @@ export class CopyFanout {
       }
       const plan =
         t.side === 'buy'
-          ? this.enter(t, f, quote.market, fill, leaderEquity, base, state, now)
-          : this.exit(t, f, quote.market, fill, fraction, base, state, now);
+          ? this.planner.enter(t, f, quote.market, fill, leaderEquity, base, state, now)
+          : this.planner.exit(t, f, quote.market, fill, fraction, base, state, now);
       if ('reason' in plan) decisions.push({ ...base, reason: plan.reason, decidedAt: this.now() });
       else planned.push(plan);
     }
@@ -243,219 +230,6 @@ export class CopyFanout {
       orderId: null,
       positionId: null,
       latencyMs: 0,
-    };
-  }
-
-  /** A buy: size it, then plan a new copy or an addition to the open one. */
-  private enter(
-    t: LeaderTrade,
-    f: Trader,
-    market: Market,
-    price: Exact,
-    leaderEquity: Exact | null,
-    base: NewDecision,
-    state: PageState,
-    now: number,
-  ): Planned | { reason: SkipReason } {
-    const open = state.copy(f.id, tradeKey(t));
-    const sized = sizeEntry(sizingOf(f), {
-      leaderSize: parseExact(t.size),
-      leaderPrice: parseExact(t.price),
-      fillPrice: price,
-      leaderEquity,
-      exposure: state.exposure(f.id),
-      marketCost: open ? costOf(open) : ZERO,
-      balance: state.balances.get(f.userId) ?? ZERO,
-      feeRate: this.settings.feeRate,
-      minUnits:
-        market.minSize !== undefined && market.minSize > 0 ? parseExact(priceDecimal(market.minSize)) : null,
-    });
-    if (!sized.copy) return { reason: sized.reason };
-    const fo = f.followOptions;
-    const priceText = formatExact(price);
-    let write: Write;
-    let next: Position;
-    if (open) {
-      const size = formatExact(exact.add(parseExact(open.size), sized.size));
-      const entry = formatExact(
-        exact.round(exact.div(exact.add(costOf(open), sized.notional), parseExact(size)), 12),
-      );
-      const levels = copyLevels(entry, fo.takeProfitPct, fo.stopLossPct);
-      const values = {
-        size,
-        entryPrice: entry,
-        realizedPnl: open.realizedPnl,
-        unrealizedPnl: positionPnl(open.side, size, entry, priceText),
-        takeProfit: levels.takeProfit,
-        stopLoss: levels.stopLoss,
-      };
-      write = { kind: 'resize', id: open.id, values };
-      next = { ...open, ...values, currentPrice: priceText, updatedAt: now };
-    } else {
-      const levels = copyLevels(priceText, fo.takeProfitPct, fo.stopLossPct);
-      const position: NewPosition = {
-        venue: this.venueId,
-        marketId: t.market,
-        symbol: market.symbol,
-        side: 'long',
-        outcome: market.kind === 'binary' ? (market.outcomes?.[t.outcomeIndex ?? 0]?.name ?? null) : null,
-        outcomeIndex: market.kind === 'binary' ? (t.outcomeIndex ?? 0) : null,
-        size: formatExact(sized.size),
-        entryPrice: priceText,
-        takeProfit: levels.takeProfit,
-        stopLoss: levels.stopLoss,
-        traderId: f.id,
-        trailingStopPct: fo.trailingStopPct,
-      };
-      write = { kind: 'open', userId: f.userId, position };
-      next = newCopy(f.userId, position, now);
-    }
-    return this.plan(
-      t,
-      f,
-      market,
-      'buy',
-      sized.size,
-      price,
-      sized.fee,
-      exact.add(sized.notional, sized.fee),
-      open,
-      next,
-      write,
-      base,
-      sized.reducedBy,
-      state,
-    );
-  }
-
-  /** A sell: plan reducing the open copy by the leader's fraction (closing it when the leader sold everything). */
-  private exit(
-    t: LeaderTrade,
-    f: Trader,
-    market: Market,
-    price: Exact,
-    fraction: Exact | null,
-    base: NewDecision,
-    state: PageState,
-    now: number,
-  ): Planned | { reason: SkipReason } {
-    if (fraction === null) return { reason: 'leader_position_unknown' };
-    const open = state.copy(f.id, tradeKey(t));
-    if (!open) return { reason: 'no_open_copy' };
-    const held = parseExact(open.size);
-    const units = exitSize(held, fraction);
-    if (exact.sign(units) <= 0) return { reason: 'below_min_size' };
-    const priceText = formatExact(price);
-    const gross = exact.mul(units, price);
-    const fee = exact.mul(gross, this.settings.feeRate);
-    const pnl = exact.mul(exact.sub(price, parseExact(open.entryPrice)), units);
-    const realized = formatExact(exact.add(parseExact(open.realizedPnl), pnl));
-    const rest = exact.sub(held, units);
-    let write: Write;
-    let next: Position;
-    if (exact.sign(rest) <= 0) {
-      write = { kind: 'close', id: open.id, price: priceText, pnl: realized };
-      next = {
-        ...open,
-        status: 'closed',
-        closeReason: 'leader_exit',
-        closePrice: priceText,
-        currentPrice: priceText,
-        realizedPnl: realized,
-        unrealizedPnl: DECIMAL_ZERO,
-        closedAt: now,
-        updatedAt: now,
-      };
-    } else {
-      const values = {
-        size: formatExact(rest),
-        entryPrice: open.entryPrice,
-        realizedPnl: realized,
-        unrealizedPnl: positionPnl(open.side, formatExact(rest), open.entryPrice, priceText),
-        takeProfit: open.takeProfit,
-        stopLoss: open.stopLoss,
-      };
-      write = { kind: 'resize', id: open.id, values };
-      next = { ...open, ...values, currentPrice: priceText, updatedAt: now };
-    }
-    return this.plan(
-      t,
-      f,
-      market,
-      'sell',
-      units,
-      price,
-      fee,
-      exact.sub(fee, gross),
-      open,
-      next,
-      write,
-      base,
-      null,
-      state,
-    );
-  }
-
-  /** Applies a plan to the page state at once (later follows see it) and returns it for the batch. */
-  private plan(
-    t: LeaderTrade,
-    f: Trader,
-    market: Market,
-    side: 'buy' | 'sell',
-    size: Exact,
-    price: Exact,
-    fee: Exact,
-    spent: Exact,
-    before: Position | undefined,
-    next: Position,
-    write: Write,
-    base: NewDecision,
-    reducedBy: string | null,
-    state: PageState,
-  ): Planned {
-    state.setCopy(next);
-    state.spend(f.userId, spent);
-    const sizeText = formatExact(size);
-    const priceText = formatExact(price);
-    const feeText = formatExact(exact.round(fee, 12));
-    return {
-      trader: f,
-      write,
-      before,
-      next,
-      spent,
-      order: {
-        traderId: f.id,
-        pair: pairOf(market, t.outcomeIndex),
-        clientOrderId: clientId(f.id, t.id),
-        side,
-        type: 'market',
-        price: null,
-        quantity: sizeText,
-        filledQuantity: sizeText,
-        averagePrice: priceText,
-        status: 'filled',
-        fee: feeText,
-        createdAt: null,
-      },
-      fill: {
-        traderId: f.id,
-        pairId: 0,
-        side,
-        quantity: sizeText,
-        price: priceText,
-        fee: feeText,
-        at: this.now(),
-      },
-      decision: {
-        ...base,
-        status: 'copied',
-        reducedBy,
-        size: sizeText,
-        price: priceText,
-        positionId: write.kind === 'open' ? null : write.id,
-        decidedAt: this.now(),
-      },
     };
   }
 }

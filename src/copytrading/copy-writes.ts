@@ -8,10 +8,11 @@ import type { NewOrder } from '../domain/order.js';
 import type { Position } from '../domain/position.js';
 import type { Trader } from '../domain/trader.js';
 import type { Fill, FillLedger, UserFill } from '../ledger/fill-ledger.js';
+import type { CopyPositionRepository } from '../store/copy-position-repository.js';
 import type { NewDecision } from '../store/copy-repository.js';
 import type { SqlExecutor } from '../store/database.js';
 import { type OrderRepository, orderInsertValues } from '../store/order-repository.js';
-import type { NewPosition, PositionRepository } from '../store/position-repository.js';
+import type { NewPosition } from '../store/position-repository.js';
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
 import type { PageState } from './copy-page-state.js';
 
@@ -52,7 +53,7 @@ export interface Planned {
  * its plan is undone in the page state and it is not returned.
  */
 export async function writePositions(
-  positions: Pick<PositionRepository, 'insertMany' | 'resizeMany' | 'closeMany'>,
+  positions: CopyPositionRepository,
   planned: Planned[],
   state: PageState,
   now: number,

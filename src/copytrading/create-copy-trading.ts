@@ -14,6 +14,7 @@ import type { TraderSource } from '../domain/trader.js';
 import type { FillLedger } from '../ledger/fill-ledger.js';
 import type { MarketData } from '../marketdata/market-data.js';
 import { positionsTag, type UpdateSink } from '../positions/update-sink.js';
+import { CopyPositionRepository } from '../store/copy-position-repository.js';
 import { type CopyDecision, CopyRepository } from '../store/copy-repository.js';
 import type { Database } from '../store/database.js';
 import type { OrderRepository } from '../store/order-repository.js';
@@ -98,7 +99,14 @@ export async function createCopyTrading(config: Config, d: CopyTradingDeps): Pro
   const accounts = new PaperAccountRepository(d.db, config.paperInitialBalance as never);
   const feeRate = parseExact(config.copyFeeRate as never);
   const fanout = new CopyFanout(
-    { copies: repo, positions: d.positions, accounts, orders: d.orders, pairs: d.pairs, fills: d.fills },
+    {
+      copies: repo,
+      positions: new CopyPositionRepository(d.db.dialect),
+      accounts,
+      orders: d.orders,
+      pairs: d.pairs,
+      fills: d.fills,
+    },
     { maxLagMs: config.copyMaxLagMs, feeRate, slippage: parseExact(config.copySlippage as never) },
     venueId,
     () => d.clock.now(),

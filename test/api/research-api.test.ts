@@ -11,7 +11,7 @@ import { AuthFailureLimiter } from '../../src/api/client-guard.js';
 import { researchRoutes } from '../../src/api/routes/research.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { createJobs, type JobManager } from '../../src/jobs/index.js';
-import { venueConfig } from '../../src/services.js';
+import { venueConfig } from '../../src/part-config.js';
 import { LONG_JOB, SHORT_JOB, SPX_BACKTEST } from '../jobs/harness.js';
 import { databaseTargets } from '../support/databases.js';
 import { testApp } from '../support/services.js';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Config } from '../../src/config/schema.js';
 import { createJobs, type Job, type JobManager } from '../../src/jobs/index.js';
-import { venueConfig } from '../../src/services.js';
+import { venueConfig } from '../../src/part-config.js';
 import type { DatabaseTarget } from '../support/databases.js';
 import { type TestContext, testServices } from '../support/services.js';
 

@@ -1,0 +1,241 @@
+/**
+ * Planning one copy of one leader trade for one follow, against the page's
+ * state: a buy is sized by the pure rules of `domain/copy.ts` and becomes a new
+ * copy or an addition to the open one; a sell reduces the open copy by the
+ * leader's fraction (closing it when the leader sold everything). Each plan is
+ * applied to the page state at once, so later follows see it, and carries the
+ * order, fill and decision that the fan-out writes in batches.
+ */
+import { copyLevels, exitSize, type SkipReason, sizeEntry } from '../domain/copy.js';
+import { DECIMAL_ZERO, type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
+import { type Position, positionPnl, priceDecimal } from '../domain/position.js';
+import type { Trader } from '../domain/trader.js';
+import type { NewDecision } from '../store/copy-repository.js';
+import type { NewPosition } from '../store/position-repository.js';
+import type { LeaderTrade } from '../venues/leader-source.js';
+import type { Market } from '../venues/types.js';
+import { clientId, costOf, type PageState, pairOf, sizingOf, tradeKey } from './copy-page-state.js';
+import { newCopy, type Planned, type Write } from './copy-writes.js';
+
+export class CopyPlanner {
+  constructor(
+    /** Fee as a share of notional. */
+    private readonly feeRate: Exact,
+    /** The venue copies trade on. */
+    private readonly venueId: string,
+    private readonly now: () => number,
+  ) {}
+
+  /** A buy: size it, then plan a new copy or an addition to the open one. */
+  enter(
+    t: LeaderTrade,
+    f: Trader,
+    market: Market,
+    price: Exact,
+    leaderEquity: Exact | null,
+    base: NewDecision,
+    state: PageState,
+    now: number,
+  ): Planned | { reason: SkipReason } {
+    const open = state.copy(f.id, tradeKey(t));
+    const sized = sizeEntry(sizingOf(f), {
+      leaderSize: parseExact(t.size),
+      leaderPrice: parseExact(t.price),
+      fillPrice: price,
+      leaderEquity,
+      exposure: state.exposure(f.id),
+      marketCost: open ? costOf(open) : ZERO,
+      balance: state.balances.get(f.userId) ?? ZERO,
+      feeRate: this.feeRate,
+      minUnits:
+        market.minSize !== undefined && market.minSize > 0 ? parseExact(priceDecimal(market.minSize)) : null,
+    });
+    if (!sized.copy) return { reason: sized.reason };
+    const fo = f.followOptions;
+    const priceText = formatExact(price);
+    let write: Write;
+    let next: Position;
+    if (open) {
+      const size = formatExact(exact.add(parseExact(open.size), sized.size));
+      const entry = formatExact(
+        exact.round(exact.div(exact.add(costOf(open), sized.notional), parseExact(size)), 12),
+      );
+      const levels = copyLevels(entry, fo.takeProfitPct, fo.stopLossPct);
+      const values = {
+        size,
+        entryPrice: entry,
+        realizedPnl: open.realizedPnl,
+        unrealizedPnl: positionPnl(open.side, size, entry, priceText),
+        takeProfit: levels.takeProfit,
+        stopLoss: levels.stopLoss,
+      };
+      write = { kind: 'resize', id: open.id, values };
+      next = { ...open, ...values, currentPrice: priceText, updatedAt: now };
+    } else {
+      const levels = copyLevels(priceText, fo.takeProfitPct, fo.stopLossPct);
+      const position: NewPosition = {
+        venue: this.venueId,
+        marketId: t.market,
+        symbol: market.symbol,
+        side: 'long',
+        outcome: market.kind === 'binary' ? (market.outcomes?.[t.outcomeIndex ?? 0]?.name ?? null) : null,
+        outcomeIndex: market.kind === 'binary' ? (t.outcomeIndex ?? 0) : null,
+        size: formatExact(sized.size),
+        entryPrice: priceText,
+        takeProfit: levels.takeProfit,
+        stopLoss: levels.stopLoss,
+        traderId: f.id,
+        trailingStopPct: fo.trailingStopPct,
+      };
+      write = { kind: 'open', userId: f.userId, position };
+      next = newCopy(f.userId, position, now);
+    }
+    return this.plan(
+      t,
+      f,
+      market,
+      'buy',
+      sized.size,
+      price,
+      sized.fee,
+      exact.add(sized.notional, sized.fee),
+      open,
+      next,
+      write,
+      base,
+      sized.reducedBy,
+      state,
+    );
+  }
+
+  /** A sell: plan reducing the open copy by the leader's fraction (closing it when the leader sold everything). */
+  exit(
+    t: LeaderTrade,
+    f: Trader,
+    market: Market,
+    price: Exact,
+    fraction: Exact | null,
+    base: NewDecision,
+    state: PageState,
+    now: number,
+  ): Planned | { reason: SkipReason } {
+    if (fraction === null) return { reason: 'leader_position_unknown' };
+    const open = state.copy(f.id, tradeKey(t));
+    if (!open) return { reason: 'no_open_copy' };
+    const held = parseExact(open.size);
+    const units = exitSize(held, fraction);
+    if (exact.sign(units) <= 0) return { reason: 'below_min_size' };
+    const priceText = formatExact(price);
+    const gross = exact.mul(units, price);
+    const fee = exact.mul(gross, this.feeRate);
+    const pnl = exact.mul(exact.sub(price, parseExact(open.entryPrice)), units);
+    const realized = formatExact(exact.add(parseExact(open.realizedPnl), pnl));
+    const rest = exact.sub(held, units);
+    let write: Write;
+    let next: Position;
+    if (exact.sign(rest) <= 0) {
+      write = { kind: 'close', id: open.id, price: priceText, pnl: realized };
+      next = {
+        ...open,
+        status: 'closed',
+        closeReason: 'leader_exit',
+        closePrice: priceText,
+        currentPrice: priceText,
+        realizedPnl: realized,
+        unrealizedPnl: DECIMAL_ZERO,
+        closedAt: now,
+        updatedAt: now,
+      };
+    } else {
+      const values = {
+        size: formatExact(rest),
+        entryPrice: open.entryPrice,
+        realizedPnl: realized,
+        unrealizedPnl: positionPnl(open.side, formatExact(rest), open.entryPrice, priceText),
+        takeProfit: open.takeProfit,
+        stopLoss: open.stopLoss,
+      };
+      write = { kind: 'resize', id: open.id, values };
+      next = { ...open, ...values, currentPrice: priceText, updatedAt: now };
+    }
+    return this.plan(
+      t,
+      f,
+      market,
+      'sell',
+      units,
+      price,
+      fee,
+      exact.sub(fee, gross),
+      open,
+      next,
+      write,
+      base,
+      null,
+      state,
+    );
+  }
+
+  /** Applies a plan to the page state at once (later follows see it) and returns it for the batch. */
+  private plan(
+    t: LeaderTrade,
+    f: Trader,
+    market: Market,
+    side: 'buy' | 'sell',
+    size: Exact,
+    price: Exact,
+    fee: Exact,
+    spent: Exact,
+    before: Position | undefined,
+    next: Position,
+    write: Write,
+    base: NewDecision,
+    reducedBy: string | null,
+    state: PageState,
+  ): Planned {
+    state.setCopy(next);
+    state.spend(f.userId, spent);
+    const sizeText = formatExact(size);
+    const priceText = formatExact(price);
+    const feeText = formatExact(exact.round(fee, 12));
+    return {
+      trader: f,
+      write,
+      before,
+      next,
+      spent,
+      order: {
+        traderId: f.id,
+        pair: pairOf(market, t.outcomeIndex),
+        clientOrderId: clientId(f.id, t.id),
+        side,
+        type: 'market',
+        price: null,
+        quantity: sizeText,
+        filledQuantity: sizeText,
+        averagePrice: priceText,
+        status: 'filled',
+        fee: feeText,
+        createdAt: null,
+      },
+      fill: {
+        traderId: f.id,
+        pairId: 0,
+        side,
+        quantity: sizeText,
+        price: priceText,
+        fee: feeText,
+        at: this.now(),
+      },
+      decision: {
+        ...base,
+        status: 'copied',
+        reducedBy,
+        size: sizeText,
+        price: priceText,
+        positionId: write.kind === 'open' ? null : write.id,
+        decidedAt: this.now(),
+      },
+    };
+  }
+}
