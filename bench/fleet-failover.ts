@@ -14,7 +14,15 @@
  * ROUNDS rounds, each waiting at most ROUND_BUDGET_MS.
  */
 import type { Benchmark } from './lib/context.js';
-import { fleetDeps, type Instance, openFleet, spotMarkets, streamingOne, until } from './lib/fleet.js';
+import {
+  fleetDeps,
+  type Instance,
+  openFleet,
+  skippedFleet,
+  spotMarkets,
+  streamingOne,
+  until,
+} from './lib/fleet.js';
 import { result } from './lib/result.js';
 import { quantile } from './lib/stats.js';
 
@@ -34,19 +42,13 @@ export const fleetFailover: Benchmark = {
   name: 'fleet-failover',
   async run(ctx) {
     const deps = await fleetDeps();
-    if (typeof deps === 'string') {
-      ctx.log(`skipped: needs PostgreSQL and Redis (${deps})`);
-      return [
-        result({
-          name: 'fleet-failover',
-          value: Number.NaN,
-          unit: 'ms',
-          target: `repricing resumes <= ${LIMIT_MS / 1000} s after kill -9 of the holder`,
-          pass: false,
-          notes: `SKIPPED: ${deps}; set TEST_DATABASE_URL=postgres://... and TEST_REDIS_URL=redis://... to measure`,
-        }),
-      ];
-    }
+    if (typeof deps === 'string')
+      return skippedFleet(
+        ctx,
+        'fleet-failover',
+        `repricing resumes <= ${LIMIT_MS / 1000} s after kill -9 of the holder`,
+        deps,
+      );
     const fleet = await openFleet(ctx, deps, { FLEET_LEASE_MS: String(LEASE_MS) });
     ctx.log(`starting two instances (PRICE_STREAM=auto, FLEET_LEASE_MS=${LEASE_MS})`);
     let live: Instance[] = await Promise.all([fleet.start('a'), fleet.start('b')]);

@@ -19,9 +19,8 @@
  */
 import type WebSocket from 'ws';
 import type { Benchmark } from './lib/context.js';
-import { fleetDeps, type Instance, openFleet, spotMarkets, streamingOne } from './lib/fleet.js';
+import { fleetDeps, type Instance, openFleet, skippedFleet, spotMarkets, streamingOne } from './lib/fleet.js';
 import { latencyResult } from './lib/latency.js';
-import { result } from './lib/result.js';
 import { describe, formatNumber, summarize } from './lib/stats.js';
 
 const MARKETS = 5;
@@ -40,19 +39,7 @@ export const fleetPush: Benchmark = {
   name: 'fleet-push',
   async run(ctx) {
     const deps = await fleetDeps();
-    if (typeof deps === 'string') {
-      ctx.log(`skipped: needs PostgreSQL and Redis (${deps})`);
-      return [
-        result({
-          name: 'fleet-push',
-          value: Number.NaN,
-          unit: 'ms',
-          target: `p99 <= ${P99_LIMIT_MS} ms`,
-          pass: false,
-          notes: `SKIPPED: ${deps}; set TEST_DATABASE_URL=postgres://... and TEST_REDIS_URL=redis://... to measure`,
-        }),
-      ];
-    }
+    if (typeof deps === 'string') return skippedFleet(ctx, 'fleet-push', `p99 <= ${P99_LIMIT_MS} ms`, deps);
     const fleet = await openFleet(ctx, deps);
     ctx.log('starting two instances (PRICE_STREAM=auto)');
     const instances = await Promise.all([fleet.start('a'), fleet.start('b')]);

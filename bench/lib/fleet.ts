@@ -12,9 +12,11 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import WebSocket from 'ws';
 import { postgresTarget } from '../../test/support/databases.js';
+import { until as untilSettled } from '../../test/support/fleet.js';
 import { redisAnswers } from '../cache-redis.js';
 import { type ChildServer, startChild } from './child-server.js';
 import type { BenchContext } from './context.js';
+import { type BenchResult, result } from './result.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts')];
@@ -149,22 +151,29 @@ function subscribe(
   });
 }
 
-/** Polls `probe` every 50 ms until it returns a value; throws naming `what` after `timeoutMs`. */
-export async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/**
+ * Polls `probe` until it returns a value (test/support's `until`); a probe that
+ * throws (an instance restarting) counts as not yet.
+ */
+export function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  return untilSettled(what, () => probe().catch(() => undefined), timeoutMs);
 }
 
-/** The one instance of `instances` that streams, once exactly one does. */
+/** What a fleet benchmark records when PostgreSQL or Redis is missing (`why`). */
+export function skippedFleet(ctx: BenchContext, name: string, target: string, why: string): BenchResult[] {
+  ctx.log(`skipped: needs PostgreSQL and Redis (${why})`);
+  return [
+    result({
+      name,
+      value: Number.NaN,
+      unit: 'ms',
+      target,
+      pass: false,
+      notes: `SKIPPED: ${why}; set TEST_DATABASE_URL=postgres://... and TEST_REDIS_URL=redis://... to measure`,
+    }),
+  ];
+}
+
 export function streamingOne(instances: Instance[], timeoutMs: number): Promise<Instance> {
   return until(
     'one instance holding the price-stream lease',

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/store/prepared.js';
 import type { DB } from '../../src/store/schema.js';
 import { databaseTargets } from '../support/databases.js';
+import { limitBuy } from '../support/orders.js';
 import { testApp } from '../support/services.js';
 
 describe.each(await databaseTargets())('constraint violations over HTTP on $name', (target) => {
@@ -90,15 +91,7 @@ describe.each(await databaseTargets())('constraint violations over HTTP on $name
   it("refuses a deleted user's later writes with a 4xx, writing nothing", async () => {
     const { db } = t.services;
     await db.run(compile(db.kysely.deleteFrom('users').where('id', '=', t.alice.user.id)));
-    const order = await call('POST', '/orders', {
-      traderId,
-      pair: 'BTC/USDT',
-      side: 'buy',
-      type: 'limit',
-      price: '64000.5',
-      quantity: '0.01',
-      status: 'open',
-    });
+    const order = await call('POST', '/orders', limitBuy(traderId));
     for (const r of [order, ...(await Promise.all(writes(false).map((w) => w())))]) {
       expect(r.statusCode, r.body).toBeGreaterThanOrEqual(400);
       expect(r.statusCode, r.body).toBeLessThan(500);

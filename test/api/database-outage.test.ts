@@ -15,6 +15,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DatabaseTarget, databaseTargets } from '../support/databases.js';
+import { limitBuy } from '../support/orders.js';
 import { testApp } from '../support/services.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
@@ -93,15 +94,7 @@ suite('PostgreSQL stopped or frozen under a running service', () => {
     call('GET', '/positions', who),
     call('POST', '/traders', who, { name: `During ${n}`, source: 'manual', address: `outage-${n}` }),
     call('PATCH', `/traders/${traderId}`, who, { enabled: false }),
-    call('POST', '/orders', who, {
-      traderId,
-      pair: 'BTC/USDT',
-      side: 'buy',
-      type: 'limit',
-      price: '64000.5',
-      quantity: '0.01',
-      status: 'open',
-    }),
+    call('POST', '/orders', who, limitBuy(traderId)),
   ];
   const expectUnavailable = (r: Awaited<ReturnType<typeof call>>) => {
     expect(r.statusCode, `${r.body}`).toBe(503);

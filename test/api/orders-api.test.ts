@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dec, decimal } from '../../src/domain/decimal.js';
 import { databaseTargets } from '../support/databases.js';
+import { limitBuy } from '../support/orders.js';
 import { testApp } from '../support/services.js';
 
 type Ctx = Awaited<ReturnType<typeof testApp>>;
@@ -33,15 +34,7 @@ describe.each(await databaseTargets())('orders API on $name', (target) => {
     (await call('GET', '/orders?limit=500', who)).json().items.length;
 
   it('records an order and lists it joined with its pair', async () => {
-    const r = await call('POST', '/orders', t.alice, {
-      traderId,
-      pair: 'BTC/USDT',
-      side: 'buy',
-      type: 'limit',
-      price: '64000.5',
-      quantity: '0.01',
-      status: 'open',
-    });
+    const r = await call('POST', '/orders', t.alice, limitBuy(traderId));
     expect(r.statusCode).toBe(201);
     expect(r.json()).toMatchObject({
       pair: 'BTC/USDT',

@@ -11,6 +11,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteTarget } from '../support/databases.js';
+import { limitBuy } from '../support/orders.js';
 import { testApp } from '../support/services.js';
 
 describe('SQLite locked by another process', () => {
@@ -57,15 +58,7 @@ describe('SQLite locked by another process', () => {
     const writes = [
       await call('POST', '/traders', { name: 'During', source: 'manual', address: 'busy-during' }),
       await call('PATCH', `/traders/${traderId}`, { enabled: false }),
-      await call('POST', '/orders', {
-        traderId,
-        pair: 'BTC/USDT',
-        side: 'buy',
-        type: 'limit',
-        price: '64000.5',
-        quantity: '0.01',
-        status: 'open',
-      }),
+      await call('POST', '/orders', limitBuy(traderId)),
     ];
     for (const r of writes) {
       expect(r.statusCode, r.body).toBe(503);

@@ -14,6 +14,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ChildServer, runCli, startChildServer } from '../support/child-server.js';
 import { databaseTargets } from '../support/databases.js';
+import { stopChild } from '../support/fleet.js';
 
 const postgres = (await databaseTargets()).find((t) => t.name === 'postgres');
 
@@ -25,11 +26,6 @@ async function status(server: ChildServer, token: string): Promise<number> {
   const res = await fetch(`${server.url}/api/v1/traders`, { headers: { authorization: `Bearer ${token}` } });
   await res.arrayBuffer();
   return res.status;
-}
-
-async function stop(server: ChildServer): Promise<void> {
-  server.child.kill('SIGTERM');
-  await server.exited;
 }
 
 /** Polls `probe` until it returns `want`; the last value after `ms` otherwise. */
@@ -117,7 +113,7 @@ describe('token revocation and rotation on a running server (SQLite)', () => {
   const env = { DATA_DIR: dir, LOG_LEVEL: 'silent' };
   let server: ChildServer;
   afterAll(async () => {
-    if (server) await stop(server);
+    if (server) await stopChild(server);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -161,7 +157,7 @@ describe.skipIf(!postgres)('token revocation across a fleet of two on PostgreSQL
   const servers: ChildServer[] = [];
   const dirs: string[] = [];
   afterAll(async () => {
-    await Promise.all(servers.map(stop));
+    await Promise.all(servers.map(stopChild));
     await db?.drop();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
   });

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BotApiServer } from '../../src/telegram/testing/bot-api-server.js';
 import { type ChildServer, startChildServer } from '../support/child-server.js';
 import { databaseTargets } from '../support/databases.js';
+import { stopChild } from '../support/fleet.js';
 
 const LEASE_MS = 1_500;
 const TOKEN = '515151:fleet-test-token';
@@ -52,12 +53,7 @@ describe.each(sqliteOnly)('Telegram bot in a fleet on $name', (target) => {
   }, 60_000);
 
   afterAll(async () => {
-    for (const s of servers.values()) {
-      if (s.child.exitCode === null && s.child.signalCode === null) {
-        s.child.kill('SIGTERM');
-        await s.exited;
-      }
-    }
+    await Promise.all([...servers.values()].map(stopChild));
     await tg?.close();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
     await db?.drop();
@@ -128,8 +124,7 @@ describe.each(sqliteOnly)('Telegram bot in a fleet on $name', (target) => {
     await start('c');
     expect((await readyz('c')).body.telegram?.role).toBe('standby');
     const s = servers.get(holder)!;
-    s.child.kill('SIGTERM');
-    expect((await s.exited).code).toBe(0);
+    expect((await stopChild(s)).code).toBe(0);
     servers.delete(holder);
     const stoppedAt = Date.now();
     await tg.waitFor(() => tg.pollers().includes('c'), 'c to poll');

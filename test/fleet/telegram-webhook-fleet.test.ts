@@ -15,6 +15,7 @@ import { BotApiServer } from '../../src/telegram/testing/bot-api-server.js';
 import { webhookSecret } from '../../src/telegram/webhook-secret.js';
 import { type ChildServer, startChildServer } from '../support/child-server.js';
 import { databaseTargets } from '../support/databases.js';
+import { stopChild } from '../support/fleet.js';
 import { RoundRobinProxy } from '../support/round-robin-proxy.js';
 
 const LEASE_MS = 1_500;
@@ -57,12 +58,7 @@ describe.skipIf(postgres.length === 0).each(postgres)('Telegram webhook in a fle
   }, 60_000);
 
   afterAll(async () => {
-    for (const s of servers.values()) {
-      if (s.child.exitCode === null && s.child.signalCode === null) {
-        s.child.kill('SIGTERM');
-        await s.exited;
-      }
-    }
+    await Promise.all([...servers.values()].map(stopChild));
     await lb?.close();
     await tg?.close();
     for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
