@@ -85,7 +85,7 @@ export class AuthFailureLimiter {
     const known = users.remembered(token);
     if (known) return known;
     this.chargeOrThrow(address);
-    const user = await users.authenticate(token);
+    const user = await users.lookUp(token);
     if (user) this.refund(address);
     return user;
   }

@@ -17,6 +17,7 @@ import { createWorkerMetrics } from '../observability/worker-metrics.js';
 import { venueConfig } from '../part-config.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { openDatabase } from '../store/open-database.js';
+import { tightenDataDir } from '../store/sqlite/private-files.js';
 import { UserRepository } from '../store/user-repository.js';
 import { UserService } from '../users/user-service.js';
 
@@ -66,6 +67,7 @@ async function run(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   const config = loadConfig();
+  tightenDataDir(config.dataDir);
   switch (command) {
     case 'serve': {
       stopOnSignals(await startServer(config));

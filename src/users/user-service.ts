@@ -90,8 +90,11 @@ export class UserService {
 
   /** The user a bearer token belongs to, or undefined. */
   async authenticate(token: string): Promise<User | undefined> {
-    const cached = this.remembered(token);
-    if (cached) return cached;
+    return this.remembered(token) ?? this.lookUp(token);
+  }
+
+  /** Looks a token up in the store (a hash and a query) and remembers its user. */
+  async lookUp(token: string): Promise<User | undefined> {
     if (!TOKEN_SHAPE.test(token)) return undefined;
     const user = await this.users.findByTokenHash(hashToken(token));
     if (user) this.known.set(token, user);

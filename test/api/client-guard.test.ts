@@ -110,9 +110,9 @@ describe('connections and timeouts', () => {
   it('closes a client that is slow to send its headers, and an idle one', async () => {
     const slow = await rawSocket(port);
     slow.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n'); // never finishes the headers
-    expect(await slow.closed).toMatch(/^(HTTP\/1\.1 408|)/);
+    expect(await slow.closed).toMatch(/^$|^HTTP\/1\.1 408 /); // closed, with a 408 or without a word
     const idle = await rawSocket(port); // sends nothing at all
-    expect(await idle.closed).toMatch(/^(HTTP\/1\.1 408|)/);
+    expect(await idle.closed).toMatch(/^$|^HTTP\/1\.1 408 /);
   });
 
   it('keeps an idle WebSocket open past the idle timeout (its own heartbeat closes dead ones)', async () => {

@@ -92,6 +92,19 @@ describe('tradeloop CLI, first run', () => {
     }
   });
 
+  it('tightens a data directory an older version made 0755 to 0700', () => {
+    const parent = tempDir('tradeloop-old-modes-');
+    const old = path.join(parent, 'data');
+    try {
+      fs.mkdirSync(old, { mode: 0o755 });
+      fs.chmodSync(old, 0o755);
+      expect(runCli(['migrate'], { ...env, DATA_DIR: old }).status).toBe(0);
+      expect(fs.statSync(old).mode & 0o777).toBe(0o700);
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
   it('prints one line naming the port and PORT when the port is taken', async () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));

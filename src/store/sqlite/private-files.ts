@@ -16,6 +16,23 @@ export function ensurePrivateDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
 }
 
+/**
+ * Makes the data directory 0700 when it exists with wider rights (made by an
+ * older version, or by hand) — only when this user owns it and it is not a
+ * shared sticky directory such as /tmp.
+ */
+export function tightenDataDir(dir: string): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    return; // created 0700 when first needed
+  }
+  const shared = (stat.mode & 0o1000) !== 0;
+  const mine = typeof process.getuid !== 'function' || stat.uid === process.getuid();
+  if (stat.isDirectory() && mine && !shared && (stat.mode & 0o077) !== 0) fs.chmodSync(dir, PRIVATE_DIR_MODE);
+}
+
 /** Makes sure `file` exists with mode 0600 (created empty if missing), and its directory exists. */
 export function ensurePrivateFile(file: string): void {
   ensurePrivateDir(path.dirname(path.resolve(file)));
