@@ -209,7 +209,7 @@ export class PriceFeed {
     this.symbolToMarket = new Map(items.map((m) => [m.symbol, { id: m.id, binary: m.kind === 'binary' }]));
   }
 
-  /** Takes one batch of ticks: O(1) per tick, nothing written here. */
+  /** Takes one batch of ticks: O(1) per tick, nothing written here (prices pushed to their listeners). */
   ingest(ticks: readonly Ticker[]): void {
     for (const t of ticks) {
       const m = this.symbolToMarket.get(t.symbol);
@@ -222,14 +222,30 @@ export class PriceFeed {
         this.dropped++;
         continue;
       }
-      this.coalescer.offer(m.id, {
-        marketId: m.id,
-        symbol: t.symbol,
-        binary: m.binary,
-        last: t.last,
-        ts: t.ts,
-      });
+      const tick = { marketId: m.id, symbol: t.symbol, binary: m.binary, last: t.last, ts: t.ts };
+      this.coalescer.offer(m.id, tick);
+      this.pushPrice(tick);
     }
+  }
+
+  /**
+   * A market's price goes out as it arrives, to whoever listens (on any
+   * instance), not after the flush: a price is a fact of the venue, and
+   * waiting for the write would add up to one flush interval
+   * (1 / PRICE_STREAM_MAX_RATE) to every push. The hub and the push bus keep
+   * only the latest value per market for a slow client. What depends on the
+   * write — positions' PnL, closes — is pushed after its commit.
+   */
+  private pushPrice(t: LatestTick): void {
+    const sink = this.o.updates;
+    const topic = `markets:${t.marketId}`;
+    if (sink.wants && !sink.wants(topic)) return;
+    sink.publish(topic, t.marketId, {
+      marketId: t.marketId,
+      symbol: t.symbol,
+      price: priceDecimal(t.last),
+      ts: t.ts,
+    });
   }
 
   /** Writes what is pending now, and waits until caches and streams were told (tests, shutdown). */
@@ -301,7 +317,7 @@ export class PriceFeed {
     // The flush is done when it is committed; telling caches and streams follows it.
     // Chained, so pushes go out in commit order.
     this.published = this.published
-      .then(() => this.publish(updates, repriced, closed))
+      .then(() => this.publish(repriced, closed))
       .catch((err: unknown) => this.o.onError?.(err));
     return repriced.length;
   }
@@ -316,11 +332,7 @@ export class PriceFeed {
   }
 
   /** After the commit: drop the affected users' cached lists, push to whoever listens. */
-  private async publish(
-    updates: MarketPriceUpdate[],
-    repriced: Repriced[],
-    closed: Position[],
-  ): Promise<void> {
+  private async publish(repriced: Repriced[], closed: Position[]): Promise<void> {
     const users = new Set<number>();
     for (const p of repriced) users.add(p.userId);
     if (users.size > 0) await this.o.cache.invalidateTags([...users].map(positionsTag));
@@ -333,11 +345,6 @@ export class PriceFeed {
     );
     for (const p of await this.o.repo.byIds(watched.map((w) => w.id))) {
       sink.publish('positions', String(p.id), positionJson(p), p.userId);
-    }
-    for (const u of updates) {
-      const topic = `markets:${u.marketId}`;
-      if (sink.wants && !sink.wants(topic)) continue;
-      sink.publish(topic, u.marketId, { marketId: u.marketId, symbol: u.symbol, price: u.price, ts: u.ts });
     }
   }
 }

@@ -59,14 +59,15 @@ describe.each(await databaseTargets())('positions on the stream ($name)', (targe
 
     t.services.priceFeed.ingest([{ symbol: market.symbol, ts: 1, last: 0.9 }]);
     await t.services.priceFeed.drain();
-    const repriced = await alice.next(
-      (m) => isPosition('open')(m) && (m.data as { currentPrice: string }).currentPrice === '0.9',
-    );
-    expect(repriced.data).toMatchObject({ currentPrice: '0.9' });
+    // The price goes out as it arrives; the position's PnL after the write that reprices it.
     expect(await alice.next((m) => m.topic === `markets:${market.id}`)).toMatchObject({
       key: market.id,
       data: { marketId: market.id, symbol: market.symbol, price: '0.9' },
     });
+    const repriced = await alice.next(
+      (m) => isPosition('open')(m) && (m.data as { currentPrice: string }).currentPrice === '0.9',
+    );
+    expect(repriced.data).toMatchObject({ currentPrice: '0.9' });
 
     t.services.priceFeed.ingest([{ symbol: market.symbol, ts: 2, last: 0.98 }]);
     await t.services.priceFeed.drain();
