@@ -6,7 +6,7 @@
 import type { Selectable } from 'kysely';
 import { DECIMAL_ZERO, type Decimal, tryParseDecimal } from '../domain/decimal.js';
 import { canonicalAmount as canon, canonicalAmountOrNull as canonOrNull } from './amounts.js';
-import type { PipelineDecisionsTable, PipelineOrdersTable, PipelineRunsTable } from './schema.js';
+import type { PipelineDecisionsTable, PipelineOrdersTable, PipelineRunsTable } from './pipeline-schema.js';
 
 export type PipelineMode = 'paper' | 'live';
 export type StageName = 'scout' | 'analysis' | 'decision' | 'execution';

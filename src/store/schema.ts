@@ -4,6 +4,12 @@
  * milliseconds; booleans are 0/1 integers on both dialects.
  */
 import type { Generated } from 'kysely';
+import type {
+  PipelineDecisionsTable,
+  PipelineOrdersTable,
+  PipelineRunsTable,
+  PipelineSignalsTable,
+} from './pipeline-schema.js';
 
 export interface UsersTable {
   id: Generated<number>;
@@ -218,75 +224,6 @@ export interface JobsTable {
 // Declaration merging adds the jobs table to DB without editing its list above.
 export interface DB {
   jobs: JobsTable;
-}
-
-/** One pipeline run (src/signals): its mode, outcome and per-stage durations. */
-export interface PipelineRunsTable {
-  id: Generated<number>;
-  mode: string;
-  status: string;
-  started_at: number;
-  finished_at: number | null;
-  scout_ms: number | null;
-  analysis_ms: number | null;
-  decision_ms: number | null;
-  execution_ms: number | null;
-  candidates: Generated<number>;
-  decisions: Generated<number>;
-  orders: Generated<number>;
-  error_stage: string | null;
-  error: string | null;
-}
-
-/** A candidate the scout ranked in a run, with its scores and indicator snapshot (JSON). */
-export interface PipelineSignalsTable {
-  id: Generated<number>;
-  run_id: number;
-  symbol: string;
-  rank: number;
-  score: number;
-  price: string;
-  volume: number;
-  volatility: number;
-  momentum: number;
-  indicators: string;
-  created_at: number;
-}
-
-/** A strategy decision after risk: enter, skip (with `blocked_by`) or exit, with its reason. */
-export interface PipelineDecisionsTable {
-  id: Generated<number>;
-  run_id: number;
-  mode: string;
-  symbol: string;
-  action: string;
-  reason: string;
-  blocked_by: string | null;
-  qty: string;
-  price: string;
-  bar_ts: number;
-  created_at: number;
-}
-
-/** An order the pipeline placed (paper or live) and its fills so far. */
-export interface PipelineOrdersTable {
-  id: Generated<number>;
-  run_id: number;
-  decision_id: number | null;
-  mode: string;
-  symbol: string;
-  side: string;
-  type: string;
-  reason: string;
-  quantity: string;
-  limit_price: string | null;
-  filled_quantity: string;
-  average_price: string | null;
-  fee: string;
-  status: string;
-  exchange_order_id: string | null;
-  created_at: number;
-  updated_at: number;
 }
 
 /** The pipeline's tables, merged into `DB` (interface declaration merging). */
