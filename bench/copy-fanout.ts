@@ -10,13 +10,14 @@
  * reference, interleaved page by page, is 1,000 bare prepared INSERTs of
  * decision-shaped rows into a scratch table in one transaction.
  */
+
+import type { Services } from '../src/container.js';
 import { CopyFanout, type MarketQuote } from '../src/copytrading/copy-fanout.js';
+import { FillLedger } from '../src/copytrading/fill-ledger.js';
 import { type Decimal, type Exact, parseExact } from '../src/domain/decimal.js';
 import { NotFoundError } from '../src/domain/errors.js';
 import { priceDecimal } from '../src/domain/position.js';
 import { parseNewTrader } from '../src/domain/trader.js';
-import { FillLedger } from '../src/ledger/fill-ledger.js';
-import type { Services } from '../src/services.js';
 import { CopyPositionRepository } from '../src/store/copy-position-repository.js';
 import { LedgerRepository } from '../src/store/ledger-repository.js';
 import { OrderRepository } from '../src/store/order-repository.js';

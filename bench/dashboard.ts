@@ -14,7 +14,7 @@ import Fastify from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { dashboardRoutes } from '../src/api/routes/dashboard.js';
 import { buildApp } from '../src/app.js';
-import { buildServices } from '../src/services.js';
+import { buildServices } from '../src/container.js';
 import { chromiumAvailable, ensureWebBuild, launchBrowser } from '../test/support/browser.js';
 import type { Benchmark } from './lib/context.js';
 import { benchConfig, createTraders } from './lib/fixtures.js';

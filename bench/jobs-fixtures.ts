@@ -3,9 +3,10 @@
  * (`services.jobs` once the composition root wires it, else built from the
  * same config), the jobs they submit, and a tight poll for a job's state.
  */
+
+import type { Services } from '../src/container.js';
 import { createJobs, type Job, type JobManager } from '../src/jobs/index.js';
 import { venueConfig } from '../src/part-config.js';
-import type { Services } from '../src/services.js';
 
 /** The service's job manager; `close` only closes one built here. */
 export async function jobsOf(s: Services): Promise<{ jobs: JobManager; close(): Promise<void> }> {

@@ -9,8 +9,8 @@
  * without the cache (batching and single-flight only), are measured too.
  */
 import type { Config } from '../src/config/schema.js';
+import { buildServices } from '../src/container.js';
 import type { VenueTrafficReport } from '../src/marketdata/venue-traffic.js';
-import { buildServices } from '../src/services.js';
 import type { VenueStats } from '../src/venues/simulated/call-stats.js';
 import { SimulatedVenue, type SimulatedVenueOptions } from '../src/venues/simulated/simulated-venue.js';
 import type { BenchContext, Benchmark } from './lib/context.js';

@@ -7,9 +7,9 @@
  */
 import Fastify from 'fastify';
 import { buildApp } from '../src/app.js';
+import { buildServices } from '../src/container.js';
 import { systemClock } from '../src/domain/clock.js';
-import { positionsTag } from '../src/positions/update-sink.js';
-import { buildServices } from '../src/services.js';
+import { positionsTag } from '../src/updates/update-sink.js';
 import { SimulatedVenue } from '../src/venues/simulated/simulated-venue.js';
 import type { Benchmark } from './lib/context.js';
 import { benchConfig } from './lib/fixtures.js';

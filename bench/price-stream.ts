@@ -7,10 +7,11 @@
  * unflushed tick to the commit that wrote it (p99 <= delay + 50 ms), and
  * checks that the last tick of every market is what the database holds.
  */
+
+import { buildServices } from '../src/container.js';
 import { systemClock } from '../src/domain/clock.js';
 import { DECIMAL_ONE, dec, decimal } from '../src/domain/decimal.js';
 import { priceDecimal } from '../src/domain/position.js';
-import { buildServices } from '../src/services.js';
 import { canonicalAmount } from '../src/store/amounts.js';
 import { PositionRepository } from '../src/store/position-repository.js';
 import { SimulatedVenue } from '../src/venues/simulated/simulated-venue.js';

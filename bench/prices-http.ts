@@ -8,8 +8,8 @@
  */
 import Fastify from 'fastify';
 import { buildApp } from '../src/app.js';
+import { buildServices } from '../src/container.js';
 import { systemClock } from '../src/domain/clock.js';
-import { buildServices } from '../src/services.js';
 import { SimulatedVenue } from '../src/venues/simulated/simulated-venue.js';
 import type { Benchmark } from './lib/context.js';
 import { benchConfig } from './lib/fixtures.js';

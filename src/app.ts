@@ -27,8 +27,8 @@ import { telegramWebhookRoutes } from './api/routes/telegram-webhook.js';
 import { traderRoutes } from './api/routes/traders.js';
 import { StreamHub } from './api/stream/stream-hub.js';
 import { validatorCompiler } from './api/validator.js';
+import type { Services } from './container.js';
 import { RateLimitedError } from './domain/errors.js';
-import type { Services } from './services.js';
 import { createTelegramLinkService } from './telegram/link-service.js';
 
 export interface AppOptions {

@@ -8,8 +8,8 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config/schema.js';
+import { buildServices, type Services } from './container.js';
 import { ConfigError } from './domain/errors.js';
-import { buildServices, type Services } from './services.js';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from './store/sqlite/private-files.js';
 
 export interface RunningServer {

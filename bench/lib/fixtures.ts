@@ -7,8 +7,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
+import { buildServices, type Services } from '../../src/container.js';
 import { unwrapDatabase } from '../../src/observability/timed-database.js';
-import { buildServices, type Services } from '../../src/services.js';
 import type { SqliteDatabase } from '../../src/store/sqlite/sqlite-database.js';
 
 export function benchConfig(dataDir: string, overrides: Partial<Config> = {}): Config {

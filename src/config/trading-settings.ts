@@ -54,7 +54,7 @@ export const tradingSettings = {
     parse: (raw) => (/^[\w.:-]{1,64}$/.test(raw) ? raw : undefined),
     doc: 'With BullMQ: Redis key prefix of the job queue; API and workers of one deployment share it.',
   }),
-  // Signal pipeline (src/signals): scout -> analysis -> decision -> execution.
+  // Signal pipeline (src/pipeline): scout -> analysis -> decision -> execution.
   pipelineIntervalMs: setting({
     env: 'PIPELINE_INTERVAL_MS',
     form: 'an integer from 1000 to 86400000',

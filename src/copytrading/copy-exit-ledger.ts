@@ -6,12 +6,12 @@
  */
 import { type Exact, exact, formatExact, parseExact } from '../domain/decimal.js';
 import type { Position } from '../domain/position.js';
-import type { FillLedger, UserFill } from '../ledger/fill-ledger.js';
 import type { CopyExitHook } from '../positions/copy-exits.js';
 import type { SqlExecutor } from '../store/database.js';
 import { type OrderRepository, orderInsertValues } from '../store/order-repository.js';
 import type { PaperAccountRepository } from '../store/paper-account-repository.js';
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
+import type { FillLedger, UserFill } from './fill-ledger.js';
 
 export interface CopyExitLedgerDeps {
   orders: OrderRepository;

@@ -11,7 +11,6 @@
 import { exitFraction, fillPrice, followWasEnabled, marketFilter, type SkipReason } from '../domain/copy.js';
 import { type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
 import type { Trader } from '../domain/trader.js';
-import type { FillLedger } from '../ledger/fill-ledger.js';
 import type { CopyPositionRepository } from '../store/copy-position-repository.js';
 import type { CopyRepository, NewDecision, WatcherRow } from '../store/copy-repository.js';
 import type { SqlExecutor } from '../store/database.js';
@@ -23,6 +22,7 @@ import type { Market } from '../venues/types.js';
 import { type FanoutResult, PageState, sizingOf, tradeKey } from './copy-page-state.js';
 import { CopyPlanner } from './copy-planner.js';
 import { type Planned, writeFills, writePositions } from './copy-writes.js';
+import type { FillLedger } from './fill-ledger.js';
 
 export type { FanoutResult } from './copy-page-state.js';
 

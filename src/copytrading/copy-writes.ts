@@ -7,7 +7,6 @@ import { DECIMAL_ZERO, type Decimal, type Exact, exact } from '../domain/decimal
 import type { NewOrder } from '../domain/order.js';
 import type { Position } from '../domain/position.js';
 import type { Trader } from '../domain/trader.js';
-import type { Fill, FillLedger, UserFill } from '../ledger/fill-ledger.js';
 import type { CopyPositionRepository } from '../store/copy-position-repository.js';
 import type { NewDecision } from '../store/copy-repository.js';
 import type { SqlExecutor } from '../store/database.js';
@@ -15,6 +14,7 @@ import { type OrderRepository, orderInsertValues } from '../store/order-reposito
 import type { NewPosition } from '../store/position-repository.js';
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
 import type { PageState } from './copy-page-state.js';
+import type { Fill, FillLedger, UserFill } from './fill-ledger.js';
 
 /** A copy's position change, written in a batch with the others of its trade. */
 export type Write =

@@ -11,9 +11,7 @@ import type { Clock } from '../domain/clock.js';
 import { parseExact } from '../domain/decimal.js';
 import type { Position } from '../domain/position.js';
 import type { TraderSource } from '../domain/trader.js';
-import type { FillLedger } from '../ledger/fill-ledger.js';
 import type { MarketData } from '../marketdata/market-data.js';
-import { positionsTag, type UpdateSink } from '../positions/update-sink.js';
 import { CopyPositionRepository } from '../store/copy-position-repository.js';
 import { type CopyDecision, CopyRepository } from '../store/copy-repository.js';
 import type { Database } from '../store/database.js';
@@ -21,6 +19,7 @@ import type { OrderRepository } from '../store/order-repository.js';
 import { PaperAccountRepository } from '../store/paper-account-repository.js';
 import type { PositionRepository } from '../store/position-repository.js';
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
+import { positionsTag, type UpdateSink } from '../updates/update-sink.js';
 import type { LeaderSource } from '../venues/leader-source.js';
 import { PolymarketWalletSource } from '../venues/polymarket/data-api-source.js';
 import type { LeaderPriceVenue } from '../venues/simulated/simulated-leaders.js';
@@ -30,6 +29,7 @@ import { CopyExitLedger } from './copy-exit-ledger.js';
 import { CopyFanout, type FanoutResult } from './copy-fanout.js';
 import { copyJson } from './copy-json.js';
 import { CopyService } from './copy-service.js';
+import type { FillLedger } from './fill-ledger.js';
 
 export interface CopyTradingDeps {
   db: Database;

@@ -17,11 +17,11 @@ import {
   type Trader,
   type TraderPatch,
 } from '../domain/trader.js';
-import { noUpdates, type UpdateSink } from '../positions/update-sink.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import type { Database, SqlExecutor } from '../store/database.js';
 import type { LedgerRepository } from '../store/ledger-repository.js';
 import type { TraderCursor, TraderRepository } from '../store/trader-repository.js';
+import { noUpdates, type UpdateSink } from '../updates/update-sink.js';
 import { traderJson } from './trader-json.js';
 
 export const MAX_BATCH_UPDATES = 1000;

@@ -1,7 +1,7 @@
 /**
  * The execution port the engine and risk talk to. The paper broker
  * (simulated fills, backtests and paper trading) and the live broker (orders
- * on an exchange, `src/signals/live-broker.ts`) both implement it, so the
+ * on an exchange, `src/pipeline/live-broker.ts`) both implement it, so the
  * same strategy and risk code drives either: only the execution client
  * changes. Every call is synchronous — a broker that talks to the network
  * queues the command here and sends it outside the engine's step.

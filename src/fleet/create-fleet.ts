@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Clock } from '../domain/clock.js';
-import type { UpdateFanout } from '../positions/update-fanout.js';
 import type { Database } from '../store/database.js';
 import { LeaseRepository } from '../store/lease-repository.js';
+import type { UpdateFanout } from '../updates/update-fanout.js';
 import { FleetLease } from './fleet-lease.js';
 import { PushBus } from './push-bus.js';
 

@@ -29,9 +29,9 @@ import { Redis } from 'ioredis';
 import { reconnectDelay } from '../cache/redis-connection.js';
 import type { Clock } from '../domain/clock.js';
 import { UnavailableError } from '../domain/errors.js';
+import { type Job, PRIORITY_RANK } from '../store/job-records.js';
+import type { JobRepository } from '../store/job-repository.js';
 import type { DependencyReports, JobExecutor } from './executor.js';
-import { type Job, PRIORITY_RANK } from './job.js';
-import type { JobRepository } from './job-repository.js';
 import type { JobRunner } from './job-runner.js';
 
 /** Times a job may lose its worker and still be run again. */

@@ -4,7 +4,7 @@
  * bullmq), the worker pool when this process runs jobs, and the manager.
  *
  * @example
- * // in buildServices (src/services.ts):
+ * // in buildServices (src/container.ts):
  * const jobs = await createJobs({ db, clock, venueConfig: venueConfig(config) }, config);
  * // `tradeloop worker`:
  * const jobs = await createJobs(deps, config, { role: 'worker' });
@@ -13,11 +13,11 @@ import type { Config } from '../config/schema.js';
 import type { Clock } from '../domain/clock.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Database } from '../store/database.js';
+import { JobRepository } from '../store/job-repository.js';
 import type { VenueConfig } from '../venues/registry.js';
 import { EmbeddedExecutor } from './embedded-executor.js';
 import type { DependencyReports, JobExecutor } from './executor.js';
 import { JobManager } from './job-manager.js';
-import { JobRepository } from './job-repository.js';
 import { JobRunner, type JobRunnerOptions } from './job-runner.js';
 import { ResearchVenues } from './research-venues.js';
 import { resolveConcurrency, WorkerPool } from './worker-pool.js';
@@ -43,7 +43,7 @@ export type JobsConfig = Pick<
 export interface JobDeps {
   db: Database;
   clock: Clock;
-  /** The service's own venue (`venueConfig(config)` in services.ts); backtests may also use replay and simulated. */
+  /** The service's own venue (`venueConfig(config)` in container.ts); backtests may also use replay and simulated. */
   venueConfig: VenueConfig;
   /** Errors no caller waits for (a progress write failed, Redis hiccup). */
   onError?: (err: unknown) => void;

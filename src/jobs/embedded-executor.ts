@@ -10,9 +10,9 @@
  * would each recover the other's running jobs. A fleet uses BullMQ.
  */
 import type { Clock } from '../domain/clock.js';
+import { type Job, PRIORITY_RANK } from '../store/job-records.js';
+import type { JobRepository } from '../store/job-repository.js';
 import type { JobExecutor } from './executor.js';
-import { type Job, PRIORITY_RANK } from './job.js';
-import type { JobRepository } from './job-repository.js';
 import type { JobRunner } from './job-runner.js';
 
 /** Starts a job may have; a job running when the process died twice is failed, not retried again. */

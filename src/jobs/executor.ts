@@ -7,7 +7,7 @@
  * local worker pool) and `BullmqExecutor` (a Redis queue consumed by any
  * number of processes). Both pass test/jobs/executor-conformance.ts.
  */
-import type { Job } from './job.js';
+import type { Job } from '../store/job-records.js';
 
 /** Where an executor reports its dependency answering or failing (DependencyOutages). */
 export interface DependencyReports {

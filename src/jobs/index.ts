@@ -1,12 +1,5 @@
 /** The job system: one manager over an embedded or a BullMQ executor, and the worker pool they share. */
-export {
-  type CreateJobsOptions,
-  createJobs,
-  executorKind,
-  type JobDeps,
-  type JobsConfig,
-} from './create-jobs.js';
-export type { JobExecutor } from './executor.js';
+
 export {
   JOB_PRIORITIES,
   JOB_STATUSES,
@@ -16,5 +9,13 @@ export {
   type JobPriority,
   type JobStatus,
   type JobType,
-} from './job.js';
+} from '../store/job-records.js';
+export {
+  type CreateJobsOptions,
+  createJobs,
+  executorKind,
+  type JobDeps,
+  type JobsConfig,
+} from './create-jobs.js';
+export type { JobExecutor } from './executor.js';
 export { type JobListQuery, JobManager, MAX_JOBS_PAGE, type SubmitRequest } from './job-manager.js';

@@ -7,7 +7,6 @@
 import type { Clock } from '../domain/clock.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import { cursorCodec } from '../lib/cursor.js';
-import type { JobExecutor } from './executor.js';
 import {
   JOB_STATUSES,
   JOB_TYPES,
@@ -17,8 +16,9 @@ import {
   type JobStatus,
   type JobType,
   PRIORITY_RANK,
-} from './job.js';
-import type { JobRepository } from './job-repository.js';
+} from '../store/job-records.js';
+import type { JobRepository } from '../store/job-repository.js';
+import type { JobExecutor } from './executor.js';
 import {
   checkBacktestParams,
   checkBacktestSymbol,

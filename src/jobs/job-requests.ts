@@ -12,7 +12,7 @@
 import { ForbiddenError, ValidationError } from '../domain/errors.js';
 import { Problems } from '../domain/validation.js';
 import { parseBacktestRequest, parseMonteCarloRequest } from '../research/index.js';
-import { JOB_PRIORITIES, type Job, type JobPriority } from './job.js';
+import { JOB_PRIORITIES, type Job, type JobPriority } from '../store/job-records.js';
 
 export const MIN_TIMEOUT_MS = 100;
 

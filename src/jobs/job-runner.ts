@@ -12,8 +12,8 @@
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../domain/clock.js';
 import { chunkRanges, type MonteCarloChunk, parseMonteCarloRequest } from '../research/index.js';
-import { type Job, type JobError, type JobStatus, OPEN_STATUSES } from './job.js';
-import type { JobRepository } from './job-repository.js';
+import { type Job, type JobError, type JobStatus, OPEN_STATUSES } from '../store/job-records.js';
+import type { JobRepository } from '../store/job-repository.js';
 import type { ResearchVenues } from './research-venues.js';
 import { chunkBuffers, JobControl, type MonteCarloParams, type WorkerReply } from './task-protocol.js';
 import type { WorkerPool } from './worker-pool.js';

@@ -23,7 +23,7 @@ export class ResearchVenues {
   >();
 
   /**
-   * @param configured the service's venue: its name (config.venue) and config (services.ts `venueConfig`)
+   * @param configured the service's venue: its name (config.venue) and config (container.ts `venueConfig`)
    * @param seed the simulated venue's seed (config.venueSeed)
    */
   constructor(configured: { name: string; config: VenueConfig }, seed: number) {

@@ -22,10 +22,10 @@ import { cursorCodec } from '../lib/cursor.js';
 import type { ItemError, MarketData } from '../marketdata/market-data.js';
 import type { Database } from '../store/database.js';
 import type { PositionFilter, PositionRepository } from '../store/position-repository.js';
+import { positionsTag, type UpdateSink } from '../updates/update-sink.js';
 import type { Market } from '../venues/types.js';
 import type { CopyExitHook } from './copy-exits.js';
 import { positionJson } from './position-json.js';
-import { positionsTag, type UpdateSink } from './update-sink.js';
 
 export const MAX_POSITIONS_PAGE = 200;
 

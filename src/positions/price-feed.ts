@@ -16,10 +16,10 @@ import { MAX_SYMBOLS_PER_REQUEST, type MarketData } from '../marketdata/market-d
 import { TickCoalescer, type TickCoalescerStats } from '../marketdata/tick-coalescer.js';
 import type { Database } from '../store/database.js';
 import type { MarketPriceUpdate, PositionRepository, Repriced } from '../store/position-repository.js';
+import { positionsTag, type UpdateSink } from '../updates/update-sink.js';
 import type { Ticker, Unsubscribe } from '../venues/types.js';
 import type { CopyExitHook } from './copy-exits.js';
 import { positionJson } from './position-json.js';
-import { positionsTag, type UpdateSink } from './update-sink.js';
 
 /** Least time between two reads of the markets with open positions while streaming, ms. */
 const FOLLOW_EVERY_MS = 250;

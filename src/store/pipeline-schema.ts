@@ -4,7 +4,7 @@
  */
 import type { Generated } from 'kysely';
 
-/** One pipeline run (src/signals): its mode, outcome and per-stage durations. */
+/** One pipeline run (src/pipeline): its mode, outcome and per-stage durations. */
 export interface PipelineRunsTable {
   id: Generated<number>;
   mode: string;

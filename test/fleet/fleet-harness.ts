@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { BotApiServer } from '../../src/telegram/testing/bot-api-server.js';
+import { BotApiServer } from '../fakes/telegram/bot-api-server.js';
 import { uniquePrefix } from '../jobs/harness.js';
 import { type ChildServer, runCli, startChildServer } from '../support/child-server.js';
 import type { DatabaseTarget } from '../support/databases.js';

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BotApiServer } from '../../src/telegram/testing/bot-api-server.js';
+import { BotApiServer } from '../fakes/telegram/bot-api-server.js';
 import { type ChildServer, startChildServer } from '../support/child-server.js';
 import { databaseTargets } from '../support/databases.js';
 import { stopChild } from '../support/fleet.js';

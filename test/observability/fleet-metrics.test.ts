@@ -8,8 +8,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
+import { buildServices, type Services } from '../../src/container.js';
 import { ManualClock } from '../../src/domain/clock.js';
-import { buildServices, type Services } from '../../src/services.js';
 import { databaseTargets } from '../support/databases.js';
 import { parsePromText } from './support.js';
 

@@ -7,13 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CandleBuffer } from '../../src/engine/bars.js';
-import { LiveBroker } from '../../src/signals/live-broker.js';
-import type { ExecEvent } from '../../src/signals/order-tracker.js';
-import { createTradingExchange } from '../../src/signals/trading-exchange.js';
+import { LiveBroker } from '../../src/pipeline/live-broker.js';
+import type { ExecEvent } from '../../src/pipeline/order-tracker.js';
 import { CcxtVenue } from '../../src/venues/ccxt/ccxt-venue.js';
 import { closeExchanges } from '../../src/venues/ccxt/exchange-registry.js';
-import { BingxLoopbackServer } from '../../src/venues/ccxt/testing/bingx-loopback-server.js';
+import { createTradingExchange } from '../../src/venues/ccxt/trading-exchange.js';
 import type { Venue } from '../../src/venues/venue.js';
+import { BingxLoopbackServer } from '../fakes/bingx/bingx-loopback-server.js';
 import { databaseTargets } from '../support/databases.js';
 import { nextHour, type PipelineContext, pipelineContext, T0 } from './support.js';
 

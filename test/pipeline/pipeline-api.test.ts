@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import type { Pipeline } from '../../src/signals/pipeline.js';
+import type { Pipeline } from '../../src/pipeline/pipeline.js';
 import { databaseTargets } from '../support/databases.js';
 import { HOUR, nextHour, type PipelineContext, pipelineContext } from './support.js';
 

@@ -4,7 +4,7 @@
  * pipeline trades on the venue's closest timeframe and says so in its status.
  */
 import { describe, expect, it } from 'vitest';
-import { pipelineTimeframe } from '../../src/signals/create-pipeline.js';
+import { pipelineTimeframe } from '../../src/pipeline/create-pipeline.js';
 import { sqliteTarget } from '../support/databases.js';
 import { testServices } from '../support/services.js';
 

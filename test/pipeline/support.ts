@@ -6,13 +6,13 @@
  */
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
+import { buildServices, type Services } from '../../src/container.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import type { Bars } from '../../src/engine/bars.js';
 import { Action, type Intent } from '../../src/engine/intent.js';
 import type { PositionView, Strategy } from '../../src/engine/strategy.js';
-import { buildServices, type Services } from '../../src/services.js';
-import { createPipeline } from '../../src/signals/create-pipeline.js';
-import { Pipeline, type PipelineLogger, type PipelineOptions } from '../../src/signals/pipeline.js';
+import { createPipeline } from '../../src/pipeline/create-pipeline.js';
+import { Pipeline, type PipelineLogger, type PipelineOptions } from '../../src/pipeline/pipeline.js';
 import { PipelineRepository } from '../../src/store/pipeline-repository.js';
 import { SimulatedVenue } from '../../src/venues/simulated/simulated-venue.js';
 import type { Venue } from '../../src/venues/venue.js';

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
+import { buildServices, type Services } from '../../src/container.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { decimal as d } from '../../src/domain/decimal.js';
-import { buildServices, type Services } from '../../src/services.js';
 import { PositionRepository } from '../../src/store/position-repository.js';
 import { SimulatedVenue } from '../../src/venues/simulated/simulated-venue.js';
 import type { Venue } from '../../src/venues/venue.js';

@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
+import { buildServices, type Services } from '../../src/container.js';
 import { ManualClock, systemClock } from '../../src/domain/clock.js';
-import { buildServices, type Services } from '../../src/services.js';
 import type { DatabaseTarget } from './databases.js';
 
 export interface TestContext {

@@ -6,7 +6,7 @@
  */
 import { Api, GrammyError } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BotApiServer } from '../../src/telegram/testing/bot-api-server.js';
+import { BotApiServer } from '../fakes/telegram/bot-api-server.js';
 
 const TOKEN = '123456:TEST-token';
 

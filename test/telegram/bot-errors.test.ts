@@ -9,7 +9,7 @@ import { LINK_FIRST } from '../../src/telegram/bot-context.js';
 import type { BotDeps } from '../../src/telegram/bot-deps.js';
 import { createBot } from '../../src/telegram/create-bot.js';
 import { SOMETHING_WENT_WRONG } from '../../src/telegram/error-replies.js';
-import { BotApiServer } from '../../src/telegram/testing/bot-api-server.js';
+import { BotApiServer } from '../fakes/telegram/bot-api-server.js';
 
 const TOKEN = '777:errors-test';
 const LINKED = 11;

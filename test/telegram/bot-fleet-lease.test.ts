@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseRepository } from '../../src/store/lease-repository.js';
 import { type RunningTelegramBot, startTelegramBot } from '../../src/telegram/start-telegram-bot.js';
-import { BotApiServer } from '../../src/telegram/testing/bot-api-server.js';
+import { BotApiServer } from '../fakes/telegram/bot-api-server.js';
 import { databaseTargets } from '../support/databases.js';
 import { type TestContext, testServices } from '../support/services.js';
 import { TOKEN } from './bot-harness.js';

@@ -9,7 +9,7 @@ import {
   startTelegramBot,
   type TelegramBotOptions,
 } from '../../src/telegram/start-telegram-bot.js';
-import { BotApiServer, buttonsOf, type RecordedCall } from '../../src/telegram/testing/bot-api-server.js';
+import { BotApiServer, buttonsOf, type RecordedCall } from '../fakes/telegram/bot-api-server.js';
 import type { DatabaseTarget } from '../support/databases.js';
 import { testServices } from '../support/services.js';
 

@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PollErrorKind } from '../../src/telegram/telegram-status.js';
-import { CONFLICT } from '../../src/telegram/testing/bot-api-server.js';
+import { CONFLICT } from '../fakes/telegram/bot-api-server.js';
 import { sqliteTarget } from '../support/databases.js';
 import { type BotHarness, startBotHarness } from './bot-harness.js';
 

@@ -14,8 +14,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { type RunningServer, startServer } from '../../src/main.js';
-import { BotApiServer, WEBHOOK_ACTIVE } from '../../src/telegram/testing/bot-api-server.js';
 import { SECRET_HEADER, webhookSecret } from '../../src/telegram/webhook-secret.js';
+import { BotApiServer, WEBHOOK_ACTIVE } from '../fakes/telegram/bot-api-server.js';
 import { databaseTargets } from '../support/databases.js';
 
 const TOKEN = '626262:webhook-test-token';

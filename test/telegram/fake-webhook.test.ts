@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BotApiServer, WEBHOOK_ACTIVE } from '../../src/telegram/testing/bot-api-server.js';
+import { BotApiServer, WEBHOOK_ACTIVE } from '../fakes/telegram/bot-api-server.js';
 
 const TOKEN = '123456:webhook-fake';
 

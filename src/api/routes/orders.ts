@@ -1,8 +1,8 @@
 /** /api/v1/orders and /api/v1/stats: record, import in bulk (both honour Idempotency-Key), list, daily volume. */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/schema.js';
+import { MAX_VOLUME_DAYS, type OrderService } from '../../copytrading/order-service.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/order.js';
-import { MAX_VOLUME_DAYS, type OrderService } from '../../ledger/order-service.js';
 import { currentUser } from '../auth.js';
 import { type IdempotencyDeps, idempotent } from '../idempotency.js';
 import { orderJson } from '../json.js';

@@ -10,8 +10,8 @@
  * start it on one instance only.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Pipeline } from '../../signals/pipeline.js';
-import type { PipelineStatus } from '../../signals/pipeline-status.js';
+import type { Pipeline } from '../../pipeline/pipeline.js';
+import type { PipelineStatus } from '../../pipeline/pipeline-status.js';
 import type { DecisionRecord, RunRecord } from '../../store/pipeline-repository.js';
 import { requireAdmin } from '../auth.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';

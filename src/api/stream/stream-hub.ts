@@ -7,7 +7,7 @@
  */
 import { type Clock, systemClock } from '../../domain/clock.js';
 import { ValidationError } from '../../domain/errors.js';
-import type { UpdateSink } from '../../positions/update-sink.js';
+import type { UpdateSink } from '../../updates/update-sink.js';
 import { CloseCode, updateFrame } from './protocol.js';
 import {
   type ConnectionLimits,

@@ -1,0 +1,84 @@
+/**
+ * The job model shared by the manager, both executors and the API: types,
+ * statuses, priorities and the Job record as read from the database.
+ */
+import { type ErrorCode, isErrorCode } from '../domain/errors.js';
+import type { JobsTable } from './schema.js';
+
+/** What a job does; `maintenance` jobs are recorded by the system (database upkeep), never submitted. */
+export type JobType = 'backtest' | 'montecarlo' | 'maintenance';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'timed_out';
+export type JobPriority = 'high' | 'normal' | 'low';
+
+/** The types a user may submit. */
+export const JOB_TYPES: readonly JobType[] = ['backtest', 'montecarlo'];
+export const JOB_STATUSES: readonly JobStatus[] = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'timed_out',
+];
+export const JOB_PRIORITIES: readonly JobPriority[] = ['high', 'normal', 'low'];
+
+/** Stored rank: lower runs first (and is BullMQ's priority, where 1 is the highest). */
+export const PRIORITY_RANK: Readonly<Record<JobPriority, number>> = { high: 1, normal: 2, low: 3 };
+const PRIORITY_BY_RANK: readonly JobPriority[] = ['high', 'high', 'normal', 'low'];
+
+/** Statuses a job can still leave. */
+export const OPEN_STATUSES: readonly JobStatus[] = ['queued', 'running'];
+
+/** A code read back from a job row; one this version does not know (written by another) reads as JOB_FAILED. */
+const storedCode = (code: string): ErrorCode => (isErrorCode(code) ? code : 'JOB_FAILED');
+
+export interface JobError {
+  /** A stable code: an AppError code, TIMEOUT, CANCELLED, WORKER_LOST, JOB_FAILED or MAINTENANCE_FAILED. */
+  code: ErrorCode;
+  message: string;
+}
+
+export interface Job {
+  id: number;
+  userId: number;
+  type: JobType;
+  status: JobStatus;
+  priority: JobPriority;
+  /** 0..100. */
+  progress: number;
+  /** The validated request, as JSON. */
+  params: unknown;
+  result: unknown | null;
+  /** Why `result` is null although the job succeeded (dropped after JOB_RESULT_TTL_DAYS); else null. */
+  resultNote: string | null;
+  error: JobError | null;
+  timeoutMs: number;
+  /** How many times a worker started it (more than 1 after a lost worker). */
+  attempts: number;
+  submittedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+export type JobRow = { [K in keyof JobsTable]: K extends 'id' ? number : JobsTable[K] };
+
+/** The job in a row; `resultJson` is the result's JSON text (`r.result` unless it was stored compressed). */
+export function toJob(r: JobRow, resultJson: string | null = r.result): Job {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    type: r.type as JobType,
+    status: r.status as JobStatus,
+    priority: PRIORITY_BY_RANK[r.priority] ?? 'normal',
+    progress: r.progress,
+    params: JSON.parse(r.params),
+    result: resultJson === null ? null : JSON.parse(resultJson),
+    resultNote: r.result_note ?? null,
+    error: r.error_code === null ? null : { code: storedCode(r.error_code), message: r.error_message ?? '' },
+    timeoutMs: r.timeout_ms,
+    attempts: r.attempts,
+    submittedAt: r.submitted_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}
