@@ -53,6 +53,8 @@ export interface FanoutStores {
 
 export class CopyFanout {
   private readonly planner: CopyPlanner;
+  /** Each watched leader's follows as of a generation (one entry per watcher). */
+  private readonly follows = new Map<number, { generation: number; follows: readonly Trader[] }>();
 
   constructor(
     private readonly s: FanoutStores,
@@ -102,7 +104,7 @@ export class CopyFanout {
       seen.add(t.id);
       return true;
     });
-    const follows = await this.s.copies.follows(watcher.source, watcher.address, tx);
+    const follows = await this.followsOf(watcher, moved.followsGeneration, tx);
     const concerned = follows.filter((f) => trades.some((t) => followWasEnabled(f.enabledWindows, t.ts)));
     const state = new PageState(
       await this.s.accounts.balances([...new Set(concerned.map((f) => f.userId))], this.venueId, now, tx),
@@ -143,6 +145,22 @@ export class CopyFanout {
       tx,
     );
     return state.result;
+  }
+
+  /**
+   * The leader's follows, re-read only when their generation moved (a follow
+   * created, toggled, edited or deleted anywhere bumps it, migration 017).
+   */
+  private async followsOf(
+    watcher: WatcherRow,
+    generation: number,
+    tx: SqlExecutor,
+  ): Promise<readonly Trader[]> {
+    const known = this.follows.get(watcher.id);
+    if (known?.generation === generation) return known.follows;
+    const follows = await this.s.copies.follows(watcher.source, watcher.address, tx);
+    this.follows.set(watcher.id, { generation, follows });
+    return follows;
   }
 
   /** One leader trade for its eligible follows: plan every copy, then write them in batches. */

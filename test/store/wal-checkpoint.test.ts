@@ -35,8 +35,8 @@ describe('SQLite WAL under a stream of toggles', () => {
       if (i % 100 === 0) largest = Math.max(largest, walBytes());
     }
     largest = Math.max(largest, walBytes());
-    // 12,000 unchecked commits would be ~50 MiB; the bound is MAX_WAL_PAGES frames (4 KiB + 24 bytes each)
-    // plus what the writer commits while the truncating checkpoint waits for it.
-    expect(largest).toBeLessThan(MAX_WAL_PAGES * 4120 + 2 * 1024 * 1024);
+    // 12,000 unchecked commits would be ~50 MiB. The bound is MAX_WAL_PAGES frames (4 KiB + 24 bytes each)
+    // plus what the writer commits before the checkpointer thread sees it passed (a loaded machine delays it).
+    expect(largest).toBeLessThan(2 * MAX_WAL_PAGES * 4120 + 2 * 1024 * 1024);
   });
 });

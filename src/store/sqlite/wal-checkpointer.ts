@@ -38,9 +38,12 @@ export interface CheckpointStats {
 /** The worker: a CommonJS script (eval), given the module path of better-sqlite3 and the file. */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+const pageBytes = db.pragma('page_size', { simple: true }) + 24;
+const walBytes = () => { try { return fs.statSync(workerData.file + '-wal').size; } catch { return 0; } };
 let timer = null;
 let closing = false;
 const stats = { passes: 0, restarts: 0, failures: 0, walPages: 0 };
@@ -48,13 +51,16 @@ function pass() {
   timer = null;
   let behind = false;
   try {
-    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-    stats.passes++;
-    stats.walPages = r.log;
-    if (r.log > workerData.maxWalPages) {
+    // The log file's size is the most it holds: past the bound, copy it all back and truncate it.
+    if (walBytes() > workerData.maxWalPages * pageBytes) {
       db.pragma('wal_checkpoint(TRUNCATE)');
       stats.restarts++;
-    } else behind = r.checkpointed < r.log;
+    } else {
+      const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+      stats.passes++;
+      stats.walPages = r.log;
+      behind = r.checkpointed < r.log;
+    }
   } catch (err) {
     stats.failures++;
   }
