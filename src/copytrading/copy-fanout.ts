@@ -26,6 +26,15 @@ import type { FillLedger } from './fill-ledger.js';
 
 export type { FanoutResult } from './copy-page-state.js';
 
+/** A follow sizes proportionally but the leader's equity was not read for this page: read it and apply again. */
+export class LeaderEquityNeeded extends Error {
+  constructor() {
+    super('a follow sizes by the leader equity, which was not read for this page');
+  }
+}
+
+const proportional = (f: Trader): boolean => f.followOptions.copyMode === 'proportional';
+
 /** What the fan-out knows of a market before its transaction. */
 export interface MarketQuote {
   market: Market | null;
@@ -68,7 +77,10 @@ export class CopyFanout {
 
   /**
    * Applies trades (oldest first) that moved `watcher` from `from` to `to`.
-   * Returns undefined when another holder moved the cursor first.
+   * Returns undefined when another holder moved the cursor first. The leader's
+   * equity may be left unread (undefined) when `needsLeaderEquity` said no;
+   * if a follow needs it after all (it changed meanwhile), LeaderEquityNeeded
+   * is thrown and nothing is written.
    */
   async apply(
     watcher: WatcherRow,
@@ -76,7 +88,7 @@ export class CopyFanout {
     to: string,
     trades: readonly LeaderTrade[],
     quotes: ReadonlyMap<string, MarketQuote>,
-    leaderEquity: Exact | null,
+    leaderEquity: Exact | null | undefined,
     detectedAt: number,
     tx: SqlExecutor,
   ): Promise<FanoutResult | undefined> {
@@ -106,6 +118,7 @@ export class CopyFanout {
     });
     const follows = await this.followsOf(watcher, moved.followsGeneration, tx);
     const concerned = follows.filter((f) => trades.some((t) => followWasEnabled(f.enabledWindows, t.ts)));
+    if (leaderEquity === undefined && concerned.some(proportional)) throw new LeaderEquityNeeded();
     const state = new PageState(
       await this.s.accounts.balances([...new Set(concerned.map((f) => f.userId))], this.venueId, now, tx),
       await this.s.positions.openCopies(
@@ -123,7 +136,7 @@ export class CopyFanout {
           eligible,
           quotes.get(t.market) ?? { market: null, price: null },
           before,
-          leaderEquity,
+          leaderEquity ?? null,
           detectedAt,
           state,
           tx,
@@ -145,6 +158,12 @@ export class CopyFanout {
       tx,
     );
     return state.result;
+  }
+
+  /** Whether a page of this watcher needs the leader's equity (a follow sizes proportionally, or its follows are not known yet). */
+  needsLeaderEquity(watcherId: number): boolean {
+    const known = this.follows.get(watcherId);
+    return !known || known.follows.some(proportional);
   }
 
   /**
