@@ -1,6 +1,7 @@
 /**
  * Builds copy trading from the configuration: the leader sources this server
- * can watch (simulated leaders on the simulated venue, Polymarket wallets),
+ * can watch (simulated leaders on the simulated venue, Polymarket, Solana
+ * and Hyperliquid wallets),
  * the stores, the fan-out, the engine (when COPY_ENGINE=on), the queries, and
  * the exit ledger the positions module calls. After each committed page it
  * drops the affected users' caches and pushes decisions and positions.
@@ -23,6 +24,7 @@ import { positionsTag, type UpdateSink } from '../updates/update-sink.js';
 import type { LeaderSource } from '../venues/leader-source.js';
 import { PolymarketWalletSource } from '../venues/polymarket/data-api-source.js';
 import type { LeaderPriceVenue } from '../venues/simulated/simulated-leaders.js';
+import { SolanaWalletSource } from '../venues/solana/solana-wallet-source.js';
 import type { Venue } from '../venues/venue.js';
 import { CopyEngine } from './copy-engine.js';
 import { CopyExitLedger } from './copy-exit-ledger.js';
@@ -92,6 +94,14 @@ export async function createCopyTrading(config: Config, d: CopyTradingDeps): Pro
     );
   }
   sources.set('polymarket', new PolymarketWalletSource({ origin: config.polymarketDataApi, clock: d.clock }));
+  sources.set(
+    'solana',
+    new SolanaWalletSource({
+      rpcUrl: config.solanaRpcUrl,
+      wsUrl: config.solanaWsUrl === 'off' ? null : config.solanaWsUrl,
+      clock: d.clock,
+    }),
+  );
   for (const [id, s] of d.leaderSources ?? []) sources.set(id, s);
 
   const venueId = d.venue.capabilities.id;
