@@ -22,6 +22,7 @@ import type { PositionRepository } from '../store/position-repository.js';
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
 import { positionsTag, type UpdateSink } from '../updates/update-sink.js';
 import type { LeaderSource } from '../venues/leader-source.js';
+import { HyperliquidFillsSource } from '../venues/hyperliquid/hyperliquid-fills-source.js';
 import { PolymarketWalletSource } from '../venues/polymarket/data-api-source.js';
 import type { LeaderPriceVenue } from '../venues/simulated/simulated-leaders.js';
 import { SolanaWalletSource } from '../venues/solana/solana-wallet-source.js';
@@ -102,6 +103,7 @@ export async function createCopyTrading(config: Config, d: CopyTradingDeps): Pro
       clock: d.clock,
     }),
   );
+  sources.set('hyperliquid', new HyperliquidFillsSource({ origin: config.hyperliquidApiUrl, clock: d.clock }));
   for (const [id, s] of d.leaderSources ?? []) sources.set(id, s);
 
   const venueId = d.venue.capabilities.id;

@@ -18,6 +18,7 @@ import {
 import type { Clock } from '../../domain/clock.js';
 import { RateLimitedError, TimeoutError, UnavailableError } from '../../domain/errors.js';
 import { TokenBucket } from '../../lib/token-bucket.js';
+import { retryAfterMs } from '../http-json.js';
 
 /** One row of `getSignaturesForAddress`, as the source uses it. */
 export interface SignatureRow {
@@ -39,14 +40,9 @@ export interface SolanaRpcOptions {
 
 const COMMITMENT = 'confirmed' as const;
 
-/** Retry-After in seconds or as a date; 1 s when absent. */
-function retryAfterMs(headers: unknown, now: number): number {
-  const h = headers instanceof Headers ? headers.get('retry-after') : null;
-  if (h === null || h.trim() === '') return 1000;
-  if (/^\d+(\.\d+)?$/.test(h.trim())) return Math.ceil(Number(h) * 1000);
-  const at = Date.parse(h);
-  return Number.isNaN(at) ? 1000 : Math.max(0, at - now);
-}
+/** Retry-After from the transport error's headers; 1 s when absent. */
+const retryAfter = (headers: unknown, now: number): number =>
+  retryAfterMs(headers instanceof Headers ? headers.get('retry-after') : null, now);
 
 export class SolanaRpc {
   private readonly rpc: ReturnType<typeof createSolanaRpc>;
@@ -133,7 +129,7 @@ export class SolanaRpc {
         if (statusCode === 429)
           throw new RateLimitedError(
             `${what}: rate limited (HTTP 429)`,
-            retryAfterMs(headers, this.o.clock.now()),
+            retryAfter(headers, this.o.clock.now()),
           );
         throw new UnavailableError(`${what}: HTTP ${statusCode}`, { cause: err });
       }
