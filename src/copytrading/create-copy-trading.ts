@@ -21,8 +21,8 @@ import { PaperAccountRepository } from '../store/paper-account-repository.js';
 import type { PositionRepository } from '../store/position-repository.js';
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
 import { positionsTag, type UpdateSink } from '../updates/update-sink.js';
-import type { LeaderSource } from '../venues/leader-source.js';
 import { HyperliquidFillsSource } from '../venues/hyperliquid/hyperliquid-fills-source.js';
+import type { LeaderSource } from '../venues/leader-source.js';
 import { PolymarketWalletSource } from '../venues/polymarket/data-api-source.js';
 import type { LeaderPriceVenue } from '../venues/simulated/simulated-leaders.js';
 import { SolanaWalletSource } from '../venues/solana/solana-wallet-source.js';
@@ -103,7 +103,10 @@ export async function createCopyTrading(config: Config, d: CopyTradingDeps): Pro
       clock: d.clock,
     }),
   );
-  sources.set('hyperliquid', new HyperliquidFillsSource({ origin: config.hyperliquidApiUrl, clock: d.clock }));
+  sources.set(
+    'hyperliquid',
+    new HyperliquidFillsSource({ origin: config.hyperliquidApiUrl, clock: d.clock }),
+  );
   for (const [id, s] of d.leaderSources ?? []) sources.set(id, s);
 
   const venueId = d.venue.capabilities.id;
