@@ -7,6 +7,7 @@
  */
 
 import { keyOf } from '../copytrading/copy-page-state.js';
+import { leaderFillQuote } from '../copytrading/leader-watcher.js';
 import { type Exact, parseExact } from '../domain/decimal.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Bars } from '../engine/bars.js';
@@ -85,17 +86,7 @@ export async function runCopyBacktest(
   const markets = new Map<string, Market | null>();
   const bars = new Map<string, Bars>();
   if (pricing === 'leader-fill') {
-    for (const t of trades) {
-      const [base, quote] = t.market.split('/');
-      markets.set(t.market, {
-        id: t.market,
-        symbol: t.market,
-        kind: 'spot',
-        ...(base ? { base } : {}),
-        ...(quote ? { quote } : {}),
-        active: true,
-      });
-    }
+    for (const t of trades) markets.set(t.market, leaderFillQuote(t).market);
   } else {
     if (!venue)
       throw new ValidationError(`venue ${req.venue} is not available`, {

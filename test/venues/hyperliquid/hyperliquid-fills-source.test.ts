@@ -4,18 +4,10 @@ import { isAppError, RateLimitedError } from '../../../src/domain/errors.js';
 import { HyperliquidFillsSource } from '../../../src/venues/hyperliquid/hyperliquid-fills-source.js';
 import { describeLeaderSource } from '../../conformance/leader-source-conformance.js';
 import { InfoLoopbackServer } from '../../fakes/hyperliquid/info-loopback-server.js';
+import { codeOf } from '../../support/error-code.js';
 
 const fast = { requestsPerSecond: 10_000, burst: 10_000 };
 const freshAddress = () => `0x${randomBytes(20).toString('hex')}`;
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return isAppError(err) ? err.code : `other: ${String(err)}`;
-  }
-}
 
 describeLeaderSource('hyperliquid (loopback info API)', async () => {
   // A small answer limit makes the suite page through userFillsByTime.

@@ -5,18 +5,10 @@ import { SolanaWalletSource } from '../../../src/venues/solana/solana-wallet-sou
 import { describeLeaderSource } from '../../conformance/leader-source-conformance.js';
 import { SolanaRpcLoopbackServer } from '../../fakes/solana/solana-rpc-loopback-server.js';
 import { randomAddress, USDC } from '../../fakes/solana/solana-transactions.js';
+import { codeOf } from '../../support/error-code.js';
 
 const fast = { requestsPerSecond: 10_000, burst: 10_000 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return isAppError(err) ? err.code : `other: ${String(err)}`;
-  }
-}
 
 describeLeaderSource('solana (loopback JSON-RPC + logsSubscribe)', async () => {
   const server = await SolanaRpcLoopbackServer.start();

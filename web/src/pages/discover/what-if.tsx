@@ -102,14 +102,16 @@ export function WhatIf({ leaders, onClose }: { leaders: readonly Leader[]; onClo
     runs.map((r) => (r.state.kind === 'failed' ? r.state.field : null)).find(Boolean) ?? null;
   const field = (key: keyof Fields, name: string, text: string, type: 'text' | 'date' = 'text') => {
     const props = {
+      id: `what-if-${id}-${key}`,
       value: f[key],
       'aria-invalid': failedField?.endsWith(name) ?? false,
       onInput: (e: { currentTarget: HTMLInputElement }) => setF({ ...f, [key]: e.currentTarget.value }),
     };
     return (
-      <label>
-        {text} {type === 'date' ? <input type="date" {...props} /> : <input type="text" {...props} />}
-      </label>
+      <span>
+        <label htmlFor={props.id}>{text}</label>{' '}
+        {type === 'date' ? <input type="date" {...props} /> : <input type="text" {...props} />}
+      </span>
     );
   };
   const busy = runs.some((r) => r.state.kind === 'running');
