@@ -25,60 +25,13 @@ import { type Decimal, dec, type Exact, exact, formatExact, parseExact, ZERO } f
 import { type Position, priceDecimal } from '../domain/position.js';
 import type { Trader } from '../domain/trader.js';
 import type { Bars } from '../engine/bars.js';
-import { ExitReason, type Trade, TradeLog } from '../engine/trade-log.js';
+import { ExitReason, TradeLog } from '../engine/trade-log.js';
 import type { LeaderTrade } from '../venues/leader-source.js';
-import type { Market } from '../venues/types.js';
-import type { CopyBacktestRequest } from './copy-backtest-request.js';
-import { type CurvePoint, CurveSampler } from './curve-sampler.js';
-import { type BacktestMetrics, computeMetrics, EquityStats } from './metrics.js';
+import type { CopiedTrade, CopyReplayInput, CopyReplayResult, SkippedTrade } from './copy-replay-types.js';
+import { CurveSampler } from './curve-sampler.js';
+import { computeMetrics, EquityStats } from './metrics.js';
 
-export interface CopyReplayInput {
-  request: CopyBacktestRequest;
-  /** The leader's trades in [from, to), oldest first. */
-  trades: readonly LeaderTrade[];
-  /** The venue's market of each traded market id; null when the venue has none. */
-  markets: ReadonlyMap<string, Market | null>;
-  /** Candles per market key (`market#outcome`; outcome 1 already inverted), bar open times ascending. */
-  bars: ReadonlyMap<string, Bars>;
-  barMs: number;
-  /** `leader-fill`: copies fill at the leader's price, marked and stopped at the leader's later prices. */
-  pricing: 'venue' | 'leader-fill';
-  leaderEquity: Exact | null;
-  curvePoints?: number;
-  onProgress?: (percent: number) => void;
-  signal?: AbortSignal;
-}
-
-export interface CopiedTrade {
-  ts: number;
-  side: 'buy' | 'sell';
-  market: string;
-  size: Decimal;
-  price: Decimal;
-  fee: Decimal;
-  reducedBy: string | null;
-}
-
-export interface SkippedTrade {
-  ts: number;
-  side: 'buy' | 'sell';
-  market: string;
-  reason: SkipReason;
-}
-
-export interface CopyReplayResult {
-  metrics: BacktestMetrics;
-  equityCurve: CurvePoint[];
-  /** Per closed copy, net of fees, for Monte Carlo. */
-  tradeReturns: number[];
-  /** Closed copies (round trips), with their exit reason. */
-  trades: Trade[];
-  copied: CopiedTrade[];
-  skipped: SkippedTrade[];
-  skippedByReason: Record<string, number>;
-  leaderTrades: number;
-  bars: number;
-}
+export type { CopiedTrade, CopyReplayInput, CopyReplayResult, SkippedTrade } from './copy-replay-types.js';
 
 const USER = 1;
 const EXIT_REASON = {
