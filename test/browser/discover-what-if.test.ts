@@ -7,15 +7,24 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SolanaRpcLoopbackServer } from '../fakes/solana/solana-rpc-loopback-server.js';
+import { randomAddress } from '../fakes/solana/solana-transactions.js';
 import { chromiumAvailable, dashboardServer, launchBrowser, screenshotPath } from '../support/browser.js';
 
 describe.runIf(chromiumAvailable())('Discover: what if I had copied', () => {
   let server: Awaited<ReturnType<typeof dashboardServer>>;
   let browser: Browser;
+  let node: SolanaRpcLoopbackServer;
 
   beforeAll(async () => {
+    node = await SolanaRpcLoopbackServer.start();
     [server, browser] = await Promise.all([
-      dashboardServer({ simLeaders: 20, simLeaderIntervalMs: 3_600_000, copyEngine: 'off' }),
+      dashboardServer({
+        simLeaders: 20,
+        simLeaderIntervalMs: 3_600_000,
+        copyEngine: 'off',
+        solanaRpcUrl: node.url,
+      }),
       launchBrowser(),
     ]);
   }, 120_000);
@@ -23,6 +32,7 @@ describe.runIf(chromiumAvailable())('Discover: what if I had copied', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    await node?.close();
   });
 
   async function discover(): Promise<Page> {
@@ -95,6 +105,34 @@ describe.runIf(chromiumAvailable())('Discover: what if I had copied', () => {
       .locator('.what-if-result')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-job-id')));
     expect(new Set(ids).size).toBe(2);
+    await page.close();
+  });
+
+  it('a Solana wallet is backtested by address; a malformed address gets the server message', async () => {
+    const wallet = randomAddress();
+    const mint = randomAddress();
+    const at = Math.floor(Date.now() / 1000) - 86_400;
+    const spec = { mint, tokenDecimals: 6, quote: 'USDC' as const, tokenUnits: 1_000_000n };
+    node.addSwap(wallet, { ...spec, side: 'buy', quoteUnits: 2_000_000n }, at);
+    node.addSwap(wallet, { ...spec, side: 'sell', quoteUnits: 2_500_000n }, at + 60);
+    const page = await discover();
+    await page.getByLabel('Source').selectOption('solana');
+    await page.getByText(/no leaderboard/).waitFor();
+    await page.getByLabel('Address').fill('0x56687bf447db6ffa42ffe2204a05edaa20f55839');
+    await page.getByRole('button', { name: 'What if', exact: true }).click();
+    let form = page.locator('form.what-if');
+    await form.getByRole('button', { name: 'Run backtest' }).click();
+    await form.getByRole('alert').waitFor();
+    await expect(form.getByRole('alert').textContent()).resolves.toMatch(/32 bytes in base58/);
+
+    await page.getByLabel('Address').fill(wallet);
+    await page.getByRole('button', { name: 'What if', exact: true }).click();
+    form = page.getByRole('form', { name: `What if I had copied ${wallet}` });
+    await form.getByRole('button', { name: 'Run backtest' }).click();
+    const result = form.locator('.what-if-result');
+    await result.waitFor({ timeout: 60_000 });
+    await expect(result.locator('dt:text("Copied") + dd').textContent()).resolves.toBe('2');
+    await page.screenshot({ path: screenshotPath('discover-what-if-solana') });
     await page.close();
   });
 });

@@ -12,11 +12,15 @@ import type { Leader, LeaderSourceId, Trader } from '../../api/types';
 import { fmtNum, fmtPct, signClass } from '../../components/format';
 import { PaperBalance } from '../../components/paper-balance';
 import { linkClick } from '../../router';
+import { AddressLeader } from './address-leader';
 import { FollowForm } from './follow-form';
 import { LeaderTrades } from './leader-trades';
 import { WhatIf } from './what-if';
 
 type Sort = 'pnl' | 'winRate' | 'volume' | 'trades';
+/** The sources the server watches; Solana and Hyperliquid have no leaderboard (followed by address). */
+type Source = LeaderSourceId | 'solana' | 'hyperliquid';
+const BY_ADDRESS: readonly Source[] = ['solana', 'hyperliquid'];
 type Window = '7d' | '30d';
 
 const SORTS: [Sort, string][] = [
@@ -43,7 +47,7 @@ function ago(iso: string | null): string {
 }
 
 export function DiscoverPage() {
-  const [source, setSource] = useState<LeaderSourceId>('simulated');
+  const [source, setSource] = useState<Source>('simulated');
   const [sort, setSort] = useState<Sort>('pnl');
   const [window, setWindow] = useState<Window>('30d');
   const [leaders, setLeaders] = useState<Leader[]>([]);
@@ -96,9 +100,11 @@ export function DiscoverPage() {
         <div class="toolbar-actions filters">
           <label>
             Source{' '}
-            <select value={source} onChange={(e) => setSource(e.currentTarget.value as LeaderSourceId)}>
+            <select value={source} onChange={(e) => setSource(e.currentTarget.value as Source)}>
               <option value="simulated">simulated</option>
               <option value="polymarket">polymarket</option>
+              <option value="solana">solana</option>
+              <option value="hyperliquid">hyperliquid</option>
             </select>
           </label>
           <label>
@@ -151,6 +157,7 @@ export function DiscoverPage() {
           </button>
         </div>
       )}
+      {BY_ADDRESS.includes(source) && <AddressLeader key={source} source={source} />}
       {compare.length > 0 && (
         <div class="panel compare-panel">
           <p class="hint">
