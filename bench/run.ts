@@ -16,6 +16,7 @@ import { bulkImport } from './bulk-import.js';
 import { cacheHit } from './cache-hit.js';
 import { cacheInvalidation } from './cache-invalidation.js';
 import { cacheStampede } from './cache-stampede.js';
+import { copyBacktest } from './copy-backtest.js';
 import { copyFanout } from './copy-fanout.js';
 import { copySustained } from './copy-sustained.js';
 import { dashboard } from './dashboard.js';
@@ -76,6 +77,7 @@ const BENCHMARKS: Benchmark[] = [
   dashboard,
   copyFanout,
   copySustained,
+  copyBacktest,
 ];
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
