@@ -12,8 +12,10 @@ import { ValidationError } from '../domain/errors.js';
 import { getStrategy } from '../engine/strategies/registry.js';
 import type { MarketData } from '../marketdata/market-data.js';
 import type { Database } from '../store/database.js';
+import { ModelCallRepository } from '../store/model-call-repository.js';
 import { type PipelineMode, PipelineRepository } from '../store/pipeline-repository.js';
 import { timeframeMs } from '../venues/timeframe.js';
+import { createModelStages } from './ai/create-model-stages.js';
 import { type Execution, Pipeline, type PipelineLogger } from './pipeline.js';
 
 export interface PipelineDeps {
@@ -108,6 +110,13 @@ export async function createPipeline(config: Config, deps: PipelineDeps): Promis
           feeRate: config.pipelineFeeRate,
           slippageBps: config.pipelineSlippageBps,
         };
+  const models = createModelStages(config, {
+    cache: deps.cache,
+    calls: new ModelCallRepository(deps.db),
+    clock: deps.clock,
+    venue: caps.id,
+    timeframe: tf.timeframe,
+  });
   return new Pipeline({
     marketData: deps.marketData,
     cache: deps.cache,
@@ -132,5 +141,6 @@ export async function createPipeline(config: Config, deps: PipelineDeps): Promis
     lookback: config.pipelineLookbackBars,
     warmupBars: Math.min(config.pipelineWarmupBars, config.pipelineLookbackBars),
     ...(deps.log ? { log: deps.log } : {}),
+    ...(models ? { models } : {}),
   });
 }

@@ -29,7 +29,10 @@ import type {
 } from '../store/pipeline-repository.js';
 import { toDecimal } from '../store/pipeline-repository.js';
 import type { Candle } from '../venues/types.js';
-import { analyse } from './analysis.js';
+import type { AnalystAnswer } from './ai/answers.js';
+import type { GateRefusal } from './ai/model-gate.js';
+import type { DueBar, ModelStages } from './ai/model-stages.js';
+import { analyse, computeIndicators, type Indicators } from './analysis.js';
 import { LiveBroker } from './live-broker.js';
 import { type ExecEvent, OrderTracker } from './order-tracker.js';
 import { type LastError, type PipelineStatus, statusOf } from './pipeline-status.js';
@@ -66,6 +69,8 @@ export interface PipelineOptions {
   lookback: number;
   warmupBars: number;
   log?: PipelineLogger;
+  /** The analyst and decider models (src/pipeline/ai); absent, the rules analyse and decide alone. */
+  models?: ModelStages;
 }
 
 const consoleLog: PipelineLogger = {
@@ -94,6 +99,9 @@ export class Pipeline {
   private events: ExecEvent[] = [];
   private decisions: BarDecision[] = [];
   private candidates: Candidate[] = [];
+  /** This run's indicators and analyst answers by symbol (what the decider reads). */
+  private indicators = new Map<string, Indicators>();
+  private analyses = new Map<string, AnalystAnswer>();
   private lastError: LastError | null = null;
   private running = false;
   private startedAt: number | null = null;
@@ -118,17 +126,23 @@ export class Pipeline {
         : new LiveBroker({ exchange: x.exchange, ...(x.quote ? { quote: x.quote } : {}), onEvent });
     this.risk = new RiskManager(opts.risk, this.engineClock);
     this.tracker = new OrderTracker(this.mode);
+    const onDecision = (d: BarDecision) => {
+      this.decisions.push(d);
+      this.events.push({ kind: 'decision', decision: d, slot: this.slotOf(d.symbol), decisionId: null });
+    };
+    const models = opts.models;
+    const refused = (r: GateRefusal) =>
+      onDecision({ ...r, ts: this.engineClock.now(), action: 'enter-long', accepted: false, qty: 0 });
     this.engines = new SymbolEngines({
       broker: this.broker as Broker,
       risk: this.risk,
       clock: this.engineClock,
-      createStrategy: opts.strategy.create,
+      createStrategy: models
+        ? (symbol) => models.wrap(opts.strategy.create(), symbol, refused)
+        : opts.strategy.create,
       timeframeMs: opts.timeframeMs,
       warmupBars: opts.warmupBars,
-      onDecision: (d) => {
-        this.decisions.push(d);
-        this.events.push({ kind: 'decision', decision: d, slot: this.slotOf(d.symbol), decisionId: null });
-      },
+      onDecision,
     });
   }
 
@@ -249,6 +263,12 @@ export class Pipeline {
       candidates,
       candles,
     );
+    this.indicators = new Map(found.map((a) => [a.symbol, a.indicators]));
+    const models = o.models?.analystOn
+      ? await o.models.analyse(runId, now, candidates, candles, found)
+      : undefined;
+    this.analyses = new Map();
+    models?.forEach((m, i) => m.analysis && this.analyses.set(candidates[i]!.symbol, m.analysis));
     await o.repo.insertSignals(
       candidates.map((c, i) => ({
         runId,
@@ -261,6 +281,7 @@ export class Pipeline {
         momentum: c.momentum,
         indicators: found[i]!.indicators,
         createdAt: now,
+        ...(models ? { modelAnalysis: models[i]!.analysis, modelNote: models[i]!.note } : {}),
       })),
     );
   }
@@ -278,6 +299,10 @@ export class Pipeline {
     for (const symbol of this.engines.symbols()) if (!trade.has(symbol)) this.engines.remove(symbol);
     for (const symbol of trade) {
       if (!this.engines.has(symbol)) this.engines.add(symbol, candles.get(symbol) ?? []);
+    }
+    if (o.models?.deciderOn) {
+      const due = this.dueBars(trade, candles);
+      await o.models.decide(runId, now, due, this.analyses, this.risk.limits);
     }
     const first = this.decisions.length;
     this.engines.step(candles);
@@ -303,7 +328,30 @@ export class Pipeline {
       price: toDecimal(d.price),
       barTs: d.barTs,
       createdAt: now,
+      ...(this.o.models?.decidedOn(d.symbol, d.barTs) ?? { decidedBy: 'rules', modelNote: null }),
     };
+  }
+
+  /** The newest unseen bar of each traded symbol, with the account as it stands before stepping. */
+  private dueBars(trade: ReadonlySet<string>, candles: ReadonlyMap<string, Candle[]>): DueBar[] {
+    const b = this.broker;
+    const account = { equity: b.equity(), cash: b.cash, openPositions: b.openPositionCount() };
+    const out: DueBar[] = [];
+    for (const symbol of trade) {
+      const bars = candles.get(symbol) ?? [];
+      const bar = this.engines.newestUnseen(symbol, bars);
+      if (!bar) continue;
+      const slot = b.slots[this.slotOf(symbol)];
+      out.push({
+        symbol,
+        barTs: bar.ts,
+        price: bar.close,
+        indicators: this.indicators.get(symbol) ?? computeIndicators(bars),
+        position: { qty: slot?.qty ?? 0, entryPrice: slot?.entryPrice ?? Number.NaN, pending: slot?.pending ?? false },
+        account,
+      });
+    }
+    return out;
   }
 
   /** Live: sends and polls orders. Both: turns the run's events into persisted orders. */
@@ -345,7 +393,7 @@ export class Pipeline {
   async status(): Promise<PipelineStatus> {
     const lastRun: RunRecord | null = (await this.o.repo.lastRun()) ?? null;
     const o = this.o;
-    return statusOf({
+    const status = statusOf({
       broker: this.broker,
       risk: this.risk,
       mode: this.mode,
@@ -360,5 +408,6 @@ export class Pipeline {
       lastError: this.lastError,
       candidates: this.candidates,
     });
+    return o.models ? { ...status, models: o.models.status() } : status;
   }
 }

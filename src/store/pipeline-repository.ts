@@ -37,6 +37,8 @@ const SIGNAL_COLUMNS = [
   'momentum',
   'indicators',
   'created_at',
+  'model_analysis',
+  'model_note',
 ] as const;
 
 const DECISION_COLUMNS = [
@@ -50,6 +52,8 @@ const DECISION_COLUMNS = [
   'price',
   'bar_ts',
   'created_at',
+  'decided_by',
+  'model_note',
 ] as const;
 
 const ORDER_COLUMNS = [
@@ -214,6 +218,8 @@ export class PipelineRepository {
         s.momentum,
         JSON.stringify(s.indicators),
         s.createdAt,
+        s.modelAnalysis ? JSON.stringify(s.modelAnalysis) : null,
+        s.modelNote ?? null,
       ]),
     );
   }
@@ -231,6 +237,8 @@ export class PipelineRepository {
       momentum: Number(r.momentum),
       indicators: JSON.parse(r.indicators) as Record<string, number | null>,
       createdAt: Number(r.created_at),
+      modelAnalysis: r.model_analysis === null ? null : (JSON.parse(r.model_analysis) as object),
+      modelNote: r.model_note,
     }));
   }
 
@@ -251,6 +259,8 @@ export class PipelineRepository {
         d.price,
         d.barTs,
         d.createdAt,
+        d.decidedBy,
+        d.modelNote,
       ]),
     );
     return ids.map(Number);

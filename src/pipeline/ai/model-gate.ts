@@ -1,0 +1,115 @@
+/**
+ * Where the decider model meets the engine: a Strategy wrapped around the
+ * rules strategy of one symbol. The rules strategy always sees every bar (so
+ * its indicators stay warm and it can take over at any bar); on a bar the
+ * model answered for, the model's intent replaces it (`ai`) or may only veto
+ * or shrink its entry (`both`: exits are never vetoed, a hold never becomes
+ * an entry). An entry whose stop, target or size breaks a rule is rejected
+ * and not traded. The engine's RiskManager then checks whatever is left, as
+ * for any strategy: risk always runs after the model.
+ */
+import type { Bars } from '../../engine/bars.js';
+import { Action, type Intent, resetIntent } from '../../engine/intent.js';
+import type { PositionView, Strategy } from '../../engine/strategy.js';
+import type { DeciderAnswer } from './answers.js';
+
+export type Verdict = { kind: 'model'; answer: DeciderAnswer } | { kind: 'fallback'; reason: string };
+
+interface Entry {
+  barTs: number;
+  verdict: Verdict;
+  /** What the gate did with the model's answer (veto, shrink, rejection), for the decision row. */
+  note: string | null;
+}
+
+/** The decider's verdicts of one run, one per symbol, for the bar it was asked about. */
+export class VerdictBoard {
+  private readonly bySymbol = new Map<string, Entry>();
+
+  set(symbol: string, barTs: number, verdict: Verdict): void {
+    this.bySymbol.set(symbol, { barTs, verdict, note: null });
+  }
+
+  get(symbol: string, barTs: number): Entry | undefined {
+    const e = this.bySymbol.get(symbol);
+    return e && e.barTs === barTs ? e : undefined;
+  }
+
+  clear(): void {
+    this.bySymbol.clear();
+  }
+}
+
+/** An entry the gate refused: reported as a skipped decision with `blockedBy`. */
+export interface GateRefusal {
+  symbol: string;
+  bar: number;
+  price: number;
+  barTs: number;
+  reason: string;
+  blockedBy: string;
+}
+
+/** Why a model's entry cannot be traded at `price`, or null. */
+export function brokenRule(a: DeciderAnswer, price: number): string | null {
+  if (!(a.size > 0)) return 'size 0: nothing to enter';
+  if (a.stop !== null && !(a.stop > 0 && a.stop < price))
+    return `stop ${a.stop} is not between 0 and the price ${price}`;
+  if (a.target !== null && !(a.target > price)) return `target ${a.target} is not above the price ${price}`;
+  return null;
+}
+
+const said = (a: DeciderAnswer) => `model: ${a.rationale.slice(0, 200)}`;
+
+export class ModelGatedStrategy implements Strategy {
+  constructor(
+    private readonly inner: Strategy,
+    private readonly symbol: string,
+    private readonly board: VerdictBoard,
+    private readonly mode: 'ai' | 'both',
+    private readonly refuse: (r: GateRefusal) => void,
+  ) {}
+
+  get warmup(): number {
+    return this.inner.warmup;
+  }
+
+  onBar(bars: Bars, i: number, position: PositionView, intent: Intent): void {
+    this.inner.onBar(bars, i, position, intent);
+    const entry = this.board.get(this.symbol, bars.ts[i]!);
+    if (!entry || entry.verdict.kind !== 'model') return;
+    const a = entry.verdict.answer;
+    const price = bars.close[i]!;
+    if (this.mode === 'both') {
+      if (intent.action !== Action.EnterLong) return;
+      if (a.action !== 'enter') return this.block(entry, intent, bars, i, `vetoed by model (${a.action})`);
+    } else if (a.action !== 'enter') {
+      resetIntent(intent);
+      if (a.action === 'exit') intent.action = Action.Exit;
+      intent.reason = said(a);
+      return;
+    }
+    const broken = brokenRule(a, price);
+    if (broken) return this.block(entry, intent, bars, i, `model answer rejected: ${broken}`);
+    if (this.mode === 'both') {
+      if (a.size < 1) {
+        intent.size = a.size;
+        entry.note = `model shrank the entry to ${a.size} of the size risk allows`;
+      }
+      return;
+    }
+    resetIntent(intent);
+    intent.action = Action.EnterLong;
+    intent.size = a.size;
+    if (a.stop !== null) intent.stopLoss = a.stop;
+    if (a.target !== null) intent.takeProfit = a.target;
+    intent.reason = said(a);
+  }
+
+  private block(entry: Entry, intent: Intent, bars: Bars, i: number, why: string): void {
+    entry.note = why;
+    const reason = intent.action === Action.EnterLong && this.mode === 'both' ? intent.reason : 'model: enter';
+    resetIntent(intent);
+    this.refuse({ symbol: this.symbol, bar: i, price: bars.close[i]!, barTs: bars.ts[i]!, reason, blockedBy: why });
+  }
+}
