@@ -12,7 +12,6 @@ import { ValidationError } from '../domain/errors.js';
 import { getStrategy } from '../engine/strategies/registry.js';
 import type { MarketData } from '../marketdata/market-data.js';
 import type { Database } from '../store/database.js';
-import { ModelCallRepository } from '../store/model-call-repository.js';
 import { type PipelineMode, PipelineRepository } from '../store/pipeline-repository.js';
 import { timeframeMs } from '../venues/timeframe.js';
 import { createModelStages } from './ai/create-model-stages.js';
@@ -110,9 +109,10 @@ export async function createPipeline(config: Config, deps: PipelineDeps): Promis
           feeRate: config.pipelineFeeRate,
           slippageBps: config.pipelineSlippageBps,
         };
+  const repo = new PipelineRepository(deps.db);
   const models = createModelStages(config, {
     cache: deps.cache,
-    calls: new ModelCallRepository(deps.db),
+    calls: repo.modelCalls,
     clock: deps.clock,
     venue: caps.id,
     timeframe: tf.timeframe,
@@ -120,7 +120,7 @@ export async function createPipeline(config: Config, deps: PipelineDeps): Promis
   return new Pipeline({
     marketData: deps.marketData,
     cache: deps.cache,
-    repo: new PipelineRepository(deps.db),
+    repo,
     clock: deps.clock,
     mode,
     execution,

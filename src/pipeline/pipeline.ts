@@ -18,6 +18,7 @@ import type { ParamValues } from '../engine/params.js';
 import { type RiskLimits, RiskManager } from '../engine/risk.js';
 import type { Strategy } from '../engine/strategy.js';
 import type { MarketData } from '../marketdata/market-data.js';
+import type { ModelCallRecord } from '../store/model-call-repository.js';
 import type {
   DecisionRecord,
   NewDecision,
@@ -387,6 +388,16 @@ export class Pipeline {
   /** The last decisions, newest first (keyset page after `after`). */
   listDecisions(limit: number, after: PageAfter | null): Promise<DecisionRecord[]> {
     return this.o.repo.listDecisions(limit, after);
+  }
+
+  /** The model call log, newest first (keyset page after `after`). */
+  listModelCalls(limit: number, after: PageAfter | null): Promise<ModelCallRecord[]> {
+    return this.o.repo.modelCalls.list(limit, after);
+  }
+
+  /** The model calls about these bars (the analyst's and the decider's), oldest first. */
+  modelCallsFor(bars: readonly { symbol: string; barTs: number }[]): Promise<ModelCallRecord[]> {
+    return this.o.repo.modelCalls.forBars(bars);
   }
 
   /** What the pipeline is doing: see `PipelineStatus`. */

@@ -6,6 +6,7 @@
  * keyset, never OFFSET.
  */
 import type { Database, SqlExecutor } from './database.js';
+import { ModelCallRepository } from './model-call-repository.js';
 import {
   type DecisionRecord,
   type NewDecision,
@@ -91,9 +92,12 @@ export class PipelineRepository {
   private readonly ordersAfterQ;
   private readonly signalsOfRunQ;
   private readonly updateOrderQ;
+  /** The model stages' call log (same database). */
+  readonly modelCalls: ModelCallRepository;
 
   constructor(private readonly db: Database) {
     const k = db.kysely;
+    this.modelCalls = new ModelCallRepository(db);
     this.startRunQ = prepare(k, (p) =>
       k
         .insertInto('pipeline_runs')
