@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config/load-config.js';
 import type { Config } from '../../src/config/schema.js';
 import type { AnalystAnswer, DeciderAnswer } from '../../src/pipeline/ai/answers.js';
 import { createModelStages } from '../../src/pipeline/ai/create-model-stages.js';
-import type { Pipeline } from '../../src/pipeline/pipeline.js';
+import type { Pipeline, PipelineOptions } from '../../src/pipeline/pipeline.js';
 import { ChatCompletionsServer, type ChatRequest, type Reply } from '../fakes/openai/chat-completions-server.js';
 import type { PipelineContext } from './support.js';
 
@@ -88,7 +88,7 @@ export function aiConfig(ctx: PipelineContext, server: ChatCompletionsServer, ov
 }
 
 /** The context's always-in pipeline with the model stages of `config`. */
-export function aiPipeline(ctx: PipelineContext, config: Config): Pipeline {
+export function aiPipeline(ctx: PipelineContext, config: Config, o: Partial<PipelineOptions> = {}): Pipeline {
   const models = createModelStages(config, {
     cache: ctx.services.cache,
     calls: ctx.repo.modelCalls,
@@ -96,5 +96,5 @@ export function aiPipeline(ctx: PipelineContext, config: Config): Pipeline {
     venue: ctx.venue.capabilities.id,
     timeframe: '1h',
   });
-  return ctx.custom(models ? { models } : {});
+  return ctx.custom(models ? { ...o, models } : o);
 }
