@@ -136,7 +136,9 @@ export class ChatCompletionsServer {
     }
     const auth = req.headers.authorization;
     if (auth !== `Bearer ${this.apiKey}`) {
-      send(res, 401, envelope('Incorrect API key provided.', 'invalid_request_error', null, 'invalid_api_key'));
+      // Worse than the real API (which masks it): the key sent is echoed back, so a client that logs messages leaks it.
+      const sent = auth?.replace(/^Bearer /, '') ?? '';
+      send(res, 401, envelope(`Incorrect API key provided: ${sent}.`, 'invalid_request_error', null, 'invalid_api_key'));
       return;
     }
     let body: ChatRequest;
