@@ -31,9 +31,10 @@ import type {
 import { toDecimal } from '../store/pipeline-repository.js';
 import type { Candle } from '../venues/types.js';
 import type { AnalystAnswer } from './ai/answers.js';
+import { dueBars } from './ai/due-bars.js';
 import type { GateRefusal } from './ai/model-gate.js';
-import type { DueBar, ModelStages } from './ai/model-stages.js';
-import { analyse, computeIndicators, type Indicators } from './analysis.js';
+import type { ModelStages } from './ai/model-stages.js';
+import { analyse, type Indicators } from './analysis.js';
 import { LiveBroker } from './live-broker.js';
 import { type ExecEvent, OrderTracker } from './order-tracker.js';
 import { type LastError, type PipelineStatus, statusOf } from './pipeline-status.js';
@@ -100,8 +101,7 @@ export class Pipeline {
   private events: ExecEvent[] = [];
   private decisions: BarDecision[] = [];
   private candidates: Candidate[] = [];
-  /** This run's indicators and analyst answers by symbol (what the decider reads). */
-  private indicators = new Map<string, Indicators>();
+  private indicators = new Map<string, Indicators>(); // this run's, by symbol: what the decider reads
   private analyses = new Map<string, AnalystAnswer>();
   private lastError: LastError | null = null;
   private running = false;
@@ -257,19 +257,16 @@ export class Pipeline {
     now: number,
   ): Promise<void> {
     const o = this.o;
-    const found = await analyse(
-      o.cache,
-      o.marketData.venue.capabilities.id,
-      o.timeframe,
-      candidates,
-      candles,
-    );
+    const venue = o.marketData.venue.capabilities.id;
+    const found = await analyse(o.cache, venue, o.timeframe, candidates, candles);
     this.indicators = new Map(found.map((a) => [a.symbol, a.indicators]));
     const models = o.models?.analystOn
       ? await o.models.analyse(runId, now, candidates, candles, found)
       : undefined;
     this.analyses = new Map();
-    models?.forEach((m, i) => m.analysis && this.analyses.set(candidates[i]!.symbol, m.analysis));
+    for (const [i, m] of (models ?? []).entries()) {
+      if (m.analysis) this.analyses.set(candidates[i]!.symbol, m.analysis);
+    }
     await o.repo.insertSignals(
       candidates.map((c, i) => ({
         runId,
@@ -302,7 +299,7 @@ export class Pipeline {
       if (!this.engines.has(symbol)) this.engines.add(symbol, candles.get(symbol) ?? []);
     }
     if (o.models?.deciderOn) {
-      const due = this.dueBars(trade, candles);
+      const due = dueBars(this.engines, this.broker, trade, candles, this.indicators);
       await o.models.decide(runId, now, due, this.analyses, this.risk.limits);
     }
     const first = this.decisions.length;
@@ -331,28 +328,6 @@ export class Pipeline {
       createdAt: now,
       ...(this.o.models?.decidedOn(d.symbol, d.barTs) ?? { decidedBy: 'rules', modelNote: null }),
     };
-  }
-
-  /** The newest unseen bar of each traded symbol, with the account as it stands before stepping. */
-  private dueBars(trade: ReadonlySet<string>, candles: ReadonlyMap<string, Candle[]>): DueBar[] {
-    const b = this.broker;
-    const account = { equity: b.equity(), cash: b.cash, openPositions: b.openPositionCount() };
-    const out: DueBar[] = [];
-    for (const symbol of trade) {
-      const bars = candles.get(symbol) ?? [];
-      const bar = this.engines.newestUnseen(symbol, bars);
-      if (!bar) continue;
-      const slot = b.slots[this.slotOf(symbol)];
-      out.push({
-        symbol,
-        barTs: bar.ts,
-        price: bar.close,
-        indicators: this.indicators.get(symbol) ?? computeIndicators(bars),
-        position: { qty: slot?.qty ?? 0, entryPrice: slot?.entryPrice ?? Number.NaN, pending: slot?.pending ?? false },
-        account,
-      });
-    }
-    return out;
   }
 
   /** Live: sends and polls orders. Both: turns the run's events into persisted orders. */

@@ -10,8 +10,8 @@ import type { Selectable } from 'kysely';
 import type { Decimal } from '../domain/decimal.js';
 import { canonicalAmountOrNull } from './amounts.js';
 import type { Database } from './database.js';
-import type { PipelineModelCallsTable } from './pipeline-schema.js';
 import type { PageAfter } from './pipeline-repository.js';
+import type { PipelineModelCallsTable } from './pipeline-schema.js';
 import { compile, prepare } from './prepared.js';
 
 export type ModelStage = 'analyst' | 'decider';
@@ -123,7 +123,9 @@ export class ModelCallRepository {
         .where('created_at', '>=', p('since')),
     );
     const all = () => k.selectFrom('pipeline_model_calls').selectAll();
-    this.pageQ = prepare(k, (p) => all().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')));
+    this.pageQ = prepare(k, (p) =>
+      all().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
+    );
     this.pageAfterQ = prepare(k, (p) =>
       all()
         .where((eb) =>

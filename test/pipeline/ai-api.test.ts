@@ -52,7 +52,12 @@ describe.each(targets)('model stages in the API on $name', (target) => {
       expect(d).toMatchObject({ decidedBy: 'ai', modelNote: null });
       expect(d.modelCalls.map((c: { stage: string }) => c.stage)).toEqual(['analyst', 'decider']);
       for (const c of d.modelCalls) {
-        expect(c).toMatchObject({ outcome: 'ok', symbol: d.symbol, barTime: d.barTime, templateVersion: 'v1' });
+        expect(c).toMatchObject({
+          outcome: 'ok',
+          symbol: d.symbol,
+          barTime: d.barTime,
+          templateVersion: 'v1',
+        });
         expect(c.tokensIn).toBeGreaterThan(0);
         expect(c.cost).toMatch(/^0\.\d+$/);
       }
@@ -103,7 +108,11 @@ describe.each(targets)('model stages in the API on $name', (target) => {
     await get('/api/v1/pipeline/model-calls?limit=500');
     await get('/api/v1/pipeline/decisions?limit=500');
     expect(seen.length).toBeGreaterThan(4);
-    const everything = [...seen, JSON.stringify(ctx.logs), JSON.stringify(await ctx.repo.modelCalls.list(500, null))];
+    const everything = [
+      ...seen,
+      JSON.stringify(ctx.logs),
+      JSON.stringify(await ctx.repo.modelCalls.list(500, null)),
+    ];
     for (const text of everything) expect(text).not.toContain(API_KEY);
     expect(server.calls[0]!.authorization).toBe(`Bearer ${API_KEY}`);
   });

@@ -47,7 +47,10 @@ describe.each(targets)('model faults on $name', (target) => {
     return { decisions, deciderCalls: calls.filter((c) => c.stage === 'decider'), calls };
   }
 
-  const expectRulesDecided = (decisions: { decidedBy: string; reason: string; modelNote: string | null }[], note: RegExp) => {
+  const expectRulesDecided = (
+    decisions: { decidedBy: string; reason: string; modelNote: string | null }[],
+    note: RegExp,
+  ) => {
     expect(decisions.length).toBeGreaterThan(0);
     for (const d of decisions) {
       expect(d.decidedBy).toBe('rules');
@@ -57,12 +60,21 @@ describe.each(targets)('model faults on $name', (target) => {
   };
 
   it('429 with Retry-After: falls back, sends nothing until it has passed, then asks again', async () => {
-    const { p, decisions, calls } = await deciderFault({ status: 429, retryAfterS: 120 }, { aiConcurrency: 1 });
+    const { p, decisions, calls } = await deciderFault(
+      { status: 429, retryAfterS: 120 },
+      { aiConcurrency: 1 },
+    );
     const deciderCalls = calls.filter((c) => c.stage === 'decider').reverse(); // oldest first
-    expect(deciderCalls[0]).toMatchObject({ outcome: 'rate-limited', detail: 'HTTP 429 rate_limit_exceeded' });
+    expect(deciderCalls[0]).toMatchObject({
+      outcome: 'rate-limited',
+      detail: 'HTTP 429 rate_limit_exceeded',
+    });
     expect(deciderCalls.slice(1).every((c) => c.outcome === 'skipped-retry-after')).toBe(true);
     expect(deciderCalls.length).toBeGreaterThan(1);
-    expectRulesDecided(decisions, /fell back to the rules: decider model (rate-limited|skipped: provider asked to retry after)/);
+    expectRulesDecided(
+      decisions,
+      /fell back to the rules: decider model (rate-limited|skipped: provider asked to retry after)/,
+    );
     server.respond(modelLike());
     const later = await nextBar(p); // an hour later the Retry-After has passed
     expect(later.deciderCalls.length).toBeGreaterThan(0);
@@ -71,12 +83,17 @@ describe.each(targets)('model faults on $name', (target) => {
 
   it('500: falls back to the rules with the reason', async () => {
     const { decisions, deciderCalls } = await deciderFault({ status: 500 });
-    expect(deciderCalls.every((c) => c.outcome === 'server-error' && c.detail === 'HTTP 500 server_error')).toBe(true);
+    expect(
+      deciderCalls.every((c) => c.outcome === 'server-error' && c.detail === 'HTTP 500 server_error'),
+    ).toBe(true);
     expectRulesDecided(decisions, /decider model server-error: HTTP 500/);
   });
 
   it('an answer slower than AI_TIMEOUT_MS: the call is abandoned and the run goes on with the rules', async () => {
-    const { p, decisions, deciderCalls } = await deciderFault({ content: '{}', delayMs: 1500 }, { aiTimeoutMs: 200 });
+    const { p, decisions, deciderCalls } = await deciderFault(
+      { content: '{}', delayMs: 1500 },
+      { aiTimeoutMs: 200 },
+    );
     expect(deciderCalls.every((c) => c.outcome === 'timeout')).toBe(true);
     expectRulesDecided(decisions, /decider model timeout: no answer within 200 ms/);
     expect((await p.status()).lastRun).toMatchObject({ status: 'ok' });
@@ -92,7 +109,14 @@ describe.each(targets)('model faults on $name', (target) => {
     const garbage = await deciderFault({ content: 'Sure! {"action": "enter", ' });
     expect(garbage.deciderCalls.every((c) => c.outcome === 'rejected' && c.answer === null)).toBe(true);
     expectRulesDecided(garbage.decisions, /decider model rejected: answer is not JSON/);
-    const bad = JSON.stringify({ action: 'enter', size: 0.5, stop: null, target: null, confidence: 2, rationale: 'x' });
+    const bad = JSON.stringify({
+      action: 'enter',
+      size: 0.5,
+      stop: null,
+      target: null,
+      confidence: 2,
+      rationale: 'x',
+    });
     const invalid = await deciderFault({ content: bad });
     expectRulesDecided(invalid.decisions, /answer fails the schema: \/confidence must be <= 1/);
   });
@@ -121,14 +145,17 @@ describe.each(targets)('model faults on $name', (target) => {
 
   it('risk limits still apply after the model: max open positions blocks its second entry', async () => {
     server.respond(modelLike());
-    const p = aiPipeline(ctx, aiConfig(ctx, server), { risk: { positionFraction: 0.1, maxOpenPositions: 1 } });
+    const p = aiPipeline(ctx, aiConfig(ctx, server), {
+      risk: { positionFraction: 0.1, maxOpenPositions: 1 },
+    });
     await p.runOnce();
     const { decisions: next } = await nextBar(p);
     const entered = next.filter((d) => d.action === 'enter');
     const blocked = next.filter((d) => d.action === 'skip');
     expect(entered).toHaveLength(1);
     expect(blocked.length).toBeGreaterThan(0);
-    for (const d of blocked) expect(d).toMatchObject({ decidedBy: 'ai', blockedBy: 'max open positions 1 reached' });
+    for (const d of blocked)
+      expect(d).toMatchObject({ decidedBy: 'ai', blockedBy: 'max open positions 1 reached' });
   });
 
   it('a spent budget falls back with the limit named, and sends nothing', async () => {
@@ -161,7 +188,12 @@ describe.each(targets)('model faults on $name', (target) => {
     const vetoed = await nextBar(veto);
     expect(vetoed.decisions.length).toBeGreaterThan(0);
     for (const d of vetoed.decisions) {
-      expect(d).toMatchObject({ action: 'skip', decidedBy: 'both', reason: 'always in', blockedBy: 'vetoed by model (hold)' });
+      expect(d).toMatchObject({
+        action: 'skip',
+        decidedBy: 'both',
+        reason: 'always in',
+        blockedBy: 'vetoed by model (hold)',
+      });
     }
     server.respond(modelLike(() => ({ size: 0.25, stop: null })));
     const config = aiConfig(ctx, server, { pipelineDecider: 'both' });

@@ -107,7 +107,15 @@ describe.each(targets)('model stages on $name', (target) => {
 
   it('asks nothing with PIPELINE_ANALYST and PIPELINE_DECIDER at rules (the defaults)', async () => {
     const config = aiConfig(ctx, server, { pipelineAnalyst: 'rules', pipelineDecider: 'rules' });
-    expect(createModelStages(config, { cache: ctx.services.cache, calls: ctx.repo.modelCalls, clock: ctx.clock, venue: 'x', timeframe: '1h' })).toBeUndefined();
+    expect(
+      createModelStages(config, {
+        cache: ctx.services.cache,
+        calls: ctx.repo.modelCalls,
+        clock: ctx.clock,
+        venue: 'x',
+        timeframe: '1h',
+      }),
+    ).toBeUndefined();
     const p = await ctx.fromConfig();
     const asked = server.calls.length;
     await p.runOnce();
@@ -118,7 +126,13 @@ describe.each(targets)('model stages on $name', (target) => {
 
   it('refuses to build a model stage without AI_BASE_URL or its model, naming them', () => {
     const config = { ...aiConfig(ctx, server), aiBaseUrl: '', aiDeciderModel: '' };
-    const deps = { cache: ctx.services.cache, calls: ctx.repo.modelCalls, clock: ctx.clock, venue: 'x', timeframe: '1h' };
+    const deps = {
+      cache: ctx.services.cache,
+      calls: ctx.repo.modelCalls,
+      clock: ctx.clock,
+      venue: 'x',
+      timeframe: '1h',
+    };
     expect(() => createModelStages(config, deps)).toThrow(ValidationError);
     expect(() => createModelStages(config, deps)).toThrow(/set AI_BASE_URL, AI_DECIDER_MODEL/);
   });

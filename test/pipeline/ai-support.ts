@@ -12,7 +12,11 @@ import type { Config } from '../../src/config/schema.js';
 import type { AnalystAnswer, DeciderAnswer } from '../../src/pipeline/ai/answers.js';
 import { createModelStages } from '../../src/pipeline/ai/create-model-stages.js';
 import type { Pipeline, PipelineOptions } from '../../src/pipeline/pipeline.js';
-import { ChatCompletionsServer, type ChatRequest, type Reply } from '../fakes/openai/chat-completions-server.js';
+import {
+  ChatCompletionsServer,
+  type ChatRequest,
+  type Reply,
+} from '../fakes/openai/chat-completions-server.js';
 import type { PipelineContext } from './support.js';
 
 export const API_KEY = 'sk-test-Zq8uNvS3cr3tK3y';
@@ -68,7 +72,11 @@ export async function startModel(): Promise<ChatCompletionsServer> {
  * are new each call, so no answer cached by another test (or an earlier run,
  * in Redis) can be found again.
  */
-export function aiConfig(ctx: PipelineContext, server: ChatCompletionsServer, over: Partial<Config> = {}): Config {
+export function aiConfig(
+  ctx: PipelineContext,
+  server: ChatCompletionsServer,
+  over: Partial<Config> = {},
+): Config {
   const tag = randomUUID().slice(0, 8);
   return loadConfig(
     {},

@@ -68,11 +68,19 @@ export class ChatModel {
       const res = await this.client.chat.completions.create({
         model: r.model,
         messages: [
-          { role: 'system', content: wantsSchema ? r.system : `${r.system}\nJSON schema: ${JSON.stringify(SCHEMAS[r.schema])}` },
+          {
+            role: 'system',
+            content: wantsSchema
+              ? r.system
+              : `${r.system}\nJSON schema: ${JSON.stringify(SCHEMAS[r.schema])}`,
+          },
           { role: 'user', content: r.user },
         ],
         response_format: wantsSchema
-          ? { type: 'json_schema', json_schema: { name: r.schema, strict: true, schema: { ...SCHEMAS[r.schema] } } }
+          ? {
+              type: 'json_schema',
+              json_schema: { name: r.schema, strict: true, schema: { ...SCHEMAS[r.schema] } },
+            }
           : { type: 'json_object' },
         stream: false,
         temperature: 0,
@@ -106,7 +114,11 @@ export class ChatModel {
     if (err instanceof OpenAI.APIConnectionTimeoutError)
       return { ok: false, outcome: 'timeout', detail: `no answer within ${this.o.timeoutMs} ms` };
     if (err instanceof OpenAI.APIConnectionError)
-      return { ok: false, outcome: 'unavailable', detail: this.scrub(`cannot reach the provider: ${err.message}`) };
+      return {
+        ok: false,
+        outcome: 'unavailable',
+        detail: this.scrub(`cannot reach the provider: ${err.message}`),
+      };
     if (err instanceof OpenAI.APIError) {
       const status = err.status ?? 0;
       const after = retryAfterMs(err.headers, Date.now());

@@ -77,15 +77,19 @@ export class ModelAsker {
     const kind = q.stage === 'analyst' ? 'aiAnalysis' : 'aiDecision';
     let from: 'model' | 'cache' | 'log' = 'cache';
     try {
-      const got = await this.d.cache.getOrLoad<T>(kind, `${q.model}:${TEMPLATE_VERSION}:${hash}`, async () => {
-        const logged = await this.d.calls.answerFor(hash);
-        if (logged !== undefined) {
-          from = 'log';
-          return logged as T;
-        }
-        from = 'model';
-        return this.d.semaphore.run(() => this.call<T>(q, hash));
-      });
+      const got = await this.d.cache.getOrLoad<T>(
+        kind,
+        `${q.model}:${TEMPLATE_VERSION}:${hash}`,
+        async () => {
+          const logged = await this.d.calls.answerFor(hash);
+          if (logged !== undefined) {
+            from = 'log';
+            return logged as T;
+          }
+          from = 'model';
+          return this.d.semaphore.run(() => this.call<T>(q, hash));
+        },
+      );
       return { ok: true, answer: got.value, from };
     } catch (err) {
       if (err instanceof ModelFault) return { ok: false, outcome: err.outcome, reason: err.reason };

@@ -77,39 +77,52 @@ export class ModelGatedStrategy implements Strategy {
   onBar(bars: Bars, i: number, position: PositionView, intent: Intent): void {
     this.inner.onBar(bars, i, position, intent);
     const entry = this.board.get(this.symbol, bars.ts[i]!);
-    if (!entry || entry.verdict.kind !== 'model') return;
-    const a = entry.verdict.answer;
-    const price = bars.close[i]!;
-    if (this.mode === 'both') {
-      if (intent.action !== Action.EnterLong) return;
-      if (a.action !== 'enter') return this.block(entry, intent, bars, i, `vetoed by model (${a.action})`);
-    } else if (a.action !== 'enter') {
-      resetIntent(intent);
-      if (a.action === 'exit') intent.action = Action.Exit;
-      intent.reason = said(a);
-      return;
+    if (entry?.verdict.kind !== 'model') return;
+    if (this.mode === 'both') this.gate(entry, entry.verdict.answer, bars, i, intent);
+    else this.replace(entry, entry.verdict.answer, bars, i, intent);
+  }
+
+  /** `both`: the rules' entry may be vetoed or shrunk; exits and holds stay as they are. */
+  private gate(entry: Entry, a: DeciderAnswer, bars: Bars, i: number, intent: Intent): void {
+    if (intent.action !== Action.EnterLong) return;
+    const broken = a.action === 'enter' ? brokenRule(a, bars.close[i]!) : null;
+    if (a.action !== 'enter') this.block(entry, intent, bars, i, `vetoed by model (${a.action})`);
+    else if (broken) this.block(entry, intent, bars, i, `model answer rejected: ${broken}`);
+    else if (a.size < 1) {
+      intent.size = a.size;
+      entry.note = `model shrank the entry to ${a.size} of the size risk allows`;
     }
-    const broken = brokenRule(a, price);
-    if (broken) return this.block(entry, intent, bars, i, `model answer rejected: ${broken}`);
-    if (this.mode === 'both') {
-      if (a.size < 1) {
-        intent.size = a.size;
-        entry.note = `model shrank the entry to ${a.size} of the size risk allows`;
-      }
+  }
+
+  /** `ai`: the model's intent replaces the rules'. */
+  private replace(entry: Entry, a: DeciderAnswer, bars: Bars, i: number, intent: Intent): void {
+    const broken = a.action === 'enter' ? brokenRule(a, bars.close[i]!) : null;
+    if (broken) {
+      this.block(entry, intent, bars, i, `model answer rejected: ${broken}`);
       return;
     }
     resetIntent(intent);
+    intent.reason = said(a);
+    if (a.action === 'exit') intent.action = Action.Exit;
+    if (a.action !== 'enter') return;
     intent.action = Action.EnterLong;
     intent.size = a.size;
     if (a.stop !== null) intent.stopLoss = a.stop;
     if (a.target !== null) intent.takeProfit = a.target;
-    intent.reason = said(a);
   }
 
   private block(entry: Entry, intent: Intent, bars: Bars, i: number, why: string): void {
     entry.note = why;
-    const reason = intent.action === Action.EnterLong && this.mode === 'both' ? intent.reason : 'model: enter';
+    const reason =
+      intent.action === Action.EnterLong && this.mode === 'both' ? intent.reason : 'model: enter';
     resetIntent(intent);
-    this.refuse({ symbol: this.symbol, bar: i, price: bars.close[i]!, barTs: bars.ts[i]!, reason, blockedBy: why });
+    this.refuse({
+      symbol: this.symbol,
+      bar: i,
+      price: bars.close[i]!,
+      barTs: bars.ts[i]!,
+      reason,
+      blockedBy: why,
+    });
   }
 }

@@ -16,7 +16,13 @@ import type { AnalystAnswer, DeciderAnswer } from './answers.js';
 import type { ModelAsker } from './model-asker.js';
 import type { ModelBudget } from './model-budget.js';
 import { type GateRefusal, ModelGatedStrategy, VerdictBoard } from './model-gate.js';
-import { ANALYST_SYSTEM, analystPrompt, DECIDER_SYSTEM, type DeciderInput, deciderPrompt } from './prompts.js';
+import {
+  ANALYST_SYSTEM,
+  analystPrompt,
+  DECIDER_SYSTEM,
+  type DeciderInput,
+  deciderPrompt,
+} from './prompts.js';
 
 export interface ModelStagesOptions {
   analyst: 'rules' | 'ai';
@@ -136,7 +142,8 @@ export class ModelStages {
   decidedOn(symbol: string, barTs: number): { decidedBy: 'rules' | 'ai' | 'both'; modelNote: string | null } {
     const e = this.board.get(symbol, barTs);
     if (!e) return { decidedBy: 'rules', modelNote: null };
-    if (e.verdict.kind === 'fallback') return { decidedBy: 'rules', modelNote: `fell back to the rules: ${e.verdict.reason}` };
+    if (e.verdict.kind === 'fallback')
+      return { decidedBy: 'rules', modelNote: `fell back to the rules: ${e.verdict.reason}` };
     return { decidedBy: this.o.decider === 'both' ? 'both' : 'ai', modelNote: e.note };
   }
 

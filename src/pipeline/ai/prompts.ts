@@ -64,7 +64,9 @@ export function analystPrompt(a: AnalystInput): string {
       .map(([k, v]) => `${k}=${num(v)}`)
       .join(' ')}`,
     `candles x${GROUP_BARS} oldest-first: time open high low close volume`,
-    ...resample(bars).map((k) => [iso(k.ts), num(k.open), num(k.high), num(k.low), num(k.close), num(k.volume)].join(' ')),
+    ...resample(bars).map((k) =>
+      [iso(k.ts), num(k.open), num(k.high), num(k.low), num(k.close), num(k.volume)].join(' '),
+    ),
   ];
   return lines.join('\n');
 }

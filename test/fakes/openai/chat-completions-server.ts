@@ -53,7 +53,12 @@ const envelope = (message: string, type: string, param: string | null, code: str
   error: { message, type, param, code },
 });
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (res.destroyed) return;
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }
@@ -63,10 +68,16 @@ function problemOf(body: ChatRequest): { message: string; param: string } | null
   if (typeof body.model !== 'string' || body.model === '')
     return { message: 'you must provide a model parameter', param: 'model' };
   if (!Array.isArray(body.messages) || body.messages.length === 0)
-    return { message: "Invalid 'messages': empty array. Expected an array with minimum length 1.", param: 'messages' };
+    return {
+      message: "Invalid 'messages': empty array. Expected an array with minimum length 1.",
+      param: 'messages',
+    };
   for (const [i, m] of body.messages.entries()) {
     if (typeof m?.role !== 'string' || typeof m.content !== 'string')
-      return { message: `Invalid 'messages[${i}]': expected a role and a string content.`, param: `messages[${i}]` };
+      return {
+        message: `Invalid 'messages[${i}]': expected a role and a string content.`,
+        param: `messages[${i}]`,
+      };
   }
   if (body.stream === true) return { message: 'this fake answers stream: false only', param: 'stream' };
   const rf = body.response_format;
@@ -74,9 +85,15 @@ function problemOf(body: ChatRequest): { message: string; param: string } | null
   if (rf.type === 'json_schema') {
     const js = rf.json_schema;
     if (!js || typeof js.name !== 'string' || !/^[\w-]{1,64}$/.test(js.name))
-      return { message: "Missing required parameter: 'response_format.json_schema.name'.", param: 'response_format.json_schema.name' };
+      return {
+        message: "Missing required parameter: 'response_format.json_schema.name'.",
+        param: 'response_format.json_schema.name',
+      };
     if (typeof js.schema !== 'object' || js.schema === null)
-      return { message: "Invalid 'response_format.json_schema.schema'.", param: 'response_format.json_schema.schema' };
+      return {
+        message: "Invalid 'response_format.json_schema.schema'.",
+        param: 'response_format.json_schema.schema',
+      };
     return null;
   }
   if (rf.type === 'json_object') {
@@ -84,11 +101,15 @@ function problemOf(body: ChatRequest): { message: string; param: string } | null
     return saysJson
       ? null
       : {
-          message: "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
+          message:
+            "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
           param: 'messages',
         };
   }
-  return { message: `Invalid value: '${rf.type}'. Supported values are: 'json_object', 'json_schema', and 'text'.`, param: 'response_format.type' };
+  return {
+    message: `Invalid value: '${rf.type}'. Supported values are: 'json_object', 'json_schema', and 'text'.`,
+    param: 'response_format.type',
+  };
 }
 
 export class ChatCompletionsServer {
@@ -138,14 +159,22 @@ export class ChatCompletionsServer {
     if (auth !== `Bearer ${this.apiKey}`) {
       // Worse than the real API (which masks it): the key sent is echoed back, so a client that logs messages leaks it.
       const sent = auth?.replace(/^Bearer /, '') ?? '';
-      send(res, 401, envelope(`Incorrect API key provided: ${sent}.`, 'invalid_request_error', null, 'invalid_api_key'));
+      send(
+        res,
+        401,
+        envelope(`Incorrect API key provided: ${sent}.`, 'invalid_request_error', null, 'invalid_api_key'),
+      );
       return;
     }
     let body: ChatRequest;
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
     } catch {
-      send(res, 400, envelope('We could not parse the JSON body of your request.', 'invalid_request_error', null, null));
+      send(
+        res,
+        400,
+        envelope('We could not parse the JSON body of your request.', 'invalid_request_error', null, null),
+      );
       return;
     }
     const problem = problemOf(body);
@@ -166,11 +195,20 @@ export class ChatCompletionsServer {
         send(
           res,
           429,
-          envelope(`Rate limit reached for ${body.model} on requests per min (RPM).`, 'requests', null, 'rate_limit_exceeded'),
+          envelope(
+            `Rate limit reached for ${body.model} on requests per min (RPM).`,
+            'requests',
+            null,
+            'rate_limit_exceeded',
+          ),
           { 'retry-after': String(reply.retryAfterS) },
         );
       } else {
-        send(res, reply.status, envelope('The server had an error while processing your request.', 'server_error', null, null));
+        send(
+          res,
+          reply.status,
+          envelope('The server had an error while processing your request.', 'server_error', null, null),
+        );
       }
       return;
     }
