@@ -53,7 +53,7 @@ export const aiSettings = {
     form: 'rules, ai or both',
     default: 'rules' as 'rules' | 'ai' | 'both',
     parse: oneOf('rules', 'ai', 'both'),
-    doc: '`rules`: the strategy decides. `ai`: AI_DECIDER_MODEL decides on each candidate’s newest bar. `both`: the strategy decides and the model may only veto or shrink an entry. Risk checks always run after the model; any failure falls back to the strategy for that candidate.',
+    doc: '`rules`: the strategy decides. `ai`: AI_DECIDER_MODEL decides on each traded symbol’s newest closed bar. `both`: the strategy decides and the model may only veto or shrink an entry. Risk checks always run after the model; any failure falls back to the strategy for that candidate.',
   }),
   aiResponseFormat: setting({
     env: 'AI_RESPONSE_FORMAT',
