@@ -173,6 +173,7 @@ export const aiPipeline: Benchmark = {
           shape,
           `run on a new closed bar: ${analyst} analyst + ${decider} decider calls = ${Math.ceil(analyst / concurrency)} + ${Math.ceil(decider / concurrency)} batches x ${MODEL_MS} ms = ${modelMs} ms model-bound`,
           `stages with models: ${stages}; rules only: ${rulesStages}`,
+          `the model stages' own overhead (analysis + decision stages minus the model-bound time): ${((run.stages.analysis ?? 0) + (run.stages.decision ?? 0) - modelMs).toFixed(0)} ms; the rest is the scout reading 300 symbols' new candles, as in the rules-only run`,
           `call latencies ${Math.min(...latencies).toFixed(0)}-${Math.max(...latencies).toFixed(0)} ms; overhead over the model-bound time ${(aiMs - modelMs).toFixed(0)} ms vs the rules-only run ${rulesMs.toFixed(0)} ms`,
         ],
       }),
