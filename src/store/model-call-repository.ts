@@ -10,7 +10,7 @@ import type { Selectable } from 'kysely';
 import type { Decimal } from '../domain/decimal.js';
 import { canonicalAmountOrNull } from './amounts.js';
 import type { Database } from './database.js';
-import type { PageAfter } from './pipeline-repository.js';
+import type { PageAfter } from './pipeline-records.js';
 import type { PipelineModelCallsTable } from './pipeline-schema.js';
 import { compile, prepare } from './prepared.js';
 

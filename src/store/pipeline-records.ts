@@ -9,6 +9,12 @@ import { canonicalAmount as canon, canonicalAmountOrNull as canonOrNull } from '
 import type { PipelineDecisionsTable, PipelineOrdersTable, PipelineRunsTable } from './pipeline-schema.js';
 
 export type PipelineMode = 'paper' | 'live';
+
+/** A keyset position: the (created_at, id) of the last row of the previous page. */
+export interface PageAfter {
+  createdAt: number;
+  id: number;
+}
 export type StageName = 'scout' | 'analysis' | 'decision' | 'execution';
 
 export interface RunRecord {

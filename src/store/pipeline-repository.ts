@@ -12,6 +12,7 @@ import {
   type NewDecision,
   type NewOrder,
   type OrderUpdate,
+  type PageAfter,
   type PipelineMode,
   type PipelineOrderRecord,
   type RunOutcome,
@@ -76,11 +77,6 @@ const ORDER_COLUMNS = [
   'updated_at',
 ] as const;
 
-/** A keyset position: the (created_at, id) of the last row of the previous page. */
-export interface PageAfter {
-  createdAt: number;
-  id: number;
-}
 
 export class PipelineRepository {
   private readonly startRunQ;
