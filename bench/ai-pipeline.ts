@@ -106,7 +106,8 @@ async function dayTokens(ctx: BenchContext, server: ChatCompletionsServer) {
     const tokensIn = sum((c) => c.tokensIn) * scale;
     const tokensOut = sum((c) => c.tokensOut) * scale;
     const usd = (tokensIn * PRICE.input + tokensOut * PRICE.output) / 1e6;
-    const outcomes = calls.reduce<Record<string, number>>((m, c) => ({ ...m, [c.outcome]: (m[c.outcome] ?? 0) + 1 }), {});
+    const outcomes: Record<string, number> = {};
+    for (const c of calls) outcomes[c.outcome] = (outcomes[c.outcome] ?? 0) + 1;
     return { runs, calls: calls.length, perDay: calls.length * scale, tokensIn, tokensOut, usd, outcomes };
   } finally {
     await day.services.close();
@@ -145,7 +146,9 @@ export const aiPipeline: Benchmark = {
       .join(', ');
     const at = models.clock.now();
     await models.services.close();
-    ctx.log(`rules ${rulesMs.toFixed(0)} ms, models ${aiMs.toFixed(0)} ms (${analyst} analyst + ${decider} decider calls, model-bound ${modelMs} ms)`);
+    ctx.log(
+      `rules ${rulesMs.toFixed(0)} ms, models ${aiMs.toFixed(0)} ms (${analyst} analyst + ${decider} decider calls, model-bound ${modelMs} ms)`,
+    );
 
     // A restart on the same database and the same closed candles: new services, empty L1.
     const asked = server.calls.length;

@@ -187,6 +187,36 @@ export class ModelCallRepository {
     return (await this.db.all(q)).map(toCall);
   }
 
+  /**
+   * The schema-valid answers `model` gave as `stage` about `symbol`'s bars
+   * opened in [from, to], by bar open time (the newest answer per bar): what
+   * a backtest replays.
+   */
+  async answersFor(
+    stage: ModelStage,
+    model: string,
+    symbol: string,
+    from: number,
+    to: number,
+  ): Promise<Map<number, unknown>> {
+    const k = this.db.kysely;
+    const rows = await this.db.all(
+      compile(
+        k
+          .selectFrom('pipeline_model_calls')
+          .select(['bar_ts', 'answer'])
+          .where('stage', '=', stage)
+          .where('model', '=', model)
+          .where('symbol', '=', symbol)
+          .where('outcome', '=', 'ok')
+          .where('bar_ts', '>=', from)
+          .where('bar_ts', '<=', to)
+          .orderBy('id'),
+      ),
+    );
+    return new Map(rows.map((r) => [Number(r.bar_ts), JSON.parse(r.answer ?? 'null') as unknown]));
+  }
+
   /** Every call about these bars (`symbol` and bar open time), oldest first. */
   async forBars(bars: readonly { symbol: string; barTs: number }[]): Promise<ModelCallRecord[]> {
     if (bars.length === 0) return [];

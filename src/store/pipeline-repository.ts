@@ -77,7 +77,6 @@ const ORDER_COLUMNS = [
   'updated_at',
 ] as const;
 
-
 export class PipelineRepository {
   private readonly startRunQ;
   private readonly finishRunQ;

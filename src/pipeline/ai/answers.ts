@@ -6,6 +6,7 @@
  * required, no others; "none" is null.
  */
 import { Ajv } from 'ajv';
+import type { ModelIntent } from '../../engine/model-gate.js';
 
 export interface AnalystAnswer {
   trend: 'up' | 'down' | 'sideways';
@@ -16,15 +17,8 @@ export interface AnalystAnswer {
   rationale: string;
 }
 
-export interface DeciderAnswer {
-  action: 'enter' | 'exit' | 'hold';
-  /** Share of what risk allows, 0 to 1. */
-  size: number;
-  stop: number | null;
-  target: number | null;
-  confidence: number;
-  rationale: string;
-}
+/** The decider's answer: the engine's ModelIntent, which the model gate applies. */
+export type DeciderAnswer = ModelIntent;
 
 const share = { type: 'number', minimum: 0, maximum: 1 } as const;
 const rationale = { type: 'string', maxLength: 280 } as const;

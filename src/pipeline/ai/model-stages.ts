@@ -7,6 +7,8 @@
  * budget, Retry-After, timeout, 429, 5xx, garbage — keeps the rules, with the
  * reason recorded beside its signal or decision.
  */
+
+import { type GateRefusal, ModelGatedStrategy, VerdictBoard } from '../../engine/model-gate.js';
 import type { RiskLimits } from '../../engine/risk.js';
 import type { Strategy } from '../../engine/strategy.js';
 import type { Candle } from '../../venues/types.js';
@@ -15,7 +17,6 @@ import type { Candidate } from '../scout.js';
 import type { AnalystAnswer, DeciderAnswer } from './answers.js';
 import type { ModelAsker } from './model-asker.js';
 import type { ModelBudget } from './model-budget.js';
-import { type GateRefusal, ModelGatedStrategy, VerdictBoard } from './model-gate.js';
 import {
   ANALYST_SYSTEM,
   analystPrompt,

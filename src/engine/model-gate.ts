@@ -6,16 +6,33 @@
  * or shrink its entry (`both`: exits are never vetoed, a hold never becomes
  * an entry). An entry whose stop, target or size breaks a rule is rejected
  * and not traded. The engine's RiskManager then checks whatever is left, as
- * for any strategy: risk always runs after the model.
+ * for any strategy: risk always runs after the model. The same gate runs in
+ * the pipeline (this run's verdicts) and in a backtest replaying recorded
+ * answers (`replayed-verdicts.ts`).
  */
-import type { Bars } from '../../engine/bars.js';
-import { Action, type Intent, resetIntent } from '../../engine/intent.js';
-import type { PositionView, Strategy } from '../../engine/strategy.js';
-import type { DeciderAnswer } from './answers.js';
+import type { Bars } from './bars.js';
+import { Action, type Intent, resetIntent } from './intent.js';
+import type { PositionView, Strategy } from './strategy.js';
 
-export type Verdict = { kind: 'model'; answer: DeciderAnswer } | { kind: 'fallback'; reason: string };
+/** A decider model's intent for one bar (the pipeline's schema-checked answer). */
+export interface ModelIntent {
+  action: 'enter' | 'exit' | 'hold';
+  /** Share of what risk allows, 0 to 1. */
+  size: number;
+  stop: number | null;
+  target: number | null;
+  confidence: number;
+  rationale: string;
+}
 
-interface Entry {
+export type Verdict = { kind: 'model'; answer: ModelIntent } | { kind: 'fallback'; reason: string };
+
+/** Where the gate finds the verdict for a symbol's bar: this run's board live, recorded answers in a backtest. */
+export interface VerdictSource {
+  get(symbol: string, barTs: number): GateEntry | undefined;
+}
+
+export interface GateEntry {
   barTs: number;
   verdict: Verdict;
   /** What the gate did with the model's answer (veto, shrink, rejection), for the decision row. */
@@ -23,14 +40,14 @@ interface Entry {
 }
 
 /** The decider's verdicts of one run, one per symbol, for the bar it was asked about. */
-export class VerdictBoard {
-  private readonly bySymbol = new Map<string, Entry>();
+export class VerdictBoard implements VerdictSource {
+  private readonly bySymbol = new Map<string, GateEntry>();
 
   set(symbol: string, barTs: number, verdict: Verdict): void {
     this.bySymbol.set(symbol, { barTs, verdict, note: null });
   }
 
-  get(symbol: string, barTs: number): Entry | undefined {
+  get(symbol: string, barTs: number): GateEntry | undefined {
     const e = this.bySymbol.get(symbol);
     return e && e.barTs === barTs ? e : undefined;
   }
@@ -51,7 +68,7 @@ export interface GateRefusal {
 }
 
 /** Why a model's entry cannot be traded at `price`, or null. */
-export function brokenRule(a: DeciderAnswer, price: number): string | null {
+export function brokenRule(a: ModelIntent, price: number): string | null {
   if (!(a.size > 0)) return 'size 0: nothing to enter';
   if (a.stop !== null && !(a.stop > 0 && a.stop < price))
     return `stop ${a.stop} is not between 0 and the price ${price}`;
@@ -59,13 +76,13 @@ export function brokenRule(a: DeciderAnswer, price: number): string | null {
   return null;
 }
 
-const said = (a: DeciderAnswer) => `model: ${a.rationale.slice(0, 200)}`;
+const said = (a: ModelIntent) => `model: ${a.rationale.slice(0, 200)}`;
 
 export class ModelGatedStrategy implements Strategy {
   constructor(
     private readonly inner: Strategy,
     private readonly symbol: string,
-    private readonly board: VerdictBoard,
+    private readonly board: VerdictSource,
     private readonly mode: 'ai' | 'both',
     private readonly refuse: (r: GateRefusal) => void,
   ) {}
@@ -83,7 +100,7 @@ export class ModelGatedStrategy implements Strategy {
   }
 
   /** `both`: the rules' entry may be vetoed or shrunk; exits and holds stay as they are. */
-  private gate(entry: Entry, a: DeciderAnswer, bars: Bars, i: number, intent: Intent): void {
+  private gate(entry: GateEntry, a: ModelIntent, bars: Bars, i: number, intent: Intent): void {
     if (intent.action !== Action.EnterLong) return;
     const broken = a.action === 'enter' ? brokenRule(a, bars.close[i]!) : null;
     if (a.action !== 'enter') this.block(entry, intent, bars, i, `vetoed by model (${a.action})`);
@@ -95,7 +112,7 @@ export class ModelGatedStrategy implements Strategy {
   }
 
   /** `ai`: the model's intent replaces the rules'. */
-  private replace(entry: Entry, a: DeciderAnswer, bars: Bars, i: number, intent: Intent): void {
+  private replace(entry: GateEntry, a: ModelIntent, bars: Bars, i: number, intent: Intent): void {
     const broken = a.action === 'enter' ? brokenRule(a, bars.close[i]!) : null;
     if (broken) {
       this.block(entry, intent, bars, i, `model answer rejected: ${broken}`);
@@ -111,7 +128,7 @@ export class ModelGatedStrategy implements Strategy {
     if (a.target !== null) intent.takeProfit = a.target;
   }
 
-  private block(entry: Entry, intent: Intent, bars: Bars, i: number, why: string): void {
+  private block(entry: GateEntry, intent: Intent, bars: Bars, i: number, why: string): void {
     entry.note = why;
     const reason =
       intent.action === Action.EnterLong && this.mode === 'both' ? intent.reason : 'model: enter';
