@@ -105,6 +105,24 @@ describe.each(targets)('model faults on $name', (target) => {
     expectRulesDecided(decisions, /timeout/);
   });
 
+  it('a cut connection is sent once more; cut twice, the rules decide', async () => {
+    const once = new Set<string>();
+    const flaky = await deciderFault({ content: '' });
+    server.respond((req) => {
+      if (!isDecider(req)) return { content: JSON.stringify(analystAnswer(req)) };
+      const key = req.messages[1]!.content;
+      if (once.has(key)) return modelLike()(req);
+      once.add(key);
+      return { drop: true };
+    });
+    const again = await nextBar(flaky.p);
+    expect(again.deciderCalls.length).toBeGreaterThan(0);
+    expect(again.deciderCalls.every((c) => c.outcome === 'ok')).toBe(true);
+    const { decisions, deciderCalls } = await deciderFault({ drop: true });
+    expect(deciderCalls.every((c) => c.outcome === 'unavailable')).toBe(true);
+    expectRulesDecided(decisions, /decider model unavailable: cannot reach the provider/);
+  });
+
   it('malformed JSON, and JSON failing the schema, are rejected: the rules decide', async () => {
     const garbage = await deciderFault({ content: 'Sure! {"action": "enter", ' });
     expect(garbage.deciderCalls.every((c) => c.outcome === 'rejected' && c.answer === null)).toBe(true);

@@ -2,9 +2,9 @@
  * One chat-completions request through the official `openai` client, to any
  * server speaking that API (AI_BASE_URL): streaming off, temperature 0, a
  * JSON `response_format`, no client retries (a failed candidate falls back
- * to the rules instead of waiting), and AI_TIMEOUT_MS per request. Every
- * failure comes back as an outcome with a short detail, never a throw, and
- * the API key never appears in a detail.
+ * to the rules instead of waiting; only a lost connection is sent again),
+ * and AI_TIMEOUT_MS per request. Every failure comes back as an outcome with
+ * a short detail, never a throw, and the API key never appears in a detail.
  */
 import OpenAI from 'openai';
 import type { CallOutcome } from '../../store/model-call-repository.js';
@@ -62,7 +62,16 @@ export class ChatModel {
     });
   }
 
+  /**
+   * One request; a connection lost before any answer (a kept-alive socket the
+   * server had just closed) is sent once more, nothing else is retried.
+   */
   async complete(r: ChatRequest): Promise<ChatReply> {
+    const first = await this.once(r);
+    return !first.ok && first.outcome === 'unavailable' ? this.once(r) : first;
+  }
+
+  private async once(r: ChatRequest): Promise<ChatReply> {
     const wantsSchema = this.o.responseFormat === 'json_schema';
     try {
       const res = await this.client.chat.completions.create({

@@ -8,7 +8,8 @@
  * refuses `stream: true` (the client here never streams). It answers a
  * `chat.completion` object with `usage` tokens, or what the test's responder
  * says: an error envelope `{ error: { message, type, param, code } }` with a
- * status (429 with `Retry-After`, 500), a slow answer, or none at all.
+ * status (429 with `Retry-After`, 500), a slow answer, none at all, or a cut
+ * connection.
  * Every request is recorded.
  */
 import { once } from 'node:events';
@@ -36,7 +37,9 @@ export type Reply =
   | { content: string; delayMs?: number; finishReason?: 'stop' | 'length' }
   | { status: 429; retryAfterS: number }
   | { status: 500 | 502 | 503 }
-  | { hang: true };
+  | { hang: true }
+  /** The connection is cut before any answer (as a server closing a kept-alive socket). */
+  | { drop: true };
 
 export type Responder = (req: ChatRequest, n: number) => Reply | Promise<Reply>;
 
@@ -185,6 +188,10 @@ export class ChatCompletionsServer {
     this.calls.push({ authorization: auth, body, at: Date.now() });
     const n = this.seq++;
     const reply = await this.responder(body, n);
+    if ('drop' in reply) {
+      req.socket.destroy();
+      return;
+    }
     if ('hang' in reply) {
       this.open.add(res);
       res.on('close', () => this.open.delete(res));
