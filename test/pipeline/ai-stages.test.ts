@@ -87,6 +87,14 @@ describe.each(targets)('model stages on $name', (target) => {
     }
     const orders = await ctx.repo.listOrders(50, null);
     expect(orders.filter((o) => o.side === 'buy')).toHaveLength(entries.length);
+    expect((await p.status()).models).toEqual({
+      analyst: 'ai',
+      decider: 'ai',
+      analystModel: config.aiAnalystModel,
+      deciderModel: config.aiDeciderModel,
+      callsLastHour: calls.length,
+      tokensToday: calls.reduce((n, c) => n + c.tokensIn + c.tokensOut, 0),
+    });
   });
 
   it('never asks twice about the same closed candle: not in the next run, not after a restart', async () => {

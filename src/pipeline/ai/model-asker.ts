@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { Cache } from '../../cache/cache.js';
 import type { Clock } from '../../domain/clock.js';
+import { TimeoutError } from '../../domain/errors.js';
 import type { Semaphore } from '../../lib/semaphore.js';
 import type {
   CallOutcome,
@@ -93,8 +94,10 @@ export class ModelAsker {
       return { ok: true, answer: got.value, from };
     } catch (err) {
       if (err instanceof ModelFault) return { ok: false, outcome: err.outcome, reason: err.reason };
+      // The cache's hard timeout (a call queued too long), or the call log unreachable.
       const message = err instanceof Error ? err.message : String(err);
-      return { ok: false, outcome: 'timeout', reason: `no answer: ${message.slice(0, 200)}` };
+      const outcome = err instanceof TimeoutError ? 'timeout' : 'unavailable';
+      return { ok: false, outcome, reason: `${q.stage} model ${outcome}: ${message.slice(0, 200)}` };
     }
   }
 
