@@ -10,6 +10,7 @@ import type { Selectable } from 'kysely';
 import type { Decimal } from '../domain/decimal.js';
 import { canonicalAmountOrNull } from './amounts.js';
 import type { Database } from './database.js';
+import { afterKeyset } from './keyset.js';
 import type { PageAfter } from './pipeline-records.js';
 import type { PipelineModelCallsTable } from './pipeline-schema.js';
 import { compile, prepare } from './prepared.js';
@@ -127,16 +128,7 @@ export class ModelCallRepository {
       all().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
     );
     this.pageAfterQ = prepare(k, (p) =>
-      all()
-        .where((eb) =>
-          eb.or([
-            eb('created_at', '<', p('createdAt')),
-            eb.and([eb('created_at', '=', p('createdAt')), eb('id', '<', p('id'))]),
-          ]),
-        )
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(p('limit')),
+      all().where(afterKeyset(p)).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
     );
   }
 

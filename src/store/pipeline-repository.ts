@@ -6,6 +6,7 @@
  * keyset, never OFFSET.
  */
 import type { Database, SqlExecutor } from './database.js';
+import { afterKeyset } from './keyset.js';
 import { ModelCallRepository } from './model-call-repository.js';
 import {
   type DecisionRecord,
@@ -125,32 +126,14 @@ export class PipelineRepository {
       decisions().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
     );
     this.decisionsAfterQ = prepare(k, (p) =>
-      decisions()
-        .where((eb) =>
-          eb.or([
-            eb('created_at', '<', p('createdAt')),
-            eb.and([eb('created_at', '=', p('createdAt')), eb('id', '<', p('id'))]),
-          ]),
-        )
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(p('limit')),
+      decisions().where(afterKeyset(p)).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
     );
     const orders = () => k.selectFrom('pipeline_orders').selectAll();
     this.ordersQ = prepare(k, (p) =>
       orders().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
     );
     this.ordersAfterQ = prepare(k, (p) =>
-      orders()
-        .where((eb) =>
-          eb.or([
-            eb('created_at', '<', p('createdAt')),
-            eb.and([eb('created_at', '=', p('createdAt')), eb('id', '<', p('id'))]),
-          ]),
-        )
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(p('limit')),
+      orders().where(afterKeyset(p)).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
     );
     this.signalsOfRunQ = prepare(k, (p) =>
       k.selectFrom('pipeline_signals').selectAll().where('run_id', '=', p('runId')).orderBy('rank'),
