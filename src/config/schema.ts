@@ -201,6 +201,13 @@ export const settings = {
     parse: int(0, 60_000),
     doc: 'Positions without TP, SL or trailing stop are repriced (price, PnL, push) at most this often; armed ones on every flush. 0: every flush.',
   }),
+  priceIdleRepriceBudget: setting({
+    env: 'PRICE_IDLE_REPRICE_BUDGET',
+    form: 'an integer from 0 to 10000000',
+    default: 20_000,
+    parse: int(0, 10_000_000),
+    doc: 'Idle positions (no TP, SL or trailing stop) repriced per second at most; beyond it their interval lengthens in proportion, up to a minute. 0: no limit.',
+  }),
   pricePollMs: setting({
     env: 'PRICE_POLL_MS',
     form: 'an integer from 100 to 3600000',

@@ -26,6 +26,15 @@ import type { FillLedger } from './fill-ledger.js';
 
 export type { FanoutResult } from './copy-page-state.js';
 
+/** A follow sizes proportionally but the leader's equity was not read for this page: read it and apply again. */
+export class LeaderEquityNeeded extends Error {
+  constructor() {
+    super('a follow sizes by the leader equity, which was not read for this page');
+  }
+}
+
+const proportional = (f: Trader): boolean => f.followOptions.copyMode === 'proportional';
+
 /** What the fan-out knows of a market before its transaction. */
 export interface MarketQuote {
   market: Market | null;
@@ -53,6 +62,8 @@ export interface FanoutStores {
 
 export class CopyFanout {
   private readonly planner: CopyPlanner;
+  /** Each watched leader's follows as of a generation (one entry per watcher). */
+  private readonly follows = new Map<number, { generation: number; follows: readonly Trader[] }>();
 
   constructor(
     private readonly s: FanoutStores,
@@ -66,7 +77,10 @@ export class CopyFanout {
 
   /**
    * Applies trades (oldest first) that moved `watcher` from `from` to `to`.
-   * Returns undefined when another holder moved the cursor first.
+   * Returns undefined when another holder moved the cursor first. The leader's
+   * equity may be left unread (undefined) when `needsLeaderEquity` said no;
+   * if a follow needs it after all (it changed meanwhile), LeaderEquityNeeded
+   * is thrown and nothing is written.
    */
   async apply(
     watcher: WatcherRow,
@@ -74,7 +88,7 @@ export class CopyFanout {
     to: string,
     trades: readonly LeaderTrade[],
     quotes: ReadonlyMap<string, MarketQuote>,
-    leaderEquity: Exact | null,
+    leaderEquity: Exact | null | undefined,
     detectedAt: number,
     tx: SqlExecutor,
   ): Promise<FanoutResult | undefined> {
@@ -102,8 +116,9 @@ export class CopyFanout {
       seen.add(t.id);
       return true;
     });
-    const follows = await this.s.copies.follows(watcher.source, watcher.address, tx);
+    const follows = await this.followsOf(watcher, moved.followsGeneration, tx);
     const concerned = follows.filter((f) => trades.some((t) => followWasEnabled(f.enabledWindows, t.ts)));
+    if (leaderEquity === undefined && concerned.some(proportional)) throw new LeaderEquityNeeded();
     const state = new PageState(
       await this.s.accounts.balances([...new Set(concerned.map((f) => f.userId))], this.venueId, now, tx),
       await this.s.positions.openCopies(
@@ -121,7 +136,7 @@ export class CopyFanout {
           eligible,
           quotes.get(t.market) ?? { market: null, price: null },
           before,
-          leaderEquity,
+          leaderEquity ?? null,
           detectedAt,
           state,
           tx,
@@ -143,6 +158,28 @@ export class CopyFanout {
       tx,
     );
     return state.result;
+  }
+
+  /** Whether a page of this watcher needs the leader's equity (a follow sizes proportionally, or its follows are not known yet). */
+  needsLeaderEquity(watcherId: number): boolean {
+    const known = this.follows.get(watcherId);
+    return !known || known.follows.some(proportional);
+  }
+
+  /**
+   * The leader's follows, re-read only when their generation moved (a follow
+   * created, toggled, edited or deleted anywhere bumps it, migration 017).
+   */
+  private async followsOf(
+    watcher: WatcherRow,
+    generation: number,
+    tx: SqlExecutor,
+  ): Promise<readonly Trader[]> {
+    const known = this.follows.get(watcher.id);
+    if (known?.generation === generation) return known.follows;
+    const follows = await this.s.copies.follows(watcher.source, watcher.address, tx);
+    this.follows.set(watcher.id, { generation, follows });
+    return follows;
   }
 
   /** One leader trade for its eligible follows: plan every copy, then write them in batches. */

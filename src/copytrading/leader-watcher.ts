@@ -15,7 +15,7 @@ import type { CopyRepository, WatcherRow } from '../store/copy-repository.js';
 import type { Database } from '../store/database.js';
 import type { LeaderSource, LeaderTrade } from '../venues/leader-source.js';
 import type { Unsubscribe } from '../venues/types.js';
-import type { CopyFanout, FanoutResult, MarketQuote } from './copy-fanout.js';
+import { type CopyFanout, type FanoutResult, LeaderEquityNeeded, type MarketQuote } from './copy-fanout.js';
 import type { PageBatcher } from './page-batcher.js';
 
 export interface WatcherDeps {
@@ -121,10 +121,16 @@ export class LeaderWatcher {
     detectedAt: number,
   ): Promise<void> {
     const quotes = await this.quotes(trades);
-    const equity = await this.leaderEquity(trades);
     const row = this.row;
-    const result = await this.d.pages.run((tx) =>
-      this.d.fanout.apply(row, from, to, trades, quotes, equity, detectedAt, tx),
+    // The leader's equity only sizes proportional follows: read it only when one may need it.
+    const apply = (equity: Exact | null | undefined) =>
+      this.d.pages.run((tx) => this.d.fanout.apply(row, from, to, trades, quotes, equity, detectedAt, tx));
+    const needed = this.d.fanout.needsLeaderEquity(row.id);
+    const result = await apply(needed ? await this.leaderEquity(trades) : undefined).catch(
+      async (err: unknown) => {
+        if (!(err instanceof LeaderEquityNeeded)) throw err;
+        return apply(await this.leaderEquity(trades));
+      },
     );
     if (!result) {
       // Another holder applied this page first: continue from where it left the cursor.

@@ -250,6 +250,8 @@ export interface CopyWatchersTable {
   polled_at: number | null;
   error: string | null;
   created_at: number;
+  /** Bumped by triggers whenever one of this leader's follows changes (migration 017). */
+  follows_generation: Generated<number>;
 }
 
 export interface LeaderHoldingsTable {

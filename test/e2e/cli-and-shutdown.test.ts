@@ -29,6 +29,7 @@ describe('tradeloop CLI', () => {
         '010-job-result-bounds',
         '011-user-tokens',
         '013-model-calls',
+        '017-follow-generations',
       ],
     });
     const u = runCli(['users', 'create', 'carol'], env);
