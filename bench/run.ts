@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aiPipeline } from './ai-pipeline.js';
 import { backtest } from './backtest.js';
 import { backup } from './backup.js';
 import { bulkImport } from './bulk-import.js';
@@ -78,6 +79,7 @@ const BENCHMARKS: Benchmark[] = [
   copyFanout,
   copySustained,
   copyBacktest,
+  aiPipeline,
 ];
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');

@@ -26,7 +26,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   updates: ['domain'],
   fleet: ['cache', 'domain', 'positions', 'store', 'updates'],
   copytrading: ['cache', 'config', 'domain', 'lib', 'marketdata', 'positions', 'store', 'updates', 'venues'],
-  pipeline: ['cache', 'config', 'domain', 'engine', 'marketdata', 'store', 'venues'],
+  pipeline: ['cache', 'config', 'domain', 'engine', 'lib', 'marketdata', 'store', 'venues'],
   observability: ['cache', 'copytrading', 'domain', 'lib', 'marketdata', 'store'],
   telegram: [
     'config',

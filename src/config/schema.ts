@@ -1,10 +1,11 @@
 /**
  * Every setting tradeloop reads, with its default and the form it expects:
- * the core ones here, the database, HTTP, job, pipeline, copy, observability
+ * the core ones here, the database, HTTP, job, pipeline, AI, copy, observability
  * and Telegram groups in their own files, merged into one table. Defaults live in these files only; the
  * README's configuration table mirrors them.
  */
 
+import { aiSettings } from './ai-settings.js';
 import { copySettings } from './copy-settings.js';
 import { databaseSettings } from './database-settings.js';
 import { httpSettings } from './http-settings.js';
@@ -217,6 +218,7 @@ export const settings = {
   }),
   ...httpSettings,
   ...tradingSettings,
+  ...aiSettings,
   ...jobLimitSettings,
   ...copySettings,
   ...leaderSourceSettings,

@@ -17,6 +17,7 @@ import { fleetLeases } from './migrations/008-fleet-leases.js';
 import { idempotencyKeys } from './migrations/009-idempotency-keys.js';
 import { jobResultBounds } from './migrations/010-job-result-bounds.js';
 import { userTokens } from './migrations/011-user-tokens.js';
+import { modelCalls } from './migrations/013-model-calls.js';
 import { followGenerations } from './migrations/017-follow-generations.js';
 import type { DB } from './schema.js';
 
@@ -33,6 +34,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '009-idempotency-keys': idempotencyKeys(dialect),
     '010-job-result-bounds': jobResultBounds(dialect),
     '011-user-tokens': userTokens(dialect),
+    '013-model-calls': modelCalls(dialect),
     '017-follow-generations': followGenerations(dialect),
   };
 }

@@ -6,6 +6,7 @@
 import type { Generated } from 'kysely';
 import type {
   PipelineDecisionsTable,
+  PipelineModelCallsTable,
   PipelineOrdersTable,
   PipelineRunsTable,
   PipelineSignalsTable,
@@ -232,6 +233,7 @@ export interface DB {
   pipeline_signals: PipelineSignalsTable;
   pipeline_decisions: PipelineDecisionsTable;
   pipeline_orders: PipelineOrdersTable;
+  pipeline_model_calls: PipelineModelCallsTable;
 }
 
 /** One watcher per (source, address): its cursor and the lease of the instance running it. */
