@@ -12,7 +12,9 @@ const p = JSON.parse(fs.readFileSync(file, 'utf8'));
 const byId = new Map(p.nodes.map((node) => [node.id, node]));
 const self = new Map();
 const dt = p.timeDeltas;
-p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (dt[i] ?? 0)));
+p.samples.forEach((id, i) => {
+  self.set(id, (self.get(id) ?? 0) + (dt[i] ?? 0));
+});
 const total = dt.reduce((a, b) => a + b, 0);
 const fn = new Map();
 const files = new Map();

@@ -10,17 +10,23 @@ describe('idle reprice pace', () => {
   it('lengthens the interval in proportion to the excess, and returns to the base', () => {
     const pace = new IdleRepricePace(1_000, 10_000);
     let now = 0;
+    const flushEvery100ms = (flushes: number, rows: number) => {
+      for (let i = 0; i < flushes; i++) {
+        now += 100;
+        pace.flushed(now, rows);
+      }
+    };
     expect(pace.idleBefore(now)).toBe(-1_000);
     pace.flushed(now, 0);
     // 40,000 idle positions repriced in one second: four times the budget.
-    for (let i = 0; i < 10; i++) pace.flushed((now += 100), 4_000);
+    flushEvery100ms(10, 4_000);
     expect(pace.intervalMs).toBe(4_000);
     expect(pace.idleBefore(now)).toBe(now - 4_000);
     // At the longer interval the same positions are 10,000 a second: it holds.
-    for (let i = 0; i < 10; i++) pace.flushed((now += 100), 1_000);
+    flushEvery100ms(10, 1_000);
     expect(pace.intervalMs).toBe(4_000);
     // Few positions left: back towards the base, never under it.
-    for (let s = 0; s < 4; s++) for (let i = 0; i < 10; i++) pace.flushed((now += 100), 10);
+    flushEvery100ms(40, 10);
     expect(pace.intervalMs).toBe(1_000);
   });
 
