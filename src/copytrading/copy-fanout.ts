@@ -19,7 +19,7 @@ import type { PaperAccountRepository } from '../store/paper-account-repository.j
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
 import type { LeaderTrade } from '../venues/leader-source.js';
 import type { Market } from '../venues/types.js';
-import { type FanoutResult, PageState, sizingOf, tradeKey } from './copy-page-state.js';
+import { type FanoutResult, PageState, sizingOf, tradeKey, undecided } from './copy-page-state.js';
 import { CopyPlanner } from './copy-planner.js';
 import { type Planned, writeFills, writePositions } from './copy-writes.js';
 import type { FillLedger } from './fill-ledger.js';
@@ -201,7 +201,7 @@ export class CopyFanout {
     const fill = quote.price && fillPrice(quote.price, t.side, this.settings.slippage, binary);
     const fraction = t.side === 'sell' ? exitFraction(leaderBefore, parseExact(t.size)) : null;
     for (const f of follows) {
-      const base = this.decision(t, f, detectedAt);
+      const base = undecided(t, f, detectedAt);
       const reason = common ?? marketFilter(sizingOf(f), t.market);
       if (reason !== null || !fill || !quote.market) {
         decisions.push({ ...base, reason: reason ?? 'no_price', decidedAt: this.now() });
@@ -243,30 +243,5 @@ export class CopyFanout {
     if (!q.market.active) return 'market_closed';
     if (!q.price) return 'no_price';
     return null;
-  }
-
-  private decision(t: LeaderTrade, f: Trader, detectedAt: number): NewDecision {
-    return {
-      userId: f.userId,
-      traderId: f.id,
-      source: f.source,
-      sourceTradeId: t.id,
-      sourceTs: t.ts,
-      detectedAt,
-      decidedAt: detectedAt,
-      status: 'skipped',
-      reason: null,
-      reducedBy: null,
-      side: t.side,
-      market: t.market,
-      outcomeIndex: t.outcomeIndex,
-      leaderSize: t.size,
-      leaderPrice: t.price,
-      size: null,
-      price: null,
-      orderId: null,
-      positionId: null,
-      latencyMs: 0,
-    };
   }
 }

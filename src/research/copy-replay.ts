@@ -11,7 +11,7 @@
  * bar's open when it gapped past it. Pure and synchronous: run it in a worker.
  */
 
-import { PageState, sizingOf, tradeKey } from '../copytrading/copy-page-state.js';
+import { PageState, sizingOf, tradeKey, undecided } from '../copytrading/copy-page-state.js';
 import { CopyPlanner } from '../copytrading/copy-planner.js';
 import {
   exitFraction,
@@ -223,7 +223,7 @@ export function replayCopies(input: CopyReplayInput): CopyReplayResult {
       return;
     }
     const fill = fillPrice(basis, t.side, slippage, market.kind === 'binary');
-    const base = decisionBase(t);
+    const base = undecided(t, follow, t.ts);
     const opened = state.copy(follow.id, key);
     const plan =
       t.side === 'buy'
@@ -318,29 +318,4 @@ export function replayCopies(input: CopyReplayInput): CopyReplayResult {
     leaderTrades: trades.length,
     bars: events.length,
   };
-
-  function decisionBase(t: LeaderTrade) {
-    return {
-      userId: USER,
-      traderId: follow.id,
-      source: req.source,
-      sourceTradeId: t.id,
-      sourceTs: t.ts,
-      detectedAt: t.ts,
-      decidedAt: t.ts,
-      status: 'skipped' as const,
-      reason: null,
-      reducedBy: null,
-      side: t.side,
-      market: t.market,
-      outcomeIndex: t.outcomeIndex,
-      leaderSize: t.size,
-      leaderPrice: t.price,
-      size: null,
-      price: null,
-      orderId: null,
-      positionId: null,
-      latencyMs: 0,
-    };
-  }
 }
