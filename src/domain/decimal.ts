@@ -20,6 +20,12 @@ import { type ErrorDetail, ValidationError } from './errors.js';
  */
 export type Decimal = string & { readonly __brand: 'Decimal' };
 
+/**
+ * An amount as a client sends it: a decimal string, or a JSON number (the
+ * API's body parser hands over a number a double would change as its digits).
+ */
+export type AmountInput = string | number;
+
 /** The outcome of parsing an amount: the canonical value, or what is wrong with the input. */
 export type DecimalResult =
   | { readonly ok: true; readonly value: Decimal }

@@ -12,7 +12,6 @@ import {
   JOB_TYPES,
   type Job,
   type JobError,
-  type JobPriority,
   type JobStatus,
   type JobType,
   PRIORITY_RANK,
@@ -30,10 +29,10 @@ import {
 export interface SubmitRequest {
   type: JobType;
   params: unknown;
-  /** @default 'normal' */
-  priority?: JobPriority | string;
-  /** @default JOB_TIMEOUT_MS, which is also the most a request may ask */
-  timeoutMs?: number;
+  /** One of JOB_PRIORITIES, as the client sent it (checked by `parseJobOptions`). @default 'normal' */
+  priority?: unknown;
+  /** Milliseconds, as the client sent them. @default JOB_TIMEOUT_MS, which is also the most a request may ask */
+  timeoutMs?: unknown;
   userId: number;
 }
 

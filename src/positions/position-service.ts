@@ -10,11 +10,13 @@ import type { Clock } from '../domain/clock.js';
 import { DECIMAL_ONE, type Decimal, dec } from '../domain/decimal.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import {
+  type OpenPositionInput,
   type Position,
   parseOpenPosition,
   parseTpSlPatch,
   positionPnl,
   priceDecimal,
+  type TpSlInput,
   tpSlProblem,
   tpSlTriggered,
 } from '../domain/position.js';
@@ -70,7 +72,7 @@ export class PositionService {
     this.venueId = d.marketData.venue.capabilities.id;
   }
 
-  async open(userId: number, input: Record<string, unknown>): Promise<Position> {
+  async open(userId: number, input: OpenPositionInput): Promise<Position> {
     const req = parseOpenPosition(input);
     const market = await this.requireMarket(req.marketId);
     const { outcome, outcomeIndex } = resolveOutcome(market, req.outcome, req.side);
@@ -123,12 +125,7 @@ export class PositionService {
   }
 
   /** Sets or clears TP/SL (null clears, absent keeps); `expectedVersion` (If-Match) makes a stale edit a 409. */
-  async setTpSl(
-    userId: number,
-    id: number,
-    input: Record<string, unknown>,
-    expectedVersion?: number,
-  ): Promise<Position> {
+  async setTpSl(userId: number, id: number, input: TpSlInput, expectedVersion?: number): Promise<Position> {
     const patch = parseTpSlPatch(input);
     const current = await this.get(userId, id);
     if (current.status !== 'open') throw new ConflictError(`Position ${id} is closed`);

@@ -4,11 +4,14 @@ import { cursorCodec } from '../../lib/cursor.js';
 import type { MarketData } from '../../marketdata/market-data.js';
 import { Type } from '../json-schema.js';
 import { marketJson } from '../market-json.js';
+import { typedRoutes } from '../type-provider.js';
 
 const PricesQuery = Type.Object(
   { symbols: Type.String({ minLength: 1, maxLength: 40_000 }) },
   { additionalProperties: false },
 );
+const SymbolParams = Type.Object({ symbol: Type.String() }, { additionalProperties: false });
+const MarketParams = Type.Object({ id: Type.String() }, { additionalProperties: false });
 const OhlcvQuery = Type.Object(
   {
     tf: Type.Optional(Type.String({ maxLength: 8 })),
@@ -45,8 +48,9 @@ const ItemErrorJson = Type.Object({
 /** Markets page by venue market id: the cursor is the last id. */
 const marketCursor = cursorCodec('m', ['text']);
 
-export function marketDataRoutes(app: FastifyInstance, md: MarketData): void {
-  app.get<{ Querystring: { symbols: string } }>(
+export function marketDataRoutes(server: FastifyInstance, md: MarketData): void {
+  const app = typedRoutes(server);
+  app.get(
     '/prices',
     {
       schema: {
@@ -63,38 +67,27 @@ export function marketDataRoutes(app: FastifyInstance, md: MarketData): void {
       ),
   );
 
-  app.get<{ Params: { symbol: string }; Querystring: { tf?: string; limit?: number } }>(
-    '/ohlcv/:symbol',
-    { schema: { querystring: OhlcvQuery } },
-    async (req) => {
-      const tf = req.query.tf ?? '1h';
-      const r = await md.ohlcv(req.params.symbol, tf, req.query.limit ?? 100);
-      return { symbol: req.params.symbol, timeframe: tf, candles: r.value, stale: r.stale, ageMs: r.ageMs };
-    },
-  );
+  app.get('/ohlcv/:symbol', { schema: { params: SymbolParams, querystring: OhlcvQuery } }, async (req) => {
+    const tf = req.query.tf ?? '1h';
+    const r = await md.ohlcv(req.params.symbol, tf, req.query.limit ?? 100);
+    return { symbol: req.params.symbol, timeframe: tf, candles: r.value, stale: r.stale, ageMs: r.ageMs };
+  });
 
-  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
-    '/markets',
-    { schema: { querystring: MarketsQuery } },
-    async (req) => {
-      const page = await md.markets(
-        req.query.limit ?? 50,
-        marketCursor.decode(req.query.cursor)?.[0] ?? null,
-      );
-      return {
-        items: page.items.map(marketJson),
-        nextCursor: page.nextId === null ? null : marketCursor.encode(page.nextId),
-        stale: page.stale,
-        ageMs: page.ageMs,
-      };
-    },
-  );
+  app.get('/markets', { schema: { querystring: MarketsQuery } }, async (req) => {
+    const page = await md.markets(req.query.limit ?? 50, marketCursor.decode(req.query.cursor)?.[0] ?? null);
+    return {
+      items: page.items.map(marketJson),
+      nextCursor: page.nextId === null ? null : marketCursor.encode(page.nextId),
+      stale: page.stale,
+      ageMs: page.ageMs,
+    };
+  });
 
-  app.get<{ Params: { id: string } }>('/markets/:id', async (req) =>
+  app.get('/markets/:id', { schema: { params: MarketParams } }, async (req) =>
     marketJson(await md.market(req.params.id)),
   );
 
-  app.post<{ Body: { ids: string[] } }>('/markets/batch', { schema: { body: BatchBody } }, async (req) => {
+  app.post('/markets/batch', { schema: { body: BatchBody } }, async (req) => {
     const { items, errors } = await md.marketsByIds(req.body.ids);
     return { items: items.map(marketJson), errors };
   });

@@ -11,6 +11,7 @@ import { explainQuery } from '../../observability/query-plan.js';
 import { systemReport } from '../../observability/system-report.js';
 import { requireAdmin } from '../auth.js';
 import { Type } from '../json-schema.js';
+import { typedRoutes } from '../type-provider.js';
 
 /**
  * Registers the request-duration hook on `app` (the root instance, so every
@@ -32,7 +33,8 @@ const MonitorQuery = Type.Object(
 );
 
 /** The /performance summaries; register inside the authenticated /api/v1 scope. */
-export function observabilityRoutes(api: FastifyInstance, obs: Observability): void {
+export function observabilityRoutes(server: FastifyInstance, obs: Observability): void {
+  const api = typedRoutes(server);
   // Absolute paths, SQL text, the schema's tables and indexes: operators only.
   const adminOnly = { preValidation: async (req: FastifyRequest) => void requireAdmin(req) };
   api.get('/performance/database', adminOnly, async () => {
@@ -56,15 +58,11 @@ export function observabilityRoutes(api: FastifyInstance, obs: Observability): v
 
   api.get('/performance/indexes', adminOnly, async () => indexUsage(obs.db));
 
-  api.get<{ Querystring: { since?: number } }>(
-    '/performance/monitor',
-    { schema: { querystring: MonitorQuery } },
-    async (req) => ({
-      intervalMs: obs.monitor.intervalMs,
-      capacity: obs.monitor.capacity,
-      samples: obs.monitor.samples(req.query.since).map((s) => ({ ...s, at: new Date(s.at).toISOString() })),
-    }),
-  );
+  api.get('/performance/monitor', { schema: { querystring: MonitorQuery } }, async (req) => ({
+    intervalMs: obs.monitor.intervalMs,
+    capacity: obs.monitor.capacity,
+    samples: obs.monitor.samples(req.query.since).map((s) => ({ ...s, at: new Date(s.at).toISOString() })),
+  }));
 
   api.get('/performance/alerts', async () => ({
     alerts: obs.alerts.evaluate().map((a) => ({ ...a, since: new Date(a.since).toISOString() })),

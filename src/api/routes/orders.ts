@@ -9,8 +9,7 @@ import { orderJson } from '../json.js';
 import { Type } from '../json-schema.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
 import { IdParams, listOf, OrderBulkBody, OrderInput, OrderJson, PageQuery } from '../schemas.js';
-
-type Body = Record<string, unknown>;
+import { typedRoutes } from '../type-provider.js';
 
 const OrderListQuery = Type.Object(
   {
@@ -22,11 +21,12 @@ const OrderListQuery = Type.Object(
 );
 
 export function orderRoutes(
-  app: FastifyInstance,
+  server: FastifyInstance,
   s: { orders: OrderService; idempotency: IdempotencyDeps; config: Pick<Config, 'bulkBodyLimitBytes'> },
 ): void {
+  const app = typedRoutes(server);
   const once = idempotent(s.idempotency);
-  app.post<{ Body: Body }>(
+  app.post(
     '/orders',
     { schema: { body: OrderInput, response: { 201: OrderJson } }, ...once },
     async (req, reply) => {
@@ -36,7 +36,7 @@ export function orderRoutes(
     },
   );
 
-  app.post<{ Body: { orders: Body[] } }>(
+  app.post(
     '/orders/bulk',
     { bodyLimit: s.config.bulkBodyLimitBytes, schema: { body: OrderBulkBody }, ...once },
     async (req, reply) => {
@@ -46,7 +46,7 @@ export function orderRoutes(
     },
   );
 
-  app.get<{ Querystring: { limit?: number; cursor?: string; status?: OrderStatus; pair?: string } }>(
+  app.get(
     '/orders',
     { schema: { querystring: OrderListQuery, response: { 200: listOf(OrderJson) } } },
     async (req) => {
@@ -59,15 +59,11 @@ export function orderRoutes(
     },
   );
 
-  app.get<{ Params: { id: number } }>(
-    '/orders/:id',
-    { schema: { params: IdParams, response: { 200: OrderJson } } },
-    async (req) => {
-      return orderJson(await s.orders.get(currentUser(req).id, req.params.id));
-    },
-  );
+  app.get('/orders/:id', { schema: { params: IdParams, response: { 200: OrderJson } } }, async (req) => {
+    return orderJson(await s.orders.get(currentUser(req).id, req.params.id));
+  });
 
-  app.get<{ Querystring: { days?: number } }>(
+  app.get(
     '/stats/daily-volume',
     {
       schema: {

@@ -7,6 +7,7 @@ import type { Cache } from '../../cache/cache.js';
 import type { MarketData } from '../../marketdata/market-data.js';
 import { requireAdmin } from '../auth.js';
 import { Type } from '../json-schema.js';
+import { typedRoutes } from '../type-provider.js';
 
 const InvalidateBody = Type.Object(
   {
@@ -23,14 +24,15 @@ export interface PerformanceDeps {
   streams(): Record<string, unknown>;
 }
 
-export function performanceRoutes(app: FastifyInstance, deps: PerformanceDeps): void {
+export function performanceRoutes(server: FastifyInstance, deps: PerformanceDeps): void {
+  const app = typedRoutes(server);
   app.get('/performance/cache', async () => ({ kinds: deps.cache.metrics() }));
 
   app.get('/performance/streams', async () => deps.streams());
 
   app.get('/performance/marketdata', async () => ({ venues: [deps.marketData.trafficReport()] }));
 
-  app.post<{ Body: { tags?: string[]; keys?: string[] } }>(
+  app.post(
     '/performance/cache/invalidate',
     // Admin is checked before the body, so a non-admin learns nothing from validation errors.
     { schema: { body: InvalidateBody }, preValidation: async (req) => void requireAdmin(req) },

@@ -16,6 +16,7 @@ import type { DecisionRecord, RunRecord } from '../../store/pipeline-repository.
 import { requireAdmin } from '../auth.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
 import { listOf, PipelineDecisionJson, PipelineDecisionsQuery } from '../schemas.js';
+import { typedRoutes } from '../type-provider.js';
 
 export interface PipelineRouteDeps {
   pipeline: Pipeline;
@@ -50,7 +51,8 @@ const decisionJson = (d: DecisionRecord) => ({
   createdAt: new Date(d.createdAt).toISOString(),
 });
 
-export function pipelineRoutes(app: FastifyInstance, deps: PipelineRouteDeps): void {
+export function pipelineRoutes(server: FastifyInstance, deps: PipelineRouteDeps): void {
+  const app = typedRoutes(server);
   const { pipeline } = deps;
 
   app.get('/pipeline/status', async () => statusJson(await pipeline.status()));
@@ -67,7 +69,7 @@ export function pipelineRoutes(app: FastifyInstance, deps: PipelineRouteDeps): v
     return statusJson(await pipeline.status());
   });
 
-  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+  app.get(
     '/pipeline/decisions',
     { schema: { querystring: PipelineDecisionsQuery, response: { 200: listOf(PipelineDecisionJson) } } },
     async (req) => {

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TelegramLinkService } from '../../telegram/link-service.js';
 import { currentUser } from '../auth.js';
 import { Type } from '../json-schema.js';
+import { typedRoutes } from '../type-provider.js';
 
 export interface TelegramRouteDeps {
   links: Pick<TelegramLinkService, 'createCode' | 'unlinkForUser'>;
@@ -19,19 +20,16 @@ const ChatParams = Type.Object(
   { additionalProperties: false },
 );
 
-export function telegramRoutes(app: FastifyInstance, deps: TelegramRouteDeps): void {
+export function telegramRoutes(server: FastifyInstance, deps: TelegramRouteDeps): void {
+  const app = typedRoutes(server);
   app.post('/telegram/link-code', { schema: { response: { 201: LinkCodeJson } } }, async (req, reply) => {
     const { code, expiresAt } = await deps.links.createCode(currentUser(req).id);
     reply.status(201);
     return { code, expiresAt: new Date(expiresAt).toISOString(), command: `/start ${code}` };
   });
 
-  app.delete<{ Params: { chatId: string } }>(
-    '/telegram/links/:chatId',
-    { schema: { params: ChatParams } },
-    async (req, reply) => {
-      await deps.links.unlinkForUser(currentUser(req).id, req.params.chatId);
-      return reply.status(204).send();
-    },
-  );
+  app.delete('/telegram/links/:chatId', { schema: { params: ChatParams } }, async (req, reply) => {
+    await deps.links.unlinkForUser(currentUser(req).id, req.params.chatId);
+    return reply.status(204).send();
+  });
 }

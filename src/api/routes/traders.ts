@@ -15,25 +15,21 @@ import {
   TraderJson,
   TraderPatchBody,
 } from '../schemas.js';
-
-type Body = Record<string, unknown>;
+import { typedRoutes } from '../type-provider.js';
 
 export const MAX_TRADERS_PAGE = 5000;
 
-export function traderRoutes(app: FastifyInstance, s: { traders: TraderService }): void {
+export function traderRoutes(server: FastifyInstance, s: { traders: TraderService }): void {
+  const app = typedRoutes(server);
   const one = { 200: TraderJson, 201: TraderJson };
 
-  app.post<{ Body: Body }>(
-    '/traders',
-    { schema: { body: TraderCreateBody, response: one } },
-    async (req, reply) => {
-      const t = await s.traders.create(currentUser(req).id, req.body);
-      reply.header('etag', `"${t.version}"`).status(201);
-      return traderJson(t);
-    },
-  );
+  app.post('/traders', { schema: { body: TraderCreateBody, response: one } }, async (req, reply) => {
+    const t = await s.traders.create(currentUser(req).id, req.body);
+    reply.header('etag', `"${t.version}"`).status(201);
+    return traderJson(t);
+  });
 
-  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+  app.get(
     '/traders',
     {
       schema: {
@@ -57,17 +53,13 @@ export function traderRoutes(app: FastifyInstance, s: { traders: TraderService }
     return { items, nextCursor: null };
   });
 
-  app.get<{ Params: { id: number } }>(
-    '/traders/:id',
-    { schema: { params: IdParams, response: one } },
-    async (req, reply) => {
-      const t = await s.traders.get(currentUser(req).id, req.params.id);
-      reply.header('etag', `"${t.version}"`);
-      return traderJson(t);
-    },
-  );
+  app.get('/traders/:id', { schema: { params: IdParams, response: one } }, async (req, reply) => {
+    const t = await s.traders.get(currentUser(req).id, req.params.id);
+    reply.header('etag', `"${t.version}"`);
+    return traderJson(t);
+  });
 
-  app.patch<{ Params: { id: number }; Body: Body }>(
+  app.patch(
     '/traders/:id',
     { schema: { params: IdParams, body: TraderPatchBody, response: one } },
     async (req, reply) => {
@@ -78,7 +70,7 @@ export function traderRoutes(app: FastifyInstance, s: { traders: TraderService }
     },
   );
 
-  app.post<{ Body: { updates: Body[] } }>(
+  app.post(
     '/traders/batch',
     { schema: { body: TraderBatchBody, response: { 200: Type.Object({ items: Type.Array(TraderJson) }) } } },
     async (req) => {
@@ -87,12 +79,8 @@ export function traderRoutes(app: FastifyInstance, s: { traders: TraderService }
     },
   );
 
-  app.delete<{ Params: { id: number } }>(
-    '/traders/:id',
-    { schema: { params: IdParams } },
-    async (req, reply) => {
-      await s.traders.delete(currentUser(req).id, req.params.id);
-      return reply.status(204).send();
-    },
-  );
+  app.delete('/traders/:id', { schema: { params: IdParams } }, async (req, reply) => {
+    await s.traders.delete(currentUser(req).id, req.params.id);
+    return reply.status(204).send();
+  });
 }
