@@ -31,6 +31,17 @@ export type DecimalResult =
   | { readonly ok: true; readonly value: Decimal }
   | { readonly ok: false; readonly error: string };
 
+const CANONICAL = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
+
+/**
+ * `text` as a Decimal when it is already canonical (what this module writes),
+ * else undefined: a cheap check for reads of values this service stored,
+ * without a parse. Canonical zero has no sign.
+ */
+export function canonicalDecimal(text: string): Decimal | undefined {
+  return CANONICAL.test(text) && text !== '-0' ? (text as Decimal) : undefined;
+}
+
 /** value = m / 10^s */
 export interface Exact {
   readonly m: bigint;
