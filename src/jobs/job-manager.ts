@@ -15,13 +15,14 @@ import {
   type JobStatus,
   type JobType,
   PRIORITY_RANK,
+  packParams,
 } from '../store/job-records.js';
 import type { JobRepository } from '../store/job-repository.js';
 import type { JobExecutor } from './executor.js';
 import {
-  checkBacktestParams,
   checkBacktestSymbol,
   checkMonteCarloParams,
+  parseBacktestSubmission,
   parseJobOptions,
   type VenueSymbols,
 } from './job-requests.js';
@@ -107,20 +108,24 @@ export class JobManager {
     }
     const waitMs = this.o.submitTimeoutMs ?? DEFAULT_SUBMIT_TIMEOUT_MS;
     const options = parseJobOptions(req, this.o.timeoutMs);
-    const params =
-      req.type === 'backtest'
-        ? checkBacktestParams(req.params, this.o.venues)
-        : await checkMonteCarloParams(req.params, req.userId, (id) => this.o.repo.findById(id), {
-            ...(this.o.monteCarloMaxSteps === undefined ? {} : { maxSteps: this.o.monteCarloMaxSteps }),
-          });
-    if (req.type === 'backtest' && this.o.symbols) await checkBacktestSymbol(params, this.o.symbols, waitMs);
+    let params: string;
+    if (req.type === 'backtest') {
+      const { body, request } = parseBacktestSubmission(req.params, this.o.venues);
+      if (this.o.symbols) await checkBacktestSymbol(request, this.o.symbols, waitMs);
+      params = packParams(body, request);
+    } else {
+      const resolved = await checkMonteCarloParams(req.params, req.userId, (id) => this.o.repo.findById(id), {
+        ...(this.o.monteCarloMaxSteps === undefined ? {} : { maxSteps: this.o.monteCarloMaxSteps }),
+      });
+      params = packParams(resolved);
+    }
     const deadline = performance.now() + waitMs;
     const job = await this.o.repo.insertWithinQuota(
       {
         userId: req.userId,
         type: req.type,
         priority: PRIORITY_RANK[options.priority],
-        params: JSON.stringify(params),
+        params,
         timeoutMs: options.timeoutMs,
       },
       this.o.clock.now(),
@@ -208,7 +213,7 @@ export class JobManager {
         userId: r.userId,
         type: r.type,
         priority: PRIORITY_RANK.low,
-        params: JSON.stringify(r.params),
+        params: packParams(r.params),
         timeoutMs: Math.max(1, Math.ceil(r.finishedAt - r.startedAt)),
       },
       r.startedAt,

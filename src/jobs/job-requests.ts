@@ -11,7 +11,7 @@
  */
 import { ForbiddenError, ValidationError } from '../domain/errors.js';
 import { Problems } from '../domain/validation.js';
-import { parseBacktestRequest, parseMonteCarloRequest } from '../research/index.js';
+import { type BacktestRequest, parseBacktestRequest, parseMonteCarloRequest } from '../research/index.js';
 import { JOB_PRIORITIES, type Job, type JobPriority } from '../store/job-records.js';
 
 export const MIN_TIMEOUT_MS = 100;
@@ -39,10 +39,15 @@ export function parseJobOptions(
   return { priority: priority as JobPriority, timeoutMs: timeoutMs as number };
 }
 
-/** The backtest params to store: the client's fields, once they parse. */
-export function checkBacktestParams(raw: unknown, venues: readonly string[]): Record<string, unknown> {
-  parseBacktestRequest(raw, { venues });
-  return raw as Record<string, unknown>;
+/** A backtest as submitted: the client's fields (what the job shows) and the request they parse to (what runs). */
+export interface BacktestSubmission {
+  body: unknown;
+  request: BacktestRequest;
+}
+
+/** Parses a backtest request once, at submission; the worker runs `request` as it is. */
+export function parseBacktestSubmission(raw: unknown, venues: readonly string[]): BacktestSubmission {
+  return { body: raw, request: parseBacktestRequest(raw, { venues }) };
 }
 
 /** The symbols a venue lists; undefined when it cannot tell (then a worker reports an unknown symbol). */
@@ -54,12 +59,10 @@ export type VenueSymbols = (venue: string) => Promise<ReadonlySet<string> | unde
  * nothing: the worker reports an unknown symbol then.
  */
 export async function checkBacktestSymbol(
-  params: Record<string, unknown>,
+  { venue, symbol }: Pick<BacktestRequest, 'venue' | 'symbol'>,
   symbols: VenueSymbols,
   waitMs: number,
 ): Promise<void> {
-  const venue = String(params['venue']);
-  const symbol = String(params['symbol']);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => {
     timer = setTimeout(resolve, waitMs, undefined);

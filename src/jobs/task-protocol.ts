@@ -9,7 +9,7 @@
  * at its own pace (the throttle) without one message per report.
  */
 import type { ErrorCode } from '../domain/errors.js';
-import type { MonteCarloChunk } from '../research/index.js';
+import type { BacktestRequest, MonteCarloChunk, MonteCarloRequest } from '../research/index.js';
 import type { VenueConfig } from '../venues/registry.js';
 
 /** Int32 slots of a job's control buffer. */
@@ -49,16 +49,15 @@ export function chunkBuffers(chunks: readonly MonteCarloChunk[]): ArrayBuffer[] 
   return chunks.flatMap((c) => [c.finalMultiple.buffer as ArrayBuffer, c.maxDrawdown.buffer as ArrayBuffer]);
 }
 
-/** A Monte Carlo request as it crosses threads (already validated). */
-export interface MonteCarloParams {
-  [field: string]: unknown;
-  tradeReturns: number[] | Float64Array;
-}
-
+/**
+ * What a worker thread runs: requests already parsed (a thread never sees a
+ * client's body). A Monte Carlo request's returns are a Float64Array on a
+ * SharedArrayBuffer, one copy for every chunk.
+ */
 export type WorkerTask =
-  | { kind: 'backtest'; params: unknown; venue: VenueConfig; venueName: string; control: SharedArrayBuffer }
-  | { kind: 'mc-chunk'; params: MonteCarloParams; start: number; end: number; control: SharedArrayBuffer }
-  | { kind: 'mc-merge'; params: MonteCarloParams; chunks: MonteCarloChunk[] };
+  | { kind: 'backtest'; request: BacktestRequest; venue: VenueConfig; control: SharedArrayBuffer }
+  | { kind: 'mc-chunk'; request: MonteCarloRequest; start: number; end: number; control: SharedArrayBuffer }
+  | { kind: 'mc-merge'; request: MonteCarloRequest; chunks: MonteCarloChunk[] };
 
 /**
  * A task's answer: errors come back as data so their codes survive the

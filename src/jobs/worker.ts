@@ -21,8 +21,6 @@ import { isAppError } from '../domain/errors.js';
 import {
   type MonteCarloChunk,
   mergeMonteCarloChunks,
-  parseBacktestRequest,
-  parseMonteCarloRequest,
   runBacktestRequest,
   runMonteCarloChunk,
 } from '../research/index.js';
@@ -80,9 +78,8 @@ async function backtest(task: Extract<WorkerTask, { kind: 'backtest' }>): Promis
   // While candles load (async) the flag is polled; in the synchronous loop, at each progress report.
   const poll = setInterval(check, 20);
   try {
-    const req = parseBacktestRequest(task.params, { venues: [task.venueName] });
     const venue = await venueFor(task.venue);
-    return await runBacktestRequest(req, venue, {
+    return await runBacktestRequest(task.request, venue, {
       signal: abort.signal,
       onProgress: (p) => {
         control.progress = p;
@@ -96,7 +93,7 @@ async function backtest(task: Extract<WorkerTask, { kind: 'backtest' }>): Promis
 
 function chunk(task: Extract<WorkerTask, { kind: 'mc-chunk' }>): MonteCarloChunk {
   if (new JobControl(task.control).cancelled) throw CANCELLED;
-  return runMonteCarloChunk(parseMonteCarloRequest(task.params), task.start, task.end);
+  return runMonteCarloChunk(task.request, task.start, task.end);
 }
 
 /** This thread's isolate: its V8 heap and its ArrayBuffers (rss would be the whole process's). */
@@ -128,7 +125,7 @@ export default async function run(task: WorkerTask): Promise<WorkerReply | unkno
       case 'mc-chunk':
         return movedChunk(chunk(task));
       case 'mc-merge': {
-        const value = JSON.stringify(mergeMonteCarloChunks(parseMonteCarloRequest(task.params), task.chunks));
+        const value = JSON.stringify(mergeMonteCarloChunks(task.request, task.chunks));
         return { ok: true, value, memoryBytes: threadMemory() };
       }
     }
