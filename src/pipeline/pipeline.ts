@@ -11,6 +11,7 @@
 import type { Exchange } from 'ccxt';
 import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
+import type { Candle } from '../domain/market.js';
 import { BarClock } from '../engine/bar-clock.js';
 import type { Broker } from '../engine/broker.js';
 import { PaperBroker } from '../engine/paper-broker.js';
@@ -28,7 +29,6 @@ import type {
   StageName,
 } from '../store/pipeline-repository.js';
 import { toDecimal } from '../store/pipeline-repository.js';
-import type { Candle } from '../venues/types.js';
 import { analyse } from './analysis.js';
 import { LiveBroker } from './live-broker.js';
 import { type ExecEvent, OrderTracker } from './order-tracker.js';

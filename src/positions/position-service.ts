@@ -9,6 +9,7 @@ import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
 import { DECIMAL_ONE, type Decimal, dec } from '../domain/decimal.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import type { Market } from '../domain/market.js';
 import {
   type OpenPositionInput,
   type Position,
@@ -25,7 +26,6 @@ import type { ItemError, MarketData } from '../marketdata/market-data.js';
 import type { Database } from '../store/database.js';
 import type { PositionFilter, PositionRepository } from '../store/position-repository.js';
 import { positionsTag, type UpdateSink } from '../updates/update-sink.js';
-import type { Market } from '../venues/types.js';
 import type { CopyExitHook } from './copy-exits.js';
 import { positionJson } from './position-json.js';
 

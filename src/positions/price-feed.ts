@@ -11,13 +11,14 @@ import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
 import { nextHighWater, trailingStopHit } from '../domain/copy.js';
 import { DECIMAL_ONE, type Decimal, dec } from '../domain/decimal.js';
+import type { Ticker } from '../domain/market.js';
 import { type Position, positionPnl, priceDecimal, tpSlTriggered } from '../domain/position.js';
 import { MAX_SYMBOLS_PER_REQUEST, type MarketData } from '../marketdata/market-data.js';
 import { TickCoalescer, type TickCoalescerStats } from '../marketdata/tick-coalescer.js';
 import type { Database } from '../store/database.js';
 import type { MarketPriceUpdate, PositionRepository, Repriced } from '../store/position-repository.js';
 import { positionsTag, type UpdateSink } from '../updates/update-sink.js';
-import type { Ticker, Unsubscribe } from '../venues/types.js';
+import type { Unsubscribe } from '../venues/types.js';
 import type { CopyExitHook } from './copy-exits.js';
 import { positionJson } from './position-json.js';
 

@@ -7,18 +7,9 @@
  */
 import type { Clock } from '../../domain/clock.js';
 import { NotFoundError, RateLimitedError, UnavailableError, ValidationError } from '../../domain/errors.js';
+import type { Candle, Market, Ticker, Timeframe } from '../../domain/market.js';
 import { TokenBucket } from '../../lib/token-bucket.js';
-import type {
-  Candle,
-  Market,
-  OhlcvOptions,
-  OrderBook,
-  TickBatchHandler,
-  Ticker,
-  Timeframe,
-  Unsubscribe,
-  VenueCapabilities,
-} from '../types.js';
+import type { OhlcvOptions, OrderBook, TickBatchHandler, Unsubscribe, VenueCapabilities } from '../types.js';
 import type { Venue } from '../venue.js';
 import { copyStats, emptyStats, type VenueMethod, type VenueStats } from './call-stats.js';
 import { CandleBuilder } from './candle-builder.js';

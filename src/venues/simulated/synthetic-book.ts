@@ -3,7 +3,9 @@
  * top, then levels a few ticks apart with sizes that grow with distance.
  * Sizes are hashed from (instrument, second), so a book is reproducible.
  */
-import type { BookLevel, OrderBook, Ticker } from '../types.js';
+
+import type { Ticker } from '../../domain/market.js';
+import type { BookLevel, OrderBook } from '../types.js';
 import { hash3, unitFromHash } from './rng.js';
 import type { Instrument } from './universe.js';
 
