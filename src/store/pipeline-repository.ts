@@ -5,7 +5,8 @@
  * in one transaction per stage; lists read newest first by a (created_at, id)
  * keyset, never OFFSET.
  */
-import type { Database, SqlExecutor } from './database.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, Query, SqlExecutor } from './database.js';
 import {
   type DecisionRecord,
   type NewDecision,
@@ -23,6 +24,7 @@ import {
   toRun,
 } from './pipeline-records.js';
 import { prepare } from './prepared.js';
+import type { DB } from './schema.js';
 
 export * from './pipeline-records.js';
 
@@ -77,14 +79,37 @@ export interface PageAfter {
   id: number;
 }
 
+/** Pages of `table` newest first by its (created_at, id) keyset: the first page, or the one after `after`. */
+function newestFirst<T extends 'pipeline_decisions' | 'pipeline_orders'>(k: Kysely<DB>, table: T) {
+  // Built on one table's type: both have the (created_at, id) key; the rows come back typed by `table`.
+  const rows = () => k.selectFrom(table as 'pipeline_decisions').selectAll();
+  const first = prepare(k, (p) =>
+    rows().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
+  );
+  const next = prepare(k, (p) =>
+    rows()
+      .where((eb) =>
+        eb.or([
+          eb('created_at', '<', p('createdAt')),
+          eb.and([eb('created_at', '=', p('createdAt')), eb('id', '<', p('id'))]),
+        ]),
+      )
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(p('limit')),
+  );
+  return (limit: number, after: PageAfter | null): Query<Selectable<DB[T]>> =>
+    (after ? next({ limit, createdAt: after.createdAt, id: after.id }) : first({ limit })) as Query<
+      Selectable<DB[T]>
+    >;
+}
+
 export class PipelineRepository {
   private readonly startRunQ;
   private readonly finishRunQ;
   private readonly lastRunQ;
-  private readonly decisionsQ;
-  private readonly decisionsAfterQ;
-  private readonly ordersQ;
-  private readonly ordersAfterQ;
+  private readonly decisionsPage;
+  private readonly ordersPage;
   private readonly signalsOfRunQ;
   private readonly updateOrderQ;
 
@@ -117,38 +142,8 @@ export class PipelineRepository {
     this.lastRunQ = prepare(k, () =>
       k.selectFrom('pipeline_runs').selectAll().orderBy('id', 'desc').limit(1),
     );
-    const decisions = () => k.selectFrom('pipeline_decisions').selectAll();
-    this.decisionsQ = prepare(k, (p) =>
-      decisions().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
-    );
-    this.decisionsAfterQ = prepare(k, (p) =>
-      decisions()
-        .where((eb) =>
-          eb.or([
-            eb('created_at', '<', p('createdAt')),
-            eb.and([eb('created_at', '=', p('createdAt')), eb('id', '<', p('id'))]),
-          ]),
-        )
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(p('limit')),
-    );
-    const orders = () => k.selectFrom('pipeline_orders').selectAll();
-    this.ordersQ = prepare(k, (p) =>
-      orders().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
-    );
-    this.ordersAfterQ = prepare(k, (p) =>
-      orders()
-        .where((eb) =>
-          eb.or([
-            eb('created_at', '<', p('createdAt')),
-            eb.and([eb('created_at', '=', p('createdAt')), eb('id', '<', p('id'))]),
-          ]),
-        )
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(p('limit')),
-    );
+    this.decisionsPage = newestFirst(k, 'pipeline_decisions');
+    this.ordersPage = newestFirst(k, 'pipeline_orders');
     this.signalsOfRunQ = prepare(k, (p) =>
       k.selectFrom('pipeline_signals').selectAll().where('run_id', '=', p('runId')).orderBy('rank'),
     );
@@ -290,18 +285,12 @@ export class PipelineRepository {
 
   /** The last decisions, newest first; pass the last row's key as `after` for the next page. */
   async listDecisions(limit: number, after: PageAfter | null): Promise<DecisionRecord[]> {
-    const q = after
-      ? this.decisionsAfterQ({ limit, createdAt: after.createdAt, id: after.id })
-      : this.decisionsQ({ limit });
-    return (await this.db.all(q)).map(toDecision);
+    return (await this.db.all(this.decisionsPage(limit, after))).map(toDecision);
   }
 
   /** The last orders, newest first. */
   async listOrders(limit: number, after: PageAfter | null): Promise<PipelineOrderRecord[]> {
-    const q = after
-      ? this.ordersAfterQ({ limit, createdAt: after.createdAt, id: after.id })
-      : this.ordersQ({ limit });
-    return (await this.db.all(q)).map(toOrder);
+    return (await this.db.all(this.ordersPage(limit, after))).map(toOrder);
   }
 
   /** Runs `fn` in one transaction (a stage's writes commit together). */

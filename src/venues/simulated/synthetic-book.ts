@@ -5,8 +5,8 @@
  */
 
 import type { Ticker } from '../../domain/market.js';
+import { hash3, unitFromHash } from '../../lib/random.js';
 import type { BookLevel, OrderBook } from '../types.js';
-import { hash3, unitFromHash } from './rng.js';
 import type { Instrument } from './universe.js';
 
 /** Half the quoted spread of `inst` at price `last`. */
