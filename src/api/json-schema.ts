@@ -53,7 +53,9 @@ export const Type = {
   Integer: (o: Options = {}): TSchema<number> => typed({ type: 'integer', ...o }),
   Number: (o: Options = {}): TSchema<number> => typed({ type: 'number', ...o }),
   Boolean: (o: Options = {}): TSchema<boolean> => typed({ type: 'boolean', ...o }),
-  Null: (): TSchema<null> => typed({ type: 'null' }),
+  Null: (o: Options = {}): TSchema<null> => typed({ type: 'null', ...o }),
+  /** No body (a 204): documents the answer; nothing is serialised. */
+  NoBody: (o: Options = {}): TSchema<void> => typed({ type: 'null', ...o }),
   /** Any JSON value (documented, not checked). */
   Unknown: (o: Options = {}): TSchema<unknown> => typed({ ...o }),
   Literal: <const V extends string | number | boolean>(value: V): TSchema<V> => typed({ const: value }),

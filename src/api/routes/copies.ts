@@ -13,6 +13,7 @@ import { ISO_TIME_FORMS, parseIsoTime } from '../../domain/iso-time.js';
 import { cursorCodec } from '../../lib/cursor.js';
 import type { CopyStatus } from '../../store/copy-repository.js';
 import type { LeaderSort, LeaderWindow } from '../../venues/leader-source.js';
+import { ReportJson } from '../answer-schemas.js';
 import { currentUser } from '../auth.js';
 import { type Static, type TSchema, Type } from '../json-schema.js';
 import { Amount, IdParams, listOf } from '../schemas.js';
@@ -274,5 +275,15 @@ export function copyRoutes(server: FastifyInstance, d: CopyRouteDeps): void {
     async (req) => accountJson(await d.copy.resetAccount(currentUser(req).id, req.body?.balance)),
   );
 
-  app.get('/performance/copy', async () => d.copy.report());
+  app.get(
+    '/performance/copy',
+    {
+      schema: {
+        response: {
+          200: ReportJson('Copy engine per source: watchers, events, copies, skips, lag, latency'),
+        },
+      },
+    },
+    async () => d.copy.report(),
+  );
 }

@@ -2,6 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import { cursorCodec } from '../../lib/cursor.js';
 import type { MarketData } from '../../marketdata/market-data.js';
+import {
+  CandlesJson,
+  ItemErrorJson,
+  MarketBatchJson,
+  MarketJson,
+  MarketPageJson,
+} from '../answer-schemas.js';
 import { Type } from '../json-schema.js';
 import { marketJson } from '../market-json.js';
 import { typedRoutes } from '../type-provider.js';
@@ -38,12 +45,6 @@ const PriceJson = Type.Object({
   stale: Type.Boolean(),
   ageMs: Type.Number(),
 });
-const ItemErrorJson = Type.Object({
-  symbol: Type.Optional(Type.String()),
-  id: Type.Optional(Type.String()),
-  code: Type.String(),
-  message: Type.String(),
-});
 
 /** Markets page by venue market id: the cursor is the last id. */
 const marketCursor = cursorCodec('m', ['text']);
@@ -67,28 +68,43 @@ export function marketDataRoutes(server: FastifyInstance, md: MarketData): void 
       ),
   );
 
-  app.get('/ohlcv/:symbol', { schema: { params: SymbolParams, querystring: OhlcvQuery } }, async (req) => {
-    const tf = req.query.tf ?? '1h';
-    const r = await md.ohlcv(req.params.symbol, tf, req.query.limit ?? 100);
-    return { symbol: req.params.symbol, timeframe: tf, candles: r.value, stale: r.stale, ageMs: r.ageMs };
-  });
+  app.get(
+    '/ohlcv/:symbol',
+    { schema: { params: SymbolParams, querystring: OhlcvQuery, response: { 200: CandlesJson } } },
+    async (req) => {
+      const tf = req.query.tf ?? '1h';
+      const r = await md.ohlcv(req.params.symbol, tf, req.query.limit ?? 100);
+      return { symbol: req.params.symbol, timeframe: tf, candles: r.value, stale: r.stale, ageMs: r.ageMs };
+    },
+  );
 
-  app.get('/markets', { schema: { querystring: MarketsQuery } }, async (req) => {
-    const page = await md.markets(req.query.limit ?? 50, marketCursor.decode(req.query.cursor)?.[0] ?? null);
-    return {
-      items: page.items.map(marketJson),
-      nextCursor: page.nextId === null ? null : marketCursor.encode(page.nextId),
-      stale: page.stale,
-      ageMs: page.ageMs,
-    };
-  });
+  app.get(
+    '/markets',
+    { schema: { querystring: MarketsQuery, response: { 200: MarketPageJson } } },
+    async (req) => {
+      const page = await md.markets(
+        req.query.limit ?? 50,
+        marketCursor.decode(req.query.cursor)?.[0] ?? null,
+      );
+      return {
+        items: page.items.map(marketJson),
+        nextCursor: page.nextId === null ? null : marketCursor.encode(page.nextId),
+        stale: page.stale,
+        ageMs: page.ageMs,
+      };
+    },
+  );
 
-  app.get('/markets/:id', { schema: { params: MarketParams } }, async (req) =>
+  app.get('/markets/:id', { schema: { params: MarketParams, response: { 200: MarketJson } } }, async (req) =>
     marketJson(await md.market(req.params.id)),
   );
 
-  app.post('/markets/batch', { schema: { body: BatchBody } }, async (req) => {
-    const { items, errors } = await md.marketsByIds(req.body.ids);
-    return { items: items.map(marketJson), errors };
-  });
+  app.post(
+    '/markets/batch',
+    { schema: { body: BatchBody, response: { 200: MarketBatchJson } } },
+    async (req) => {
+      const { items, errors } = await md.marketsByIds(req.body.ids);
+      return { items: items.map(marketJson), errors };
+    },
+  );
 }

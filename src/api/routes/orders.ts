@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/schema.js';
 import { MAX_VOLUME_DAYS, type OrderService } from '../../copytrading/order-service.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/order.js';
+import { BulkImportJson, DailyVolumeJson } from '../answer-schemas.js';
 import { currentUser } from '../auth.js';
 import { type IdempotencyDeps, idempotent } from '../idempotency.js';
 import { orderJson } from '../json.js';
@@ -38,7 +39,11 @@ export function orderRoutes(
 
   app.post(
     '/orders/bulk',
-    { bodyLimit: s.config.bulkBodyLimitBytes, schema: { body: OrderBulkBody }, ...once },
+    {
+      bodyLimit: s.config.bulkBodyLimitBytes,
+      schema: { body: OrderBulkBody, response: { 201: BulkImportJson } },
+      ...once,
+    },
     async (req, reply) => {
       const r = await s.orders.bulkImport(currentUser(req).id, req.body.orders);
       reply.status(201);
@@ -71,6 +76,7 @@ export function orderRoutes(
           { days: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_VOLUME_DAYS })) },
           { additionalProperties: false },
         ),
+        response: { 200: DailyVolumeJson },
       },
     },
     async (req) => ({

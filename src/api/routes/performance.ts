@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Cache } from '../../cache/cache.js';
 import type { MarketData } from '../../marketdata/market-data.js';
+import { InvalidatedJson, ReportJson } from '../answer-schemas.js';
 import { requireAdmin } from '../auth.js';
 import { Type } from '../json-schema.js';
 import { typedRoutes } from '../type-provider.js';
@@ -26,16 +27,28 @@ export interface PerformanceDeps {
 
 export function performanceRoutes(server: FastifyInstance, deps: PerformanceDeps): void {
   const app = typedRoutes(server);
-  app.get('/performance/cache', async () => ({ kinds: deps.cache.metrics() }));
+  const report = (description: string) => ({ schema: { response: { 200: ReportJson(description) } } });
+  app.get('/performance/cache', report('Cache figures per kind'), async () => ({
+    kinds: deps.cache.metrics(),
+  }));
 
-  app.get('/performance/streams', async () => deps.streams());
+  app.get(
+    '/performance/streams',
+    report('Live streams: ticks into positions, the close outbox, WebSocket clients'),
+    async () => deps.streams(),
+  );
 
-  app.get('/performance/marketdata', async () => ({ venues: [deps.marketData.trafficReport()] }));
+  app.get('/performance/marketdata', report('Market-data traffic per venue'), async () => ({
+    venues: [deps.marketData.trafficReport()],
+  }));
 
   app.post(
     '/performance/cache/invalidate',
     // Admin is checked before the body, so a non-admin learns nothing from validation errors.
-    { schema: { body: InvalidateBody }, preValidation: async (req) => void requireAdmin(req) },
+    {
+      schema: { body: InvalidateBody, response: { 200: InvalidatedJson } },
+      preValidation: async (req) => void requireAdmin(req),
+    },
     async (req) => {
       const byTags = req.body.tags ? await deps.cache.invalidateTags(req.body.tags) : 0;
       const byKeys = req.body.keys ? await deps.cache.invalidateKeys(req.body.keys) : 0;

@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Pipeline } from '../../pipeline/pipeline.js';
 import type { PipelineStatus } from '../../pipeline/pipeline-status.js';
 import type { DecisionRecord, RunRecord } from '../../store/pipeline-repository.js';
+import { ReportJson } from '../answer-schemas.js';
 import { requireAdmin } from '../auth.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
 import { listOf, PipelineDecisionJson, PipelineDecisionsQuery } from '../schemas.js';
@@ -53,17 +54,20 @@ const decisionJson = (d: DecisionRecord) => ({
 
 export function pipelineRoutes(server: FastifyInstance, deps: PipelineRouteDeps): void {
   const app = typedRoutes(server);
+  const status = {
+    schema: { response: { 200: ReportJson('The pipeline: running or not, its last run and error') } },
+  };
   const { pipeline } = deps;
 
-  app.get('/pipeline/status', async () => statusJson(await pipeline.status()));
+  app.get('/pipeline/status', status, async () => statusJson(await pipeline.status()));
 
-  app.post('/pipeline/start', async (req) => {
+  app.post('/pipeline/start', status, async (req) => {
     requireAdmin(req);
     pipeline.start();
     return statusJson(await pipeline.status());
   });
 
-  app.post('/pipeline/stop', async (req) => {
+  app.post('/pipeline/stop', status, async (req) => {
     requireAdmin(req);
     await pipeline.stop();
     return statusJson(await pipeline.status());

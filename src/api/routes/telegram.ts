@@ -1,6 +1,7 @@
 /** /api/v1/telegram: one-time codes that link a Telegram chat to the caller, and unlinking. */
 import type { FastifyInstance } from 'fastify';
 import type { TelegramLinkService } from '../../telegram/link-service.js';
+import { NoContent } from '../answer-schemas.js';
 import { currentUser } from '../auth.js';
 import { Type } from '../json-schema.js';
 import { typedRoutes } from '../type-provider.js';
@@ -28,8 +29,12 @@ export function telegramRoutes(server: FastifyInstance, deps: TelegramRouteDeps)
     return { code, expiresAt: new Date(expiresAt).toISOString(), command: `/start ${code}` };
   });
 
-  app.delete('/telegram/links/:chatId', { schema: { params: ChatParams } }, async (req, reply) => {
-    await deps.links.unlinkForUser(currentUser(req).id, req.params.chatId);
-    return reply.status(204).send();
-  });
+  app.delete(
+    '/telegram/links/:chatId',
+    { schema: { params: ChatParams, response: { 204: NoContent('Unlinked') } } },
+    async (req, reply) => {
+      await deps.links.unlinkForUser(currentUser(req).id, req.params.chatId);
+      return reply.status(204).send();
+    },
+  );
 }

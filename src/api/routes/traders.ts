@@ -1,6 +1,7 @@
 /** /api/v1/traders: follow, list, toggle, edit follow options, batch, delete, performance. */
 import type { FastifyInstance } from 'fastify';
 import type { TraderService } from '../../copytrading/trader-service.js';
+import { NoContent, TraderPerformanceListJson } from '../answer-schemas.js';
 import { currentUser } from '../auth.js';
 import { ifMatchVersion } from '../if-match.js';
 import { traderJson } from '../json.js';
@@ -48,10 +49,14 @@ export function traderRoutes(server: FastifyInstance, s: { traders: TraderServic
     },
   );
 
-  app.get('/traders/performance', async (req) => {
-    const items = await s.traders.performance(currentUser(req).id);
-    return { items, nextCursor: null };
-  });
+  app.get(
+    '/traders/performance',
+    { schema: { response: { 200: TraderPerformanceListJson } } },
+    async (req) => {
+      const items = await s.traders.performance(currentUser(req).id);
+      return { items, nextCursor: null };
+    },
+  );
 
   app.get('/traders/:id', { schema: { params: IdParams, response: one } }, async (req, reply) => {
     const t = await s.traders.get(currentUser(req).id, req.params.id);
@@ -79,7 +84,8 @@ export function traderRoutes(server: FastifyInstance, s: { traders: TraderServic
     },
   );
 
-  app.delete('/traders/:id', { schema: { params: IdParams } }, async (req, reply) => {
+  const deleted = { 204: NoContent('Unfollowed') };
+  app.delete('/traders/:id', { schema: { params: IdParams, response: deleted } }, async (req, reply) => {
     await s.traders.delete(currentUser(req).id, req.params.id);
     return reply.status(204).send();
   });
