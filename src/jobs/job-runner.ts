@@ -186,7 +186,7 @@ export class JobRunner {
     switch (a.reason ?? 'cancel') {
       case 'timeout': {
         const error: JobError = {
-          code: 'TIMEOUT',
+          code: 'TIMED_OUT',
           message: `the job ran longer than its timeout of ${job.timeoutMs} ms`,
         };
         return (await repo.finish(job.id, 'timed_out', { error }, now)) ? 'timed_out' : undefined;

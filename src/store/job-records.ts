@@ -33,7 +33,7 @@ export const OPEN_STATUSES: readonly JobStatus[] = ['queued', 'running'];
 const storedCode = (code: string): ErrorCode => (isErrorCode(code) ? code : 'JOB_FAILED');
 
 export interface JobError {
-  /** A stable code: an AppError code, TIMEOUT, CANCELLED, WORKER_LOST, JOB_FAILED or MAINTENANCE_FAILED. */
+  /** A stable code: an AppError code, TIMED_OUT, CANCELLED, WORKER_LOST, JOB_FAILED or MAINTENANCE_FAILED. */
   code: ErrorCode;
   message: string;
 }

@@ -127,7 +127,7 @@ export function registerExecutorSuite(name: string, make: () => Promise<JobsHarn
         userId: h.alice,
       });
       const done = await waitForJob(h.jobs, job.id, isFinished);
-      expect(done).toMatchObject({ status: 'timed_out', error: { code: 'TIMEOUT' }, timeoutMs: 300 });
+      expect(done).toMatchObject({ status: 'timed_out', error: { code: 'TIMED_OUT' }, timeoutMs: 300 });
       expect(done.error!.message).toContain('300 ms');
     });
 
