@@ -8,15 +8,19 @@ import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
 import { AlreadyExistsError } from '../domain/conflict.js';
 import { DECIMAL_ZERO } from '../domain/decimal.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
 import {
   type AddressCheck,
   followProblems,
+  type NewTraderInput,
   parseNewTrader,
   parseTraderPatch,
   type Trader,
+  type TraderBatchItem,
   type TraderPatch,
+  type TraderPatchInput,
 } from '../domain/trader.js';
+import { checkBatchSize } from '../domain/validation.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import type { Database, SqlExecutor } from '../store/database.js';
 import type { LedgerRepository } from '../store/ledger-repository.js';
@@ -68,7 +72,7 @@ export class TraderService {
     private readonly hooks: TraderHooks = {},
   ) {}
 
-  async create(userId: number, input: Record<string, unknown>): Promise<Trader> {
+  async create(userId: number, input: NewTraderInput): Promise<Trader> {
     const t = parseNewTrader(input, 'body', this.hooks.checkAddress);
     const now = this.clock.now();
     try {
@@ -105,7 +109,7 @@ export class TraderService {
   async update(
     userId: number,
     id: number,
-    input: Record<string, unknown>,
+    input: TraderPatchInput,
     expectedVersion?: number,
   ): Promise<Trader> {
     const patch = parseTraderPatch(input);
@@ -126,32 +130,13 @@ export class TraderService {
   }
 
   /** Applies every update in one transaction; any failure rolls all of them back. */
-  async batchUpdate(userId: number, updates: readonly Record<string, unknown>[]): Promise<Trader[]> {
-    if (updates.length === 0)
-      throw new ValidationError('body.updates must not be empty', {
-        details: [{ path: 'body.updates', message: 'must not be empty' }],
-      });
-    if (updates.length > MAX_BATCH_UPDATES) {
-      throw new ValidationError(
-        `body.updates has ${updates.length} items; at most ${MAX_BATCH_UPDATES} are allowed`,
-        {
-          details: [{ path: 'body.updates', message: `at most ${MAX_BATCH_UPDATES} items` }],
-        },
-      );
-    }
-    const parsed = updates.map((u, i) => {
-      const { id, version, ...rest } = u;
-      if (!Number.isSafeInteger(id) || (id as number) < 1) {
-        throw new ValidationError(`body.updates[${i}].id must be a positive integer`, {
-          details: [{ path: `body.updates[${i}].id`, message: 'must be a positive integer' }],
-        });
-      }
-      return {
-        id: id as number,
-        version: version as number | undefined,
-        patch: parseTraderPatch(rest, `body.updates[${i}]`),
-      };
-    });
+  async batchUpdate(userId: number, updates: readonly TraderBatchItem[]): Promise<Trader[]> {
+    checkBatchSize(updates, MAX_BATCH_UPDATES, 'body.updates');
+    const parsed = updates.map(({ id, version, ...change }, i) => ({
+      id,
+      version,
+      patch: parseTraderPatch(change, `body.updates[${i}]`),
+    }));
     const result = await this.db.transaction(async (tx) => {
       const out: Trader[] = [];
       // Toggled rows are locked in id order, the order the copy engine locks follows in.
