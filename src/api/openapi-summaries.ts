@@ -27,6 +27,8 @@ export const ROUTE_SUMMARIES: Readonly<Record<string, string>> = {
   'GET /api/v1/paper-account': "The user's paper account on this venue",
   'POST /api/v1/paper-account/reset': 'Reset the paper account to its initial (or a given) balance',
   'GET /api/v1/performance/copy': 'Copy engine per source: watchers, events, copies, skips, lag and latency',
+  'GET /api/v1/overview':
+    "The dashboard's Home in one answer: equity, PnL windows, daily profit, open positions, last copies, the bot, alerts",
   'POST /api/v1/orders': 'Record an order',
   'POST /api/v1/orders/bulk': 'Import up to 10,000 orders in one transaction',
   'GET /api/v1/orders': 'List orders, filtered by status and pair',

@@ -161,6 +161,7 @@ describe('OpenAPI document', () => {
     expect(position.status).toBe(201);
     conforms('POST', '/api/v1/positions', position);
     conforms('GET', '/api/v1/positions', await http('GET', '/api/v1/positions'));
+    conforms('GET', '/api/v1/overview', await http('GET', '/api/v1/overview?days=7'));
 
     const bad = await http('POST', '/api/v1/traders', { name: '', address: 'x', extra: 1 });
     expect(bad.status).toBe(400);

@@ -6,6 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { onUnauthorized } from './api/client';
 import { clearToken, readToken, saveToken, takeTokenFromHash } from './api/token-store';
 import { DiscoverPage } from './pages/discover/discover-page';
+import { HomePage } from './pages/home/home-page';
 import { LoginPage } from './pages/login-page';
 import { MarketsPage } from './pages/markets/markets-page';
 import { PerformancePage } from './pages/performance/performance-page';
@@ -15,6 +16,7 @@ import { TradersPage } from './pages/traders/traders-page';
 import { linkClick, usePath } from './router';
 
 const PAGES = [
+  { path: '/', title: 'Home', Page: HomePage },
   { path: '/traders', title: 'Traders', Page: TradersPage },
   { path: '/discover', title: 'Discover', Page: DiscoverPage },
   { path: '/positions', title: 'Positions', Page: PositionsPage },
@@ -32,7 +34,8 @@ function initialToken(): string | null {
 export function App() {
   const [token, setToken] = useState(initialToken);
   const path = usePath();
-  const page = PAGES.find((p) => path === p.path || path.startsWith(`${p.path}/`)) ?? PAGES[0];
+  const page =
+    PAGES.find((p) => path === p.path || (p.path !== '/' && path.startsWith(`${p.path}/`))) ?? PAGES[0];
 
   useEffect(() => onUnauthorized(() => setToken(null)), []);
   useEffect(() => {
