@@ -44,7 +44,7 @@ describe.runIf(chromiumAvailable())('dashboard positions and other pages in Chro
     await row.getByRole('button', { name: 'Save TP/SL' }).click();
     const error = row.locator('.field-error');
     await error.waitFor();
-    await expect(error.textContent()).resolves.toMatch(/stopLoss: already reached at/);
+    await expect(error.textContent()).resolves.toMatch(/^Stop loss already reached at/);
     await expect(row.getByLabel('Stop loss').getAttribute('aria-invalid')).resolves.toBe('true');
     await page.screenshot({ path: screenshotPath('positions-error') });
     expect((await server.services.positions.get(server.alice.user.id, position.id)).stopLoss).toBeNull();

@@ -10,6 +10,7 @@ import type { Leader, LeaderSourceId, Trader } from '../../api/types';
 import { fmtNum, fmtPct, signClass } from '../../components/format';
 import { PaperBalance } from '../../components/paper-balance';
 import { linkClick } from '../../router';
+import { emptyDraft } from './follow-fields';
 import { FollowForm } from './follow-form';
 import { LeaderTrades } from './leader-trades';
 
@@ -218,7 +219,13 @@ export function DiscoverPage() {
                           <LeaderTrades leader={l} />
                         ) : (
                           <FollowForm
-                            leader={l}
+                            initial={emptyDraft({
+                              name: l.name ?? l.address,
+                              source: l.source,
+                              address: l.address,
+                            })}
+                            fixedTarget
+                            title={`Follow ${l.name ?? l.address}`}
                             onCancel={() => setOpen(null)}
                             onFollowed={(t) => {
                               setFollowed((m) => new Map(m).set(l.address, t));
