@@ -71,3 +71,18 @@ export const OverviewJson = Type.Object({
   bot: BotJson,
   alerts: Type.Array(Type.Object({ id: Type.String(), message: Type.String(), since: Type.String() })),
 });
+
+/** GET /api/v1/overview/markets: the profit summary per market. */
+export const MarketProfitJson = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      market: Type.String(),
+      closedPositions: Type.Integer(),
+      wins: Type.Integer(),
+      winRate: Type.Nullable(Type.Number()),
+      realizedPnl: Amount,
+      orders: Type.Integer(),
+      fees: Amount,
+    }),
+  ),
+});

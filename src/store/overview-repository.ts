@@ -41,7 +41,17 @@ export interface RealizedTotal {
   wins: number;
 }
 
-const SQL: Record<Dialect, { open: string; byDay: string; total: string }> = {
+/** One market's closed positions (realised PnL) and orders (fees). */
+export interface MarketProfit {
+  market: string;
+  closed: number;
+  wins: number;
+  realizedPnl: Decimal;
+  orders: number;
+  fees: Decimal;
+}
+
+const SQL: Record<Dialect, { open: string; byDay: string; total: string; byMarket: string; fees: string }> = {
   sqlite: {
     open: `select count(*) as n, dec_sum(dec_mul(size, current_price)) as notional,
         dec_sum(unrealized_pnl) as unrealized, dec_sum(realized_pnl) as realized,
@@ -55,6 +65,11 @@ const SQL: Record<Dialect, { open: string; byDay: string; total: string }> = {
     total: `select dec_sum(realized_pnl) as pnl, count(*) as n,
         coalesce(sum(realized_pnl <> '0' and substr(realized_pnl, 1, 1) <> '-'), 0) as wins
       from positions where user_id = ? and status = 'closed' and closed_at is not null`,
+    byMarket: `select symbol as market, count(*) as n, dec_sum(realized_pnl) as pnl,
+        sum(realized_pnl <> '0' and substr(realized_pnl, 1, 1) <> '-') as wins
+      from positions where user_id = ? and status = 'closed' group by symbol`,
+    fees: `select p.symbol as market, count(*) as n, dec_sum(o.fee) as fees
+      from orders o join trading_pairs p on p.id = o.trading_pair_id where o.user_id = ? group by p.symbol`,
   },
   postgres: {
     open: `select count(*) as n, coalesce(sum(size * current_price), 0) as notional,
@@ -68,6 +83,11 @@ const SQL: Record<Dialect, { open: string; byDay: string; total: string }> = {
     total: `select coalesce(sum(realized_pnl), 0) as pnl, count(*) as n,
         count(*) filter (where realized_pnl > 0) as wins
       from positions where user_id = $1 and status = 'closed' and closed_at is not null`,
+    byMarket: `select symbol as market, count(*) as n, sum(realized_pnl) as pnl,
+        count(*) filter (where realized_pnl > 0) as wins
+      from positions where user_id = $1 and status = 'closed' group by symbol`,
+    fees: `select p.symbol as market, count(*) as n, sum(o.fee) as fees
+      from orders o join trading_pairs p on p.id = o.trading_pair_id where o.user_id = $1 group by p.symbol`,
   },
 };
 
@@ -105,5 +125,35 @@ export class OverviewRepository {
       closed: Number(r?.['n'] ?? 0),
       wins: Number(r?.['wins'] ?? 0),
     };
+  }
+
+  /** Per market, ordered by name: closed positions with their realised PnL and wins, and orders with their fees. */
+  async byMarket(userId: number): Promise<MarketProfit[]> {
+    const sqls = SQL[this.db.dialect];
+    const [closed, fees] = await Promise.all([
+      this.db.all<Row>({ sql: sqls.byMarket, parameters: [userId] }),
+      this.db.all<Row>({ sql: sqls.fees, parameters: [userId] }),
+    ]);
+    const out = new Map<string, MarketProfit>();
+    const entry = (market: string) => {
+      let e = out.get(market);
+      if (!e) {
+        e = { market, closed: 0, wins: 0, realizedPnl: '0' as Decimal, orders: 0, fees: '0' as Decimal };
+        out.set(market, e);
+      }
+      return e;
+    };
+    for (const r of closed) {
+      const e = entry(String(r['market']));
+      e.closed = Number(r['n']);
+      e.wins = Number(r['wins']);
+      e.realizedPnl = canon(r['pnl']);
+    }
+    for (const r of fees) {
+      const e = entry(String(r['market']));
+      e.orders = Number(r['n']);
+      e.fees = canon(r['fees']);
+    }
+    return [...out.values()].sort((a, b) => (a.market < b.market ? -1 : a.market > b.market ? 1 : 0));
   }
 }

@@ -158,6 +158,58 @@ describe.each(await databaseTargets())('overview API on $name', (target) => {
     expect(Array.isArray(o.alerts)).toBe(true);
   });
 
+  it('sums profit per market: closed positions, wins, realised PnL, orders and fees, and filters orders by trader', async () => {
+    const lead = (await t.services.traders.list(t.alice.user.id, 10, null))[0]!;
+    const order = (fee: string, traderId?: number) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/orders',
+        headers: t.alice.headers,
+        payload: {
+          ...(traderId ? { traderId } : {}),
+          pair: 'BTC/USDT',
+          side: 'buy',
+          type: 'market',
+          quantity: '1',
+          filledQuantity: '1',
+          averagePrice: '100',
+          status: 'filled',
+          fee,
+        },
+      });
+    expect((await order('0.1', lead.id)).statusCode).toBe(201);
+    expect((await order('0.000000000000000002')).statusCode).toBe(201);
+    const r = await get('/overview/markets', t.alice);
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().items).toEqual([
+      {
+        market: 'BTC/USDT',
+        closedPositions: 4,
+        wins: 3,
+        winRate: 0.75,
+        realizedPnl: '13.250000000000000001',
+        orders: 2,
+        fees: '0.100000000000000002',
+      },
+    ]);
+    expect((await get('/overview/markets', t.bob)).json().items).toEqual([
+      {
+        market: 'BTC/USDT',
+        closedPositions: 1,
+        wins: 1,
+        winRate: 1,
+        realizedPnl: '1000',
+        orders: 0,
+        fees: '0',
+      },
+    ]);
+    const mine = (await get(`/orders?traderId=${lead.id}`, t.alice)).json().items;
+    expect(mine.map((o: { traderId: number }) => o.traderId)).toEqual([lead.id]);
+    expect((await get('/orders', t.alice)).json().items).toHaveLength(2);
+    expect((await get('/orders?traderId=0', t.alice)).statusCode).toBe(400);
+    expect((await get('/orders?traderId=x', t.alice)).statusCode).toBe(400);
+  });
+
   it('refuses bad input with a 400 naming the field, and no token with a 401', async () => {
     for (const q of ['days=0', 'days=367', 'days=abc', 'days=1.5', 'from=2026-01-01']) {
       const r = await get(`/overview?${q}`, t.alice);
@@ -166,5 +218,6 @@ describe.each(await databaseTargets())('overview API on $name', (target) => {
       expect(r.json().error.message, q).toMatch(/querystring/);
     }
     expect((await get('/overview', undefined)).statusCode).toBe(401);
+    expect((await get('/overview/markets', undefined)).statusCode).toBe(401);
   });
 });

@@ -20,10 +20,10 @@ import type { OverviewRepository } from '../../store/overview-repository.js';
 import { currentUser } from '../auth.js';
 import { Type } from '../json-schema.js';
 import { dailyBars, firstDayShown, pnlWindows } from '../overview-figures.js';
-import { OverviewJson } from '../overview-schema.js';
+import { MarketProfitJson, OverviewJson } from '../overview-schema.js';
 
 export interface OverviewRouteDeps {
-  figures: Pick<OverviewRepository, 'openTotals' | 'realizedByDay' | 'realizedTotal'>;
+  figures: Pick<OverviewRepository, 'openTotals' | 'realizedByDay' | 'realizedTotal' | 'byMarket'>;
   positions: Pick<PositionService, 'list'>;
   copies: Pick<CopyService, 'decisions' | 'account'>;
   pipeline: Pick<Pipeline, 'status'>;
@@ -115,4 +115,19 @@ export function overviewRoutes(api: FastifyInstance, deps: OverviewRouteDeps): v
       };
     },
   );
+
+  api.get('/overview/markets', { schema: { response: { 200: MarketProfitJson } } }, async (req) => {
+    const rows = await deps.figures.byMarket(currentUser(req).id);
+    return {
+      items: rows.map((r) => ({
+        market: r.market,
+        closedPositions: r.closed,
+        wins: r.wins,
+        winRate: r.closed === 0 ? null : r.wins / r.closed,
+        realizedPnl: r.realizedPnl,
+        orders: r.orders,
+        fees: r.fees,
+      })),
+    };
+  });
 }
