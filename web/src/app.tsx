@@ -13,6 +13,7 @@ import { PerformancePage } from './pages/performance/performance-page';
 import { PositionsPage } from './pages/positions/positions-page';
 import { ResearchPage } from './pages/research/research-page';
 import { TradersPage } from './pages/traders/traders-page';
+import { TradesPage } from './pages/trades/trades-page';
 import { linkClick, usePath } from './router';
 
 const PAGES = [
@@ -20,6 +21,7 @@ const PAGES = [
   { path: '/traders', title: 'Traders', Page: TradersPage },
   { path: '/discover', title: 'Discover', Page: DiscoverPage },
   { path: '/positions', title: 'Positions', Page: PositionsPage },
+  { path: '/trades', title: 'Trades', Page: TradesPage },
   { path: '/markets', title: 'Markets', Page: MarketsPage },
   { path: '/research', title: 'Research', Page: ResearchPage },
   { path: '/performance', title: 'Performance', Page: PerformancePage },
