@@ -113,7 +113,7 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
       telegramRoutes(api, { links: createTelegramLinkService(s.db, s.clock) });
       researchRoutes(api, { jobs: s.jobs, idempotency: s.idempotency });
       observabilityRoutes(api, s.observability);
-      pipelineRoutes(api, { pipeline: s.pipeline });
+      pipelineRoutes(api, { pipeline: s.pipeline, runner: s.pipelineRunner });
       overviewRoutes(api, {
         figures: new OverviewRepository(s.db),
         positions: s.positions,

@@ -72,3 +72,11 @@ export interface PipelineOrdersTable {
   created_at: number;
   updated_at: number;
 }
+
+/** Whether the signal bot should run (one row, migration 014): what a restarted server resumes. */
+export interface PipelineStateTable {
+  singleton: number;
+  running: number;
+  changed_by: number | null;
+  changed_at: number;
+}

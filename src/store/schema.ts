@@ -9,6 +9,7 @@ import type {
   PipelineOrdersTable,
   PipelineRunsTable,
   PipelineSignalsTable,
+  PipelineStateTable,
 } from './pipeline-schema.js';
 
 export interface UsersTable {
@@ -232,6 +233,7 @@ export interface DB {
   pipeline_signals: PipelineSignalsTable;
   pipeline_decisions: PipelineDecisionsTable;
   pipeline_orders: PipelineOrdersTable;
+  pipeline_state: PipelineStateTable;
 }
 
 /** One watcher per (source, address): its cursor and the lease of the instance running it. */

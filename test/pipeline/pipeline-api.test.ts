@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { Pipeline } from '../../src/pipeline/pipeline.js';
+import { PipelineRunner } from '../../src/pipeline/pipeline-runner.js';
+import { PipelineStateRepository } from '../../src/store/pipeline-state-repository.js';
 import { databaseTargets } from '../support/databases.js';
 import { HOUR, nextHour, type PipelineContext, pipelineContext } from './support.js';
 
@@ -22,7 +24,14 @@ describe.each(targets)('pipeline API on $name', (target) => {
     ctx = await pipelineContext(target, { pipelineIntervalMs: HOUR });
     pipeline = ctx.custom({ intervalMs: HOUR });
     // The real app, with this suite's pipeline (hourly, driven by the test) in place of the configured one.
-    app = await buildApp({ ...ctx.services, pipeline });
+    const pipelineRunner = new PipelineRunner({
+      pipeline,
+      state: new PipelineStateRepository(ctx.services.db),
+      clock: ctx.clock,
+      pollMs: HOUR,
+      holds: () => true,
+    });
+    app = await buildApp({ ...ctx.services, pipeline, pipelineRunner });
     const auth = (token: string) => ({ authorization: `Bearer ${token}` });
     admin = auth((await ctx.services.users.create('root', { admin: true })).token);
     alice = auth((await ctx.services.users.create('alice')).token);
