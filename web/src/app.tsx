@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { onUnauthorized } from './api/client';
 import { clearToken, readToken, saveToken, takeTokenFromHash } from './api/token-store';
+import { BotPage } from './pages/bot/bot-page';
 import { DiscoverPage } from './pages/discover/discover-page';
 import { HomePage } from './pages/home/home-page';
 import { LoginPage } from './pages/login-page';
@@ -22,6 +23,7 @@ const PAGES = [
   { path: '/discover', title: 'Discover', Page: DiscoverPage },
   { path: '/positions', title: 'Positions', Page: PositionsPage },
   { path: '/trades', title: 'Trades', Page: TradesPage },
+  { path: '/bot', title: 'Bot', Page: BotPage },
   { path: '/markets', title: 'Markets', Page: MarketsPage },
   { path: '/research', title: 'Research', Page: ResearchPage },
   { path: '/performance', title: 'Performance', Page: PerformancePage },
