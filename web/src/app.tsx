@@ -4,7 +4,8 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { onUnauthorized } from './api/client';
-import { clearToken, readToken, saveToken, takeTokenFromHash } from './api/token-store';
+import { clearToken, onSignedOutElsewhere, readToken, saveToken, takeTokenFromHash } from './api/token-store';
+import { applyTheme } from './components/theme';
 import { BotPage } from './pages/bot/bot-page';
 import { DiscoverPage } from './pages/discover/discover-page';
 import { HomePage } from './pages/home/home-page';
@@ -13,6 +14,7 @@ import { MarketsPage } from './pages/markets/markets-page';
 import { PerformancePage } from './pages/performance/performance-page';
 import { PositionsPage } from './pages/positions/positions-page';
 import { ResearchPage } from './pages/research/research-page';
+import { SettingsPage } from './pages/settings/settings-page';
 import { TradersPage } from './pages/traders/traders-page';
 import { TradesPage } from './pages/trades/trades-page';
 import { linkClick, usePath } from './router';
@@ -27,6 +29,7 @@ const PAGES = [
   { path: '/markets', title: 'Markets', Page: MarketsPage },
   { path: '/research', title: 'Research', Page: ResearchPage },
   { path: '/performance', title: 'Performance', Page: PerformancePage },
+  { path: '/settings', title: 'Settings', Page: SettingsPage },
 ] as const;
 
 function initialToken(): string | null {
@@ -42,6 +45,8 @@ export function App() {
     PAGES.find((p) => path === p.path || (p.path !== '/' && path.startsWith(`${p.path}/`))) ?? PAGES[0];
 
   useEffect(() => onUnauthorized(() => setToken(null)), []);
+  useEffect(() => onSignedOutElsewhere(() => setToken(null)), []);
+  useEffect(() => applyTheme(), []);
   useEffect(() => {
     document.title = token ? `${page.title} · tradeloop` : 'Sign in · tradeloop';
   }, [token, page]);
@@ -49,8 +54,8 @@ export function App() {
   if (!token)
     return (
       <LoginPage
-        onLogin={(t) => {
-          saveToken(t);
+        onLogin={(t, remember) => {
+          saveToken(t, remember);
           setToken(t);
         }}
       />
