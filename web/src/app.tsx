@@ -6,30 +6,51 @@ import { useEffect, useState } from 'preact/hooks';
 import { onUnauthorized } from './api/client';
 import { clearToken, onSignedOutElsewhere, readToken, saveToken, takeTokenFromHash } from './api/token-store';
 import { applyTheme } from './components/theme';
-import { BotPage } from './pages/bot/bot-page';
-import { DiscoverPage } from './pages/discover/discover-page';
+import { lazyPage } from './lazy-page';
 import { HomePage } from './pages/home/home-page';
 import { LoginPage } from './pages/login-page';
-import { MarketsPage } from './pages/markets/markets-page';
-import { PerformancePage } from './pages/performance/performance-page';
-import { PositionsPage } from './pages/positions/positions-page';
-import { ResearchPage } from './pages/research/research-page';
-import { SettingsPage } from './pages/settings/settings-page';
 import { TradersPage } from './pages/traders/traders-page';
-import { TradesPage } from './pages/trades/trades-page';
 import { linkClick, usePath } from './router';
 
 const PAGES = [
   { path: '/', title: 'Home', Page: HomePage },
   { path: '/traders', title: 'Traders', Page: TradersPage },
-  { path: '/discover', title: 'Discover', Page: DiscoverPage },
-  { path: '/positions', title: 'Positions', Page: PositionsPage },
-  { path: '/trades', title: 'Trades', Page: TradesPage },
-  { path: '/bot', title: 'Bot', Page: BotPage },
-  { path: '/markets', title: 'Markets', Page: MarketsPage },
-  { path: '/research', title: 'Research', Page: ResearchPage },
-  { path: '/performance', title: 'Performance', Page: PerformancePage },
-  { path: '/settings', title: 'Settings', Page: SettingsPage },
+  {
+    path: '/discover',
+    title: 'Discover',
+    Page: lazyPage(() => import('./pages/discover/discover-page').then((m) => m.DiscoverPage)),
+  },
+  {
+    path: '/positions',
+    title: 'Positions',
+    Page: lazyPage(() => import('./pages/positions/positions-page').then((m) => m.PositionsPage)),
+  },
+  {
+    path: '/trades',
+    title: 'Trades',
+    Page: lazyPage(() => import('./pages/trades/trades-page').then((m) => m.TradesPage)),
+  },
+  { path: '/bot', title: 'Bot', Page: lazyPage(() => import('./pages/bot/bot-page').then((m) => m.BotPage)) },
+  {
+    path: '/markets',
+    title: 'Markets',
+    Page: lazyPage(() => import('./pages/markets/markets-page').then((m) => m.MarketsPage)),
+  },
+  {
+    path: '/research',
+    title: 'Research',
+    Page: lazyPage(() => import('./pages/research/research-page').then((m) => m.ResearchPage)),
+  },
+  {
+    path: '/performance',
+    title: 'Performance',
+    Page: lazyPage(() => import('./pages/performance/performance-page').then((m) => m.PerformancePage)),
+  },
+  {
+    path: '/settings',
+    title: 'Settings',
+    Page: lazyPage(() => import('./pages/settings/settings-page').then((m) => m.SettingsPage)),
+  },
 ] as const;
 
 function initialToken(): string | null {
