@@ -83,9 +83,9 @@ export function JsonView({ value, name = '' }: { value: unknown; name?: string }
   if (Array.isArray(v)) {
     if (v.length === 0) return <p class="hint">none</p>;
     if (v.every(isObject)) return <Table rows={v} />;
-    return <Scalar value={v} />;
+    return <Scalar value={v} name={name} />;
   }
-  if (!isObject(v)) return <Scalar value={v} />;
+  if (!isObject(v)) return <Scalar value={v} name={name} />;
   const entries = Object.entries(v);
   const simple = entries.filter(([, x]) => !isObject(x) && !(Array.isArray(x) && x.some(isObject)));
   const nested = entries.filter(([, x]) => isObject(x) || (Array.isArray(x) && x.some(isObject)));
