@@ -15,6 +15,93 @@ interface MarketProfit {
 
 const SHOWN = 25;
 
+interface Row {
+  key: string | number;
+  name: string;
+  closed: number;
+  winRate: number | null;
+  realizedPnl: string;
+  fees: string;
+  orders?: number;
+}
+
+/** One profit table: name, closed trades or positions, win rate, realised PnL, (orders,) fees. */
+function ProfitTable({
+  id,
+  title,
+  closedLabel,
+  rows,
+  empty,
+  error,
+}: {
+  id: string;
+  title: string;
+  closedLabel: string;
+  rows: Row[];
+  empty: string;
+  error: string | null;
+}) {
+  const withOrders = rows.some((r) => r.orders !== undefined);
+  return (
+    <section class="panel" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {error && <p class="error">{error}</p>}
+      {rows.length === 0 ? (
+        <p class="hint">{empty}</p>
+      ) : (
+        <table class="data-table cards">
+          <thead>
+            <tr>
+              <th scope="col">{title.replace('Profit per ', '').replace(/^./, (c) => c.toUpperCase())}</th>
+              <th scope="col" class="num">
+                {closedLabel}
+              </th>
+              <th scope="col" class="num">
+                Win rate
+              </th>
+              <th scope="col" class="num">
+                Realised PnL
+              </th>
+              {withOrders && (
+                <th scope="col" class="num">
+                  Orders
+                </th>
+              )}
+              <th scope="col" class="num">
+                Fees
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key}>
+                <th scope="row">{r.name}</th>
+                <td class="num" data-label={closedLabel}>
+                  {r.closed}
+                </td>
+                <td class="num" data-label="Win rate">
+                  {fmtPct(r.winRate)}
+                </td>
+                <td class={`num ${signClass(r.realizedPnl)}`} data-label="Realised PnL">
+                  {fmtMoney(r.realizedPnl)}
+                </td>
+                {withOrders && (
+                  <td class="num" data-label="Orders">
+                    {r.orders}
+                  </td>
+                )}
+                <td class="num" data-label="Fees">
+                  {fmtNum(r.fees, 6)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
 export function ProfitSummaries({ names }: { names: ReadonlyMap<number, string> }) {
   const perTrader = useEndpoint<{ items: TraderPerformance[] }>('/traders/performance');
   const perMarket = useEndpoint<{ items: MarketProfit[] }>('/overview/markets');
@@ -24,104 +111,37 @@ export function ProfitSummaries({ names }: { names: ReadonlyMap<number, string> 
     .slice(0, SHOWN);
   return (
     <div class="panels">
-      <section class="panel" aria-labelledby="per-trader-title">
-        <h2 id="per-trader-title">Profit per trader</h2>
-        {perTrader.error && <p class="error">{perTrader.error}</p>}
-        {traders.length === 0 ? (
-          <p class="hint">No trades copied yet.</p>
-        ) : (
-          <table class="data-table cards">
-            <thead>
-              <tr>
-                <th scope="col">Trader</th>
-                <th scope="col" class="num">
-                  Closed trades
-                </th>
-                <th scope="col" class="num">
-                  Win rate
-                </th>
-                <th scope="col" class="num">
-                  Realised PnL
-                </th>
-                <th scope="col" class="num">
-                  Fees
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {traders.map((t) => (
-                <tr key={t.traderId}>
-                  <th scope="row">{names.get(t.traderId) ?? `#${t.traderId}`}</th>
-                  <td class="num" data-label="Closed trades">
-                    {t.closedTrades}
-                  </td>
-                  <td class="num" data-label="Win rate">
-                    {fmtPct(t.winRate)}
-                  </td>
-                  <td class={`num ${signClass(t.realizedPnl)}`} data-label="Realised PnL">
-                    {fmtMoney(t.realizedPnl)}
-                  </td>
-                  <td class="num" data-label="Fees">
-                    {fmtNum(t.fees, 6)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
-      <section class="panel" aria-labelledby="per-market-title">
-        <h2 id="per-market-title">Profit per market</h2>
-        {perMarket.error && <p class="error">{perMarket.error}</p>}
-        {(perMarket.data?.items.length ?? 0) === 0 ? (
-          <p class="hint">Nothing closed or traded yet.</p>
-        ) : (
-          <table class="data-table cards">
-            <thead>
-              <tr>
-                <th scope="col">Market</th>
-                <th scope="col" class="num">
-                  Closed positions
-                </th>
-                <th scope="col" class="num">
-                  Win rate
-                </th>
-                <th scope="col" class="num">
-                  Realised PnL
-                </th>
-                <th scope="col" class="num">
-                  Orders
-                </th>
-                <th scope="col" class="num">
-                  Fees
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {perMarket.data!.items.map((m) => (
-                <tr key={m.market}>
-                  <th scope="row">{m.market}</th>
-                  <td class="num" data-label="Closed positions">
-                    {m.closedPositions}
-                  </td>
-                  <td class="num" data-label="Win rate">
-                    {fmtPct(m.winRate)}
-                  </td>
-                  <td class={`num ${signClass(m.realizedPnl)}`} data-label="Realised PnL">
-                    {fmtMoney(m.realizedPnl)}
-                  </td>
-                  <td class="num" data-label="Orders">
-                    {m.orders}
-                  </td>
-                  <td class="num" data-label="Fees">
-                    {fmtNum(m.fees, 6)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <ProfitTable
+        id="per-trader-title"
+        title="Profit per trader"
+        closedLabel="Closed trades"
+        empty="No trades copied yet."
+        error={perTrader.error}
+        rows={traders.map((t) => ({
+          key: t.traderId,
+          name: names.get(t.traderId) ?? `#${t.traderId}`,
+          closed: t.closedTrades,
+          winRate: t.winRate,
+          realizedPnl: t.realizedPnl,
+          fees: t.fees,
+        }))}
+      />
+      <ProfitTable
+        id="per-market-title"
+        title="Profit per market"
+        closedLabel="Closed positions"
+        empty="Nothing closed or traded yet."
+        error={perMarket.error}
+        rows={(perMarket.data?.items ?? []).map((m) => ({
+          key: m.market,
+          name: m.market,
+          closed: m.closedPositions,
+          winRate: m.winRate,
+          realizedPnl: m.realizedPnl,
+          orders: m.orders,
+          fees: m.fees,
+        }))}
+      />
     </div>
   );
 }
