@@ -31,6 +31,8 @@ export const ROUTE_SUMMARIES: Readonly<Record<string, string>> = {
     "The dashboard's Home in one answer: equity, PnL windows, daily profit, open positions, last copies, the bot, alerts",
   'GET /api/v1/overview/markets':
     'Profit per market: closed positions, wins, win rate, realised PnL (exact), orders and their fees',
+  'GET /api/v1/pipeline/runs':
+    "The signal bot's last runs (default 10, at most 100) with their stage timings, newest first",
   'POST /api/v1/orders': 'Record an order',
   'POST /api/v1/orders/bulk': 'Import up to 10,000 orders in one transaction',
   'GET /api/v1/orders': 'List orders, filtered by status and pair',

@@ -57,6 +57,7 @@ describe.runIf(chromiumAvailable())('the Bot page in Chromium', () => {
     await expect.poll(() => page.getByTestId('bot-running').textContent()).toBe('Running');
     await page.getByText(/^Run \d+, /).waitFor({ timeout: 60_000 });
     await page.locator('section[aria-labelledby=bot-run-title] dd', { hasText: / ms$/ }).first().waitFor();
+    await page.locator('tr[data-run-id]').first().waitFor();
     await page.locator('tr[data-decision-id]').first().waitFor({ timeout: 60_000 });
     const first = await page.locator('tr[data-decision-id]').first().textContent();
     expect(first).toMatch(/\w/);

@@ -120,6 +120,25 @@ describe.each(targets)('pipeline API on $name', (target) => {
     expect(seen.size).toBe(all);
   });
 
+  it('lists the last runs with their stage timings, newest first', async () => {
+    await nextHour(ctx, pipeline, 2);
+    const r = await app.inject({ url: '/api/v1/pipeline/runs?limit=2', headers: alice });
+    expect(r.statusCode).toBe(200);
+    const runs = r.json().items;
+    expect(runs).toHaveLength(2);
+    expect(runs[0].id).toBeGreaterThan(runs[1].id);
+    expect(runs[0]).toMatchObject({ status: 'ok', mode: 'paper' });
+    expect(Object.keys(runs[0].stages).sort()).toEqual(['analysis', 'decision', 'execution', 'scout']);
+    const status = (await app.inject({ url: '/api/v1/pipeline/status', headers: alice })).json();
+    expect(runs[0].id).toBe(status.lastRun.id);
+    for (const qs of ['limit=0', 'limit=101', 'limit=x', 'other=1']) {
+      const bad = await app.inject({ url: `/api/v1/pipeline/runs?${qs}`, headers: alice });
+      expect(bad.statusCode, qs).toBe(400);
+      expect(bad.json().error.code).toBe('VALIDATION_FAILED');
+    }
+    expect((await app.inject({ url: '/api/v1/pipeline/runs' })).statusCode).toBe(401);
+  });
+
   it('answers bad query parameters with 400 naming the field', async () => {
     for (const [qs, path] of [
       ['limit=0', 'querystring.limit'],

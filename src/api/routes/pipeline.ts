@@ -17,8 +17,14 @@ import type { PipelineRunner } from '../../pipeline/pipeline-runner.js';
 import type { PipelineStatus } from '../../pipeline/pipeline-status.js';
 import type { DecisionRecord, RunRecord } from '../../store/pipeline-repository.js';
 import { currentUser, requireAdmin } from '../auth.js';
+import { Type } from '../json-schema.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
 import { listOf, PipelineDecisionJson, PipelineDecisionsQuery } from '../schemas.js';
+
+const RunsQuery = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
+  { additionalProperties: false },
+);
 
 export interface PipelineRouteDeps {
   pipeline: Pipeline;
@@ -75,6 +81,12 @@ export function pipelineRoutes(app: FastifyInstance, deps: PipelineRouteDeps): v
     await runner.stop(currentUser(req).id);
     return status();
   });
+
+  app.get<{ Querystring: { limit?: number } }>(
+    '/pipeline/runs',
+    { schema: { querystring: RunsQuery } },
+    async (req) => ({ items: (await pipeline.listRuns(req.query.limit ?? 10)).map(runJson) }),
+  );
 
   app.get<{ Querystring: { limit?: number; cursor?: string } }>(
     '/pipeline/decisions',

@@ -1,16 +1,15 @@
 /**
  * The signal bot: paper or live and why, running or stopped (and whether it
  * is meant to run: it resumes after a restart), start and stop for admins,
- * the last run with its stage timings, candidates with their scores, the
+ * the last runs with their stage timings, candidates with their scores, the
  * decisions with their reasons, its positions and equity.
  */
 import { useState } from 'preact/hooks';
 import { ApiError, api, describeError, type Page } from '../../api/client';
 import { useEndpoint } from '../../api/use-endpoint';
 import { fmtAgo, fmtMoney, fmtNum } from '../../components/format';
+import { BotRuns, STAGES } from './bot-runs';
 import type { BotDecision, BotStatus } from './bot-types';
-
-const STAGES = ['scout', 'analysis', 'decision', 'execution'];
 
 export function BotPage() {
   const status = useEndpoint<BotStatus>('/pipeline/status', 5000);
@@ -137,6 +136,7 @@ export function BotPage() {
           </ol>
         )}
       </section>
+      <BotRuns />
       <section class="panel" aria-labelledby="bot-decisions-title">
         <h2 id="bot-decisions-title">Decisions</h2>
         {(decisions.data?.items.length ?? 0) === 0 ? (
@@ -160,7 +160,7 @@ export function BotPage() {
                   </th>
                   <td data-label="Decision">
                     {d.action}
-                    {d.qty ? ` ${fmtNum(d.qty, 6)}` : ''}
+                    {Number(d.qty) > 0 ? ` ${fmtNum(d.qty, 6)}` : ''}
                     {d.price !== null ? ` @ ${fmtNum(d.price, 6)}` : ''}
                   </td>
                   <td data-label="Why">

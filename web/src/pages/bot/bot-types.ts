@@ -1,4 +1,16 @@
 /** GET /api/v1/pipeline/status and /pipeline/decisions, as the Bot page reads them. */
+export interface BotRun {
+  id: number;
+  status: string;
+  startedAt: string;
+  finishedAt: string | null;
+  stages: Record<string, number>;
+  candidates: number;
+  decisions: number;
+  orders: number;
+  error: string | null;
+}
+
 export interface BotStatus {
   running: boolean;
   runInProgress: boolean;
@@ -9,17 +21,7 @@ export interface BotStatus {
   intervalMs: number;
   startedAt: string | null;
   wanted: { running: boolean; changedAt: string | null };
-  lastRun: {
-    id: number;
-    status: string;
-    startedAt: string;
-    finishedAt: string | null;
-    stages: Record<string, number>;
-    candidates: number;
-    decisions: number;
-    orders: number;
-    error: string | null;
-  } | null;
+  lastRun: BotRun | null;
   candidates: { symbol: string; rank: number; score: number }[];
   account: { equity: number; cash: number; openPositions: number; haltedByDailyLoss: boolean };
   positions: {
@@ -40,8 +42,8 @@ export interface BotDecision {
   action: string;
   reason: string;
   blockedBy: string | null;
-  qty: number | null;
-  price: number | null;
+  qty: string | null;
+  price: string | null;
   barTime: string;
   createdAt: string;
 }
