@@ -142,7 +142,7 @@ export function BotPage() {
         {(decisions.data?.items.length ?? 0) === 0 ? (
           <p class="hint">No decisions yet.</p>
         ) : (
-          <table class="data-table cards wrap">
+          <table class="data-table cards">
             <thead>
               <tr>
                 <th scope="col">When</th>
@@ -164,8 +164,10 @@ export function BotPage() {
                     {d.price !== null ? ` @ ${fmtNum(d.price, 6)}` : ''}
                   </td>
                   <td data-label="Why">
-                    {d.reason}
-                    {d.blockedBy ? ` (blocked by ${d.blockedBy})` : ''}
+                    <span class="why">
+                      {d.reason}
+                      {d.blockedBy ? ` (blocked by ${d.blockedBy})` : ''}
+                    </span>
                   </td>
                 </tr>
               ))}

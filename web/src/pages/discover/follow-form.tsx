@@ -6,6 +6,7 @@
  * field is checked as it is left and before sending, the problem shown
  * beside it in words; the server's refusals land beside the same fields.
  */
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError, api, describeError } from '../../api/client';
 import { fieldWords, withLabel } from '../../api/field-words';
@@ -116,7 +117,7 @@ export function FollowForm({
       onBlur: () => recheck(f),
       ...describedBy(id, HINTS[f], error),
     };
-    let control;
+    let control: ComponentChildren;
     if (f === 'copyMode')
       control = (
         <select

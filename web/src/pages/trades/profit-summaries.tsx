@@ -110,7 +110,7 @@ export function ProfitSummaries({ names }: { names: ReadonlyMap<number, string> 
     .sort((a, b) => Math.abs(Number(b.realizedPnl)) - Math.abs(Number(a.realizedPnl)))
     .slice(0, SHOWN);
   return (
-    <div class="panels">
+    <div class="panels spaced">
       <ProfitTable
         id="per-trader-title"
         title="Profit per trader"
