@@ -96,11 +96,7 @@ export interface Services {
   jobs: JobManager;
   /** The signal bot: scout -> analysis -> decision -> execution, paper unless exchange keys are set. */
   pipeline: Pipeline;
-  /**
-   * Starts and stops the signal bot: the wish is stored, and the holder of the
-   * `pipeline` fleet lease runs it (resumed after a restart). An instance
-   * without background work (tests, tools) runs it itself when asked.
-   */
+  /** Starts/stops the bot: stored, run by the `pipeline` lease holder (or, without background work, here). */
   pipelineRunner: PipelineRunner;
   /** Metrics registry, query timing, monitor, alerts, maintenance schedule. */
   observability: Observability;
