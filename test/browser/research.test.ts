@@ -52,6 +52,10 @@ describe.runIf(chromiumAvailable())('dashboard research page in Chromium', () =>
       page.getByRole('img', { name: 'Equity curve' }).locator('canvas').count(),
     ).resolves.toBeGreaterThan(0);
     await page.locator('[data-rendered=true][aria-label^="Drawdown"]').waitFor();
+    // Metrics named in words, returns and drawdown as percentages.
+    await page.getByText('Largest drawdown').waitFor();
+    await expect(page.locator('[data-metric=totalReturn]').textContent()).resolves.toMatch(/^-?[\d,.]+ %$/);
+    await expect(page.locator('[data-metric=maxDrawdown]').textContent()).resolves.toMatch(/^[\d,.]+ %$/);
     await page.screenshot({ path: screenshotPath('research-backtest'), fullPage: true });
 
     const noTrades = await page.getByRole('combobox', { name: 'Trades from' }).locator('option').count();
