@@ -6,7 +6,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, describeError } from '../../api/client';
 import type { Job } from '../../api/types';
-import { JsonView } from '../../components/data-view';
 import { fmtNum, fmtPct } from '../../components/format';
 import { type Bar, Histogram } from '../../components/histogram';
 import { type SeriesSpec, TimeChart } from '../../components/time-chart';
