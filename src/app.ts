@@ -17,6 +17,7 @@ import { healthRoutes } from './api/routes/health.js';
 import { marketDataRoutes } from './api/routes/market-data.js';
 import { metricsRoutes, observabilityRoutes } from './api/routes/observability.js';
 import { orderRoutes } from './api/routes/orders.js';
+import { overviewRoutes } from './api/routes/overview.js';
 import { performanceRoutes } from './api/routes/performance.js';
 import { pipelineRoutes } from './api/routes/pipeline.js';
 import { positionRoutes } from './api/routes/positions.js';
@@ -29,6 +30,7 @@ import { StreamHub } from './api/stream/stream-hub.js';
 import { validatorCompiler } from './api/validator.js';
 import type { Services } from './container.js';
 import { RateLimitedError } from './domain/errors.js';
+import { OverviewRepository } from './store/overview-repository.js';
 import { createTelegramLinkService } from './telegram/link-service.js';
 
 export interface AppOptions {
@@ -111,7 +113,15 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
       telegramRoutes(api, { links: createTelegramLinkService(s.db, s.clock) });
       researchRoutes(api, { jobs: s.jobs, idempotency: s.idempotency });
       observabilityRoutes(api, s.observability);
-      pipelineRoutes(api, { pipeline: s.pipeline });
+      pipelineRoutes(api, { pipeline: s.pipeline, runner: s.pipelineRunner });
+      overviewRoutes(api, {
+        figures: new OverviewRepository(s.db),
+        positions: s.positions,
+        copies: s.copy.service,
+        pipeline: s.pipeline,
+        alerts: () => s.observability.alerts.evaluate(),
+        clock: s.clock,
+      });
       marketDataRoutes(api, s.marketData);
       performanceRoutes(api, {
         cache: s.cache,
@@ -125,6 +135,8 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
     },
     { prefix: '/api/v1' },
   );
+  // Lag measured while starting (migrations, schema compilation) is not the running service's.
+  app.addHook('onReady', async () => s.observability.eventLoop.restart());
   // The dashboard (web/dist, built by `npm run build`) at `/`, with the SPA fallback.
   await dashboardRoutes(app, { root: fileURLToPath(new URL('../web/dist', import.meta.url)) });
   return app;

@@ -32,6 +32,7 @@ import { timeDatabase } from './observability/timed-database.js';
 import { cachePolicies, venueConfig } from './part-config.js';
 import { createPipeline } from './pipeline/create-pipeline.js';
 import type { Pipeline, PipelineLogger } from './pipeline/pipeline.js';
+import { PipelineRunner } from './pipeline/pipeline-runner.js';
 import { PositionNotifier } from './positions/position-notifier.js';
 import { PositionService } from './positions/position-service.js';
 import { PriceFeed } from './positions/price-feed.js';
@@ -42,6 +43,7 @@ import { LedgerRepository } from './store/ledger-repository.js';
 import { migrateToLatest, migrationsAreCurrent } from './store/migrate.js';
 import { openDatabase } from './store/open-database.js';
 import { OrderRepository } from './store/order-repository.js';
+import { PipelineStateRepository } from './store/pipeline-state-repository.js';
 import { PositionRepository } from './store/position-repository.js';
 import { compile } from './store/prepared.js';
 import { TraderRepository } from './store/trader-repository.js';
@@ -94,6 +96,8 @@ export interface Services {
   jobs: JobManager;
   /** The signal bot: scout -> analysis -> decision -> execution, paper unless exchange keys are set. */
   pipeline: Pipeline;
+  /** Starts/stops the bot: stored, run by the `pipeline` lease holder (or, without background work, here). */
+  pipelineRunner: PipelineRunner;
   /** Metrics registry, query timing, monitor, alerts, maintenance schedule. */
   observability: Observability;
   /** Where changes are pushed (the WebSocket hub subscribes here). */
@@ -278,13 +282,25 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       : undefined;
   // The role is only "export the database-derived families"; nothing starts or stops with it.
   const metricsLease = fleet.lease('metrics', { onAcquire: () => undefined, onLose: () => undefined });
+  let background = false;
+  const pipelineRunner: PipelineRunner = new PipelineRunner({
+    pipeline,
+    state: new PipelineStateRepository(db),
+    clock,
+    pollMs: Math.max(500, Math.floor(config.fleetLeaseMs / 3)),
+    holds: () => pipelineLease.held || !background,
+    onError: (err) => logger.warn({ err }, 'pipeline: could not read whether it should run'),
+  });
+  const pipelineLease = fleet.lease('pipeline', {
+    onAcquire: () => pipelineRunner.converge(true),
+    onLose: () => pipeline.stop(),
+  });
   observability.exportDatabaseFamiliesWhen(() => metricsLease.held);
   const tg = createTelegramState(config, clock, observability.registry);
   registerPushBusMetrics(observability.registry, () => fleet.pushBus?.stats);
   registerLeaseMetrics(observability.registry, () =>
-    [priceLease, metricsLease, tg.status.lease].filter((l) => l !== undefined),
+    [priceLease, metricsLease, pipelineLease, tg.status.lease].filter((l) => l !== undefined),
   );
-  let background = false;
   const ready = async () => {
     try {
       await db.ping();
@@ -306,6 +322,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     positions,
     jobs,
     pipeline,
+    pipelineRunner,
     observability,
     priceFeed,
     instanceId: fleet.instanceId,
@@ -332,7 +349,9 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       await priceLease?.start();
       await metricsLease.start();
       await copy.engine?.start();
-      if (config.pipelineAutostart === 'on') pipeline.start();
+      if (config.pipelineAutostart === 'on') await pipelineRunner.start(null);
+      await pipelineLease.start();
+      pipelineRunner.begin();
     },
     ready,
     async readiness() {
@@ -360,7 +379,8 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     },
     async close() {
       warming?.stop();
-      await pipeline.stop();
+      await pipelineRunner.end();
+      await pipelineLease.stop();
       await copy.close();
       await priceLease?.stop();
       await metricsLease.stop();

@@ -27,6 +27,12 @@ export const ROUTE_SUMMARIES: Readonly<Record<string, string>> = {
   'GET /api/v1/paper-account': "The user's paper account on this venue",
   'POST /api/v1/paper-account/reset': 'Reset the paper account to its initial (or a given) balance',
   'GET /api/v1/performance/copy': 'Copy engine per source: watchers, events, copies, skips, lag and latency',
+  'GET /api/v1/overview':
+    "The dashboard's Home in one answer: equity, PnL windows, daily profit, open positions, last copies, the bot, alerts",
+  'GET /api/v1/overview/markets':
+    'Profit per market: closed positions, wins, win rate, realised PnL (exact), orders and their fees',
+  'GET /api/v1/pipeline/runs':
+    "The signal bot's last runs (default 10, at most 100) with their stage timings, newest first",
   'POST /api/v1/orders': 'Record an order',
   'POST /api/v1/orders/bulk': 'Import up to 10,000 orders in one transaction',
   'GET /api/v1/orders': 'List orders, filtered by status and pair',

@@ -179,7 +179,7 @@ export const settings = {
     form: 'an integer from 1000 to 60000',
     default: 6_000,
     parse: int(1_000, 60_000),
-    doc: 'Time-to-live of a fleet lease (the price stream under PRICE_STREAM=auto, the Telegram poller, the `metrics` exporter of database-derived families); renewed every third of it, so a dead holder’s role moves within about 1.33 x this.',
+    doc: 'Time-to-live of a fleet lease (the price stream under PRICE_STREAM=auto, the Telegram poller, the `metrics` exporter of database-derived families, the signal `pipeline`); renewed every third of it, so a dead holder’s role moves within about 1.33 x this.',
   }),
   priceStreamDelayMs: setting({
     env: 'PRICE_STREAM_DELAY_MS',

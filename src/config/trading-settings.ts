@@ -186,7 +186,7 @@ export const tradingSettings = {
     form: 'on or off',
     default: 'off' as 'on' | 'off',
     parse: oneOf('on', 'off'),
-    doc: 'Start the pipeline loop when the server starts (otherwise an admin starts it with POST /api/v1/pipeline/start).',
+    doc: 'Start the pipeline loop when the server starts (otherwise an admin starts it with POST /api/v1/pipeline/start; a started pipeline resumes after a restart either way).',
   }),
   exchangeApiKey: setting({
     env: 'EXCHANGE_API_KEY',

@@ -65,12 +65,13 @@ export class OrderService {
 
   async list(
     userId: number,
-    filter: { status?: Order['status']; pair?: string },
+    filter: { status?: Order['status']; pair?: string; traderId?: number },
     limit: number,
     cursor: OrderCursor | null,
   ): Promise<Order[]> {
     const f: OrderFilter = {};
     if (filter.status) f.status = filter.status;
+    if (filter.traderId !== undefined) f.traderId = filter.traderId;
     if (filter.pair !== undefined) {
       const pairId = await this.d.pairs.idOf(filter.pair);
       if (pairId === undefined) return [];

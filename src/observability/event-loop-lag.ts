@@ -42,6 +42,16 @@ export class EventLoopLag {
     return this.last;
   }
 
+  /**
+   * Forgets everything measured so far: called once the service is ready,
+   * so start-up work (migrations, compiling route schemas: the loop is busy
+   * by design then) neither shows as lag nor raises the lag alert.
+   */
+  restart(): void {
+    this.h.reset();
+    this.last = { p50Ms: 0, p99Ms: 0, maxMs: 0, samples: 0 };
+  }
+
   stop(): void {
     this.h.disable();
   }

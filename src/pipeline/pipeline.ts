@@ -375,6 +375,11 @@ export class Pipeline {
     return this.o.repo.modelCalls.forBars(bars);
   }
 
+  /** The last runs with their stage timings, newest first. */
+  listRuns(limit: number): Promise<RunRecord[]> {
+    return this.o.repo.lastRuns(limit);
+  }
+
   /** What the pipeline is doing: see `PipelineStatus`. */
   async status(): Promise<PipelineStatus> {
     const lastRun: RunRecord | null = (await this.o.repo.lastRun()) ?? null;

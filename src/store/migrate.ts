@@ -18,6 +18,7 @@ import { idempotencyKeys } from './migrations/009-idempotency-keys.js';
 import { jobResultBounds } from './migrations/010-job-result-bounds.js';
 import { userTokens } from './migrations/011-user-tokens.js';
 import { modelCalls } from './migrations/013-model-calls.js';
+import { dashboard } from './migrations/014-dashboard.js';
 import { followGenerations } from './migrations/017-follow-generations.js';
 import type { DB } from './schema.js';
 
@@ -35,6 +36,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '010-job-result-bounds': jobResultBounds(dialect),
     '011-user-tokens': userTokens(dialect),
     '013-model-calls': modelCalls(dialect),
+    '014-dashboard': dashboard(dialect),
     '017-follow-generations': followGenerations(dialect),
   };
 }

@@ -80,6 +80,7 @@ export interface OrderCursor {
 export interface OrderFilter {
   status?: OrderStatus;
   pairId?: number;
+  traderId?: number;
 }
 
 export class OrderRepository {
@@ -114,12 +115,18 @@ export class OrderRepository {
     limit: number,
     cursor: OrderCursor | null,
   ): Promise<Order[]> {
-    const q = this.listStatement(filter.status !== undefined, filter.pairId !== undefined, cursor !== null);
+    const q = this.listStatement(
+      filter.status !== undefined,
+      filter.pairId !== undefined,
+      filter.traderId !== undefined,
+      cursor !== null,
+    );
     const rows = await this.db.tuples(
       q({
         userId,
         status: filter.status,
         pairId: filter.pairId,
+        traderId: filter.traderId,
         at: cursor?.createdAt,
         id: cursor?.id,
         limit,
@@ -128,9 +135,9 @@ export class OrderRepository {
     return rows.map(orderFromTuple);
   }
 
-  /** The list query for one filter shape, compiled once (8 shapes at most), as trader updates are. */
-  private listStatement(byStatus: boolean, byPair: boolean, after: boolean) {
-    const shape = `${byStatus}|${byPair}|${after}`;
+  /** The list query for one filter shape, compiled once (16 shapes at most), as trader updates are. */
+  private listStatement(byStatus: boolean, byPair: boolean, byTrader: boolean, after: boolean) {
+    const shape = `${byStatus}|${byPair}|${byTrader}|${after}`;
     let stmt = this.lists.get(shape);
     if (stmt === undefined) {
       const k = this.db.kysely;
@@ -142,6 +149,7 @@ export class OrderRepository {
           .where('orders.user_id', '=', p('userId'));
         if (byStatus) q = q.where('orders.status', '=', p('status'));
         if (byPair) q = q.where('orders.trading_pair_id', '=', p('pairId'));
+        if (byTrader) q = q.where('orders.trader_id', '=', p('traderId'));
         if (after) {
           q = q.where((eb) =>
             eb(eb.refTuple('orders.created_at', 'orders.id'), '<', eb.tuple(p('at'), p('id'))),

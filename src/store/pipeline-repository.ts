@@ -83,6 +83,7 @@ export class PipelineRepository {
   private readonly startRunQ;
   private readonly finishRunQ;
   private readonly lastRunQ;
+  private readonly lastRunsQ;
   private readonly decisionsQ;
   private readonly decisionsAfterQ;
   private readonly ordersQ;
@@ -121,6 +122,9 @@ export class PipelineRepository {
     );
     this.lastRunQ = prepare(k, () =>
       k.selectFrom('pipeline_runs').selectAll().orderBy('id', 'desc').limit(1),
+    );
+    this.lastRunsQ = prepare(k, (p) =>
+      k.selectFrom('pipeline_runs').selectAll().orderBy('id', 'desc').limit(p('limit')),
     );
     const decisions = () => k.selectFrom('pipeline_decisions').selectAll();
     this.decisionsQ = prepare(k, (p) =>
@@ -183,6 +187,11 @@ export class PipelineRepository {
   async lastRun(): Promise<RunRecord | undefined> {
     const row = await this.db.first(this.lastRunQ({}));
     return row && toRun(row);
+  }
+
+  /** The last `limit` runs, newest first. */
+  async lastRuns(limit: number): Promise<RunRecord[]> {
+    return (await this.db.all(this.lastRunsQ({ limit }))).map(toRun);
   }
 
   async insertSignals(rows: readonly SignalRecord[], ex: SqlExecutor = this.db): Promise<void> {

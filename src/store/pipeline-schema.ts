@@ -101,3 +101,11 @@ export interface PipelineModelCallsTable {
   answer: string | null;
   created_at: number;
 }
+
+/** Whether the signal bot should run (one row, migration 014): what a restarted server resumes. */
+export interface PipelineStateTable {
+  singleton: number;
+  running: number;
+  changed_by: number | null;
+  changed_at: number;
+}

@@ -10,6 +10,7 @@ import type {
   PipelineOrdersTable,
   PipelineRunsTable,
   PipelineSignalsTable,
+  PipelineStateTable,
 } from './pipeline-schema.js';
 
 export interface UsersTable {
@@ -234,6 +235,7 @@ export interface DB {
   pipeline_decisions: PipelineDecisionsTable;
   pipeline_orders: PipelineOrdersTable;
   pipeline_model_calls: PipelineModelCallsTable;
+  pipeline_state: PipelineStateTable;
 }
 
 /** One watcher per (source, address): its cursor and the lease of the instance running it. */

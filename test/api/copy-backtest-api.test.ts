@@ -147,7 +147,10 @@ describe('copy backtests through the API', () => {
       [{ followOptions: { copyMode: 'fixed' } }, 'followOptions.fixedAmount'],
       [{ initialCapital: -5 }, 'initialCapital'],
       [{ followOptions: 'tight' }, 'followOptions'],
-      [{ followOptions: { copyMode: 'fixed', fixedAmount: {}, allowMarkets: 'BTC/USDT' } }, 'followOptions.allowMarkets'],
+      [
+        { followOptions: { copyMode: 'fixed', fixedAmount: {}, allowMarkets: 'BTC/USDT' } },
+        'followOptions.allowMarkets',
+      ],
       [{ allocation: [1] }, 'allocation'],
       [{ from: '2025-02-30' }, 'from'],
     ];

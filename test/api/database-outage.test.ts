@@ -88,10 +88,11 @@ suite('PostgreSQL stopped or frozen under a running service', () => {
     });
   const tradersOf = async (who: { headers: Record<string, string> }) =>
     JSON.stringify((await call('GET', '/traders?limit=500', who)).json());
-  /** A read, two writes (one transaction, one single statement) and an order, as one user. */
+  /** Two reads (one the dashboard's overview), two writes (one transaction, one single statement) and an order, as one user. */
   const representative = (who: { headers: Record<string, string> }, n: number) => [
     call('GET', '/traders', who),
     call('GET', '/positions', who),
+    call('GET', '/overview', who),
     call('POST', '/traders', who, { name: `During ${n}`, source: 'manual', address: `outage-${n}` }),
     call('PATCH', `/traders/${traderId}`, who, { enabled: false }),
     call('POST', '/orders', who, limitBuy(traderId)),

@@ -191,6 +191,7 @@ describe('OpenAPI document', () => {
     expect(position.status).toBe(201);
     conforms('POST', '/api/v1/positions', position);
     conforms('GET', '/api/v1/positions', await http('GET', '/api/v1/positions'));
+    conforms('GET', '/api/v1/overview', await http('GET', '/api/v1/overview?days=7'));
 
     conforms('GET', '/healthz', await http('GET', '/healthz', undefined, false));
     conforms('GET', '/readyz', await http('GET', '/readyz', undefined, false));

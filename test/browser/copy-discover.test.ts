@@ -89,12 +89,12 @@ describe.runIf(chromiumAvailable())(
       const leaderName = await row.locator('.name').textContent();
       await expect(form.getByLabel('Name').inputValue()).resolves.toBe(leaderName);
 
-      // A refusal: the server's message beside the field, nothing created.
-      await form.getByLabel('Stop loss %').fill('-5');
+      // A refusal: the problem beside the field in words, nothing created.
+      await form.getByLabel('Stop loss %').fill('150');
       await form.getByRole('button', { name: 'Start following' }).click();
       const fieldError = form.locator('#follow-sim-scalper-1-stopLossPct-error');
       await fieldError.waitFor();
-      await expect(fieldError.textContent()).resolves.toBe('must not be negative');
+      await expect(fieldError.textContent()).resolves.toBe('Stop loss must be between 0 and 100 %');
       await expect(form.getByLabel('Stop loss %').getAttribute('aria-invalid')).resolves.toBe('true');
       await page.screenshot({ path: screenshotPath('discover-follow-error') });
       expect(await server.services.traders.list(server.alice.user.id, 10, null)).toEqual([]);

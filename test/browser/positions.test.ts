@@ -44,7 +44,7 @@ describe.runIf(chromiumAvailable())('dashboard positions and other pages in Chro
     await row.getByRole('button', { name: 'Save TP/SL' }).click();
     const error = row.locator('.field-error');
     await error.waitFor();
-    await expect(error.textContent()).resolves.toMatch(/stopLoss: already reached at/);
+    await expect(error.textContent()).resolves.toMatch(/^Stop loss already reached at/);
     await expect(row.getByLabel('Stop loss').getAttribute('aria-invalid')).resolves.toBe('true');
     await page.screenshot({ path: screenshotPath('positions-error') });
     expect((await server.services.positions.get(server.alice.user.id, position.id)).stopLoss).toBeNull();
@@ -75,6 +75,14 @@ describe.runIf(chromiumAvailable())('dashboard positions and other pages in Chro
 
   it('searches markets, shows prices and draws candles with an SMA overlay', async () => {
     const page = await open('/markets', 'Markets');
+    // Every word the search hint suggests finds a market.
+    await page.getByText(/^\d+ of \d+$/).waitFor();
+    const hint = (await page.getByLabel('Search').getAttribute('placeholder'))!.replace(/^e\.g\. /, '');
+    expect(hint.split(', ').length).toBe(2);
+    for (const word of hint.split(', ')) {
+      await page.getByLabel('Search').fill(word);
+      await expect(page.getByText(/^\d+ of \d+$/).textContent()).resolves.toMatch(/^[1-9]\d* of /);
+    }
     await page.getByLabel('Search').fill('ETH/');
     await page.getByRole('button', { name: 'ETH/USDT' }).click();
     await page.getByRole('heading', { name: 'ETH/USDT' }).waitFor();

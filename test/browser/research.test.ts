@@ -38,9 +38,12 @@ describe.runIf(chromiumAvailable())('dashboard research page in Chromium', () =>
       ctx.skip();
     }
     const page = await open();
+    await page.getByLabel('Initial capital').fill('25000');
     await page.getByRole('button', { name: 'Run backtest' }).click();
     const row = page.locator('tr[data-job-id]').first();
     await row.waitFor();
+    // The job list says what ran: the strategy with its parameters, the data and its dates.
+    await expect(row.locator('.address').textContent()).resolves.toMatch(/^[a-z-]+ \w+ \d+.* · .+ → /);
     await row.locator('[role=progressbar][aria-valuenow="100"]').waitFor({ timeout: 60_000 });
     await page.locator('tr[data-status="succeeded"]').first().waitFor({ timeout: 60_000 });
     await row.getByRole('button', { name: 'Show result' }).click();
@@ -49,6 +52,10 @@ describe.runIf(chromiumAvailable())('dashboard research page in Chromium', () =>
       page.getByRole('img', { name: 'Equity curve' }).locator('canvas').count(),
     ).resolves.toBeGreaterThan(0);
     await page.locator('[data-rendered=true][aria-label^="Drawdown"]').waitFor();
+    // Metrics named in words, returns and drawdown as percentages.
+    await page.getByText('Largest drawdown').waitFor();
+    await expect(page.locator('[data-metric=totalReturn]').textContent()).resolves.toMatch(/^-?[\d,.]+ %$/);
+    await expect(page.locator('[data-metric=maxDrawdown]').textContent()).resolves.toMatch(/^[\d,.]+ %$/);
     await page.screenshot({ path: screenshotPath('research-backtest'), fullPage: true });
 
     const noTrades = await page.getByRole('combobox', { name: 'Trades from' }).locator('option').count();
@@ -60,6 +67,9 @@ describe.runIf(chromiumAvailable())('dashboard research page in Chromium', () =>
       await page.locator('svg.histogram rect').first().waitFor();
       await page.screenshot({ path: screenshotPath('research-montecarlo'), fullPage: true });
     }
+    // The form keeps its last values.
+    await page.reload();
+    await expect(page.getByLabel('Initial capital').inputValue()).resolves.toBe('25000');
     await page.close();
   });
 

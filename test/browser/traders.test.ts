@@ -4,6 +4,7 @@
  * reload, a refused change rolled back with a message, and the virtualised
  * table holding few DOM rows for many traders.
  */
+import { sql } from 'kysely';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, dashboardServer, launchBrowser, screenshotPath } from '../support/browser.js';
@@ -54,7 +55,7 @@ describe.runIf(chromiumAvailable())('dashboard traders page in Chromium', () => 
     await page.screenshot({ path: screenshotPath('login') });
     await page.getByLabel('API token').fill(server.alice.token);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Traders' }).waitFor();
+    await page.getByRole('heading', { name: 'Home', exact: true }).waitFor();
     await page.close();
   });
 
@@ -92,8 +93,13 @@ describe.runIf(chromiumAvailable())('dashboard traders page in Chromium', () => 
 
   it('rolls a toggle back with a message when the trader changed elsewhere (409)', async () => {
     const page = await signedIn();
-    // Changed behind the page's back: the page still holds the old version.
-    await server.services.traders.update(server.alice.user.id, ids[2]!, { name: 'Trader 0003' });
+    // Changed behind the page's back, in SQL (a change through the service would be pushed to the
+    // page on the `traders` topic): the page still holds the old version.
+    await server.services.db.kysely
+      .updateTable('traders')
+      .set({ version: sql`version + 1` })
+      .where('id', '=', ids[2]!)
+      .execute();
     await switchOf(page, 'Trader 0003').click();
     await page.getByText(/refused: the trader changed elsewhere/).waitFor();
     await expect(switchOf(page, 'Trader 0003').getAttribute('aria-checked')).resolves.toBe('true');

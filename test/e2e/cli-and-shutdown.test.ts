@@ -29,6 +29,7 @@ describe('tradeloop CLI', () => {
         '010-job-result-bounds',
         '011-user-tokens',
         '013-model-calls',
+        '014-dashboard',
         '017-follow-generations',
       ],
     });

@@ -7,6 +7,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { Pipeline } from '../../src/pipeline/pipeline.js';
+import { PipelineRunner } from '../../src/pipeline/pipeline-runner.js';
+import { PipelineStateRepository } from '../../src/store/pipeline-state-repository.js';
 import { databaseTargets } from '../support/databases.js';
 import { HOUR, nextHour, type PipelineContext, pipelineContext } from './support.js';
 
@@ -22,7 +24,14 @@ describe.each(targets)('pipeline API on $name', (target) => {
     ctx = await pipelineContext(target, { pipelineIntervalMs: HOUR });
     pipeline = ctx.custom({ intervalMs: HOUR });
     // The real app, with this suite's pipeline (hourly, driven by the test) in place of the configured one.
-    app = await buildApp({ ...ctx.services, pipeline });
+    const pipelineRunner = new PipelineRunner({
+      pipeline,
+      state: new PipelineStateRepository(ctx.services.db),
+      clock: ctx.clock,
+      pollMs: HOUR,
+      holds: () => true,
+    });
+    app = await buildApp({ ...ctx.services, pipeline, pipelineRunner });
     const auth = (token: string) => ({ authorization: `Bearer ${token}` });
     admin = auth((await ctx.services.users.create('root', { admin: true })).token);
     alice = auth((await ctx.services.users.create('alice')).token);
@@ -109,6 +118,25 @@ describe.each(targets)('pipeline API on $name', (target) => {
       cursor = r.json().nextCursor;
     }
     expect(seen.size).toBe(all);
+  });
+
+  it('lists the last runs with their stage timings, newest first', async () => {
+    await nextHour(ctx, pipeline, 2);
+    const r = await app.inject({ url: '/api/v1/pipeline/runs?limit=2', headers: alice });
+    expect(r.statusCode).toBe(200);
+    const runs = r.json().items;
+    expect(runs).toHaveLength(2);
+    expect(runs[0].id).toBeGreaterThan(runs[1].id);
+    expect(runs[0]).toMatchObject({ status: 'ok', mode: 'paper' });
+    expect(Object.keys(runs[0].stages).sort()).toEqual(['analysis', 'decision', 'execution', 'scout']);
+    const status = (await app.inject({ url: '/api/v1/pipeline/status', headers: alice })).json();
+    expect(runs[0].id).toBe(status.lastRun.id);
+    for (const qs of ['limit=0', 'limit=101', 'limit=x', 'other=1']) {
+      const bad = await app.inject({ url: `/api/v1/pipeline/runs?${qs}`, headers: alice });
+      expect(bad.statusCode, qs).toBe(400);
+      expect(bad.json().error.code).toBe('VALIDATION_FAILED');
+    }
+    expect((await app.inject({ url: '/api/v1/pipeline/runs' })).statusCode).toBe(401);
   });
 
   it('answers bad query parameters with 400 naming the field', async () => {

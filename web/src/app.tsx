@@ -4,23 +4,53 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { onUnauthorized } from './api/client';
-import { clearToken, readToken, saveToken, takeTokenFromHash } from './api/token-store';
-import { DiscoverPage } from './pages/discover/discover-page';
+import { clearToken, onSignedOutElsewhere, readToken, saveToken, takeTokenFromHash } from './api/token-store';
+import { applyTheme } from './components/theme';
+import { lazyPage } from './lazy-page';
+import { HomePage } from './pages/home/home-page';
 import { LoginPage } from './pages/login-page';
-import { MarketsPage } from './pages/markets/markets-page';
-import { PerformancePage } from './pages/performance/performance-page';
-import { PositionsPage } from './pages/positions/positions-page';
-import { ResearchPage } from './pages/research/research-page';
 import { TradersPage } from './pages/traders/traders-page';
 import { linkClick, usePath } from './router';
 
 const PAGES = [
+  { path: '/', title: 'Home', Page: HomePage },
   { path: '/traders', title: 'Traders', Page: TradersPage },
-  { path: '/discover', title: 'Discover', Page: DiscoverPage },
-  { path: '/positions', title: 'Positions', Page: PositionsPage },
-  { path: '/markets', title: 'Markets', Page: MarketsPage },
-  { path: '/research', title: 'Research', Page: ResearchPage },
-  { path: '/performance', title: 'Performance', Page: PerformancePage },
+  {
+    path: '/discover',
+    title: 'Discover',
+    Page: lazyPage(() => import('./pages/discover/discover-page').then((m) => m.DiscoverPage)),
+  },
+  {
+    path: '/positions',
+    title: 'Positions',
+    Page: lazyPage(() => import('./pages/positions/positions-page').then((m) => m.PositionsPage)),
+  },
+  {
+    path: '/trades',
+    title: 'Trades',
+    Page: lazyPage(() => import('./pages/trades/trades-page').then((m) => m.TradesPage)),
+  },
+  { path: '/bot', title: 'Bot', Page: lazyPage(() => import('./pages/bot/bot-page').then((m) => m.BotPage)) },
+  {
+    path: '/markets',
+    title: 'Markets',
+    Page: lazyPage(() => import('./pages/markets/markets-page').then((m) => m.MarketsPage)),
+  },
+  {
+    path: '/research',
+    title: 'Research',
+    Page: lazyPage(() => import('./pages/research/research-page').then((m) => m.ResearchPage)),
+  },
+  {
+    path: '/performance',
+    title: 'Performance',
+    Page: lazyPage(() => import('./pages/performance/performance-page').then((m) => m.PerformancePage)),
+  },
+  {
+    path: '/settings',
+    title: 'Settings',
+    Page: lazyPage(() => import('./pages/settings/settings-page').then((m) => m.SettingsPage)),
+  },
 ] as const;
 
 function initialToken(): string | null {
@@ -32,9 +62,12 @@ function initialToken(): string | null {
 export function App() {
   const [token, setToken] = useState(initialToken);
   const path = usePath();
-  const page = PAGES.find((p) => path === p.path || path.startsWith(`${p.path}/`)) ?? PAGES[0];
+  const page =
+    PAGES.find((p) => path === p.path || (p.path !== '/' && path.startsWith(`${p.path}/`))) ?? PAGES[0];
 
   useEffect(() => onUnauthorized(() => setToken(null)), []);
+  useEffect(() => onSignedOutElsewhere(() => setToken(null)), []);
+  useEffect(() => applyTheme(), []);
   useEffect(() => {
     document.title = token ? `${page.title} · tradeloop` : 'Sign in · tradeloop';
   }, [token, page]);
@@ -42,8 +75,8 @@ export function App() {
   if (!token)
     return (
       <LoginPage
-        onLogin={(t) => {
-          saveToken(t);
+        onLogin={(t, remember) => {
+          saveToken(t, remember);
           setToken(t);
         }}
       />

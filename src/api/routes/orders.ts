@@ -17,6 +17,7 @@ const OrderListQuery = Type.Object(
     ...PageQuery,
     status: Type.Optional(Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s)))),
     pair: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{1,20}/[A-Z0-9]{1,20}$' })),
+    traderId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
   },
   { additionalProperties: false },
 );
@@ -55,10 +56,11 @@ export function orderRoutes(
     '/orders',
     { schema: { querystring: OrderListQuery, response: { 200: listOf(OrderJson) } } },
     async (req) => {
-      const { limit = DEFAULT_PAGE, cursor, status, pair } = req.query;
-      const filter: { status?: OrderStatus; pair?: string } = {};
+      const { limit = DEFAULT_PAGE, cursor, status, pair, traderId } = req.query;
+      const filter: { status?: OrderStatus; pair?: string; traderId?: number } = {};
       if (status) filter.status = status;
       if (pair) filter.pair = pair;
+      if (traderId !== undefined) filter.traderId = traderId;
       const rows = await s.orders.list(currentUser(req).id, filter, limit + 1, decodeCursor(cursor));
       return page(rows, limit, orderJson);
     },

@@ -8,22 +8,32 @@
  * (EXCHANGE_API_KEY is a server setting) and one paper account, so one bot
  * trades them. Any authenticated user may read its status and decisions —
  * the signals are what a signal bot offers its users — but only an admin
- * token may start or stop it (403 otherwise). In a fleet of API instances,
- * start it on one instance only.
+ * token may start or stop it (403 otherwise). Start and stop are stored:
+ * the fleet's `pipeline` lease holder runs it while it should, also after a
+ * restart (src/pipeline/pipeline-runner.ts); `wanted` in the status is that
+ * stored wish, `running` whether the loop runs on the instance answering.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Pipeline } from '../../pipeline/pipeline.js';
+import type { PipelineRunner } from '../../pipeline/pipeline-runner.js';
 import type { PipelineStatus } from '../../pipeline/pipeline-status.js';
 import type { ModelCallRecord } from '../../store/model-call-repository.js';
 import type { DecisionRecord, RunRecord } from '../../store/pipeline-repository.js';
 import { ReportJson } from '../answer-schemas.js';
-import { requireAdmin } from '../auth.js';
+import { currentUser, requireAdmin } from '../auth.js';
+import { Type } from '../json-schema.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
 import { listOf, PipelineDecisionJson, PipelineDecisionsQuery, PipelineModelCallJson } from '../schemas.js';
 import { typedRoutes } from '../type-provider.js';
 
+const RunsQuery = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })) },
+  { additionalProperties: false },
+);
+
 export interface PipelineRouteDeps {
   pipeline: Pipeline;
+  runner: Pick<PipelineRunner, 'start' | 'stop' | 'wanted'>;
 }
 
 const iso = (ms: number | null | undefined) =>
@@ -32,9 +42,10 @@ const iso = (ms: number | null | undefined) =>
 const runJson = (r: RunRecord | null) =>
   r && { ...r, startedAt: iso(r.startedAt), finishedAt: iso(r.finishedAt) };
 
-function statusJson(s: PipelineStatus) {
+function statusJson(s: PipelineStatus, wanted: { running: boolean; changedAt: number }) {
   return {
     ...s,
+    wanted: { running: wanted.running, changedAt: wanted.changedAt ? iso(wanted.changedAt) : null },
     startedAt: iso(s.startedAt),
     lastRun: runJson(s.lastRun),
     lastError: s.lastError && { ...s.lastError, at: iso(s.lastError.at) },
@@ -68,24 +79,45 @@ const decisionJson = (d: DecisionRecord, calls: readonly ModelCallRecord[] = [])
 
 export function pipelineRoutes(server: FastifyInstance, deps: PipelineRouteDeps): void {
   const app = typedRoutes(server);
-  const status = {
-    schema: { response: { 200: ReportJson('The pipeline: running or not, its last run and error') } },
+  const statusSchema = {
+    schema: {
+      response: {
+        200: ReportJson(
+          'The pipeline: running or not (on this instance), wanted (stored), its last run and error',
+        ),
+      },
+    },
   };
-  const { pipeline } = deps;
+  const { pipeline, runner } = deps;
+  const status = async () => {
+    const [s, wanted] = await Promise.all([pipeline.status(), runner.wanted()]);
+    return statusJson(s, wanted);
+  };
 
-  app.get('/pipeline/status', status, async () => statusJson(await pipeline.status()));
+  app.get('/pipeline/status', statusSchema, status);
 
-  app.post('/pipeline/start', status, async (req) => {
+  app.post('/pipeline/start', statusSchema, async (req) => {
     requireAdmin(req);
-    pipeline.start();
-    return statusJson(await pipeline.status());
+    await runner.start(currentUser(req).id);
+    return status();
   });
 
-  app.post('/pipeline/stop', status, async (req) => {
+  app.post('/pipeline/stop', statusSchema, async (req) => {
     requireAdmin(req);
-    await pipeline.stop();
-    return statusJson(await pipeline.status());
+    await runner.stop(currentUser(req).id);
+    return status();
   });
+
+  app.get(
+    '/pipeline/runs',
+    {
+      schema: {
+        querystring: RunsQuery,
+        response: { 200: ReportJson('The last runs with their stage timings') },
+      },
+    },
+    async (req) => ({ items: (await pipeline.listRuns(req.query.limit ?? 10)).map(runJson) }),
+  );
 
   app.get(
     '/pipeline/decisions',

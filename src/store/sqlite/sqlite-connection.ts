@@ -1,10 +1,11 @@
 /**
  * Opening and tuning one better-sqlite3 connection: WAL, synchronous level,
  * busy timeout, foreign keys, in-memory temp store, sized page cache and mmap,
- * plus the `dec_add` and `dec_pnl` SQL functions, exact on canonical decimal strings.
+ * plus the `dec_add`, `dec_mul` and `dec_pnl` SQL functions and the `dec_sum`
+ * aggregate (PostgreSQL's `sum` over NUMERIC), exact on canonical decimal strings.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { dec } from '../../domain/decimal.js';
+import { dec, type Exact, exact, formatExact, parseExact, ZERO } from '../../domain/decimal.js';
 import { positionPnl } from '../../domain/position.js';
 import { canonicalAmount } from '../amounts.js';
 
@@ -32,6 +33,17 @@ export function openSqliteConnection(file: string, tuning: SqliteTuning): Better
   db.function('dec_add', { deterministic: true }, (a: unknown, b: unknown) =>
     dec.add(canonicalAmount(a ?? '0'), canonicalAmount(b ?? '0')),
   );
+  db.function('dec_mul', { deterministic: true }, (a: unknown, b: unknown) =>
+    dec.mul(canonicalAmount(a ?? '0'), canonicalAmount(b ?? '0')),
+  );
+  // Summed as exact integers and scales; null rows are skipped, as SQL's sum does.
+  db.aggregate('dec_sum', {
+    start: (): Exact => ZERO,
+    step: (total: Exact, v: unknown) =>
+      v === null || v === undefined ? total : exact.add(total, parseExact(canonicalAmount(v))),
+    result: (total: Exact) => formatExact(total),
+    deterministic: true,
+  });
   db.function(
     'dec_pnl',
     { deterministic: true },

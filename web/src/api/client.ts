@@ -2,6 +2,7 @@
  * The API client: JSON over fetch with the bearer token, errors turned into
  * ApiError carrying the server's `{error: {code, message, details}}`.
  */
+import { fieldWords, inWords, withLabel } from './field-words';
 import { readToken } from './token-store';
 
 export interface ErrorDetail {
@@ -19,10 +20,10 @@ export class ApiError extends Error {
     super(message);
   }
 
-  /** The message for one field (`body.followOptions.stopLossPct`, `stopLoss`, ...), else the main one. */
+  /** The message for one field in words ("Stop loss already reached at ..."), else the main one. */
   forField(field: string): string {
     const d = this.details.find((x) => x.path === field || x.path.endsWith(`.${field}`));
-    return d ? `${d.path}: ${d.message}` : this.message;
+    return d ? withLabel(fieldWords(d.path), d.message) : inWords(this.message);
   }
 }
 
@@ -106,6 +107,9 @@ export async function allPages<T>(
 
 /** Error text for anything thrown. */
 export function describeError(err: unknown): string {
-  if (err instanceof ApiError) return err.status ? `${err.message} (${err.status} ${err.code})` : err.message;
+  if (err instanceof ApiError) {
+    const text = inWords(err.message);
+    return err.status >= 500 ? `${text} (${err.status} ${err.code})` : text;
+  }
   return err instanceof Error ? err.message : String(err);
 }

@@ -62,8 +62,12 @@ export interface Position {
   stopLoss: string | null;
   status: string;
   closeReason: string | null;
+  closePrice?: string | null;
+  traderId?: number | null;
   version: number;
+  openedAt?: string;
   updatedAt: string;
+  closedAt?: string | null;
   market?: PositionMarket | null;
 }
 

@@ -4,16 +4,14 @@
  * `a.b` columns), long or multi-line text (query plans) folded in <details>.
  * Used for the observability summaries, whose fields grow over time.
  */
-import { fmtNum } from './format';
+import { labelOf, withUnit } from './units';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 const isObject = (v: unknown): v is Record<string, Json> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function label(key: string): string {
-  return key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
-}
+const label = labelOf;
 
 /** `{a: {p50: 1}}` -> `{'a.p50': 1}`, arrays of scalars joined. */
 function flatten(v: Record<string, Json>, prefix = '', out: Record<string, Json> = {}): Record<string, Json> {
@@ -25,11 +23,13 @@ function flatten(v: Record<string, Json>, prefix = '', out: Record<string, Json>
   return out;
 }
 
-export function Scalar({ value }: { value: Json | undefined }) {
+/** A value; `name` (its field's key) picks the unit of a number (MiB, ms, s, %). */
+export function Scalar({ value, name = '' }: { value: Json | undefined; name?: string }) {
   if (value === null || value === undefined) return <>—</>;
-  if (typeof value === 'number') return <>{fmtNum(value, 3)}</>;
+  if (typeof value === 'number') return <>{withUnit(name, value)}</>;
   if (typeof value === 'boolean') return <>{value ? 'yes' : 'no'}</>;
   if (Array.isArray(value)) {
+    if (value.length === 0) return <>none</>;
     if (value.every((x) => !isObject(x) && !Array.isArray(x))) return <>{value.join(', ')}</>;
     return <JsonView value={value} />;
   }
@@ -65,7 +65,7 @@ function Table({ rows }: { rows: Record<string, Json>[] }) {
             <tr key={i}>
               {cols.map((c) => (
                 <td key={c} class={typeof r[c] === 'number' ? 'num' : undefined}>
-                  <Scalar value={r[c]} />
+                  <Scalar value={r[c]} name={c} />
                 </td>
               ))}
             </tr>
@@ -76,14 +76,16 @@ function Table({ rows }: { rows: Record<string, Json>[] }) {
   );
 }
 
-export function JsonView({ value }: { value: unknown }) {
+/** `name`: the key path above this value, so nested figures keep their unit (`tickToFlushMs.p50` is ms). */
+export function JsonView({ value, name = '' }: { value: unknown; name?: string }) {
+  const path = (k: string) => (name ? `${name}.${k}` : k);
   const v = value as Json;
   if (Array.isArray(v)) {
     if (v.length === 0) return <p class="hint">none</p>;
     if (v.every(isObject)) return <Table rows={v} />;
-    return <Scalar value={v} />;
+    return <Scalar value={v} name={name} />;
   }
-  if (!isObject(v)) return <Scalar value={v} />;
+  if (!isObject(v)) return <Scalar value={v} name={name} />;
   const entries = Object.entries(v);
   const simple = entries.filter(([, x]) => !isObject(x) && !(Array.isArray(x) && x.some(isObject)));
   const nested = entries.filter(([, x]) => isObject(x) || (Array.isArray(x) && x.some(isObject)));
@@ -95,7 +97,7 @@ export function JsonView({ value }: { value: unknown }) {
             <div key={k}>
               <dt>{label(k)}</dt>
               <dd>
-                <Scalar value={x} />
+                <Scalar value={x} name={path(k)} />
               </dd>
             </div>
           ))}
@@ -104,7 +106,7 @@ export function JsonView({ value }: { value: unknown }) {
       {nested.map(([k, x]) => (
         <section key={k} class="data-section">
           <h4>{label(k)}</h4>
-          <JsonView value={x} />
+          <JsonView value={x} name={path(k)} />
         </section>
       ))}
     </div>

@@ -14,3 +14,30 @@ export function signClass(v: string | number | null | undefined): string {
   const n = Number(v);
   return n > 0 ? 'up' : n < 0 ? 'down' : '';
 }
+
+/** A money amount with its sign and two decimals (display only: the API's decimals stay exact). */
+export function fmtMoney(v: number | string | null | undefined): string {
+  if (v === null || v === undefined || v === '') return '—';
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isFinite(n)) return String(v);
+  const text = Math.abs(n).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return n < 0 ? `−${text}` : n > 0 ? `+${text}` : text;
+}
+
+/** `part` as a percentage of `whole` (display only), or — when the whole is zero. */
+export function fmtShare(part: string | number, whole: string | number): string {
+  const w = Number(whole);
+  if (!w) return '—';
+  const pct = (Number(part) / Math.abs(w)) * 100;
+  return `${pct > 0 ? '+' : pct < 0 ? '−' : ''}${Math.abs(pct).toFixed(2)} %`;
+}
+
+/** "3 min ago", "2 h ago", "5 d ago" for an ISO time. */
+export function fmtAgo(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86_400)} d ago`;
+}

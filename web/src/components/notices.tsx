@@ -1,8 +1,11 @@
 /**
  * Messages for the user: a list shown in an aria-live region (errors as
- * alerts), each dismissible, the oldest dropped past five.
+ * alerts), each dismissible, the oldest dropped past five. Confirmations
+ * (`info`) go away by themselves after a few seconds; errors stay until dismissed.
  */
 import { useCallback, useState } from 'preact/hooks';
+
+const INFO_MS = 6000;
 
 export interface Notice {
   id: number;
@@ -15,7 +18,9 @@ let nextId = 1;
 export function useNotices() {
   const [notices, setNotices] = useState<Notice[]>([]);
   const push = useCallback((kind: Notice['kind'], text: string) => {
-    setNotices((list) => [...list.slice(-4), { id: nextId++, kind, text }]);
+    const id = nextId++;
+    setNotices((list) => [...list.slice(-4), { id, kind, text }]);
+    if (kind === 'info') setTimeout(() => setNotices((list) => list.filter((n) => n.id !== id)), INFO_MS);
   }, []);
   const dismiss = useCallback((id: number) => setNotices((list) => list.filter((n) => n.id !== id)), []);
   return { notices, push, dismiss };

@@ -2,8 +2,9 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, describeError } from '../api/client';
 
-export function LoginPage({ onLogin }: { onLogin(token: string): void }) {
+export function LoginPage({ onLogin }: { onLogin(token: string, remember: boolean): void }) {
   const [token, setToken] = useState('');
+  const [remember, setRemember] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -15,7 +16,7 @@ export function LoginPage({ onLogin }: { onLogin(token: string): void }) {
     setError(null);
     try {
       await api('/traders?limit=1', { token: t });
-      onLogin(t);
+      onLogin(t, remember);
     } catch (err) {
       setError(err instanceof ApiError && err.status === 401 ? 'That token was refused' : describeError(err));
     } finally {
@@ -40,8 +41,13 @@ export function LoginPage({ onLogin }: { onLogin(token: string): void }) {
           aria-describedby={error ? 'login-error' : undefined}
         />
         <p id="login-help" class="hint">
-          <code>npm start</code> prints it, with a link that signs you in. It is kept for this tab only.
+          <code>npm start</code> prints it, with a link that signs you in. It is kept for this tab only,
+          unless you tick the box below.
         </p>
+        <label class="check">
+          <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.currentTarget.checked)} />
+          Remember on this device (new tabs and restarts stay signed in; do not use on a shared computer)
+        </label>
         {error && (
           <p id="login-error" class="error" role="alert">
             {error}

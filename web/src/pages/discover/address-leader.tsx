@@ -6,6 +6,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { Leader } from '../../api/types';
+import { emptyDraft } from './follow-fields';
 import { FollowForm } from './follow-form';
 import { LeaderTrades } from './leader-trades';
 import { WhatIf } from './what-if';
@@ -75,7 +76,13 @@ export function AddressLeader({ source }: { source: string }) {
       {shown?.what === 'follow' && (
         <FollowForm
           key={shown.leader.address}
-          leader={shown.leader}
+          initial={emptyDraft({
+            name: shown.leader.name ?? shown.leader.address,
+            source: shown.leader.source,
+            address: shown.leader.address,
+          })}
+          fixedTarget
+          title={`Follow ${shown.leader.name ?? shown.leader.address}`}
           onCancel={() => setShown(null)}
           onFollowed={() => setShown(null)}
         />

@@ -13,6 +13,7 @@ import { fmtNum, fmtPct, signClass } from '../../components/format';
 import { PaperBalance } from '../../components/paper-balance';
 import { linkClick } from '../../router';
 import { AddressLeader } from './address-leader';
+import { emptyDraft } from './follow-fields';
 import { FollowForm } from './follow-form';
 import { LeaderTrades } from './leader-trades';
 import { WhatIf } from './what-if';
@@ -271,7 +272,13 @@ export function DiscoverPage() {
                           <WhatIf leaders={[l]} onClose={() => setOpen(null)} />
                         ) : (
                           <FollowForm
-                            leader={l}
+                            initial={emptyDraft({
+                              name: l.name ?? l.address,
+                              source: l.source,
+                              address: l.address,
+                            })}
+                            fixedTarget
+                            title={`Follow ${l.name ?? l.address}`}
                             onCancel={() => setOpen(null)}
                             onFollowed={(t) => {
                               setFollowed((m) => new Map(m).set(l.address, t));

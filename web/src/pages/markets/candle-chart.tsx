@@ -46,7 +46,8 @@ export function CandleChart({ market }: { market: Market }) {
   const last = candles?.[candles.length - 1];
   return (
     <>
-      <h2 id="chart-title">{market.symbol}</h2>
+      <h2 id="chart-title">{market.question ?? market.symbol}</h2>
+      {market.question && <p class="hint">{market.symbol}</p>}
       <div class="form-grid">
         <div class="field">
           <label for="tf">Timeframe</label>

@@ -27,6 +27,16 @@ export function MarketsPage() {
       .catch((err: unknown) => setError(describeError(err)));
   }, []);
 
+  /** The search hint names what this venue lists: a spot base and a word of a question. */
+  const hint = useMemo(() => {
+    const base = markets.find((m) => m.kind === 'spot')?.symbol.split('/')[0];
+    const word = markets
+      .find((m) => m.question)
+      ?.question?.split(/\W+/)
+      .find((w) => w.length >= 5);
+    return [base, word].filter(Boolean).join(', ') || 'BTC';
+  }, [markets]);
+
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();
     return q
@@ -62,7 +72,7 @@ export function MarketsPage() {
           id="market-search"
           type="search"
           value={query}
-          placeholder="BTC, election…"
+          placeholder={`e.g. ${hint}`}
           onInput={(e) => setQuery(e.currentTarget.value)}
         />
         {error && (

@@ -2,7 +2,9 @@
 import { useState } from 'preact/hooks';
 import { ApiError, api, describeError } from '../../api/client';
 import type { Position } from '../../api/types';
-import { fmtNum, signClass } from '../../components/format';
+import { decMul } from '../../components/decimal-sum';
+import { fmtMoney, fmtNum, fmtShare, signClass } from '../../components/format';
+import { CLOSE_REASONS } from './closed-positions';
 
 type Level = 'takeProfit' | 'stopLoss';
 const LABEL: Record<Level, string> = { takeProfit: 'Take profit', stopLoss: 'Stop loss' };
@@ -67,18 +69,32 @@ export function PositionRow({ p, onSaved }: { p: Position; onSaved(p: Position):
         <span class="address">
           {p.side}
           {p.outcome ? ` ${p.outcome}` : ''} · {p.status}
-          {p.closeReason ? ` (${p.closeReason})` : ''}
+          {p.closeReason ? ` (${CLOSE_REASONS[p.closeReason] ?? p.closeReason})` : ''}
         </span>
       </th>
-      <td class="num">{fmtNum(p.size, 6)}</td>
-      <td class="num">{fmtNum(p.entryPrice, 6)}</td>
-      <td class="num" data-field="currentPrice">
+      <td class="num" data-label="Size">
+        {fmtNum(p.size, 6)}
+      </td>
+      <td class="num" data-label="Entry">
+        {fmtNum(p.entryPrice, 6)}
+      </td>
+      <td class="num" data-field="currentPrice" data-label="Price">
         {fmtNum(p.currentPrice, 6)}
       </td>
-      <td class={`num ${signClass(p.unrealizedPnl)}`} data-field="unrealizedPnl">
-        {fmtNum(open ? p.unrealizedPnl : p.realizedPnl)}
+      <td class="num" data-label="Notional">
+        {fmtNum(decMul(p.size, p.currentPrice))}
       </td>
-      <td colSpan={2}>
+      <td
+        class={`num ${signClass(open ? p.unrealizedPnl : p.realizedPnl)}`}
+        data-field="unrealizedPnl"
+        data-label="PnL"
+      >
+        {fmtMoney(open ? p.unrealizedPnl : p.realizedPnl)}{' '}
+        <span class="hint">
+          {fmtShare(open ? p.unrealizedPnl : p.realizedPnl, decMul(p.size, p.entryPrice))}
+        </span>
+      </td>
+      <td colSpan={2} data-label="TP / SL">
         <form class="tpsl" onSubmit={save}>
           {(['takeProfit', 'stopLoss'] as const).map((k) => (
             <div class="field" key={k}>

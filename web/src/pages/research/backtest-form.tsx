@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import type { Job, Strategy } from '../../api/types';
+import { useRemembered } from '../../components/remembered';
 import { formErrors, NO_ERRORS } from './field-errors';
 import { describedBy, FormField } from './form-field';
 
@@ -24,13 +25,14 @@ export function BacktestForm({
   strategies: Strategy[];
   onSubmitted(j: Job): void;
 }) {
-  const [strategyId, setStrategyId] = useState(strategies[0]?.id ?? '');
-  const strategy = strategies.find((s) => s.id === strategyId);
-  const [params, setParams] = useState<Record<string, number | boolean>>({});
-  const [venue, setVenue] = useState('simulated');
-  const [data, setData] = useState(PRESETS['simulated']!);
-  const [capital, setCapital] = useState('10000');
-  const [feeRate, setFeeRate] = useState('0.001');
+  // The last values sent (or typed) come back on the next visit.
+  const [strategyId, setStrategyId] = useRemembered('bt.strategy', strategies[0]?.id ?? '');
+  const strategy = strategies.find((s) => s.id === strategyId) ?? strategies[0];
+  const [params, setParams] = useRemembered<Record<string, number | boolean>>('bt.params', {});
+  const [venue, setVenue] = useRemembered('bt.venue', 'simulated');
+  const [data, setData] = useRemembered('bt.data', PRESETS['simulated']!);
+  const [capital, setCapital] = useRemembered('bt.capital', '10000');
+  const [feeRate, setFeeRate] = useRemembered('bt.feeRate', '0.001');
   const [errors, setErrors] = useState(NO_ERRORS);
   const [busy, setBusy] = useState(false);
 

@@ -4,6 +4,23 @@ import type { Job } from '../../api/types';
 import { ProgressBar } from '../../components/progress-bar';
 import { isActive } from './use-jobs';
 
+/** The run's parameters in one line: "sma-cross fast 10, slow 50 · SPX 1d 2000-01-01 → 2020-12-31". */
+function paramsText(p: Record<string, unknown>): string {
+  const inner = p['params'];
+  const strategyParams =
+    inner && typeof inner === 'object'
+      ? Object.entries(inner as Record<string, unknown>)
+          .map(([k, v]) => `${k} ${String(v)}`)
+          .join(', ')
+      : '';
+  const head = [p['strategy'] ?? p['method'], strategyParams].filter(Boolean).join(' ');
+  const range =
+    p['from'] && p['to'] ? `${String(p['from']).slice(0, 10)} → ${String(p['to']).slice(0, 10)}` : '';
+  const data = [p['symbol'], p['timeframe'], range].filter(Boolean).join(' ');
+  const mc = p['paths'] ? `${String(p['paths'])} paths` : '';
+  return [head, data, mc].filter(Boolean).join(' · ');
+}
+
 export function JobList({
   jobs,
   shown,
@@ -32,7 +49,7 @@ export function JobList({
             <tr key={j.id} data-job-id={j.id} data-status={j.status}>
               <th scope="row">
                 #{j.id} {j.type}
-                <span class="address">{String(j.params['strategy'] ?? j.params['method'] ?? '')}</span>
+                <span class="address">{paramsText(j.params)}</span>
               </th>
               <td>
                 {j.status}

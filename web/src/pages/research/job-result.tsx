@@ -6,10 +6,10 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, describeError } from '../../api/client';
 import type { Job } from '../../api/types';
-import { JsonView } from '../../components/data-view';
 import { fmtNum, fmtPct } from '../../components/format';
 import { type Bar, Histogram } from '../../components/histogram';
 import { type SeriesSpec, TimeChart } from '../../components/time-chart';
+import { BacktestMetrics } from './backtest-metrics';
 
 interface CurvePoint {
   ts: number;
@@ -57,7 +57,7 @@ function BacktestView({ result }: { result: BacktestResult }) {
   );
   return (
     <>
-      {result.metrics && <JsonView value={result.metrics} />}
+      {result.metrics && <BacktestMetrics metrics={result.metrics} />}
       <h3>Equity curve</h3>
       {curve.length > 0 ? (
         <TimeChart series={equity} label="Equity curve" />

@@ -32,6 +32,7 @@ export interface TraderRowProps {
   onSave(): void;
   onCancel(): void;
   onShowCopies(t: Trader): void;
+  onUnfollow(t: Trader): void;
 }
 
 const FIELDS: DraftField[] = ['takeProfitPct', 'stopLossPct', 'allocation', 'copyRatio'];
@@ -137,14 +138,25 @@ export function TraderRow(p: TraderRowProps) {
             </button>
           </>
         ) : (
-          <button
-            type="button"
-            class="small secondary"
-            onClick={() => p.onEdit(t)}
-            aria-label={`Edit ${t.name}`}
-          >
-            Edit
-          </button>
+          <>
+            <button
+              type="button"
+              class="small secondary"
+              onClick={() => p.onEdit(t)}
+              aria-label={`Edit ${t.name}`}
+            >
+              Edit
+            </button>
+            <button
+              type="button"
+              class="small secondary"
+              onClick={() => p.onUnfollow(t)}
+              aria-label={`Unfollow ${t.name}`}
+              disabled={p.pending}
+            >
+              Unfollow
+            </button>
+          </>
         )}
       </td>
     </tr>

@@ -10,6 +10,8 @@ import type { Trader } from '../../api/types';
 import { NoticeList, useNotices } from '../../components/notices';
 import { PaperBalance } from '../../components/paper-balance';
 import { useVirtualWindow } from '../../components/use-virtual-window';
+import { emptyDraft } from '../discover/follow-fields';
+import { FollowForm } from '../discover/follow-form';
 import { CopyList } from './copy-list';
 import { DRAFT_LABELS, draftOf, fieldOfPath, patchOf } from './follow-draft';
 import { type EditState, TraderRow } from './trader-row';
@@ -30,6 +32,12 @@ export function TradersPage() {
   const copies = useCopies();
   const watch = useWatch();
   const [copiesOf, setCopiesOf] = useState<number | null>(null);
+  const [following, setFollowing] = useState(false);
+
+  const unfollow = async (trader: Trader) => {
+    if (!confirm(`Stop following ${trader.name}? Its open copies stay open; no new trade is copied.`)) return;
+    if (await t.unfollow(trader)) push('info', `No longer following ${trader.name}.`);
+  };
 
   const select = useCallback((id: number, on: boolean) => {
     setSelected((prev) => {
@@ -92,10 +100,29 @@ export function TradersPage() {
           <button type="button" class="secondary" onClick={() => t.loadPerformance()}>
             Refresh performance
           </button>
+          <button type="button" onClick={() => setFollowing(true)} disabled={following}>
+            Follow a trader
+          </button>
         </div>
         <PaperBalance />
       </div>
       <NoticeList notices={notices} dismiss={dismiss} />
+      {following && (
+        <section class="panel" aria-labelledby="follow-title">
+          <h2 id="follow-title">Follow a trader</h2>
+          <FollowForm
+            initial={emptyDraft()}
+            fixedTarget={false}
+            title="Follow a trader"
+            onCancel={() => setFollowing(false)}
+            onFollowed={(x) => {
+              t.upsert([x]);
+              setFollowing(false);
+              push('info', `Now following ${x.name}.`);
+            }}
+          />
+        </section>
+      )}
       {t.loadError && (
         <p class="error" role="alert">
           Traders could not be loaded: {t.loadError}
@@ -189,6 +216,7 @@ export function TradersPage() {
                 onSave={save}
                 onCancel={() => setEdit(null)}
                 onShowCopies={(x) => setCopiesOf(x.id)}
+                onUnfollow={unfollow}
               />
             ))}
             {win.padBottom > 0 && (

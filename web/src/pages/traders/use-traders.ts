@@ -4,9 +4,12 @@
  * follow-option edits and batch enable/disable. Changes show at once
  * (optimistic) and are rolled back, with a message, when the server refuses
  * (400 bad value, 409 changed elsewhere — then the trader is re-read).
+ * Follows, unfollows and changes made elsewhere (another tab, Telegram)
+ * arrive on the `traders` stream topic and apply without a reload.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, allPages, api, describeError } from '../../api/client';
+import { openStream, type StreamState } from '../../api/stream';
 import type { Trader, TraderPerformance } from '../../api/types';
 
 export interface TraderPatch {
@@ -52,6 +55,40 @@ export function useTraders(report: (text: string) => void) {
     }
     commit(next);
   }, []);
+
+  /** Adds new traders at the end and replaces known ones unless the held copy is newer. */
+  const upsert = useCallback((list: Trader[]) => {
+    const next = current.current.slice();
+    for (const t of list) {
+      const i = index.current.get(t.id);
+      if (i === undefined) {
+        index.current.set(t.id, next.length);
+        next.push(t);
+      } else if ((next[i]?.version ?? 0) <= t.version) next[i] = t;
+    }
+    commit(next);
+  }, []);
+
+  const remove = useCallback((id: number) => {
+    if (!index.current.has(id)) return;
+    const next = current.current.filter((t) => t.id !== id);
+    index.current = new Map(next.map((t, i) => [t.id, i]));
+    commit(next);
+  }, []);
+
+  const [stream, setStream] = useState<StreamState>('connecting');
+  useEffect(() => {
+    const handle = openStream(
+      ['traders'],
+      (u) => {
+        const data = u.data as Trader | { id: number; deleted: true };
+        if ('deleted' in data) remove(data.id);
+        else upsert([data]);
+      },
+      setStream,
+    );
+    return () => handle.close();
+  }, [upsert, remove]);
 
   const markPending = (ids: number[], on: boolean) =>
     setPending((prev) => {
@@ -171,5 +208,36 @@ export function useTraders(report: (text: string) => void) {
     [replace, report],
   );
 
-  return { traders, loading, loadError, pending, performance, loadPerformance, toggle, update, setEnabled };
+  /** DELETE /traders/:id; the row goes at once and comes back with a message if the server refuses. */
+  const unfollow = useCallback(
+    async (t: Trader): Promise<boolean> => {
+      markPending([t.id], true);
+      try {
+        await api(`/traders/${t.id}`, { method: 'DELETE' });
+        remove(t.id);
+        return true;
+      } catch (err) {
+        report(`Unfollowing ${t.name} was refused: ${describeError(err)}`);
+        return false;
+      } finally {
+        markPending([t.id], false);
+      }
+    },
+    [remove, report],
+  );
+
+  return {
+    traders,
+    loading,
+    loadError,
+    pending,
+    performance,
+    stream,
+    loadPerformance,
+    toggle,
+    update,
+    setEnabled,
+    upsert,
+    unfollow,
+  };
 }
