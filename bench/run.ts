@@ -1,10 +1,13 @@
 /**
  * `npm run bench [-- <filter>]`: runs every benchmark whose name contains
  * the filter (all of them without one), one after another, in a temp
- * directory removed afterwards; writes bench/results/<name>.json per figure
- * and bench/results/latest.md, and prints the table. A missed target is a
- * recorded result (pass: false), not a crash: the exit code is non-zero only
- * when a benchmark could not run.
+ * directory removed afterwards. Each benchmark runs BENCH_ROUNDS rounds
+ * (default 3) and each figure is its median round with the spread beside it
+ * (lib/rounds.ts). Writes bench/results/<name>.json per figure and prints the
+ * table; bench/results/latest.md is rewritten only by a complete run (no
+ * filter), from that run alone. A missed target is a recorded result
+ * (pass: false), not a crash: the exit code is non-zero only when a
+ * benchmark could not run.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,7 +30,7 @@ import { jobsSubmit } from './jobs-submit.js';
 import { jobsSubmitRedisOutage } from './jobs-submit-redis-outage.js';
 import { buildBigDb } from './lib/big-db.js';
 import { type Benchmark, RunContext } from './lib/context.js';
-import { consoleTable, markdownTable, readResults, writeResults } from './lib/report.js';
+import { consoleTable, markdownTable, writeResults } from './lib/report.js';
 import { type BenchResult, failure } from './lib/result.js';
 import { marketdataCallsSaved } from './marketdata-calls-saved.js';
 import { metricsScrape } from './metrics-scrape.js';
@@ -39,6 +42,7 @@ import { positionsHttp } from './positions-http.js';
 import { priceStream } from './price-stream.js';
 import { pricesHttp } from './prices-http.js';
 import { recentOrders } from './recent-orders.js';
+import { byFigure, describeSpread, medianRound, roundsFromEnv } from './lib/rounds.js';
 import { rss } from './rss.js';
 import { toggleHttp } from './toggle-http.js';
 import { toggleService } from './toggle-service.js';
@@ -98,41 +102,42 @@ async function main(): Promise<number> {
     process.once(signal, () => void ctx.cleanup().finally(() => process.exit(130)));
   }
 
+  const rounds = roundsFromEnv();
   const results: BenchResult[] = [];
   let crashed = 0;
   const started = performance.now();
   try {
     for (const b of selected) {
-      process.stdout.write(`▶ ${b.name}\n`);
-      const t0 = performance.now();
-      try {
-        const rs = await b.run(ctx.forBenchmark(b.name));
-        results.push(...rs);
-        for (const r of rs)
-          process.stdout.write(
-            `  ${r.pass ? 'pass' : 'MISS'} ${r.name}: ${r.value} ${r.unit} — ${r.notes}\n`,
-          );
-      } catch (err) {
-        const r = failure(b.name, err);
-        results.push(r);
-        crashed++;
-        process.stdout.write(`  FAIL ${b.name}: ${r.notes}\n`);
-      } finally {
-        await ctx.cleanup();
+      const perRound: BenchResult[][] = [];
+      for (let round = 1; round <= rounds; round++) {
+        process.stdout.write(`▶ ${b.name} (round ${round} of ${rounds})\n`);
+        perRound.push(await runRound(b, ctx));
       }
-      process.stdout.write(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+      for (const group of byFigure(perRound)) {
+        const r = medianRound(group);
+        results.push(r);
+        if (!Number.isFinite(r.value)) crashed++;
+        if (r.rounds && r.rounds.n > 1)
+          process.stdout.write(
+            `  = ${r.pass ? 'pass' : 'MISS'} ${r.name}: median ${r.value} ${r.unit} (${describeSpread(r.rounds, r.unit)})\n`,
+          );
+      }
     }
   } finally {
     removeRoot();
   }
   writeResults(RESULTS_DIR, results);
-  fs.writeFileSync(
-    path.join(RESULTS_DIR, 'latest.md'),
-    markdownTable(
-      readResults(RESULTS_DIR),
-      BENCHMARKS.map((b) => b.name),
-    ),
-  );
+  if (filter === '') {
+    fs.writeFileSync(
+      path.join(RESULTS_DIR, 'latest.md'),
+      markdownTable(
+        results,
+        BENCHMARKS.map((b) => b.name),
+      ),
+    );
+  } else {
+    process.stdout.write('\nbench/results/latest.md left as it was: only a complete run (no filter) writes it\n');
+  }
   process.stdout.write(`\n${consoleTable(results)}\n\n`);
   process.stdout.write(
     `${results.length} figures in ${((performance.now() - started) / 1000).toFixed(0)} s; `,
@@ -141,6 +146,24 @@ async function main(): Promise<number> {
     `${results.filter((r) => !r.pass).length} missed. Written to ${path.relative(process.cwd(), RESULTS_DIR)}/\n`,
   );
   return crashed === 0 ? 0 : 1;
+}
+
+/** One round of one benchmark; a crash is recorded as a failed figure. */
+async function runRound(b: Benchmark, ctx: RunContext): Promise<BenchResult[]> {
+  const t0 = performance.now();
+  try {
+    const rs = await b.run(ctx.forBenchmark(b.name));
+    for (const r of rs)
+      process.stdout.write(`  ${r.pass ? 'pass' : 'MISS'} ${r.name}: ${r.value} ${r.unit} — ${r.notes}\n`);
+    return rs;
+  } catch (err) {
+    const r = failure(b.name, err);
+    process.stdout.write(`  FAIL ${b.name}: ${r.notes}\n`);
+    return [r];
+  } finally {
+    await ctx.cleanup();
+    process.stdout.write(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
+  }
 }
 
 main().then(
