@@ -29,6 +29,7 @@ import { jobsHealthz } from './jobs-healthz.js';
 import { jobsSubmit } from './jobs-submit.js';
 import { jobsSubmitRedisOutage } from './jobs-submit-redis-outage.js';
 import { buildBigDb } from './lib/big-db.js';
+import { buildCli } from './lib/child-server.js';
 import { type Benchmark, RunContext } from './lib/context.js';
 import { consoleTable, markdownTable, writeResults } from './lib/report.js';
 import { type BenchResult, failure } from './lib/result.js';
@@ -83,6 +84,7 @@ const BENCHMARKS: Benchmark[] = [
 ];
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');
+const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main(): Promise<number> {
   const filter = process.argv[2] ?? '';
@@ -96,7 +98,7 @@ async function main(): Promise<number> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tradeloop-bench-'));
   const removeRoot = () => fs.rmSync(root, { recursive: true, force: true });
   process.once('exit', removeRoot);
-  const ctx = new RunContext(root, buildBigDb);
+  const ctx = new RunContext(root, buildBigDb, (dir) => buildCli(PROJECT_ROOT, dir));
   // Interrupted: stop child servers and close databases before the temp directory goes.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void ctx.cleanup().finally(() => process.exit(130)));

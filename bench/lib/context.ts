@@ -16,6 +16,8 @@ export interface BenchContext {
   defer(fn: () => Promise<void> | void): void;
   /** The shared database with 100 traders and 1,000,000 orders of one user. */
   bigDb(): Promise<BigDb>;
+  /** The service compiled to JavaScript (as `npm start` runs it), built at most once per run. */
+  compiledCli(): Promise<{ cli: string; dir: string }>;
 }
 
 export interface Benchmark {
@@ -26,11 +28,13 @@ export interface Benchmark {
 export class RunContext {
   private readonly cleanups: (() => Promise<void> | void)[] = [];
   private big: Promise<BigDb> | undefined;
+  private cli: Promise<{ cli: string; dir: string }> | undefined;
   private counter = 0;
 
   constructor(
     readonly root: string,
     private readonly buildBig: (dir: string, log: (m: string) => void) => Promise<BigDb>,
+    private readonly buildCli: (dir: string) => Promise<string>,
   ) {}
 
   forBenchmark(name: string): BenchContext {
@@ -46,6 +50,11 @@ export class RunContext {
       bigDb: () => {
         this.big ??= this.buildBig(path.join(this.root, 'big'), log);
         return this.big;
+      },
+      compiledCli: () => {
+        const dir = path.join(this.root, 'cli');
+        this.cli ??= (fs.mkdirSync(dir, { recursive: true }), this.buildCli(dir)).then((cli) => ({ cli, dir }));
+        return this.cli;
       },
     };
   }
