@@ -21,11 +21,20 @@ export function postgresBase(env: NodeJS.ProcessEnv = process.env): string | und
   return url?.startsWith('postgres') ? url : undefined;
 }
 
-/** SQLite, plus PostgreSQL when TEST_DATABASE_URL is set (the log says when it is not). */
-export function benchDialects(log: (m: string) => void): BenchDialect[] {
-  if (postgresBase()) return ['sqlite', 'postgres'];
-  log('PostgreSQL figures skipped: set TEST_DATABASE_URL=postgres://... to measure them');
-  return ['sqlite'];
+/**
+ * SQLite, plus PostgreSQL when TEST_DATABASE_URL is set (the log says when it
+ * is not); BENCH_DIALECT=sqlite or =postgres measures only that one.
+ */
+export function benchDialects(log: (m: string) => void, env: NodeJS.ProcessEnv = process.env): BenchDialect[] {
+  const only = env['BENCH_DIALECT'];
+  if (only !== undefined && only !== 'sqlite' && only !== 'postgres')
+    throw new Error(`BENCH_DIALECT must be sqlite or postgres, got "${only}"`);
+  if (!postgresBase()) {
+    if (only === 'postgres') throw new Error('BENCH_DIALECT=postgres needs TEST_DATABASE_URL');
+    log('PostgreSQL figures skipped: set TEST_DATABASE_URL=postgres://... to measure them');
+    return ['sqlite'];
+  }
+  return only ? [only] : ['sqlite', 'postgres'];
 }
 
 /** The figure's name on `dialect`: `toggle-http` on SQLite, `toggle-http-pg` on PostgreSQL. */

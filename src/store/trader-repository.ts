@@ -151,7 +151,8 @@ export class TraderRepository {
 
   /**
    * Applies `patch` if the trader belongs to `userId` (and has `expectedVersion`
-   * when given). Returns undefined when nothing matched.
+   * when given; and is one no copy watcher reads, with `unwatchedOnly`).
+   * Returns undefined when nothing matched.
    */
   async update(
     id: number,
@@ -160,6 +161,7 @@ export class TraderRepository {
     now: number,
     expectedVersion: number | undefined,
     ex: SqlExecutor = this.db,
+    unwatchedOnly = false,
   ): Promise<Trader | undefined> {
     const values: Record<string, unknown> = { id, userId, now };
     const columns: (keyof TradersTable)[] = [];
@@ -175,7 +177,9 @@ export class TraderRepository {
       if (v !== undefined) put(col, columnValue(key, v));
     }
     if (expectedVersion !== undefined) values['version'] = expectedVersion;
-    const r = await ex.first(this.updateStatement(columns, expectedVersion !== undefined)(values));
+    const r = await ex.first(
+      this.updateStatement(columns, expectedVersion !== undefined, unwatchedOnly)(values),
+    );
     return r === undefined ? undefined : toTrader(r as TraderRow);
   }
 
@@ -184,10 +188,11 @@ export class TraderRepository {
    * compiled once: a toggle binds four values instead of rebuilding SQL. Only
    * the shapes that are used are compiled. Switching copying on starts the
    * enabled window at `now` (unless it was on already); switching it off
-   * closes the window at `now`.
+   * closes the window at `now`. `unwatchedOnly` matches manual traders only
+   * (the ones `isWatched` says no copy watcher reads).
    */
-  private updateStatement(columns: (keyof TradersTable)[], guarded: boolean) {
-    const shape = `${columns.join(',')}|${guarded}`;
+  private updateStatement(columns: (keyof TradersTable)[], guarded: boolean, unwatchedOnly: boolean) {
+    const shape = `${columns.join(',')}|${guarded}|${unwatchedOnly}`;
     let stmt = this.updates.get(shape);
     if (stmt === undefined) {
       const k = this.db.kysely;
@@ -215,6 +220,7 @@ export class TraderRepository {
           .where('id', '=', p('id'))
           .where('user_id', '=', p('userId'));
         if (guarded) q = q.where('version', '=', p('version'));
+        if (unwatchedOnly) q = q.where('source', '=', 'manual');
         return q.returningAll();
       });
       this.updates.set(shape, stmt);
