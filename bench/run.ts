@@ -30,6 +30,7 @@ import { jobsSubmit } from './jobs-submit.js';
 import { jobsSubmitRedisOutage } from './jobs-submit-redis-outage.js';
 import { buildBigDb } from './lib/big-db.js';
 import { buildCli } from './lib/child-server.js';
+import { createSchema } from './lib/dialects.js';
 import { type Benchmark, RunContext } from './lib/context.js';
 import { consoleTable, markdownTable, writeResults } from './lib/report.js';
 import { type BenchResult, failure } from './lib/result.js';
@@ -98,7 +99,14 @@ async function main(): Promise<number> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tradeloop-bench-'));
   const removeRoot = () => fs.rmSync(root, { recursive: true, force: true });
   process.once('exit', removeRoot);
-  const ctx = new RunContext(root, buildBigDb, (dir) => buildCli(PROJECT_ROOT, dir));
+  const schemas: (() => Promise<void>)[] = [];
+  const buildBig = async (dir: string, log: (m: string) => void, dialect: 'sqlite' | 'postgres') => {
+    if (dialect === 'sqlite') return buildBigDb(dir, log);
+    const { url, drop } = await createSchema('big');
+    schemas.push(drop);
+    return buildBigDb(dir, log, url);
+  };
+  const ctx = new RunContext(root, buildBig, (dir) => buildCli(PROJECT_ROOT, dir));
   // Interrupted: stop child servers and close databases before the temp directory goes.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void ctx.cleanup().finally(() => process.exit(130)));
@@ -127,6 +135,7 @@ async function main(): Promise<number> {
     }
   } finally {
     removeRoot();
+    for (const drop of schemas) await drop().catch(() => {});
   }
   writeResults(RESULTS_DIR, results);
   if (filter === '') {

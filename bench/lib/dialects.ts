@@ -5,12 +5,12 @@
  * it through the URL's search_path, and bare references get a plain client
  * on the same schema.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Config } from '../../src/config/schema.js';
 import type { Services } from '../../src/container.js';
 import type { BenchContext } from './context.js';
-import { openServices } from './fixtures.js';
+import { openServices, rawSqlite } from './fixtures.js';
 import { PG_SUFFIX } from './report.js';
 
 export type BenchDialect = 'sqlite' | 'postgres';
@@ -41,18 +41,27 @@ export function benchDialects(log: (m: string) => void, env: NodeJS.ProcessEnv =
 export const figureName = (name: string, dialect: BenchDialect): string =>
   dialect === 'postgres' ? `${name}${PG_SUFFIX}` : name;
 
-/** A fresh schema on the PostgreSQL server, dropped when the benchmark ends; its URL. */
-export async function postgresSchema(ctx: BenchContext, label: string): Promise<string> {
+/** A fresh schema on the PostgreSQL server: its URL, and how to drop it. */
+export async function createSchema(label: string): Promise<{ url: string; drop(): Promise<void> }> {
   const base = postgresBase();
   if (!base) throw new Error('TEST_DATABASE_URL is not a PostgreSQL URL');
   const schema = `tl_bench_${label.replaceAll(/[^a-z0-9]/g, '_')}_${randomBytes(4).toString('hex')}`;
   await withClient(base, (c) => c.query(`create schema ${schema}`));
-  ctx.defer(async () => {
-    await withClient(base, (c) => c.query(`drop schema if exists ${schema} cascade`));
-  });
   const u = new URL(base);
   u.searchParams.set('options', `-c search_path=${schema}`);
-  return u.toString();
+  return {
+    url: u.toString(),
+    drop: async () => {
+      await withClient(base, (c) => c.query(`drop schema if exists ${schema} cascade`));
+    },
+  };
+}
+
+/** A fresh schema dropped when the benchmark ends; its URL. */
+export async function postgresSchema(ctx: BenchContext, label: string): Promise<string> {
+  const { url, drop } = await createSchema(label);
+  ctx.defer(drop);
+  return url;
 }
 
 async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -71,6 +80,33 @@ export async function bareClient(ctx: BenchContext, url: string): Promise<pg.Cli
   await c.connect();
   ctx.defer(() => c.end());
   return c;
+}
+
+/** A bare statement on the database `s` runs on: better-sqlite3 on SQLite, a named statement on a plain pg client. */
+export async function bareStatement(
+  ctx: BenchContext,
+  s: Services,
+  url: string,
+  sql: string,
+): Promise<(params: unknown[]) => unknown> {
+  if (s.db.dialect === 'sqlite') {
+    const stmt = rawSqlite(s).prepare(sql);
+    return (params) => stmt.all(...params);
+  }
+  const c = await bareClient(ctx, url);
+  const name = `bare_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+  return async (params) => (await c.query({ name, text: sql, values: params })).rows;
+}
+
+/** The query plan of `sql`, in one line (SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN). */
+export async function queryPlan(ctx: BenchContext, s: Services, url: string, sql: string, params: unknown[]) {
+  if (s.db.dialect === 'sqlite') {
+    const rows = rawSqlite(s).prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+    return rows.map((r) => r.detail).join(' / ');
+  }
+  const c = await bareClient(ctx, url);
+  const rows = (await c.query(`EXPLAIN ${sql}`, params)).rows as { 'QUERY PLAN': string }[];
+  return rows.map((r) => r['QUERY PLAN'].trim()).join(' / ');
 }
 
 /** The services on a fresh database of `dialect` (closed when the benchmark ends), and its URL. */
