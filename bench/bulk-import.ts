@@ -6,7 +6,7 @@
  * INSERT per row, on PostgreSQL multi-row INSERTs of 1,000 rows. Batches
  * alternate between the two so both tables grow alike.
  */
-import type { Benchmark, BenchContext } from './lib/context.js';
+import type { BenchContext, Benchmark } from './lib/context.js';
 import { type BenchDialect, bareClient, benchDialects, figureName, servicesOn } from './lib/dialects.js';
 import { createTraders, rawSqlite } from './lib/fixtures.js';
 import { ORDER_ROW_INSERT_SQL, orderStream, PAIRS, toOrderRows } from './lib/order-inputs.js';
@@ -41,7 +41,9 @@ async function bareInserter(
   const now = Date.now();
   if (dialect === 'sqlite') {
     const raw = rawSqlite(twin.s);
-    const addPair = raw.prepare('INSERT INTO trading_pairs (symbol, base, quote, created_at) VALUES (?, ?, ?, ?)');
+    const addPair = raw.prepare(
+      'INSERT INTO trading_pairs (symbol, base, quote, created_at) VALUES (?, ?, ?, ?)',
+    );
     for (const p of PAIRS) {
       const [base = '', quote = ''] = p.symbol.split('/');
       pairIds.set(p.symbol, Number(addPair.run(p.symbol, base, quote, now).lastInsertRowid));

@@ -7,7 +7,7 @@
 
 import { OrderRepository } from '../src/store/order-repository.js';
 import { compile } from '../src/store/prepared.js';
-import type { Benchmark, BenchContext } from './lib/context.js';
+import type { BenchContext, Benchmark } from './lib/context.js';
 import { type BenchDialect, bareStatement, benchDialects, figureName } from './lib/dialects.js';
 import { openServices } from './lib/fixtures.js';
 import { latencyResult } from './lib/latency.js';

@@ -7,7 +7,7 @@
 import type { OrderStatus } from '../src/domain/order.js';
 import { OrderRepository } from '../src/store/order-repository.js';
 import { compile } from '../src/store/prepared.js';
-import type { Benchmark, BenchContext } from './lib/context.js';
+import type { BenchContext, Benchmark } from './lib/context.js';
 import { type BenchDialect, bareStatement, benchDialects, figureName, queryPlan } from './lib/dialects.js';
 import { openServices } from './lib/fixtures.js';
 import { latencyResult } from './lib/latency.js';
@@ -35,7 +35,9 @@ async function measure(ctx: BenchContext, dialect: BenchDialect): Promise<BenchR
   const k = s.db.kysely;
   const pairIds: number[] = [];
   for (const symbol of big.pairs) {
-    const r = await s.db.first(compile(k.selectFrom('trading_pairs').select('id').where('symbol', '=', symbol)));
+    const r = await s.db.first(
+      compile(k.selectFrom('trading_pairs').select('id').where('symbol', '=', symbol)),
+    );
     pairIds.push(Number(r!.id));
   }
   const { sql } = compile(

@@ -6,7 +6,7 @@
 
 import { OrderRepository } from '../src/store/order-repository.js';
 import { compile } from '../src/store/prepared.js';
-import type { Benchmark, BenchContext } from './lib/context.js';
+import type { BenchContext, Benchmark } from './lib/context.js';
 import { type BenchDialect, bareStatement, benchDialects, figureName, queryPlan } from './lib/dialects.js';
 import { openServices } from './lib/fixtures.js';
 import { latencyResult } from './lib/latency.js';
@@ -64,7 +64,10 @@ async function measure(ctx: BenchContext, dialect: BenchDialect): Promise<BenchR
     target: pg ? `p50 <= ${PG_MAX_RATIO}x bare` : 'p50 <= 200 µs',
     samples: subject,
     reference: { name: 'bare prepared statement', samples: reference },
-    notes: [`user with ${big.orders.toLocaleString('en-US')} orders, last ${LIMIT} joined with their pair`, `plan: ${plan}`],
+    notes: [
+      `user with ${big.orders.toLocaleString('en-US')} orders, last ${LIMIT} joined with their pair`,
+      `plan: ${plan}`,
+    ],
     checks: [{ ok: short === 0, note: `every call returned ${LIMIT} rows (${short} did not)` }],
   });
 }

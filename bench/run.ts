@@ -30,10 +30,11 @@ import { jobsSubmit } from './jobs-submit.js';
 import { jobsSubmitRedisOutage } from './jobs-submit-redis-outage.js';
 import { buildBigDb } from './lib/big-db.js';
 import { buildCli } from './lib/child-server.js';
-import { createSchema } from './lib/dialects.js';
 import { type Benchmark, RunContext } from './lib/context.js';
+import { createSchema } from './lib/dialects.js';
 import { consoleTable, markdownTable, writeResults } from './lib/report.js';
 import { type BenchResult, failure } from './lib/result.js';
+import { byFigure, describeSpread, medianRound, roundsFromEnv } from './lib/rounds.js';
 import { marketdataCallsSaved } from './marketdata-calls-saved.js';
 import { metricsScrape } from './metrics-scrape.js';
 import { montecarlo } from './montecarlo.js';
@@ -44,7 +45,6 @@ import { positionsHttp } from './positions-http.js';
 import { priceStream } from './price-stream.js';
 import { pricesHttp } from './prices-http.js';
 import { recentOrders } from './recent-orders.js';
-import { byFigure, describeSpread, medianRound, roundsFromEnv } from './lib/rounds.js';
 import { rss } from './rss.js';
 import { toggleHttp } from './toggle-http.js';
 import { toggleService } from './toggle-service.js';
@@ -147,7 +147,9 @@ async function main(): Promise<number> {
       ),
     );
   } else {
-    process.stdout.write('\nbench/results/latest.md left as it was: only a complete run (no filter) writes it\n');
+    process.stdout.write(
+      '\nbench/results/latest.md left as it was: only a complete run (no filter) writes it\n',
+    );
   }
   process.stdout.write(`\n${consoleTable(results)}\n\n`);
   process.stdout.write(

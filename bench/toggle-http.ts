@@ -11,7 +11,7 @@
  */
 import type { ChildServer } from './lib/child-server.js';
 import { startChild } from './lib/child-server.js';
-import type { Benchmark, BenchContext } from './lib/context.js';
+import type { BenchContext, Benchmark } from './lib/context.js';
 import { type BenchDialect, benchDialects, figureName, postgresSchema } from './lib/dialects.js';
 import { createTraders, openServices } from './lib/fixtures.js';
 import { inChild, type LoadResult, type LoadSpec, runLoad } from './lib/http-load.js';
@@ -127,7 +127,9 @@ async function measure(ctx: BenchContext, dialect: BenchDialect): Promise<BenchR
   // Bare, app, app, bare: a change in background load during the run hits both sides alike.
   const runs: { app: LoadResult[]; bare: LoadResult[] } = { app: [], bare: [] };
   for (const side of ['bare', 'app', 'app', 'bare'] as const) {
-    ctx.log(`${dialect}: ${side === 'app' ? 'service' : bareName}, ${CONNECTIONS} connections, ${DURATION_SEC} s`);
+    ctx.log(
+      `${dialect}: ${side === 'app' ? 'service' : bareName}, ${CONNECTIONS} connections, ${DURATION_SEC} s`,
+    );
     runs[side].push(
       side === 'app' ? await runLoad(httpSpec(app.url, DURATION_SEC)) : await bareRun(DURATION_SEC),
     );

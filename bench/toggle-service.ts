@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import type { Benchmark, BenchContext } from './lib/context.js';
+import type { BenchContext, Benchmark } from './lib/context.js';
 import { type BenchDialect, bareClient, benchDialects, figureName, servicesOn } from './lib/dialects.js';
 import { createTraders, rawSqlite } from './lib/fixtures.js';
 import { type BenchResult, result } from './lib/result.js';

@@ -4,7 +4,7 @@
  * call reads the running summaries) and cached, against the figure one would
  * otherwise compute: a full-scan GROUP BY over the user's orders.
  */
-import type { Benchmark, BenchContext } from './lib/context.js';
+import type { BenchContext, Benchmark } from './lib/context.js';
 import { type BenchDialect, bareStatement, benchDialects, figureName } from './lib/dialects.js';
 import { openServices } from './lib/fixtures.js';
 import { latencyResult } from './lib/latency.js';

@@ -32,7 +32,11 @@ export interface BigDb {
 }
 
 /** Builds the dataset in `dataDir` on `databaseUrl` (the SQLite file there when empty). */
-export async function buildBigDb(dataDir: string, log: (m: string) => void, databaseUrl = ''): Promise<BigDb> {
+export async function buildBigDb(
+  dataDir: string,
+  log: (m: string) => void,
+  databaseUrl = '',
+): Promise<BigDb> {
   fs.mkdirSync(dataDir, { recursive: true });
   const started = performance.now();
   const url = databaseUrl || `sqlite:${path.join(dataDir, 'tradeloop.db')}`;

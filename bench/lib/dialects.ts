@@ -25,7 +25,10 @@ export function postgresBase(env: NodeJS.ProcessEnv = process.env): string | und
  * SQLite, plus PostgreSQL when TEST_DATABASE_URL is set (the log says when it
  * is not); BENCH_DIALECT=sqlite or =postgres measures only that one.
  */
-export function benchDialects(log: (m: string) => void, env: NodeJS.ProcessEnv = process.env): BenchDialect[] {
+export function benchDialects(
+  log: (m: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): BenchDialect[] {
   const only = env['BENCH_DIALECT'];
   if (only !== undefined && only !== 'sqlite' && only !== 'postgres')
     throw new Error(`BENCH_DIALECT must be sqlite or postgres, got "${only}"`);
@@ -101,7 +104,9 @@ export async function bareStatement(
 /** The query plan of `sql`, in one line (SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN). */
 export async function queryPlan(ctx: BenchContext, s: Services, url: string, sql: string, params: unknown[]) {
   if (s.db.dialect === 'sqlite') {
-    const rows = rawSqlite(s).prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+    const rows = rawSqlite(s)
+      .prepare(`EXPLAIN QUERY PLAN ${sql}`)
+      .all(...params) as { detail: string }[];
     return rows.map((r) => r.detail).join(' / ');
   }
   const c = await bareClient(ctx, url);

@@ -59,7 +59,8 @@ function dialectCells(r: BenchResult | undefined): string[] {
   if (!r) return ['—', '—', '—'];
   const c = cells(r);
   const ratio = c[3] === '—' ? '' : ` = ${c[3]}`;
-  const spread = r.rounds && r.rounds.n > 1 ? ` (${r.rounds.passes.filter(Boolean).length}/${r.rounds.n})` : '';
+  const spread =
+    r.rounds && r.rounds.n > 1 ? ` (${r.rounds.passes.filter(Boolean).length}/${r.rounds.n})` : '';
   return [c[1]!, `${c[2]}${ratio}`, `${c[4]}: ${r.pass ? 'yes' : 'NO'}${spread}`];
 }
 

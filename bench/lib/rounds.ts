@@ -64,8 +64,7 @@ export function medianRound(rs: readonly BenchResult[]): RoundedResult {
 }
 
 export function describeSpread(s: RoundSpread, unit: string): string {
-  const range = (xs: number[]) =>
-    `${formatNumber(Math.min(...xs))}-${formatNumber(Math.max(...xs))}`;
+  const range = (xs: number[]) => `${formatNumber(Math.min(...xs))}-${formatNumber(Math.max(...xs))}`;
   const ratios = s.ratios.filter((r): r is number => r !== null);
   const passed = s.passes.filter(Boolean).length;
   return [

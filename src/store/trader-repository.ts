@@ -9,6 +9,8 @@ import { canonicalAmount, canonicalAmountOrNull } from './amounts.js';
 import type { Database, Query, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';
 import type { TradersTable } from './schema.js';
+import { type Toggle, toggleBatcher } from './trader-toggle-batch.js';
+import type { WriteBatcher } from './write-batcher.js';
 
 export type TraderRow = Selectable<TradersTable>;
 
@@ -80,6 +82,8 @@ export class TraderRepository {
   private readonly sourceOf;
   private readonly lockRow;
   private readonly updates = new Map<string, (values: Record<string, unknown>) => Query<unknown>>();
+  /** PostgreSQL: concurrent toggles of manual traders grouped into one statement and commit. */
+  readonly toggles: WriteBatcher<Toggle, TraderRow> | undefined;
 
   constructor(private readonly db: Database) {
     const k = db.kysely;
@@ -91,6 +95,27 @@ export class TraderRepository {
     this.lockRow = db.capabilities.rowLocks
       ? prepare(k, (p) => k.selectFrom('traders').select('id').where('id', '=', p('id')).forUpdate())
       : undefined;
+    this.toggles =
+      db.dialect === 'postgres'
+        ? toggleBatcher<TraderRow>(
+            db,
+            WINDOWS_CHARS,
+            (t) =>
+              db.first(
+                this.updateStatement(
+                  ['enabled'],
+                  t.version !== undefined,
+                  true,
+                )({
+                  id: t.id,
+                  userId: t.userId,
+                  now: t.now,
+                  enabled: t.enabled ? 1 : 0,
+                  ...(t.version === undefined ? {} : { version: t.version }),
+                }),
+              ) as Promise<TraderRow | undefined>,
+          )
+        : undefined;
   }
 
   async insert(userId: number, t: NewTrader, now: number, ex: SqlExecutor = this.db): Promise<Trader> {
@@ -177,6 +202,16 @@ export class TraderRepository {
       if (v !== undefined) put(col, columnValue(key, v));
     }
     if (expectedVersion !== undefined) values['version'] = expectedVersion;
+    if (this.toggles && unwatchedOnly && ex === this.db && columns.length === 1 && columns[0] === 'enabled') {
+      const row = await this.toggles.submit({
+        id,
+        userId,
+        enabled: patch.enabled === true,
+        now,
+        version: expectedVersion,
+      });
+      return row === undefined ? undefined : toTrader(row);
+    }
     const r = await ex.first(
       this.updateStatement(columns, expectedVersion !== undefined, unwatchedOnly)(values),
     );
