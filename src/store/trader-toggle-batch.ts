@@ -31,8 +31,8 @@ from unnest($1::bigint[], $2::bigint[], $3::integer[], $4::bigint[], $5::integer
 where t.id = v.id and t.user_id = v.user_id and t.source = 'manual' and (v.version is null or t.version = v.version)
 returning t.*`;
 
-/** At most this many groups in flight: the rest of the pool stays free for reads. */
-const MAX_IN_FLIGHT = 2;
+/** At most this many groups in flight (each holds a pooled connection): two of the default ten stay free for reads. */
+const MAX_IN_FLIGHT = 8;
 const MAX_BATCH = 256;
 
 export function toggleBatcher<R extends { id: number }>(

@@ -1,9 +1,9 @@
 /**
  * Group commit for one kind of single-row write on PostgreSQL: writes that
- * arrive while earlier ones are in flight wait and go out together as one
- * statement (one round trip, one commit) instead of one each. The first write
- * of a quiet moment goes out alone at once, so a lone request waits for
- * nothing. Writes to one row apply in arrival order: a batch never holds two
+ * arrive in the same event-loop turn (concurrent requests), or while the
+ * batches in flight fill the allowance, go out together as one statement
+ * (one round trip, one commit) instead of one each. A lone write waits for
+ * nothing but the end of its turn. Writes to one row apply in arrival order: a batch never holds two
  * of them, and none goes out while another to the same row is in flight. If the batched statement fails for
  * any reason other than the database being unreachable, each write is run on
  * its own, so one write's failure is never another's. Every caller is
@@ -34,6 +34,7 @@ export class WriteBatcher<I, O> {
   private queue: Waiting<I, O>[] = [];
   private inFlight = 0;
   private readonly busy = new Set<number | string>();
+  private scheduled = false;
   /** Statements sent and writes in them, for tests and metrics. */
   readonly stats = { statements: 0, writes: 0, largest: 0 };
 
@@ -42,7 +43,13 @@ export class WriteBatcher<I, O> {
   submit(item: I): Promise<O | undefined> {
     return new Promise((resolve, reject) => {
       this.queue.push({ item, resolve, reject });
-      this.pump();
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.pump();
+        });
+      }
     });
   }
 
