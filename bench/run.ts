@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- <filter>]`: runs every benchmark whose name contains
- * the filter (all of them without one), one after another, in a temp
+ * `npm run bench [-- <filter>[,<filter>...]]`: runs every benchmark whose name
+ * contains a filter (all of them without one), one after another, in a temp
  * directory removed afterwards. Each benchmark runs BENCH_ROUNDS rounds
  * (default 3) and each figure is its median round with the spread beside it
  * (lib/rounds.ts). Writes bench/results/<name>.json per figure and prints the
@@ -89,7 +89,9 @@ const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 
 async function main(): Promise<number> {
   const filter = process.argv[2] ?? '';
-  const selected = BENCHMARKS.filter((b) => b.name.includes(filter));
+  // Several filters separated by commas select every benchmark matching any of them.
+  const filters = filter.split(',');
+  const selected = BENCHMARKS.filter((b) => filters.some((f) => b.name.includes(f)));
   if (selected.length === 0) {
     process.stderr.write(
       `no benchmark name contains "${filter}"; known: ${BENCHMARKS.map((b) => b.name).join(', ')}\n`,
