@@ -7,7 +7,7 @@
  * alternate between the two so both tables grow alike.
  */
 import type { BenchContext, Benchmark } from './lib/context.js';
-import { type BenchDialect, bareClient, benchDialects, figureName, servicesOn } from './lib/dialects.js';
+import { type BenchDialect, bareClient, figureName, perDialect, servicesOn } from './lib/dialects.js';
 import { createTraders, rawSqlite } from './lib/fixtures.js';
 import { ORDER_ROW_INSERT_SQL, orderStream, PAIRS, toOrderRows } from './lib/order-inputs.js';
 import { type BenchResult, result } from './lib/result.js';
@@ -20,14 +20,7 @@ const PG_CHUNK = 1_000;
 const MIN_RATIO = { sqlite: 0.8, postgres: 0.7 };
 const TIME_BUDGET_MS = 120_000;
 
-export const bulkImport: Benchmark = {
-  name: 'bulk-import',
-  async run(ctx) {
-    const out: BenchResult[] = [];
-    for (const dialect of benchDialects(ctx.log)) out.push(await measure(ctx, dialect));
-    return out;
-  },
-};
+export const bulkImport: Benchmark = perDialect('bulk-import', measure);
 
 type BareInsert = (rows: unknown[][]) => Promise<unknown> | unknown;
 

@@ -8,39 +8,20 @@
 import { OrderRepository } from '../src/store/order-repository.js';
 import { compile } from '../src/store/prepared.js';
 import type { BenchContext, Benchmark } from './lib/context.js';
-import { type BenchDialect, bareStatement, benchDialects, figureName } from './lib/dialects.js';
-import { openServices } from './lib/fixtures.js';
+import { type BenchDialect, bareStatement, figureName, openBigDb, perDialect } from './lib/dialects.js';
 import { latencyResult } from './lib/latency.js';
 import { rng } from './lib/order-inputs.js';
+import { ordersWithPair, readTarget } from './lib/order-reads.js';
 import type { BenchResult } from './lib/result.js';
 import { sampleInterleaved } from './lib/sampler.js';
 
-/** PostgreSQL: a round trip dominates; the service may add half of the bare p50. */
-const PG_MAX_RATIO = 1.5;
-
-export const orderById: Benchmark = {
-  name: 'order-by-id',
-  async run(ctx) {
-    const out: BenchResult[] = [];
-    for (const dialect of benchDialects(ctx.log)) out.push(await measure(ctx, dialect));
-    return out;
-  },
-};
+export const orderById: Benchmark = perDialect('order-by-id', measure);
 
 async function measure(ctx: BenchContext, dialect: BenchDialect): Promise<BenchResult> {
-  const big = await ctx.bigDb(dialect);
-  const s = await openServices(big.dataDir, { databaseUrl: big.databaseUrl });
-  ctx.defer(() => s.close());
+  const { big, s } = await openBigDb(ctx, dialect);
   const repo = new OrderRepository(s.db);
   const k = s.db.kysely;
-  const { sql } = compile(
-    k
-      .selectFrom('orders')
-      .innerJoin('trading_pairs', 'trading_pairs.id', 'orders.trading_pair_id')
-      .selectAll('orders')
-      .select('trading_pairs.symbol')
-      .where('orders.id', '=', 0),
-  );
+  const { sql } = compile(ordersWithPair(k).where('orders.id', '=', 0));
   const bare = await bareStatement(ctx, s, big.databaseUrl, sql);
 
   const random = rng(11);
@@ -59,14 +40,11 @@ async function measure(ctx: BenchContext, dialect: BenchDialect): Promise<BenchR
     ],
     { warmup: 5_000, samples: 50_000, maxMs: 20_000, chunk: 1_000 },
   );
-  const pg = dialect === 'postgres';
   return latencyResult({
     name: figureName('order-by-id', dialect),
     dialect,
     stat: 'p50',
-    limitUs: pg ? Number.POSITIVE_INFINITY : 20,
-    ...(pg ? { maxRatio: PG_MAX_RATIO } : {}),
-    target: pg ? `p50 <= ${PG_MAX_RATIO}x bare` : 'p50 <= 20 µs',
+    ...readTarget(dialect, 20, 'p50 <= 20 µs'),
     samples: subject,
     reference: { name: 'bare prepared select by id', samples: reference },
     notes: [

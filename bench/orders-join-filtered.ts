@@ -8,29 +8,26 @@ import type { OrderStatus } from '../src/domain/order.js';
 import { OrderRepository } from '../src/store/order-repository.js';
 import { compile } from '../src/store/prepared.js';
 import type { BenchContext, Benchmark } from './lib/context.js';
-import { type BenchDialect, bareStatement, benchDialects, figureName, queryPlan } from './lib/dialects.js';
-import { openServices } from './lib/fixtures.js';
+import {
+  type BenchDialect,
+  bareStatement,
+  figureName,
+  openBigDb,
+  perDialect,
+  queryPlan,
+} from './lib/dialects.js';
 import { latencyResult } from './lib/latency.js';
+import { ordersWithPair, readTarget } from './lib/order-reads.js';
 import type { BenchResult } from './lib/result.js';
 import { sampleInterleaved } from './lib/sampler.js';
 
 const LIMIT = 100;
 const STATUSES: OrderStatus[] = ['filled', 'open', 'cancelled'];
-const PG_MAX_RATIO = 1.5;
 
-export const ordersJoinFiltered: Benchmark = {
-  name: 'orders-join-filtered',
-  async run(ctx) {
-    const out: BenchResult[] = [];
-    for (const dialect of benchDialects(ctx.log)) out.push(await measure(ctx, dialect));
-    return out;
-  },
-};
+export const ordersJoinFiltered: Benchmark = perDialect('orders-join-filtered', measure);
 
 async function measure(ctx: BenchContext, dialect: BenchDialect): Promise<BenchResult> {
-  const big = await ctx.bigDb(dialect);
-  const s = await openServices(big.dataDir, { databaseUrl: big.databaseUrl });
-  ctx.defer(() => s.close());
+  const { big, s } = await openBigDb(ctx, dialect);
   const repo = new OrderRepository(s.db);
   const k = s.db.kysely;
   const pairIds: number[] = [];
@@ -41,11 +38,7 @@ async function measure(ctx: BenchContext, dialect: BenchDialect): Promise<BenchR
     pairIds.push(Number(r!.id));
   }
   const { sql } = compile(
-    k
-      .selectFrom('orders')
-      .innerJoin('trading_pairs', 'trading_pairs.id', 'orders.trading_pair_id')
-      .selectAll('orders')
-      .select('trading_pairs.symbol')
+    ordersWithPair(k)
       .where('orders.user_id', '=', 0)
       .where('orders.status', '=', 'filled')
       .where('orders.trading_pair_id', '=', 0)
@@ -72,14 +65,11 @@ async function measure(ctx: BenchContext, dialect: BenchDialect): Promise<BenchR
     { warmup: 200, samples: 5_000, maxMs: 30_000, chunk: 250 },
   );
   const plan = await queryPlan(ctx, s, big.databaseUrl, sql, [big.userId, 'filled', pairIds[0], LIMIT]);
-  const pg = dialect === 'postgres';
   return latencyResult({
     name: figureName('orders-join-filtered', dialect),
     dialect,
     stat: 'p50',
-    limitUs: pg ? Number.POSITIVE_INFINITY : 1_000,
-    ...(pg ? { maxRatio: PG_MAX_RATIO } : {}),
-    target: pg ? `p50 <= ${PG_MAX_RATIO}x bare` : 'p50 <= 1 ms',
+    ...readTarget(dialect, 1_000, 'p50 <= 1 ms'),
     millis: true,
     samples: subject,
     reference: { name: 'bare prepared statement', samples: reference },

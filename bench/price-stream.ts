@@ -17,7 +17,7 @@ import { PositionRepository } from '../src/store/position-repository.js';
 import { SimulatedVenue } from '../src/venues/simulated/simulated-venue.js';
 import type { Ticker } from '../src/venues/types.js';
 import type { BenchContext, Benchmark } from './lib/context.js';
-import { type BenchDialect, benchDialects, figureName, postgresSchema } from './lib/dialects.js';
+import { type BenchDialect, figureName, perDialect, postgresSchema } from './lib/dialects.js';
 import { benchConfig } from './lib/fixtures.js';
 import { type BenchResult, result } from './lib/result.js';
 import { formatNumber } from './lib/stats.js';
@@ -35,14 +35,7 @@ const STREAM_INTERVAL_MS = 10;
 const MIN_TICKS_PER_SEC = 20_000;
 const MAX_TX_PER_SEC = 20;
 
-export const priceStream: Benchmark = {
-  name: 'price-stream',
-  async run(ctx) {
-    const out: BenchResult[] = [];
-    for (const dialect of benchDialects(ctx.log)) out.push(...(await measure(ctx, dialect)));
-    return out;
-  },
-};
+export const priceStream: Benchmark = perDialect('price-stream', measure);
 
 async function measure(ctx: BenchContext, dialect: BenchDialect): Promise<BenchResult[]> {
   // 400 markets, each ticking every 10 ms: 40,000 ticks a second offered.

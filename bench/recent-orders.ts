@@ -7,36 +7,29 @@
 import { OrderRepository } from '../src/store/order-repository.js';
 import { compile } from '../src/store/prepared.js';
 import type { BenchContext, Benchmark } from './lib/context.js';
-import { type BenchDialect, bareStatement, benchDialects, figureName, queryPlan } from './lib/dialects.js';
-import { openServices } from './lib/fixtures.js';
+import {
+  type BenchDialect,
+  bareStatement,
+  figureName,
+  openBigDb,
+  perDialect,
+  queryPlan,
+} from './lib/dialects.js';
 import { latencyResult } from './lib/latency.js';
+import { ordersWithPair, readTarget } from './lib/order-reads.js';
 import type { BenchResult } from './lib/result.js';
 import { sampleInterleaved } from './lib/sampler.js';
 
 const LIMIT = 50;
-const PG_MAX_RATIO = 1.5;
 
-export const recentOrders: Benchmark = {
-  name: 'recent-orders',
-  async run(ctx) {
-    const out: BenchResult[] = [];
-    for (const dialect of benchDialects(ctx.log)) out.push(await measure(ctx, dialect));
-    return out;
-  },
-};
+export const recentOrders: Benchmark = perDialect('recent-orders', measure);
 
 async function measure(ctx: BenchContext, dialect: BenchDialect): Promise<BenchResult> {
-  const big = await ctx.bigDb(dialect);
-  const s = await openServices(big.dataDir, { databaseUrl: big.databaseUrl });
-  ctx.defer(() => s.close());
+  const { big, s } = await openBigDb(ctx, dialect);
   const repo = new OrderRepository(s.db);
   const k = s.db.kysely;
   const { sql } = compile(
-    k
-      .selectFrom('orders')
-      .innerJoin('trading_pairs', 'trading_pairs.id', 'orders.trading_pair_id')
-      .selectAll('orders')
-      .select('trading_pairs.symbol')
+    ordersWithPair(k)
       .where('orders.user_id', '=', 0)
       .orderBy('orders.created_at', 'desc')
       .orderBy('orders.id', 'desc')
@@ -54,14 +47,11 @@ async function measure(ctx: BenchContext, dialect: BenchDialect): Promise<BenchR
     { warmup: 1_000, samples: 20_000, maxMs: 20_000, chunk: 500 },
   );
   const plan = await queryPlan(ctx, s, big.databaseUrl, sql, [big.userId, LIMIT]);
-  const pg = dialect === 'postgres';
   return latencyResult({
     name: figureName('recent-orders', dialect),
     dialect,
     stat: 'p50',
-    limitUs: pg ? Number.POSITIVE_INFINITY : 200,
-    ...(pg ? { maxRatio: PG_MAX_RATIO } : {}),
-    target: pg ? `p50 <= ${PG_MAX_RATIO}x bare` : 'p50 <= 200 µs',
+    ...readTarget(dialect, 200, 'p50 <= 200 µs'),
     samples: subject,
     reference: { name: 'bare prepared statement', samples: reference },
     notes: [

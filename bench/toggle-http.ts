@@ -12,7 +12,7 @@
 import type { ChildServer } from './lib/child-server.js';
 import { startChild } from './lib/child-server.js';
 import type { BenchContext, Benchmark } from './lib/context.js';
-import { type BenchDialect, benchDialects, figureName, postgresSchema } from './lib/dialects.js';
+import { type BenchDialect, figureName, perDialect, postgresSchema } from './lib/dialects.js';
 import { createTraders, openServices } from './lib/fixtures.js';
 import { inChild, type LoadResult, type LoadSpec, runLoad } from './lib/http-load.js';
 import { combine, describeLoad } from './lib/load-runs.js';
@@ -30,14 +30,7 @@ const MIN_RATIO_SQLITE = 0.6;
 const MIN_RATIO_PG = 0.7;
 const MAX_P99_FACTOR_PG = 1.5;
 
-export const toggleHttp: Benchmark = {
-  name: 'toggle-http',
-  async run(ctx) {
-    const out: BenchResult[] = [];
-    for (const dialect of benchDialects(ctx.log)) out.push(await measure(ctx, dialect));
-    return out;
-  },
-};
+export const toggleHttp: Benchmark = perDialect('toggle-http', measure);
 
 /** Seeds a user and its traders on a fresh database, closes it, and starts the service on it. */
 async function startApp(ctx: BenchContext, dialect: BenchDialect) {

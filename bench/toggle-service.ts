@@ -8,7 +8,7 @@
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { BenchContext, Benchmark } from './lib/context.js';
-import { type BenchDialect, bareClient, benchDialects, figureName, servicesOn } from './lib/dialects.js';
+import { type BenchDialect, bareClient, figureName, perDialect, servicesOn } from './lib/dialects.js';
 import { createTraders, rawSqlite } from './lib/fixtures.js';
 import { type BenchResult, result } from './lib/result.js';
 import { sampleInterleaved } from './lib/sampler.js';
@@ -18,14 +18,7 @@ const TRADERS = 1_000;
 const TARGET_P99_US = 1_000;
 const UPDATE_SQL = 'UPDATE traders SET enabled = $1, version = version + 1, updated_at = $2 WHERE id = $3';
 
-export const toggleService: Benchmark = {
-  name: 'toggle-service',
-  async run(ctx) {
-    const out: BenchResult[] = [];
-    for (const dialect of benchDialects(ctx.log)) out.push(await measure(ctx, dialect));
-    return out;
-  },
-};
+export const toggleService: Benchmark = perDialect('toggle-service', measure);
 
 async function measure(ctx: BenchContext, dialect: BenchDialect): Promise<BenchResult> {
   const { s, url, dataDir } = await servicesOn(ctx, dialect, 'toggle-service');

@@ -5,8 +5,7 @@
  * otherwise compute: a full-scan GROUP BY over the user's orders.
  */
 import type { BenchContext, Benchmark } from './lib/context.js';
-import { type BenchDialect, bareStatement, benchDialects, figureName } from './lib/dialects.js';
-import { openServices } from './lib/fixtures.js';
+import { type BenchDialect, bareStatement, figureName, openBigDb, perDialect } from './lib/dialects.js';
 import { latencyResult } from './lib/latency.js';
 import type { BenchResult } from './lib/result.js';
 import { sample } from './lib/sampler.js';
@@ -23,19 +22,10 @@ const groupBySql = (param: string) => `SELECT trader_id, count(*) AS orders, cou
   sum(CAST(filled_quantity AS DOUBLE PRECISION) * CAST(average_price AS DOUBLE PRECISION)) AS volume
   FROM orders WHERE user_id = ${param} GROUP BY trader_id`;
 
-export const tradersPerformance: Benchmark = {
-  name: 'traders-performance',
-  async run(ctx) {
-    const out: BenchResult[] = [];
-    for (const dialect of benchDialects(ctx.log)) out.push(...(await measure(ctx, dialect)));
-    return out;
-  },
-};
+export const tradersPerformance: Benchmark = perDialect('traders-performance', measure);
 
 async function measure(ctx: BenchContext, dialect: BenchDialect): Promise<BenchResult[]> {
-  const big = await ctx.bigDb(dialect);
-  const s = await openServices(big.dataDir, { databaseUrl: big.databaseUrl });
-  ctx.defer(() => s.close());
+  const { big, s } = await openBigDb(ctx, dialect);
   const groupBy = await bareStatement(ctx, s, big.databaseUrl, groupBySql(dialect === 'sqlite' ? '?' : '$1'));
   const userId = big.userId;
 

@@ -9,9 +9,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { Config } from '../../src/config/schema.js';
 import type { Services } from '../../src/container.js';
-import type { BenchContext } from './context.js';
+import type { BigDb } from './big-db.js';
+import type { BenchContext, Benchmark } from './context.js';
 import { openServices, rawSqlite } from './fixtures.js';
 import { PG_SUFFIX } from './report.js';
+import type { BenchResult } from './result.js';
 
 export type BenchDialect = 'sqlite' | 'postgres';
 
@@ -126,4 +128,30 @@ export async function servicesOn(
   const s = await openServices(dataDir, { ...overrides, databaseUrl: url });
   ctx.defer(() => s.close());
   return { s, url, dataDir };
+}
+
+/** A benchmark measured once per database in `benchDialects`, its figures in that order. */
+export function perDialect(
+  name: string,
+  measure: (ctx: BenchContext, dialect: BenchDialect) => Promise<BenchResult | BenchResult[]>,
+): Benchmark {
+  return {
+    name,
+    async run(ctx) {
+      const out: BenchResult[] = [];
+      for (const dialect of benchDialects(ctx.log)) out.push(...[await measure(ctx, dialect)].flat());
+      return out;
+    },
+  };
+}
+
+/** The services on the shared 1M-order database of `dialect` (closed when the benchmark ends). */
+export async function openBigDb(
+  ctx: BenchContext,
+  dialect: BenchDialect,
+): Promise<{ big: BigDb; s: Services }> {
+  const big = await ctx.bigDb(dialect);
+  const s = await openServices(big.dataDir, { databaseUrl: big.databaseUrl });
+  ctx.defer(() => s.close());
+  return { big, s };
 }
