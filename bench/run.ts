@@ -32,7 +32,7 @@ import { buildBigDb } from './lib/big-db.js';
 import { buildCli } from './lib/child-server.js';
 import { type Benchmark, RunContext } from './lib/context.js';
 import { createSchema } from './lib/dialects.js';
-import { consoleTable, markdownTable, writeResults } from './lib/report.js';
+import { consoleTable, markdownTable, readResults, writeResults } from './lib/report.js';
 import { type BenchResult, failure } from './lib/result.js';
 import { byFigure, describeSpread, medianRound, roundsFromEnv } from './lib/rounds.js';
 import { marketdataCallsSaved } from './marketdata-calls-saved.js';
@@ -88,6 +88,11 @@ const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'res
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main(): Promise<number> {
+  if (process.argv[2] === '--table') {
+    // The table of every figure recorded in bench/results/, whatever run it came from (for the README).
+    process.stdout.write(markdownTable(readResults(RESULTS_DIR), BENCHMARKS.map((b) => b.name)));
+    return 0;
+  }
   const filter = process.argv[2] ?? '';
   // Several filters separated by commas select every benchmark matching any of them.
   const filters = filter.split(',');
