@@ -102,6 +102,10 @@ export function markdownTable(results: readonly BenchResult[], order: readonly s
   const m = first?.machine;
   const where = m ? `${m.cpus} × ${m.model}, ${m.memGiB} GiB, Node ${first!.node}` : 'no results';
   const when = dates.length ? `${dates[0]!.slice(0, 16)}Z – ${dates[dates.length - 1]!.slice(0, 16)}Z` : '';
-  const n = first?.rounds?.n ?? 1;
-  return `${table}\n\nMeasured by \`npm run bench\` on ${where}, ${when}; each figure is the median of ${n} round(s) in that one run. Details, spread and notes: \`bench/results/<name>.json\`.\n`;
+  const counts = [...new Set(results.map((r) => r.rounds?.n ?? 1))].sort((a, b) => a - b);
+  const rounds =
+    counts.length === 1
+      ? `each figure is the median of ${counts[0]} round(s) of one run`
+      : `each figure is the median of its run's rounds (${counts.join(' or ')}; 1 for figures recorded before rounds existed)`;
+  return `${table}\n\nMeasured by \`npm run bench\` on ${where}, ${when}; ${rounds}. Details, spread and notes: \`bench/results/<name>.json\`.\n`;
 }
