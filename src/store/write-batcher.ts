@@ -1,9 +1,10 @@
 /**
  * Group commit for one kind of single-row write on PostgreSQL: writes that
- * arrive in the same event-loop turn (concurrent requests), or while the
- * batches in flight fill the allowance, go out together as one statement
- * (one round trip, one commit) instead of one each. A lone write waits for
- * nothing but the end of its turn. Writes to one row apply in arrival order: a batch never holds two
+ * arrive in the same event-loop turn (concurrent requests) are spread over
+ * the free slots (up to `maxInFlight` statements, whose commits the database
+ * overlaps); beyond that they go out together, one statement (one round trip,
+ * one commit) per group. A lone write waits for nothing but the end of its
+ * turn. Writes to one row apply in arrival order: a batch never holds two
  * of them, and none goes out while another to the same row is in flight. If the batched statement fails for
  * any reason other than the database being unreachable, each write is run on
  * its own, so one write's failure is never another's. Every caller is
@@ -55,13 +56,19 @@ export class WriteBatcher<I, O> {
 
   private pump(): void {
     while (this.inFlight < this.o.maxInFlight && this.queue.length > 0) {
+      // Spread what waits over the free slots: parallel statements while there are connections
+      // for them (the database overlaps their commits), larger groups only beyond that.
+      const size = Math.min(
+        this.o.maxBatch,
+        Math.ceil(this.queue.length / (this.o.maxInFlight - this.inFlight)),
+      );
       const batch: Waiting<I, O>[] = [];
       const rest: Waiting<I, O>[] = [];
       const keys = new Set<number | string>();
       const held = new Set<number | string>();
       for (const w of this.queue) {
         const k = this.o.key(w.item);
-        if (batch.length < this.o.maxBatch && !keys.has(k) && !held.has(k) && !this.busy.has(k)) {
+        if (batch.length < size && !keys.has(k) && !held.has(k) && !this.busy.has(k)) {
           keys.add(k);
           batch.push(w);
         } else {
