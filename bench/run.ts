@@ -90,7 +90,12 @@ const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 async function main(): Promise<number> {
   if (process.argv[2] === '--table') {
     // The table of every figure recorded in bench/results/, whatever run it came from (for the README).
-    process.stdout.write(markdownTable(readResults(RESULTS_DIR), BENCHMARKS.map((b) => b.name)));
+    process.stdout.write(
+      markdownTable(
+        readResults(RESULTS_DIR),
+        BENCHMARKS.map((b) => b.name),
+      ),
+    );
     return 0;
   }
   const filter = process.argv[2] ?? '';
