@@ -17,6 +17,9 @@ const BATCH = 10_000;
 
 export interface BigDb {
   dataDir: string;
+  /** The database the services open (DATABASE_URL): the SQLite file, or a PostgreSQL schema. */
+  databaseUrl: string;
+  /** The SQLite file (empty on PostgreSQL). */
   file: string;
   userId: number;
   token: string;
@@ -24,14 +27,21 @@ export interface BigDb {
   pairs: string[];
   orders: number;
   buildMs: number;
-  /** Size of the database file after a checkpoint, in bytes. */
+  /** Size of the database (file after a checkpoint, or schema), in bytes. */
   bytes: number;
 }
 
-export async function buildBigDb(dataDir: string, log: (m: string) => void): Promise<BigDb> {
+/** Builds the dataset in `dataDir` on `databaseUrl` (the SQLite file there when empty). */
+export async function buildBigDb(
+  dataDir: string,
+  log: (m: string) => void,
+  databaseUrl = '',
+): Promise<BigDb> {
   fs.mkdirSync(dataDir, { recursive: true });
   const started = performance.now();
-  const s = await openServices(dataDir);
+  const url = databaseUrl || `sqlite:${path.join(dataDir, 'tradeloop.db')}`;
+  const s = await openServices(dataDir, { databaseUrl: url });
+  let bytes = 0;
   let seeded: { userId: number; token: string; traderIds: number[] };
   try {
     const { user, token } = await s.users.create('bench');
@@ -52,17 +62,27 @@ export async function buildBigDb(dataDir: string, log: (m: string) => void): Pro
       }
     }
     seeded = { userId: user.id, token, traderIds };
+    if (s.db.dialect === 'postgres') {
+      // Fresh statistics, as the maintenance job would keep them.
+      await s.db.run({ sql: 'analyze', parameters: [] });
+      const r = await s.db.first<{ bytes: number }>({
+        sql: 'select sum(pg_total_relation_size(c.oid))::bigint as bytes from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = current_schema() and c.relkind = $1',
+        parameters: ['r'],
+      });
+      bytes = Number(r?.bytes ?? 0);
+    }
   } finally {
     await s.close();
   }
-  const file = path.join(dataDir, 'tradeloop.db');
+  const file = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : '';
   return {
     ...seeded,
     dataDir,
+    databaseUrl: url,
     file,
     pairs: PAIRS.map((p) => p.symbol),
     orders: BIG_ORDERS,
     buildMs: performance.now() - started,
-    bytes: fs.statSync(file).size,
+    bytes: file ? fs.statSync(file).size : bytes,
   };
 }

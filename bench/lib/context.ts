@@ -14,8 +14,10 @@ export interface BenchContext {
   log(message: string): void;
   /** Runs `fn` when the benchmark ends, in reverse order of registration. */
   defer(fn: () => Promise<void> | void): void;
-  /** The shared database with 100 traders and 1,000,000 orders of one user. */
-  bigDb(): Promise<BigDb>;
+  /** The shared database with 100 traders and 1,000,000 orders of one user, on `dialect` (default SQLite). */
+  bigDb(dialect?: 'sqlite' | 'postgres'): Promise<BigDb>;
+  /** The service compiled to JavaScript (as `npm start` runs it), built at most once per run. */
+  compiledCli(): Promise<{ cli: string; dir: string }>;
 }
 
 export interface Benchmark {
@@ -25,12 +27,18 @@ export interface Benchmark {
 
 export class RunContext {
   private readonly cleanups: (() => Promise<void> | void)[] = [];
-  private big: Promise<BigDb> | undefined;
+  private readonly big = new Map<string, Promise<BigDb>>();
+  private cli: Promise<{ cli: string; dir: string }> | undefined;
   private counter = 0;
 
   constructor(
     readonly root: string,
-    private readonly buildBig: (dir: string, log: (m: string) => void) => Promise<BigDb>,
+    private readonly buildBig: (
+      dir: string,
+      log: (m: string) => void,
+      dialect: 'sqlite' | 'postgres',
+    ) => Promise<BigDb>,
+    private readonly buildCli: (dir: string) => Promise<string>,
   ) {}
 
   forBenchmark(name: string): BenchContext {
@@ -43,9 +51,21 @@ export class RunContext {
       },
       log,
       defer: (fn) => this.cleanups.push(fn),
-      bigDb: () => {
-        this.big ??= this.buildBig(path.join(this.root, 'big'), log);
-        return this.big;
+      bigDb: (dialect = 'sqlite') => {
+        let big = this.big.get(dialect);
+        if (!big) {
+          big = this.buildBig(path.join(this.root, `big-${dialect}`), log, dialect);
+          this.big.set(dialect, big);
+        }
+        return big;
+      },
+      compiledCli: () => {
+        const dir = path.join(this.root, 'cli');
+        this.cli ??= (fs.mkdirSync(dir, { recursive: true }), this.buildCli(dir)).then((cli) => ({
+          cli,
+          dir,
+        }));
+        return this.cli;
       },
     };
   }

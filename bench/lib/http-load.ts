@@ -3,7 +3,7 @@
  * generator never shares an event loop with the server it measures (the
  * server under test and its reference both run in the parent).
  */
-import { fork } from 'node:child_process';
+import { fork, type Serializable } from 'node:child_process';
 
 export interface LoadSpec {
   url: string;
@@ -32,8 +32,13 @@ export interface LoadResult {
 }
 
 export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  return inChild(new URL('./load-child.ts', import.meta.url), spec);
+}
+
+/** Forks `script`, sends it `spec`, and resolves with the LoadResult it reports. */
+export function inChild(script: URL, spec: Serializable): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(new URL('./load-child.ts', import.meta.url), {
+    const child = fork(script, {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let done = false;

@@ -8,8 +8,11 @@ import { describe, type Summary, summarize } from './stats.js';
 export interface LatencyFigure {
   name: string;
   stat: 'p50' | 'p99';
-  /** Ceiling on `stat`, in microseconds. */
+  /** Ceiling on `stat`, in microseconds (Infinity: none). */
   limitUs: number;
+  /** Ceiling on `stat` as a multiple of the reference's `stat`. */
+  maxRatio?: number;
+  dialect?: 'sqlite' | 'postgres';
   /** Target in words, e.g. "p50 <= 20 µs". */
   target: string;
   samples: number[];
@@ -27,14 +30,17 @@ export function latencyResult(f: LatencyFigure): BenchResult {
   const sv: Summary = summarize(f.samples);
   const rf = f.reference ? summarize(f.reference.samples) : undefined;
   const checks = f.checks ?? [];
+  const ratioOk = f.maxRatio === undefined || (rf !== undefined && sv[f.stat] <= f.maxRatio * rf[f.stat]);
   return result({
     name: f.name,
+    ...(f.dialect ? { dialect: f.dialect } : {}),
+    ...(f.maxRatio === undefined ? { judgedBy: 'value' as const } : {}),
     value: sv[f.stat] * scale,
     unit,
     target: f.target,
     reference:
       f.reference && rf ? { name: `${f.reference.name} ${f.stat}`, value: rf[f.stat] * scale, unit } : null,
-    pass: sv.n > 0 && sv[f.stat] <= f.limitUs && checks.every((c) => c.ok),
+    pass: sv.n > 0 && sv[f.stat] <= f.limitUs && ratioOk && checks.every((c) => c.ok),
     notes: [
       `subject: ${describe(sv, unit, scale)}`,
       ...(f.reference && rf ? [`${f.reference.name}: ${describe(rf, unit, scale)}`] : []),

@@ -31,6 +31,10 @@ export interface BenchResult {
   date: string;
   machine: Machine;
   notes: string;
+  /** The database the figure was measured on, for store-bound figures. */
+  dialect?: 'sqlite' | 'postgres';
+  /** What the median of several rounds is taken over (default: the ratio when there is a reference). */
+  judgedBy?: 'value' | 'ratio';
 }
 
 export interface Figure {
@@ -42,6 +46,8 @@ export interface Figure {
   /** Whether the measured figures meet the target. */
   pass: boolean;
   notes?: string | string[];
+  dialect?: 'sqlite' | 'postgres';
+  judgedBy?: 'value' | 'ratio';
 }
 
 export function machine(): Machine {
@@ -75,6 +81,8 @@ export function result(f: Figure): BenchResult {
     date: new Date().toISOString(),
     machine: machine(),
     notes: [...(Array.isArray(f.notes) ? f.notes : f.notes ? [f.notes] : []), loadNote()].join('; '),
+    ...(f.dialect ? { dialect: f.dialect } : {}),
+    ...(f.judgedBy ? { judgedBy: f.judgedBy } : {}),
   };
 }
 

@@ -113,6 +113,23 @@ export class TraderService {
     expectedVersion?: number,
   ): Promise<Trader> {
     const patch = parseTraderPatch(input);
+    if (patch.enabled !== undefined && !needsCrossCheck(patch)) {
+      // One statement for a toggle of a trader no copy watcher reads (the common case): the UPDATE
+      // itself checks the source, so there is no separate read. Anything else takes the path below.
+      const direct = await this.traders.update(
+        id,
+        userId,
+        patch,
+        this.clock.now(),
+        expectedVersion,
+        this.db,
+        true,
+      );
+      if (direct) {
+        await this.changed(userId, [direct]);
+        return direct;
+      }
+    }
     // A toggle of a watched trader takes its time inside the writer lock (SQLite) or the row lock
     // (PostgreSQL), so it is ordered with the copy engine's pages: a trade decided before it has an
     // earlier time. A patch that can break a rule between fields runs in a transaction too, so a

@@ -9,6 +9,8 @@ import { canonicalAmount, canonicalAmountOrNull } from './amounts.js';
 import type { Database, Query, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';
 import type { TradersTable } from './schema.js';
+import { type Toggle, toggleBatcher } from './trader-toggle-batch.js';
+import type { WriteBatcher } from './write-batcher.js';
 
 export type TraderRow = Selectable<TradersTable>;
 
@@ -80,6 +82,8 @@ export class TraderRepository {
   private readonly sourceOf;
   private readonly lockRow;
   private readonly updates = new Map<string, (values: Record<string, unknown>) => Query<unknown>>();
+  /** PostgreSQL: concurrent toggles of manual traders grouped into one statement and commit. */
+  readonly toggles: WriteBatcher<Toggle, TraderRow> | undefined;
 
   constructor(private readonly db: Database) {
     const k = db.kysely;
@@ -91,6 +95,27 @@ export class TraderRepository {
     this.lockRow = db.capabilities.rowLocks
       ? prepare(k, (p) => k.selectFrom('traders').select('id').where('id', '=', p('id')).forUpdate())
       : undefined;
+    this.toggles =
+      db.dialect === 'postgres'
+        ? toggleBatcher<TraderRow>(
+            db,
+            WINDOWS_CHARS,
+            (t) =>
+              db.first(
+                this.updateStatement(
+                  ['enabled'],
+                  t.version !== undefined,
+                  true,
+                )({
+                  id: t.id,
+                  userId: t.userId,
+                  now: t.now,
+                  enabled: t.enabled ? 1 : 0,
+                  ...(t.version === undefined ? {} : { version: t.version }),
+                }),
+              ) as Promise<TraderRow | undefined>,
+          )
+        : undefined;
   }
 
   async insert(userId: number, t: NewTrader, now: number, ex: SqlExecutor = this.db): Promise<Trader> {
@@ -151,7 +176,8 @@ export class TraderRepository {
 
   /**
    * Applies `patch` if the trader belongs to `userId` (and has `expectedVersion`
-   * when given). Returns undefined when nothing matched.
+   * when given; and is one no copy watcher reads, with `unwatchedOnly`).
+   * Returns undefined when nothing matched.
    */
   async update(
     id: number,
@@ -160,6 +186,7 @@ export class TraderRepository {
     now: number,
     expectedVersion: number | undefined,
     ex: SqlExecutor = this.db,
+    unwatchedOnly = false,
   ): Promise<Trader | undefined> {
     const values: Record<string, unknown> = { id, userId, now };
     const columns: (keyof TradersTable)[] = [];
@@ -175,7 +202,19 @@ export class TraderRepository {
       if (v !== undefined) put(col, columnValue(key, v));
     }
     if (expectedVersion !== undefined) values['version'] = expectedVersion;
-    const r = await ex.first(this.updateStatement(columns, expectedVersion !== undefined)(values));
+    if (this.toggles && unwatchedOnly && ex === this.db && columns.length === 1 && columns[0] === 'enabled') {
+      const row = await this.toggles.submit({
+        id,
+        userId,
+        enabled: patch.enabled === true,
+        now,
+        version: expectedVersion,
+      });
+      return row === undefined ? undefined : toTrader(row);
+    }
+    const r = await ex.first(
+      this.updateStatement(columns, expectedVersion !== undefined, unwatchedOnly)(values),
+    );
     return r === undefined ? undefined : toTrader(r as TraderRow);
   }
 
@@ -184,10 +223,11 @@ export class TraderRepository {
    * compiled once: a toggle binds four values instead of rebuilding SQL. Only
    * the shapes that are used are compiled. Switching copying on starts the
    * enabled window at `now` (unless it was on already); switching it off
-   * closes the window at `now`.
+   * closes the window at `now`. `unwatchedOnly` matches manual traders only
+   * (the ones `isWatched` says no copy watcher reads).
    */
-  private updateStatement(columns: (keyof TradersTable)[], guarded: boolean) {
-    const shape = `${columns.join(',')}|${guarded}`;
+  private updateStatement(columns: (keyof TradersTable)[], guarded: boolean, unwatchedOnly: boolean) {
+    const shape = `${columns.join(',')}|${guarded}|${unwatchedOnly}`;
     let stmt = this.updates.get(shape);
     if (stmt === undefined) {
       const k = this.db.kysely;
@@ -215,6 +255,7 @@ export class TraderRepository {
           .where('id', '=', p('id'))
           .where('user_id', '=', p('userId'));
         if (guarded) q = q.where('version', '=', p('version'));
+        if (unwatchedOnly) q = q.where('source', '=', 'manual');
         return q.returningAll();
       });
       this.updates.set(shape, stmt);

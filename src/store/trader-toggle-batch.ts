@@ -1,0 +1,65 @@
+/**
+ * Toggles of manual traders on PostgreSQL, grouped: concurrent toggles go out
+ * as one UPDATE ... FROM unnest(...) RETURNING (one round trip and one commit
+ * for the group) through a WriteBatcher. Each row gets exactly what the
+ * single-row toggle in TraderRepository gives it (version bump, enabled
+ * window opened or closed at its own `now`), under the same guards (owner,
+ * manual source, expected version when given).
+ */
+import type { Database, Query } from './database.js';
+import { WriteBatcher } from './write-batcher.js';
+
+export interface Toggle {
+  id: number;
+  userId: number;
+  enabled: boolean;
+  now: number;
+  version: number | undefined;
+}
+
+/** Kept in step with the single-row statement in TraderRepository.updateStatement. */
+const on = 't.enabled = 1';
+const nowText = 'cast(v.now as text)';
+const BATCH_SQL = `update traders as t set
+  updated_at = v.now,
+  enabled = v.enabled,
+  enabled_since = case when v.enabled = 1 then (case when ${on} then t.enabled_since else v.now end) else t.enabled_since end,
+  disabled_at = case when v.enabled = 1 then null when ${on} then v.now else t.disabled_at end,
+  enabled_windows = right(t.enabled_windows || case when v.enabled = 1 then (case when ${on} then '' else ${nowText} || '-' end) else (case when ${on} then ${nowText} || ',' else '' end) end, $6),
+  version = t.version + 1
+from unnest($1::bigint[], $2::bigint[], $3::integer[], $4::bigint[], $5::integer[]) as v(id, user_id, enabled, now, version)
+where t.id = v.id and t.user_id = v.user_id and t.source = 'manual' and (v.version is null or t.version = v.version)
+returning t.*`;
+
+/** At most this many groups in flight (each holds a pooled connection): two of the default ten stay free for reads. */
+const MAX_IN_FLIGHT = 8;
+const MAX_BATCH = 256;
+
+export function toggleBatcher<R extends { id: number }>(
+  db: Database,
+  windowsChars: number,
+  one: (t: Toggle) => Promise<R | undefined>,
+): WriteBatcher<Toggle, R> {
+  return new WriteBatcher<Toggle, R>({
+    maxInFlight: MAX_IN_FLIGHT,
+    maxBatch: MAX_BATCH,
+    key: (t) => t.id,
+    runOne: one,
+    async runBatch(ts) {
+      const q: Query<R> = {
+        sql: BATCH_SQL,
+        parameters: [
+          ts.map((t) => t.id),
+          ts.map((t) => t.userId),
+          ts.map((t) => (t.enabled ? 1 : 0)),
+          ts.map((t) => t.now),
+          ts.map((t) => t.version ?? null),
+          windowsChars,
+        ],
+      };
+      const rows = await db.all(q);
+      const byId = new Map(rows.map((r) => [Number(r.id), r]));
+      return ts.map((t) => byId.get(t.id));
+    },
+  });
+}
