@@ -167,7 +167,12 @@ export class TraderService {
   }
 
   async delete(userId: number, id: number): Promise<void> {
-    const deleted = await this.traders.delete(id, userId);
+    const deleted = (await this.traders.isWatched(id))
+      ? await this.db.transaction(async (tx) => {
+          await this.traders.lockWatcherOf(id, tx);
+          return this.traders.delete(id, userId, tx);
+        })
+      : await this.traders.delete(id, userId);
     if (!deleted) await this.explainMiss(userId, id, undefined, this.db);
     await this.changed(userId);
     this.hooks.followsChanged?.();

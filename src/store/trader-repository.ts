@@ -81,6 +81,7 @@ export class TraderRepository {
   private readonly ownerAndVersion;
   private readonly sourceOf;
   private readonly lockRow;
+  private readonly lockWatcher;
   private readonly updates = new Map<string, (values: Record<string, unknown>) => Query<unknown>>();
   /** PostgreSQL: concurrent toggles of manual traders grouped into one statement and commit. */
   readonly toggles: WriteBatcher<Toggle, TraderRow> | undefined;
@@ -92,8 +93,25 @@ export class TraderRepository {
       k.selectFrom('traders').select(['user_id', 'version']).where('id', '=', p('id')),
     );
     this.sourceOf = prepare(k, (p) => k.selectFrom('traders').select('source').where('id', '=', p('id')));
+    // NO KEY UPDATE, not UPDATE: it orders updates of the row, but a copy page's foreign-key checks
+    // (KEY SHARE on the follow) go on, so a toggle waiting for the page's watcher row (the follows
+    // generation trigger, migration 017) never waits in a cycle with it.
     this.lockRow = db.capabilities.rowLocks
-      ? prepare(k, (p) => k.selectFrom('traders').select('id').where('id', '=', p('id')).forUpdate())
+      ? prepare(k, (p) => k.selectFrom('traders').select('id').where('id', '=', p('id')).forNoKeyUpdate())
+      : undefined;
+    this.lockWatcher = db.capabilities.rowLocks
+      ? prepare(k, (p) =>
+          k
+            .selectFrom('copy_watchers')
+            .innerJoin('traders', (j) =>
+              j
+                .onRef('traders.source', '=', 'copy_watchers.source')
+                .onRef('traders.address', '=', 'copy_watchers.address'),
+            )
+            .select('copy_watchers.id')
+            .where('traders.id', '=', p('id'))
+            .forNoKeyUpdate('copy_watchers'),
+        )
       : undefined;
     this.toggles =
       db.dialect === 'postgres'
@@ -261,6 +279,16 @@ export class TraderRepository {
       this.updates.set(shape, stmt);
     }
     return stmt;
+  }
+
+  /**
+   * Locks the watcher row of this follow's leader (PostgreSQL), before a
+   * delete: a delete locks the follow as strongly as a copy page's foreign-key
+   * checks conflict with, and its follows-generation trigger then needs the
+   * watcher row the page holds; taking the watcher row first puts both in one order.
+   */
+  async lockWatcherOf(id: number, tx: SqlExecutor): Promise<void> {
+    if (this.lockWatcher) await tx.all(this.lockWatcher({ id }));
   }
 
   async delete(id: number, userId: number, ex: SqlExecutor = this.db): Promise<boolean> {
