@@ -12,6 +12,7 @@ import { errorBody, sendError } from './api/error-mapper.js';
 import { registerJsonBodyParser } from './api/json-body.js';
 import { registerOpenApi } from './api/openapi.js';
 import { copyRoutes } from './api/routes/copies.js';
+import { credentialRoutes } from './api/routes/credentials.js';
 import { dashboardRoutes } from './api/routes/dashboard.js';
 import { healthRoutes } from './api/routes/health.js';
 import { marketDataRoutes } from './api/routes/market-data.js';
@@ -106,6 +107,7 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
       });
       traderRoutes(api, s);
       copyRoutes(api, { copy: s.copy.service, traders: s.traders });
+      credentialRoutes(api, { credentials: s.credentials });
       orderRoutes(api, s);
       positionRoutes(api, s);
       telegramRoutes(api, { links: createTelegramLinkService(s.db, s.clock) });

@@ -22,6 +22,7 @@ import { createFleet, type Fleet } from './fleet/create-fleet.js';
 import type { FleetLease } from './fleet/fleet-lease.js';
 import type { PushBus } from './fleet/push-bus.js';
 import { createJobs, type JobManager } from './jobs/index.js';
+import { createCredentials } from './live-wiring.js';
 import { MarketData } from './marketdata/market-data.js';
 import { DependencyOutages } from './observability/dependency-outages.js';
 import { registerLeaseMetrics, registerPushBusMetrics } from './observability/fleet-metrics.js';
@@ -51,6 +52,7 @@ import { createTelegramState } from './telegram/telegram-state.js';
 import type { TelegramStatus } from './telegram/telegram-status.js';
 import type { TelegramWebhookIntake } from './telegram/webhook-intake.js';
 import { UpdateFanout } from './updates/update-fanout.js';
+import type { CredentialService } from './users/credential-service.js';
 import { UserService } from './users/user-service.js';
 import { createVenue } from './venues/registry.js';
 import type { Venue } from './venues/venue.js';
@@ -63,6 +65,8 @@ export interface Services {
   venue: Venue;
   marketData: MarketData;
   users: UserService;
+  /** Users' exchange keys, sealed at rest (SECRETS_KEY or DATA_DIR/secrets.key). */
+  credentials: CredentialService;
   traders: TraderService;
   orders: OrderService;
   positions: PositionService;
@@ -202,6 +206,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     ...(opts.log ? { log: opts.log } : {}),
   });
   const updates = new UpdateFanout();
+  const credentials = createCredentials(config, db, clock);
   const orderRepo = new OrderRepository(db);
   const pairs = new TradingPairRepository(db);
   const fills = new FillLedger(ledgerRepo);
@@ -300,6 +305,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     venue,
     marketData,
     users: new UserService(new UserRepository(db), clock),
+    credentials,
     traders,
     orders,
     positions,

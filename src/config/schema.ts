@@ -9,6 +9,7 @@ import { copySettings } from './copy-settings.js';
 import { databaseSettings } from './database-settings.js';
 import { httpSettings } from './http-settings.js';
 import { jobLimitSettings } from './job-limit-settings.js';
+import { liveSettings } from './live-settings.js';
 import { observabilitySettings } from './observability-settings.js';
 import { int, oneOf, setting, text } from './setting.js';
 import { telegramSettings } from './telegram-settings.js';
@@ -211,6 +212,7 @@ export const settings = {
   ...tradingSettings,
   ...jobLimitSettings,
   ...copySettings,
+  ...liveSettings,
   ...observabilitySettings,
   ...telegramSettings,
   logLevel: setting({

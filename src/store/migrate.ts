@@ -17,6 +17,7 @@ import { fleetLeases } from './migrations/008-fleet-leases.js';
 import { idempotencyKeys } from './migrations/009-idempotency-keys.js';
 import { jobResultBounds } from './migrations/010-job-result-bounds.js';
 import { userTokens } from './migrations/011-user-tokens.js';
+import { liveCopies } from './migrations/012-live-copies.js';
 import type { DB } from './schema.js';
 
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -32,6 +33,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '009-idempotency-keys': idempotencyKeys(dialect),
     '010-job-result-bounds': jobResultBounds(dialect),
     '011-user-tokens': userTokens(dialect),
+    '012-live-copies': liveCopies(dialect),
   };
 }
 

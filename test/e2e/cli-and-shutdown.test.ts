@@ -28,6 +28,7 @@ describe('tradeloop CLI', () => {
         '009-idempotency-keys',
         '010-job-result-bounds',
         '011-user-tokens',
+        '012-live-copies',
       ],
     });
     const u = runCli(['users', 'create', 'carol'], env);
