@@ -227,6 +227,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   const traders = new TraderService(db, new TraderRepository(db), ledgerRepo, cache, clock, updates, {
     checkAddress: copy.service.checkAddress,
     followsChanged: () => copy.engine?.followsChanged(),
+    hasCredentials: (userId, venue) => credentials.has(userId, venue),
   });
   if (copy.engine) {
     const engine = copy.engine;

@@ -168,4 +168,33 @@ describe.each(await databaseTargets())('credentials API on $name', (target) => {
     expect((await del()).statusCode).toBe(404);
     expect(await list()).toHaveLength(1);
   });
+
+  it('makes a live follow need credentials for its venue (400 naming it), and a venue at all', async () => {
+    const follow = (headers: Record<string, string>, followOptions: object, address = 'live-leader') =>
+      t.app.inject({
+        method: 'POST',
+        url: '/api/v1/traders',
+        headers,
+        payload: { name: 'Live', source: 'manual', address, followOptions },
+      });
+    const none = await follow(t.bob.headers, { execution: 'live', liveVenue: 'bingx' });
+    expect(none.statusCode).toBe(400);
+    expect(none.json().error.message).toContain('bingx');
+    expect(none.json().error.details[0].path).toBe('body.followOptions.execution');
+    const noVenue = await follow(t.alice.headers, { execution: 'live' });
+    expect(noVenue.statusCode).toBe(400);
+    expect(noVenue.json().error.details[0].path).toBe('body.followOptions.liveVenue');
+    const ok = await follow(t.alice.headers, { execution: 'live', liveVenue: 'bingx' });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(ok.json().followOptions).toMatchObject({ execution: 'live', liveVenue: 'bingx' });
+    const paper = await follow(t.bob.headers, {}, 'paper-leader');
+    const patch = await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/traders/${paper.json().id}`,
+      headers: t.bob.headers,
+      payload: { followOptions: { execution: 'live', liveVenue: 'bingx' } },
+    });
+    expect(patch.statusCode).toBe(400);
+    expect(patch.json().error.message).toContain('bingx');
+  });
 });
