@@ -15,6 +15,7 @@ import {
   createCopyTrading,
 } from './copytrading/create-copy-trading.js';
 import { FillLedger } from './copytrading/fill-ledger.js';
+import type { LiveVenues } from './copytrading/live-venue-port.js';
 import { OrderService } from './copytrading/order-service.js';
 import { TraderService } from './copytrading/trader-service.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -22,7 +23,7 @@ import { createFleet, type Fleet } from './fleet/create-fleet.js';
 import type { FleetLease } from './fleet/fleet-lease.js';
 import type { PushBus } from './fleet/push-bus.js';
 import { createJobs, type JobManager } from './jobs/index.js';
-import { createCredentials } from './live-wiring.js';
+import { createCredentials, createLiveCopies, type LiveCopies } from './live-wiring.js';
 import { MarketData } from './marketdata/market-data.js';
 import { DependencyOutages } from './observability/dependency-outages.js';
 import { registerLeaseMetrics, registerPushBusMetrics } from './observability/fleet-metrics.js';
@@ -104,6 +105,8 @@ export interface Services {
   updates: UpdateFanout;
   /** Copy trading: leader sources, the engine (watchers, fan-out) and its queries. */
   copy: CopyTrading;
+  /** Live copies: the outbox of orders sent with users' keys, their executor and the kill switch. */
+  live: LiveCopies;
   /** Where the services log (pino): dependency outages, once when they start and once when they end. */
   logger: Logger;
   /** Dependency outages in progress (the database, Redis for the job queue), each logged once. */
@@ -135,6 +138,8 @@ export interface BuildOptions {
   leaderSources?: CopyTradingDeps['leaderSources'];
   /** Where the services log. @default pino on stdout at LOG_LEVEL */
   logger?: Logger;
+  /** Live venues used instead of ccxt's (tests). */
+  liveVenues?: LiveVenues;
 }
 
 export async function buildServices(config: Config, opts: BuildOptions = {}): Promise<Services> {
@@ -211,7 +216,21 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   const pairs = new TradingPairRepository(db);
   const fills = new FillLedger(ledgerRepo);
   const positionRepo = new PositionRepository(db);
+  const live = createLiveCopies(config, {
+    db,
+    clock,
+    credentials,
+    orders: orderRepo,
+    pairs,
+    fills,
+    onError: (err, context) => logger.warn({ err: String(err), context }, 'live copies'),
+    onRecorded: (users) => {
+      for (const u of users) void traders.changed(u);
+    },
+    ...(opts.liveVenues ? { venues: opts.liveVenues } : {}),
+  });
   const copy = await createCopyTrading(config, {
+    live,
     db,
     cache,
     clock,
@@ -227,7 +246,15 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   const traders = new TraderService(db, new TraderRepository(db), ledgerRepo, cache, clock, updates, {
     checkAddress: copy.service.checkAddress,
     followsChanged: () => copy.engine?.followsChanged(),
-    hasCredentials: (userId, venue) => credentials.has(userId, venue),
+    hasCredentials: async (userId, venue) => {
+      const has = await credentials.has(userId, venue);
+      // A new live follow: its venue's rules are loaded now (once per venue), not on its first trade.
+      if (has)
+        await live.venues
+          .load(venue)
+          .catch((err: unknown) => logger.warn({ err: String(err) }, 'live venue'));
+      return has;
+    },
   });
   if (copy.engine) {
     const engine = copy.engine;
@@ -325,6 +352,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     positionNotifier,
     updates,
     copy,
+    live,
     logger,
     outages,
     idempotency: { repo: idempotencyRepo, clock, ttlMs: config.idempotencyKeyTtlMs },
@@ -338,6 +366,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       await priceLease?.start();
       await metricsLease.start();
       await copy.engine?.start();
+      await live.start();
       if (config.pipelineAutostart === 'on') pipeline.start();
     },
     ready,
@@ -368,6 +397,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       warming?.stop();
       await pipeline.stop();
       await copy.close();
+      await live.stop();
       await priceLease?.stop();
       await metricsLease.stop();
       await priceFeed.stop();

@@ -157,7 +157,8 @@ export class TraderService {
         patch: parseTraderPatch(rest, `body.updates[${i}]`),
       };
     });
-    for (const [i, u] of parsed.entries()) await this.checkLivePatch(userId, u.id, u.patch, `body.updates[${i}]`);
+    for (const [i, u] of parsed.entries())
+      await this.checkLivePatch(userId, u.id, u.patch, `body.updates[${i}]`);
     const result = await this.db.transaction(async (tx) => {
       const out: Trader[] = [];
       // Toggled rows are locked in id order, the order the copy engine locks follows in.
@@ -226,9 +227,7 @@ export class TraderService {
     throw new ValidationError(
       `Live copies on ${fo.liveVenue} need your ${fo.liveVenue} credentials: PUT /api/v1/credentials/${fo.liveVenue} first`,
       {
-        details: [
-          { path: `${base}.followOptions.execution`, message: `no credentials for ${fo.liveVenue}` },
-        ],
+        details: [{ path: `${base}.followOptions.execution`, message: `no credentials for ${fo.liveVenue}` }],
       },
     );
   }

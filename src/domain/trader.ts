@@ -162,13 +162,15 @@ function checkFollowOptions(
   }
   if ('execution' in input) {
     const e = input['execution'];
-    if (typeof e === 'string' && (EXECUTIONS as readonly string[]).includes(e)) out.execution = e as Execution;
+    if (typeof e === 'string' && (EXECUTIONS as readonly string[]).includes(e))
+      out.execution = e as Execution;
     else p.add(`${base}.execution`, `must be one of ${EXECUTIONS.join(', ')}`);
   }
   if ('liveVenue' in input) {
     const v = input['liveVenue'];
     if (v === null || (typeof v === 'string' && VENUE_ID.test(v))) out.liveVenue = v;
-    else p.add(`${base}.liveVenue`, 'must be null or a venue id (2-32 lowercase letters or digits, e.g. bingx)');
+    else
+      p.add(`${base}.liveVenue`, 'must be null or a venue id (2-32 lowercase letters or digits, e.g. bingx)');
   }
   for (const key of ['allowMarkets', 'denyMarkets'] as const) {
     if (!(key in input)) continue;
@@ -188,7 +190,10 @@ export function followProblems(allocation: Decimal, fo: FollowOptions, base = 'b
     p.add(`${base}.followOptions.fixedAmount`, 'is required when copyMode is "fixed"');
   }
   if (fo.execution === 'live' && fo.liveVenue === null) {
-    p.add(`${base}.followOptions.liveVenue`, 'is required when execution is "live" (the venue to trade on, e.g. bingx)');
+    p.add(
+      `${base}.followOptions.liveVenue`,
+      'is required when execution is "live" (the venue to trade on, e.g. bingx)',
+    );
   }
   if (fo.copyMode === 'proportional' && dec.sign(allocation) <= 0) {
     p.add(

@@ -101,6 +101,19 @@ export class CredentialRepository {
     return r && toCredential(r as Row);
   }
 
+  /** These users' keys for `venue`, by user. */
+  async findMany(userIds: readonly number[], venue: string): Promise<Map<number, StoredCredential>> {
+    const out = new Map<number, StoredCredential>();
+    if (userIds.length === 0) return out;
+    const q = this.db.kysely
+      .selectFrom('credentials')
+      .select(COLUMNS)
+      .where('user_id', 'in', [...userIds])
+      .where('venue', '=', venue);
+    for (const r of await this.db.all(compile(q))) out.set(Number(r.user_id), toCredential(r as Row));
+    return out;
+  }
+
   async list(userId: number): Promise<StoredCredential[]> {
     return (await this.db.all(this.ofUser({ userId }))).map((r) => toCredential(r as Row));
   }

@@ -4,7 +4,14 @@
  */
 import { type Selectable, sql, type Updateable } from 'kysely';
 import { type CopyMode, parseEnabledWindows } from '../domain/copy.js';
-import type { Execution, FollowOptions, NewTrader, Trader, TraderPatch, TraderSource } from '../domain/trader.js';
+import type {
+  Execution,
+  FollowOptions,
+  NewTrader,
+  Trader,
+  TraderPatch,
+  TraderSource,
+} from '../domain/trader.js';
 import { canonicalAmount, canonicalAmountOrNull } from './amounts.js';
 import type { Database, Query, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';

@@ -150,6 +150,17 @@ export class CredentialService {
     return this.o.repo.find(userId, venue);
   }
 
+  /** The executor's view: these users' keys for `venue`, each opened only when asked. */
+  async sealed(
+    userIds: readonly number[],
+    venue: string,
+  ): Promise<Map<number, { version: number; open(): VenueKeys }>> {
+    const out = new Map<number, { version: number; open(): VenueKeys }>();
+    for (const [u, c] of await this.o.repo.findMany(userIds, venue))
+      out.set(u, { version: c.updatedAt, open: () => this.open(c) });
+    return out;
+  }
+
   /** Opens a stored row's keys. Throws when another SECRETS_KEY sealed them. */
   open(c: StoredCredential): VenueKeys {
     if (c.keyFingerprint !== this.o.box.fingerprint) {

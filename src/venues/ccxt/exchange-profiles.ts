@@ -23,7 +23,8 @@ export interface ExchangeProfile {
   orderByClientId?: {
     /** The createOrder parameter that carries the id. */
     createParam: string;
-    /** The fetchOrder parameter that finds an order by it. */
+    /** ccxt's implicit method of the endpoint that finds an order by it, and that parameter. */
+    fetchMethod: string;
     fetchParam: string;
     /** Ids the exchange accepts: at most this many of [A-Za-z0-9_]. */
     maxLength: number;
@@ -62,6 +63,7 @@ const PROFILES: Record<string, Partial<ExchangeProfile>> = {
     // Spot: newClientOrderId on /trade/order, clientOrderID on /trade/query (letters, digits and _, 1-40).
     orderByClientId: {
       createParam: 'newClientOrderId',
+      fetchMethod: 'spotV1PrivateGetTradeQuery',
       fetchParam: 'clientOrderID',
       maxLength: 40,
       notFound: /order not exist/i,
