@@ -29,6 +29,7 @@ import { buildBigDb } from './lib/big-db.js';
 import { type Benchmark, RunContext } from './lib/context.js';
 import { consoleTable, markdownTable, readResults, writeResults } from './lib/report.js';
 import { type BenchResult, failure } from './lib/result.js';
+import { liveCopy } from './live-copy.js';
 import { marketdataCallsSaved } from './marketdata-calls-saved.js';
 import { metricsScrape } from './metrics-scrape.js';
 import { montecarlo } from './montecarlo.js';
@@ -76,6 +77,7 @@ const BENCHMARKS: Benchmark[] = [
   dashboard,
   copyFanout,
   copySustained,
+  liveCopy,
 ];
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');

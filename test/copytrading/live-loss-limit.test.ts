@@ -81,15 +81,13 @@ describe.each(await databaseTargets())('live daily loss limit on $name', (target
     for (const f of follows)
       await t.services.live.repo.executor.run(
         compile(
-          t.services.db.kysely
-            .insertInto('live_copy_holdings')
-            .values({
-              trader_id: f.id,
-              venue: 'bingx',
-              symbol: 'BTC/USDT',
-              quantity: '0.01',
-              average_price: '65000',
-            }),
+          t.services.db.kysely.insertInto('live_copy_holdings').values({
+            trader_id: f.id,
+            venue: 'bingx',
+            symbol: 'BTC/USDT',
+            quantity: '0.01',
+            average_price: '65000',
+          }),
         ),
       );
   });

@@ -56,6 +56,8 @@ export class BingxLoopbackAccount {
   permissions: number[];
   /** Market orders fill this share at once, the rest on the next query (1 = all at once). */
   fillShare = 1;
+  /** Hears every order this account accepts, when it accepts it (benchmarks time acknowledgements). */
+  onOrder: ((o: LoopbackOrder) => void) | undefined;
 
   constructor(
     private readonly o: {
@@ -162,6 +164,7 @@ export class BingxLoopbackAccount {
       return this.fail(100202, 'Insufficient assets, please verify the assets status');
     this.orders.set(o.orderId, o);
     if (clientOrderId !== '') this.byClientId.set(clientOrderId, o);
+    this.onOrder?.(o);
     this.work(o, type === 'MARKET' ? this.fillShare : 1);
     return this.ok(this.json(o));
   }
