@@ -54,7 +54,10 @@ export class BingxLoopbackAccount {
   private readonly byClientId = new Map<string, LoopbackOrder>();
   /** The key's permissions as BingX numbers them (1 spot trading, 2 reading, 5 withdrawal, ...). */
   permissions: number[];
-  /** Market orders fill this share at once, the rest on the next query (1 = all at once). */
+  /**
+   * A thin market: below 1, a new market order fills this share at once and
+   * nothing more fills until it is 1 again (then the rest fills on the next query).
+   */
   fillShare = 1;
   /** Hears every order this account accepts, when it accepts it (benchmarks time acknowledgements). */
   onOrder: ((o: LoopbackOrder) => void) | undefined;
@@ -96,7 +99,7 @@ export class BingxLoopbackAccount {
         return this.create(q);
       case `${SPOT}/trade/query`:
         return this.withOrder(q, (o) => {
-          this.work(o, 1);
+          if (this.fillShare >= 1) this.work(o, 1);
           return o;
         });
       case `${SPOT}/trade/cancel`:

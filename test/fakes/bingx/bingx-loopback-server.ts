@@ -64,6 +64,7 @@ export class BingxLoopbackServer {
   private lostAcks = 0;
   /** Milliseconds every signed request waits before it is answered. */
   latencyMs = 0;
+  private readonly fixed = new Map<string, number>();
 
   private constructor(
     private readonly server: Server,
@@ -237,8 +238,16 @@ export class BingxLoopbackServer {
     };
   }
 
-  /** A deterministic wave around the listed price. */
+  /** Holds `symbol` (BingX form, `BTC-USDT`) at `price` until cleared with null (tests that need a known price). */
+  setPrice(symbol: string, price: number | null): void {
+    if (price === null) this.fixed.delete(symbol);
+    else this.fixed.set(symbol, price);
+  }
+
+  /** A deterministic wave around the listed price, or the price a test set. */
   private priceAt(m: FakeBingxMarket, t: number): number {
+    const fixed = this.fixed.get(m.symbol);
+    if (fixed !== undefined) return fixed;
     return m.price * (1 + 0.01 * Math.sin(t / 3_600_000 + m.symbol.length));
   }
 
