@@ -4,6 +4,7 @@
  * masked key id and the permissions found when the keys were verified.
  */
 import type { Database } from './database.js';
+import type { CredentialsTable } from './live-schema.js';
 import { compile, prepare } from './prepared.js';
 
 export interface StoredCredential {
@@ -17,16 +18,7 @@ export interface StoredCredential {
   updatedAt: number;
 }
 
-interface Row {
-  user_id: number;
-  venue: string;
-  key_id: string;
-  ciphertext: string;
-  key_fingerprint: string;
-  permissions: string;
-  verified_at: number;
-  updated_at: number;
-}
+type Row = Pick<CredentialsTable, (typeof COLUMNS)[number]>;
 
 const COLUMNS = [
   'user_id',

@@ -23,20 +23,13 @@ import { compile } from '../../src/store/prepared.js';
 import { closeExchanges } from '../../src/venues/ccxt/exchange-registry.js';
 import { BingxLoopbackServer } from '../fakes/bingx/bingx-loopback-server.js';
 import { databaseTargets } from '../support/databases.js';
+import { until as untilWithin } from '../support/fleet.js';
 import { ScriptedLeaderSource } from '../support/scripted-leader-source.js';
 
 const ALICE = { apiKey: 'alice-live-key-0001', secret: 'alice-live-secret-0001' };
 const BOB = { apiKey: 'bob-live-key-0002', secret: 'bob-live-secret-0002' };
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined>) => untilWithin(what, probe, 15_000);
 
 describe.each(await databaseTargets())('live copies on $name', (target) => {
   let server: BingxLoopbackServer;

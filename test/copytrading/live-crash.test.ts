@@ -20,20 +20,13 @@ import { closeExchanges } from '../../src/venues/ccxt/exchange-registry.js';
 import { BingxLoopbackServer } from '../fakes/bingx/bingx-loopback-server.js';
 import { startChildServer } from '../support/child-server.js';
 import { databaseTargets } from '../support/databases.js';
+import { until as untilWithin } from '../support/fleet.js';
 
 const KEYS = { apiKey: 'crash-key-000001', secret: 'crash-secret-000001' };
 const SECRETS_KEY = 'ab'.repeat(32);
 const TIMEOUT_MS = 1000;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined>) => untilWithin(what, probe, 20_000);
 
 describe.each(await databaseTargets())('a live copy order through kill -9 on $name', (target) => {
   let server: BingxLoopbackServer;

@@ -13,11 +13,10 @@ import { createHash } from 'node:crypto';
 import type { Exchange, Order } from 'ccxt';
 import { type Exact, exact, parseExact, tryParseDecimal, ZERO } from '../../domain/decimal.js';
 import { UnavailableError, ValidationError } from '../../domain/errors.js';
-import { ccxtCredentials } from './credential-verifier.js';
+import { keyedExchange } from './credential-verifier.js';
 import { ccxtClasses } from './error-mapping.js';
 import { exchangeProfile } from './exchange-profiles.js';
 import { getExchange } from './exchange-registry.js';
-import { createTradingExchange } from './trading-exchange.js';
 
 /** Structural copies of the port's types (venues does not import copytrading). */
 interface Rules {
@@ -214,13 +213,7 @@ export class CcxtLiveVenues {
   }
 
   client(venue: string, keys: Keys): CcxtLiveClient {
-    const origin = this.origins[venue];
-    const ex = createTradingExchange({
-      exchangeId: venue,
-      ...ccxtCredentials(keys),
-      timeoutMs: this.timeoutMs,
-      ...(origin ? { apiOrigin: origin } : {}),
-    });
+    const ex = keyedExchange(venue, keys, this.origins, this.timeoutMs);
     const shared = this.shared(venue);
     if (shared.markets) ex.setMarkets(shared.markets, shared.currencies as never);
     return new CcxtLiveClient(ex, venue);

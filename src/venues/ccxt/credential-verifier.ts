@@ -44,6 +44,22 @@ export function ccxtCredentials(k: CcxtKeys) {
   };
 }
 
+/** A trading instance of `venue` with these keys, at its configured origin (LIVE_VENUE_ORIGINS). */
+export function keyedExchange(
+  venue: string,
+  keys: CcxtKeys,
+  origins: Readonly<Record<string, string>>,
+  timeoutMs: number,
+) {
+  const origin = origins[venue];
+  return createTradingExchange({
+    exchangeId: venue,
+    ...ccxtCredentials(keys),
+    timeoutMs,
+    ...(origin ? { apiOrigin: origin } : {}),
+  });
+}
+
 export class CcxtKeyVerifier {
   constructor(
     /** REST origins by exchange id (LIVE_VENUE_ORIGINS). */
@@ -56,13 +72,7 @@ export class CcxtKeyVerifier {
   }
 
   async verify(venue: string, keys: CcxtKeys): Promise<{ permissions: string[]; withdraw: boolean }> {
-    const origin = this.origins[venue];
-    const ex = createTradingExchange({
-      exchangeId: venue,
-      ...ccxtCredentials(keys),
-      timeoutMs: this.timeoutMs,
-      ...(origin ? { apiOrigin: origin } : {}),
-    });
+    const ex = keyedExchange(venue, keys, this.origins, this.timeoutMs);
     try {
       await ex.fetchBalance();
       const how = exchangeProfile(venue).keyPermissions;
