@@ -156,4 +156,39 @@ describe.each(await databaseTargets())('a live copy order through kill -9 on $na
     expect(onVenue(cid)).toHaveLength(1);
     expect(done.attempts).toBe(2);
   });
+
+  it('sends each order once when two instances kick the same outbox at once', async () => {
+    const other = await buildServices(
+      loadConfig(
+        {},
+        {
+          databaseUrl: db.url,
+          dataDir,
+          logLevel: 'silent',
+          jobExecutor: 'embedded',
+          copyEngine: 'off',
+          secretsKey: SECRETS_KEY,
+          liveVenueOrigins: { bingx: server.origin },
+          liveOrderTimeoutMs: TIMEOUT_MS,
+        },
+      ),
+      { clock: systemClock, warming: false },
+    );
+    try {
+      const cids: string[] = [];
+      for (let i = 0; i < 20; i++) cids.push(await outbox(`race-${i}`));
+      server.latencyMs = 5; // sends overlap
+      await Promise.all([s.live.executor.kick(), other.live.executor.kick(), s.live.executor.kick()]);
+      await until('every order recorded', async () => {
+        const rows = await Promise.all(cids.map((c) => s.live.repo.byClientOrderId(c)));
+        return rows.every((o) => o?.status === 'filled') ? true : undefined;
+      });
+      for (const cid of cids) expect(onVenue(cid), cid).toHaveLength(1);
+      const sent = s.live.executor.stats.sent + other.live.executor.stats.sent;
+      expect(sent).toBe(cids.length + 1); // + the order of the previous case, sent by this instance
+    } finally {
+      server.latencyMs = 0;
+      await other.close();
+    }
+  });
 });
