@@ -83,9 +83,10 @@ class LazyLiveVenues implements LiveVenues {
 export interface LiveCopies {
   repo: LiveOrderRepository;
   killSwitch: CopyKillSwitch;
-  planner: LiveCopyPlanner;
+  planner: Pick<LiveCopyPlanner, 'plan'>;
   executor: LiveCopyExecutor;
   venues: LiveVenues;
+  /** After a committed page: sends its live copies, if it planned any. */
   kick(): void;
   /** Loads the venues live follows trade on, then reconciles and sweeps. */
   start(): Promise<void>;
@@ -127,13 +128,24 @@ export function createLiveCopies(config: Config, d: LiveCopyDeps): LiveCopies {
     dailyLossLimit: parseExact(config.liveDailyLossLimit),
     now: () => d.clock.now(),
   });
+  // Pages without live copies (most of them) must not cost the executor a claim statement.
+  let planned = false;
+  const plan: LiveCopyPlanner['plan'] = async (...args) => {
+    const decisions = await planner.plan(...args);
+    if (decisions.some((x) => x.status === 'copied')) planned = true;
+    return decisions;
+  };
   return {
     repo,
     killSwitch: new CopyKillSwitch(repo, d.clock),
-    planner,
+    planner: { plan },
     executor,
     venues,
-    kick: () => void executor.kick(),
+    kick: () => {
+      if (!planned) return;
+      planned = false;
+      void executor.kick();
+    },
     async start() {
       const rows = await d.db.all(
         compile(
