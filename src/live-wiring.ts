@@ -45,6 +45,24 @@ export function createCredentials(config: Config, db: Database, clock: Clock): C
     verifier: lazyCcxtVerifier(config.liveVenueOrigins),
     clock,
     allowWithdraw: config.allowWithdrawKeys === 'on',
+    ...(config.exchangeApiKey && config.exchangeApiSecret
+      ? {
+          serverKeys: {
+            venue: config.ccxtExchange,
+            keys: { apiKey: config.exchangeApiKey, secret: config.exchangeApiSecret },
+            since: clock.now(),
+          },
+        }
+      : {}),
+    admins: async (userIds) => {
+      if (userIds.length === 0) return new Set<number>();
+      const q = db.kysely
+        .selectFrom('users')
+        .select('id')
+        .where('id', 'in', [...userIds])
+        .where('is_admin', '=', 1);
+      return new Set((await db.all(compile(q))).map((r) => Number(r.id)));
+    },
   });
 }
 

@@ -95,6 +95,13 @@ export interface CredentialServiceOptions {
   allowWithdraw: boolean;
   /** Longest a check may take before the answer is 503. @default 15000 */
   verifyTimeoutMs?: number;
+  /**
+   * The signal pipeline's keys (EXCHANGE_API_KEY on CCXT_EXCHANGE): the
+   * admins' credentials for that venue unless an admin stored their own.
+   */
+  serverKeys?: { venue: string; keys: VenueKeys; since: number };
+  /** Which of these users are admins. */
+  admins?(userIds: readonly number[]): Promise<Set<number>>;
 }
 
 export class CredentialService {
@@ -132,7 +139,17 @@ export class CredentialService {
   }
 
   async list(userId: number): Promise<CredentialView[]> {
-    return (await this.o.repo.list(userId)).map(view);
+    const views = (await this.o.repo.list(userId)).map(view);
+    const sk = this.o.serverKeys;
+    if (sk && !views.some((v) => v.venue === sk.venue) && (await this.serverKeyUsers([userId])).has(userId)) {
+      views.push({
+        venue: sk.venue,
+        keyId: maskKey(sk.keys.apiKey),
+        verifiedAt: sk.since,
+        permissions: ['server-keys'],
+      });
+    }
+    return views;
   }
 
   async delete(userId: number, venue: string): Promise<void> {
@@ -142,7 +159,14 @@ export class CredentialService {
 
   /** Whether the user has keys for `venue` (a live follow needs them). */
   async has(userId: number, venue: string): Promise<boolean> {
-    return (await this.o.repo.find(userId, venue)) !== undefined;
+    if ((await this.o.repo.find(userId, venue)) !== undefined) return true;
+    return this.o.serverKeys?.venue === venue && (await this.serverKeyUsers([userId])).has(userId);
+  }
+
+  /** Admins, when the server has pipeline keys. */
+  private async serverKeyUsers(userIds: readonly number[]): Promise<Set<number>> {
+    if (!this.o.serverKeys || !this.o.admins) return new Set();
+    return this.o.admins(userIds);
   }
 
   /** The stored row (sealed), with when it last changed: the executor re-opens only changed keys. */
@@ -158,6 +182,12 @@ export class CredentialService {
     const out = new Map<number, { version: number; open(): VenueKeys }>();
     for (const [u, c] of await this.o.repo.findMany(userIds, venue))
       out.set(u, { version: c.updatedAt, open: () => this.open(c) });
+    const sk = this.o.serverKeys;
+    if (sk?.venue === venue) {
+      const keys = sk.keys;
+      for (const u of await this.serverKeyUsers(userIds.filter((x) => !out.has(x))))
+        out.set(u, { version: 0, open: () => keys });
+    }
     return out;
   }
 
