@@ -15,7 +15,6 @@ import {
   createCopyTrading,
 } from './copytrading/create-copy-trading.js';
 import { FillLedger } from './copytrading/fill-ledger.js';
-import type { LiveVenues } from './copytrading/live-venue-port.js';
 import { OrderService } from './copytrading/order-service.js';
 import { TraderService } from './copytrading/trader-service.js';
 import { type Clock, systemClock } from './domain/clock.js';
@@ -23,7 +22,7 @@ import { createFleet, type Fleet } from './fleet/create-fleet.js';
 import type { FleetLease } from './fleet/fleet-lease.js';
 import type { PushBus } from './fleet/push-bus.js';
 import { createJobs, type JobManager } from './jobs/index.js';
-import { createCredentials, createLiveCopies, type LiveCopies } from './live-wiring.js';
+import { createLiveTrading, type LiveCopies } from './live-wiring.js';
 import { MarketData } from './marketdata/market-data.js';
 import { DependencyOutages } from './observability/dependency-outages.js';
 import { registerLeaseMetrics, registerPushBusMetrics } from './observability/fleet-metrics.js';
@@ -138,8 +137,6 @@ export interface BuildOptions {
   leaderSources?: CopyTradingDeps['leaderSources'];
   /** Where the services log. @default pino on stdout at LOG_LEVEL */
   logger?: Logger;
-  /** Live venues used instead of ccxt's (tests). */
-  liveVenues?: LiveVenues;
 }
 
 export async function buildServices(config: Config, opts: BuildOptions = {}): Promise<Services> {
@@ -211,23 +208,18 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     ...(opts.log ? { log: opts.log } : {}),
   });
   const updates = new UpdateFanout();
-  const credentials = createCredentials(config, db, clock);
   const orderRepo = new OrderRepository(db);
   const pairs = new TradingPairRepository(db);
   const fills = new FillLedger(ledgerRepo);
   const positionRepo = new PositionRepository(db);
-  const live = createLiveCopies(config, {
+  const { credentials, live } = createLiveTrading(config, {
     db,
     clock,
-    credentials,
+    logger,
     orders: orderRepo,
     pairs,
     fills,
-    onError: (err, context) => logger.warn({ err: String(err), context }, 'live copies'),
-    onRecorded: (users) => {
-      for (const u of users) void traders.changed(u);
-    },
-    ...(opts.liveVenues ? { venues: opts.liveVenues } : {}),
+    onRecorded: (users) => void Promise.all(users.map((u) => traders.changed(u))),
   });
   const copy = await createCopyTrading(config, {
     live,
@@ -246,15 +238,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   const traders = new TraderService(db, new TraderRepository(db), ledgerRepo, cache, clock, updates, {
     checkAddress: copy.service.checkAddress,
     followsChanged: () => copy.engine?.followsChanged(),
-    hasCredentials: async (userId, venue) => {
-      const has = await credentials.has(userId, venue);
-      // A new live follow: its venue's rules are loaded now (once per venue), not on its first trade.
-      if (has)
-        await live.venues
-          .load(venue)
-          .catch((err: unknown) => logger.warn({ err: String(err) }, 'live venue'));
-      return has;
-    },
+    hasCredentials: live.followCheck,
   });
   if (copy.engine) {
     const engine = copy.engine;

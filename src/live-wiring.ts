@@ -5,6 +5,7 @@
  * loaded only when a key is first checked or a live venue first used.
  */
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Config } from './config/schema.js';
 import { CopyKillSwitch } from './copytrading/copy-kill-switch.js';
 import type { FillLedger } from './copytrading/fill-ledger.js';
@@ -106,6 +107,11 @@ export interface LiveCopies {
   venues: LiveVenues;
   /** After a committed page: sends its live copies, if it planned any. */
   kick(): void;
+  /**
+   * Whether the user has keys for `venue` (a live follow needs them); when
+   * they do, the venue's rules are loaded now (once), not on the follow's first trade.
+   */
+  followCheck(userId: number, venue: string): Promise<boolean>;
   /** Loads the venues live follows trade on, then reconciles and sweeps. */
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -114,29 +120,39 @@ export interface LiveCopies {
 export interface LiveCopyDeps {
   db: Database;
   clock: Clock;
-  credentials: CredentialService;
+  logger: Pick<Logger, 'warn'>;
   orders: OrderRepository;
   pairs: TradingPairRepository;
   fills: FillLedger;
-  onError(err: unknown, context: string): void;
   /** After outcomes were recorded: the users whose caches and pushes are stale. */
   onRecorded(userIds: readonly number[]): void;
   /** Live venues used instead of ccxt's (tests). */
   venues?: LiveVenues;
 }
 
-export function createLiveCopies(config: Config, d: LiveCopyDeps): LiveCopies {
+/** Users' credentials and live copies, as the container wires them. */
+export function createLiveTrading(
+  config: Config,
+  d: LiveCopyDeps,
+): { credentials: CredentialService; live: LiveCopies } {
+  const credentials = createCredentials(config, d.db, d.clock);
+  return { credentials, live: createLiveCopies(config, d, credentials) };
+}
+
+function createLiveCopies(config: Config, d: LiveCopyDeps, credentials: CredentialService): LiveCopies {
+  const onError = (err: unknown, context: string) =>
+    d.logger.warn({ err: String(err), context }, 'live copies');
   const repo = new LiveOrderRepository(d.db);
   const venues = d.venues ?? new LazyLiveVenues(config.liveVenueOrigins, config.liveOrderTimeoutMs);
   const executor = new LiveCopyExecutor({
     live: repo,
     writer: new LiveFillWriter({ db: d.db, live: repo, orders: d.orders, pairs: d.pairs, fills: d.fills }),
     venues,
-    keys: d.credentials,
+    keys: credentials,
     clock: d.clock,
     instanceId: randomUUID(),
     timeoutMs: config.liveOrderTimeoutMs,
-    onError: d.onError,
+    onError,
     onRecorded: d.onRecorded,
   });
   const planner = new LiveCopyPlanner({
@@ -159,6 +175,11 @@ export function createLiveCopies(config: Config, d: LiveCopyDeps): LiveCopies {
     planner: { plan },
     executor,
     venues,
+    async followCheck(userId, venue) {
+      const has = await credentials.has(userId, venue);
+      if (has) await venues.load(venue).catch((err: unknown) => onError(err, 'live venue'));
+      return has;
+    },
     kick: () => {
       if (!planned) return;
       planned = false;
@@ -176,7 +197,7 @@ export function createLiveCopies(config: Config, d: LiveCopyDeps): LiveCopies {
         ),
       );
       for (const r of rows)
-        await venues.load(r.live_venue!).catch((err: unknown) => d.onError(err, 'live venue'));
+        await venues.load(r.live_venue!).catch((err: unknown) => onError(err, 'live venue'));
       executor.start();
     },
     stop: () => executor.stop(),
