@@ -26,6 +26,7 @@ import { TradingPairRepository } from '../src/store/trading-pair-repository.js';
 import type { LeaderTrade } from '../src/venues/leader-source.js';
 import type { SimulatedLeaders } from '../src/venues/simulated/simulated-leaders.js';
 import type { Benchmark } from './lib/context.js';
+import { profilePhase } from './lib/cpu-profile.js';
 import { openServices, rawSqlite } from './lib/fixtures.js';
 import { latencyResult } from './lib/latency.js';
 import { sampleInterleaved } from './lib/sampler.js';
@@ -103,7 +104,7 @@ export async function quoteOf(s: Services, t: LeaderTrade): Promise<MarketQuote>
 }
 
 /** The fan-out exactly as createCopyTrading configures it, on these services' stores and settings. */
-function realFanout(s: Services): CopyFanout {
+export function realFanout(s: Services): CopyFanout {
   return new CopyFanout(
     {
       copies: s.copy.repo,
@@ -180,42 +181,46 @@ export const copyFanout: Benchmark = {
     let next = 0;
     let page: { trade: LeaderTrade; quotes: Map<string, MarketQuote>; equity: Exact | null } | undefined;
     const outcomes: { copied: number; skipped: number; reasons: string[] }[] = [];
-    const [subject = [], reference = []] = await sampleInterleaved(
-      [
-        {
-          before: async () => {
-            const trade = trades[next++];
-            if (!trade)
-              throw new Error(`the leader made only ${trades.length} trades in the look-back window`);
-            const e = await source.equity(leader);
-            page = {
-              trade,
-              quotes: new Map([[trade.market, await quoteOf(s, trade)]]),
-              equity: e === null ? null : parseExact(e),
-            };
+    const [subject = [], reference = []] = await profilePhase('copy-fanout', () =>
+      sampleInterleaved(
+        [
+          {
+            before: async () => {
+              const trade = trades[next++];
+              if (!trade)
+                throw new Error(`the leader made only ${trades.length} trades in the look-back window`);
+              const e = await source.equity(leader);
+              page = {
+                trade,
+                quotes: new Map([[trade.market, await quoteOf(s, trade)]]),
+                equity: e === null ? null : parseExact(e),
+              };
+            },
+            op: async () => {
+              const { trade, quotes, equity } = page!;
+              const from = watcher.cursor;
+              const to = `sim:${trade.ts}`;
+              // Seen 20 ms after the leader traded, as a pushed trade is.
+              const r = await s.db.transaction((tx) =>
+                fanout.apply(watcher, from, to, [trade], quotes, equity, trade.ts + 20, tx),
+              );
+              if (!r) throw new Error('the cursor did not move: the page was not applied');
+              watcher = { ...watcher, cursor: to };
+              const copied = r.decisions.filter((d) => d.status === 'copied').length;
+              outcomes.push({
+                copied,
+                skipped: r.decisions.length - copied,
+                reasons: [
+                  ...new Set(r.decisions.map((d) => d.reason).filter((x): x is string => x !== null)),
+                ],
+              });
+            },
           },
-          op: async () => {
-            const { trade, quotes, equity } = page!;
-            const from = watcher.cursor;
-            const to = `sim:${trade.ts}`;
-            // Seen 20 ms after the leader traded, as a pushed trade is.
-            const r = await s.db.transaction((tx) =>
-              fanout.apply(watcher, from, to, [trade], quotes, equity, trade.ts + 20, tx),
-            );
-            if (!r) throw new Error('the cursor did not move: the page was not applied');
-            watcher = { ...watcher, cursor: to };
-            const copied = r.decisions.filter((d) => d.status === 'copied').length;
-            outcomes.push({
-              copied,
-              skipped: r.decisions.length - copied,
-              reasons: [...new Set(r.decisions.map((d) => d.reason).filter((x): x is string => x !== null))],
-            });
-          },
-        },
-        () => bareTx(FOLLOWS),
-      ],
-      // 150 pages of the leader's stream, skipped ones timed too; the figure keeps the fully copied ones.
-      { warmup: WARMUP, samples: Math.min(trades.length - WARMUP, 150), maxMs: 120_000, chunk: 1 },
+          () => bareTx(FOLLOWS),
+        ],
+        // 150 pages of the leader's stream, skipped ones timed too; the figure keeps the fully copied ones.
+        { warmup: WARMUP, samples: Math.min(trades.length - WARMUP, 150), maxMs: 120_000, chunk: 1 },
+      ),
     );
     const timed = outcomes.slice(WARMUP);
     const full = subject.filter((_, i) => timed[i]?.copied === FOLLOWS);

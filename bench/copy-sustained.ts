@@ -32,6 +32,7 @@ import type { SimulatedLeaders } from '../src/venues/simulated/simulated-leaders
 import { seedFollows } from './copy-fanout.js';
 import { buildCli, type ProcMemory, procMemory, startChild } from './lib/child-server.js';
 import type { Benchmark } from './lib/context.js';
+import { profilePhase } from './lib/cpu-profile.js';
 import { benchConfig, openServices } from './lib/fixtures.js';
 import { type LoadSpec, runLoad } from './lib/http-load.js';
 import { describeLoad } from './lib/load-runs.js';
@@ -222,7 +223,7 @@ export const copySustained: Benchmark = {
     const watchers = engine.held().length;
     recording = true;
     const t0 = performance.now();
-    await sleep(WINDOW_MS);
+    await profilePhase('copy-sustained', () => sleep(WINDOW_MS));
     const seconds = (performance.now() - t0) / 1000;
     const sustained = win;
     win = emptyWindow();

@@ -10,12 +10,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aiPipeline } from './ai-pipeline.js';
 import { backtest } from './backtest.js';
 import { backup } from './backup.js';
 import { bulkImport } from './bulk-import.js';
 import { cacheHit } from './cache-hit.js';
 import { cacheInvalidation } from './cache-invalidation.js';
 import { cacheStampede } from './cache-stampede.js';
+import { copyBacktest } from './copy-backtest.js';
 import { copyFanout } from './copy-fanout.js';
 import { copySustained } from './copy-sustained.js';
 import { dashboard } from './dashboard.js';
@@ -78,6 +80,8 @@ const BENCHMARKS: Benchmark[] = [
   copyFanout,
   copySustained,
   liveCopy,
+  copyBacktest,
+  aiPipeline,
 ];
 
 const RESULTS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'results');

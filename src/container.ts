@@ -270,6 +270,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     maxRatePerMarket: config.priceStreamMaxRate,
     pollMs: config.pricePollMs,
     idleRepriceMs: config.priceIdleRepriceMs,
+    idleRepriceBudget: config.priceIdleRepriceBudget,
     onClosed: () => positionNotifier.kick(),
     exits: copy.exits,
   });

@@ -67,6 +67,7 @@ export const ROUTE_SUMMARIES: Readonly<Record<string, string>> = {
   'POST /api/v1/pipeline/start': 'Start the signal pipeline (admin)',
   'POST /api/v1/pipeline/stop': 'Stop the signal pipeline (admin)',
   'GET /api/v1/pipeline/decisions': 'List pipeline decisions',
+  'GET /api/v1/pipeline/model-calls': 'List the pipeline model call log',
   'GET /api/v1/prices': 'Latest prices for symbols',
   'GET /api/v1/ohlcv/:symbol': 'Candles for a symbol',
   'GET /api/v1/markets': 'List markets',

@@ -265,6 +265,26 @@ export const PipelineDecisionsQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** One call of the pipeline's model stages (never the API key; the answer is in the decision's reason). */
+export const PipelineModelCallJson = Type.Object({
+  id: Type.Integer(),
+  runId: Type.Union([Type.Integer(), Type.Null()]),
+  stage: Type.String(),
+  symbol: Type.String(),
+  barTime: Type.String(),
+  model: Type.String(),
+  templateVersion: Type.String(),
+  promptHash: Type.String(),
+  tokensIn: Type.Integer(),
+  tokensOut: Type.Integer(),
+  latencyMs: Type.Number(),
+  cost: NullableString,
+  outcome: Type.String(),
+  detail: NullableString,
+  answer: Type.Nullable(Type.Object({}, { additionalProperties: true })),
+  createdAt: Type.String(),
+});
+
 /** One pipeline decision with its reasons. */
 export const PipelineDecisionJson = Type.Object({
   id: Type.Integer(),
@@ -278,4 +298,10 @@ export const PipelineDecisionJson = Type.Object({
   price: Type.String(),
   barTime: Type.String(),
   createdAt: Type.String(),
+  /** rules, ai (the decider model) or both (rules under the model's veto). */
+  decidedBy: Type.String(),
+  /** A model fallback, veto, shrink or rejection, in words. */
+  modelNote: NullableString,
+  /** The model calls about this decision's bar (analyst and decider). */
+  modelCalls: Type.Array(PipelineModelCallJson),
 });

@@ -20,6 +20,8 @@ export const CACHE_KINDS = [
   'userProfile',
   'leaderboard',
   'traderPerformance',
+  'aiAnalysis',
+  'aiDecision',
 ] as const;
 export type CacheKind = (typeof CACHE_KINDS)[number];
 

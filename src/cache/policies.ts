@@ -38,6 +38,10 @@ export const DEFAULT_POLICIES: CachePolicies = Object.freeze({
   userProfile: policy(1 * H, 1 * H, 500, 3 * S),
   leaderboard: policy(1 * H, 1 * H, 1 * S, 10 * S),
   traderPerformance: policy(2 * S, 30 * S, 250, 3 * S),
+  // A model's answer to exact inputs (a closed candle) never changes, so it is kept a day; the
+  // hard timeout bounds a load queued behind AI_CONCURRENCY (each call has its own AI_TIMEOUT_MS).
+  aiAnalysis: policy(24 * H, 24 * H, 1 * MIN, 10 * MIN),
+  aiDecision: policy(24 * H, 24 * H, 1 * MIN, 10 * MIN),
 });
 
 const FIELDS = {

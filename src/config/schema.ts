@@ -1,14 +1,16 @@
 /**
  * Every setting tradeloop reads, with its default and the form it expects:
- * the core ones here, the database, HTTP, job, pipeline, copy, observability
+ * the core ones here, the database, HTTP, job, pipeline, AI, copy, observability
  * and Telegram groups in their own files, merged into one table. Defaults live in these files only; the
  * README's configuration table mirrors them.
  */
 
+import { aiSettings } from './ai-settings.js';
 import { copySettings } from './copy-settings.js';
 import { databaseSettings } from './database-settings.js';
 import { httpSettings } from './http-settings.js';
 import { jobLimitSettings } from './job-limit-settings.js';
+import { leaderSourceSettings } from './leader-source-settings.js';
 import { liveSettings } from './live-settings.js';
 import { observabilitySettings } from './observability-settings.js';
 import { int, oneOf, setting, text } from './setting.js';
@@ -201,6 +203,13 @@ export const settings = {
     parse: int(0, 60_000),
     doc: 'Positions without TP, SL or trailing stop are repriced (price, PnL, push) at most this often; armed ones on every flush. 0: every flush.',
   }),
+  priceIdleRepriceBudget: setting({
+    env: 'PRICE_IDLE_REPRICE_BUDGET',
+    form: 'an integer from 0 to 10000000',
+    default: 20_000,
+    parse: int(0, 10_000_000),
+    doc: 'Idle positions (no TP, SL or trailing stop) repriced per second at most; beyond it their interval lengthens in proportion, up to a minute. 0: no limit.',
+  }),
   pricePollMs: setting({
     env: 'PRICE_POLL_MS',
     form: 'an integer from 100 to 3600000',
@@ -210,9 +219,11 @@ export const settings = {
   }),
   ...httpSettings,
   ...tradingSettings,
+  ...aiSettings,
   ...jobLimitSettings,
   ...copySettings,
   ...liveSettings,
+  ...leaderSourceSettings,
   ...observabilitySettings,
   ...telegramSettings,
   logLevel: setting({

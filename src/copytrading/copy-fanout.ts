@@ -19,13 +19,22 @@ import type { PaperAccountRepository } from '../store/paper-account-repository.j
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
 import type { LeaderTrade } from '../venues/leader-source.js';
 import type { Market } from '../venues/types.js';
-import { type FanoutResult, PageState, sizingOf, tradeKey } from './copy-page-state.js';
+import { type FanoutResult, PageState, sizingOf, tradeKey, undecided } from './copy-page-state.js';
 import { CopyPlanner } from './copy-planner.js';
 import { type Planned, writeFills, writePositions } from './copy-writes.js';
 import type { FillLedger } from './fill-ledger.js';
 import type { LiveCandidate, LiveCopyPlanner } from './live-copy-planner.js';
 
 export type { FanoutResult } from './copy-page-state.js';
+
+/** A follow sizes proportionally but the leader's equity was not read for this page: read it and apply again. */
+export class LeaderEquityNeeded extends Error {
+  constructor() {
+    super('a follow sizes by the leader equity, which was not read for this page');
+  }
+}
+
+const proportional = (f: Trader): boolean => f.followOptions.copyMode === 'proportional';
 
 /** What the fan-out knows of a market before its transaction. */
 export interface MarketQuote {
@@ -54,6 +63,8 @@ export interface FanoutStores {
 
 export class CopyFanout {
   private readonly planner: CopyPlanner;
+  /** Each watched leader's follows as of a generation (one entry per watcher). */
+  private readonly follows = new Map<number, { generation: number; follows: readonly Trader[] }>();
 
   constructor(
     private readonly s: FanoutStores,
@@ -69,7 +80,10 @@ export class CopyFanout {
 
   /**
    * Applies trades (oldest first) that moved `watcher` from `from` to `to`.
-   * Returns undefined when another holder moved the cursor first.
+   * Returns undefined when another holder moved the cursor first. The leader's
+   * equity may be left unread (undefined) when `needsLeaderEquity` said no;
+   * if a follow needs it after all (it changed meanwhile), LeaderEquityNeeded
+   * is thrown and nothing is written.
    */
   async apply(
     watcher: WatcherRow,
@@ -77,7 +91,7 @@ export class CopyFanout {
     to: string,
     trades: readonly LeaderTrade[],
     quotes: ReadonlyMap<string, MarketQuote>,
-    leaderEquity: Exact | null,
+    leaderEquity: Exact | null | undefined,
     detectedAt: number,
     tx: SqlExecutor,
   ): Promise<FanoutResult | undefined> {
@@ -105,8 +119,9 @@ export class CopyFanout {
       seen.add(t.id);
       return true;
     });
-    const follows = await this.s.copies.follows(watcher.source, watcher.address, tx);
+    const follows = await this.followsOf(watcher, moved.followsGeneration, tx);
     const concerned = follows.filter((f) => trades.some((t) => followWasEnabled(f.enabledWindows, t.ts)));
+    if (leaderEquity === undefined && concerned.some(proportional)) throw new LeaderEquityNeeded();
     const state = new PageState(
       await this.s.accounts.balances([...new Set(concerned.map((f) => f.userId))], this.venueId, now, tx),
       await this.s.positions.openCopies(
@@ -124,7 +139,7 @@ export class CopyFanout {
           eligible,
           quotes.get(t.market) ?? { market: null, price: null },
           before,
-          leaderEquity,
+          leaderEquity ?? null,
           detectedAt,
           state,
           tx,
@@ -148,6 +163,28 @@ export class CopyFanout {
     return state.result;
   }
 
+  /** Whether a page of this watcher needs the leader's equity (a follow sizes proportionally, or its follows are not known yet). */
+  needsLeaderEquity(watcherId: number): boolean {
+    const known = this.follows.get(watcherId);
+    return !known || known.follows.some(proportional);
+  }
+
+  /**
+   * The leader's follows, re-read only when their generation moved (a follow
+   * created, toggled, edited or deleted anywhere bumps it, migration 017).
+   */
+  private async followsOf(
+    watcher: WatcherRow,
+    generation: number,
+    tx: SqlExecutor,
+  ): Promise<readonly Trader[]> {
+    const known = this.follows.get(watcher.id);
+    if (known?.generation === generation) return known.follows;
+    const follows = await this.s.copies.follows(watcher.source, watcher.address, tx);
+    this.follows.set(watcher.id, { generation, follows });
+    return follows;
+  }
+
   /** One leader trade for its eligible follows: plan every copy, then write them in batches. */
   private async trade(
     t: LeaderTrade,
@@ -168,7 +205,7 @@ export class CopyFanout {
     const fraction = t.side === 'sell' ? exitFraction(leaderBefore, parseExact(t.size)) : null;
     const live: LiveCandidate[] = [];
     for (const f of follows) {
-      const base = this.decision(t, f, detectedAt);
+      const base = undecided(t, f, detectedAt);
       const reason = common ?? marketFilter(sizingOf(f), t.market);
       if (reason !== null || !fill || !quote.market) {
         decisions.push({ ...base, reason: reason ?? 'no_price', decidedAt: this.now() });
@@ -225,30 +262,5 @@ export class CopyFanout {
     if (!q.market.active) return 'market_closed';
     if (!q.price) return 'no_price';
     return null;
-  }
-
-  private decision(t: LeaderTrade, f: Trader, detectedAt: number): NewDecision {
-    return {
-      userId: f.userId,
-      traderId: f.id,
-      source: f.source,
-      sourceTradeId: t.id,
-      sourceTs: t.ts,
-      detectedAt,
-      decidedAt: detectedAt,
-      status: 'skipped',
-      reason: null,
-      reducedBy: null,
-      side: t.side,
-      market: t.market,
-      outcomeIndex: t.outcomeIndex,
-      leaderSize: t.size,
-      leaderPrice: t.price,
-      size: null,
-      price: null,
-      orderId: null,
-      positionId: null,
-      latencyMs: 0,
-    };
   }
 }

@@ -58,6 +58,32 @@ function tradeOrderKey(tradeId: string): string {
 }
 let lastTrade = { id: '', key: '' };
 
+/** A follow's decision on a leader trade before it is made: skipped, no reason yet, nothing written. */
+export function undecided(t: LeaderTrade, f: Trader, detectedAt: number): NewDecision {
+  return {
+    userId: f.userId,
+    traderId: f.id,
+    source: f.source,
+    sourceTradeId: t.id,
+    sourceTs: t.ts,
+    detectedAt,
+    decidedAt: detectedAt,
+    status: 'skipped',
+    reason: null,
+    reducedBy: null,
+    side: t.side,
+    market: t.market,
+    outcomeIndex: t.outcomeIndex,
+    leaderSize: t.size,
+    leaderPrice: t.price,
+    size: null,
+    price: null,
+    orderId: null,
+    positionId: null,
+    latencyMs: 0,
+  };
+}
+
 export function sizingOf(t: Trader): CopySizing {
   const fo = t.followOptions;
   return {

@@ -1,6 +1,7 @@
 /**
  * Builds copy trading from the configuration: the leader sources this server
- * can watch (simulated leaders on the simulated venue, Polymarket wallets),
+ * can watch (simulated leaders on the simulated venue, Polymarket, Solana
+ * and Hyperliquid wallets),
  * the stores, the fan-out, the engine (when COPY_ENGINE=on), the queries, and
  * the exit ledger the positions module calls. After each committed page it
  * drops the affected users' caches and pushes decisions and positions.
@@ -20,9 +21,11 @@ import { PaperAccountRepository } from '../store/paper-account-repository.js';
 import type { PositionRepository } from '../store/position-repository.js';
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
 import { positionsTag, type UpdateSink } from '../updates/update-sink.js';
+import { HyperliquidFillsSource } from '../venues/hyperliquid/hyperliquid-fills-source.js';
 import type { LeaderSource } from '../venues/leader-source.js';
 import { PolymarketWalletSource } from '../venues/polymarket/data-api-source.js';
 import type { LeaderPriceVenue } from '../venues/simulated/simulated-leaders.js';
+import { SolanaWalletSource } from '../venues/solana/solana-wallet-source.js';
 import type { Venue } from '../venues/venue.js';
 import { CopyEngine } from './copy-engine.js';
 import { CopyExitLedger } from './copy-exit-ledger.js';
@@ -95,6 +98,18 @@ export async function createCopyTrading(config: Config, d: CopyTradingDeps): Pro
     );
   }
   sources.set('polymarket', new PolymarketWalletSource({ origin: config.polymarketDataApi, clock: d.clock }));
+  sources.set(
+    'solana',
+    new SolanaWalletSource({
+      rpcUrl: config.solanaRpcUrl,
+      wsUrl: config.solanaWsUrl === 'off' ? null : config.solanaWsUrl,
+      clock: d.clock,
+    }),
+  );
+  sources.set(
+    'hyperliquid',
+    new HyperliquidFillsSource({ origin: config.hyperliquidApiUrl, clock: d.clock }),
+  );
   for (const [id, s] of d.leaderSources ?? []) sources.set(id, s);
 
   const venueId = d.venue.capabilities.id;

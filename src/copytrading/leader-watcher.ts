@@ -15,7 +15,7 @@ import type { CopyRepository, WatcherRow } from '../store/copy-repository.js';
 import type { Database } from '../store/database.js';
 import type { LeaderSource, LeaderTrade } from '../venues/leader-source.js';
 import type { Unsubscribe } from '../venues/types.js';
-import type { CopyFanout, FanoutResult, MarketQuote } from './copy-fanout.js';
+import { type CopyFanout, type FanoutResult, LeaderEquityNeeded, type MarketQuote } from './copy-fanout.js';
 import type { PageBatcher } from './page-batcher.js';
 
 export interface WatcherDeps {
@@ -98,7 +98,10 @@ export class LeaderWatcher {
       const limit = this.source.capabilities.maxPageSize;
       for (let pages = 0; pages < 100 && !this.stopped; pages++) {
         const from = this.row.cursor;
-        const page = await this.source.tradesAfter(this.row.address, from, limit);
+        let page = await this.source.tradesAfter(this.row.address, from, limit);
+        const read = page.trades.length;
+        const cut = this.leaderPriced ? samePricePrefix(page.trades) : read;
+        if (cut < read) page = await this.source.tradesAfter(this.row.address, from, cut);
         const detectedAt = this.d.clock.now();
         if (page.trades.length === 0) {
           if (page.cursor !== from) await this.commit(from, page.cursor, [], detectedAt);
@@ -106,7 +109,7 @@ export class LeaderWatcher {
           return;
         }
         await this.commit(from, page.cursor, page.trades, detectedAt);
-        if (page.trades.length < limit) return;
+        if (read < limit && cut === read) return;
       }
     } catch (err) {
       this.d.failed(this.row, err);
@@ -121,10 +124,16 @@ export class LeaderWatcher {
     detectedAt: number,
   ): Promise<void> {
     const quotes = await this.quotes(trades);
-    const equity = await this.leaderEquity(trades);
     const row = this.row;
-    const result = await this.d.pages.run((tx) =>
-      this.d.fanout.apply(row, from, to, trades, quotes, equity, detectedAt, tx),
+    // The leader's equity only sizes proportional follows: read it only when one may need it.
+    const apply = (equity: Exact | null | undefined) =>
+      this.d.pages.run((tx) => this.d.fanout.apply(row, from, to, trades, quotes, equity, detectedAt, tx));
+    const needed = this.d.fanout.needsLeaderEquity(row.id);
+    const result = await apply(needed ? await this.leaderEquity(trades) : undefined).catch(
+      async (err: unknown) => {
+        if (!(err instanceof LeaderEquityNeeded)) throw err;
+        return apply(await this.leaderEquity(trades));
+      },
     );
     if (!result) {
       // Another holder applied this page first: continue from where it left the cursor.
@@ -136,12 +145,17 @@ export class LeaderWatcher {
     if (trades.length > 0) this.d.applied(this.row, trades, result, detectedAt);
   }
 
+  /** Copies of this source are priced at the leader's fill, not at a venue's price. */
+  private get leaderPriced(): boolean {
+    return this.source.capabilities.pricing === 'leader-fill';
+  }
+
   /** Market and current price of every market in the page, read before the transaction. */
   private async quotes(trades: readonly LeaderTrade[]): Promise<Map<string, MarketQuote>> {
     const out = new Map<string, MarketQuote>();
     for (const t of trades) {
       if (out.has(t.market)) continue;
-      out.set(t.market, await this.quote(t.market, t.outcomeIndex));
+      out.set(t.market, this.leaderPriced ? leaderFillQuote(t) : await this.quote(t.market, t.outcomeIndex));
     }
     return out;
   }
@@ -167,6 +181,38 @@ export class LeaderWatcher {
     const e = await this.source.equity(this.row.address);
     return e === null ? null : parseExact(e);
   }
+}
+
+/**
+ * How many leading trades of a page have one price per market: a page of a
+ * leader-priced source is cut there (its quotes are per market), the rest
+ * read next. At least one trade.
+ */
+export function samePricePrefix(trades: readonly LeaderTrade[]): number {
+  const price = new Map<string, string>();
+  for (let i = 0; i < trades.length; i++) {
+    const t = trades[i]!;
+    const seen = price.get(t.market);
+    if (seen !== undefined && seen !== t.price) return Math.max(1, i);
+    price.set(t.market, t.price);
+  }
+  return trades.length;
+}
+
+/** The quote of a leader-priced trade: a spot market named by the trade (`<base>/<quote>`), at the leader's price. */
+export function leaderFillQuote(t: LeaderTrade): MarketQuote {
+  const [base, quote] = t.market.split('/');
+  return {
+    market: {
+      id: t.market,
+      symbol: t.market,
+      kind: 'spot',
+      ...(base ? { base } : {}),
+      ...(quote ? { quote } : {}),
+      active: true,
+    },
+    price: parseExact(t.price),
+  };
 }
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err)).slice(0, 500);

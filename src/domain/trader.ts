@@ -7,8 +7,14 @@ import { DECIMAL_ONE, DECIMAL_ZERO, type Decimal, dec, decimal } from './decimal
 import { Problems } from './validation.js';
 
 /** Where a followed trader's trades come from; `manual`: no watcher, orders are posted through the API. */
-export type TraderSource = 'manual' | 'simulated' | 'polymarket';
-export const TRADER_SOURCES: readonly TraderSource[] = ['simulated', 'polymarket', 'manual'];
+export type TraderSource = 'manual' | 'simulated' | 'polymarket' | 'solana' | 'hyperliquid';
+export const TRADER_SOURCES: readonly TraderSource[] = [
+  'simulated',
+  'polymarket',
+  'solana',
+  'hyperliquid',
+  'manual',
+];
 
 /** Says what is wrong with `address` for `source` (naming the expected form), or null when it is fine. */
 export type AddressCheck = (source: TraderSource, address: string) => string | null;

@@ -115,7 +115,7 @@ export class Engine {
     }
     const price = Number.isNaN(it.limitPrice) ? this.bars.close[i]! : it.limitPrice;
     const atr = this.atr === undefined ? Number.NaN : this.atr.value;
-    const qty = this.risk.sizeEntry(this.broker, this.slot, equity, price, it.stopLoss, atr);
+    const qty = this.risk.sizeEntry(this.broker, this.slot, equity, price, it.stopLoss, atr) * it.size;
     if (qty > 0) this.broker.submitEntry(this.slot, qty, it.limitPrice, it.stopLoss, it.takeProfit);
     this.report(i, 'enter-long', qty > 0, qty, qty > 0 ? undefined : this.risk.blockedReason);
   }

@@ -22,6 +22,8 @@ export interface Intent {
   stopLoss: number;
   /** Take-profit price attached to the position on entry; NaN for none. */
   takeProfit: number;
+  /** Share of the size risk allows that an entry takes, in (0, 1]; 1 unless a model shrank it. */
+  size: number;
   /** Why, in a few words (a constant string: no allocation). */
   reason: string;
 }
@@ -32,6 +34,7 @@ export function newIntent(): Intent {
     limitPrice: Number.NaN,
     stopLoss: Number.NaN,
     takeProfit: Number.NaN,
+    size: 1,
     reason: '',
   };
 }
@@ -41,4 +44,5 @@ export function resetIntent(it: Intent): void {
   it.limitPrice = Number.NaN;
   it.stopLoss = Number.NaN;
   it.takeProfit = Number.NaN;
+  it.size = 1;
 }

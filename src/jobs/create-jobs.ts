@@ -14,6 +14,7 @@ import type { Clock } from '../domain/clock.js';
 import { ValidationError } from '../domain/errors.js';
 import type { Database } from '../store/database.js';
 import { JobRepository } from '../store/job-repository.js';
+import type { LeaderSourceConfig } from '../venues/leader-source-config.js';
 import type { VenueConfig } from '../venues/registry.js';
 import { EmbeddedExecutor } from './embedded-executor.js';
 import type { DependencyReports, JobExecutor } from './executor.js';
@@ -38,7 +39,30 @@ export type JobsConfig = Pick<
   | 'redisUrl'
   | 'venue'
   | 'venueSeed'
+  | 'simLeaders'
+  | 'simLeaderIntervalMs'
+  | 'polymarketDataApi'
+  | 'solanaRpcUrl'
+  | 'hyperliquidApiUrl'
 >;
+
+/** The leader sources a copy backtest may replay, as the copy engine builds them. */
+export function researchSources(config: JobsConfig): LeaderSourceConfig[] {
+  const out: LeaderSourceConfig[] = [
+    { kind: 'polymarket', origin: config.polymarketDataApi },
+    { kind: 'solana', rpcUrl: config.solanaRpcUrl },
+    { kind: 'hyperliquid', origin: config.hyperliquidApiUrl },
+  ];
+  if (config.simLeaders > 0)
+    out.push({
+      kind: 'simulated',
+      venueSeed: config.venueSeed,
+      seed: config.venueSeed,
+      leaderCount: config.simLeaders,
+      meanIntervalMs: config.simLeaderIntervalMs,
+    });
+  return out;
+}
 
 export interface JobDeps {
   db: Database;
@@ -87,7 +111,11 @@ export async function createJobs(
     });
   }
   const repo = new JobRepository(deps.db, { resultMaxBytes: config.jobResultMaxBytes });
-  const venues = new ResearchVenues({ name: config.venue, config: deps.venueConfig }, config.venueSeed);
+  const venues = new ResearchVenues(
+    { name: config.venue, config: deps.venueConfig },
+    config.venueSeed,
+    researchSources(config),
+  );
   const concurrency = resolveConcurrency(config.maxConcurrentJobs);
   const consume = kind === 'embedded' || opts.role === 'worker' || config.jobApiWorker === 'on';
   const pool = consume ? new WorkerPool(concurrency) : undefined;
@@ -129,6 +157,8 @@ export async function createJobs(
     timeoutMs: config.jobTimeoutMs,
     submitTimeoutMs: config.jobSubmitTimeoutMs,
     venues: venues.names,
+    defaultVenue: config.venue,
+    checkAddress: venues.checkAddress,
     quotaPerUser: config.jobQuotaPerUser,
     monteCarloMaxSteps: config.monteCarloMaxSteps,
     resultTtlDays: config.jobResultTtlDays,

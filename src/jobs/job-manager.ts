@@ -6,7 +6,9 @@
  */
 import type { Clock } from '../domain/clock.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import type { AddressCheck } from '../domain/trader.js';
 import { cursorCodec } from '../lib/cursor.js';
+import { isCopyBacktest } from '../research/index.js';
 import {
   JOB_STATUSES,
   JOB_TYPES,
@@ -57,6 +59,10 @@ export interface JobManagerOptions {
   submitTimeoutMs?: number;
   /** Venue names a backtest may read. */
   venues: readonly string[];
+  /** The venue a copy backtest reads when it names none (VENUE). */
+  defaultVenue?: string;
+  /** Address rules of the sources a copy backtest may replay; absent: addresses are checked by the worker. */
+  checkAddress?: AddressCheck;
   /** What each venue lists, to refuse an unknown backtest symbol at submit; absent: not checked here. */
   symbols?: VenueSymbols;
   /** Jobs one user may have queued or running (JOB_QUOTA_PER_USER). @default no limit */
@@ -110,11 +116,15 @@ export class JobManager {
     const options = parseJobOptions(req, this.o.timeoutMs);
     const params =
       req.type === 'backtest'
-        ? checkBacktestParams(req.params, this.o.venues)
+        ? checkBacktestParams(req.params, this.o.venues, {
+            ...(this.o.defaultVenue ? { defaultVenue: this.o.defaultVenue } : {}),
+            ...(this.o.checkAddress ? { checkAddress: this.o.checkAddress } : {}),
+          })
         : await checkMonteCarloParams(req.params, req.userId, (id) => this.o.repo.findById(id), {
             ...(this.o.monteCarloMaxSteps === undefined ? {} : { maxSteps: this.o.monteCarloMaxSteps }),
           });
-    if (req.type === 'backtest' && this.o.symbols) await checkBacktestSymbol(params, this.o.symbols, waitMs);
+    if (req.type === 'backtest' && !isCopyBacktest(params) && this.o.symbols)
+      await checkBacktestSymbol(params, this.o.symbols, waitMs);
     const deadline = performance.now() + waitMs;
     const job = await this.o.repo.insertWithinQuota(
       {

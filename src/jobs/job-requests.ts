@@ -10,8 +10,14 @@
  * start where it started, whichever client asked.
  */
 import { ForbiddenError, ValidationError } from '../domain/errors.js';
+import type { AddressCheck } from '../domain/trader.js';
 import { Problems } from '../domain/validation.js';
-import { parseBacktestRequest, parseMonteCarloRequest } from '../research/index.js';
+import {
+  isCopyBacktest,
+  parseBacktestRequest,
+  parseCopyBacktestRequest,
+  parseMonteCarloRequest,
+} from '../research/index.js';
 import { JOB_PRIORITIES, type Job, type JobPriority } from '../store/job-records.js';
 
 export const MIN_TIMEOUT_MS = 100;
@@ -39,8 +45,21 @@ export function parseJobOptions(
   return { priority: priority as JobPriority, timeoutMs: timeoutMs as number };
 }
 
-/** The backtest params to store: the client's fields, once they parse. */
-export function checkBacktestParams(raw: unknown, venues: readonly string[]): Record<string, unknown> {
+/**
+ * The backtest params to store: the client's fields, once they parse. A copy
+ * backtest (`kind: "copy"`) stores its request as parsed, defaults filled in
+ * (the venue, the timeframe, the follow options), so a worker anywhere replays
+ * exactly what was accepted.
+ */
+export function checkBacktestParams(
+  raw: unknown,
+  venues: readonly string[],
+  copy: { defaultVenue?: string; checkAddress?: AddressCheck } = {},
+): Record<string, unknown> {
+  if (isCopyBacktest(raw)) {
+    const req = parseCopyBacktestRequest(raw, { venues, ...copy });
+    return { ...req, from: new Date(req.from).toISOString(), to: new Date(req.to).toISOString() };
+  }
   parseBacktestRequest(raw, { venues });
   return raw as Record<string, unknown>;
 }

@@ -176,18 +176,25 @@ export class JobRunner {
   }
 
   private backtest(job: Job, a: Active): Promise<WorkerReply<string>> {
-    const name = String((job.params as { venue?: unknown }).venue);
+    const params = job.params as { venue?: unknown; kind?: unknown; source?: unknown };
+    const name = String(params.venue);
     const venue = this.o.venues.configFor(name);
-    if (!venue) {
-      return Promise.resolve({
-        ok: false,
-        cancelled: false,
-        code: 'VALIDATION_FAILED',
-        message: `venue ${name} is not available here; known: ${this.o.venues.names.join(', ')}`,
-      });
-    }
+    const refuse = (message: string): Promise<WorkerReply<string>> =>
+      Promise.resolve({ ok: false, cancelled: false, code: 'VALIDATION_FAILED', message });
+    const source = params.kind === 'copy' ? this.o.venues.sourceConfigFor(String(params.source)) : undefined;
+    if (params.kind === 'copy' && !source)
+      return refuse(`source ${String(params.source)} is not available here`);
+    if (!venue && params.kind !== 'copy')
+      return refuse(`venue ${name} is not available here; known: ${this.o.venues.names.join(', ')}`);
     return this.o.pool.run(
-      { kind: 'backtest', params: job.params, venue, venueName: name, control: a.control.buffer },
+      {
+        kind: 'backtest',
+        params: job.params,
+        venue: venue ?? null,
+        venueName: name,
+        ...(source ? { source } : {}),
+        control: a.control.buffer,
+      },
       { signal: a.hard.signal },
     );
   }

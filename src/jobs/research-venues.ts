@@ -8,7 +8,10 @@
  * `symbols` lists what a venue trades, so a backtest of a symbol the venue
  * does not have is refused at submit instead of queued to fail in a worker.
  */
-import type { Clock } from '../domain/clock.js';
+import { type Clock, systemClock } from '../domain/clock.js';
+import type { AddressCheck, TraderSource } from '../domain/trader.js';
+import type { LeaderSource } from '../venues/leader-source.js';
+import { createLeaderSource, type LeaderSourceConfig } from '../venues/leader-source-config.js';
 import { createVenue, type VenueConfig } from '../venues/registry.js';
 
 const UNLIMITED = { requestsPerSecond: 1_000_000_000, burst: 1_000_000_000 };
@@ -26,7 +29,15 @@ export class ResearchVenues {
    * @param configured the service's venue: its name (config.venue) and config (container.ts `venueConfig`)
    * @param seed the simulated venue's seed (config.venueSeed)
    */
-  constructor(configured: { name: string; config: VenueConfig }, seed: number) {
+  /** Leader sources a copy backtest may replay, by source id; built here only to check addresses. */
+  private readonly sources = new Map<string, { config: LeaderSourceConfig; built?: LeaderSource }>();
+
+  constructor(
+    configured: { name: string; config: VenueConfig },
+    seed: number,
+    sources: readonly LeaderSourceConfig[] = [],
+  ) {
+    for (const config of sources) this.sources.set(config.kind, { config });
     this.configs.set('replay', { kind: 'replay', mode: 'full' });
     this.configs.set('simulated', { kind: 'simulated', seed, rateLimit: UNLIMITED });
     const own = configured.config;
@@ -40,6 +51,18 @@ export class ResearchVenues {
   configFor(name: string): VenueConfig | undefined {
     return this.configs.get(name);
   }
+
+  sourceConfigFor(id: string): LeaderSourceConfig | undefined {
+    return this.sources.get(id)?.config;
+  }
+
+  /** The address rule of each replayable source (the source is built on first use, never asked anything). */
+  readonly checkAddress: AddressCheck = (source: TraderSource, address: string) => {
+    const entry = this.sources.get(source);
+    if (!entry) return `cannot be replayed: the ${source} source is not available on this server`;
+    entry.built ??= createLeaderSource(entry.config, systemClock);
+    return entry.built.addressProblem(address);
+  };
 
   /**
    * The symbols venue `name` lists, read once per SYMBOLS_TTL_MS; undefined

@@ -10,6 +10,7 @@
  */
 import type { ErrorCode } from '../domain/errors.js';
 import type { MonteCarloChunk } from '../research/index.js';
+import type { LeaderSourceConfig } from '../venues/leader-source-config.js';
 import type { VenueConfig } from '../venues/registry.js';
 
 /** Int32 slots of a job's control buffer. */
@@ -56,7 +57,16 @@ export interface MonteCarloParams {
 }
 
 export type WorkerTask =
-  | { kind: 'backtest'; params: unknown; venue: VenueConfig; venueName: string; control: SharedArrayBuffer }
+  | {
+      kind: 'backtest';
+      params: unknown;
+      /** Null for a copy backtest of a source priced at the leader's fill when the venue is not ours. */
+      venue: VenueConfig | null;
+      venueName: string;
+      /** A copy backtest's leader source. */
+      source?: LeaderSourceConfig;
+      control: SharedArrayBuffer;
+    }
   | { kind: 'mc-chunk'; params: MonteCarloParams; start: number; end: number; control: SharedArrayBuffer }
   | { kind: 'mc-merge'; params: MonteCarloParams; chunks: MonteCarloChunk[] };
 

@@ -17,15 +17,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { systemClock } from '../domain/clock.js';
-import { isAppError } from '../domain/errors.js';
+import { isAppError, ValidationError } from '../domain/errors.js';
 import {
+  isCopyBacktest,
   type MonteCarloChunk,
   mergeMonteCarloChunks,
   parseBacktestRequest,
+  parseCopyBacktestRequest,
   parseMonteCarloRequest,
   runBacktestRequest,
+  runCopyBacktest,
   runMonteCarloChunk,
 } from '../research/index.js';
+import type { LeaderSource } from '../venues/leader-source.js';
+import { createLeaderSource, type LeaderSourceConfig } from '../venues/leader-source-config.js';
 import { createVenue, type VenueConfig } from '../venues/registry.js';
 import { ReplayVenue } from '../venues/replay/replay-venue.js';
 import { SimulatedVenue } from '../venues/simulated/simulated-venue.js';
@@ -69,6 +74,19 @@ function venueFor(config: VenueConfig): Promise<Venue> {
   return v;
 }
 
+const sources = new Map<string, LeaderSource>();
+
+/** Leader sources, kept per thread like venues (the simulated one builds its population once). */
+function sourceFor(config: LeaderSourceConfig): LeaderSource {
+  const key = JSON.stringify(config);
+  let s = sources.get(key);
+  if (!s) {
+    s = createLeaderSource(config, systemClock);
+    sources.set(key, s);
+  }
+  return s;
+}
+
 const CANCELLED = Symbol('cancelled');
 
 async function backtest(task: Extract<WorkerTask, { kind: 'backtest' }>): Promise<unknown> {
@@ -80,15 +98,20 @@ async function backtest(task: Extract<WorkerTask, { kind: 'backtest' }>): Promis
   // While candles load (async) the flag is polled; in the synchronous loop, at each progress report.
   const poll = setInterval(check, 20);
   try {
+    const onProgress = (p: number) => {
+      control.progress = p;
+      check();
+    };
+    if (isCopyBacktest(task.params)) {
+      if (!task.source) throw new ValidationError('a copy backtest needs its leader source');
+      const req = parseCopyBacktestRequest(task.params, { venues: [task.venueName] });
+      const venue = task.venue ? await venueFor(task.venue) : null;
+      return await runCopyBacktest(req, sourceFor(task.source), venue, { signal: abort.signal, onProgress });
+    }
+    if (!task.venue) throw new ValidationError(`venue ${task.venueName} is not available here`);
     const req = parseBacktestRequest(task.params, { venues: [task.venueName] });
     const venue = await venueFor(task.venue);
-    return await runBacktestRequest(req, venue, {
-      signal: abort.signal,
-      onProgress: (p) => {
-        control.progress = p;
-        check();
-      },
-    });
+    return await runBacktestRequest(req, venue, { signal: abort.signal, onProgress });
   } finally {
     clearInterval(poll);
   }

@@ -14,6 +14,7 @@ import type { MarketData } from '../marketdata/market-data.js';
 import type { Database } from '../store/database.js';
 import { type PipelineMode, PipelineRepository } from '../store/pipeline-repository.js';
 import { timeframeMs } from '../venues/timeframe.js';
+import { createModelStages } from './ai/create-model-stages.js';
 import { type Execution, Pipeline, type PipelineLogger } from './pipeline.js';
 
 export interface PipelineDeps {
@@ -108,10 +109,18 @@ export async function createPipeline(config: Config, deps: PipelineDeps): Promis
           feeRate: config.pipelineFeeRate,
           slippageBps: config.pipelineSlippageBps,
         };
+  const repo = new PipelineRepository(deps.db);
+  const models = createModelStages(config, {
+    cache: deps.cache,
+    calls: repo.modelCalls,
+    clock: deps.clock,
+    venue: caps.id,
+    timeframe: tf.timeframe,
+  });
   return new Pipeline({
     marketData: deps.marketData,
     cache: deps.cache,
-    repo: new PipelineRepository(deps.db),
+    repo,
     clock: deps.clock,
     mode,
     execution,
@@ -132,5 +141,6 @@ export async function createPipeline(config: Config, deps: PipelineDeps): Promis
     lookback: config.pipelineLookbackBars,
     warmupBars: Math.min(config.pipelineWarmupBars, config.pipelineLookbackBars),
     ...(deps.log ? { log: deps.log } : {}),
+    ...(models ? { models } : {}),
   });
 }

@@ -46,6 +46,15 @@ export interface PipelineStatus {
   lastRun: RunRecord | null;
   candidates: Candidate[];
   account: { equity: number; cash: number; openPositions: number; haltedByDailyLoss: boolean };
+  /** The model stages' settings and spend (only when PIPELINE_ANALYST or PIPELINE_DECIDER asks a model). */
+  models?: {
+    analyst: 'rules' | 'ai';
+    decider: 'rules' | 'ai' | 'both';
+    analystModel: string | null;
+    deciderModel: string | null;
+    callsLastHour: number;
+    tokensToday: number;
+  };
   positions: PositionStatus[];
   lastError: LastError | null;
 }

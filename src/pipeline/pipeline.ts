@@ -13,11 +13,13 @@ import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
 import { BarClock } from '../engine/bar-clock.js';
 import type { Broker } from '../engine/broker.js';
+import type { GateRefusal } from '../engine/model-gate.js';
 import { PaperBroker } from '../engine/paper-broker.js';
 import type { ParamValues } from '../engine/params.js';
 import { type RiskLimits, RiskManager } from '../engine/risk.js';
 import type { Strategy } from '../engine/strategy.js';
 import type { MarketData } from '../marketdata/market-data.js';
+import type { ModelCallRecord } from '../store/model-call-repository.js';
 import type {
   DecisionRecord,
   NewDecision,
@@ -29,7 +31,10 @@ import type {
 } from '../store/pipeline-repository.js';
 import { toDecimal } from '../store/pipeline-repository.js';
 import type { Candle } from '../venues/types.js';
-import { analyse } from './analysis.js';
+import type { AnalystAnswer } from './ai/answers.js';
+import { dueBars } from './ai/due-bars.js';
+import type { ModelStages } from './ai/model-stages.js';
+import { analyse, type Indicators } from './analysis.js';
 import { LiveBroker } from './live-broker.js';
 import { type ExecEvent, OrderTracker } from './order-tracker.js';
 import { type LastError, type PipelineStatus, statusOf } from './pipeline-status.js';
@@ -66,6 +71,8 @@ export interface PipelineOptions {
   lookback: number;
   warmupBars: number;
   log?: PipelineLogger;
+  /** The analyst and decider models (src/pipeline/ai); absent, the rules analyse and decide alone. */
+  models?: ModelStages;
 }
 
 const consoleLog: PipelineLogger = {
@@ -94,6 +101,8 @@ export class Pipeline {
   private events: ExecEvent[] = [];
   private decisions: BarDecision[] = [];
   private candidates: Candidate[] = [];
+  private indicators = new Map<string, Indicators>(); // this run's, by symbol: what the decider reads
+  private analyses = new Map<string, AnalystAnswer>();
   private lastError: LastError | null = null;
   private running = false;
   private startedAt: number | null = null;
@@ -118,17 +127,23 @@ export class Pipeline {
         : new LiveBroker({ exchange: x.exchange, ...(x.quote ? { quote: x.quote } : {}), onEvent });
     this.risk = new RiskManager(opts.risk, this.engineClock);
     this.tracker = new OrderTracker(this.mode);
+    const onDecision = (d: BarDecision) => {
+      this.decisions.push(d);
+      this.events.push({ kind: 'decision', decision: d, slot: this.slotOf(d.symbol), decisionId: null });
+    };
+    const models = opts.models;
+    const refused = (r: GateRefusal) =>
+      onDecision({ ...r, ts: this.engineClock.now(), action: 'enter-long', accepted: false, qty: 0 });
     this.engines = new SymbolEngines({
       broker: this.broker as Broker,
       risk: this.risk,
       clock: this.engineClock,
-      createStrategy: opts.strategy.create,
+      createStrategy: models
+        ? (symbol) => models.wrap(opts.strategy.create(), symbol, refused)
+        : opts.strategy.create,
       timeframeMs: opts.timeframeMs,
       warmupBars: opts.warmupBars,
-      onDecision: (d) => {
-        this.decisions.push(d);
-        this.events.push({ kind: 'decision', decision: d, slot: this.slotOf(d.symbol), decisionId: null });
-      },
+      onDecision,
     });
   }
 
@@ -242,13 +257,16 @@ export class Pipeline {
     now: number,
   ): Promise<void> {
     const o = this.o;
-    const found = await analyse(
-      o.cache,
-      o.marketData.venue.capabilities.id,
-      o.timeframe,
-      candidates,
-      candles,
-    );
+    const venue = o.marketData.venue.capabilities.id;
+    const found = await analyse(o.cache, venue, o.timeframe, candidates, candles);
+    this.indicators = new Map(found.map((a) => [a.symbol, a.indicators]));
+    const models = o.models?.analystOn
+      ? await o.models.analyse(runId, now, candidates, candles, found)
+      : undefined;
+    this.analyses = new Map();
+    for (const [i, m] of (models ?? []).entries()) {
+      if (m.analysis) this.analyses.set(candidates[i]!.symbol, m.analysis);
+    }
     await o.repo.insertSignals(
       candidates.map((c, i) => ({
         runId,
@@ -261,6 +279,7 @@ export class Pipeline {
         momentum: c.momentum,
         indicators: found[i]!.indicators,
         createdAt: now,
+        ...(models ? { modelAnalysis: models[i]!.analysis, modelNote: models[i]!.note } : {}),
       })),
     );
   }
@@ -278,6 +297,10 @@ export class Pipeline {
     for (const symbol of this.engines.symbols()) if (!trade.has(symbol)) this.engines.remove(symbol);
     for (const symbol of trade) {
       if (!this.engines.has(symbol)) this.engines.add(symbol, candles.get(symbol) ?? []);
+    }
+    if (o.models?.deciderOn) {
+      const due = dueBars(this.engines, this.broker, trade, candles, this.indicators);
+      await o.models.decide(runId, now, due, this.analyses, this.risk.limits);
     }
     const first = this.decisions.length;
     this.engines.step(candles);
@@ -303,6 +326,7 @@ export class Pipeline {
       price: toDecimal(d.price),
       barTs: d.barTs,
       createdAt: now,
+      ...(this.o.models?.decidedOn(d.symbol, d.barTs) ?? { decidedBy: 'rules', modelNote: null }),
     };
   }
 
@@ -341,11 +365,21 @@ export class Pipeline {
     return this.o.repo.listDecisions(limit, after);
   }
 
+  /** The model call log, newest first (keyset page after `after`). */
+  listModelCalls(limit: number, after: PageAfter | null): Promise<ModelCallRecord[]> {
+    return this.o.repo.modelCalls.list(limit, after);
+  }
+
+  /** The model calls about these bars (the analyst's and the decider's), oldest first. */
+  modelCallsFor(bars: readonly { symbol: string; barTs: number }[]): Promise<ModelCallRecord[]> {
+    return this.o.repo.modelCalls.forBars(bars);
+  }
+
   /** What the pipeline is doing: see `PipelineStatus`. */
   async status(): Promise<PipelineStatus> {
     const lastRun: RunRecord | null = (await this.o.repo.lastRun()) ?? null;
     const o = this.o;
-    return statusOf({
+    const status = statusOf({
       broker: this.broker,
       risk: this.risk,
       mode: this.mode,
@@ -360,5 +394,6 @@ export class Pipeline {
       lastError: this.lastError,
       candidates: this.candidates,
     });
+    return o.models ? { ...status, models: o.models.status() } : status;
   }
 }

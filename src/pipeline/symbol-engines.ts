@@ -30,7 +30,8 @@ export interface SymbolEnginesOptions {
   broker: Broker;
   risk: RiskManager;
   clock: BarClock;
-  createStrategy: () => Strategy;
+  /** A fresh strategy for `symbol` (the pipeline may gate it by the decider model). */
+  createStrategy: (symbol: string) => Strategy;
   timeframeMs: number;
   warmupBars: number;
   onDecision: (d: BarDecision) => void;
@@ -69,7 +70,7 @@ export class SymbolEngines {
     const engine = new Engine({
       symbol,
       bars: buffer,
-      strategy: o.createStrategy(),
+      strategy: o.createStrategy(symbol),
       broker: o.broker,
       risk: o.risk,
       clock: o.clock,
@@ -79,6 +80,13 @@ export class SymbolEngines {
     for (let i = from; i < history.length; i++) engine.warm(buffer.push(history[i]!));
     const lastTs = history[history.length - 1]?.ts ?? Number.NEGATIVE_INFINITY;
     this.entries.set(symbol, { engine, buffer, feed: new CandleFeed(engine, buffer), lastTs });
+  }
+
+  /** The newest of `candles` that `symbol`'s engine has not stepped yet (what the next `step` decides on). */
+  newestUnseen(symbol: string, candles: readonly Candle[]): Candle | undefined {
+    const entry = this.entries.get(symbol);
+    const last = candles[candles.length - 1];
+    return entry && last && last.ts > entry.lastTs ? last : undefined;
   }
 
   /** Drops the engine of `symbol` (its broker slot stays, flat). */

@@ -19,6 +19,7 @@ import type { MarketPriceUpdate, PositionRepository, Repriced } from '../store/p
 import { positionsTag, type UpdateSink } from '../updates/update-sink.js';
 import type { Ticker, Unsubscribe } from '../venues/types.js';
 import type { CopyExitHook } from './copy-exits.js';
+import { IdleRepricePace } from './idle-reprice-pace.js';
 import { positionJson } from './position-json.js';
 
 /** Least time between two reads of the markets with open positions while streaming, ms. */
@@ -39,6 +40,8 @@ export interface PriceFeedOptions {
   pollMs?: number;
   /** Positions without TP, SL or trailing stop are repriced at most this often (ms); armed ones on every flush. @default 1000 */
   idleRepriceMs?: number;
+  /** Idle positions repriced per second before their interval lengthens (IdleRepricePace); 0: no limit. @default 20000 */
+  idleRepriceBudget?: number;
   /**
    * How often a streaming feed re-reads which markets have open positions, so a
    * position opened on another instance of the fleet is followed too. @default 2000
@@ -53,6 +56,8 @@ export interface PriceFeedOptions {
 
 export interface PriceFeedStats extends TickCoalescerStats {
   positionsClosed: number;
+  /** How often idle positions are repriced now, ms (PRICE_IDLE_REPRICE_MS, longer under load). */
+  idleRepriceMs: number;
   /** Ticks dropped: symbols the venue's listing does not know, or prices that are not prices. */
   ticksDropped: number;
 }
@@ -84,7 +89,10 @@ export class PriceFeed {
   private lastFollowAt = Number.NEGATIVE_INFINITY;
   private followTimer: NodeJS.Timeout | undefined;
 
+  private readonly idlePace: IdleRepricePace;
+
   constructor(private readonly o: PriceFeedOptions) {
+    this.idlePace = new IdleRepricePace(o.idleRepriceMs ?? 1_000, o.idleRepriceBudget ?? 20_000);
     this.venueId = o.marketData.venue.capabilities.id;
     this.coalescer = new TickCoalescer<LatestTick>({
       clock: o.clock,
@@ -269,7 +277,12 @@ export class PriceFeed {
   }
 
   stats(): PriceFeedStats {
-    return { ...this.coalescer.stats(), positionsClosed: this.closedCount, ticksDropped: this.dropped };
+    return {
+      ...this.coalescer.stats(),
+      positionsClosed: this.closedCount,
+      ticksDropped: this.dropped,
+      idleRepriceMs: this.idlePace.intervalMs,
+    };
   }
 
   private async flush(batch: ReadonlyMap<string, LatestTick>): Promise<number> {
@@ -291,7 +304,7 @@ export class PriceFeed {
         updates,
         now,
         tx,
-        now - (this.o.idleRepriceMs ?? 1_000),
+        this.idlePace.idleBefore(now),
       );
       const armed = repriced.filter((r) => r.armed).map((r) => r.id);
       const closed: Position[] = [];
@@ -309,6 +322,7 @@ export class PriceFeed {
       if (copies.length > 0 && this.o.exits) await this.o.exits.copiesClosed(copies, tx, now);
       return { repriced, closed };
     });
+    this.idlePace.flushed(now, repriced.length - repriced.filter((r) => r.armed).length);
     this.closedCount += closed.length;
     if (closed.length > 0) {
       this.o.onClosed();

@@ -93,7 +93,8 @@ export class CopyRepository {
           error: null,
         }))
         .where('id', '=', p('id'))
-        .where('cursor', '=', p('from')),
+        .where('cursor', '=', p('from'))
+        .returning('follows_generation'),
     );
     this.followsQuery = prepare(k, (p) =>
       k
@@ -102,9 +103,9 @@ export class CopyRepository {
         .where('source', '=', p('source'))
         .where('address', '=', p('address'))
         .where('enabled_since', 'is not', null)
-        .orderBy('id')
-        // Locked in id order, as toggles lock them. A toggle in flight is waited for, and a toggle waits for this page: both see one order.
-        .$if(db.capabilities.rowLocks, (q) => q.forShare()),
+        // No row locks: the page's cursor update holds the watcher row, which a toggle's trigger
+        // also updates (migration 017), so a toggle commits before this read or waits for the page.
+        .orderBy('id'),
     );
     this.holdingQuery = prepare(k, (p) =>
       k
@@ -249,8 +250,9 @@ export class CopyRepository {
     lastTradeTs: number | null,
     now: number,
     tx: SqlExecutor,
-  ): Promise<boolean> {
-    return (await tx.run(this.advanceQuery({ id, from, to, events, lastTradeTs, now }))) === 1;
+  ): Promise<{ followsGeneration: number } | undefined> {
+    const row = await tx.first(this.advanceQuery({ id, from, to, events, lastTradeTs, now }));
+    return row && { followsGeneration: Number(row.follows_generation) };
   }
 
   /**

@@ -30,6 +30,22 @@ export interface TraderPerformanceRow extends TraderStats {
 type StatsRow = Omit<Selectable<TraderStatsTable>, 'user_id' | 'updated_at'>;
 
 /** Batch writes of the running summaries: one statement per table for a whole batch of fills. */
+/** Reads by a JSON list of trader ids: one prepared statement for any number of them. */
+const READ_SQL: Record<Dialect, { stats: string; holdings: string }> = {
+  sqlite: {
+    stats: `select trader_id, fills, closed_trades, wins, realized_pnl, volume, fees from trader_stats
+      where trader_id in (select value from json_each(?))`,
+    holdings: `select trader_id, trading_pair_id, quantity, average_price from trader_positions
+      where trader_id in (select value from json_each(?))`,
+  },
+  postgres: {
+    stats: `select trader_id, fills, closed_trades, wins, realized_pnl, volume, fees from trader_stats
+      where trader_id in (select jsonb_array_elements_text($1::jsonb)::bigint) for update`,
+    holdings: `select trader_id, trading_pair_id, quantity, average_price from trader_positions
+      where trader_id in (select jsonb_array_elements_text($1::jsonb)::bigint)`,
+  },
+};
+
 const BATCH_SQL: Record<Dialect, { stats: string; holdings: string; volume: string }> = {
   sqlite: {
     stats: `update trader_stats set fills = j.fills, closed_trades = j.ct, wins = j.wins, realized_pnl = j.pnl,
@@ -163,19 +179,37 @@ export class LedgerRepository {
 
   /** Stats rows of `traderIds`, locked for the rest of the transaction where the dialect has row locks. */
   async lockStats(traderIds: number[], ex: SqlExecutor): Promise<Map<number, TraderStats>> {
-    let q = this.db.kysely.selectFrom('trader_stats').selectAll().where('trader_id', 'in', traderIds);
-    if (this.db.capabilities.rowLocks) q = q.forUpdate();
-    const rows = (await ex.all(compile(q))) as StatsRow[];
-    return new Map(rows.map((r) => [r.trader_id, toStats(r)]));
+    const rows = await ex.tuples({
+      sql: READ_SQL[this.db.dialect].stats,
+      parameters: [JSON.stringify(traderIds)],
+    });
+    return new Map(
+      rows.map((r) => {
+        const [id, fills, closedTrades, wins, pnl, volume, fees] = r;
+        const s: StatsRow = {
+          trader_id: Number(id),
+          fills: Number(fills),
+          closed_trades: Number(closedTrades),
+          wins: Number(wins),
+          realized_pnl: pnl as string,
+          volume: volume as string,
+          fees: fees as string,
+        };
+        return [s.trader_id, toStats(s)];
+      }),
+    );
   }
 
   async holdings(traderIds: number[], ex: SqlExecutor): Promise<Map<string, Holding>> {
-    const q = this.db.kysely.selectFrom('trader_positions').selectAll().where('trader_id', 'in', traderIds);
+    const rows = await ex.tuples({
+      sql: READ_SQL[this.db.dialect].holdings,
+      parameters: [JSON.stringify(traderIds)],
+    });
     const out = new Map<string, Holding>();
-    for (const r of await ex.all(compile(q))) {
-      out.set(`${r.trader_id}:${r.trading_pair_id}`, {
-        quantity: parseExact(canonicalAmount(r.quantity)),
-        averagePrice: parseExact(canonicalAmount(r.average_price)),
+    for (const [traderId, pairId, quantity, averagePrice] of rows) {
+      out.set(`${traderId}:${pairId}`, {
+        quantity: parseExact(canonicalAmount(quantity as string)),
+        averagePrice: parseExact(canonicalAmount(averagePrice as string)),
       });
     }
     return out;

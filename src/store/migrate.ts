@@ -18,6 +18,8 @@ import { idempotencyKeys } from './migrations/009-idempotency-keys.js';
 import { jobResultBounds } from './migrations/010-job-result-bounds.js';
 import { userTokens } from './migrations/011-user-tokens.js';
 import { liveCopies } from './migrations/012-live-copies.js';
+import { modelCalls } from './migrations/013-model-calls.js';
+import { followGenerations } from './migrations/017-follow-generations.js';
 import type { DB } from './schema.js';
 
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -34,6 +36,8 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '010-job-result-bounds': jobResultBounds(dialect),
     '011-user-tokens': userTokens(dialect),
     '012-live-copies': liveCopies(dialect),
+    '013-model-calls': modelCalls(dialect),
+    '017-follow-generations': followGenerations(dialect),
   };
 }
 

@@ -28,7 +28,7 @@ export async function openDatabase(
 ): Promise<Database> {
   const watched = availability ? { availability } : {};
   if (s.databaseUrl.startsWith('sqlite:')) {
-    return new SqliteDatabase({
+    return SqliteDatabase.open({
       file: s.databaseUrl.slice('sqlite:'.length),
       synchronous: s.sqliteSynchronous,
       cacheMb: s.sqliteCacheMb,

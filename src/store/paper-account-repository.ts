@@ -19,8 +19,10 @@ export interface PaperAccount {
   updatedAt: number;
 }
 
-const BATCH_SQL: Record<Dialect, { ensure: string; save: string }> = {
+const BATCH_SQL: Record<Dialect, { ensure: string; save: string; read: string }> = {
   sqlite: {
+    read: `select user_id, balance from paper_accounts
+      where venue = ? and user_id in (select value from json_each(?))`,
     ensure: `insert into paper_accounts (user_id, venue, balance, initial_balance, reset_at, updated_at)
       select value, ?, ?, ?, ?, ? from json_each(?) where true
       on conflict (user_id, venue) do nothing`,
@@ -29,6 +31,8 @@ const BATCH_SQL: Record<Dialect, { ensure: string; save: string }> = {
       where paper_accounts.user_id = j.u and paper_accounts.venue = ?`,
   },
   postgres: {
+    read: `select user_id, balance from paper_accounts
+      where venue = $1 and user_id in (select jsonb_array_elements_text($2::jsonb)::bigint)`,
     ensure: `insert into paper_accounts (user_id, venue, balance, initial_balance, reset_at, updated_at)
       select x::bigint, $1, $2, $3, $4, $5 from jsonb_array_elements_text($6::jsonb) as x
       on conflict (user_id, venue) do nothing`,
@@ -83,12 +87,9 @@ export class PaperAccountRepository {
     const ids = JSON.stringify(userIds);
     const ensure = BATCH_SQL[this.db.dialect].ensure;
     await ex.run({ sql: ensure, parameters: [venue, this.initial, this.initial, now, now, ids] });
-    const q = this.db.kysely
-      .selectFrom('paper_accounts')
-      .select(['user_id', 'balance'])
-      .where('venue', '=', venue)
-      .where('user_id', 'in', userIds);
-    return new Map((await ex.all(compile(q))).map((r) => [Number(r.user_id), canon(r.balance)]));
+    // One prepared statement for any number of users (an IN list would be a new statement per count).
+    const rows = await ex.tuples({ sql: BATCH_SQL[this.db.dialect].read, parameters: [venue, ids] });
+    return new Map(rows.map((r) => [Number(r[0]), canon(r[1])]));
   }
 
   async saveBalances(

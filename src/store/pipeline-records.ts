@@ -9,6 +9,12 @@ import { canonicalAmount as canon, canonicalAmountOrNull as canonOrNull } from '
 import type { PipelineDecisionsTable, PipelineOrdersTable, PipelineRunsTable } from './pipeline-schema.js';
 
 export type PipelineMode = 'paper' | 'live';
+
+/** A keyset position: the (created_at, id) of the last row of the previous page. */
+export interface PageAfter {
+  createdAt: number;
+  id: number;
+}
 export type StageName = 'scout' | 'analysis' | 'decision' | 'execution';
 
 export interface RunRecord {
@@ -48,7 +54,14 @@ export interface SignalRecord {
   momentum: number;
   indicators: Record<string, number | null>;
   createdAt: number;
+  /** The analyst model's validated answer; absent when the rules analysed alone. */
+  modelAnalysis?: object | null;
+  /** Why the analyst model's answer is missing (its fallback reason). */
+  modelNote?: string | null;
 }
+
+/** Who took a decision: the strategy, the decider model, or the strategy under the model's veto. */
+export type DecidedBy = 'rules' | 'ai' | 'both';
 
 export type DecisionAction = 'enter' | 'skip' | 'exit';
 
@@ -67,6 +80,9 @@ export interface DecisionRecord {
   /** Open time of the bar the decision was taken on. */
   barTs: number;
   createdAt: number;
+  decidedBy: DecidedBy;
+  /** A model fallback, veto, shrink or rejection, in words; null otherwise. */
+  modelNote: string | null;
 }
 
 export type OrderStatus = 'open' | 'partially-filled' | 'filled' | 'cancelled' | 'rejected';
@@ -143,6 +159,8 @@ export function toDecision(r: Selectable<PipelineDecisionsTable>): DecisionRecor
     price: canon(r.price),
     barTs: Number(r.bar_ts),
     createdAt: Number(r.created_at),
+    decidedBy: r.decided_by as DecidedBy,
+    modelNote: r.model_note,
   };
 }
 

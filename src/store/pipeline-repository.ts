@@ -6,11 +6,14 @@
  * keyset, never OFFSET.
  */
 import type { Database, SqlExecutor } from './database.js';
+import { afterKeyset } from './keyset.js';
+import { ModelCallRepository } from './model-call-repository.js';
 import {
   type DecisionRecord,
   type NewDecision,
   type NewOrder,
   type OrderUpdate,
+  type PageAfter,
   type PipelineMode,
   type PipelineOrderRecord,
   type RunOutcome,
@@ -37,6 +40,8 @@ const SIGNAL_COLUMNS = [
   'momentum',
   'indicators',
   'created_at',
+  'model_analysis',
+  'model_note',
 ] as const;
 
 const DECISION_COLUMNS = [
@@ -50,6 +55,8 @@ const DECISION_COLUMNS = [
   'price',
   'bar_ts',
   'created_at',
+  'decided_by',
+  'model_note',
 ] as const;
 
 const ORDER_COLUMNS = [
@@ -71,12 +78,6 @@ const ORDER_COLUMNS = [
   'updated_at',
 ] as const;
 
-/** A keyset position: the (created_at, id) of the last row of the previous page. */
-export interface PageAfter {
-  createdAt: number;
-  id: number;
-}
-
 export class PipelineRepository {
   private readonly startRunQ;
   private readonly finishRunQ;
@@ -87,9 +88,12 @@ export class PipelineRepository {
   private readonly ordersAfterQ;
   private readonly signalsOfRunQ;
   private readonly updateOrderQ;
+  /** The model stages' call log (same database). */
+  readonly modelCalls: ModelCallRepository;
 
   constructor(private readonly db: Database) {
     const k = db.kysely;
+    this.modelCalls = new ModelCallRepository(db);
     this.startRunQ = prepare(k, (p) =>
       k
         .insertInto('pipeline_runs')
@@ -122,32 +126,14 @@ export class PipelineRepository {
       decisions().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
     );
     this.decisionsAfterQ = prepare(k, (p) =>
-      decisions()
-        .where((eb) =>
-          eb.or([
-            eb('created_at', '<', p('createdAt')),
-            eb.and([eb('created_at', '=', p('createdAt')), eb('id', '<', p('id'))]),
-          ]),
-        )
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(p('limit')),
+      decisions().where(afterKeyset(p)).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
     );
     const orders = () => k.selectFrom('pipeline_orders').selectAll();
     this.ordersQ = prepare(k, (p) =>
       orders().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
     );
     this.ordersAfterQ = prepare(k, (p) =>
-      orders()
-        .where((eb) =>
-          eb.or([
-            eb('created_at', '<', p('createdAt')),
-            eb.and([eb('created_at', '=', p('createdAt')), eb('id', '<', p('id'))]),
-          ]),
-        )
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(p('limit')),
+      orders().where(afterKeyset(p)).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
     );
     this.signalsOfRunQ = prepare(k, (p) =>
       k.selectFrom('pipeline_signals').selectAll().where('run_id', '=', p('runId')).orderBy('rank'),
@@ -214,6 +200,8 @@ export class PipelineRepository {
         s.momentum,
         JSON.stringify(s.indicators),
         s.createdAt,
+        s.modelAnalysis ? JSON.stringify(s.modelAnalysis) : null,
+        s.modelNote ?? null,
       ]),
     );
   }
@@ -231,6 +219,8 @@ export class PipelineRepository {
       momentum: Number(r.momentum),
       indicators: JSON.parse(r.indicators) as Record<string, number | null>,
       createdAt: Number(r.created_at),
+      modelAnalysis: r.model_analysis === null ? null : (JSON.parse(r.model_analysis) as object),
+      modelNote: r.model_note,
     }));
   }
 
@@ -251,6 +241,8 @@ export class PipelineRepository {
         d.price,
         d.barTs,
         d.createdAt,
+        d.decidedBy,
+        d.modelNote,
       ]),
     );
     return ids.map(Number);

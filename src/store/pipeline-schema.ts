@@ -1,6 +1,7 @@
 /**
- * The signal pipeline's tables as Kysely sees them (migration 005), merged
- * into `DB` in schema.ts: runs, the scout's signals, decisions and orders.
+ * The signal pipeline's tables as Kysely sees them (migrations 005 and 013),
+ * merged into `DB` in schema.ts: runs, the scout's signals, decisions, orders
+ * and the model stages' call log.
  */
 import type { Generated } from 'kysely';
 
@@ -35,6 +36,10 @@ export interface PipelineSignalsTable {
   momentum: number;
   indicators: string;
   created_at: number;
+  /** The analyst model's validated answer (JSON), null when the rules analysed alone. */
+  model_analysis: string | null;
+  /** Why the analyst model's answer is missing (fallback reason), or null. */
+  model_note: string | null;
 }
 
 /** A strategy decision after risk: enter, skip (with `blocked_by`) or exit, with its reason. */
@@ -50,6 +55,10 @@ export interface PipelineDecisionsTable {
   price: string;
   bar_ts: number;
   created_at: number;
+  /** `rules`, `ai` (the decider model) or `both` (rules, vetoed or shrunk by the model). */
+  decided_by: Generated<string>;
+  /** A model fallback, veto, shrink or rejection, in words; null otherwise. */
+  model_note: string | null;
 }
 
 /** An order the pipeline placed (paper or live) and its fills so far. */
@@ -71,4 +80,24 @@ export interface PipelineOrdersTable {
   exchange_order_id: string | null;
   created_at: number;
   updated_at: number;
+}
+
+/** One model call (or a call skipped for budget or Retry-After) of the pipeline's model stages. */
+export interface PipelineModelCallsTable {
+  id: Generated<number>;
+  run_id: number | null;
+  stage: string;
+  symbol: string;
+  bar_ts: number;
+  model: string;
+  template_version: string;
+  prompt_hash: string;
+  tokens_in: number;
+  tokens_out: number;
+  latency_ms: number;
+  cost: string | null;
+  outcome: string;
+  detail: string | null;
+  answer: string | null;
+  created_at: number;
 }

@@ -12,6 +12,7 @@ import type {
 } from './live-schema.js';
 import type {
   PipelineDecisionsTable,
+  PipelineModelCallsTable,
   PipelineOrdersTable,
   PipelineRunsTable,
   PipelineSignalsTable,
@@ -241,6 +242,7 @@ export interface DB {
   pipeline_signals: PipelineSignalsTable;
   pipeline_decisions: PipelineDecisionsTable;
   pipeline_orders: PipelineOrdersTable;
+  pipeline_model_calls: PipelineModelCallsTable;
 }
 
 /** One watcher per (source, address): its cursor and the lease of the instance running it. */
@@ -257,6 +259,8 @@ export interface CopyWatchersTable {
   polled_at: number | null;
   error: string | null;
   created_at: number;
+  /** Bumped by triggers whenever one of this leader's follows changes (migration 017). */
+  follows_generation: Generated<number>;
 }
 
 export interface LeaderHoldingsTable {

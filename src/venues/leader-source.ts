@@ -10,7 +10,7 @@
 import type { Decimal } from '../domain/decimal.js';
 import type { Unsubscribe } from './types.js';
 
-export type LeaderSourceId = 'simulated' | 'polymarket';
+export type LeaderSourceId = 'simulated' | 'polymarket' | 'solana' | 'hyperliquid';
 
 /** One trade of a leader as its source reported it. */
 export interface LeaderTrade {
@@ -74,6 +74,13 @@ export interface LeaderSourceCapabilities {
   maxPageSize: number;
   /** The address form, in words, for error messages: "0x followed by 40 hex digits". */
   addressForm: string;
+  /**
+   * How paper copies are priced: `venue` (default) at the current price of the
+   * market on the venue copies trade on; `leader-fill` at the leader's own
+   * fill price (plus slippage), for sources whose markets no venue here
+   * trades (Solana tokens), the market described by the trade itself.
+   */
+  pricing?: 'venue' | 'leader-fill';
 }
 
 export interface LeaderSource {

@@ -241,7 +241,7 @@ describe('createCache (L1)', () => {
       factoryLatencyMs: { p50: 20, p99: 30, count: 3 },
     });
     expect(metricsOf('price').hitRate).toBeNull();
-    expect(cache.metrics().map((m) => m.kind)).toHaveLength(13);
+    expect(cache.metrics().map((m) => m.kind)).toHaveLength(15);
   });
 
   it('rejects unknown kinds and bad options', async () => {

@@ -20,6 +20,8 @@ describe('DEFAULT_POLICIES', () => {
       userProfile: 3_600_000,
       leaderboard: 3_600_000,
       traderPerformance: 2_000,
+      aiAnalysis: 86_400_000,
+      aiDecision: 86_400_000,
     });
     for (const k of CACHE_KINDS) {
       const p = DEFAULT_POLICIES[k];

@@ -129,6 +129,42 @@ for (const target of await databaseTargets()) {
       expect(gap).toEqual([]);
     });
 
+    it('reads the leader equity once a follow switches to proportional sizing (none is read before)', async () => {
+      const created = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/traders',
+        headers: t.alice.headers,
+        payload: {
+          name: 'Later proportional',
+          source: 'simulated',
+          address: 'sim-scalper-2',
+          allocation: '5000',
+          followOptions: { copyMode: 'fixed', fixedAmount: '50' },
+        },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      const id = created.json().id;
+      await until('a copy sized fixed', async () => {
+        const items = (await get(`/api/v1/traders/${id}/copies?status=copied`)).items;
+        return items.length > 0 ? items : undefined;
+      });
+      const patched = await t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/traders/${id}`,
+        headers: t.alice.headers,
+        payload: { followOptions: { copyMode: 'proportional' } },
+      });
+      expect(patched.statusCode, patched.body).toBe(200);
+      const since = Date.parse(patched.json().updatedAt);
+      const fresh = await until('decisions after the switch', async () => {
+        const items = (await get(`/api/v1/traders/${id}/copies?limit=500`)).items.filter(
+          (d: { sourceTs: string }) => Date.parse(d.sourceTs) >= since,
+        );
+        return items.length >= 2 ? items : undefined;
+      });
+      expect(fresh.filter((d: { reason: string | null }) => d.reason === 'no_leader_equity')).toEqual([]);
+    });
+
     it('refuses bad follows with a 400 naming the field, a duplicate with a 409, and writes nothing', async () => {
       const before = (await get('/api/v1/traders?limit=500', t.bob.headers)).items.length;
       const post = (payload: Record<string, unknown>) =>

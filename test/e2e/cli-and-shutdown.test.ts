@@ -29,6 +29,8 @@ describe('tradeloop CLI', () => {
         '010-job-result-bounds',
         '011-user-tokens',
         '012-live-copies',
+        '013-model-calls',
+        '017-follow-generations',
       ],
     });
     const u = runCli(['users', 'create', 'carol'], env);

@@ -87,4 +87,24 @@ describe.each(targets)('migration upgrades ($name)', (target) => {
     await order(a!, null); // no id: never a conflict
     await expect(order(a!, 'x-1')).rejects.toThrow(/unique|UNIQUE/);
   });
+
+  it('013 keeps every pipeline decision and signal, decided by the rules, with no model note', async () => {
+    const db = await open();
+    expect(await migrateTo(db, '011-user-tokens')).toContain('005-pipeline');
+    const k = db.kysely;
+    await sql`insert into pipeline_runs (mode, status, started_at) values ('paper', 'ok', 1)`.execute(k);
+    const run = Number((await sql<{ id: number }>`select id from pipeline_runs`.execute(k)).rows[0]!.id);
+    await sql`insert into pipeline_decisions (run_id, mode, symbol, action, reason, qty, price, bar_ts, created_at)
+        values (${run}, 'paper', 'BTC/USDT', 'enter', 'always in', '1', '100', 1, 2)`.execute(k);
+    await sql`insert into pipeline_signals (run_id, symbol, rank, score, price, volume, volatility, momentum, indicators, created_at)
+        values (${run}, 'BTC/USDT', 1, 0.5, '100', 1, 0.1, 0.1, '{}', 2)`.execute(k);
+    expect(await migrateToLatest(db)).toContain('013-model-calls');
+    const d = await sql<{ decided_by: string; model_note: string | null; reason: string }>`
+      select decided_by, model_note, reason from pipeline_decisions`.execute(k);
+    expect(d.rows).toEqual([{ decided_by: 'rules', model_note: null, reason: 'always in' }]);
+    const sg = await sql<{
+      model_analysis: string | null;
+    }>`select model_analysis from pipeline_signals`.execute(k);
+    expect(sg.rows).toEqual([{ model_analysis: null }]);
+  });
 });

@@ -1,6 +1,8 @@
 /**
- * /api/v1/pipeline: the signal bot's status, start and stop, and its last
- * decisions with their reasons.
+ * /api/v1/pipeline: the signal bot's status, start and stop, its last
+ * decisions with their reasons and the model calls behind them, and the
+ * model call log (stage, model, prompt hash, tokens, latency, cost, outcome;
+ * never the API key).
  *
  * The pipeline is GLOBAL, not per user: there is one exchange account
  * (EXCHANGE_API_KEY is a server setting) and one paper account, so one bot
@@ -12,10 +14,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { Pipeline } from '../../pipeline/pipeline.js';
 import type { PipelineStatus } from '../../pipeline/pipeline-status.js';
+import type { ModelCallRecord } from '../../store/model-call-repository.js';
 import type { DecisionRecord, RunRecord } from '../../store/pipeline-repository.js';
 import { requireAdmin } from '../auth.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
-import { listOf, PipelineDecisionJson, PipelineDecisionsQuery } from '../schemas.js';
+import { listOf, PipelineDecisionJson, PipelineDecisionsQuery, PipelineModelCallJson } from '../schemas.js';
 
 export interface PipelineRouteDeps {
   pipeline: Pipeline;
@@ -36,7 +39,15 @@ function statusJson(s: PipelineStatus) {
   };
 }
 
-const decisionJson = (d: DecisionRecord) => ({
+const callJson = (c: ModelCallRecord) => ({
+  ...c,
+  barTime: new Date(c.barTs).toISOString(),
+  createdAt: new Date(c.createdAt).toISOString(),
+});
+
+const barKey = (symbol: string, barTs: number) => `${symbol}\u0000${barTs}`;
+
+const decisionJson = (d: DecisionRecord, calls: readonly ModelCallRecord[] = []) => ({
   id: d.id,
   runId: d.runId,
   mode: d.mode,
@@ -48,6 +59,9 @@ const decisionJson = (d: DecisionRecord) => ({
   price: d.price,
   barTime: new Date(d.barTs).toISOString(),
   createdAt: new Date(d.createdAt).toISOString(),
+  decidedBy: d.decidedBy,
+  modelNote: d.modelNote,
+  modelCalls: calls.map(callJson),
 });
 
 export function pipelineRoutes(app: FastifyInstance, deps: PipelineRouteDeps): void {
@@ -73,7 +87,23 @@ export function pipelineRoutes(app: FastifyInstance, deps: PipelineRouteDeps): v
     async (req) => {
       const limit = req.query.limit ?? DEFAULT_PAGE;
       const rows = await pipeline.listDecisions(limit + 1, decodeCursor(req.query.cursor));
-      return page(rows, limit, decisionJson);
+      const calls = await pipeline.modelCallsFor(rows.slice(0, limit));
+      const byBar = new Map<string, ModelCallRecord[]>();
+      for (const c of calls) {
+        const key = barKey(c.symbol, c.barTs);
+        byBar.set(key, [...(byBar.get(key) ?? []), c]);
+      }
+      return page(rows, limit, (d) => decisionJson(d, byBar.get(barKey(d.symbol, d.barTs))));
+    },
+  );
+
+  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+    '/pipeline/model-calls',
+    { schema: { querystring: PipelineDecisionsQuery, response: { 200: listOf(PipelineModelCallJson) } } },
+    async (req) => {
+      const limit = req.query.limit ?? DEFAULT_PAGE;
+      const rows = await pipeline.listModelCalls(limit + 1, decodeCursor(req.query.cursor));
+      return page(rows, limit, callJson);
     },
   );
 }

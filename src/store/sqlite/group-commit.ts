@@ -23,6 +23,8 @@ const PASS_THROUGH: WriteOutcomes = {
 export interface GroupConnection {
   exec(sql: string): void;
   readonly inTransaction: boolean;
+  /** After each batch, committed or not (e.g. to schedule a WAL checkpoint). */
+  afterBatch?(): void;
 }
 
 interface Pending<E> {
@@ -75,6 +77,7 @@ export class GroupCommit<E> {
       }
     } finally {
       this.lock.release();
+      this.conn.afterBatch?.();
     }
   }
 

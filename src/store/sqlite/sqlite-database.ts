@@ -17,6 +17,7 @@ import { GroupCommit } from './group-commit.js';
 import { ensurePrivateFile } from './private-files.js';
 import { SqliteAuthWatch } from './sqlite-auth-watch.js';
 import { openSqliteConnection, type SqliteTuning } from './sqlite-connection.js';
+import { type CheckpointStats, WalCheckpointer } from './wal-checkpointer.js';
 import { WriteLock } from './write-lock.js';
 
 const STATEMENT_CACHE_LIMIT = 1000;
@@ -96,6 +97,22 @@ export class SqliteDatabase implements Database {
   private readonly health: DatabaseAvailability;
   private closed = false;
   private readonly authWatch: SqliteAuthWatch;
+  private checkpointer: WalCheckpointer | undefined;
+
+  /** Opens the database with WAL checkpoints in a worker thread (see wal-checkpointer.ts). */
+  static async open(options: SqliteOptions): Promise<SqliteDatabase> {
+    const db = new SqliteDatabase(options);
+    if (options.file !== ':memory:')
+      db.checkpointer = await WalCheckpointer.start(db.writer, options.file, {
+        busyTimeoutMs: options.busyTimeoutMs,
+      });
+    return db;
+  }
+
+  /** Background checkpoint passes so far (undefined: the writer checkpoints inline). */
+  get checkpointStats(): CheckpointStats | undefined {
+    return this.checkpointer && { ...this.checkpointer.stats };
+  }
 
   constructor(readonly options: SqliteOptions) {
     this.health = new DatabaseAvailability(options.availability);
@@ -109,6 +126,7 @@ export class SqliteDatabase implements Database {
     this.group = new GroupCommit(
       {
         exec: (sql) => void this.writerExec.stmts.get(sql).run(),
+        afterBatch: () => this.checkpointer?.wrote(),
         get inTransaction() {
           return writer.inTransaction;
         },
@@ -185,6 +203,7 @@ export class SqliteDatabase implements Database {
       this.writerExec.stmts.get('BEGIN IMMEDIATE').run();
       const result = await fn(this.writerExec);
       this.writerExec.stmts.get('COMMIT').run();
+      this.checkpointer?.wrote();
       return this.health.ok(result);
     } catch (err) {
       if (this.writer.inTransaction) this.writerExec.stmts.get('ROLLBACK').run();
@@ -224,6 +243,7 @@ export class SqliteDatabase implements Database {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.checkpointer?.stop();
     await this.lock.acquire();
     try {
       this.writer.pragma('optimize');

@@ -147,11 +147,3 @@ export function malformed(path: string, field: string, value: unknown): Unavaila
   const shown = JSON.stringify(value)?.slice(0, 60) ?? String(value);
   return new UnavailableError(`polymarket data API ${path}: unexpected ${field} ${shown}`);
 }
-
-/** Retry-After in seconds or as an HTTP date; 1 s when absent or unreadable. */
-export function retryAfter(header: string | null, now: number): number {
-  if (header === null || header.trim() === '') return 1000;
-  if (/^\d+(\.\d+)?$/.test(header.trim())) return Math.ceil(Number(header) * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? 1000 : Math.max(0, at - now);
-}

@@ -1,7 +1,8 @@
 import { type Clock, systemClock } from '../../domain/clock.js';
 import type { Decimal } from '../../domain/decimal.js';
-import { RateLimitedError, TimeoutError, UnavailableError, ValidationError } from '../../domain/errors.js';
+import { ValidationError } from '../../domain/errors.js';
 import { TokenBucket } from '../../lib/token-bucket.js';
+import { requestJson } from '../http-json.js';
 import type {
   LeaderSort,
   LeaderSource,
@@ -24,7 +25,6 @@ import {
   parseTrade,
   type Row,
   record,
-  retryAfter,
 } from './data-api-format.js';
 
 export interface PolymarketWalletSourceOptions {
@@ -238,30 +238,12 @@ export class PolymarketWalletSource implements LeaderSource {
     for (let wait = this.bucket.take(1); wait > 0; wait = this.bucket.take(1)) await this.clock.sleep(wait);
     const url = new URL(path, this.origin);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, String(v));
-    const what = `polymarket data API ${path}`;
-    try {
-      const res = await this.fetchImpl(url, {
-        headers: { accept: 'application/json' },
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      const text = await res.text();
-      if (res.status === 429) {
-        const retryAfterMs = retryAfter(res.headers.get('retry-after'), this.clock.now());
-        throw new RateLimitedError(`${what}: rate limited (HTTP 429)`, retryAfterMs);
-      }
-      if (!res.ok) throw new UnavailableError(`${what}: HTTP ${res.status} ${text.slice(0, 200)}`);
-      try {
-        return JSON.parse(text) as unknown;
-      } catch (err) {
-        throw new UnavailableError(`${what}: the answer is not JSON: ${text.slice(0, 80)}`, { cause: err });
-      }
-    } catch (err) {
-      if (err instanceof RateLimitedError || err instanceof UnavailableError) throw err;
-      if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError'))
-        throw new TimeoutError(`${what}: no answer within ${this.timeoutMs} ms`, { cause: err });
-      throw new UnavailableError(`${what}: ${err instanceof Error ? err.message : String(err)}`, {
-        cause: err,
-      });
-    }
+    return requestJson({
+      url,
+      what: `polymarket data API ${path}`,
+      timeoutMs: this.timeoutMs,
+      now: () => this.clock.now(),
+      fetch: this.fetchImpl,
+    });
   }
 }

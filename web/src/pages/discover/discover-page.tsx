@@ -1,8 +1,10 @@
 /**
  * Discover: the leaders of a source (simulated, or Polymarket wallets) with
  * their stats, sorted by PnL, win rate, volume or trades over 7 or 30 days;
- * a leader's latest trades; and Follow, which opens a small form and
- * creates a trader (POST /traders) that the copy engine starts watching.
+ * a leader's latest trades; Follow, which opens a small form and creates a
+ * trader (POST /traders) that the copy engine starts watching; "What if",
+ * a copy backtest of the leader; and Compare, two leaders' backtests side by
+ * side.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, describeError, type Page } from '../../api/client';
@@ -10,10 +12,15 @@ import type { Leader, LeaderSourceId, Trader } from '../../api/types';
 import { fmtNum, fmtPct, signClass } from '../../components/format';
 import { PaperBalance } from '../../components/paper-balance';
 import { linkClick } from '../../router';
+import { AddressLeader } from './address-leader';
 import { FollowForm } from './follow-form';
 import { LeaderTrades } from './leader-trades';
+import { WhatIf } from './what-if';
 
 type Sort = 'pnl' | 'winRate' | 'volume' | 'trades';
+/** The sources the server watches; Solana and Hyperliquid have no leaderboard (followed by address). */
+type Source = LeaderSourceId | 'solana' | 'hyperliquid';
+const BY_ADDRESS: readonly Source[] = ['solana', 'hyperliquid'];
 type Window = '7d' | '30d';
 
 const SORTS: [Sort, string][] = [
@@ -27,7 +34,7 @@ const COLS = 7;
 
 interface Open {
   address: string;
-  what: 'follow' | 'trades';
+  what: 'follow' | 'trades' | 'whatif';
 }
 
 function ago(iso: string | null): string {
@@ -40,7 +47,7 @@ function ago(iso: string | null): string {
 }
 
 export function DiscoverPage() {
-  const [source, setSource] = useState<LeaderSourceId>('simulated');
+  const [source, setSource] = useState<Source>('simulated');
   const [sort, setSort] = useState<Sort>('pnl');
   const [window, setWindow] = useState<Window>('30d');
   const [leaders, setLeaders] = useState<Leader[]>([]);
@@ -49,6 +56,7 @@ export function DiscoverPage() {
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<Open | null>(null);
   const [followed, setFollowed] = useState<ReadonlyMap<string, Trader>>(new Map());
+  const [compare, setCompare] = useState<Leader[]>([]);
 
   const query = `/leaders?source=${source}&sort=${sort}&window=${window}&limit=${PAGE}`;
 
@@ -73,12 +81,18 @@ export function DiscoverPage() {
   useEffect(() => {
     const abort = new AbortController();
     setOpen(null);
+    setCompare([]);
     void load(null, abort.signal);
     return () => abort.abort();
   }, [query]);
 
   const toggle = (address: string, what: Open['what']) =>
     setOpen((o) => (o?.address === address && o.what === what ? null : { address, what }));
+  /** Two leaders at most: a third replaces the first picked. */
+  const pick = (l: Leader) =>
+    setCompare((c) =>
+      c.some((x) => x.address === l.address) ? c.filter((x) => x.address !== l.address) : [...c, l].slice(-2),
+    );
 
   return (
     <section aria-labelledby="discover-summary">
@@ -86,9 +100,11 @@ export function DiscoverPage() {
         <div class="toolbar-actions filters">
           <label>
             Source{' '}
-            <select value={source} onChange={(e) => setSource(e.currentTarget.value as LeaderSourceId)}>
+            <select value={source} onChange={(e) => setSource(e.currentTarget.value as Source)}>
               <option value="simulated">simulated</option>
               <option value="polymarket">polymarket</option>
+              <option value="solana">solana</option>
+              <option value="hyperliquid">hyperliquid</option>
             </select>
           </label>
           <label>
@@ -141,6 +157,23 @@ export function DiscoverPage() {
           </button>
         </div>
       )}
+      {BY_ADDRESS.includes(source) && <AddressLeader key={source} source={source} />}
+      {compare.length > 0 && (
+        <div class="panel compare-panel">
+          <p class="hint">
+            {compare.length < 2
+              ? `Comparing ${compare[0]!.name ?? compare[0]!.address}: pick a second leader.`
+              : 'What if you had copied each of them, with the same options:'}
+          </p>
+          {compare.length === 2 && (
+            <WhatIf
+              key={compare.map((l) => l.address).join('|')}
+              leaders={compare}
+              onClose={() => setCompare([])}
+            />
+          )}
+        </div>
+      )}
       {!error && (
         <div class="table-scroll">
           <table class="leaders-table">
@@ -188,6 +221,24 @@ export function DiscoverPage() {
                       <button
                         type="button"
                         class="small secondary"
+                        aria-expanded={isOpen === 'whatif'}
+                        aria-label={`What if I had copied ${label}`}
+                        onClick={() => toggle(l.address, 'whatif')}
+                      >
+                        What if
+                      </button>
+                      <button
+                        type="button"
+                        class="small secondary"
+                        aria-pressed={compare.some((x) => x.address === l.address)}
+                        aria-label={`Compare ${label}`}
+                        onClick={() => pick(l)}
+                      >
+                        Compare
+                      </button>
+                      <button
+                        type="button"
+                        class="small secondary"
                         aria-expanded={isOpen === 'trades'}
                         aria-label={`Trades of ${label}`}
                         onClick={() => toggle(l.address, 'trades')}
@@ -216,6 +267,8 @@ export function DiscoverPage() {
                       <td colSpan={COLS}>
                         {isOpen === 'trades' ? (
                           <LeaderTrades leader={l} />
+                        ) : isOpen === 'whatif' ? (
+                          <WhatIf leaders={[l]} onClose={() => setOpen(null)} />
                         ) : (
                           <FollowForm
                             leader={l}

@@ -1,0 +1,86 @@
+/**
+ * The JSON schemas the two models must answer (sent as `response_format`
+ * and checked again here with Ajv: a server may ignore the schema), and the
+ * parse of a reply's content into a typed answer or the reason it is
+ * rejected. Schemas follow strict structured-output rules: every property
+ * required, no others; "none" is null.
+ */
+import { Ajv } from 'ajv';
+import type { ModelIntent } from '../../engine/model-gate.js';
+
+export interface AnalystAnswer {
+  trend: 'up' | 'down' | 'sideways';
+  support: number;
+  resistance: number;
+  signal: 'bullish' | 'bearish' | 'neutral';
+  confidence: number;
+  rationale: string;
+}
+
+/** The decider's answer: the engine's ModelIntent, which the model gate applies. */
+export type DeciderAnswer = ModelIntent;
+
+const share = { type: 'number', minimum: 0, maximum: 1 } as const;
+const rationale = { type: 'string', maxLength: 280 } as const;
+
+export const ANALYST_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['trend', 'support', 'resistance', 'signal', 'confidence', 'rationale'],
+  properties: {
+    trend: { type: 'string', enum: ['up', 'down', 'sideways'] },
+    support: { type: 'number', exclusiveMinimum: 0 },
+    resistance: { type: 'number', exclusiveMinimum: 0 },
+    signal: { type: 'string', enum: ['bullish', 'bearish', 'neutral'] },
+    confidence: share,
+    rationale,
+  },
+} as const;
+
+export const DECIDER_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['action', 'size', 'stop', 'target', 'confidence', 'rationale'],
+  properties: {
+    action: { type: 'string', enum: ['enter', 'exit', 'hold'] },
+    size: share,
+    stop: { type: ['number', 'null'] },
+    target: { type: ['number', 'null'] },
+    confidence: share,
+    rationale,
+  },
+} as const;
+
+const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+const validators = {
+  tradeloop_analysis: ajv.compile<AnalystAnswer>(ANALYST_SCHEMA),
+  tradeloop_decision: ajv.compile<DeciderAnswer>(DECIDER_SCHEMA),
+};
+export type SchemaName = keyof typeof validators;
+
+export const SCHEMAS: Record<SchemaName, object> = {
+  tradeloop_analysis: ANALYST_SCHEMA,
+  tradeloop_decision: DECIDER_SCHEMA,
+};
+
+export type Parsed<T> = { ok: true; answer: T } | { ok: false; reason: string };
+
+/**
+ * The reply's content as a schema-valid answer, or why not.
+ *
+ * @example
+ * parseAnswer<DeciderAnswer>('tradeloop_decision', '{"action":"enter",...}');
+ */
+export function parseAnswer<T>(schema: SchemaName, content: string): Parsed<T> {
+  let value: unknown;
+  try {
+    value = JSON.parse(content);
+  } catch {
+    return { ok: false, reason: `answer is not JSON: ${JSON.stringify(content.slice(0, 60))}` };
+  }
+  const validate = validators[schema];
+  if (validate(value)) return { ok: true, answer: value as T };
+  const e = validate.errors?.[0];
+  const where = e?.instancePath || '(root)';
+  return { ok: false, reason: `answer fails the schema: ${where} ${e?.message ?? 'is invalid'}` };
+}

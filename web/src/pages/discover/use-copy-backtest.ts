@@ -1,0 +1,86 @@
+/**
+ * One "what if I had copied" run: submits a copy backtest (POST /backtests
+ * with `kind: "copy"`), then polls its job every 500 ms until it ends. The
+ * state says what the page shows: idle, running (with progress), done (the
+ * result), or failed (the server's words, and the field it named).
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, api, describeError } from '../../api/client';
+import type { Job } from '../../api/types';
+
+export interface CopyBacktestOptions {
+  from: string;
+  to: string;
+  initialCapital: number;
+  followOptions: Record<string, string>;
+}
+
+export interface CopyBacktestResult {
+  metrics: {
+    initialCapital: number;
+    finalEquity: number;
+    totalReturn: number;
+    maxDrawdown: number;
+    trades: number;
+    winRate: number | null;
+    sharpe: number | null;
+    fees: number;
+  };
+  equityCurve: { ts: number; equity: number }[];
+  copied: unknown[];
+  skipped: unknown[];
+  skippedByReason: Record<string, number>;
+  leaderTrades: number;
+}
+
+export type RunState =
+  | { kind: 'idle' }
+  | { kind: 'running'; progress: number; jobId: number | null }
+  | { kind: 'done'; jobId: number; result: CopyBacktestResult }
+  | { kind: 'failed'; message: string; field: string | null };
+
+export function useCopyBacktest() {
+  const [state, setState] = useState<RunState>({ kind: 'idle' });
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const live = useRef(true);
+  useEffect(() => {
+    live.current = true;
+    return () => {
+      live.current = false;
+      clearTimeout(timer.current);
+    };
+  }, []);
+
+  const poll = async (id: number) => {
+    try {
+      const job = await api<Job>(`/jobs/${id}`);
+      if (!live.current) return;
+      if (job.status === 'succeeded')
+        setState({ kind: 'done', jobId: id, result: job.result as CopyBacktestResult });
+      else if (job.status === 'queued' || job.status === 'running') {
+        setState({ kind: 'running', progress: job.progress, jobId: id });
+        timer.current = setTimeout(() => void poll(id), 500);
+      } else setState({ kind: 'failed', message: job.error?.message ?? job.status, field: null });
+    } catch (err) {
+      if (live.current) setState({ kind: 'failed', message: describeError(err), field: null });
+    }
+  };
+
+  const run = async (source: string, address: string, o: CopyBacktestOptions) => {
+    clearTimeout(timer.current);
+    setState({ kind: 'running', progress: 0, jobId: null });
+    try {
+      const job = await api<Job>('/backtests', {
+        method: 'POST',
+        body: { kind: 'copy', source, address, ...o },
+      });
+      if (live.current) void poll(job.id);
+    } catch (err) {
+      if (!live.current) return;
+      const field = err instanceof ApiError ? (err.details?.[0]?.path ?? null) : null;
+      setState({ kind: 'failed', message: describeError(err), field });
+    }
+  };
+
+  return { state, run };
+}
