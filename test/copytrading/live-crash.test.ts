@@ -40,20 +40,7 @@ describe.each(await databaseTargets())('a live copy order through kill -9 on $na
     server = await BingxLoopbackServer.start({ account: { ...KEYS, balances: { USDT: 10_000 } } });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-crash-'));
     db = await target.create();
-    const config = loadConfig(
-      {},
-      {
-        databaseUrl: db.url,
-        dataDir,
-        logLevel: 'silent',
-        jobExecutor: 'embedded',
-        copyEngine: 'off',
-        secretsKey: SECRETS_KEY,
-        liveVenueOrigins: { bingx: server.origin },
-        liveOrderTimeoutMs: TIMEOUT_MS,
-      },
-    );
-    s = await buildServices(config, { clock: systemClock, warming: false });
+    s = await instance();
     userId = (await s.users.create('carol')).user.id;
     await s.credentials.put(userId, 'bingx', KEYS);
     traderId = (
@@ -72,6 +59,24 @@ describe.each(await databaseTargets())('a live copy order through kill -9 on $na
     await server?.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
+
+  /** Services of one instance on the suite's database and loopback exchange. */
+  function instance(): Promise<Services> {
+    const config = loadConfig(
+      {},
+      {
+        databaseUrl: db.url,
+        dataDir,
+        logLevel: 'silent',
+        jobExecutor: 'embedded',
+        copyEngine: 'off',
+        secretsKey: SECRETS_KEY,
+        liveVenueOrigins: { bingx: server.origin },
+        liveOrderTimeoutMs: TIMEOUT_MS,
+      },
+    );
+    return buildServices(config, { clock: systemClock, warming: false });
+  }
 
   async function outbox(tradeId: string): Promise<string> {
     const clientOrderId = s.live.venues.clientOrderId('bingx', traderId, tradeId);
@@ -158,22 +163,7 @@ describe.each(await databaseTargets())('a live copy order through kill -9 on $na
   });
 
   it('sends each order once when two instances kick the same outbox at once', async () => {
-    const other = await buildServices(
-      loadConfig(
-        {},
-        {
-          databaseUrl: db.url,
-          dataDir,
-          logLevel: 'silent',
-          jobExecutor: 'embedded',
-          copyEngine: 'off',
-          secretsKey: SECRETS_KEY,
-          liveVenueOrigins: { bingx: server.origin },
-          liveOrderTimeoutMs: TIMEOUT_MS,
-        },
-      ),
-      { clock: systemClock, warming: false },
-    );
+    const other = await instance();
     try {
       const cids: string[] = [];
       for (let i = 0; i < 20; i++) cids.push(await outbox(`race-${i}`));
