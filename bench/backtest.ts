@@ -9,8 +9,8 @@
  */
 import { type Bars, barsFromColumns } from '../src/engine/bars.js';
 import { SmaCross } from '../src/engine/strategies/sma-cross.js';
+import { Rng } from '../src/lib/random.js';
 import { runBacktest } from '../src/research/backtest.js';
-import { Rng } from '../src/venues/simulated/rng.js';
 import type { Benchmark } from './lib/context.js';
 import { result } from './lib/result.js';
 import { formatNumber } from './lib/stats.js';

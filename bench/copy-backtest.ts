@@ -11,6 +11,7 @@
  */
 import { systemClock } from '../src/domain/clock.js';
 import { decimal } from '../src/domain/decimal.js';
+import { Rng } from '../src/lib/random.js';
 import {
   loadBars,
   parseBacktestRequest,
@@ -19,7 +20,6 @@ import {
   runCopyBacktest,
 } from '../src/research/index.js';
 import type { LeaderSource, LeaderTrade } from '../src/venues/leader-source.js';
-import { Rng } from '../src/venues/simulated/rng.js';
 import { SimulatedVenue } from '../src/venues/simulated/simulated-venue.js';
 import type { Benchmark } from './lib/context.js';
 import { result } from './lib/result.js';

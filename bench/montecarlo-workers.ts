@@ -7,7 +7,7 @@
  * Both give the identical result (paths are seeded per path).
  */
 import type { JobManager } from '../src/jobs/index.js';
-import { Rng } from '../src/venues/simulated/rng.js';
+import { Rng } from '../src/lib/random.js';
 import { finished, jobsOf, pollJob } from './jobs-fixtures.js';
 import type { BenchContext, Benchmark } from './lib/context.js';
 import { openServices } from './lib/fixtures.js';

@@ -11,11 +11,11 @@
 import { buildServices } from '../src/container.js';
 import { systemClock } from '../src/domain/clock.js';
 import { DECIMAL_ONE, dec, decimal } from '../src/domain/decimal.js';
+import type { Ticker } from '../src/domain/market.js';
 import { priceDecimal } from '../src/domain/position.js';
 import { canonicalAmount } from '../src/store/amounts.js';
 import { PositionRepository } from '../src/store/position-repository.js';
 import { SimulatedVenue } from '../src/venues/simulated/simulated-venue.js';
-import type { Ticker } from '../src/venues/types.js';
 import type { Benchmark } from './lib/context.js';
 import { benchConfig } from './lib/fixtures.js';
 import { result } from './lib/result.js';

@@ -19,7 +19,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   store: ['domain'],
   venues: ['domain', 'lib'],
   users: ['domain', 'store'],
-  research: ['copytrading', 'domain', 'engine', 'venues'],
+  research: ['copytrading', 'domain', 'engine', 'lib', 'venues'],
   marketdata: ['cache', 'domain', 'lib', 'venues'],
   jobs: ['cache', 'config', 'domain', 'lib', 'research', 'store', 'venues'],
   positions: ['cache', 'domain', 'lib', 'marketdata', 'store', 'updates', 'venues'],

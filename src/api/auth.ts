@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ForbiddenError, UnauthorizedError } from '../domain/errors.js';
-import type { User } from '../store/user-repository.js';
+import type { User } from '../domain/user.js';
 import type { UserService } from '../users/user-service.js';
 import type { AuthFailureLimiter } from './client-guard.js';
 

@@ -13,8 +13,8 @@ import type { Socket } from 'node:net';
 import { LRUCache } from 'lru-cache';
 import type { Clock } from '../domain/clock.js';
 import { RateLimitedError } from '../domain/errors.js';
+import type { User } from '../domain/user.js';
 import { TokenBucket } from '../lib/token-bucket.js';
-import type { User } from '../store/user-repository.js';
 import type { UserService } from '../users/user-service.js';
 
 export interface ConnectionCapStats {

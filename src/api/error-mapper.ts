@@ -41,6 +41,7 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   JOB_FAILED: 500,
   CANCELLED: 409,
   WORKER_LOST: 503,
+  TIMED_OUT: 504,
   MAINTENANCE_FAILED: 500,
 };
 

@@ -1,45 +1,82 @@
 /**
  * Plain JSON Schema builders for request validation (Ajv) and response
- * serialisation (fast-json-stringify). We used TypeBox for this, but we never
- * used its type inference, and loading it cost 11 MiB of resident memory,
- * about a tenth of the service's budget. These builders produce the same
- * schema objects with the same call shapes.
+ * serialisation (fast-json-stringify), each typed with the value it accepts,
+ * so a route's `req.body` is the schema's type (see `type-provider.ts`) and a
+ * schema and its type cannot drift apart. We used TypeBox for this, but
+ * loading it cost 11 MiB of resident memory, about a tenth of the service's
+ * budget; these builders keep its call shapes and the part of its inference
+ * we use.
  *
  * @example
  * const Body = Type.Object({ name: Type.String({ maxLength: 100 }), note: Type.Optional(Type.String()) },
  *   { additionalProperties: false });
  * // { type: 'object', properties: {...}, required: ['name'], additionalProperties: false }
+ * type BodyT = Static<typeof Body>; // { name: string; note?: string }
  */
 
 export type Schema = { readonly [key: string]: unknown };
 type Options = Record<string, unknown>;
 
-const OPTIONAL = Symbol('optional');
-type Optional = Schema & { [OPTIONAL]: true };
+declare const STATIC: unique symbol;
+declare const OPTIONAL_TYPE: unique symbol;
 
-const isOptional = (s: Schema): s is Optional => (s as Partial<Optional>)[OPTIONAL] === true;
+/** A JSON schema that accepts values of type `T` (the type exists only for the compiler). */
+export type TSchema<T = unknown> = Schema & { readonly [STATIC]: T };
+/** A property schema of `Type.Object` that may be left out. */
+export type TOptional<T = unknown> = TSchema<T> & { readonly [OPTIONAL_TYPE]: true };
+
+/** The type of the values `S` accepts. */
+export type Static<S> = S extends TSchema<infer T> ? T : unknown;
+
+type Properties = Record<string, TSchema>;
+type OptionalKeys<P extends Properties> = {
+  [K in keyof P]: P[K] extends TOptional ? K : never;
+}[keyof P];
+type Flatten<T> = { [K in keyof T]: T[K] } & {};
+type ObjectOf<P extends Properties> = Flatten<
+  { -readonly [K in Exclude<keyof P, OptionalKeys<P>>]: Static<P[K]> } & {
+    -readonly [K in OptionalKeys<P>]?: Static<P[K]>;
+  }
+>;
+
+const OPTIONAL = Symbol('optional');
+const isOptional = (s: Schema): boolean => (s as { [OPTIONAL]?: true })[OPTIONAL] === true;
+
+/** Gives a plain schema object the type it accepts; the one place a schema gets its type. */
+const typed = <T>(s: Schema): TSchema<T> => s as TSchema<T>;
 
 export const Type = {
-  String: (o: Options = {}): Schema => ({ type: 'string', ...o }),
-  Integer: (o: Options = {}): Schema => ({ type: 'integer', ...o }),
-  Number: (o: Options = {}): Schema => ({ type: 'number', ...o }),
-  Boolean: (o: Options = {}): Schema => ({ type: 'boolean', ...o }),
-  Null: (): Schema => ({ type: 'null' }),
-  Literal: (value: string | number | boolean): Schema => ({ const: value }),
-  Array: (items: Schema, o: Options = {}): Schema => ({ type: 'array', items, ...o }),
-  Union: (anyOf: readonly Schema[], o: Options = {}): Schema => ({ anyOf, ...o }),
+  String: (o: Options = {}): TSchema<string> => typed({ type: 'string', ...o }),
+  /** A string that is one of `values`. */
+  Enum: <const V extends readonly string[]>(values: V, o: Options = {}): TSchema<V[number]> =>
+    typed({ type: 'string', enum: values, ...o }),
+  Integer: (o: Options = {}): TSchema<number> => typed({ type: 'integer', ...o }),
+  Number: (o: Options = {}): TSchema<number> => typed({ type: 'number', ...o }),
+  Boolean: (o: Options = {}): TSchema<boolean> => typed({ type: 'boolean', ...o }),
+  Null: (o: Options = {}): TSchema<null> => typed({ type: 'null', ...o }),
+  /** No body (a 204): documents the answer; nothing is serialised. */
+  NoBody: (o: Options = {}): TSchema<void> => typed({ type: 'null', ...o }),
+  /** Any JSON value (documented, not checked). */
+  Unknown: (o: Options = {}): TSchema<unknown> => typed({ ...o }),
+  Literal: <const V extends string | number | boolean>(value: V): TSchema<V> => typed({ const: value }),
+  Array: <T>(items: TSchema<T>, o: Options = {}): TSchema<T[]> => typed({ type: 'array', items, ...o }),
+  Union: <S extends readonly TSchema[]>(anyOf: S, o: Options = {}): TSchema<Static<S[number]>> =>
+    typed({ anyOf, ...o }),
   /**
    * `s` or null, as a type list rather than `anyOf`: fast-json-stringify
    * serialises a type list directly, while `anyOf` costs a schema check per
    * value on every response.
    */
-  Nullable: (s: Schema): Schema => ({ ...s, type: [s['type'], 'null'] }),
+  Nullable: <T>(s: TSchema<T>): TSchema<T | null> => typed({ ...s, type: [s['type'], 'null'] }),
   /** Marks a property of `Type.Object` as not required. */
-  Optional: (s: Schema): Schema =>
-    Object.defineProperty({ ...s }, OPTIONAL, { value: true, enumerable: false }),
+  Optional: <T>(s: TSchema<T>): TOptional<T> =>
+    Object.defineProperty({ ...s }, OPTIONAL, { value: true, enumerable: false }) as TOptional<T>,
+  /** Any JSON object: its fields are checked by whoever reads them. */
+  AnyObject: (o: Options = {}): TSchema<Record<string, unknown>> =>
+    typed({ type: 'object', additionalProperties: true, ...o }),
   /** An object; properties not wrapped in `Type.Optional` are required. */
-  Object(properties: Record<string, Schema>, o: Options = {}): Schema {
+  Object<P extends Properties>(properties: P, o: Options = {}): TSchema<ObjectOf<P>> {
     const required = Object.keys(properties).filter((k) => !isOptional(properties[k]!));
-    return { type: 'object', properties, ...(required.length > 0 ? { required } : {}), ...o };
+    return typed({ type: 'object', properties, ...(required.length > 0 ? { required } : {}), ...o });
   },
 };

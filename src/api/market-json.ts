@@ -6,8 +6,8 @@
  * significant digits, the precision every venue quotes in.
  */
 import type { Decimal } from '../domain/decimal.js';
+import type { Market } from '../domain/market.js';
 import { priceDecimal } from '../domain/position.js';
-import type { Market } from '../venues/types.js';
 
 export type MarketJson<M extends Market> = Omit<M, 'tickSize' | 'minSize'> & {
   tickSize?: Decimal;

@@ -22,21 +22,12 @@ import type {
   HTTPMethods,
   RouteOptions,
 } from 'fastify';
+import { ErrorEnvelope } from './answer-schemas.js';
 import { errorBody } from './error-mapper.js';
-import { Type } from './json-schema.js';
 import { ROUTE_SUMMARIES } from './openapi-summaries.js';
 
 /** The error envelope every 4xx and 5xx answer uses. */
-export const ErrorJson = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String({ description: 'A stable code from the error catalogue, e.g. VALIDATION_FAILED' }),
-      message: Type.String(),
-      details: Type.Array(Type.Object({ path: Type.String(), message: Type.String() })),
-    }),
-  },
-  { $id: 'Error', title: 'Error' },
-);
+export const ErrorJson = { ...ErrorEnvelope, $id: 'Error', title: 'Error' };
 
 interface RecordedRoute {
   method: HTTPMethods;
@@ -46,6 +37,25 @@ interface RecordedRoute {
 
 const DOC_PATHS = new Set(['/openapi.json', '/docs', '/docs/*']);
 const ROOT_PUBLIC = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * Answers that are not JSON, which no route schema carries (a route schema
+ * serialises JSON): the Prometheus text and the WebSocket upgrade.
+ */
+const OTHER_ANSWERS: Readonly<Record<string, Record<string, unknown>>> = {
+  'GET /metrics': {
+    200: {
+      description: 'The Prometheus text exposition format',
+      content: { 'text/plain': { schema: { type: 'string' } } },
+    },
+  },
+  'GET /api/v1/stream': {
+    101: {
+      type: 'null',
+      description: 'Switching Protocols: the WebSocket stream (messages are JSON, see the README)',
+    },
+  },
+};
 
 /** Which routes the document shows: the API and the root endpoints, not the dashboard or the docs. */
 function documented(url: string): boolean {
@@ -57,7 +67,10 @@ function documentedSchema(r: RecordedRoute): FastifySchema & Record<string, unkn
   const own = (r.schema ?? {}) as FastifySchema & Record<string, unknown>;
   const api = r.url.startsWith('/api/v1/');
   const tag = api ? r.url.split('/')[3]! : 'service';
-  const response: Record<string, unknown> = { ...((own.response as Record<string, unknown>) ?? {}) };
+  const response: Record<string, unknown> = {
+    ...((own.response as Record<string, unknown>) ?? {}),
+    ...OTHER_ANSWERS[`${r.method} ${r.url}`],
+  };
   const errors = api ? ['4XX', '5XX'] : ['5XX'];
   for (const code of errors) {
     response[code] = {
@@ -65,7 +78,6 @@ function documentedSchema(r: RecordedRoute): FastifySchema & Record<string, unkn
       content: { 'application/json': { schema: { $ref: 'Error#' } } },
     };
   }
-  if (!Object.keys(response).some((k) => k.startsWith('2'))) response['2XX'] = { description: 'Success' };
   return {
     ...own,
     summary: (own['summary'] as string | undefined) ?? ROUTE_SUMMARIES[`${r.method} ${r.url}`],

@@ -1,10 +1,21 @@
 /**
- * JSON Schemas (TypeBox) for request validation and fast response
- * serialisation. Amounts are accepted as decimal strings or numbers and always
- * returned as decimal strings; domain rules (ranges, consistency) are checked
- * by the services so every entry point gets the same answers.
+ * JSON Schemas for request validation and fast response serialisation, typed
+ * (`json-schema.ts`): a route's body has its schema's type, and that type must
+ * fit the domain's input type (`NewTraderInput`, `NewOrderInput`,
+ * `OpenPositionInput`...) or the route does not compile.
+ *
+ * Shape here, rules in the domain, each checked once: a schema says which
+ * fields exist, their JSON types, length caps and list sizes (the batch
+ * bounds from the services' constants); the domain parsers check what the
+ * values mean for every entry point — amounts parsed exactly and their
+ * ranges, the closed lists of sides, statuses and sources, identifier
+ * formats, times, and the rules between fields. Amounts are accepted as
+ * decimal strings or numbers and always returned as decimal strings.
  */
-import { Type } from './json-schema.js';
+import { MAX_BULK_ORDERS } from '../copytrading/order-service.js';
+import { MAX_BATCH_UPDATES } from '../copytrading/trader-service.js';
+import { COPY_MODES } from '../domain/copy.js';
+import { type TSchema, Type } from './json-schema.js';
 
 export const Amount = Type.Union([Type.String({ maxLength: 48 }), Type.Number()]);
 const NullableAmount = Type.Union([Amount, Type.Null()]);
@@ -27,7 +38,7 @@ export const FollowOptionsInput = Type.Object(
     trailingStopPct: Type.Optional(NullableAmount),
     maxPositionSize: Type.Optional(NullableAmount),
     copyRatio: Type.Optional(Amount),
-    copyMode: Type.Optional(Type.String({ enum: ['ratio', 'fixed', 'proportional'] })),
+    copyMode: Type.Optional(Type.Enum(COPY_MODES)),
     fixedAmount: Type.Optional(NullableAmount),
     minTradeSize: Type.Optional(NullableAmount),
     allowMarkets: Type.Optional(
@@ -70,7 +81,7 @@ export const TraderBatchBody = Type.Object(
         { id: Id, version: Type.Optional(Type.Integer({ minimum: 1 })), ...patchFields },
         { additionalProperties: false, minProperties: 2 },
       ),
-      { minItems: 1, maxItems: 1000 },
+      { minItems: 1, maxItems: MAX_BATCH_UPDATES },
     ),
   },
   { additionalProperties: false },
@@ -125,7 +136,7 @@ export const OrderInput = Type.Object(
 );
 
 export const OrderBulkBody = Type.Object(
-  { orders: Type.Array(OrderInput, { minItems: 1, maxItems: 10_000 }) },
+  { orders: Type.Array(OrderInput, { minItems: 1, maxItems: MAX_BULK_ORDERS }) },
   { additionalProperties: false },
 );
 
@@ -146,7 +157,7 @@ export const OrderJson = Type.Object({
   updatedAt: Type.String(),
 });
 
-export const listOf = (item: ReturnType<typeof Type.Object>) =>
+export const listOf = <T>(item: TSchema<T>) =>
   Type.Object({ items: Type.Array(item), nextCursor: NullableString });
 
 export const PositionOpenBody = Type.Object(
@@ -213,7 +224,7 @@ export const PositionWithMarketJson = Type.Object({
 // Research: strategies and jobs (src/api/routes/research.ts). Request bodies are checked field by
 // field by the research parsers (src/jobs/job-requests.ts); here they only have to be objects.
 
-export const ResearchBody = Type.Object({}, { additionalProperties: true });
+export const ResearchBody = Type.AnyObject();
 
 const JobErrorJson = Type.Object({ code: Type.String(), message: Type.String() });
 
@@ -224,8 +235,8 @@ export const JobJson = Type.Object({
   status: Type.String(),
   priority: Type.String(),
   progress: Type.Integer(),
-  params: {},
-  result: Type.Optional({}),
+  params: Type.Unknown(),
+  result: Type.Optional(Type.Unknown()),
   /** Why `result` is null although the job succeeded (dropped after JOB_RESULT_TTL_DAYS). */
   resultNote: NullableString,
   error: Type.Union([JobErrorJson, Type.Null()]),
@@ -281,7 +292,9 @@ export const PipelineModelCallJson = Type.Object({
   cost: NullableString,
   outcome: Type.String(),
   detail: NullableString,
-  answer: Type.Nullable(Type.Object({}, { additionalProperties: true })),
+  answer: Type.Unknown({
+    description: 'the checked answer, as the model gave it (null when there was none)',
+  }),
   createdAt: Type.String(),
 });
 

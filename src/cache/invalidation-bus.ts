@@ -9,7 +9,13 @@
  * that moment (they are still in L2 if valid).
  */
 import type { Redis } from 'ioredis';
-import { type ConnectionEvents, type ConnectionTimeouts, closeRedis, openRedis } from './redis-connection.js';
+import {
+  type ConnectionEvents,
+  type ConnectionTimeouts,
+  closeRedis,
+  listenToOthers,
+  startRedis,
+} from './redis-connection.js';
 
 export interface BusMessage {
   from: string;
@@ -57,32 +63,23 @@ export class InvalidationBus {
   errors = 0;
 
   constructor(private readonly opts: BusOptions) {
-    this.client = openRedis(
+    this.client = startRedis(
       opts.url,
       'bus',
       opts.instanceId,
+      opts.events,
       {
-        onError: (role, err) => {
-          this.errors++;
-          opts.events.onError?.(role, err);
-        },
-        onState: (role, up, err) => {
-          opts.events.onState?.(role, up, err);
+        error: () => this.errors++,
+        state: (up) => {
           if (up) void this.subscribe();
           else this.subscribedAt = undefined;
         },
       },
       opts,
     );
-    this.client.on('message', (channel: string, raw: string) => {
-      if (channel !== opts.channel) return;
-      const m = decodeBusMessage(raw);
-      if (m === undefined || m.from === opts.instanceId) return;
+    listenToOthers(this.client, opts.channel, opts.instanceId, decodeBusMessage, (m) => {
       this.received++;
       opts.onMessage(m);
-    });
-    this.client.connect().catch(() => {
-      // reported through events; ioredis keeps retrying
     });
   }
 

@@ -73,6 +73,67 @@ export function openRedis(
   return client;
 }
 
+/** What a part that owns a connection does on its events, besides reporting them. */
+export interface ConnectionHooks {
+  /** Every connection error (the part counts them). */
+  error?(): void;
+  /** After every change of state, once `events` has heard of it: resubscribe, replay pending work... */
+  state?(up: boolean): void;
+}
+
+/**
+ * `openRedis`, with the part's own hooks run after the shared `events`, and
+ * connecting at once in the background (failures are reported through the
+ * events while ioredis keeps retrying).
+ */
+export function startRedis(
+  url: string,
+  role: RedisRole,
+  instanceId: string,
+  events: ConnectionEvents,
+  hooks: ConnectionHooks,
+  timeouts: ConnectionTimeouts = {},
+): Redis {
+  const client = openRedis(
+    url,
+    role,
+    instanceId,
+    {
+      onError: (r, err) => {
+        hooks.error?.();
+        events.onError?.(r, err);
+      },
+      onState: (r, up, err) => {
+        events.onState?.(r, up, err);
+        hooks.state?.(up);
+      },
+    },
+    timeouts,
+  );
+  client.connect().catch(() => {
+    // reported through events; ioredis keeps retrying
+  });
+  return client;
+}
+
+/**
+ * Hands every message on `channel` that decodes and was sent by another
+ * instance (its `from` is not `instanceId`) to `deliver`.
+ */
+export function listenToOthers<M extends { from: string }>(
+  client: Redis,
+  channel: string,
+  instanceId: string,
+  decode: (raw: string) => M | undefined,
+  deliver: (m: M) => void,
+): void {
+  client.on('message', (from: string, raw: string) => {
+    if (from !== channel) return;
+    const m = decode(raw);
+    if (m !== undefined && m.from !== instanceId) deliver(m);
+  });
+}
+
 /** Closes `client` without waiting on a Redis that is not there. */
 export async function closeRedis(client: Redis): Promise<void> {
   if (client.status === 'ready') {

@@ -10,7 +10,12 @@
 import type { Redis } from 'ioredis';
 import { UnavailableError } from '../domain/errors.js';
 import { type BusMessage, encodeBusMessage } from './invalidation-bus.js';
-import { type ConnectionEvents, type ConnectionTimeouts, closeRedis, openRedis } from './redis-connection.js';
+import {
+  type ConnectionEvents,
+  type ConnectionTimeouts,
+  closeRedis,
+  startRedis,
+} from './redis-connection.js';
 import { INVALIDATE_KEYS_SCRIPT, INVALIDATE_TAGS_SCRIPT, runScript, WRITE_SCRIPT } from './redis-scripts.js';
 
 /** How long invalidation counters live: longer than any load can take. */
@@ -65,25 +70,19 @@ export class RedisTier {
   errors = 0;
 
   constructor(private readonly opts: RedisTierOptions) {
-    this.client = openRedis(
+    this.client = startRedis(
       opts.url,
       'data',
       opts.instanceId,
+      opts.events,
       {
-        onError: (role, err) => {
-          this.errors++;
-          opts.events.onError?.(role, err);
-        },
-        onState: (role, up, err) => {
-          opts.events.onState?.(role, up, err);
+        error: () => this.errors++,
+        state: (up) => {
           if (up) void this.replayPending();
         },
       },
       opts,
     );
-    this.client.connect().catch(() => {
-      // reported through events; ioredis keeps retrying
-    });
   }
 
   get connected(): boolean {

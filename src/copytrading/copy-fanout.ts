@@ -10,6 +10,7 @@
  */
 import { exitFraction, fillPrice, followWasEnabled, marketFilter, type SkipReason } from '../domain/copy.js';
 import { type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
+import type { Market } from '../domain/market.js';
 import type { Trader } from '../domain/trader.js';
 import type { CopyPositionRepository } from '../store/copy-position-repository.js';
 import type { CopyRepository, NewDecision, WatcherRow } from '../store/copy-repository.js';
@@ -18,7 +19,6 @@ import type { OrderRepository } from '../store/order-repository.js';
 import type { PaperAccountRepository } from '../store/paper-account-repository.js';
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
 import type { LeaderTrade } from '../venues/leader-source.js';
-import type { Market } from '../venues/types.js';
 import { type FanoutResult, PageState, sizingOf, tradeKey, undecided } from './copy-page-state.js';
 import { CopyPlanner } from './copy-planner.js';
 import { type Planned, writeFills, writePositions } from './copy-writes.js';

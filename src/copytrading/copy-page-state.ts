@@ -7,11 +7,11 @@
 import { createHash } from 'node:crypto';
 import type { CopySizing } from '../domain/copy.js';
 import { type Decimal, type Exact, exact, parseExact, ZERO } from '../domain/decimal.js';
+import type { Market } from '../domain/market.js';
 import type { Position } from '../domain/position.js';
 import type { Trader } from '../domain/trader.js';
 import type { NewDecision } from '../store/copy-repository.js';
 import type { LeaderTrade } from '../venues/leader-source.js';
-import type { Market } from '../venues/types.js';
 
 /** What one page wrote: for pushes, cache drops and metrics after the commit. */
 export interface FanoutResult {

@@ -8,12 +8,12 @@
  */
 import { copyLevels, exitSize, type SkipReason, sizeEntry } from '../domain/copy.js';
 import { DECIMAL_ZERO, type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
+import type { Market } from '../domain/market.js';
 import { type Position, positionPnl, priceDecimal } from '../domain/position.js';
 import type { Trader } from '../domain/trader.js';
 import type { NewDecision } from '../store/copy-repository.js';
 import type { NewPosition } from '../store/position-repository.js';
 import type { LeaderTrade } from '../venues/leader-source.js';
-import type { Market } from '../venues/types.js';
 import { clientId, costOf, type PageState, pairOf, sizingOf, tradeKey } from './copy-page-state.js';
 import { newCopy, type Planned, type Write } from './copy-writes.js';
 

@@ -6,9 +6,9 @@
  */
 import type { Clock } from '../domain/clock.js';
 import { AlreadyExistsError } from '../domain/conflict.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
-import { checkNewOrder, type NewOrder, type Order } from '../domain/order.js';
-import { Problems } from '../domain/validation.js';
+import { ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { checkNewOrder, type NewOrder, type NewOrderInput, type Order } from '../domain/order.js';
+import { checkBatchSize, Problems } from '../domain/validation.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import type { Database, SqlExecutor } from '../store/database.js';
 import type { LedgerRepository } from '../store/ledger-repository.js';
@@ -40,7 +40,7 @@ export interface OrderServiceDeps {
 export class OrderService {
   constructor(private readonly d: OrderServiceDeps) {}
 
-  async create(userId: number, input: Record<string, unknown>): Promise<Order> {
+  async create(userId: number, input: NewOrderInput): Promise<Order> {
     const { orders, ids, now } = await this.insert(userId, [input], 'body', false);
     const o = orders[0]!;
     return { ...o, id: ids[0]!, userId, createdAt: o.createdAt ?? now, updatedAt: now };
@@ -49,20 +49,9 @@ export class OrderService {
   /** Imports up to MAX_BULK_ORDERS orders atomically; returns how many and their ids. */
   async bulkImport(
     userId: number,
-    inputs: readonly Record<string, unknown>[],
+    inputs: readonly NewOrderInput[],
   ): Promise<{ imported: number; ids: number[] }> {
-    if (inputs.length === 0)
-      throw new ValidationError('body.orders must not be empty', {
-        details: [{ path: 'body.orders', message: 'must not be empty' }],
-      });
-    if (inputs.length > MAX_BULK_ORDERS) {
-      throw new ValidationError(
-        `body.orders has ${inputs.length} orders; at most ${MAX_BULK_ORDERS} per request`,
-        {
-          details: [{ path: 'body.orders', message: `at most ${MAX_BULK_ORDERS} items` }],
-        },
-      );
-    }
+    checkBatchSize(inputs, MAX_BULK_ORDERS, 'body.orders');
     const { ids } = await this.insert(userId, inputs, 'body.orders', true);
     return { imported: ids.length, ids };
   }
@@ -97,7 +86,7 @@ export class OrderService {
 
   private async insert(
     userId: number,
-    inputs: readonly Record<string, unknown>[],
+    inputs: readonly NewOrderInput[],
     base: string,
     bulk: boolean,
   ): Promise<{ orders: NewOrder[]; ids: number[]; now: number }> {

@@ -13,11 +13,15 @@ import {
   type AddressCheck,
   type FollowOptions,
   followProblems,
+  type NewTraderInput,
   parseNewTrader,
   parseTraderPatch,
   type Trader,
+  type TraderBatchItem,
   type TraderPatch,
+  type TraderPatchInput,
 } from '../domain/trader.js';
+import { checkBatchSize } from '../domain/validation.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import type { Database, SqlExecutor } from '../store/database.js';
 import type { LedgerRepository } from '../store/ledger-repository.js';
@@ -71,7 +75,7 @@ export class TraderService {
     private readonly hooks: TraderHooks = {},
   ) {}
 
-  async create(userId: number, input: Record<string, unknown>): Promise<Trader> {
+  async create(userId: number, input: NewTraderInput): Promise<Trader> {
     const t = parseNewTrader(input, 'body', this.hooks.checkAddress);
     await this.checkLive(userId, t.followOptions, 'body');
     const now = this.clock.now();
@@ -109,7 +113,7 @@ export class TraderService {
   async update(
     userId: number,
     id: number,
-    input: Record<string, unknown>,
+    input: TraderPatchInput,
     expectedVersion?: number,
   ): Promise<Trader> {
     const patch = parseTraderPatch(input);
@@ -131,32 +135,13 @@ export class TraderService {
   }
 
   /** Applies every update in one transaction; any failure rolls all of them back. */
-  async batchUpdate(userId: number, updates: readonly Record<string, unknown>[]): Promise<Trader[]> {
-    if (updates.length === 0)
-      throw new ValidationError('body.updates must not be empty', {
-        details: [{ path: 'body.updates', message: 'must not be empty' }],
-      });
-    if (updates.length > MAX_BATCH_UPDATES) {
-      throw new ValidationError(
-        `body.updates has ${updates.length} items; at most ${MAX_BATCH_UPDATES} are allowed`,
-        {
-          details: [{ path: 'body.updates', message: `at most ${MAX_BATCH_UPDATES} items` }],
-        },
-      );
-    }
-    const parsed = updates.map((u, i) => {
-      const { id, version, ...rest } = u;
-      if (!Number.isSafeInteger(id) || (id as number) < 1) {
-        throw new ValidationError(`body.updates[${i}].id must be a positive integer`, {
-          details: [{ path: `body.updates[${i}].id`, message: 'must be a positive integer' }],
-        });
-      }
-      return {
-        id: id as number,
-        version: version as number | undefined,
-        patch: parseTraderPatch(rest, `body.updates[${i}]`),
-      };
-    });
+  async batchUpdate(userId: number, updates: readonly TraderBatchItem[]): Promise<Trader[]> {
+    checkBatchSize(updates, MAX_BATCH_UPDATES, 'body.updates');
+    const parsed = updates.map(({ id, version, ...change }, i) => ({
+      id,
+      version,
+      patch: parseTraderPatch(change, `body.updates[${i}]`),
+    }));
     for (const [i, u] of parsed.entries())
       await this.checkLivePatch(userId, u.id, u.patch, `body.updates[${i}]`);
     const result = await this.db.transaction(async (tx) => {

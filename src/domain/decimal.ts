@@ -20,10 +20,27 @@ import { type ErrorDetail, ValidationError } from './errors.js';
  */
 export type Decimal = string & { readonly __brand: 'Decimal' };
 
+/**
+ * An amount as a client sends it: a decimal string, or a JSON number (the
+ * API's body parser hands over a number a double would change as its digits).
+ */
+export type AmountInput = string | number;
+
 /** The outcome of parsing an amount: the canonical value, or what is wrong with the input. */
 export type DecimalResult =
   | { readonly ok: true; readonly value: Decimal }
   | { readonly ok: false; readonly error: string };
+
+const CANONICAL = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
+
+/**
+ * `text` as a Decimal when it is already canonical (what this module writes),
+ * else undefined: a cheap check for reads of values this service stored,
+ * without a parse. Canonical zero has no sign.
+ */
+export function canonicalDecimal(text: string): Decimal | undefined {
+  return CANONICAL.test(text) && text !== '-0' ? (text as Decimal) : undefined;
+}
 
 /** value = m / 10^s */
 export interface Exact {

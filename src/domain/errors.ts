@@ -29,10 +29,12 @@ export const ERROR_CODES = [
   'DEPENDENCY_UNAVAILABLE',
   'CONFIG_INVALID',
   'INTERNAL',
-  // Background jobs: how a job ended when it did not succeed (a job timeout is TIMEOUT)
+  // Background jobs: how a job ended when it did not succeed (TIMEOUT is a call's deadline; TIMED_OUT a
+  // job that ran past its own timeout; rows written before TIMED_OUT existed keep TIMEOUT)
   'JOB_FAILED',
   'CANCELLED',
   'WORKER_LOST',
+  'TIMED_OUT',
   'MAINTENANCE_FAILED',
 ] as const;
 

@@ -2,7 +2,7 @@
  * Orders: sides, types, statuses, and the consistency rules between
  * quantity, filled quantity, prices and status. Pure: no I/O.
  */
-import { DECIMAL_ZERO, type Decimal, dec } from './decimal.js';
+import { type AmountInput, DECIMAL_ZERO, type Decimal, dec } from './decimal.js';
 import { ISO_TIME_FORMS, parseIsoTime } from './iso-time.js';
 import { Problems } from './validation.js';
 
@@ -27,6 +27,26 @@ export interface NewOrder {
   fee: Decimal;
   /** Epoch ms; imported history may carry its own time. */
   createdAt: number | null;
+}
+
+/**
+ * An order as a client sends it. The API schema (`api/schemas.ts`, whose type
+ * must fit this one) checks the shape; `checkNewOrder` the rules: the closed
+ * lists, pair and id formats, amounts, times and the rules between them.
+ */
+export interface NewOrderInput {
+  pair: string;
+  side: string;
+  type?: string;
+  status?: string;
+  traderId?: number | null;
+  clientOrderId?: string | null;
+  price?: AmountInput | null;
+  quantity: AmountInput;
+  filledQuantity?: AmountInput;
+  averagePrice?: AmountInput | null;
+  fee?: AmountInput;
+  createdAt?: string;
 }
 
 export interface Order extends Omit<NewOrder, 'createdAt'> {
@@ -57,7 +77,7 @@ function oneOf<T extends string>(
  * orders from the future). Problems are added to `p`; returns undefined if any.
  */
 export function checkNewOrder(
-  input: Record<string, unknown>,
+  input: NewOrderInput,
   base: string,
   p: Problems,
   now: number,
@@ -139,7 +159,7 @@ export function checkNewOrder(
   };
 }
 
-export function parseNewOrder(input: Record<string, unknown>, now: number, base = 'body'): NewOrder {
+export function parseNewOrder(input: NewOrderInput, now: number, base = 'body'): NewOrder {
   const p = new Problems();
   const o = checkNewOrder(input, base, p, now);
   p.throwIfAny('Invalid order');

@@ -4,6 +4,7 @@
  * Pure: no I/O. Prices and sizes are exact decimals.
  */
 import {
+  type AmountInput,
   DECIMAL_ZERO,
   type Decimal,
   dec,
@@ -68,6 +69,24 @@ export interface OpenPositionRequest {
   stopLoss: Decimal | null;
 }
 
+/** TP/SL levels as a client sends them; `null` clears a level, an absent field keeps it. */
+export interface TpSlInput {
+  takeProfit?: AmountInput | null;
+  stopLoss?: AmountInput | null;
+}
+
+/**
+ * `POST /positions` as a client sends it. The API schema (`api/schemas.ts`,
+ * whose type must fit this one) checks the shape; `parseOpenPosition` the rules.
+ */
+export interface OpenPositionInput extends TpSlInput {
+  marketId: string;
+  /** `long` (default) or `short`. */
+  side?: string;
+  outcome?: string | null;
+  size: AmountInput;
+}
+
 export interface TpSlPatch {
   takeProfit?: Decimal | null;
   stopLoss?: Decimal | null;
@@ -77,7 +96,7 @@ const MARKET_ID = /^[A-Za-z0-9._:/-]{1,128}$/;
 const MAX_SIZE = decimal('1000000000000');
 
 /** Parses the body of `POST /positions`; every problem is reported at once. */
-export function parseOpenPosition(input: Record<string, unknown>): OpenPositionRequest {
+export function parseOpenPosition(input: OpenPositionInput): OpenPositionRequest {
   const p = new Problems();
   const marketId = p.text(input.marketId, 'body.marketId', {
     max: 128,
@@ -105,7 +124,7 @@ export function parseOpenPosition(input: Record<string, unknown>): OpenPositionR
 }
 
 /** Parses a TP/SL change; `null` clears a level, an absent field keeps it. */
-export function parseTpSlPatch(input: Record<string, unknown>, path = 'body'): TpSlPatch {
+export function parseTpSlPatch(input: TpSlInput, path = 'body'): TpSlPatch {
   const p = new Problems();
   const patch = parseTpSlFields(input, p, path);
   if (input.takeProfit === undefined && input.stopLoss === undefined) {
@@ -115,7 +134,7 @@ export function parseTpSlPatch(input: Record<string, unknown>, path = 'body'): T
   return patch;
 }
 
-function parseTpSlFields(input: Record<string, unknown>, p: Problems, path: string): TpSlPatch {
+function parseTpSlFields(input: TpSlInput, p: Problems, path: string): TpSlPatch {
   const out: TpSlPatch = {};
   for (const field of ['takeProfit', 'stopLoss'] as const) {
     const v = input[field];

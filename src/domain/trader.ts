@@ -3,7 +3,7 @@
  * the rules their values must satisfy. Pure: no I/O.
  */
 import { COPY_MODES, type CopyMode, type EnabledWindow } from './copy.js';
-import { DECIMAL_ONE, DECIMAL_ZERO, type Decimal, dec, decimal } from './decimal.js';
+import { type AmountInput, DECIMAL_ONE, DECIMAL_ZERO, type Decimal, dec, decimal } from './decimal.js';
 import { Problems } from './validation.js';
 
 /** Where a followed trader's trades come from; `manual`: no watcher, orders are posted through the API. */
@@ -88,6 +88,49 @@ export interface TraderPatch {
   followOptions?: Partial<FollowOptions>;
 }
 
+/**
+ * Follow options as a client sends them: the shape (types, lengths, list
+ * sizes) is the API schema's to check (`api/schemas.ts`, whose type must fit
+ * this one); the rules (amount ranges, market ids, rules between fields) are
+ * checked here, for every entry point.
+ */
+export interface FollowOptionsInput {
+  takeProfitPct?: AmountInput | null;
+  stopLossPct?: AmountInput | null;
+  trailingStopPct?: AmountInput | null;
+  maxPositionSize?: AmountInput | null;
+  copyRatio?: AmountInput;
+  copyMode?: string;
+  fixedAmount?: AmountInput | null;
+  minTradeSize?: AmountInput | null;
+  allowMarkets?: string[] | null;
+  denyMarkets?: string[] | null;
+  execution?: string;
+  liveVenue?: string | null;
+}
+
+/** A change to a follow as a client sends it; only present fields change. */
+export interface TraderPatchInput {
+  name?: string;
+  enabled?: boolean;
+  allocation?: AmountInput;
+  followOptions?: FollowOptionsInput;
+}
+
+/** A new follow as a client sends it. */
+export interface NewTraderInput extends TraderPatchInput {
+  name: string;
+  /** One of TRADER_SOURCES; default `simulated`. */
+  source?: string;
+  address: string;
+}
+
+/** One change of a batch: which trader, at which version (optional), and the change. */
+export interface TraderBatchItem extends TraderPatchInput {
+  id: number;
+  version?: number;
+}
+
 export const DEFAULT_FOLLOW_OPTIONS: FollowOptions = {
   takeProfitPct: null,
   stopLossPct: null,
@@ -104,20 +147,15 @@ export const DEFAULT_FOLLOW_OPTIONS: FollowOptions = {
 };
 
 const MARKET_ID = /^[A-Za-z0-9._:/-]{1,128}$/;
-const MAX_MARKET_LIST = 200;
 
-function marketList(v: unknown, path: string, p: Problems): string[] | null | undefined {
+function marketList(v: string[] | null, path: string, p: Problems): string[] | null | undefined {
   if (v === null) return null;
-  if (!Array.isArray(v) || v.length > MAX_MARKET_LIST) {
-    p.add(path, `must be null or a list of at most ${MAX_MARKET_LIST} market ids`);
-    return undefined;
-  }
-  const bad = v.findIndex((m) => typeof m !== 'string' || !MARKET_ID.test(m));
+  const bad = v.findIndex((m) => !MARKET_ID.test(m));
   if (bad >= 0) {
     p.add(`${path}[${bad}]`, 'must be a market id (letters, digits and ._:/-)');
     return undefined;
   }
-  return [...new Set(v as string[])];
+  return [...new Set(v)];
 }
 
 const PCT_100 = decimal('100');
@@ -126,11 +164,7 @@ const TAKE_PROFIT_MAX = decimal('100000');
 const ADDRESS = /^[A-Za-z0-9_:.-]{1,128}$/;
 const ADDRESS_DOC = '1-128 letters, digits or _:.- (a wallet address)';
 
-function checkFollowOptions(
-  input: Record<string, unknown>,
-  p: Problems,
-  base: string,
-): Partial<FollowOptions> {
+function checkFollowOptions(input: FollowOptionsInput, p: Problems, base: string): Partial<FollowOptions> {
   const out: Partial<FollowOptions> = {};
   const nullable = (
     key:
@@ -179,8 +213,9 @@ function checkFollowOptions(
       p.add(`${base}.liveVenue`, 'must be null or a venue id (2-32 lowercase letters or digits, e.g. bingx)');
   }
   for (const key of ['allowMarkets', 'denyMarkets'] as const) {
-    if (!(key in input)) continue;
-    const list = marketList(input[key], `${base}.${key}`, p);
+    const value = input[key];
+    if (value === undefined) continue;
+    const list = marketList(value, `${base}.${key}`, p);
     if (list !== undefined) out[key] = list;
   }
   return out;
@@ -211,33 +246,26 @@ export function followProblems(allocation: Decimal, fo: FollowOptions, base = 'b
 }
 
 /** Validates a patch (from any entry point: API, Telegram, CLI). Throws ValidationError listing every problem. */
-export function parseTraderPatch(input: Record<string, unknown>, base = 'body'): TraderPatch {
+export function parseTraderPatch(input: TraderPatchInput, base = 'body'): TraderPatch {
   const p = new Problems();
   const patch: TraderPatch = {};
   if ('name' in input) {
     const name = p.text(input['name'], `${base}.name`, { max: 100 });
     if (name !== undefined) patch.name = name;
   }
-  if ('enabled' in input) {
-    if (typeof input['enabled'] === 'boolean') patch.enabled = input['enabled'];
-    else p.add(`${base}.enabled`, 'must be true or false');
-  }
+  if (input.enabled !== undefined) patch.enabled = input.enabled;
   if ('allocation' in input) {
     const a = p.amount(input['allocation'], `${base}.allocation`, { min: DECIMAL_ZERO });
     if (a !== undefined) patch.allocation = a;
   }
-  if ('followOptions' in input) {
-    const fo = input['followOptions'];
-    if (fo === null || typeof fo !== 'object' || Array.isArray(fo))
-      p.add(`${base}.followOptions`, 'must be an object');
-    else patch.followOptions = checkFollowOptions(fo as Record<string, unknown>, p, `${base}.followOptions`);
-  }
+  if (input.followOptions !== undefined)
+    patch.followOptions = checkFollowOptions(input.followOptions, p, `${base}.followOptions`);
   p.throwIfAny('Invalid trader change');
   return patch;
 }
 
 export function parseNewTrader(
-  input: Record<string, unknown>,
+  input: NewTraderInput,
   base = 'body',
   checkAddress: AddressCheck = () => null,
 ): NewTrader {
@@ -262,22 +290,15 @@ export function parseNewTrader(
       address = undefined;
     }
   }
-  let enabled = true;
-  if ('enabled' in input) {
-    if (typeof input['enabled'] === 'boolean') enabled = input['enabled'];
-    else p.add(`${base}.enabled`, 'must be true or false');
-  }
+  const enabled = input.enabled ?? true;
   const allocation =
     'allocation' in input
       ? p.amount(input['allocation'], `${base}.allocation`, { min: DECIMAL_ZERO })
       : DECIMAL_ZERO;
-  let followOptions: Partial<FollowOptions> = {};
-  const fo = input['followOptions'];
-  if (fo !== undefined) {
-    if (fo === null || typeof fo !== 'object' || Array.isArray(fo))
-      p.add(`${base}.followOptions`, 'must be an object');
-    else followOptions = checkFollowOptions(fo as Record<string, unknown>, p, `${base}.followOptions`);
-  }
+  const followOptions =
+    input.followOptions === undefined
+      ? {}
+      : checkFollowOptions(input.followOptions, p, `${base}.followOptions`);
   const options = { ...DEFAULT_FOLLOW_OPTIONS, ...followOptions };
   if (p.list.length === 0) p.list.push(...followProblems(allocation!, options, base).list);
   p.throwIfAny('Invalid trader');

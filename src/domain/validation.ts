@@ -5,6 +5,23 @@
 import { type Decimal, dec, tryParseDecimal } from './decimal.js';
 import { type ErrorDetail, ValidationError } from './errors.js';
 
+/**
+ * Refuses a batch that is empty or longer than `max`: a batch is one
+ * transaction, and its size is the one rule every batch entry point shares
+ * (the API schemas state the same bounds from the same constants, so
+ * OpenAPI shows them and a too-long list is refused before its items are read).
+ */
+export function checkBatchSize(items: readonly unknown[], max: number, path: string): void {
+  if (items.length === 0)
+    throw new ValidationError(`${path} must not be empty`, {
+      details: [{ path, message: 'must not be empty' }],
+    });
+  if (items.length > max)
+    throw new ValidationError(`${path} has ${items.length} items; at most ${max} are allowed`, {
+      details: [{ path, message: `at most ${max} items` }],
+    });
+}
+
 export class Problems {
   readonly list: ErrorDetail[] = [];
 

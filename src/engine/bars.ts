@@ -5,6 +5,7 @@
  * per bar. `CandleBuffer` grows as live candles arrive; a backtest wraps fixed
  * columns. Both are `Bars`, so the same strategy code reads either.
  */
+import type { Candle } from '../domain/market.js';
 
 /** Read-only view of OHLCV columns; only indexes below `length` are meaningful. */
 export interface Bars {
@@ -18,16 +19,6 @@ export interface Bars {
   readonly volume: Float64Array;
 }
 
-/** One OHLCV bar as an object (the shape venues return). */
-export interface CandleLike {
-  ts: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-}
-
 /** Fixed columns, e.g. a historical series for a backtest. */
 export function barsFromColumns(cols: Omit<Bars, 'length'>): Bars {
   const length = cols.close.length;
@@ -39,7 +30,7 @@ export function barsFromColumns(cols: Omit<Bars, 'length'>): Bars {
 }
 
 /** Copies candle objects into columns. */
-export function barsFromCandles(candles: readonly CandleLike[]): Bars {
+export function barsFromCandles(candles: readonly Candle[]): Bars {
   const buf = new CandleBuffer(candles.length);
   for (const c of candles) buf.push(c);
   return buf;
@@ -70,7 +61,7 @@ export class CandleBuffer implements Bars {
   }
 
   /** Appends a closed candle; returns its index. */
-  push(c: CandleLike): number {
+  push(c: Candle): number {
     if (this.length === this.close.length) this.grow();
     const i = this.length++;
     this.ts[i] = c.ts;

@@ -4,7 +4,8 @@
  * the same `Engine.step` a backtest uses. A candle that is not newer than the
  * last one (a repeated poll) is ignored.
  */
-import type { CandleBuffer, CandleLike } from './bars.js';
+import type { Candle } from '../domain/market.js';
+import type { CandleBuffer } from './bars.js';
 import type { Engine } from './engine.js';
 
 export class CandleFeed {
@@ -14,7 +15,7 @@ export class CandleFeed {
   ) {}
 
   /** Steps the engine on a newly closed candle; false when it was not newer than the last. */
-  onCandle(c: CandleLike): boolean {
+  onCandle(c: Candle): boolean {
     const n = this.buffer.length;
     if (n > 0 && c.ts <= this.buffer.ts[n - 1]!) return false;
     this.engine.step(this.buffer.push(c));

@@ -4,7 +4,7 @@
  * drivers' clocks and feeds.
  */
 export { BarClock } from './bar-clock.js';
-export { type Bars, barsFromCandles, barsFromColumns, CandleBuffer, type CandleLike } from './bars.js';
+export { type Bars, barsFromCandles, barsFromColumns, CandleBuffer } from './bars.js';
 export type { Broker, BrokerSlot, Fill, FillReason } from './broker.js';
 export { CandleFeed } from './candle-feed.js';
 export { type Decision, Engine, type EngineOptions } from './engine.js';

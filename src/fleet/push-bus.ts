@@ -13,7 +13,7 @@
  * next one carries the latest value); local clients are not affected.
  */
 import type { Redis } from 'ioredis';
-import { closeRedis, openRedis } from '../cache/redis-connection.js';
+import { closeRedis, listenToOthers, startRedis } from '../cache/redis-connection.js';
 
 export interface PushUpdate {
   topic: string;
@@ -47,22 +47,17 @@ export class PushBus {
   readonly stats = { sent: 0, received: 0, updatesSent: 0, failed: 0 };
 
   constructor(private readonly o: PushBusOptions) {
-    const events = {
-      onState: (role: string, up: boolean, err?: Error) => {
-        if (role === 'push-sub' && up) void this.subscribe();
-        o.onState?.(up, err);
+    const events = { onState: (_role: string, up: boolean, err?: Error) => o.onState?.(up, err) };
+    this.pub = startRedis(o.url, 'push-pub', o.instanceId, events, {});
+    this.sub = startRedis(o.url, 'push-sub', o.instanceId, events, {
+      state: (up) => {
+        if (up) void this.subscribe();
       },
-    };
-    this.pub = openRedis(o.url, 'push-pub', o.instanceId, events);
-    this.sub = openRedis(o.url, 'push-sub', o.instanceId, events);
-    this.sub.on('message', (channel: string, raw: string) => {
-      if (channel !== o.channel) return;
-      const m = decode(raw);
-      if (!m || m.from === o.instanceId) return;
+    });
+    listenToOthers(this.sub, o.channel, o.instanceId, decode, (m) => {
       this.stats.received++;
       for (const u of m.updates) o.deliver(u);
     });
-    for (const c of [this.pub, this.sub]) c.connect().catch(() => {});
   }
 
   /** Queues `u` for the other instances; sent, conflated, at the end of this event-loop turn. */

@@ -14,17 +14,18 @@ import {
   JOB_TYPES,
   type Job,
   type JobError,
-  type JobPriority,
   type JobStatus,
   type JobType,
   PRIORITY_RANK,
+  packParams,
 } from '../store/job-records.js';
 import type { JobRepository } from '../store/job-repository.js';
 import type { JobExecutor } from './executor.js';
 import {
-  checkBacktestParams,
   checkBacktestSymbol,
   checkMonteCarloParams,
+  isCopyRequest,
+  parseBacktestSubmission,
   parseJobOptions,
   type VenueSymbols,
 } from './job-requests.js';
@@ -32,10 +33,10 @@ import {
 export interface SubmitRequest {
   type: JobType;
   params: unknown;
-  /** @default 'normal' */
-  priority?: JobPriority | string;
-  /** @default JOB_TIMEOUT_MS, which is also the most a request may ask */
-  timeoutMs?: number;
+  /** One of JOB_PRIORITIES, as the client sent it (checked by `parseJobOptions`). @default 'normal' */
+  priority?: unknown;
+  /** Milliseconds, as the client sent them. @default JOB_TIMEOUT_MS, which is also the most a request may ask */
+  timeoutMs?: unknown;
   userId: number;
 }
 
@@ -114,24 +115,28 @@ export class JobManager {
     }
     const waitMs = this.o.submitTimeoutMs ?? DEFAULT_SUBMIT_TIMEOUT_MS;
     const options = parseJobOptions(req, this.o.timeoutMs);
-    const params =
-      req.type === 'backtest'
-        ? checkBacktestParams(req.params, this.o.venues, {
-            ...(this.o.defaultVenue ? { defaultVenue: this.o.defaultVenue } : {}),
-            ...(this.o.checkAddress ? { checkAddress: this.o.checkAddress } : {}),
-          })
-        : await checkMonteCarloParams(req.params, req.userId, (id) => this.o.repo.findById(id), {
-            ...(this.o.monteCarloMaxSteps === undefined ? {} : { maxSteps: this.o.monteCarloMaxSteps }),
-          });
-    if (req.type === 'backtest' && !isCopyBacktest(params) && this.o.symbols)
-      await checkBacktestSymbol(params, this.o.symbols, waitMs);
+    let params: string;
+    if (req.type === 'backtest') {
+      const { body, request } = parseBacktestSubmission(req.params, this.o.venues, {
+        ...(this.o.defaultVenue ? { defaultVenue: this.o.defaultVenue } : {}),
+        ...(this.o.checkAddress ? { checkAddress: this.o.checkAddress } : {}),
+      });
+      if (this.o.symbols && !isCopyRequest(request))
+        await checkBacktestSymbol(request, this.o.symbols, waitMs);
+      params = packParams(body, request);
+    } else {
+      const resolved = await checkMonteCarloParams(req.params, req.userId, (id) => this.o.repo.findById(id), {
+        ...(this.o.monteCarloMaxSteps === undefined ? {} : { maxSteps: this.o.monteCarloMaxSteps }),
+      });
+      params = packParams(resolved);
+    }
     const deadline = performance.now() + waitMs;
     const job = await this.o.repo.insertWithinQuota(
       {
         userId: req.userId,
         type: req.type,
         priority: PRIORITY_RANK[options.priority],
-        params: JSON.stringify(params),
+        params,
         timeoutMs: options.timeoutMs,
       },
       this.o.clock.now(),
@@ -219,7 +224,7 @@ export class JobManager {
         userId: r.userId,
         type: r.type,
         priority: PRIORITY_RANK.low,
-        params: JSON.stringify(r.params),
+        params: packParams(r.params),
         timeoutMs: Math.max(1, Math.ceil(r.finishedAt - r.startedAt)),
       },
       r.startedAt,

@@ -13,6 +13,8 @@ import { ForbiddenError, ValidationError } from '../domain/errors.js';
 import type { AddressCheck } from '../domain/trader.js';
 import { Problems } from '../domain/validation.js';
 import {
+  type BacktestRequest,
+  type CopyBacktestRequest,
   isCopyBacktest,
   parseBacktestRequest,
   parseCopyBacktestRequest,
@@ -45,23 +47,36 @@ export function parseJobOptions(
   return { priority: priority as JobPriority, timeoutMs: timeoutMs as number };
 }
 
+/** Whether a parsed backtest request is a copy backtest. */
+export const isCopyRequest = (r: BacktestRequest | CopyBacktestRequest): r is CopyBacktestRequest =>
+  (r as { kind?: unknown }).kind === 'copy';
+
+/** A backtest as submitted: the client's fields (what the job shows) and the request they parse to (what runs). */
+export interface BacktestSubmission {
+  body: unknown;
+  request: BacktestRequest | CopyBacktestRequest;
+}
+
 /**
- * The backtest params to store: the client's fields, once they parse. A copy
- * backtest (`kind: "copy"`) stores its request as parsed, defaults filled in
- * (the venue, the timeframe, the follow options), so a worker anywhere replays
- * exactly what was accepted.
+ * Parses a backtest request once, at submission; the worker runs `request` as
+ * it is. A copy backtest (`kind: "copy"`) shows its request with the defaults
+ * filled in (the venue, the timeframe, the follow options).
  */
-export function checkBacktestParams(
+export function parseBacktestSubmission(
   raw: unknown,
   venues: readonly string[],
   copy: { defaultVenue?: string; checkAddress?: AddressCheck } = {},
-): Record<string, unknown> {
+): BacktestSubmission {
   if (isCopyBacktest(raw)) {
-    const req = parseCopyBacktestRequest(raw, { venues, ...copy });
-    return { ...req, from: new Date(req.from).toISOString(), to: new Date(req.to).toISOString() };
+    const request = parseCopyBacktestRequest(raw, { venues, ...copy });
+    const body = {
+      ...request,
+      from: new Date(request.from).toISOString(),
+      to: new Date(request.to).toISOString(),
+    };
+    return { body, request };
   }
-  parseBacktestRequest(raw, { venues });
-  return raw as Record<string, unknown>;
+  return { body: raw, request: parseBacktestRequest(raw, { venues }) };
 }
 
 /** The symbols a venue lists; undefined when it cannot tell (then a worker reports an unknown symbol). */
@@ -73,12 +88,10 @@ export type VenueSymbols = (venue: string) => Promise<ReadonlySet<string> | unde
  * nothing: the worker reports an unknown symbol then.
  */
 export async function checkBacktestSymbol(
-  params: Record<string, unknown>,
+  { venue, symbol }: Pick<BacktestRequest, 'venue' | 'symbol'>,
   symbols: VenueSymbols,
   waitMs: number,
 ): Promise<void> {
-  const venue = String(params['venue']);
-  const symbol = String(params['symbol']);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => {
     timer = setTimeout(resolve, waitMs, undefined);

@@ -11,11 +11,20 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../domain/clock.js';
-import { chunkRanges, type MonteCarloChunk, parseMonteCarloRequest } from '../research/index.js';
+import {
+  type BacktestRequest,
+  type CopyBacktestRequest,
+  chunkRanges,
+  type MonteCarloChunk,
+  type MonteCarloRequest,
+  parseBacktestRequest,
+  parseMonteCarloRequest,
+} from '../research/index.js';
 import { type Job, type JobError, type JobStatus, OPEN_STATUSES } from '../store/job-records.js';
 import type { JobRepository } from '../store/job-repository.js';
+import { isCopyRequest, parseBacktestSubmission } from './job-requests.js';
 import type { ResearchVenues } from './research-venues.js';
-import { chunkBuffers, JobControl, type MonteCarloParams, type WorkerReply } from './task-protocol.js';
+import { chunkBuffers, JobControl, type WorkerReply } from './task-protocol.js';
 import type { WorkerPool } from './worker-pool.js';
 
 export type StopReason = 'cancel' | 'timeout' | 'shutdown';
@@ -54,10 +63,31 @@ const MAX_CHUNK_STEPS = 20_000_000;
 /** How long a cancel for a job not (yet) running here is remembered. */
 const EARLY_CANCEL_MS = 10_000;
 
-/** The stored Monte Carlo params without the `fromJob` reference: what parseMonteCarloRequest reads. */
-export function monteCarloParams(params: unknown): MonteCarloParams {
-  const { fromJob: _from, ...rest } = params as MonteCarloParams & { fromJob?: number };
-  return rest;
+/**
+ * The backtest a job runs: the request the API parsed at submission, stored
+ * with the job; a row written before requests were stored is parsed here.
+ */
+export function backtestRequestOf(
+  job: Job,
+  venues: readonly string[],
+): BacktestRequest | CopyBacktestRequest {
+  // Written by JobManager.submit from parseBacktestSubmission's result, in this same service.
+  if (job.request !== undefined) return job.request as BacktestRequest | CopyBacktestRequest;
+  return parseBacktestSubmission(job.params, venues).request;
+}
+
+/**
+ * The Monte Carlo request a job runs, with its returns on a SharedArrayBuffer
+ * that every chunk's thread reads. The stored params were validated at
+ * submission (with `fromJob` resolved into the returns); they are turned into
+ * the typed request once here, never in the threads.
+ */
+export function monteCarloRequestOf(job: Job): MonteCarloRequest {
+  const { fromJob: _from, ...fields } = job.params as Record<string, unknown>;
+  const req = parseMonteCarloRequest(fields);
+  const shared = new Float64Array(new SharedArrayBuffer(req.tradeReturns.byteLength));
+  shared.set(req.tradeReturns);
+  return { ...req, tradeReturns: shared };
 }
 
 export class JobRunner {
@@ -161,7 +191,7 @@ export class JobRunner {
     switch (a.reason ?? 'cancel') {
       case 'timeout': {
         const error: JobError = {
-          code: 'TIMEOUT',
+          code: 'TIMED_OUT',
           message: `the job ran longer than its timeout of ${job.timeoutMs} ms`,
         };
         return (await repo.finish(job.id, 'timed_out', { error }, now)) ? 'timed_out' : undefined;
@@ -176,20 +206,20 @@ export class JobRunner {
   }
 
   private backtest(job: Job, a: Active): Promise<WorkerReply<string>> {
-    const params = job.params as { venue?: unknown; kind?: unknown; source?: unknown };
-    const name = String(params.venue);
+    const request = backtestRequestOf(job, this.o.venues.names);
+    const name = request.venue;
     const venue = this.o.venues.configFor(name);
     const refuse = (message: string): Promise<WorkerReply<string>> =>
       Promise.resolve({ ok: false, cancelled: false, code: 'VALIDATION_FAILED', message });
-    const source = params.kind === 'copy' ? this.o.venues.sourceConfigFor(String(params.source)) : undefined;
-    if (params.kind === 'copy' && !source)
-      return refuse(`source ${String(params.source)} is not available here`);
-    if (!venue && params.kind !== 'copy')
+    const copy = isCopyRequest(request);
+    const source = copy ? this.o.venues.sourceConfigFor(request.source) : undefined;
+    if (copy && !source) return refuse(`source ${request.source} is not available here`);
+    if (!venue && !copy)
       return refuse(`venue ${name} is not available here; known: ${this.o.venues.names.join(', ')}`);
     return this.o.pool.run(
       {
         kind: 'backtest',
-        params: job.params,
+        request,
         venue: venue ?? null,
         venueName: name,
         ...(source ? { source } : {}),
@@ -202,12 +232,7 @@ export class JobRunner {
   /** Paths split into chunks across the pool's threads, then merged (and sorted) in a worker too. */
   private async monteCarlo(job: Job, a: Active): Promise<WorkerReply<string>> {
     const { pool } = this.o;
-    const raw = monteCarloParams(job.params);
-    const req = parseMonteCarloRequest(raw);
-    // One copy of the returns, shared by every chunk's thread instead of cloned into each task.
-    const shared = new Float64Array(new SharedArrayBuffer(req.tradeReturns.byteLength));
-    shared.set(req.tradeReturns);
-    const params: MonteCarloParams = { ...raw, tradeReturns: shared };
+    const req = monteCarloRequestOf(job);
     const draws = req.method === 'reshuffle' ? req.tradeReturns.length : req.tradesPerPath;
     const size = Math.max(
       1,
@@ -220,7 +245,7 @@ export class JobRunner {
     const replies = await Promise.all(
       chunkRanges(req.paths, size).map(async ([start, end]) => {
         const r = await pool.run<MonteCarloChunk>(
-          { kind: 'mc-chunk', params, start, end, control: a.control.buffer },
+          { kind: 'mc-chunk', request: req, start, end, control: a.control.buffer },
           { signal: a.hard.signal },
         );
         done += end - start;
@@ -236,7 +261,7 @@ export class JobRunner {
     }
     if (a.control.cancelled) return { ok: false, cancelled: true };
     return pool.run<string>(
-      { kind: 'mc-merge', params, chunks },
+      { kind: 'mc-merge', request: req, chunks },
       { signal: a.hard.signal, transferList: chunkBuffers(chunks) },
     );
   }

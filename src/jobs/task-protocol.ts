@@ -9,7 +9,12 @@
  * at its own pace (the throttle) without one message per report.
  */
 import type { ErrorCode } from '../domain/errors.js';
-import type { MonteCarloChunk } from '../research/index.js';
+import type {
+  BacktestRequest,
+  CopyBacktestRequest,
+  MonteCarloChunk,
+  MonteCarloRequest,
+} from '../research/index.js';
 import type { LeaderSourceConfig } from '../venues/leader-source-config.js';
 import type { VenueConfig } from '../venues/registry.js';
 
@@ -50,16 +55,16 @@ export function chunkBuffers(chunks: readonly MonteCarloChunk[]): ArrayBuffer[] 
   return chunks.flatMap((c) => [c.finalMultiple.buffer as ArrayBuffer, c.maxDrawdown.buffer as ArrayBuffer]);
 }
 
-/** A Monte Carlo request as it crosses threads (already validated). */
-export interface MonteCarloParams {
-  [field: string]: unknown;
-  tradeReturns: number[] | Float64Array;
-}
-
+/**
+ * What a worker thread runs: requests already parsed (a thread never sees a
+ * client's body). A Monte Carlo request's returns are a Float64Array on a
+ * SharedArrayBuffer, one copy for every chunk.
+ */
 export type WorkerTask =
   | {
       kind: 'backtest';
-      params: unknown;
+      /** Parsed at submission: a strategy backtest or a copy backtest. */
+      request: BacktestRequest | CopyBacktestRequest;
       /** Null for a copy backtest of a source priced at the leader's fill when the venue is not ours. */
       venue: VenueConfig | null;
       venueName: string;
@@ -67,8 +72,8 @@ export type WorkerTask =
       source?: LeaderSourceConfig;
       control: SharedArrayBuffer;
     }
-  | { kind: 'mc-chunk'; params: MonteCarloParams; start: number; end: number; control: SharedArrayBuffer }
-  | { kind: 'mc-merge'; params: MonteCarloParams; chunks: MonteCarloChunk[] };
+  | { kind: 'mc-chunk'; request: MonteCarloRequest; start: number; end: number; control: SharedArrayBuffer }
+  | { kind: 'mc-merge'; request: MonteCarloRequest; chunks: MonteCarloChunk[] };
 
 /**
  * A task's answer: errors come back as data so their codes survive the

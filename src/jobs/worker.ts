@@ -22,9 +22,6 @@ import {
   isCopyBacktest,
   type MonteCarloChunk,
   mergeMonteCarloChunks,
-  parseBacktestRequest,
-  parseCopyBacktestRequest,
-  parseMonteCarloRequest,
   runBacktestRequest,
   runCopyBacktest,
   runMonteCarloChunk,
@@ -35,6 +32,7 @@ import { createVenue, type VenueConfig } from '../venues/registry.js';
 import { ReplayVenue } from '../venues/replay/replay-venue.js';
 import { SimulatedVenue } from '../venues/simulated/simulated-venue.js';
 import type { Venue } from '../venues/venue.js';
+import { isCopyRequest } from './job-requests.js';
 import { chunkBuffers, JobControl, type WorkerReply, type WorkerTask } from './task-protocol.js';
 
 /** Background priority for this thread (Linux: setpriority on the thread id); elsewhere a no-op. */
@@ -102,14 +100,13 @@ async function backtest(task: Extract<WorkerTask, { kind: 'backtest' }>): Promis
       control.progress = p;
       check();
     };
-    if (isCopyBacktest(task.params)) {
+    const req = task.request;
+    if (isCopyRequest(req)) {
       if (!task.source) throw new ValidationError('a copy backtest needs its leader source');
-      const req = parseCopyBacktestRequest(task.params, { venues: [task.venueName] });
       const venue = task.venue ? await venueFor(task.venue) : null;
       return await runCopyBacktest(req, sourceFor(task.source), venue, { signal: abort.signal, onProgress });
     }
     if (!task.venue) throw new ValidationError(`venue ${task.venueName} is not available here`);
-    const req = parseBacktestRequest(task.params, { venues: [task.venueName] });
     const venue = await venueFor(task.venue);
     return await runBacktestRequest(req, venue, { signal: abort.signal, onProgress });
   } finally {
@@ -119,7 +116,7 @@ async function backtest(task: Extract<WorkerTask, { kind: 'backtest' }>): Promis
 
 function chunk(task: Extract<WorkerTask, { kind: 'mc-chunk' }>): MonteCarloChunk {
   if (new JobControl(task.control).cancelled) throw CANCELLED;
-  return runMonteCarloChunk(parseMonteCarloRequest(task.params), task.start, task.end);
+  return runMonteCarloChunk(task.request, task.start, task.end);
 }
 
 /** This thread's isolate: its V8 heap and its ArrayBuffers (rss would be the whole process's). */
@@ -151,7 +148,7 @@ export default async function run(task: WorkerTask): Promise<WorkerReply | unkno
       case 'mc-chunk':
         return movedChunk(chunk(task));
       case 'mc-merge': {
-        const value = JSON.stringify(mergeMonteCarloChunks(parseMonteCarloRequest(task.params), task.chunks));
+        const value = JSON.stringify(mergeMonteCarloChunks(task.request, task.chunks));
         return { ok: true, value, memoryBytes: threadMemory() };
       }
     }

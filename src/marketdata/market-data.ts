@@ -17,7 +17,7 @@ import {
   UnavailableError,
   ValidationError,
 } from '../domain/errors.js';
-import type { Candle, Market, Ticker } from '../venues/types.js';
+import type { Candle, Market, Ticker } from '../domain/market.js';
 import type { Venue } from '../venues/venue.js';
 import { BatchLoader } from './batch-loader.js';
 import { type Listing, listingOf, pageAfter } from './market-listing.js';

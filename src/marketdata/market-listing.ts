@@ -3,7 +3,7 @@
  * for cursor pages) and by symbol. The index is memoised on the array the
  * cache holds, so a cached listing is indexed once however often it is read.
  */
-import type { Market } from '../venues/types.js';
+import type { Market } from '../domain/market.js';
 
 export interface Listing {
   sorted: Market[];

@@ -4,38 +4,13 @@
  * this module knows nothing of how jobs run.
  */
 import type { Registry } from 'prom-client';
+import type { JobStatsSnapshot, JobTypeDurations } from '../store/job-stats.js';
 import { oncePerScrape, registerCollected, type Sample, SnapshotMetric } from './collected-metric.js';
 
-export interface JobTypeDurations {
-  type: string;
-  /** Finished jobs of this type (succeeded or failed). */
-  count: number;
-  sumMs: number;
-  p50Ms: number;
-  p99Ms: number;
-}
-
-/** What the job system reports: counts of the jobs table's rows by state, durations over a recent window. */
-export interface JobStats {
-  queued: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-  cancelled?: number;
-  durations?: JobTypeDurations[];
-}
+/** What the job system reports (the jobs table's counts, read by `store/job-stats.ts`). */
+export type JobStats = JobStatsSnapshot;
 
 export type JobStatsSource = () => JobStats;
-
-/** Before a source is connected, every family reads as zero (so dashboards see the families). */
-export const NO_JOBS: JobStats = {
-  queued: 0,
-  running: 0,
-  succeeded: 0,
-  failed: 0,
-  cancelled: 0,
-  durations: [],
-};
 
 /**
  * Where the job families come from: the stats, or undefined when this
@@ -73,10 +48,10 @@ export function registerJobMetrics(registry: Registry, source: ExportedJobStats)
   family('tradeloop_jobs_finished', 'Finished jobs in the jobs table, by outcome', (s) => [
     { labels: { outcome: 'succeeded' }, value: s.succeeded },
     { labels: { outcome: 'failed' }, value: s.failed },
-    { labels: { outcome: 'cancelled' }, value: s.cancelled ?? 0 },
+    { labels: { outcome: 'cancelled' }, value: s.cancelled },
   ]);
   const perType = (pick: (d: JobTypeDurations) => number) => (s: JobStats) =>
-    (s.durations ?? []).map((d): Sample => ({ labels: { type: d.type }, value: pick(d) }));
+    s.durations.map((d): Sample => ({ labels: { type: d.type }, value: pick(d) }));
   family(
     'tradeloop_jobs_finished_last_hour',
     'Jobs that finished in the last hour, by job type',

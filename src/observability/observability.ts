@@ -10,12 +10,13 @@ import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
 import type { VenueTrafficReport } from '../marketdata/venue-traffic.js';
 import type { Database } from '../store/database.js';
+import { NO_JOB_STATS } from '../store/job-stats.js';
 import { AlertEvaluator } from './alerts.js';
 import { registerCacheMetrics } from './cache-metrics.js';
 import { type CopyMetricsSource, registerCopyMetrics } from './copy-metrics.js';
 import { EventLoopLag, registerEventLoopMetrics } from './event-loop-lag.js';
 import { HttpMetrics } from './http-metrics.js';
-import { type JobStatsSource, NO_JOBS, registerJobMetrics } from './job-metrics.js';
+import { type JobStatsSource, registerJobMetrics } from './job-metrics.js';
 import { MaintenanceScheduler } from './maintenance.js';
 import { PerformanceMonitor } from './performance-monitor.js';
 import { QueryStats } from './query-stats.js';
@@ -89,7 +90,7 @@ export function createObservability(d: ObservabilityDeps): Observability {
   let jobs: JobStatsSource | undefined;
   let copy: CopyMetricsSource | undefined;
   let exportsDatabase = () => true;
-  registerJobMetrics(registry, () => (exportsDatabase() ? (jobs ?? (() => NO_JOBS))() : undefined));
+  registerJobMetrics(registry, () => (exportsDatabase() ? (jobs ?? (() => NO_JOB_STATS))() : undefined));
 
   const t = d.config;
   const alerts = new AlertEvaluator(

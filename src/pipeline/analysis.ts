@@ -6,8 +6,8 @@
  * analysis is exact for as long as no newer bar has closed.
  */
 import type { Cache } from '../cache/cache.js';
+import type { Candle } from '../domain/market.js';
 import { atr, bollinger, ema, macd, rsi, sma } from '../engine/indicators/index.js';
-import type { Candle } from '../venues/types.js';
 import type { Candidate } from './scout.js';
 
 /** Indicator values at the last closed bar; null while an indicator is warming up. */

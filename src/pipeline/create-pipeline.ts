@@ -9,11 +9,11 @@ import type { Cache } from '../cache/cache.js';
 import type { Config } from '../config/schema.js';
 import type { Clock } from '../domain/clock.js';
 import { ValidationError } from '../domain/errors.js';
+import { timeframeMs } from '../domain/timeframe.js';
 import { getStrategy } from '../engine/strategies/registry.js';
 import type { MarketData } from '../marketdata/market-data.js';
 import type { Database } from '../store/database.js';
 import { type PipelineMode, PipelineRepository } from '../store/pipeline-repository.js';
-import { timeframeMs } from '../venues/timeframe.js';
 import { createModelStages } from './ai/create-model-stages.js';
 import { type Execution, Pipeline, type PipelineLogger } from './pipeline.js';
 

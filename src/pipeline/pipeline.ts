@@ -11,6 +11,7 @@
 import type { Exchange } from 'ccxt';
 import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
+import type { Candle } from '../domain/market.js';
 import { BarClock } from '../engine/bar-clock.js';
 import type { Broker } from '../engine/broker.js';
 import type { GateRefusal } from '../engine/model-gate.js';
@@ -30,7 +31,6 @@ import type {
   StageName,
 } from '../store/pipeline-repository.js';
 import { toDecimal } from '../store/pipeline-repository.js';
-import type { Candle } from '../venues/types.js';
 import type { AnalystAnswer } from './ai/answers.js';
 import { dueBars } from './ai/due-bars.js';
 import type { ModelStages } from './ai/model-stages.js';

@@ -16,9 +16,9 @@
  * The top N by score (ties by symbol) are the run's candidates.
  */
 import { UnavailableError } from '../domain/errors.js';
+import type { Candle } from '../domain/market.js';
 import type { MarketData } from '../marketdata/market-data.js';
 import { MAX_SYMBOLS_PER_REQUEST } from '../marketdata/market-data.js';
-import type { Candle } from '../venues/types.js';
 
 export const SCORE_WEIGHTS = Object.freeze({ volume: 0.4, volatility: 0.3, momentum: 0.3 });
 export const MOMENTUM_BARS = 20;

@@ -11,6 +11,8 @@
  * only on candles that close afterwards. New candles of all symbols are
  * stepped in time order (then by symbol), like a multi-symbol backtest.
  */
+
+import type { Candle } from '../domain/market.js';
 import type { BarClock } from '../engine/bar-clock.js';
 import { CandleBuffer } from '../engine/bars.js';
 import type { Broker } from '../engine/broker.js';
@@ -18,7 +20,6 @@ import { CandleFeed } from '../engine/candle-feed.js';
 import { type Decision, Engine } from '../engine/engine.js';
 import type { RiskManager } from '../engine/risk.js';
 import type { Strategy } from '../engine/strategy.js';
-import type { Candle } from '../venues/types.js';
 
 /** A decision with the bar it was taken on. */
 export interface BarDecision extends Decision {

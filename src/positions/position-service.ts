@@ -9,12 +9,15 @@ import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
 import { DECIMAL_ONE, type Decimal, dec } from '../domain/decimal.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
+import type { Market } from '../domain/market.js';
 import {
+  type OpenPositionInput,
   type Position,
   parseOpenPosition,
   parseTpSlPatch,
   positionPnl,
   priceDecimal,
+  type TpSlInput,
   tpSlProblem,
   tpSlTriggered,
 } from '../domain/position.js';
@@ -23,7 +26,6 @@ import type { ItemError, MarketData } from '../marketdata/market-data.js';
 import type { Database } from '../store/database.js';
 import type { PositionFilter, PositionRepository } from '../store/position-repository.js';
 import { positionsTag, type UpdateSink } from '../updates/update-sink.js';
-import type { Market } from '../venues/types.js';
 import type { CopyExitHook } from './copy-exits.js';
 import { positionJson } from './position-json.js';
 
@@ -70,7 +72,7 @@ export class PositionService {
     this.venueId = d.marketData.venue.capabilities.id;
   }
 
-  async open(userId: number, input: Record<string, unknown>): Promise<Position> {
+  async open(userId: number, input: OpenPositionInput): Promise<Position> {
     const req = parseOpenPosition(input);
     const market = await this.requireMarket(req.marketId);
     const { outcome, outcomeIndex } = resolveOutcome(market, req.outcome, req.side);
@@ -123,12 +125,7 @@ export class PositionService {
   }
 
   /** Sets or clears TP/SL (null clears, absent keeps); `expectedVersion` (If-Match) makes a stale edit a 409. */
-  async setTpSl(
-    userId: number,
-    id: number,
-    input: Record<string, unknown>,
-    expectedVersion?: number,
-  ): Promise<Position> {
+  async setTpSl(userId: number, id: number, input: TpSlInput, expectedVersion?: number): Promise<Position> {
     const patch = parseTpSlPatch(input);
     const current = await this.get(userId, id);
     if (current.status !== 'open') throw new ConflictError(`Position ${id} is closed`);

@@ -4,8 +4,8 @@
  * the runner. The caller resolves the venue name to a Venue.
  */
 import { ValidationError } from '../domain/errors.js';
+import { timeframeMs } from '../domain/timeframe.js';
 import { getStrategy } from '../engine/strategies/registry.js';
-import { timeframeMs } from '../venues/timeframe.js';
 import type { Venue } from '../venues/venue.js';
 import { type BacktestResult, runBacktest } from './backtest.js';
 import type { BacktestRequest } from './backtest-request.js';

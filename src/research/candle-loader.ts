@@ -4,8 +4,8 @@
  * `since`, until the range end or the venue's data ends.
  */
 import { ValidationError } from '../domain/errors.js';
+import type { Timeframe } from '../domain/market.js';
 import { CandleBuffer } from '../engine/bars.js';
-import type { Timeframe } from '../venues/types.js';
 import type { Venue } from '../venues/venue.js';
 
 /** Most bars one backtest loads. */

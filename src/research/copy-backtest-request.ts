@@ -7,10 +7,17 @@
  * (`domain/trader.ts`); `address` by the source's own form when the caller
  * knows it. Every problem is reported with its field; nothing runs on bad input.
  */
-import { type Decimal, decimal } from '../domain/decimal.js';
+import { type AmountInput, type Decimal, decimal } from '../domain/decimal.js';
 import { ValidationError } from '../domain/errors.js';
 import { ISO_TIME_FORMS, parseIsoTime } from '../domain/iso-time.js';
-import { type AddressCheck, type FollowOptions, parseNewTrader, TRADER_SOURCES } from '../domain/trader.js';
+import {
+  type AddressCheck,
+  type FollowOptions,
+  type FollowOptionsInput,
+  type NewTraderInput,
+  parseNewTrader,
+  TRADER_SOURCES,
+} from '../domain/trader.js';
 import { Problems } from '../domain/validation.js';
 
 export interface CopyBacktestRequest {
@@ -69,6 +76,52 @@ function date(p: Problems, v: unknown, path: string, end: boolean): number | und
   return undefined;
 }
 
+const AMOUNT_OPTIONS = [
+  'takeProfitPct',
+  'stopLossPct',
+  'trailingStopPct',
+  'maxPositionSize',
+  'copyRatio',
+  'fixedAmount',
+  'minTradeSize',
+] as const;
+const isAmount = (v: unknown): v is AmountInput => typeof v === 'string' || typeof v === 'number';
+const isNames = (v: unknown): v is string[] | null =>
+  v === null || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+
+/**
+ * The follow part of a copy backtest request in the form the follow rules
+ * read (the API's schemas check that form for a follow; here nothing did):
+ * null, with the problems added, when a field has the wrong JSON type.
+ */
+function followShape(r: Record<string, unknown>, p: Problems): NewTraderInput | null {
+  const before = p.list.length;
+  if (r.allocation !== undefined && !isAmount(r.allocation)) p.add('allocation', 'must be a decimal string');
+  const fo = r.followOptions;
+  if (fo !== undefined && (typeof fo !== 'object' || fo === null || Array.isArray(fo)))
+    p.add('followOptions', 'must be an object');
+  else if (fo !== undefined) {
+    const o = fo as Record<string, unknown>;
+    for (const k of AMOUNT_OPTIONS)
+      if (o[k] !== undefined && o[k] !== null && !isAmount(o[k]))
+        p.add(`followOptions.${k}`, 'must be a decimal string');
+    if (o.copyMode !== undefined && typeof o.copyMode !== 'string')
+      p.add('followOptions.copyMode', 'must be a string');
+    for (const k of ['allowMarkets', 'denyMarkets'] as const)
+      if (o[k] !== undefined && !isNames(o[k]))
+        p.add(`followOptions.${k}`, 'must be a list of market ids or null');
+  }
+  if (typeof r.source !== 'string' || typeof r.address !== 'string') return null;
+  if (p.list.length > before) return null;
+  return {
+    name: 'copy backtest',
+    source: r.source,
+    address: r.address,
+    ...(r.allocation !== undefined ? { allocation: r.allocation as AmountInput } : {}),
+    ...(fo !== undefined ? { followOptions: fo as FollowOptionsInput } : {}),
+  };
+}
+
 /** True for a request that asks for a copy backtest (`kind: "copy"`). */
 export const isCopyBacktest = (raw: unknown): boolean =>
   typeof raw === 'object' && raw !== null && (raw as { kind?: unknown }).kind === 'copy';
@@ -84,19 +137,10 @@ export function parseCopyBacktestRequest(raw: unknown, ctx: CopyBacktestContext 
   const sources = TRADER_SOURCES.filter((s) => s !== 'manual');
   if (typeof r.source !== 'string' || !(sources as readonly string[]).includes(r.source))
     p.add('source', `must be one of ${sources.join(', ')}`);
-  // The follow rules, with the paths of this request (no `body.` prefix).
+  // The follow rules, with the paths of this request (no `body.` prefix), once its shape is right.
+  const followInput = followShape(r, p);
   try {
-    parseNewTrader(
-      {
-        name: 'copy backtest',
-        source: r.source,
-        address: r.address,
-        ...(r.allocation !== undefined ? { allocation: r.allocation } : {}),
-        ...(r.followOptions !== undefined ? { followOptions: r.followOptions } : {}),
-      },
-      'follow',
-      ctx.checkAddress,
-    );
+    if (followInput) parseNewTrader(followInput, 'follow', ctx.checkAddress);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     for (const d of err.details)
@@ -128,13 +172,7 @@ export function parseCopyBacktestRequest(raw: unknown, ctx: CopyBacktestContext 
       ? decimal('0.0005')
       : p.amount(r.slippage, 'slippage', { min: decimal('0'), max: decimal('0.5') });
   p.throwIfAny('invalid copy backtest request');
-  const follow = parseNewTrader({
-    name: 'copy backtest',
-    source: r.source,
-    address: r.address,
-    ...(r.allocation !== undefined ? { allocation: r.allocation } : {}),
-    ...(r.followOptions !== undefined ? { followOptions: r.followOptions } : {}),
-  });
+  const follow = parseNewTrader(followInput!);
   return {
     kind: 'copy',
     source: follow.source,

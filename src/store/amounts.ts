@@ -3,18 +3,20 @@
  * NUMERIC keeps the scale it computed with ("0.50", "-1.20"), SQLite's TEXT
  * amounts are canonical already and skip the parse. Signed: PnL is negative.
  */
-import { type Decimal, tryParseDecimal } from '../domain/decimal.js';
+import { canonicalDecimal, type Decimal, tryParseDecimal } from '../domain/decimal.js';
 
 /**
- * An amount column read back as a Decimal. Text without a trailing fraction
- * zero is what this service wrote from a Decimal and is taken as is (no parse
- * on list reads); anything else is parsed, and a value that is not a decimal
- * throws rather than being returned as an amount.
+ * An amount column read back as a Decimal. Canonical text (what this service
+ * wrote from a Decimal) is taken after a pattern check, without a parse, on
+ * list reads; anything else is parsed, and a value that is not a decimal
+ * (an error message stored as an amount, say) throws rather than being
+ * returned as one.
  */
 export function canonicalAmount(v: unknown): Decimal {
   const s = String(v);
-  if (s.charCodeAt(s.length - 1) !== 48 || s.indexOf('.') < 0) return s as Decimal;
-  const r = tryParseDecimal(s, { allowNegative: true });
+  const canonical = canonicalDecimal(s);
+  if (canonical !== undefined) return canonical;
+  const r = tryParseDecimal(typeof v === 'number' ? v : s, { allowNegative: true });
   if (r.ok) return r.value;
   throw new RangeError(`stored amount ${JSON.stringify(s)} is not a decimal: ${r.error}`);
 }

@@ -4,7 +4,7 @@
  * moves by compare-and-set in the transaction that writes the decisions, so
  * two instances that both read the same page cannot both apply it.
  */
-import type { Decimal } from '../domain/decimal.js';
+import { DECIMAL_ZERO, type Decimal } from '../domain/decimal.js';
 import type { Trader, TraderSource } from '../domain/trader.js';
 import { canonicalAmount as canon } from './amounts.js';
 import {
@@ -284,7 +284,7 @@ export class CopyRepository {
 
   async leaderHolding(watcherId: number, market: string, ex: SqlExecutor): Promise<Decimal> {
     const r = await ex.first(this.holdingQuery({ watcherId, market }));
-    return r ? canon(r.size) : ('0' as Decimal);
+    return r ? canon(r.size) : DECIMAL_ZERO;
   }
 
   async saveLeaderHolding(watcherId: number, market: string, size: Decimal, ex: SqlExecutor): Promise<void> {

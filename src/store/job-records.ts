@@ -33,7 +33,7 @@ export const OPEN_STATUSES: readonly JobStatus[] = ['queued', 'running'];
 const storedCode = (code: string): ErrorCode => (isErrorCode(code) ? code : 'JOB_FAILED');
 
 export interface JobError {
-  /** A stable code: an AppError code, TIMEOUT, CANCELLED, WORKER_LOST, JOB_FAILED or MAINTENANCE_FAILED. */
+  /** A stable code: an AppError code, TIMED_OUT, CANCELLED, WORKER_LOST, JOB_FAILED or MAINTENANCE_FAILED. */
   code: ErrorCode;
   message: string;
 }
@@ -46,8 +46,14 @@ export interface Job {
   priority: JobPriority;
   /** 0..100. */
   progress: number;
-  /** The validated request, as JSON. */
+  /** The validated request as the client sent it (a Monte Carlo request with its returns resolved), as JSON. */
   params: unknown;
+  /**
+   * The request as the API parsed it, which the worker runs without parsing
+   * again (backtests); undefined for other jobs and for rows an older
+   * version wrote.
+   */
+  request: unknown;
   result: unknown | null;
   /** Why `result` is null although the job succeeded (dropped after JOB_RESULT_TTL_DAYS); else null. */
   resultNote: string | null;
@@ -58,6 +64,30 @@ export interface Job {
   submittedAt: number;
   startedAt: number | null;
   finishedAt: number | null;
+}
+
+/**
+ * The `params` column: the client's fields, and beside them the parsed
+ * request when there is one, in one JSON object `{ body, request }`. A
+ * client's own fields can never be exactly `body` and `request` (no job
+ * type has such fields), so rows written before the parsed request was
+ * stored still read as their fields alone.
+ *
+ * @example
+ * packParams({ venue: 'replay', from: '2020-01-01' }, { venue: 'replay', from: 1577836800000 });
+ */
+export function packParams(params: unknown, request?: unknown): string {
+  return JSON.stringify(request === undefined ? params : { body: params, request });
+}
+
+function unpackParams(text: string): { params: unknown; request: unknown } {
+  const stored: unknown = JSON.parse(text);
+  if (typeof stored === 'object' && stored !== null && !Array.isArray(stored)) {
+    const keys = Object.keys(stored);
+    if (keys.length === 2 && 'body' in stored && 'request' in stored)
+      return { params: stored.body, request: stored.request };
+  }
+  return { params: stored, request: undefined };
 }
 
 export type JobRow = { [K in keyof JobsTable]: K extends 'id' ? number : JobsTable[K] };
@@ -71,7 +101,7 @@ export function toJob(r: JobRow, resultJson: string | null = r.result): Job {
     status: r.status as JobStatus,
     priority: PRIORITY_BY_RANK[r.priority] ?? 'normal',
     progress: r.progress,
-    params: JSON.parse(r.params),
+    ...unpackParams(r.params),
     result: resultJson === null ? null : JSON.parse(resultJson),
     resultNote: r.result_note ?? null,
     error: r.error_code === null ? null : { code: storedCode(r.error_code), message: r.error_message ?? '' },

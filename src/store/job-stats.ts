@@ -6,16 +6,27 @@
 import type { Clock } from '../domain/clock.js';
 import type { Database } from './database.js';
 
+export interface JobTypeDurations {
+  type: string;
+  /** Finished jobs of this type (succeeded or failed). */
+  count: number;
+  sumMs: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** Counts of the jobs table's rows by state, and durations over a recent window. */
 export interface JobStatsSnapshot {
   queued: number;
   running: number;
   succeeded: number;
   failed: number;
   cancelled: number;
-  durations: { type: string; count: number; sumMs: number; p50Ms: number; p99Ms: number }[];
+  durations: JobTypeDurations[];
 }
 
-const EMPTY: JobStatsSnapshot = {
+/** No jobs: before the first read (so dashboards see every family, at zero). */
+export const NO_JOB_STATS: JobStatsSnapshot = {
   queued: 0,
   running: 0,
   succeeded: 0,
@@ -27,7 +38,7 @@ const EMPTY: JobStatsSnapshot = {
 const WINDOW_MS = 60 * 60 * 1000;
 
 export class JobStats {
-  private snap: JobStatsSnapshot = EMPTY;
+  private snap: JobStatsSnapshot = NO_JOB_STATS;
   private cancel: (() => void) | undefined;
 
   constructor(

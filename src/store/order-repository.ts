@@ -8,9 +8,8 @@ import { canonicalAmount, canonicalAmountOrNull } from './amounts.js';
 import type { Database, Query, SqlExecutor } from './database.js';
 import { prepare } from './prepared.js';
 
-/** Columns of a full row, in the order `orderFromTuple` reads them. */
-const ROW_COLUMNS = [
-  'id',
+/** Columns an insert writes, in the order `orderInsertValues` gives them. */
+export const ORDER_INSERT_COLUMNS = [
   'user_id',
   'trader_id',
   'trading_pair_id',
@@ -26,6 +25,9 @@ const ROW_COLUMNS = [
   'created_at',
   'updated_at',
 ] as const;
+
+/** Columns of a full row, in the order `orderFromTuple` reads them: the id, then what an insert writes. */
+const ROW_COLUMNS = ['id', ...ORDER_INSERT_COLUMNS] as const;
 
 /** A row plus its pair's symbol, in the order `orderFromTuple` reads them. */
 const LIST_COLUMNS = [...ROW_COLUMNS.map((c) => `orders.${c}` as const), 'trading_pairs.symbol' as const];
@@ -49,23 +51,6 @@ function orderFromTuple(t: unknown[]): Order {
     updatedAt: t[14] as number,
   };
 }
-
-export const ORDER_INSERT_COLUMNS = [
-  'user_id',
-  'trader_id',
-  'trading_pair_id',
-  'client_order_id',
-  'side',
-  'type',
-  'price',
-  'quantity',
-  'filled_quantity',
-  'average_price',
-  'status',
-  'fee',
-  'created_at',
-  'updated_at',
-] as const;
 
 export function orderInsertValues(userId: number, pairId: number, o: NewOrder, now: number): unknown[] {
   const created = o.createdAt ?? now;

@@ -26,6 +26,7 @@ import {
   toRun,
 } from './pipeline-records.js';
 import { prepare } from './prepared.js';
+import type { DB } from './schema.js';
 
 export * from './pipeline-records.js';
 

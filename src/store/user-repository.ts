@@ -1,14 +1,10 @@
 /** Users and their hashed API tokens. */
 import { sql } from 'kysely';
+import type { User } from '../domain/user.js';
 import type { Database } from './database.js';
 import { prepare } from './prepared.js';
 
-export interface User {
-  id: number;
-  name: string;
-  isAdmin: boolean;
-  createdAt: number;
-}
+export type { User } from '../domain/user.js';
 
 interface UserRow {
   id: number;

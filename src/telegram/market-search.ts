@@ -4,8 +4,9 @@
  * first: exact symbol, then symbol prefix, then symbol or question containing
  * the query.
  */
+
+import type { Market } from '../domain/market.js';
 import type { MarketData } from '../marketdata/market-data.js';
-import type { Market } from '../venues/types.js';
 
 const PAGE = 500;
 

@@ -3,8 +3,9 @@
  * monthly, minutes into hours): first open, highest high, lowest low, last
  * close, summed volume, each bar stamped with its timeframe open time.
  */
-import { barOpen } from './timeframe.js';
-import type { Candle, Timeframe } from './types.js';
+
+import type { Candle, Timeframe } from '../domain/market.js';
+import { barOpen } from '../domain/timeframe.js';
 
 /** Resamples `bars` (ascending by `ts`) into bars of `tf`. */
 export function resample(bars: readonly Candle[], tf: Timeframe): Candle[] {

@@ -5,17 +5,9 @@
  * `UnavailableError`/`TimeoutError` for upstream trouble (retryable),
  * `NotFoundError` for an unknown symbol, `ValidationError` for bad arguments.
  */
-import type {
-  Candle,
-  Market,
-  OhlcvOptions,
-  OrderBook,
-  TickBatchHandler,
-  Ticker,
-  Timeframe,
-  Unsubscribe,
-  VenueCapabilities,
-} from './types.js';
+
+import type { Candle, Market, Ticker, Timeframe } from '../domain/market.js';
+import type { OhlcvOptions, OrderBook, TickBatchHandler, Unsubscribe, VenueCapabilities } from './types.js';
 
 /**
  * A source of market data.

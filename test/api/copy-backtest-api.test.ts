@@ -146,6 +146,12 @@ describe('copy backtests through the API', () => {
       [{ source: 'nowhere' }, 'source'],
       [{ followOptions: { copyMode: 'fixed' } }, 'followOptions.fixedAmount'],
       [{ initialCapital: -5 }, 'initialCapital'],
+      [{ followOptions: 'tight' }, 'followOptions'],
+      [
+        { followOptions: { copyMode: 'fixed', fixedAmount: {}, allowMarkets: 'BTC/USDT' } },
+        'followOptions.allowMarkets',
+      ],
+      [{ allocation: [1] }, 'allocation'],
       [{ from: '2025-02-30' }, 'from'],
     ];
     for (const [change, named] of cases) {

@@ -42,16 +42,22 @@ describe('OpenAPI document', () => {
   });
   afterAll(() => t.close());
 
-  const http = async (method: string, path: string, body?: unknown, auth = true) => {
+  const http = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    auth: boolean | Record<string, string> = true,
+  ) => {
     const res = await fetch(base + path, {
       method,
       headers: {
-        ...(auth ? t.alice.headers : {}),
+        ...(auth === true ? t.alice.headers : auth === false ? {} : auth),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: res.status, body: (await res.json()) as unknown };
+    const text = await res.text();
+    return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
   };
 
   /** Checks a real answer against the document's schema for that route and status. */
@@ -59,6 +65,12 @@ describe('OpenAPI document', () => {
     const op = doc.paths[route]?.[method.toLowerCase()];
     expect(op, `${method} ${route} is documented`).toBeDefined();
     const declared = op!.responses[String(answer.status)] ?? op!.responses[`${String(answer.status)[0]}XX`];
+    expect(declared, `${method} ${route} documents a ${answer.status} answer`).toBeDefined();
+    if (answer.status === 204) {
+      expect(declared!.content, `${method} ${route} 204 has no body`).toBeUndefined();
+      expect(answer.body).toBeUndefined();
+      return;
+    }
     const schema = declared?.content?.['application/json']?.schema;
     expect(schema, `${method} ${route} documents a ${answer.status} body`).toBeDefined();
     // The document's refs point into itself; resolve them against its components.
@@ -102,6 +114,24 @@ describe('OpenAPI document', () => {
       expect(error).toEqual({ $ref: '#/components/schemas/Error' });
       if (api) expect(r.op.responses['4XX']?.content?.['application/json']?.schema).toEqual(error);
     }
+  });
+
+  it('documents a success answer for every route: a JSON schema, or no body, or its media type', () => {
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        const success = Object.entries(op.responses).filter(([code]) => /^(1|2)/.test(code));
+        expect(success.length, `${method.toUpperCase()} ${path} documents its success`).toBeGreaterThan(0);
+        for (const [code, answer] of success) {
+          const media = Object.values(answer.content ?? {});
+          if (code === '204' || code === '101') expect(media).toEqual([]);
+          else
+            expect(media[0]?.schema, `${method.toUpperCase()} ${path} ${code} has a schema`).toMatchObject({
+              type: expect.anything(),
+            });
+        }
+      }
+    }
+    expect(Object.keys(doc.paths['/metrics']!['get']!.responses['200']!.content!)).toEqual(['text/plain']);
   });
 
   it('documents request bodies and parameters', () => {
@@ -161,6 +191,51 @@ describe('OpenAPI document', () => {
     expect(position.status).toBe(201);
     conforms('POST', '/api/v1/positions', position);
     conforms('GET', '/api/v1/positions', await http('GET', '/api/v1/positions'));
+
+    conforms('GET', '/healthz', await http('GET', '/healthz', undefined, false));
+    conforms('GET', '/readyz', await http('GET', '/readyz', undefined, false));
+    conforms('GET', '/api/v1/traders/performance', await http('GET', '/api/v1/traders/performance'));
+    const bulk = await http('POST', '/api/v1/orders/bulk', {
+      orders: [{ pair: 'ETH/USDT', side: 'sell', quantity: '1' }],
+    });
+    expect(bulk.status).toBe(201);
+    conforms('POST', '/api/v1/orders/bulk', bulk);
+    conforms('GET', '/api/v1/stats/daily-volume', await http('GET', '/api/v1/stats/daily-volume?days=7'));
+    conforms('GET', '/api/v1/prices', await http('GET', '/api/v1/prices?symbols=BTC/USDT,NOPE/USDT'));
+    conforms('GET', '/api/v1/ohlcv/{symbol}', await http('GET', '/api/v1/ohlcv/BTC%2FUSDT?tf=1h&limit=5'));
+    const markets = await http('GET', '/api/v1/markets?limit=3');
+    conforms('GET', '/api/v1/markets', markets);
+    const firstId = (markets.body as { items: { id: string }[] }).items[0]!.id;
+    conforms(
+      'GET',
+      '/api/v1/markets/{id}',
+      await http('GET', `/api/v1/markets/${encodeURIComponent(firstId)}`),
+    );
+    conforms(
+      'POST',
+      '/api/v1/markets/batch',
+      await http('POST', '/api/v1/markets/batch', { ids: [firstId, 'nope'] }),
+    );
+    conforms('GET', '/api/v1/strategies', await http('GET', '/api/v1/strategies'));
+    conforms('GET', '/api/v1/jobs', await http('GET', '/api/v1/jobs'));
+    conforms('GET', '/api/v1/performance/alerts', await http('GET', '/api/v1/performance/alerts'));
+    conforms('GET', '/api/v1/performance/cache', await http('GET', '/api/v1/performance/cache'));
+    const admin = t.admin.headers;
+    conforms(
+      'GET',
+      '/api/v1/performance/system',
+      await http('GET', '/api/v1/performance/system', undefined, admin),
+    );
+    conforms('GET', '/api/v1/pipeline/status', await http('GET', '/api/v1/pipeline/status'));
+    conforms('GET', '/api/v1/performance/copy', await http('GET', '/api/v1/performance/copy'));
+    const gone = await http('DELETE', `/api/v1/traders/${(created.body as { id: number }).id}`);
+    expect(gone.status).toBe(204);
+    conforms('DELETE', '/api/v1/traders/{id}', gone);
+    conforms(
+      'GET',
+      '/api/v1/traders/{id}',
+      await http('GET', `/api/v1/traders/${(created.body as { id: number }).id}`),
+    );
 
     const bad = await http('POST', '/api/v1/traders', { name: '', address: 'x', extra: 1 });
     expect(bad.status).toBe(400);

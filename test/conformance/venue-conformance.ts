@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/domain/errors.js';
-import { parseTimeframe } from '../../src/venues/timeframe.js';
-import type { Timeframe } from '../../src/venues/types.js';
+import type { Timeframe } from '../../src/domain/market.js';
+import { parseTimeframe } from '../../src/domain/timeframe.js';
 import type { Venue } from '../../src/venues/venue.js';
 
 /** How the suite gets a venue and what it may ask of it. */

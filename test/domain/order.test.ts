@@ -1,12 +1,12 @@
 /** Order consistency rules, compared exactly: amounts that one double cannot tell apart still differ. */
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors.js';
-import { parseNewOrder } from '../../src/domain/order.js';
+import { type NewOrderInput, parseNewOrder } from '../../src/domain/order.js';
 
 const NOW = Date.UTC(2025, 0, 1);
-const order = (fields: Record<string, unknown>) =>
-  parseNewOrder({ pair: 'BTC/USDT', side: 'buy', averagePrice: '100', ...fields }, NOW);
-const problems = (fields: Record<string, unknown>) => {
+const order = (fields: Partial<NewOrderInput>) =>
+  parseNewOrder({ pair: 'BTC/USDT', side: 'buy', quantity: '1', averagePrice: '100', ...fields }, NOW);
+const problems = (fields: Partial<NewOrderInput>) => {
   try {
     order(fields);
     return [];

@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/domain/clock.js';
-import { type Bars, barsFromCandles, CandleBuffer, type CandleLike } from '../../src/engine/bars.js';
+import type { Candle } from '../../src/domain/market.js';
+import { type Bars, barsFromCandles, CandleBuffer } from '../../src/engine/bars.js';
 import { CandleFeed } from '../../src/engine/candle-feed.js';
 import { type Decision, Engine } from '../../src/engine/engine.js';
 import { PaperBroker } from '../../src/engine/paper-broker.js';
@@ -16,7 +17,7 @@ import { runBacktest } from '../../src/research/backtest.js';
 import { defaultDataDir, loadReplaySeries } from '../../src/venues/replay/datasets.js';
 
 const DAY_MS = 86_400_000;
-let candles: CandleLike[];
+let candles: Candle[];
 let spx: Bars;
 beforeAll(async () => {
   candles = (await loadReplaySeries(defaultDataDir())).find((s) => s.symbol === 'SPX')!.bars;
@@ -118,7 +119,7 @@ describe('no look-ahead', () => {
                   close: c.close * shock,
                 },
           );
-          const run = (cs: CandleLike[]) => {
+          const run = (cs: Candle[]) => {
             const def = getStrategy(strategy);
             return runBacktest({
               strategy: def.create(def.parse(params)),

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/domain/errors.js';
+import { parseBacktestRequest } from '../../src/research/index.js';
 import {
   isFinished,
   type JobsHarness,
@@ -37,6 +38,9 @@ export function registerExecutorSuite(name: string, make: () => Promise<JobsHarn
     it('runs a backtest and stores its result', async () => {
       const job = await h.jobs.submit({ type: 'backtest', params: SPX_BACKTEST, userId: h.alice });
       expect(job).toMatchObject({ status: 'queued', priority: 'normal', progress: 0, startedAt: null });
+      // Parsed once, at submission: the job shows the client's fields and carries the parsed request.
+      expect(job.params).toEqual(SPX_BACKTEST);
+      expect(job.request).toEqual(parseBacktestRequest(SPX_BACKTEST));
       const done = await waitForJob(h.jobs, job.id, isFinished);
       expect(done.status).toBe('succeeded');
       expect(done.progress).toBe(100);
@@ -123,7 +127,7 @@ export function registerExecutorSuite(name: string, make: () => Promise<JobsHarn
         userId: h.alice,
       });
       const done = await waitForJob(h.jobs, job.id, isFinished);
-      expect(done).toMatchObject({ status: 'timed_out', error: { code: 'TIMEOUT' }, timeoutMs: 300 });
+      expect(done).toMatchObject({ status: 'timed_out', error: { code: 'TIMED_OUT' }, timeoutMs: 300 });
       expect(done.error!.message).toContain('300 ms');
     });
 

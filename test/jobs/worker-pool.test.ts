@@ -5,28 +5,28 @@
  * itself is measured by the job-memory benchmark, not asserted here.)
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { JobControl, type MonteCarloParams } from '../../src/jobs/task-protocol.js';
+import { JobControl } from '../../src/jobs/task-protocol.js';
 import { WorkerPool } from '../../src/jobs/worker-pool.js';
-import { chunkRanges, type MonteCarloChunk } from '../../src/research/index.js';
+import { chunkRanges, type MonteCarloChunk, parseMonteCarloRequest } from '../../src/research/index.js';
 
-const params: MonteCarloParams = {
-  tradeReturns: new Float64Array([0.02, -0.01, 0.03, -0.02]),
+const request = parseMonteCarloRequest({
+  tradeReturns: [0.02, -0.01, 0.03, -0.02],
   method: 'bootstrap',
   tradesPerPath: 10,
   paths: 2000,
   seed: 3,
-};
+});
 
 async function monteCarlo(pool: WorkerPool): Promise<string> {
   const control = new JobControl().buffer;
   const chunks: MonteCarloChunk[] = [];
   for (const [start, end] of chunkRanges(2000, 500)) {
-    const r = await pool.run<MonteCarloChunk>({ kind: 'mc-chunk', params, start, end, control });
+    const r = await pool.run<MonteCarloChunk>({ kind: 'mc-chunk', request, start, end, control });
     if (!r.ok) throw new Error('chunk failed');
     expect(r.memoryBytes).toBeGreaterThan(0);
     chunks.push(r.value);
   }
-  const merged = await pool.run<string>({ kind: 'mc-merge', params, chunks });
+  const merged = await pool.run<string>({ kind: 'mc-merge', request, chunks });
   if (!merged.ok) throw new Error('merge failed');
   return merged.value;
 }

@@ -68,6 +68,7 @@ describe('/metrics exposition rules', () => {
     await t.app.inject({ url: '/api/v1/prices?symbols=BTC/USDT', headers: t.alice.headers });
     await t.services.metricsLease.start();
     t.obs.connectJobs(() => ({
+      cancelled: 0,
       queued: 1,
       running: 0,
       succeeded: 2,

@@ -33,6 +33,7 @@ describe.each(await databaseTargets())('/metrics on $name', (target) => {
     await api('GET', '/prices?symbols=BTC/USDT,ETH/USDT');
     await t.services.metricsLease.start(); // the lone instance holds it: it exports the job families
     t.obs.connectJobs(() => ({
+      cancelled: 0,
       queued: 2,
       running: 1,
       succeeded: 5,

@@ -161,13 +161,27 @@ describe('performance endpoints', () => {
       }),
     ]);
     expect(body.alerts[0].since).toBe(new Date(t.clock.now()).toISOString());
-    t.obs.connectJobs(() => ({ queued: 5000, running: 0, succeeded: 0, failed: 0 }));
+    t.obs.connectJobs(() => ({
+      queued: 5000,
+      running: 0,
+      succeeded: 0,
+      failed: 0,
+      cancelled: 0,
+      durations: [],
+    }));
     body = (await get('/performance/alerts')).json();
     expect(body.alerts.map((a: { id: string }) => a.id)).toEqual(['cache-hit-rate:ticker', 'job-backlog']);
 
     await c.set('ticker', 'hot', { bid: '1' });
     for (let i = 0; i < 20; i++) c.peek('ticker', 'hot');
-    t.obs.connectJobs(() => ({ queued: 0, running: 0, succeeded: 0, failed: 0 }));
+    t.obs.connectJobs(() => ({
+      queued: 0,
+      running: 0,
+      succeeded: 0,
+      failed: 0,
+      cancelled: 0,
+      durations: [],
+    }));
     body = (await get('/performance/alerts')).json();
     expect(body.alerts).toEqual([]);
   });

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Market } from '../../src/venues/types.js';
+import type { Market } from '../../src/domain/market.js';
 import { databaseTargets } from '../support/databases.js';
 import { testApp } from '../support/services.js';
 import { Client, type Msg } from '../support/ws-client.js';

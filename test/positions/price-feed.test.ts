@@ -11,11 +11,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { buildServices, type Services } from '../../src/container.js';
 import { type Decimal, decimal as d, dec } from '../../src/domain/decimal.js';
+import type { Market } from '../../src/domain/market.js';
 import { PriceFeed } from '../../src/positions/price-feed.js';
 import { PositionRepository } from '../../src/store/position-repository.js';
 import { positionsTag } from '../../src/updates/update-sink.js';
 import type { SimulatedVenue } from '../../src/venues/simulated/simulated-venue.js';
-import type { Market } from '../../src/venues/types.js';
 import { databaseTargets } from '../support/databases.js';
 import { type TestContext, testServices } from '../support/services.js';
 

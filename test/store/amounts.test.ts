@@ -12,5 +12,14 @@ describe('canonicalAmount', () => {
 
   it('throws on a value that is not a decimal instead of returning it', () => {
     expect(() => canonicalAmount('must not be 0.0')).toThrow(/is not a decimal/);
+    // Text that does not end in a zero took a shortcut past the parse: the PostgreSQL PnL bug.
+    expect(() => canonicalAmount('must not be negative')).toThrow(/is not a decimal/);
+    expect(() => canonicalAmount('1e-7')).toThrow(/is not a decimal/);
+    expect(canonicalAmount('-0')).toBe('0');
+  });
+
+  it('reads a number the driver returned (an SQLite aggregate) as its decimal', () => {
+    expect(canonicalAmount(1e-7)).toBe('0.0000001');
+    expect(canonicalAmount(-2.5)).toBe('-2.5');
   });
 });

@@ -152,7 +152,7 @@ describe.each(await databaseTargets())('query plans on $name', (target) => {
           const filled = status === 'filled';
           return {
             traderId: i % 3 ? trader : null,
-            pair: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT', 'ADA/USDT', 'DOT/USDT'][i % 6],
+            pair: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT', 'ADA/USDT', 'DOT/USDT'][i % 6]!,
             side: i % 2 ? 'buy' : 'sell',
             quantity: '1',
             status,

@@ -7,14 +7,17 @@ import type { FastifyInstance } from 'fastify';
 import { copyJson } from '../../copytrading/copy-json.js';
 import type { CopyService } from '../../copytrading/copy-service.js';
 import type { TraderService } from '../../copytrading/trader-service.js';
+import type { AmountInput } from '../../domain/decimal.js';
 import { ValidationError } from '../../domain/errors.js';
 import { ISO_TIME_FORMS, parseIsoTime } from '../../domain/iso-time.js';
 import { cursorCodec } from '../../lib/cursor.js';
 import type { CopyStatus } from '../../store/copy-repository.js';
 import type { LeaderSort, LeaderWindow } from '../../venues/leader-source.js';
+import { ReportJson } from '../answer-schemas.js';
 import { currentUser } from '../auth.js';
-import { Type } from '../json-schema.js';
-import { IdParams } from '../schemas.js';
+import { type Static, type TSchema, Type } from '../json-schema.js';
+import { Amount, IdParams, listOf } from '../schemas.js';
+import { typedRoutes } from '../type-provider.js';
 
 export interface CopyRouteDeps {
   copy: CopyService;
@@ -92,9 +95,13 @@ const WatchJson = Type.Object({
   events: Type.Integer(),
 });
 
+/** An empty body resets to the configured balance. */
+const ResetBody: TSchema<{ balance?: AmountInput } | undefined> = Type.Object(
+  { balance: Type.Optional(Amount) },
+  { additionalProperties: false },
+);
+
 const iso = (ms: number): string => new Date(ms).toISOString();
-const page = (item: ReturnType<typeof Type.Object>) =>
-  Type.Object({ items: Type.Array(item), nextCursor: Type.Nullable(Type.String()) });
 
 /** Cursors of these lists: the last trade of the page (time, id), the last decision id, a rank. */
 const tradeCursor = cursorCodec('t', ['int', 'text']);
@@ -103,7 +110,7 @@ const rankCursor = cursorCodec('r', ['int']);
 
 const CopiesQuery = Type.Object(
   {
-    status: Type.Optional(Type.String({ enum: ['copied', 'skipped'] })),
+    status: Type.Optional(Type.Enum(['copied', 'skipped'] satisfies CopyStatus[])),
     traderId: Type.Optional(Type.Integer({ minimum: 1 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_COPIES_PAGE })),
     cursor: Type.Optional(Type.String({ maxLength: 64 })),
@@ -111,14 +118,10 @@ const CopiesQuery = Type.Object(
   { additionalProperties: false },
 );
 
-interface CopiesQueryT {
-  status?: CopyStatus;
-  traderId?: number;
-  limit?: number;
-  cursor?: string;
-}
+type CopiesQueryT = Static<typeof CopiesQuery>;
 
-export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
+export function copyRoutes(server: FastifyInstance, d: CopyRouteDeps): void {
+  const app = typedRoutes(server);
   const decisionsPage = async (userId: number, q: CopiesQueryT, traderId?: number) => {
     const limit = q.limit ?? 50;
     const rows = await d.copy.decisions(userId, {
@@ -135,9 +138,9 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
     };
   };
 
-  app.get<{ Querystring: CopiesQueryT }>(
+  app.get(
     '/copies',
-    { schema: { querystring: CopiesQuery, response: { 200: page(CopyJson) } } },
+    { schema: { querystring: CopiesQuery, response: { 200: listOf(CopyJson) } } },
     async (req) => decisionsPage(currentUser(req).id, req.query),
   );
 
@@ -158,9 +161,9 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
     }),
   );
 
-  app.get<{ Params: { id: number }; Querystring: CopiesQueryT }>(
+  app.get(
     '/traders/:id/copies',
-    { schema: { params: IdParams, querystring: CopiesQuery, response: { 200: page(CopyJson) } } },
+    { schema: { params: IdParams, querystring: CopiesQuery, response: { 200: listOf(CopyJson) } } },
     async (req) => {
       const user = currentUser(req).id;
       await d.traders.get(user, req.params.id); // 404 or 403 before listing
@@ -168,29 +171,21 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
     },
   );
 
-  app.get<{
-    Querystring: {
-      source?: string;
-      sort?: LeaderSort;
-      window?: LeaderWindow;
-      limit?: number;
-      cursor?: string;
-    };
-  }>(
+  app.get(
     '/leaders',
     {
       schema: {
         querystring: Type.Object(
           {
             source: Type.Optional(Type.String({ maxLength: 20 })),
-            sort: Type.Optional(Type.String({ enum: ['pnl', 'winRate', 'volume', 'trades'] })),
-            window: Type.Optional(Type.String({ enum: ['7d', '30d'] })),
+            sort: Type.Optional(Type.Enum(['pnl', 'winRate', 'volume', 'trades'] satisfies LeaderSort[])),
+            window: Type.Optional(Type.Enum(['7d', '30d'] satisfies LeaderWindow[])),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEADERS_PAGE })),
             cursor: Type.Optional(Type.String({ maxLength: 64 })),
           },
           { additionalProperties: false },
         ),
-        response: { 200: page(LeaderJson) },
+        response: { 200: listOf(LeaderJson) },
       },
     },
     async (req) => {
@@ -211,10 +206,7 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
     },
   );
 
-  app.get<{
-    Params: { source: string; address: string };
-    Querystring: { since?: string; limit?: number; cursor?: string };
-  }>(
+  app.get(
     '/leaders/:source/:address/trades',
     {
       schema: {
@@ -230,7 +222,7 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
           },
           { additionalProperties: false },
         ),
-        response: { 200: page(LeaderTradeJson) },
+        response: { 200: listOf(LeaderTradeJson) },
       },
     },
     async (req) => {
@@ -272,19 +264,26 @@ export function copyRoutes(app: FastifyInstance, d: CopyRouteDeps): void {
     accountJson(await d.copy.account(currentUser(req).id)),
   );
 
-  app.post<{ Body: { balance?: string | number } | undefined }>(
+  app.post(
     '/paper-account/reset',
     {
       schema: {
-        body: Type.Object(
-          { balance: Type.Optional(Type.Union([Type.String({ maxLength: 48 }), Type.Number()])) },
-          { additionalProperties: false },
-        ),
+        body: ResetBody,
         response: { 200: AccountJson },
       },
     },
     async (req) => accountJson(await d.copy.resetAccount(currentUser(req).id, req.body?.balance)),
   );
 
-  app.get('/performance/copy', async () => d.copy.report());
+  app.get(
+    '/performance/copy',
+    {
+      schema: {
+        response: {
+          200: ReportJson('Copy engine per source: watchers, events, copies, skips, lag, latency'),
+        },
+      },
+    },
+    async () => d.copy.report(),
+  );
 }

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { CredentialService, CredentialView } from '../../users/credential-service.js';
+import { NoContent } from '../answer-schemas.js';
 import { currentUser } from '../auth.js';
 import { Type } from '../json-schema.js';
 
@@ -50,7 +51,7 @@ export function credentialRoutes(
 
   app.delete<{ Params: { venue: string } }>(
     '/credentials/:venue',
-    { schema: { params: VenueParams } },
+    { schema: { params: VenueParams, response: { 204: NoContent('Forgotten') } } },
     async (req, reply) => {
       await s.credentials.delete(currentUser(req).id, req.params.venue);
       return reply.status(204).send();

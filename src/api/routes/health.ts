@@ -11,6 +11,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/schema.js';
 import type { TelegramStatus } from '../../telegram/telegram-status.js';
+import { ErrorEnvelope, HealthJson, ReadyJson } from '../answer-schemas.js';
 import { errorBody } from '../error-mapper.js';
 
 /** Whether the instance can serve: ok, or the first dependency that is not ready. */
@@ -23,19 +24,23 @@ export interface HealthDeps {
 }
 
 export function healthRoutes(app: FastifyInstance, s: HealthDeps): void {
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    const r = await s.readiness();
-    if (r.ok)
-      return s.config.telegramBotToken
-        ? { status: 'ready', telegram: s.telegram.toJSON() }
-        : { status: 'ready' };
-    return reply
-      .status(503)
-      .send(
-        errorBody('DEPENDENCY_UNAVAILABLE', `${r.dependency} not ready: ${r.message}`, [
-          { path: r.dependency, message: r.message },
-        ]),
-      );
-  });
+  app.get('/healthz', { schema: { response: { 200: HealthJson } } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/readyz',
+    { schema: { response: { 200: ReadyJson, 503: ErrorEnvelope } } },
+    async (_req, reply) => {
+      const r = await s.readiness();
+      if (r.ok)
+        return s.config.telegramBotToken
+          ? { status: 'ready', telegram: s.telegram.toJSON() }
+          : { status: 'ready' };
+      return reply
+        .status(503)
+        .send(
+          errorBody('DEPENDENCY_UNAVAILABLE', `${r.dependency} not ready: ${r.message}`, [
+            { path: r.dependency, message: r.message },
+          ]),
+        );
+    },
+  );
 }

@@ -2,13 +2,23 @@
 import type { FastifyInstance } from 'fastify';
 import { cursorCodec } from '../../lib/cursor.js';
 import type { MarketData } from '../../marketdata/market-data.js';
+import {
+  CandlesJson,
+  ItemErrorJson,
+  MarketBatchJson,
+  MarketJson,
+  MarketPageJson,
+} from '../answer-schemas.js';
 import { Type } from '../json-schema.js';
 import { marketJson } from '../market-json.js';
+import { typedRoutes } from '../type-provider.js';
 
 const PricesQuery = Type.Object(
   { symbols: Type.String({ minLength: 1, maxLength: 40_000 }) },
   { additionalProperties: false },
 );
+const SymbolParams = Type.Object({ symbol: Type.String() }, { additionalProperties: false });
+const MarketParams = Type.Object({ id: Type.String() }, { additionalProperties: false });
 const OhlcvQuery = Type.Object(
   {
     tf: Type.Optional(Type.String({ maxLength: 8 })),
@@ -35,18 +45,13 @@ const PriceJson = Type.Object({
   stale: Type.Boolean(),
   ageMs: Type.Number(),
 });
-const ItemErrorJson = Type.Object({
-  symbol: Type.Optional(Type.String()),
-  id: Type.Optional(Type.String()),
-  code: Type.String(),
-  message: Type.String(),
-});
 
 /** Markets page by venue market id: the cursor is the last id. */
 const marketCursor = cursorCodec('m', ['text']);
 
-export function marketDataRoutes(app: FastifyInstance, md: MarketData): void {
-  app.get<{ Querystring: { symbols: string } }>(
+export function marketDataRoutes(server: FastifyInstance, md: MarketData): void {
+  const app = typedRoutes(server);
+  app.get(
     '/prices',
     {
       schema: {
@@ -63,9 +68,9 @@ export function marketDataRoutes(app: FastifyInstance, md: MarketData): void {
       ),
   );
 
-  app.get<{ Params: { symbol: string }; Querystring: { tf?: string; limit?: number } }>(
+  app.get(
     '/ohlcv/:symbol',
-    { schema: { querystring: OhlcvQuery } },
+    { schema: { params: SymbolParams, querystring: OhlcvQuery, response: { 200: CandlesJson } } },
     async (req) => {
       const tf = req.query.tf ?? '1h';
       const r = await md.ohlcv(req.params.symbol, tf, req.query.limit ?? 100);
@@ -73,9 +78,9 @@ export function marketDataRoutes(app: FastifyInstance, md: MarketData): void {
     },
   );
 
-  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+  app.get(
     '/markets',
-    { schema: { querystring: MarketsQuery } },
+    { schema: { querystring: MarketsQuery, response: { 200: MarketPageJson } } },
     async (req) => {
       const page = await md.markets(
         req.query.limit ?? 50,
@@ -90,12 +95,16 @@ export function marketDataRoutes(app: FastifyInstance, md: MarketData): void {
     },
   );
 
-  app.get<{ Params: { id: string } }>('/markets/:id', async (req) =>
+  app.get('/markets/:id', { schema: { params: MarketParams, response: { 200: MarketJson } } }, async (req) =>
     marketJson(await md.market(req.params.id)),
   );
 
-  app.post<{ Body: { ids: string[] } }>('/markets/batch', { schema: { body: BatchBody } }, async (req) => {
-    const { items, errors } = await md.marketsByIds(req.body.ids);
-    return { items: items.map(marketJson), errors };
-  });
+  app.post(
+    '/markets/batch',
+    { schema: { body: BatchBody, response: { 200: MarketBatchJson } } },
+    async (req) => {
+      const { items, errors } = await md.marketsByIds(req.body.ids);
+      return { items: items.map(marketJson), errors };
+    },
+  );
 }

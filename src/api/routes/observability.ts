@@ -9,8 +9,10 @@ import { indexUsage, poolStats, tableSizes } from '../../observability/database-
 import type { Observability } from '../../observability/observability.js';
 import { explainQuery } from '../../observability/query-plan.js';
 import { systemReport } from '../../observability/system-report.js';
+import { ReportJson } from '../answer-schemas.js';
 import { requireAdmin } from '../auth.js';
 import { Type } from '../json-schema.js';
+import { typedRoutes } from '../type-provider.js';
 
 /**
  * Registers the request-duration hook on `app` (the root instance, so every
@@ -32,33 +34,45 @@ const MonitorQuery = Type.Object(
 );
 
 /** The /performance summaries; register inside the authenticated /api/v1 scope. */
-export function observabilityRoutes(api: FastifyInstance, obs: Observability): void {
+export function observabilityRoutes(server: FastifyInstance, obs: Observability): void {
+  const api = typedRoutes(server);
   // Absolute paths, SQL text, the schema's tables and indexes: operators only.
   const adminOnly = { preValidation: async (req: FastifyRequest) => void requireAdmin(req) };
-  api.get('/performance/database', adminOnly, async () => {
-    const slow = obs.queries.slowQueries();
-    // Plans are captured here, once per statement, never on the statement's own path.
-    for (const q of slow) q.plan ??= await explainQuery(obs.db, q.sql, q.parameterCount);
-    return {
-      dialect: obs.db.dialect,
-      pool: poolStats(obs.db),
-      slowQueryThresholdMs: obs.queries.slowMs,
-      slowQueries: slow.map((q) => ({ ...q, lastAt: new Date(q.lastAt).toISOString() })),
-      families: obs.queries.familyLatencies(),
-      tableSizes: await tableSizes(obs.db),
-      maintenance: obs.maintenance
-        .history()
-        .map((r) => ({ ...r, startedAt: new Date(r.startedAt).toISOString() })),
-    };
-  });
+  const report = (description: string) => ({ schema: { response: { 200: ReportJson(description) } } });
+  api.get(
+    '/performance/database',
+    { ...adminOnly, ...report('Database: pool, slow statements with plans, table sizes, maintenance') },
+    async () => {
+      const slow = obs.queries.slowQueries();
+      // Plans are captured here, once per statement, never on the statement's own path.
+      for (const q of slow) q.plan ??= await explainQuery(obs.db, q.sql, q.parameterCount);
+      return {
+        dialect: obs.db.dialect,
+        pool: poolStats(obs.db),
+        slowQueryThresholdMs: obs.queries.slowMs,
+        slowQueries: slow.map((q) => ({ ...q, lastAt: new Date(q.lastAt).toISOString() })),
+        families: obs.queries.familyLatencies(),
+        tableSizes: await tableSizes(obs.db),
+        maintenance: obs.maintenance
+          .history()
+          .map((r) => ({ ...r, startedAt: new Date(r.startedAt).toISOString() })),
+      };
+    },
+  );
 
-  api.get('/performance/system', adminOnly, async () => systemReport(obs.dataDir, obs.eventLoop, obs.cpu));
+  api.get(
+    '/performance/system',
+    { ...adminOnly, ...report('Process and host: memory, event loop, CPU, disk') },
+    async () => systemReport(obs.dataDir, obs.eventLoop, obs.cpu),
+  );
 
-  api.get('/performance/indexes', adminOnly, async () => indexUsage(obs.db));
+  api.get('/performance/indexes', { ...adminOnly, ...report('Index usage per table') }, async () =>
+    indexUsage(obs.db),
+  );
 
-  api.get<{ Querystring: { since?: number } }>(
+  api.get(
     '/performance/monitor',
-    { schema: { querystring: MonitorQuery } },
+    { schema: { querystring: MonitorQuery, response: { 200: ReportJson('Monitor samples since a time') } } },
     async (req) => ({
       intervalMs: obs.monitor.intervalMs,
       capacity: obs.monitor.capacity,
@@ -66,7 +80,7 @@ export function observabilityRoutes(api: FastifyInstance, obs: Observability): v
     }),
   );
 
-  api.get('/performance/alerts', async () => ({
+  api.get('/performance/alerts', report('Alerts firing now'), async () => ({
     alerts: obs.alerts.evaluate().map((a) => ({ ...a, since: new Date(a.since).toISOString() })),
   }));
 }

@@ -3,14 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/schema.js';
 import { MAX_VOLUME_DAYS, type OrderService } from '../../copytrading/order-service.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/order.js';
+import { BulkImportJson, DailyVolumeJson } from '../answer-schemas.js';
 import { currentUser } from '../auth.js';
 import { type IdempotencyDeps, idempotent } from '../idempotency.js';
 import { orderJson } from '../json.js';
 import { Type } from '../json-schema.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
 import { IdParams, listOf, OrderBulkBody, OrderInput, OrderJson, PageQuery } from '../schemas.js';
-
-type Body = Record<string, unknown>;
+import { typedRoutes } from '../type-provider.js';
 
 const OrderListQuery = Type.Object(
   {
@@ -22,11 +22,12 @@ const OrderListQuery = Type.Object(
 );
 
 export function orderRoutes(
-  app: FastifyInstance,
+  server: FastifyInstance,
   s: { orders: OrderService; idempotency: IdempotencyDeps; config: Pick<Config, 'bulkBodyLimitBytes'> },
 ): void {
+  const app = typedRoutes(server);
   const once = idempotent(s.idempotency);
-  app.post<{ Body: Body }>(
+  app.post(
     '/orders',
     { schema: { body: OrderInput, response: { 201: OrderJson } }, ...once },
     async (req, reply) => {
@@ -36,9 +37,13 @@ export function orderRoutes(
     },
   );
 
-  app.post<{ Body: { orders: Body[] } }>(
+  app.post(
     '/orders/bulk',
-    { bodyLimit: s.config.bulkBodyLimitBytes, schema: { body: OrderBulkBody }, ...once },
+    {
+      bodyLimit: s.config.bulkBodyLimitBytes,
+      schema: { body: OrderBulkBody, response: { 201: BulkImportJson } },
+      ...once,
+    },
     async (req, reply) => {
       const r = await s.orders.bulkImport(currentUser(req).id, req.body.orders);
       reply.status(201);
@@ -46,7 +51,7 @@ export function orderRoutes(
     },
   );
 
-  app.get<{ Querystring: { limit?: number; cursor?: string; status?: OrderStatus; pair?: string } }>(
+  app.get(
     '/orders',
     { schema: { querystring: OrderListQuery, response: { 200: listOf(OrderJson) } } },
     async (req) => {
@@ -59,15 +64,11 @@ export function orderRoutes(
     },
   );
 
-  app.get<{ Params: { id: number } }>(
-    '/orders/:id',
-    { schema: { params: IdParams, response: { 200: OrderJson } } },
-    async (req) => {
-      return orderJson(await s.orders.get(currentUser(req).id, req.params.id));
-    },
-  );
+  app.get('/orders/:id', { schema: { params: IdParams, response: { 200: OrderJson } } }, async (req) => {
+    return orderJson(await s.orders.get(currentUser(req).id, req.params.id));
+  });
 
-  app.get<{ Querystring: { days?: number } }>(
+  app.get(
     '/stats/daily-volume',
     {
       schema: {
@@ -75,6 +76,7 @@ export function orderRoutes(
           { days: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_VOLUME_DAYS })) },
           { additionalProperties: false },
         ),
+        response: { 200: DailyVolumeJson },
       },
     },
     async (req) => ({

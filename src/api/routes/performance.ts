@@ -5,8 +5,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Cache } from '../../cache/cache.js';
 import type { MarketData } from '../../marketdata/market-data.js';
+import { InvalidatedJson, ReportJson } from '../answer-schemas.js';
 import { requireAdmin } from '../auth.js';
 import { Type } from '../json-schema.js';
+import { typedRoutes } from '../type-provider.js';
 
 const InvalidateBody = Type.Object(
   {
@@ -23,17 +25,30 @@ export interface PerformanceDeps {
   streams(): Record<string, unknown>;
 }
 
-export function performanceRoutes(app: FastifyInstance, deps: PerformanceDeps): void {
-  app.get('/performance/cache', async () => ({ kinds: deps.cache.metrics() }));
+export function performanceRoutes(server: FastifyInstance, deps: PerformanceDeps): void {
+  const app = typedRoutes(server);
+  const report = (description: string) => ({ schema: { response: { 200: ReportJson(description) } } });
+  app.get('/performance/cache', report('Cache figures per kind'), async () => ({
+    kinds: deps.cache.metrics(),
+  }));
 
-  app.get('/performance/streams', async () => deps.streams());
+  app.get(
+    '/performance/streams',
+    report('Live streams: ticks into positions, the close outbox, WebSocket clients'),
+    async () => deps.streams(),
+  );
 
-  app.get('/performance/marketdata', async () => ({ venues: [deps.marketData.trafficReport()] }));
+  app.get('/performance/marketdata', report('Market-data traffic per venue'), async () => ({
+    venues: [deps.marketData.trafficReport()],
+  }));
 
-  app.post<{ Body: { tags?: string[]; keys?: string[] } }>(
+  app.post(
     '/performance/cache/invalidate',
     // Admin is checked before the body, so a non-admin learns nothing from validation errors.
-    { schema: { body: InvalidateBody }, preValidation: async (req) => void requireAdmin(req) },
+    {
+      schema: { body: InvalidateBody, response: { 200: InvalidatedJson } },
+      preValidation: async (req) => void requireAdmin(req),
+    },
     async (req) => {
       const byTags = req.body.tags ? await deps.cache.invalidateTags(req.body.tags) : 0;
       const byKeys = req.body.keys ? await deps.cache.invalidateKeys(req.body.keys) : 0;

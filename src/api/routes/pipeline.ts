@@ -16,9 +16,11 @@ import type { Pipeline } from '../../pipeline/pipeline.js';
 import type { PipelineStatus } from '../../pipeline/pipeline-status.js';
 import type { ModelCallRecord } from '../../store/model-call-repository.js';
 import type { DecisionRecord, RunRecord } from '../../store/pipeline-repository.js';
+import { ReportJson } from '../answer-schemas.js';
 import { requireAdmin } from '../auth.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
 import { listOf, PipelineDecisionJson, PipelineDecisionsQuery, PipelineModelCallJson } from '../schemas.js';
+import { typedRoutes } from '../type-provider.js';
 
 export interface PipelineRouteDeps {
   pipeline: Pipeline;
@@ -64,24 +66,28 @@ const decisionJson = (d: DecisionRecord, calls: readonly ModelCallRecord[] = [])
   modelCalls: calls.map(callJson),
 });
 
-export function pipelineRoutes(app: FastifyInstance, deps: PipelineRouteDeps): void {
+export function pipelineRoutes(server: FastifyInstance, deps: PipelineRouteDeps): void {
+  const app = typedRoutes(server);
+  const status = {
+    schema: { response: { 200: ReportJson('The pipeline: running or not, its last run and error') } },
+  };
   const { pipeline } = deps;
 
-  app.get('/pipeline/status', async () => statusJson(await pipeline.status()));
+  app.get('/pipeline/status', status, async () => statusJson(await pipeline.status()));
 
-  app.post('/pipeline/start', async (req) => {
+  app.post('/pipeline/start', status, async (req) => {
     requireAdmin(req);
     pipeline.start();
     return statusJson(await pipeline.status());
   });
 
-  app.post('/pipeline/stop', async (req) => {
+  app.post('/pipeline/stop', status, async (req) => {
     requireAdmin(req);
     await pipeline.stop();
     return statusJson(await pipeline.status());
   });
 
-  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+  app.get(
     '/pipeline/decisions',
     { schema: { querystring: PipelineDecisionsQuery, response: { 200: listOf(PipelineDecisionJson) } } },
     async (req) => {

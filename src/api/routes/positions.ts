@@ -15,7 +15,7 @@ import type { PositionFilter } from '../../store/position-repository.js';
 import { currentUser } from '../auth.js';
 import { type IdempotencyDeps, idempotent } from '../idempotency.js';
 import { ifMatchVersion } from '../if-match.js';
-import { Type } from '../json-schema.js';
+import { type Static, Type } from '../json-schema.js';
 import {
   IdParams,
   listOf,
@@ -24,12 +24,13 @@ import {
   PositionTpSlBody,
   PositionWithMarketJson,
 } from '../schemas.js';
+import { typedRoutes } from '../type-provider.js';
 
-type Body = Record<string, unknown>;
+const POSITION_FILTERS = ['open', 'closed', 'all'] as const satisfies readonly PositionFilter[];
 
 const PositionListQuery = Type.Object(
   {
-    status: Type.Optional(Type.Union(['open', 'closed', 'all'].map((s) => Type.Literal(s)))),
+    status: Type.Optional(Type.Union(POSITION_FILTERS.map((s) => Type.Literal(s)))),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_POSITIONS_PAGE })),
     cursor: Type.Optional(Type.String({ maxLength: 64 })),
   },
@@ -61,12 +62,13 @@ const viewJson = (p: PositionView) => ({
 });
 
 export function positionRoutes(
-  app: FastifyInstance,
+  server: FastifyInstance,
   s: { positions: PositionService; idempotency: IdempotencyDeps },
 ): void {
+  const app = typedRoutes(server);
   const one = { 200: PositionJson, 201: PositionJson };
 
-  app.post<{ Body: Body }>(
+  app.post(
     '/positions',
     { schema: { body: PositionOpenBody, response: one }, ...idempotent(s.idempotency) },
     async (req, reply) => {
@@ -76,7 +78,9 @@ export function positionRoutes(
     },
   );
 
-  app.get<{ Querystring: { status?: PositionFilter; limit?: number; cursor?: string } }>(
+  // Answers text it serialised itself (see `pageText`), so this route is on the untyped instance:
+  // its response schema documents the page rather than typing the reply.
+  server.get<{ Querystring: Static<typeof PositionListQuery> }>(
     '/positions',
     { schema: { querystring: PositionListQuery, response: { 200: listOf(PositionWithMarketJson) } } },
     async (req, reply) => {
@@ -89,17 +93,13 @@ export function positionRoutes(
     },
   );
 
-  app.get<{ Params: { id: number } }>(
-    '/positions/:id',
-    { schema: { params: IdParams, response: one } },
-    async (req, reply) => {
-      const p = await s.positions.get(currentUser(req).id, req.params.id);
-      reply.header('etag', `"${p.version}"`);
-      return positionJson(p);
-    },
-  );
+  app.get('/positions/:id', { schema: { params: IdParams, response: one } }, async (req, reply) => {
+    const p = await s.positions.get(currentUser(req).id, req.params.id);
+    reply.header('etag', `"${p.version}"`);
+    return positionJson(p);
+  });
 
-  app.patch<{ Params: { id: number }; Body: Body }>(
+  app.patch(
     '/positions/:id',
     { schema: { params: IdParams, body: PositionTpSlBody, response: one } },
     async (req, reply) => {
@@ -110,9 +110,7 @@ export function positionRoutes(
     },
   );
 
-  app.post<{ Params: { id: number } }>(
-    '/positions/:id/close',
-    { schema: { params: IdParams, response: one } },
-    async (req) => positionJson(await s.positions.close(currentUser(req).id, req.params.id)),
+  app.post('/positions/:id/close', { schema: { params: IdParams, response: one } }, async (req) =>
+    positionJson(await s.positions.close(currentUser(req).id, req.params.id)),
   );
 }

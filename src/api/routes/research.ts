@@ -9,26 +9,18 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { strategyCatalog } from '../../engine/index.js';
-import {
-  JOB_STATUSES,
-  type Job,
-  type JobManager,
-  type JobStatus,
-  type JobType,
-  MAX_JOBS_PAGE,
-} from '../../jobs/index.js';
+import { JOB_STATUSES, type Job, type JobManager, type JobType, MAX_JOBS_PAGE } from '../../jobs/index.js';
 import { currentUser } from '../auth.js';
 import { type IdempotencyDeps, idempotent } from '../idempotency.js';
 import { Type } from '../json-schema.js';
 import { IdParams, JobJson, listOf, ResearchBody, StrategyCatalogJson } from '../schemas.js';
+import { typedRoutes } from '../type-provider.js';
 
 export interface ResearchDeps {
   jobs: JobManager;
   /** Idempotency-Key on the submit routes; absent: the header is ignored. */
   idempotency?: IdempotencyDeps;
 }
-
-type Body = Record<string, unknown>;
 
 const JobListQuery = Type.Object(
   {
@@ -61,7 +53,8 @@ export function jobJson(j: Job, withResult = true) {
   };
 }
 
-export function researchRoutes(app: FastifyInstance, deps: ResearchDeps): void {
+export function researchRoutes(server: FastifyInstance, deps: ResearchDeps): void {
+  const app = typedRoutes(server);
   const { jobs } = deps;
   const once = idempotent(deps.idempotency);
   const one = { 200: JobJson, 202: JobJson };
@@ -71,39 +64,23 @@ export function researchRoutes(app: FastifyInstance, deps: ResearchDeps): void {
     nextCursor: null,
   }));
 
-  const submit = (type: JobType) => async (req: { body: Body }, userId: number) => {
-    const { priority, timeoutMs, ...params } = req.body;
-    return jobs.submit({
-      type,
-      params,
-      priority: priority as string,
-      timeoutMs: timeoutMs as number,
-      userId,
-    });
-  };
   for (const [url, type] of [
     ['/backtests', 'backtest'],
     ['/montecarlo', 'montecarlo'],
-  ] as const) {
-    const run = submit(type);
-    app.post<{ Body: Body }>(
-      url,
-      { schema: { body: ResearchBody, response: one }, ...once },
-      async (req, reply) => {
-        const job = await run(req, currentUser(req).id);
-        reply.status(202).header('location', `/api/v1/jobs/${job.id}`);
-        return jobJson(job);
-      },
-    );
+  ] as const satisfies readonly (readonly [string, JobType])[]) {
+    app.post(url, { schema: { body: ResearchBody, response: one }, ...once }, async (req, reply) => {
+      const { priority, timeoutMs, ...params } = req.body;
+      const job = await jobs.submit({ type, params, priority, timeoutMs, userId: currentUser(req).id });
+      reply.status(202).header('location', `/api/v1/jobs/${job.id}`);
+      return jobJson(job);
+    });
   }
 
-  app.get<{ Params: { id: number } }>(
-    '/jobs/:id',
-    { schema: { params: IdParams, response: one } },
-    async (req) => jobJson(await jobs.get(req.params.id, currentUser(req).id)),
+  app.get('/jobs/:id', { schema: { params: IdParams, response: one } }, async (req) =>
+    jobJson(await jobs.get(req.params.id, currentUser(req).id)),
   );
 
-  app.get<{ Querystring: { status?: JobStatus; limit?: number; cursor?: string } }>(
+  app.get(
     '/jobs',
     { schema: { querystring: JobListQuery, response: { 200: listOf(JobJson) } } },
     async (req) => {
@@ -116,9 +93,7 @@ export function researchRoutes(app: FastifyInstance, deps: ResearchDeps): void {
     },
   );
 
-  app.delete<{ Params: { id: number } }>(
-    '/jobs/:id',
-    { schema: { params: IdParams, response: one } },
-    async (req) => jobJson(await jobs.cancel(req.params.id, currentUser(req).id)),
+  app.delete('/jobs/:id', { schema: { params: IdParams, response: one } }, async (req) =>
+    jobJson(await jobs.cancel(req.params.id, currentUser(req).id)),
   );
 }

@@ -1,8 +1,10 @@
 /** /api/v1/telegram: one-time codes that link a Telegram chat to the caller, and unlinking. */
 import type { FastifyInstance } from 'fastify';
 import type { TelegramLinkService } from '../../telegram/link-service.js';
+import { NoContent } from '../answer-schemas.js';
 import { currentUser } from '../auth.js';
 import { Type } from '../json-schema.js';
+import { typedRoutes } from '../type-provider.js';
 
 export interface TelegramRouteDeps {
   links: Pick<TelegramLinkService, 'createCode' | 'unlinkForUser'>;
@@ -19,16 +21,17 @@ const ChatParams = Type.Object(
   { additionalProperties: false },
 );
 
-export function telegramRoutes(app: FastifyInstance, deps: TelegramRouteDeps): void {
+export function telegramRoutes(server: FastifyInstance, deps: TelegramRouteDeps): void {
+  const app = typedRoutes(server);
   app.post('/telegram/link-code', { schema: { response: { 201: LinkCodeJson } } }, async (req, reply) => {
     const { code, expiresAt } = await deps.links.createCode(currentUser(req).id);
     reply.status(201);
     return { code, expiresAt: new Date(expiresAt).toISOString(), command: `/start ${code}` };
   });
 
-  app.delete<{ Params: { chatId: string } }>(
+  app.delete(
     '/telegram/links/:chatId',
-    { schema: { params: ChatParams } },
+    { schema: { params: ChatParams, response: { 204: NoContent('Unlinked') } } },
     async (req, reply) => {
       await deps.links.unlinkForUser(currentUser(req).id, req.params.chatId);
       return reply.status(204).send();

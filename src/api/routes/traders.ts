@@ -1,6 +1,7 @@
 /** /api/v1/traders: follow, list, toggle, edit follow options, batch, delete, performance. */
 import type { FastifyInstance } from 'fastify';
 import type { TraderService } from '../../copytrading/trader-service.js';
+import { NoContent, TraderPerformanceListJson } from '../answer-schemas.js';
 import { currentUser } from '../auth.js';
 import { ifMatchVersion } from '../if-match.js';
 import { traderJson } from '../json.js';
@@ -15,25 +16,21 @@ import {
   TraderJson,
   TraderPatchBody,
 } from '../schemas.js';
-
-type Body = Record<string, unknown>;
+import { typedRoutes } from '../type-provider.js';
 
 export const MAX_TRADERS_PAGE = 5000;
 
-export function traderRoutes(app: FastifyInstance, s: { traders: TraderService }): void {
+export function traderRoutes(server: FastifyInstance, s: { traders: TraderService }): void {
+  const app = typedRoutes(server);
   const one = { 200: TraderJson, 201: TraderJson };
 
-  app.post<{ Body: Body }>(
-    '/traders',
-    { schema: { body: TraderCreateBody, response: one } },
-    async (req, reply) => {
-      const t = await s.traders.create(currentUser(req).id, req.body);
-      reply.header('etag', `"${t.version}"`).status(201);
-      return traderJson(t);
-    },
-  );
+  app.post('/traders', { schema: { body: TraderCreateBody, response: one } }, async (req, reply) => {
+    const t = await s.traders.create(currentUser(req).id, req.body);
+    reply.header('etag', `"${t.version}"`).status(201);
+    return traderJson(t);
+  });
 
-  app.get<{ Querystring: { limit?: number; cursor?: string } }>(
+  app.get(
     '/traders',
     {
       schema: {
@@ -52,22 +49,22 @@ export function traderRoutes(app: FastifyInstance, s: { traders: TraderService }
     },
   );
 
-  app.get('/traders/performance', async (req) => {
-    const items = await s.traders.performance(currentUser(req).id);
-    return { items, nextCursor: null };
-  });
-
-  app.get<{ Params: { id: number } }>(
-    '/traders/:id',
-    { schema: { params: IdParams, response: one } },
-    async (req, reply) => {
-      const t = await s.traders.get(currentUser(req).id, req.params.id);
-      reply.header('etag', `"${t.version}"`);
-      return traderJson(t);
+  app.get(
+    '/traders/performance',
+    { schema: { response: { 200: TraderPerformanceListJson } } },
+    async (req) => {
+      const items = await s.traders.performance(currentUser(req).id);
+      return { items, nextCursor: null };
     },
   );
 
-  app.patch<{ Params: { id: number }; Body: Body }>(
+  app.get('/traders/:id', { schema: { params: IdParams, response: one } }, async (req, reply) => {
+    const t = await s.traders.get(currentUser(req).id, req.params.id);
+    reply.header('etag', `"${t.version}"`);
+    return traderJson(t);
+  });
+
+  app.patch(
     '/traders/:id',
     { schema: { params: IdParams, body: TraderPatchBody, response: one } },
     async (req, reply) => {
@@ -78,7 +75,7 @@ export function traderRoutes(app: FastifyInstance, s: { traders: TraderService }
     },
   );
 
-  app.post<{ Body: { updates: Body[] } }>(
+  app.post(
     '/traders/batch',
     { schema: { body: TraderBatchBody, response: { 200: Type.Object({ items: Type.Array(TraderJson) }) } } },
     async (req) => {
@@ -87,12 +84,9 @@ export function traderRoutes(app: FastifyInstance, s: { traders: TraderService }
     },
   );
 
-  app.delete<{ Params: { id: number } }>(
-    '/traders/:id',
-    { schema: { params: IdParams } },
-    async (req, reply) => {
-      await s.traders.delete(currentUser(req).id, req.params.id);
-      return reply.status(204).send();
-    },
-  );
+  const deleted = { 204: NoContent('Unfollowed') };
+  app.delete('/traders/:id', { schema: { params: IdParams, response: deleted } }, async (req, reply) => {
+    await s.traders.delete(currentUser(req).id, req.params.id);
+    return reply.status(204).send();
+  });
 }

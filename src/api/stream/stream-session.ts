@@ -9,7 +9,7 @@
 import type { RawData, WebSocket } from 'ws';
 import type { Clock } from '../../domain/clock.js';
 import { isAppError } from '../../domain/errors.js';
-import type { User } from '../../store/user-repository.js';
+import type { User } from '../../domain/user.js';
 import { type ClientMessage, CloseCode, closeReason, frames, parseClientMessage } from './protocol.js';
 import type { StreamConnection, StreamSocket } from './stream-connection.js';
 import type { StreamHub } from './stream-hub.js';

@@ -6,16 +6,7 @@
  * identical results. Typed arrays, no allocation per path.
  */
 
-/** murmur3's 32-bit finaliser. */
-function mix(h: number): number {
-  let x = h >>> 0;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
+import { mix32 as mix } from '../../lib/random.js';
 
 const TWO_POW_MINUS_32 = 2 ** -32;
 

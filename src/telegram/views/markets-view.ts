@@ -1,6 +1,7 @@
 /** Market search results as a chat message, with their latest prices. */
+
+import type { Market } from '../../domain/market.js';
 import type { ItemError, PriceItem } from '../../marketdata/market-data.js';
-import type { Market } from '../../venues/types.js';
 import { marketPrice } from './amounts.js';
 
 function priceText(m: Market, price: PriceItem | undefined): string {

@@ -7,15 +7,8 @@
  */
 import type { Ticker as CcxtTicker, Exchange, MarketInterface } from 'ccxt';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
-import type {
-  Candle,
-  Market,
-  OhlcvOptions,
-  OrderBook,
-  Ticker,
-  Timeframe,
-  VenueCapabilities,
-} from '../types.js';
+import type { Candle, Market, Ticker, Timeframe } from '../../domain/market.js';
+import type { OhlcvOptions, OrderBook, VenueCapabilities } from '../types.js';
 import type { Venue } from '../venue.js';
 import { fromCcxtError } from './error-mapping.js';
 import { exchangeProfile } from './exchange-profiles.js';

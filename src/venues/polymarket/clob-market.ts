@@ -3,7 +3,9 @@
  * `/prices-history`) and their translation to venue types. The SDK types many
  * of these as `any`, so they are checked here before use.
  */
-import type { BookLevel, Market, OrderBook } from '../types.js';
+
+import type { Market } from '../../domain/market.js';
+import type { BookLevel, OrderBook } from '../types.js';
 
 /** One outcome token of a CLOB market. */
 export interface ClobToken {

@@ -9,17 +9,10 @@
 import { Chain, ClobClient, Side } from '@polymarket/clob-client-v2';
 import type { Clock } from '../../domain/clock.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import type { Candle, Market, Ticker, Timeframe } from '../../domain/market.js';
+import { timeframeMs } from '../../domain/timeframe.js';
 import { resample } from '../resample.js';
-import { timeframeMs } from '../timeframe.js';
-import type {
-  Candle,
-  Market,
-  OhlcvOptions,
-  OrderBook,
-  Ticker,
-  Timeframe,
-  VenueCapabilities,
-} from '../types.js';
+import type { OhlcvOptions, OrderBook, VenueCapabilities } from '../types.js';
 import type { Venue } from '../venue.js';
 import { historyPoints, isClobMarket, lastTradePrice, toMarket, toOrderBook } from './clob-market.js';
 import { fromClobError } from './error-mapping.js';

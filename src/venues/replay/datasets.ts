@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { UnavailableError } from '../../domain/errors.js';
-import type { Candle, Timeframe } from '../types.js';
+import type { Candle, Timeframe } from '../../domain/market.js';
 
 /** One symbol's history at its native timeframe. */
 export interface ReplaySeries {

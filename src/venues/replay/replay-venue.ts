@@ -7,17 +7,10 @@
  */
 import type { Clock } from '../../domain/clock.js';
 import { NotFoundError, ValidationError } from '../../domain/errors.js';
+import type { Candle, Market, Ticker, Timeframe } from '../../domain/market.js';
+import { barOpen } from '../../domain/timeframe.js';
 import { resample } from '../resample.js';
-import { barOpen } from '../timeframe.js';
-import type {
-  Candle,
-  Market,
-  OhlcvOptions,
-  OrderBook,
-  Ticker,
-  Timeframe,
-  VenueCapabilities,
-} from '../types.js';
+import type { OhlcvOptions, OrderBook, VenueCapabilities } from '../types.js';
 import type { Venue } from '../venue.js';
 import { defaultDataDir, loadReplaySeries, type ReplaySeries } from './datasets.js';
 

@@ -5,8 +5,16 @@
  * The bar in progress ends at the current price, so tickers and candles agree.
  */
 import { LRUCache } from 'lru-cache';
-import { barOpen, DAY_MS, MINUTE_MS, nextBarOpen, parseTimeframe, timeframeMs } from '../timeframe.js';
-import type { Candle, OhlcvOptions, Timeframe } from '../types.js';
+import type { Candle, Timeframe } from '../../domain/market.js';
+import {
+  barOpen,
+  DAY_MS,
+  MINUTE_MS,
+  nextBarOpen,
+  parseTimeframe,
+  timeframeMs,
+} from '../../domain/timeframe.js';
+import type { OhlcvOptions } from '../types.js';
 import { MINUTES_PER_DAY, minuteHigh, minuteLow } from './intraday-path.js';
 import type { PriceModel } from './price-model.js';
 import type { Instrument } from './universe.js';

@@ -5,7 +5,7 @@
  * mirror process backward for earlier ones, and kept in growable arrays, so
  * the level at any day is a pure function of the seed.
  */
-import { hash3, Rng } from './rng.js';
+import { hash3, Rng } from '../../lib/random.js';
 import type { Instrument } from './universe.js';
 
 const GARCH_ALPHA = 0.08;

@@ -3,7 +3,7 @@
  * scheduled outage windows on the venue clock, and a manual outage switch.
  */
 import type { Clock } from '../../domain/clock.js';
-import { Rng } from './rng.js';
+import { Rng } from '../../lib/random.js';
 
 /** A span of clock time during which every call fails. */
 export interface OutageWindow {

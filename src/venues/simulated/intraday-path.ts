@@ -7,8 +7,9 @@
  * Per-minute highs and lows come from the exact distribution of a Brownian
  * bridge's maximum and minimum, drawn by hashing, so they need no storage.
  */
+
+import { hash4, type Rng, unitFromHash } from '../../lib/random.js';
 import type { DayLevels } from './daily-series.js';
-import { hash4, type Rng, unitFromHash } from './rng.js';
 
 export const MINUTES_PER_DAY = 1440;
 const VOL_PERSISTENCE = 0.98;

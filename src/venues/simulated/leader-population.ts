@@ -4,7 +4,7 @@
  * sizes, capital). Everything is a pure function of (seed, leader index,
  * venue instruments), so the same seed always grows the same population.
  */
-import { hash2, hashString, Rng } from './rng.js';
+import { hash2, hashString, Rng } from '../../lib/random.js';
 
 /** The five trading styles of the simulated leaders. */
 export const LEADER_STYLES = ['momentum', 'mean-reversion', 'scalper', 'whale', 'noise'] as const;

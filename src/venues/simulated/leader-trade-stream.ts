@@ -9,10 +9,10 @@
  * A lane only sells what it holds, a fraction of it or all of it.
  */
 import type { Decimal } from '../../domain/decimal.js';
+import { hash2, Rng } from '../../lib/random.js';
 import type { LeaderTrade } from '../leader-source.js';
 import type { LaneMarket, LeaderProfile } from './leader-population.js';
 import { SLOT_TRADE_PROBABILITY } from './leader-population.js';
-import { hash2, Rng } from './rng.js';
 
 /** The model price of a market at a time (binary: the "Yes" probability). */
 export type PriceAt = (symbol: string, ts: number) => number;

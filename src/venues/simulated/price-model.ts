@@ -7,10 +7,10 @@
  * matter how often or in what order they are asked.
  */
 import { LRUCache } from 'lru-cache';
-import { DAY_MS, MINUTE_MS } from '../timeframe.js';
+import { DAY_MS, MINUTE_MS } from '../../domain/timeframe.js';
+import { hash2, Rng } from '../../lib/random.js';
 import { DailySeries, type DayLevels } from './daily-series.js';
 import { buildDayPath, type DayPath, MINUTES_PER_DAY, minuteHigh, minuteLow } from './intraday-path.js';
-import { hash2, Rng } from './rng.js';
 import type { Instrument } from './universe.js';
 
 export interface PriceModelOptions {

@@ -7,24 +7,15 @@
  */
 import type { Clock } from '../../domain/clock.js';
 import { NotFoundError, RateLimitedError, UnavailableError, ValidationError } from '../../domain/errors.js';
+import type { Candle, Market, Ticker, Timeframe } from '../../domain/market.js';
+import { hash2, hashString, Rng } from '../../lib/random.js';
 import { TokenBucket } from '../../lib/token-bucket.js';
-import type {
-  Candle,
-  Market,
-  OhlcvOptions,
-  OrderBook,
-  TickBatchHandler,
-  Ticker,
-  Timeframe,
-  Unsubscribe,
-  VenueCapabilities,
-} from '../types.js';
+import type { OhlcvOptions, OrderBook, TickBatchHandler, Unsubscribe, VenueCapabilities } from '../types.js';
 import type { Venue } from '../venue.js';
 import { copyStats, emptyStats, type VenueMethod, type VenueStats } from './call-stats.js';
 import { CandleBuilder } from './candle-builder.js';
 import { FaultInjector, type OutageWindow } from './fault-injector.js';
 import { PriceModel } from './price-model.js';
-import { hash2, hashString, Rng } from './rng.js';
 import { quote, syntheticBook } from './synthetic-book.js';
 import { TickStreamer, type TickStreamOptions } from './tick-stream.js';
 import { buildUniverse, type Instrument, instrumentMarket } from './universe.js';

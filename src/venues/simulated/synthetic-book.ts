@@ -3,8 +3,10 @@
  * top, then levels a few ticks apart with sizes that grow with distance.
  * Sizes are hashed from (instrument, second), so a book is reproducible.
  */
-import type { BookLevel, OrderBook, Ticker } from '../types.js';
-import { hash3, unitFromHash } from './rng.js';
+
+import type { Ticker } from '../../domain/market.js';
+import { hash3, unitFromHash } from '../../lib/random.js';
+import type { BookLevel, OrderBook } from '../types.js';
 import type { Instrument } from './universe.js';
 
 /** Half the quoted spread of `inst` at price `last`. */

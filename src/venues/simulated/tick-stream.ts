@@ -5,7 +5,8 @@
  * process sustain thousands of ticks a second; stopping cancels the timer.
  */
 import type { Clock } from '../../domain/clock.js';
-import type { TickBatchHandler, Ticker, Unsubscribe } from '../types.js';
+import type { Ticker } from '../../domain/market.js';
+import type { TickBatchHandler, Unsubscribe } from '../types.js';
 import type { Instrument } from './universe.js';
 
 export interface TickStreamOptions {

@@ -4,8 +4,8 @@
  * Everything about an instrument (start price, volatility, spread, jump
  * behaviour) is drawn from the seed, so a seed names one whole market.
  */
-import type { Market } from '../types.js';
-import { hash2, hashString, Rng } from './rng.js';
+import type { Market } from '../../domain/market.js';
+import { hash2, hashString, Rng } from '../../lib/random.js';
 
 /** Dynamics and static data of one simulated instrument. */
 export interface Instrument {

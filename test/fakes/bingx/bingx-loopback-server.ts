@@ -9,7 +9,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { barOpen, nextBarOpen, parseTimeframe } from '../../../src/venues/timeframe.js';
+import { barOpen, nextBarOpen, parseTimeframe } from '../../../src/domain/timeframe.js';
 import { BingxLoopbackAccount } from './bingx-loopback-account.js';
 
 /** One spot pair the fake lists, in BingX's `BASE-QUOTE` form. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.js';
+import type { Ticker } from '../../../src/domain/market.js';
 import { SimulatedVenue } from '../../../src/venues/simulated/simulated-venue.js';
-import type { Ticker } from '../../../src/venues/types.js';
 
 const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
 

@@ -3,8 +3,8 @@
  * bar lengths and UTC bar boundaries. Weeks start on Monday and months are
  * calendar months, as on exchanges.
  */
-import { ValidationError } from '../domain/errors.js';
-import type { Timeframe } from './types.js';
+import { ValidationError } from './errors.js';
+import type { Timeframe } from './market.js';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;

@@ -1,11 +1,12 @@
 /**
- * Seeded randomness for the simulated venue: a small fast PRNG (sfc32) for
- * sequential draws, and integer hashing for random access ("the uniform for
- * minute i of day d"), so every price is a pure function of seed and time.
+ * Seeded randomness, the one hash and generator of the service: a small fast
+ * PRNG (sfc32) for sequential draws, and integer hashing for random access
+ * (the simulated venue's "uniform for minute i of day d", a Monte Carlo
+ * path's seed), so every value is a pure function of its seed.
  */
 
 /** murmur3's 32-bit finaliser: a good avalanche for mixing integers. */
-function fmix(h: number): number {
+export function mix32(h: number): number {
   let x = h >>> 0;
   x ^= x >>> 16;
   x = Math.imul(x, 0x85ebca6b);
@@ -17,7 +18,7 @@ function fmix(h: number): number {
 
 /** Combines two integers into a well-mixed 32-bit hash. */
 export function hash2(a: number, b: number): number {
-  return fmix(Math.imul(fmix(a) ^ 0x9e3779b9, 0x01000193) ^ (b | 0) ^ Math.floor(b / 0x1_0000_0000));
+  return mix32(Math.imul(mix32(a) ^ 0x9e3779b9, 0x01000193) ^ (b | 0) ^ Math.floor(b / 0x1_0000_0000));
 }
 
 /** Combines three integers into a well-mixed 32-bit hash. */
@@ -42,7 +43,7 @@ export function hashString(s: string): number {
 
 /** A uniform in (0, 1) derived from a hash; never exactly 0, so `Math.log` is safe. */
 export function unitFromHash(h: number): number {
-  return (fmix(h) + 0.5) / 0x1_0000_0000;
+  return (mix32(h) + 0.5) / 0x1_0000_0000;
 }
 
 /**
