@@ -37,6 +37,7 @@ import { createSchema } from './lib/dialects.js';
 import { consoleTable, markdownTable, readResults, writeResults } from './lib/report.js';
 import { type BenchResult, failure } from './lib/result.js';
 import { byFigure, describeSpread, medianRound, roundsFromEnv } from './lib/rounds.js';
+import { liveCopy } from './live-copy.js';
 import { marketdataCallsSaved } from './marketdata-calls-saved.js';
 import { metricsScrape } from './metrics-scrape.js';
 import { montecarlo } from './montecarlo.js';
@@ -84,6 +85,7 @@ const BENCHMARKS: Benchmark[] = [
   dashboard,
   copyFanout,
   copySustained,
+  liveCopy,
   copyBacktest,
   aiPipeline,
 ];

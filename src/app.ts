@@ -12,6 +12,8 @@ import { errorBody, sendError } from './api/error-mapper.js';
 import { registerJsonBodyParser } from './api/json-body.js';
 import { registerOpenApi } from './api/openapi.js';
 import { copyRoutes } from './api/routes/copies.js';
+import { copyPauseRoutes } from './api/routes/copy-pause.js';
+import { credentialRoutes } from './api/routes/credentials.js';
 import { dashboardRoutes } from './api/routes/dashboard.js';
 import { healthRoutes } from './api/routes/health.js';
 import { marketDataRoutes } from './api/routes/market-data.js';
@@ -108,6 +110,8 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
       });
       traderRoutes(api, s);
       copyRoutes(api, { copy: s.copy.service, traders: s.traders });
+      credentialRoutes(api, { credentials: s.credentials });
+      copyPauseRoutes(api, { killSwitch: s.live.killSwitch });
       orderRoutes(api, s);
       positionRoutes(api, s);
       telegramRoutes(api, { links: createTelegramLinkService(s.db, s.clock) });

@@ -22,6 +22,7 @@ import { createFleet, type Fleet } from './fleet/create-fleet.js';
 import type { FleetLease } from './fleet/fleet-lease.js';
 import type { PushBus } from './fleet/push-bus.js';
 import { createJobs, type JobManager } from './jobs/index.js';
+import { createLiveTrading, type LiveCopies } from './live-wiring.js';
 import { MarketData } from './marketdata/market-data.js';
 import { DependencyOutages } from './observability/dependency-outages.js';
 import { registerLeaseMetrics, registerPushBusMetrics } from './observability/fleet-metrics.js';
@@ -53,6 +54,7 @@ import { createTelegramState } from './telegram/telegram-state.js';
 import type { TelegramStatus } from './telegram/telegram-status.js';
 import type { TelegramWebhookIntake } from './telegram/webhook-intake.js';
 import { UpdateFanout } from './updates/update-fanout.js';
+import type { CredentialService } from './users/credential-service.js';
 import { UserService } from './users/user-service.js';
 import { createVenue } from './venues/registry.js';
 import type { Venue } from './venues/venue.js';
@@ -65,6 +67,8 @@ export interface Services {
   venue: Venue;
   marketData: MarketData;
   users: UserService;
+  /** Users' exchange keys, sealed at rest (SECRETS_KEY or DATA_DIR/secrets.key). */
+  credentials: CredentialService;
   traders: TraderService;
   orders: OrderService;
   positions: PositionService;
@@ -104,6 +108,8 @@ export interface Services {
   updates: UpdateFanout;
   /** Copy trading: leader sources, the engine (watchers, fan-out) and its queries. */
   copy: CopyTrading;
+  /** Live copies: the outbox of orders sent with users' keys, their executor and the kill switch. */
+  live: LiveCopies;
   /** Where the services log (pino): dependency outages, once when they start and once when they end. */
   logger: Logger;
   /** Dependency outages in progress (the database, Redis for the job queue), each logged once. */
@@ -210,7 +216,17 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   const pairs = new TradingPairRepository(db);
   const fills = new FillLedger(ledgerRepo);
   const positionRepo = new PositionRepository(db);
+  const { credentials, live } = createLiveTrading(config, {
+    db,
+    clock,
+    logger,
+    orders: orderRepo,
+    pairs,
+    fills,
+    onRecorded: (users) => void Promise.all(users.map((u) => traders.changed(u))),
+  });
   const copy = await createCopyTrading(config, {
+    live,
     db,
     cache,
     clock,
@@ -226,6 +242,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   const traders = new TraderService(db, new TraderRepository(db), ledgerRepo, cache, clock, updates, {
     checkAddress: copy.service.checkAddress,
     followsChanged: () => copy.engine?.followsChanged(),
+    hasCredentials: live.followCheck,
   });
   if (copy.engine) {
     const engine = copy.engine;
@@ -317,6 +334,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     venue,
     marketData,
     users: new UserService(new UserRepository(db), clock),
+    credentials,
     traders,
     orders,
     positions,
@@ -336,6 +354,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     positionNotifier,
     updates,
     copy,
+    live,
     logger,
     outages,
     idempotency: { repo: idempotencyRepo, clock, ttlMs: config.idempotencyKeyTtlMs },
@@ -349,6 +368,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       await priceLease?.start();
       await metricsLease.start();
       await copy.engine?.start();
+      await live.start();
       if (config.pipelineAutostart === 'on') await pipelineRunner.start(null);
       await pipelineLease.start();
       pipelineRunner.begin();
@@ -382,6 +402,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       await pipelineRunner.end();
       await pipelineLease.stop();
       await copy.close();
+      await live.stop();
       await priceLease?.stop();
       await metricsLease.stop();
       await priceFeed.stop();

@@ -24,6 +24,15 @@ export const ROUTE_SUMMARIES: Readonly<Record<string, string>> = {
   'GET /api/v1/leaders':
     'Discover leaders of a source, ranked by PnL, win rate, volume or trades (cached 1 h)',
   'GET /api/v1/leaders/:source/:address/trades': "A leader's trades as its source reports them",
+  'PUT /api/v1/credentials/:venue':
+    'Store your exchange keys for a venue (checked against it first, sealed at rest; never returned)',
+  'GET /api/v1/credentials': 'Your stored exchange keys: venue, masked key id, when verified, permissions',
+  'DELETE /api/v1/credentials/:venue': 'Forget your exchange keys for a venue',
+  'POST /api/v1/copies/pause': 'Kill switch: stop your live copy orders (pending ones are not sent)',
+  'POST /api/v1/copies/resume': 'Resume your live copy orders',
+  'GET /api/v1/copies/pause': 'Whether your live copies are paused (by you or by an admin for everyone)',
+  'POST /api/v1/admin/copies/pause': 'Kill switch for every user: stop all live copy orders (admin)',
+  'POST /api/v1/admin/copies/resume': 'Resume live copy orders for every user (admin)',
   'GET /api/v1/paper-account': "The user's paper account on this venue",
   'POST /api/v1/paper-account/reset': 'Reset the paper account to its initial (or a given) balance',
   'GET /api/v1/performance/copy': 'Copy engine per source: watchers, events, copies, skips, lag and latency',

@@ -47,6 +47,8 @@ export const FollowOptionsInput = Type.Object(
     denyMarkets: Type.Optional(
       Type.Union([Type.Array(Type.String({ maxLength: 128 }), { maxItems: 200 }), Type.Null()]),
     ),
+    execution: Type.Optional(Type.String({ enum: ['paper', 'live'] })),
+    liveVenue: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -107,6 +109,8 @@ export const TraderJson = Type.Object({
     minTradeSize: NullableString,
     allowMarkets: NullableStringList,
     denyMarkets: NullableStringList,
+    execution: Type.String(),
+    liveVenue: NullableString,
   }),
   version: Type.Integer(),
   createdAt: Type.String(),

@@ -11,6 +11,7 @@ import { databaseSettings } from './database-settings.js';
 import { httpSettings } from './http-settings.js';
 import { jobLimitSettings } from './job-limit-settings.js';
 import { leaderSourceSettings } from './leader-source-settings.js';
+import { liveSettings } from './live-settings.js';
 import { observabilitySettings } from './observability-settings.js';
 import { int, oneOf, setting, text } from './setting.js';
 import { telegramSettings } from './telegram-settings.js';
@@ -221,6 +222,7 @@ export const settings = {
   ...aiSettings,
   ...jobLimitSettings,
   ...copySettings,
+  ...liveSettings,
   ...leaderSourceSettings,
   ...observabilitySettings,
   ...telegramSettings,

@@ -23,6 +23,7 @@ import { type FanoutResult, PageState, sizingOf, tradeKey, undecided } from './c
 import { CopyPlanner } from './copy-planner.js';
 import { type Planned, writeFills, writePositions } from './copy-writes.js';
 import type { FillLedger } from './fill-ledger.js';
+import type { LiveCandidate, LiveCopyPlanner } from './live-copy-planner.js';
 
 export type { FanoutResult } from './copy-page-state.js';
 
@@ -71,6 +72,8 @@ export class CopyFanout {
     /** The venue copies trade on (positions and paper accounts are per venue). */
     private readonly venueId: string,
     private readonly now: () => number,
+    /** Where follows with `execution: "live"` go (the seam of live copies); without it they are copied on paper. */
+    private readonly live?: Pick<LiveCopyPlanner, 'plan'>,
   ) {
     this.planner = new CopyPlanner(settings.feeRate, venueId, now);
   }
@@ -200,11 +203,16 @@ export class CopyFanout {
     const binary = quote.market?.kind === 'binary';
     const fill = quote.price && fillPrice(quote.price, t.side, this.settings.slippage, binary);
     const fraction = t.side === 'sell' ? exitFraction(leaderBefore, parseExact(t.size)) : null;
+    const live: LiveCandidate[] = [];
     for (const f of follows) {
       const base = undecided(t, f, detectedAt);
       const reason = common ?? marketFilter(sizingOf(f), t.market);
       if (reason !== null || !fill || !quote.market) {
         decisions.push({ ...base, reason: reason ?? 'no_price', decidedAt: this.now() });
+        continue;
+      }
+      if (this.live && f.followOptions.execution === 'live') {
+        live.push({ follow: f, decision: base });
         continue;
       }
       const plan =
@@ -214,6 +222,17 @@ export class CopyFanout {
       if ('reason' in plan) decisions.push({ ...base, reason: plan.reason, decidedAt: this.now() });
       else planned.push(plan);
     }
+    if (live.length > 0 && quote.market && quote.price)
+      decisions.push(
+        ...(await this.live!.plan(
+          t,
+          live,
+          { market: quote.market, price: quote.price },
+          leaderEquity,
+          fraction,
+          tx,
+        )),
+      );
     const done = await writePositions(this.s.positions, planned, state, now, tx);
     for (const p of planned)
       if (!done.includes(p))

@@ -33,6 +33,7 @@ import { CopyFanout, type FanoutResult } from './copy-fanout.js';
 import { copyJson } from './copy-json.js';
 import { CopyService } from './copy-service.js';
 import type { FillLedger } from './fill-ledger.js';
+import type { LiveCopyPlanner } from './live-copy-planner.js';
 
 export interface CopyTradingDeps {
   db: Database;
@@ -49,6 +50,8 @@ export interface CopyTradingDeps {
   onError?(err: unknown, context: string): void;
   /** Leader sources used instead of the configured ones, by source id (tests). */
   leaderSources?: ReadonlyMap<TraderSource, LeaderSource>;
+  /** Live copies: the planner the fan-out hands live follows to, and the sender kicked after each commit. */
+  live?: { planner: Pick<LiveCopyPlanner, 'plan'>; kick(): void };
 }
 
 /** What the rest of the service is told after a committed page. */
@@ -125,12 +128,14 @@ export async function createCopyTrading(config: Config, d: CopyTradingDeps): Pro
     { maxLagMs: config.copyMaxLagMs, feeRate, slippage: parseExact(config.copySlippage as never) },
     venueId,
     () => d.clock.now(),
+    d.live?.planner,
   );
   let wiring: CopyWiring | undefined;
   const listeners = new Set<(decisions: readonly CopyDecision[]) => void>();
 
   /** After the commit: caches of the users concerned, then pushes, in that order. */
   async function published(result: FanoutResult): Promise<void> {
+    if (d.live && result.decisions.some((x) => x.status === 'copied')) d.live.kick();
     const users = new Set(result.decisions.map((x) => x.userId));
     for (const u of result.users) users.add(u);
     if (users.size > 0) await d.cache.invalidateTags([...users].map(positionsTag));

@@ -8,9 +8,10 @@ import type { Cache } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
 import { AlreadyExistsError } from '../domain/conflict.js';
 import { DECIMAL_ZERO } from '../domain/decimal.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import {
   type AddressCheck,
+  type FollowOptions,
   followProblems,
   type NewTraderInput,
   parseNewTrader,
@@ -55,9 +56,11 @@ export const userTag = (userId: number): string => `user:${userId}`;
 export interface TraderHooks {
   checkAddress?: AddressCheck;
   followsChanged?(): void;
+  /** Whether the user has keys for `venue` (a live follow needs them). */
+  hasCredentials?(userId: number, venue: string): Promise<boolean>;
 }
 
-const CROSS_FIELD = new Set(['copyMode', 'fixedAmount']);
+const CROSS_FIELD = new Set(['copyMode', 'fixedAmount', 'execution', 'liveVenue']);
 const needsCrossCheck = (p: TraderPatch): boolean =>
   p.allocation !== undefined || Object.keys(p.followOptions ?? {}).some((k) => CROSS_FIELD.has(k));
 
@@ -74,6 +77,7 @@ export class TraderService {
 
   async create(userId: number, input: NewTraderInput): Promise<Trader> {
     const t = parseNewTrader(input, 'body', this.hooks.checkAddress);
+    await this.checkLive(userId, t.followOptions, 'body');
     const now = this.clock.now();
     try {
       const created = await this.db.transaction(async (tx) => {
@@ -113,6 +117,7 @@ export class TraderService {
     expectedVersion?: number,
   ): Promise<Trader> {
     const patch = parseTraderPatch(input);
+    await this.checkLivePatch(userId, id, patch, 'body');
     if (patch.enabled !== undefined && !needsCrossCheck(patch)) {
       // One statement for a toggle of a trader no copy watcher reads (the common case): the UPDATE
       // itself checks the source, so there is no separate read. Anything else takes the path below.
@@ -154,6 +159,8 @@ export class TraderService {
       version,
       patch: parseTraderPatch(change, `body.updates[${i}]`),
     }));
+    for (const [i, u] of parsed.entries())
+      await this.checkLivePatch(userId, u.id, u.patch, `body.updates[${i}]`);
     const result = await this.db.transaction(async (tx) => {
       const out: Trader[] = [];
       // Toggled rows are locked in id order, the order the copy engine locks follows in.
@@ -218,6 +225,27 @@ export class TraderService {
     if (traders.some((t) => t.source !== 'manual')) this.hooks.followsChanged?.();
     if (traders.length === 0 || (this.updates.wants && !this.updates.wants('traders', userId))) return;
     for (const t of traders) this.updates.publish('traders', String(t.id), traderJson(t), userId);
+  }
+
+  /** A live follow needs the user's keys for its venue: 400 naming the venue otherwise. */
+  private async checkLive(userId: number, fo: FollowOptions, base: string): Promise<void> {
+    if (fo.execution !== 'live' || fo.liveVenue === null || !this.hooks.hasCredentials) return;
+    if (await this.hooks.hasCredentials(userId, fo.liveVenue)) return;
+    throw new ValidationError(
+      `Live copies on ${fo.liveVenue} need your ${fo.liveVenue} credentials: PUT /api/v1/credentials/${fo.liveVenue} first`,
+      {
+        details: [{ path: `${base}.followOptions.execution`, message: `no credentials for ${fo.liveVenue}` }],
+      },
+    );
+  }
+
+  /** The live check on what a patch would make of the follow's options. */
+  private async checkLivePatch(userId: number, id: number, patch: TraderPatch, base: string): Promise<void> {
+    const fo = patch.followOptions;
+    if (fo?.execution === undefined && fo?.liveVenue === undefined) return;
+    const current = await this.traders.findById(id);
+    if (!current || current.userId !== userId) return; // the update explains the miss
+    await this.checkLive(userId, { ...current.followOptions, ...fo }, base);
   }
 
   private async applyPatch(

@@ -5,6 +5,7 @@
  * follow's TP/SL/trailing percentages. Pure and exact: no I/O, no floats.
  */
 import { type Decimal, type Exact, exact, formatExact, parseExact, ZERO } from './decimal.js';
+import type { LotViolation } from './lot-rules.js';
 
 export type CopyMode = 'ratio' | 'fixed' | 'proportional';
 export const COPY_MODES: readonly CopyMode[] = ['ratio', 'fixed', 'proportional'];
@@ -22,7 +23,13 @@ export type SkipReason =
   | 'no_price'
   | 'no_leader_equity'
   | 'no_open_copy'
-  | 'leader_position_unknown';
+  | 'leader_position_unknown'
+  // Live copies (copytrading/live-copy-planner.ts): the kill switch, the daily loss limit, the venue's rules.
+  | 'copies_paused'
+  | 'daily_loss_limit'
+  | 'venue_unavailable'
+  | 'not_on_venue'
+  | LotViolation;
 
 /** Which limit cut a copy below the size its mode asked for. */
 export type ReducedBy = 'max_position_size' | 'allocation' | 'balance';

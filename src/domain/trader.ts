@@ -40,7 +40,15 @@ export interface FollowOptions {
   allowMarkets: string[] | null;
   /** These markets are never copied. */
   denyMarkets: string[] | null;
+  /** `paper` (simulated fills) or `live` (orders on `liveVenue` with the user's own keys). */
+  execution: Execution;
+  /** The venue live copies trade on (a ccxt exchange id such as `bingx`); required for `live`. */
+  liveVenue: string | null;
 }
+
+export type Execution = 'paper' | 'live';
+export const EXECUTIONS: readonly Execution[] = ['paper', 'live'];
+const VENUE_ID = /^[a-z0-9]{2,32}$/;
 
 export interface Trader {
   id: number;
@@ -97,6 +105,8 @@ export interface FollowOptionsInput {
   minTradeSize?: AmountInput | null;
   allowMarkets?: string[] | null;
   denyMarkets?: string[] | null;
+  execution?: string;
+  liveVenue?: string | null;
 }
 
 /** A change to a follow as a client sends it; only present fields change. */
@@ -132,6 +142,8 @@ export const DEFAULT_FOLLOW_OPTIONS: FollowOptions = {
   minTradeSize: null,
   allowMarkets: null,
   denyMarkets: null,
+  execution: 'paper',
+  liveVenue: null,
 };
 
 const MARKET_ID = /^[A-Za-z0-9._:/-]{1,128}$/;
@@ -188,6 +200,18 @@ function checkFollowOptions(input: FollowOptionsInput, p: Problems, base: string
     if (typeof m === 'string' && (COPY_MODES as readonly string[]).includes(m)) out.copyMode = m as CopyMode;
     else p.add(`${base}.copyMode`, `must be one of ${COPY_MODES.join(', ')}`);
   }
+  if ('execution' in input) {
+    const e = input['execution'];
+    if (typeof e === 'string' && (EXECUTIONS as readonly string[]).includes(e))
+      out.execution = e as Execution;
+    else p.add(`${base}.execution`, `must be one of ${EXECUTIONS.join(', ')}`);
+  }
+  if ('liveVenue' in input) {
+    const v = input['liveVenue'];
+    if (v === null || (typeof v === 'string' && VENUE_ID.test(v))) out.liveVenue = v;
+    else
+      p.add(`${base}.liveVenue`, 'must be null or a venue id (2-32 lowercase letters or digits, e.g. bingx)');
+  }
   for (const key of ['allowMarkets', 'denyMarkets'] as const) {
     const value = input[key];
     if (value === undefined) continue;
@@ -205,6 +229,12 @@ export function followProblems(allocation: Decimal, fo: FollowOptions, base = 'b
   const p = new Problems();
   if (fo.copyMode === 'fixed' && fo.fixedAmount === null) {
     p.add(`${base}.followOptions.fixedAmount`, 'is required when copyMode is "fixed"');
+  }
+  if (fo.execution === 'live' && fo.liveVenue === null) {
+    p.add(
+      `${base}.followOptions.liveVenue`,
+      'is required when execution is "live" (the venue to trade on, e.g. bingx)',
+    );
   }
   if (fo.copyMode === 'proportional' && dec.sign(allocation) <= 0) {
     p.add(

@@ -225,24 +225,7 @@ export class PaperBroker implements Broker {
       const cost = q * price;
       const fee = cost * this.feeRate;
       this.cash -= cost + fee;
-      if (s.qty === 0) {
-        s.entryBar = i;
-        s.entryTs = bars.ts[i]!;
-        s.boughtQty = 0;
-        s.entryCost = 0;
-        s.entryFees = 0;
-        s.fees = 0;
-        s.soldQty = 0;
-        s.exitValue = 0;
-        s.stopLoss = s.attachStop;
-        s.takeProfit = s.attachTake;
-      }
-      s.qty += q;
-      s.boughtQty += q;
-      s.entryCost += cost;
-      s.entryFees += fee;
-      s.fees += fee;
-      s.entryPrice = s.entryCost / s.boughtQty;
+      slotBought(s, q, cost, fee, i, bars.ts[i]!);
       s.orderQty -= q;
       if (this.onFill !== undefined) this.report(s, 'buy', q, price, fee, 'entry', bars.ts[i]!);
     }
@@ -283,10 +266,7 @@ export class PaperBroker implements Broker {
     const proceeds = q * price;
     const fee = proceeds * this.feeRate;
     this.cash += proceeds - fee;
-    s.qty -= q;
-    s.soldQty += q;
-    s.exitValue += proceeds;
-    s.fees += fee;
+    slotSold(s, q, proceeds, fee);
     s.orderQty -= q;
     if (this.onFill !== undefined && q > 0)
       this.report(s, 'sell', q, price, fee, EXIT_REASON_NAMES[reason], bars.ts[i]!);
@@ -316,8 +296,55 @@ export class PaperBroker implements Broker {
       pnl / (s.entryCost + s.entryFees),
       reason,
     );
-    s.entryPrice = Number.NaN;
-    s.stopLoss = Number.NaN;
-    s.takeProfit = Number.NaN;
+    slotFlat(s);
   }
+}
+
+/**
+ * The fill accounting of a position slot, the one copy the paper and the live
+ * broker share: a buy of `qty` costing `cost` (quote, before `fee`) opens or
+ * adds to the position — a new one takes the working order's stop and target
+ * and starts a round trip at `bar`/`ts` — and moves the average entry.
+ */
+export function slotBought(
+  s: PositionSlot,
+  qty: number,
+  cost: number,
+  fee: number,
+  bar: number,
+  ts: number,
+): void {
+  if (s.qty === 0) {
+    s.entryBar = bar;
+    s.entryTs = ts;
+    s.boughtQty = 0;
+    s.entryCost = 0;
+    s.entryFees = 0;
+    s.fees = 0;
+    s.soldQty = 0;
+    s.exitValue = 0;
+    s.stopLoss = s.attachStop;
+    s.takeProfit = s.attachTake;
+  }
+  s.qty += qty;
+  s.boughtQty += qty;
+  s.entryCost += cost;
+  s.entryFees += fee;
+  s.fees += fee;
+  s.entryPrice = s.entryCost / s.boughtQty;
+}
+
+/** A sell of `qty` for `proceeds` (before `fee`) reduces the position (never below zero). */
+export function slotSold(s: PositionSlot, qty: number, proceeds: number, fee: number): void {
+  s.qty = Math.max(0, s.qty - qty);
+  s.soldQty += qty;
+  s.exitValue += proceeds;
+  s.fees += fee;
+}
+
+/** A position sold out: no entry price, no stop, no target. */
+export function slotFlat(s: PositionSlot): void {
+  s.entryPrice = Number.NaN;
+  s.stopLoss = Number.NaN;
+  s.takeProfit = Number.NaN;
 }

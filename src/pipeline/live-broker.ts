@@ -16,7 +16,7 @@
 import type { Exchange, Order } from 'ccxt';
 import type { Bars } from '../engine/bars.js';
 import type { Broker, Fill, FillReason } from '../engine/broker.js';
-import { PositionSlot } from '../engine/paper-broker.js';
+import { PositionSlot, slotBought, slotFlat, slotSold } from '../engine/paper-broker.js';
 import { fromCcxtError } from '../venues/ccxt/error-mapping.js';
 import type { ExecEvent } from './order-tracker.js';
 
@@ -234,24 +234,10 @@ export class LiveBroker implements Broker {
     fee: number,
     ts: number,
   ): void {
-    if (w.side === 'buy') {
-      if (s.qty === 0) {
-        s.boughtQty = 0;
-        s.entryCost = 0;
-        s.stopLoss = s.attachStop;
-        s.takeProfit = s.attachTake;
-      }
-      s.qty += qty;
-      s.boughtQty += qty;
-      s.entryCost += qty * price;
-      s.entryPrice = s.entryCost / s.boughtQty;
-    } else {
-      s.qty = Math.max(0, s.qty - qty);
-      if (s.qty === 0) {
-        s.entryPrice = Number.NaN;
-        s.stopLoss = Number.NaN;
-        s.takeProfit = Number.NaN;
-      }
+    if (w.side === 'buy') slotBought(s, qty, qty * price, fee, -1, ts);
+    else {
+      slotSold(s, qty, qty * price, fee);
+      if (s.qty === 0) slotFlat(s);
     }
     const f: Fill = { slot, symbol: s.symbol, side: w.side, qty, price, fee, reason: w.reason, ts };
     this.onEvent({ kind: 'fill', fill: f });

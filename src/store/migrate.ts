@@ -17,6 +17,7 @@ import { fleetLeases } from './migrations/008-fleet-leases.js';
 import { idempotencyKeys } from './migrations/009-idempotency-keys.js';
 import { jobResultBounds } from './migrations/010-job-result-bounds.js';
 import { userTokens } from './migrations/011-user-tokens.js';
+import { liveCopies } from './migrations/012-live-copies.js';
 import { modelCalls } from './migrations/013-model-calls.js';
 import { dashboard } from './migrations/014-dashboard.js';
 import { followGenerations } from './migrations/017-follow-generations.js';
@@ -35,6 +36,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '009-idempotency-keys': idempotencyKeys(dialect),
     '010-job-result-bounds': jobResultBounds(dialect),
     '011-user-tokens': userTokens(dialect),
+    '012-live-copies': liveCopies(dialect),
     '013-model-calls': modelCalls(dialect),
     '014-dashboard': dashboard(dialect),
     '017-follow-generations': followGenerations(dialect),

@@ -5,6 +5,12 @@
  */
 import type { Generated } from 'kysely';
 import type {
+  CopyPausesTable,
+  CredentialsTable,
+  LiveCopyHoldingsTable,
+  LiveCopyOrdersTable,
+} from './live-schema.js';
+import type {
   PipelineDecisionsTable,
   PipelineModelCallsTable,
   PipelineOrdersTable,
@@ -47,6 +53,9 @@ export interface TradersTable {
   disabled_at: number | null;
   /** Every enabled window: "since-until,...,since-" (bounded to the most recent). */
   enabled_windows: Generated<string>;
+  /** `paper` or `live` (migration 012), and the venue live copies trade on. */
+  execution: Generated<string>;
+  live_venue: Generated<string | null>;
   version: number;
   created_at: number;
   updated_at: number;
@@ -347,4 +356,12 @@ export interface IdempotencyKeysTable {
 
 export interface DB {
   idempotency_keys: IdempotencyKeysTable;
+}
+
+/** Live copies' tables (migration 012), merged into `DB`. */
+export interface DB {
+  credentials: CredentialsTable;
+  live_copy_orders: LiveCopyOrdersTable;
+  live_copy_holdings: LiveCopyHoldingsTable;
+  copy_pauses: CopyPausesTable;
 }

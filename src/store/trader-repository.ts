@@ -4,7 +4,14 @@
  */
 import { type Selectable, sql, type Updateable } from 'kysely';
 import { type CopyMode, parseEnabledWindows } from '../domain/copy.js';
-import type { FollowOptions, NewTrader, Trader, TraderPatch, TraderSource } from '../domain/trader.js';
+import type {
+  Execution,
+  FollowOptions,
+  NewTrader,
+  Trader,
+  TraderPatch,
+  TraderSource,
+} from '../domain/trader.js';
 import { canonicalAmount, canonicalAmountOrNull } from './amounts.js';
 import type { Database, Query, SqlExecutor } from './database.js';
 import { compile, prepare } from './prepared.js';
@@ -40,6 +47,8 @@ export function toTrader(r: TraderRow): Trader {
       minTradeSize: amount(r.min_trade_size),
       allowMarkets: list(r.allow_markets),
       denyMarkets: list(r.deny_markets),
+      execution: r.execution as Execution,
+      liveVenue: r.live_venue,
     },
     enabledSince: time(r.enabled_since),
     disabledAt: time(r.disabled_at),
@@ -61,6 +70,8 @@ const FOLLOW_COLUMNS: Record<keyof FollowOptions, keyof TradersTable> = {
   minTradeSize: 'min_trade_size',
   allowMarkets: 'allow_markets',
   denyMarkets: 'deny_markets',
+  execution: 'execution',
+  liveVenue: 'live_venue',
 };
 
 /** A follow option as its column stores it (market lists as JSON text). */
@@ -160,6 +171,8 @@ export class TraderRepository {
         min_trade_size: fo.minTradeSize,
         allow_markets: listText(fo.allowMarkets) ?? null,
         deny_markets: listText(fo.denyMarkets) ?? null,
+        execution: fo.execution,
+        live_venue: fo.liveVenue,
         version: 1,
         created_at: now,
         updated_at: now,

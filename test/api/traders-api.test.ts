@@ -66,6 +66,8 @@ describe.each(await databaseTargets())('traders API on $name', (target) => {
       minTradeSize: null,
       allowMarkets: null,
       denyMarkets: null,
+      execution: 'paper',
+      liveVenue: null,
     });
     const stale = await call('PATCH', `/traders/${id}`, t.alice, { enabled: true }, { 'if-match': '2' });
     expect(stale.statusCode).toBe(409);

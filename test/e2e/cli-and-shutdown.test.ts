@@ -28,6 +28,7 @@ describe('tradeloop CLI', () => {
         '009-idempotency-keys',
         '010-job-result-bounds',
         '011-user-tokens',
+        '012-live-copies',
         '013-model-calls',
         '014-dashboard',
         '017-follow-generations',

@@ -140,7 +140,7 @@ describe('LiveBroker through ccxt against the BingX loopback exchange', () => {
     broker.submitEntry(slot, 1000, Number.NaN, Number.NaN, Number.NaN); // 65 M USDT: insufficient balance
     await broker.sync();
     expect(events).toEqual([
-      { kind: 'rejected', slot, side: 'buy', message: expect.stringContaining('insufficient balance') },
+      { kind: 'rejected', slot, side: 'buy', message: expect.stringContaining('Insufficient assets') },
     ]);
     expect(broker.openPositionCount()).toBe(0);
     slot = fresh('wrong-key');

@@ -33,7 +33,7 @@ export function fromCcxtError(err: unknown, venueId: string, retryAfterMs: numbe
 }
 
 /** Names of the error's class and its ancestors (ccxt's errors are a class hierarchy). */
-function ccxtClasses(err: unknown): Set<string> {
+export function ccxtClasses(err: unknown): Set<string> {
   const names = new Set<string>();
   let proto: unknown = err !== null && typeof err === 'object' ? Object.getPrototypeOf(err) : null;
   while (proto !== null && proto !== Object.prototype && proto !== Error.prototype) {

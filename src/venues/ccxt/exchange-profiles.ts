@@ -12,6 +12,25 @@ export interface ExchangeProfile {
   maxCandlesPerCall: number;
   /** ccxt market types the venue lists. */
   marketTypes: string[];
+  /** How an API key's permissions are read, when the exchange tells (ccxt has no unified call). */
+  keyPermissions?: {
+    /** ccxt's implicit method for the endpoint. */
+    method: string;
+    /** The permission codes as the exchange numbers them, by name. */
+    names: Record<string, string>;
+  };
+  /** How an order is found by the client order id it was sent with (ccxt's fetchOrder takes the exchange's id). */
+  orderByClientId?: {
+    /** The createOrder parameter that carries the id. */
+    createParam: string;
+    /** ccxt's implicit method of the endpoint that finds an order by it, and that parameter. */
+    fetchMethod: string;
+    fetchParam: string;
+    /** Ids the exchange accepts: at most this many of [A-Za-z0-9_]. */
+    maxLength: number;
+    /** A fetch error whose message matches means "no such order" (not a failure). */
+    notFound: RegExp;
+  };
 }
 
 const DEFAULT_PROFILE: ExchangeProfile = {
@@ -28,6 +47,27 @@ const PROFILES: Record<string, Partial<ExchangeProfile>> = {
     maxSymbolsPerBatch: 1000,
     weights: { tickers: 1, ohlcv: 1, markets: 3, orderBook: 1 },
     maxCandlesPerCall: 1440,
+    // GET /openApi/v1/account/apiPermissions: 1 spot trading, 2 reading, 3 contract trading,
+    // 4 universal transfer, 5 withdrawal, 7 transfers within sub-accounts.
+    keyPermissions: {
+      method: 'accountV1PrivateGetAccountApiPermissions',
+      names: {
+        '1': 'spot-trade',
+        '2': 'read',
+        '3': 'contract-trade',
+        '4': 'transfer',
+        '5': 'withdraw',
+        '7': 'sub-account-transfer',
+      },
+    },
+    // Spot: newClientOrderId on /trade/order, clientOrderID on /trade/query (letters, digits and _, 1-40).
+    orderByClientId: {
+      createParam: 'newClientOrderId',
+      fetchMethod: 'spotV1PrivateGetTradeQuery',
+      fetchParam: 'clientOrderID',
+      maxLength: 40,
+      notFound: /order not exist/i,
+    },
   },
 };
 

@@ -12,6 +12,11 @@ export interface TradingExchangeOptions {
   exchangeId: string;
   apiKey: string;
   secret: string;
+  /** The passphrase some exchanges add to a key pair. */
+  password?: string;
+  /** A wallet's private key (Hyperliquid); its address is `walletAddress`. */
+  privateKey?: string;
+  walletAddress?: string;
   /** e.g. `http://127.0.0.1:4321` for a loopback fake. */
   apiOrigin?: string;
   /** @default 10000 */
@@ -33,6 +38,9 @@ export function createTradingExchange(o: TradingExchangeOptions): Exchange {
   const ex = new Cls({
     apiKey: o.apiKey,
     secret: o.secret,
+    ...(o.password ? { password: o.password } : {}),
+    ...(o.privateKey ? { privateKey: o.privateKey } : {}),
+    ...(o.walletAddress ? { walletAddress: o.walletAddress } : {}),
     enableRateLimit: true,
     timeout: o.timeoutMs ?? 10_000,
   });

@@ -25,6 +25,15 @@ export interface RecordedRequest {
   query: Record<string, string>;
 }
 
+/** A key pair the fake trades for, with its starting balances and its permissions (BingX's numbers). */
+export interface FakeBingxAccount {
+  apiKey: string;
+  secret: string;
+  balances?: Record<string, number>;
+  feeRate?: number;
+  permissions?: number[];
+}
+
 /** An answer to force on the next request(s). */
 export interface ForcedFailure {
   status: number;
@@ -49,24 +58,22 @@ export class BingxLoopbackServer {
   private readonly routes: Record<string, Route>;
   /** The trading account, when started with `account` (signed spot endpoints). */
   readonly account: BingxLoopbackAccount | undefined;
+  /** Every trading account (`account` first, then those added), by API key. */
+  private readonly accounts: BingxLoopbackAccount[] = [];
+  /** Order placements to carry out but whose answer is lost (the connection is dropped). */
+  private lostAcks = 0;
+  /** Milliseconds every signed request waits before it is answered. */
+  latencyMs = 0;
+  private readonly fixed = new Map<string, number>();
 
   private constructor(
     private readonly server: Server,
     readonly origin: string,
     private readonly markets: FakeBingxMarket[],
     private readonly now: () => number,
-    account?: { apiKey: string; secret: string; balances?: Record<string, number>; feeRate?: number },
+    account?: FakeBingxAccount,
   ) {
-    this.account = account
-      ? new BingxLoopbackAccount({
-          ...account,
-          now,
-          priceOf: (symbol) => {
-            const m = this.markets.find((x) => x.symbol === symbol);
-            return m ? this.priceAt(m, this.now()) : undefined;
-          },
-        })
-      : undefined;
+    this.account = account ? this.addAccount(account) : undefined;
     this.routes = {
       '/openApi/spot/v1/common/symbols': () =>
         this.ok({ symbols: this.markets.map((m) => this.spotSymbol(m)) }),
@@ -88,7 +95,7 @@ export class BingxLoopbackServer {
       markets?: FakeBingxMarket[];
       now?: () => number;
       /** Serve the signed trading endpoints for this key pair and starting balances. */
-      account?: { apiKey: string; secret: string; balances?: Record<string, number>; feeRate?: number };
+      account?: FakeBingxAccount;
     } = {},
   ): Promise<BingxLoopbackServer> {
     let self: BingxLoopbackServer | undefined;
@@ -110,6 +117,30 @@ export class BingxLoopbackServer {
     return this.requests.filter((r) => r.path === path).length;
   }
 
+  /** Another key pair the fake trades for (one per user in live-copy tests). */
+  addAccount(account: FakeBingxAccount): BingxLoopbackAccount {
+    const a = new BingxLoopbackAccount({
+      ...account,
+      now: this.now,
+      priceOf: (symbol) => {
+        const m = this.markets.find((x) => x.symbol === symbol);
+        return m ? this.priceAt(m, this.now()) : undefined;
+      },
+    });
+    this.accounts.push(a);
+    return a;
+  }
+
+  /** The next `times` order placements are carried out, but their connection is dropped before the answer. */
+  loseNextAcks(times = 1): void {
+    this.lostAcks += times;
+  }
+
+  /** Drops the failures `failNext` queued and not yet used. */
+  clearFailures(): void {
+    this.failures.length = 0;
+  }
+
   /** Answers the next `times` requests with `failure` instead of data. */
   failNext(failure: ForcedFailure, times = 1): void {
     for (let i = 0; i < times; i++) this.failures.push(failure);
@@ -129,9 +160,21 @@ export class BingxLoopbackServer {
       res.writeHead(forced.status, { 'content-type': 'application/json' }).end(forced.body);
       return;
     }
-    const signed = this.account?.handle(req.method ?? 'GET', url, req.headers['x-bx-apikey']);
+    const key = req.headers['x-bx-apikey'];
+    const account = this.accounts.find((a) => a.owns(key)) ?? this.accounts[0];
+    const signed = account?.handle(req.method ?? 'GET', url, key);
     if (signed) {
-      res.writeHead(signed.status, { 'content-type': 'application/json' }).end(JSON.stringify(signed.body));
+      const lost = url.pathname.endsWith('/trade/order') && this.lostAcks > 0;
+      if (lost) this.lostAcks--;
+      const answer = () => {
+        if (lost) req.socket.destroy();
+        else
+          res
+            .writeHead(signed.status, { 'content-type': 'application/json' })
+            .end(JSON.stringify(signed.body));
+      };
+      if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
+      else answer();
       return;
     }
     const route = req.method === 'GET' ? this.routes[url.pathname] : undefined;
@@ -195,8 +238,16 @@ export class BingxLoopbackServer {
     };
   }
 
-  /** A deterministic wave around the listed price. */
+  /** Holds `symbol` (BingX form, `BTC-USDT`) at `price` until cleared with null (tests that need a known price). */
+  setPrice(symbol: string, price: number | null): void {
+    if (price === null) this.fixed.delete(symbol);
+    else this.fixed.set(symbol, price);
+  }
+
+  /** A deterministic wave around the listed price, or the price a test set. */
   private priceAt(m: FakeBingxMarket, t: number): number {
+    const fixed = this.fixed.get(m.symbol);
+    if (fixed !== undefined) return fixed;
     return m.price * (1 + 0.01 * Math.sin(t / 3_600_000 + m.symbol.length));
   }
 

@@ -1,0 +1,63 @@
+/**
+ * What live copies need from a venue, as a port (implemented for ccxt in
+ * `venues/ccxt/ccxt-live-venues.ts`): a market's order rules, a client that
+ * trades with one user's keys, and the client order id the venue accepts.
+ *
+ * A client's calls throw ValidationError when the venue refused the order
+ * (final: insufficient funds, a rule broken) and UnavailableError or
+ * TimeoutError when the outcome is unknown (the order may or may not exist:
+ * it is then looked up by its client order id, never simply sent again).
+ */
+import type { Decimal, Exact } from '../domain/decimal.js';
+import type { LotRules } from '../domain/lot-rules.js';
+
+/** A market's rules and what sizing needs to know of it. */
+export interface LiveMarketRules extends LotRules {
+  /** The asset prices are quoted in (the balance buys spend). */
+  quote: string;
+  /** Taker fee as a share of notional. */
+  feeRate: Exact;
+}
+
+/** An order as the venue reports it. */
+export interface VenueOrder {
+  id: string;
+  /** `open` (accepted, not done), `closed` (filled), `canceled` (perhaps partly filled), `rejected`. */
+  status: 'open' | 'closed' | 'canceled' | 'rejected';
+  filled: Exact;
+  /** Average fill price; null when nothing filled. */
+  average: Exact | null;
+  /** Fee in the quote asset. */
+  fee: Exact;
+}
+
+/** One user's keys, opened (only on the order path). */
+export interface OpenedKeys {
+  apiKey: string;
+  secret: string;
+  password?: string;
+  privateKey?: string;
+}
+
+export interface LiveTradingClient {
+  createMarketOrder(
+    symbol: string,
+    side: 'buy' | 'sell',
+    amount: Decimal,
+    clientOrderId: string,
+  ): Promise<VenueOrder>;
+  /** The order sent with `clientOrderId`, or null when the venue has none. */
+  findByClientOrderId(symbol: string, clientOrderId: string): Promise<VenueOrder | null>;
+  freeBalance(asset: string): Promise<Exact>;
+  close(): Promise<void>;
+}
+
+export interface LiveVenues {
+  /** Rules of `symbol` on `venue`: null when the venue does not list it, undefined until its markets are loaded. */
+  rules(venue: string, symbol: string): LiveMarketRules | null | undefined;
+  /** Loads (once) the markets of `venue`; rejects when the venue cannot answer. */
+  load(venue: string): Promise<void>;
+  client(venue: string, keys: OpenedKeys): LiveTradingClient;
+  /** The id a copy of leader trade `tradeId` for follow `traderId` is sent with: the same every time, valid for `venue`. */
+  clientOrderId(venue: string, traderId: number, tradeId: string): string;
+}

@@ -1,0 +1,205 @@
+/**
+ * Builds what live copies need from the configuration: the users' sealed
+ * exchange keys (SECRETS_KEY or the key file in DATA_DIR) with the venue-side
+ * check of new keys, and the live copy planner, executor and venues. ccxt is
+ * loaded only when a key is first checked or a live venue first used.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from './config/schema.js';
+import { CopyKillSwitch } from './copytrading/copy-kill-switch.js';
+import type { FillLedger } from './copytrading/fill-ledger.js';
+import { LiveCopyExecutor } from './copytrading/live-copy-executor.js';
+import { LiveCopyPlanner } from './copytrading/live-copy-planner.js';
+import { LiveFillWriter } from './copytrading/live-fill-writer.js';
+import type { LiveVenues, OpenedKeys } from './copytrading/live-venue-port.js';
+import type { Clock } from './domain/clock.js';
+import { parseExact } from './domain/decimal.js';
+import { CredentialRepository } from './store/credential-repository.js';
+import type { Database } from './store/database.js';
+import { LiveOrderRepository } from './store/live-order-repository.js';
+import type { OrderRepository } from './store/order-repository.js';
+import { compile } from './store/prepared.js';
+import type { TradingPairRepository } from './store/trading-pair-repository.js';
+import { CredentialService, type KeyVerifier } from './users/credential-service.js';
+import { openSecretBox } from './users/secret-box.js';
+import type { CcxtLiveVenues } from './venues/ccxt/ccxt-live-venues.js';
+import type { CcxtKeyVerifier } from './venues/ccxt/credential-verifier.js';
+
+/** The ccxt verifier, imported on first use (ccxt is large). */
+function lazyCcxtVerifier(origins: Readonly<Record<string, string>>): KeyVerifier {
+  let loaded: Promise<CcxtKeyVerifier> | undefined;
+  const load = () => {
+    loaded ??= import('./venues/ccxt/credential-verifier.js').then((m) => new m.CcxtKeyVerifier(origins));
+    return loaded;
+  };
+  return {
+    checkVenue: async (venue) => (await load()).checkVenue(venue),
+    verify: async (venue, keys) => (await load()).verify(venue, keys),
+  };
+}
+
+export function createCredentials(config: Config, db: Database, clock: Clock): CredentialService {
+  return new CredentialService({
+    repo: new CredentialRepository(db),
+    box: openSecretBox(config.secretsKey, config.dataDir),
+    verifier: lazyCcxtVerifier(config.liveVenueOrigins),
+    clock,
+    allowWithdraw: config.allowWithdrawKeys === 'on',
+    ...(config.exchangeApiKey && config.exchangeApiSecret
+      ? {
+          serverKeys: {
+            venue: config.ccxtExchange,
+            keys: { apiKey: config.exchangeApiKey, secret: config.exchangeApiSecret },
+            since: clock.now(),
+          },
+        }
+      : {}),
+    admins: async (userIds) => {
+      if (userIds.length === 0) return new Set<number>();
+      const q = db.kysely
+        .selectFrom('users')
+        .select('id')
+        .where('id', 'in', [...userIds])
+        .where('is_admin', '=', 1);
+      return new Set((await db.all(compile(q))).map((r) => Number(r.id)));
+    },
+  });
+}
+
+/** The ccxt live venues, imported when a venue is first loaded (rules stay unknown until then). */
+class LazyLiveVenues implements LiveVenues {
+  private impl: CcxtLiveVenues | undefined;
+  private loading: Promise<CcxtLiveVenues> | undefined;
+
+  constructor(
+    private readonly origins: Readonly<Record<string, string>>,
+    private readonly timeoutMs: number,
+  ) {}
+
+  rules(venue: string, symbol: string) {
+    return this.impl?.rules(venue, symbol);
+  }
+
+  async load(venue: string): Promise<void> {
+    this.loading ??= import('./venues/ccxt/ccxt-live-venues.js').then(
+      (m) => (this.impl = new m.CcxtLiveVenues(this.origins, this.timeoutMs)),
+    );
+    await (await this.loading).load(venue);
+  }
+
+  client(venue: string, keys: OpenedKeys) {
+    if (!this.impl) throw new Error(`live venue ${venue} used before load()`);
+    return this.impl.client(venue, keys);
+  }
+
+  clientOrderId(venue: string, traderId: number, tradeId: string): string {
+    if (!this.impl) throw new Error(`live venue ${venue} used before load()`);
+    return this.impl.clientOrderId(venue, traderId, tradeId);
+  }
+}
+
+export interface LiveCopies {
+  repo: LiveOrderRepository;
+  killSwitch: CopyKillSwitch;
+  planner: Pick<LiveCopyPlanner, 'plan'>;
+  executor: LiveCopyExecutor;
+  venues: LiveVenues;
+  /** After a committed page: sends its live copies, if it planned any. */
+  kick(): void;
+  /**
+   * Whether the user has keys for `venue` (a live follow needs them); when
+   * they do, the venue's rules are loaded now (once), not on the follow's first trade.
+   */
+  followCheck(userId: number, venue: string): Promise<boolean>;
+  /** Loads the venues live follows trade on, then reconciles and sweeps. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface LiveCopyDeps {
+  db: Database;
+  clock: Clock;
+  logger: Pick<Logger, 'warn'>;
+  orders: OrderRepository;
+  pairs: TradingPairRepository;
+  fills: FillLedger;
+  /** After outcomes were recorded: the users whose caches and pushes are stale. */
+  onRecorded(userIds: readonly number[]): void;
+  /** Live venues used instead of ccxt's (tests). */
+  venues?: LiveVenues;
+}
+
+/** Users' credentials and live copies, as the container wires them. */
+export function createLiveTrading(
+  config: Config,
+  d: LiveCopyDeps,
+): { credentials: CredentialService; live: LiveCopies } {
+  const credentials = createCredentials(config, d.db, d.clock);
+  return { credentials, live: createLiveCopies(config, d, credentials) };
+}
+
+function createLiveCopies(config: Config, d: LiveCopyDeps, credentials: CredentialService): LiveCopies {
+  const onError = (err: unknown, context: string) =>
+    d.logger.warn({ err: String(err), context }, 'live copies');
+  const repo = new LiveOrderRepository(d.db);
+  const venues = d.venues ?? new LazyLiveVenues(config.liveVenueOrigins, config.liveOrderTimeoutMs);
+  const executor = new LiveCopyExecutor({
+    live: repo,
+    writer: new LiveFillWriter({ db: d.db, live: repo, orders: d.orders, pairs: d.pairs, fills: d.fills }),
+    venues,
+    keys: credentials,
+    clock: d.clock,
+    instanceId: randomUUID(),
+    timeoutMs: config.liveOrderTimeoutMs,
+    onError,
+    onRecorded: d.onRecorded,
+  });
+  const planner = new LiveCopyPlanner({
+    live: repo,
+    venues,
+    balance: (u, v, a) => executor.balance(u, v, a),
+    dailyLossLimit: parseExact(config.liveDailyLossLimit),
+    now: () => d.clock.now(),
+  });
+  // Pages without live copies (most of them) must not cost the executor a claim statement.
+  let planned = false;
+  const plan: LiveCopyPlanner['plan'] = async (...args) => {
+    const decisions = await planner.plan(...args);
+    if (decisions.some((x) => x.status === 'copied')) planned = true;
+    return decisions;
+  };
+  return {
+    repo,
+    killSwitch: new CopyKillSwitch(repo, d.clock),
+    planner: { plan },
+    executor,
+    venues,
+    async followCheck(userId, venue) {
+      const has = await credentials.has(userId, venue);
+      if (has) await venues.load(venue).catch((err: unknown) => onError(err, 'live venue'));
+      return has;
+    },
+    kick: () => {
+      if (!planned) return;
+      planned = false;
+      void executor.kick();
+    },
+    async start() {
+      const rows = await d.db.all(
+        compile(
+          d.db.kysely
+            .selectFrom('traders')
+            .select('live_venue')
+            .distinct()
+            .where('execution', '=', 'live')
+            .where('live_venue', 'is not', null),
+        ),
+      );
+      for (const r of rows)
+        await venues.load(r.live_venue!).catch((err: unknown) => onError(err, 'live venue'));
+      executor.start();
+    },
+    stop: () => executor.stop(),
+  };
+}
