@@ -52,6 +52,8 @@ describe.each(await databaseTargets())('store on $name', (target) => {
       minTradeSize: null,
       allowMarkets: null,
       denyMarkets: null,
+      execution: 'paper',
+      liveVenue: null,
     });
     ctx.clock.advance(1000);
     const off = await traders.update(alice, t.id, { enabled: false });
