@@ -143,6 +143,19 @@ export interface BuildOptions {
   logger?: Logger;
 }
 
+/** Logs an error at most once per `ms` per message (a failing source must not flood the log). */
+function onceEvery(ms: number, log: (err: unknown, context: string) => void) {
+  const last = new Map<string, number>();
+  return (err: unknown, context: string) => {
+    const key = err instanceof Error ? err.message : String(err);
+    const now = Date.now();
+    if ((last.get(key) ?? 0) + ms > now) return;
+    if (last.size > 1_000) last.clear();
+    last.set(key, now);
+    log(err, context);
+  };
+}
+
 export async function buildServices(config: Config, opts: BuildOptions = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
   const logger = opts.logger ?? pino({ level: config.logLevel });
@@ -238,6 +251,9 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     fills,
     positions: positionRepo,
     ...(opts.leaderSources ? { leaderSources: opts.leaderSources } : {}),
+    onError: onceEvery(10_000, (err, context) =>
+      logger.warn({ err, context }, 'copy engine: %s failed', context),
+    ),
   });
   const traders = new TraderService(db, new TraderRepository(db), ledgerRepo, cache, clock, updates, {
     checkAddress: copy.service.checkAddress,
