@@ -77,8 +77,11 @@ describe.runIf(chromiumAvailable())('dashboard positions and other pages in Chro
     const page = await open('/markets', 'Markets');
     // Every word the search hint suggests finds a market.
     await page.getByText(/^\d+ of \d+$/).waitFor();
-    const hint = (await page.getByLabel('Search').getAttribute('placeholder'))!.replace(/^e\.g\. /, '');
-    expect(hint.split(', ').length).toBe(2);
+    // The hint is built from the listing as it arrives: wait for both its words (a spot base, a question's word).
+    const placeholder = async () =>
+      ((await page.getByLabel('Search').getAttribute('placeholder')) ?? '').replace(/^e\.g\. /, '');
+    await expect.poll(async () => (await placeholder()).split(', ').length, { timeout: 10_000 }).toBe(2);
+    const hint = await placeholder();
     for (const word of hint.split(', ')) {
       await page.getByLabel('Search').fill(word);
       await expect(page.getByText(/^\d+ of \d+$/).textContent()).resolves.toMatch(/^[1-9]\d* of /);
