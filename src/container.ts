@@ -3,45 +3,37 @@
  * Config. Used by the HTTP server, the CLI and the tests, so all of them run
  * the same objects.
  */
-import { type Logger, pino } from 'pino';
-import type { IdempotencyDeps } from './api/idempotency.js';
-import type { Readiness } from './api/routes/health.js';
-import type { LayeredCache } from './cache/cache-options.js';
+import { pino } from 'pino';
 import { createCache } from './cache/create-cache.js';
 import type { Config } from './config/schema.js';
-import {
-  type CopyTrading,
-  type CopyTradingDeps,
-  createCopyTrading,
-} from './copytrading/create-copy-trading.js';
+import type { BuildOptions, Services } from './container-types.js';
+import { createCopyTrading } from './copytrading/create-copy-trading.js';
 import { FillLedger } from './copytrading/fill-ledger.js';
 import { OrderService } from './copytrading/order-service.js';
 import { TraderService } from './copytrading/trader-service.js';
-import { type Clock, systemClock } from './domain/clock.js';
-import { createFleet, type Fleet } from './fleet/create-fleet.js';
-import type { FleetLease } from './fleet/fleet-lease.js';
-import type { PushBus } from './fleet/push-bus.js';
-import { createJobs, type JobManager } from './jobs/index.js';
-import { createLiveTrading, type LiveCopies } from './live-wiring.js';
+import { systemClock } from './domain/clock.js';
+import { createFleet } from './fleet/create-fleet.js';
+import { createJobs } from './jobs/index.js';
+import { onceEveryPerMessage } from './lib/once-every.js';
+import { createLiveTrading } from './live-wiring.js';
 import { MarketData } from './marketdata/market-data.js';
 import { DependencyOutages } from './observability/dependency-outages.js';
 import { registerLeaseMetrics, registerPushBusMetrics } from './observability/fleet-metrics.js';
-import { createObservability, type Observability } from './observability/observability.js';
+import { createObservability } from './observability/observability.js';
 import { QueryStats } from './observability/query-stats.js';
 import { registerStreamMetrics } from './observability/stream-metrics.js';
 import { timeDatabase } from './observability/timed-database.js';
 import { cachePolicies, venueConfig } from './part-config.js';
 import { createPipeline } from './pipeline/create-pipeline.js';
-import type { Pipeline, PipelineLogger } from './pipeline/pipeline.js';
 import { PipelineRunner } from './pipeline/pipeline-runner.js';
 import { PositionNotifier } from './positions/position-notifier.js';
 import { PositionService } from './positions/position-service.js';
 import { PriceFeed } from './positions/price-feed.js';
-import type { Database } from './store/database.js';
+import { readinessChecks } from './readiness.js';
 import { IdempotencyRepository } from './store/idempotency-repository.js';
 import { JobStats } from './store/job-stats.js';
 import { LedgerRepository } from './store/ledger-repository.js';
-import { migrateToLatest, migrationsAreCurrent } from './store/migrate.js';
+import { migrateToLatest } from './store/migrate.js';
 import { openDatabase } from './store/open-database.js';
 import { OrderRepository } from './store/order-repository.js';
 import { PipelineStateRepository } from './store/pipeline-state-repository.js';
@@ -51,110 +43,11 @@ import { TraderRepository } from './store/trader-repository.js';
 import { TradingPairRepository } from './store/trading-pair-repository.js';
 import { UserRepository } from './store/user-repository.js';
 import { createTelegramState } from './telegram/telegram-state.js';
-import type { TelegramStatus } from './telegram/telegram-status.js';
-import type { TelegramWebhookIntake } from './telegram/webhook-intake.js';
 import { UpdateFanout } from './updates/update-fanout.js';
-import type { CredentialService } from './users/credential-service.js';
 import { UserService } from './users/user-service.js';
 import { createVenue } from './venues/registry.js';
-import type { Venue } from './venues/venue.js';
 
-export interface Services {
-  config: Config;
-  clock: Clock;
-  db: Database;
-  cache: LayeredCache;
-  venue: Venue;
-  marketData: MarketData;
-  users: UserService;
-  /** Users' exchange keys, sealed at rest (SECRETS_KEY or DATA_DIR/secrets.key). */
-  credentials: CredentialService;
-  traders: TraderService;
-  orders: OrderService;
-  positions: PositionService;
-  /** Live ticks into positions; started by `startBackground()` (PRICE_STREAM=on, or this instance holds the lease under auto). */
-  priceFeed: PriceFeed;
-  /** This instance's id in the fleet (lease owner). */
-  instanceId: string;
-  /** Fleet membership: lease store, push bus, leases owned by this instance. */
-  fleet: Fleet;
-  /** The price stream's fleet lease under PRICE_STREAM=auto (undefined for on/off). */
-  priceLease: FleetLease | undefined;
-  /**
-   * The `metrics` fleet lease: its holder alone exports the families read
-   * from database rows (job counts and durations), so a sum over the fleet
-   * counts each row once. Taken by `startBackground()`.
-   */
-  metricsLease: FleetLease;
-  /** Job counts and durations read from the jobs table (refreshed by `startBackground()`). */
-  jobStats: JobStats;
-  /** Pushes to and from the other instances (REDIS_URL set), else undefined. */
-  pushBus: PushBus | undefined;
-  /** The Telegram bot's mode and role on this instance (polling, webhook, standby, off) and its errors. */
-  telegram: TelegramStatus;
-  /** Webhook mode (TELEGRAM_WEBHOOK_URL with a token): where POST /telegram/webhook hands updates. */
-  telegramWebhook: TelegramWebhookIntake | undefined;
-  /** Delivers TP/SL closes to notifiers (Telegram). */
-  positionNotifier: PositionNotifier;
-  /** Research jobs (backtests, Monte Carlo): worker threads, or BullMQ with REDIS_URL. */
-  jobs: JobManager;
-  /** The signal bot: scout -> analysis -> decision -> execution, paper unless exchange keys are set. */
-  pipeline: Pipeline;
-  /** Starts/stops the bot: stored, run by the `pipeline` lease holder (or, without background work, here). */
-  pipelineRunner: PipelineRunner;
-  /** Metrics registry, query timing, monitor, alerts, maintenance schedule. */
-  observability: Observability;
-  /** Where changes are pushed (the WebSocket hub subscribes here). */
-  updates: UpdateFanout;
-  /** Copy trading: leader sources, the engine (watchers, fan-out) and its queries. */
-  copy: CopyTrading;
-  /** Live copies: the outbox of orders sent with users' keys, their executor and the kill switch. */
-  live: LiveCopies;
-  /** Where the services log (pino): dependency outages, once when they start and once when they end. */
-  logger: Logger;
-  /** Dependency outages in progress (the database, Redis for the job queue), each logged once. */
-  outages: DependencyOutages;
-  /** Idempotency-Key storage for the creating routes. */
-  idempotency: IdempotencyDeps;
-  /** Starts the price feed and the notifier's sweep (the server does; tests may not). */
-  startBackground(): Promise<void>;
-  /** True when the database answers and every migration is applied. */
-  ready(): Promise<boolean>;
-  /**
-   * The first dependency that is not ready, each given READY_TIMEOUT_MS: the
-   * database (and its migrations), then Redis when REDIS_URL is set.
-   */
-  readiness(): Promise<Readiness>;
-  close(): Promise<void>;
-}
-
-export interface BuildOptions {
-  clock?: Clock;
-  migrate?: boolean;
-  /** Use this venue instead of the configured one (tests, benchmarks). */
-  venue?: Venue;
-  /** Where the pipeline logs (simulation mode, stage errors). @default the console */
-  log?: PipelineLogger;
-  /** Refresh the most read market data in the background. @default true */
-  warming?: boolean;
-  /** Leader sources used instead of the configured ones, by source id (tests). */
-  leaderSources?: CopyTradingDeps['leaderSources'];
-  /** Where the services log. @default pino on stdout at LOG_LEVEL */
-  logger?: Logger;
-}
-
-/** Logs an error at most once per `ms` per message (a failing source must not flood the log). */
-function onceEvery(ms: number, log: (err: unknown, context: string) => void) {
-  const last = new Map<string, number>();
-  return (err: unknown, context: string) => {
-    const key = err instanceof Error ? err.message : String(err);
-    const now = Date.now();
-    if ((last.get(key) ?? 0) + ms > now) return;
-    if (last.size > 1_000) last.clear();
-    last.set(key, now);
-    log(err, context);
-  };
-}
+export type { BuildOptions, Services };
 
 export async function buildServices(config: Config, opts: BuildOptions = {}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
@@ -251,7 +144,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     fills,
     positions: positionRepo,
     ...(opts.leaderSources ? { leaderSources: opts.leaderSources } : {}),
-    onError: onceEvery(10_000, (err, context) =>
+    onError: onceEveryPerMessage(10_000, (err, context) =>
       logger.warn({ err, context }, 'copy engine: %s failed', context),
     ),
   });
@@ -334,14 +227,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
   registerLeaseMetrics(observability.registry, () =>
     [priceLease, metricsLease, pipelineLease, tg.status.lease].filter((l) => l !== undefined),
   );
-  const ready = async () => {
-    try {
-      await db.ping();
-      return await migrationsAreCurrent(db);
-    } catch {
-      return false;
-    }
-  };
+  const { ready, readiness } = readinessChecks(db, jobs, config.readyTimeoutMs);
   return {
     config,
     clock,
@@ -390,29 +276,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       pipelineRunner.begin();
     },
     ready,
-    async readiness() {
-      const timeoutMs = config.readyTimeoutMs;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
-      });
-      const dbReady = await Promise.race([ready(), late]).finally(() => clearTimeout(timer));
-      if (!dbReady) {
-        return {
-          ok: false,
-          dependency: 'database',
-          message: `Database unreachable within ${timeoutMs} ms or migrations pending`,
-        };
-      }
-      const dependency = jobs.dependency;
-      if (dependency === undefined) return { ok: true };
-      try {
-        await jobs.check(timeoutMs);
-        return { ok: true };
-      } catch (err) {
-        return { ok: false, dependency, message: err instanceof Error ? err.message : String(err) };
-      }
-    },
+    readiness,
     async close() {
       warming?.stop();
       await pipelineRunner.end();

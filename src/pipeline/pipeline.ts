@@ -20,11 +20,8 @@ import type { ParamValues } from '../engine/params.js';
 import { type RiskLimits, RiskManager } from '../engine/risk.js';
 import type { Strategy } from '../engine/strategy.js';
 import type { MarketData } from '../marketdata/market-data.js';
-import type { ModelCallRecord } from '../store/model-call-repository.js';
 import type {
-  DecisionRecord,
   NewDecision,
-  PageAfter,
   PipelineMode,
   PipelineRepository,
   RunRecord,
@@ -37,6 +34,7 @@ import type { ModelStages } from './ai/model-stages.js';
 import { analyse, type Indicators } from './analysis.js';
 import { LiveBroker } from './live-broker.js';
 import { type ExecEvent, OrderTracker } from './order-tracker.js';
+import { PipelineHistory } from './pipeline-history.js';
 import { type LastError, type PipelineStatus, statusOf } from './pipeline-status.js';
 import { type Candidate, closedCandles, scout } from './scout.js';
 import { type BarDecision, SymbolEngines } from './symbol-engines.js';
@@ -94,6 +92,8 @@ export class Pipeline {
   readonly broker: PaperBroker | LiveBroker;
   readonly risk: RiskManager;
   private readonly o: PipelineOptions;
+  /** What it has done: runs, decisions, model calls (read by the API). */
+  readonly history: PipelineHistory;
   private readonly log: PipelineLogger;
   private readonly engines: SymbolEngines;
   private readonly tracker: OrderTracker;
@@ -111,6 +111,7 @@ export class Pipeline {
 
   constructor(opts: PipelineOptions) {
     this.o = opts;
+    this.history = new PipelineHistory(opts.repo);
     this.mode = opts.mode.mode;
     this.modeReason = opts.mode.reason;
     this.log = opts.log ?? consoleLog;
@@ -358,26 +359,6 @@ export class Pipeline {
 
   private slotOf(symbol: string): number {
     return this.broker.slots.findIndex((s) => s.symbol === symbol);
-  }
-
-  /** The last decisions, newest first (keyset page after `after`). */
-  listDecisions(limit: number, after: PageAfter | null): Promise<DecisionRecord[]> {
-    return this.o.repo.listDecisions(limit, after);
-  }
-
-  /** The model call log, newest first (keyset page after `after`). */
-  listModelCalls(limit: number, after: PageAfter | null): Promise<ModelCallRecord[]> {
-    return this.o.repo.modelCalls.list(limit, after);
-  }
-
-  /** The model calls about these bars (the analyst's and the decider's), oldest first. */
-  modelCallsFor(bars: readonly { symbol: string; barTs: number }[]): Promise<ModelCallRecord[]> {
-    return this.o.repo.modelCalls.forBars(bars);
-  }
-
-  /** The last runs with their stage timings, newest first. */
-  listRuns(limit: number): Promise<RunRecord[]> {
-    return this.o.repo.lastRuns(limit);
   }
 
   /** What the pipeline is doing: see `PipelineStatus`. */

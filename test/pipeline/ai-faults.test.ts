@@ -39,10 +39,10 @@ describe.each(targets)('model faults on $name', (target) => {
   }
 
   async function nextBar(p: Pipeline) {
-    const seen = new Set((await p.listDecisions(500, null)).map((d) => d.id));
+    const seen = new Set((await p.history.listDecisions(500, null)).map((d) => d.id));
     const callsSeen = new Set((await ctx.repo.modelCalls.list(500, null)).map((c) => c.id));
     await nextHour(ctx, p);
-    const decisions = (await p.listDecisions(500, null)).filter((d) => !seen.has(d.id));
+    const decisions = (await p.history.listDecisions(500, null)).filter((d) => !seen.has(d.id));
     const calls = (await ctx.repo.modelCalls.list(500, null)).filter((c) => !callsSeen.has(c.id));
     return { decisions, deciderCalls: calls.filter((c) => c.stage === 'decider'), calls };
   }

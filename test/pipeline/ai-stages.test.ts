@@ -76,7 +76,7 @@ describe.each(targets)('model stages on $name', (target) => {
     expect(deciderCalls.every((c) => c.outcome === 'ok' && c.model === config.aiDeciderModel)).toBe(true);
     const deciderPrompt = server.calls.at(-1)!.body.messages[1]!.content;
     expect(deciderPrompt).toContain('analysis {"trend":"up"');
-    const decisions = await p.listDecisions(50, null);
+    const decisions = await p.history.listDecisions(50, null);
     const entries = decisions.filter((d) => d.action === 'enter');
     expect(entries.length).toBe(deciderCalls.length);
     for (const d of entries) {

@@ -95,7 +95,7 @@ describe.each(targets)('pipeline API on $name', (target) => {
 
   it('lists the last decisions with their reasons, newest first, by cursor', async () => {
     await nextHour(ctx, pipeline, 2);
-    const all = (await pipeline.listDecisions(500, null)).length;
+    const all = (await pipeline.history.listDecisions(500, null)).length;
     expect(all).toBeGreaterThan(3);
     const first = await app.inject({ url: '/api/v1/pipeline/decisions?limit=2', headers: alice });
     expect(first.statusCode).toBe(200);

@@ -52,7 +52,7 @@ describe.each(targets)('paper pipeline on $name', (target) => {
     expect(ctx.services.cache.peek('technical', key)).toEqual(signals[0]!.indicators);
 
     await nextHour(ctx, p); // entries decided on the new bar
-    const decided = await p.listDecisions(50, null);
+    const decided = await p.history.listDecisions(50, null);
     const entries = decided.filter((d) => d.action === 'enter');
     expect(entries.length).toBeGreaterThan(0);
     for (const d of entries) expect(d).toMatchObject({ reason: 'always in', blockedBy: null, mode: 'paper' });
@@ -71,7 +71,7 @@ describe.each(targets)('paper pipeline on $name', (target) => {
       expect(Number(o.fee)).toBeGreaterThan(0);
       expect(o.decisionId).not.toBeNull();
     }
-    const exits = (await p.listDecisions(100, null)).filter((d) => d.action === 'exit');
+    const exits = (await p.history.listDecisions(100, null)).filter((d) => d.action === 'exit');
     expect(exits[0]).toMatchObject({ reason: 'held two bars' });
     const status = await p.status();
     expect(status.lastRun!.status).toBe('ok');

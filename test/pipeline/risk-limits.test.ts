@@ -28,7 +28,7 @@ describe.each(targets)('pipeline risk limits on $name', (target) => {
     await p.runOnce();
     await nextHour(ctx, p);
     const run = await ctx.repo.lastRun();
-    const decisions = (await p.listDecisions(50, null)).filter((d) => d.runId === run!.id);
+    const decisions = (await p.history.listDecisions(50, null)).filter((d) => d.runId === run!.id);
     expect(decisions).toHaveLength(3);
     expect(decisions.filter((d) => d.action === 'enter')).toHaveLength(1);
     const skipped = decisions.filter((d) => d.action === 'skip');
@@ -49,7 +49,9 @@ describe.each(targets)('pipeline risk limits on $name', (target) => {
     await p.runOnce();
     await nextHour(ctx, p);
     const run = await ctx.repo.lastRun();
-    const entry = (await p.listDecisions(50, null)).find((d) => d.runId === run!.id && d.action === 'enter')!;
+    const entry = (await p.history.listDecisions(50, null)).find(
+      (d) => d.runId === run!.id && d.action === 'enter',
+    )!;
     // 25% of the 10,000 equity at the decision bar's close.
     expect(Number(entry.qty) * Number(entry.price)).toBeCloseTo(2500, 6);
     await p.stop();
@@ -67,7 +69,7 @@ describe.each(targets)('pipeline risk limits on $name', (target) => {
     await nextHour(ctx, p); // entries fill at a loss: halted
     expect((await p.status()).account.haltedByDailyLoss).toBe(true);
     await nextHour(ctx, p, 3); // held two bars: exits, then the strategy wants back in
-    const all = await p.listDecisions(200, null);
+    const all = await p.history.listDecisions(200, null);
     const exits = all.filter((d) => d.action === 'exit');
     expect(exits.length).toBeGreaterThan(0);
     const blocked = all.filter((d) => d.action === 'skip' && d.blockedBy?.startsWith('daily loss limit'));

@@ -116,7 +116,7 @@ export function pipelineRoutes(server: FastifyInstance, deps: PipelineRouteDeps)
         response: { 200: ReportJson('The last runs with their stage timings') },
       },
     },
-    async (req) => ({ items: (await pipeline.listRuns(req.query.limit ?? 10)).map(runJson) }),
+    async (req) => ({ items: (await pipeline.history.listRuns(req.query.limit ?? 10)).map(runJson) }),
   );
 
   app.get(
@@ -124,8 +124,8 @@ export function pipelineRoutes(server: FastifyInstance, deps: PipelineRouteDeps)
     { schema: { querystring: PipelineDecisionsQuery, response: { 200: listOf(PipelineDecisionJson) } } },
     async (req) => {
       const limit = req.query.limit ?? DEFAULT_PAGE;
-      const rows = await pipeline.listDecisions(limit + 1, decodeCursor(req.query.cursor));
-      const calls = await pipeline.modelCallsFor(rows.slice(0, limit));
+      const rows = await pipeline.history.listDecisions(limit + 1, decodeCursor(req.query.cursor));
+      const calls = await pipeline.history.modelCallsFor(rows.slice(0, limit));
       const byBar = new Map<string, ModelCallRecord[]>();
       for (const c of calls) {
         const key = barKey(c.symbol, c.barTs);
@@ -140,7 +140,7 @@ export function pipelineRoutes(server: FastifyInstance, deps: PipelineRouteDeps)
     { schema: { querystring: PipelineDecisionsQuery, response: { 200: listOf(PipelineModelCallJson) } } },
     async (req) => {
       const limit = req.query.limit ?? DEFAULT_PAGE;
-      const rows = await pipeline.listModelCalls(limit + 1, decodeCursor(req.query.cursor));
+      const rows = await pipeline.history.listModelCalls(limit + 1, decodeCursor(req.query.cursor));
       return page(rows, limit, callJson);
     },
   );
