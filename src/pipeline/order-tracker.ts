@@ -150,18 +150,12 @@ export class OrderTracker {
     else o.status = 'partially-filled';
   }
 
-  private start(s: {
-    runId: number;
-    decisionId: number | null;
-    slot: number;
-    symbol: string;
-    side: 'buy' | 'sell';
-    type: string;
-    reason: string;
-    quantity: number;
-    limitPrice: number | null;
-    now: number;
-  }): TrackedOrder {
+  private start(
+    s: Pick<
+      TrackedOrder,
+      'runId' | 'decisionId' | 'slot' | 'symbol' | 'side' | 'type' | 'reason' | 'quantity' | 'limitPrice'
+    > & { now: number },
+  ): TrackedOrder {
     const o: TrackedOrder = {
       id: null,
       runId: s.runId,

@@ -17,10 +17,10 @@ import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 
 /** The log's bound, in pages, unless one transaction alone is larger. */
-export const MAX_WAL_PAGES = 2_048;
+export const MAX_WAL_PAGES = 8_192;
 
 export interface CheckpointerOptions {
-  /** Pages of log after which a RESTART checkpoint is forced. @default 2048 (8 MiB at 4 KiB pages) */
+  /** Pages of log after which a TRUNCATE checkpoint is forced. @default 8192 (32 MiB at 4 KiB pages) */
   maxWalPages?: number;
   /** Pause between a write and the checkpoint it asks for. @default 10 */
   delayMs?: number;
