@@ -25,9 +25,10 @@ import { TraderRepository } from '../src/store/trader-repository.js';
 import { TradingPairRepository } from '../src/store/trading-pair-repository.js';
 import type { LeaderTrade } from '../src/venues/leader-source.js';
 import type { SimulatedLeaders } from '../src/venues/simulated/simulated-leaders.js';
-import type { Benchmark } from './lib/context.js';
+import type { BenchContext, Benchmark } from './lib/context.js';
 import { profilePhase } from './lib/cpu-profile.js';
-import { openServices, rawSqlite } from './lib/fixtures.js';
+import { type BenchDialect, bareClient, figureName, perDialect, servicesOn } from './lib/dialects.js';
+import { rawSqlite } from './lib/fixtures.js';
 import { latencyResult } from './lib/latency.js';
 import { sampleInterleaved } from './lib/sampler.js';
 import { describe, summarize } from './lib/stats.js';
@@ -124,146 +125,166 @@ export function realFanout(s: Services): CopyFanout {
   );
 }
 
-export const copyFanout: Benchmark = {
-  name: 'copy-fanout',
-  async run(ctx) {
-    const s = await openServices(ctx.tempDir('copy-fanout'), { copyEngine: 'off' });
-    ctx.defer(() => s.close());
-    const source = s.copy.sources.get('simulated') as SimulatedLeaders | undefined;
-    if (!source) throw new Error('the simulated leader source is not configured');
-    const leader = source.addresses().find((a) => a.includes('scalper'))!;
-    const since = Date.now() - LOOKBACK_MS;
-    ctx.log(`seeding ${FOLLOWS} users, each following ${leader}`);
-    await seedFollows(s, FOLLOWS, () => [leader], since);
+export const copyFanout: Benchmark = perDialect('copy-fanout', measure);
 
-    const start = `sim:${since}`;
-    const { trades } = await source.tradesAfter(leader, start, 500);
-    let watcher = await s.copy.repo.ensureWatcher('simulated', leader, start, Date.now());
-    const fanout = realFanout(s);
+async function measure(ctx: BenchContext, dialect: BenchDialect) {
+  const { s, url } = await servicesOn(ctx, dialect, 'copy_fanout', { copyEngine: 'off' });
+  const source = s.copy.sources.get('simulated') as SimulatedLeaders | undefined;
+  if (!source) throw new Error('the simulated leader source is not configured');
+  const leader = source.addresses().find((a) => a.includes('scalper'))!;
+  const since = Date.now() - LOOKBACK_MS;
+  ctx.log(`seeding ${FOLLOWS} users, each following ${leader}`);
+  await seedFollows(s, FOLLOWS, () => [leader], since);
 
-    // Reference: decision-shaped rows, 1,000 bare prepared INSERTs in one transaction.
-    const raw = rawSqlite(s);
-    raw.exec('CREATE TABLE bench_copy_decisions AS SELECT * FROM copy_decisions WHERE 0');
-    const cols = (raw.prepare('PRAGMA table_info(copy_decisions)').all() as { name: string }[])
-      .map((c) => c.name)
-      .filter((n) => n !== 'id');
-    const insert = raw.prepare(
-      `INSERT INTO bench_copy_decisions (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`,
-    );
-    const values: Record<string, unknown> = {
-      user_id: 1,
-      trader_id: 1,
-      source: 'simulated',
-      source_trade_id: 'sim-scalper-1:123456',
-      source_ts: since,
-      detected_at: since,
-      decided_at: since,
-      status: 'copied',
-      reason: null,
-      reduced_by: null,
-      side: 'buy',
-      market: 'BTC/USDT',
-      outcome_index: null,
-      leader_size: '0.25',
-      leader_price: '64000.5',
-      size: '0.000156',
-      price: '64032.5',
-      order_id: 1,
-      position_id: 1,
-      latency_ms: 3,
-    };
-    const bareRow = Object.fromEntries(cols.map((c) => [c, values[c] ?? null]));
-    const bareTx = raw.transaction((n: number) => {
-      for (let i = 0; i < n; i++) insert.run({ ...bareRow, user_id: i + 1, trader_id: i + 1 });
-    });
+  const start = `sim:${since}`;
+  const { trades } = await source.tradesAfter(leader, start, 500);
+  let watcher = await s.copy.repo.ensureWatcher('simulated', leader, start, Date.now());
+  const fanout = realFanout(s);
 
-    // One page per trade, in the leader's order; quotes and equity read before the transaction (untimed).
-    let next = 0;
-    let page: { trade: LeaderTrade; quotes: Map<string, MarketQuote>; equity: Exact | null } | undefined;
-    const outcomes: { copied: number; skipped: number; reasons: string[] }[] = [];
-    const [subject = [], reference = []] = await profilePhase('copy-fanout', () =>
-      sampleInterleaved(
-        [
-          {
-            before: async () => {
-              const trade = trades[next++];
-              if (!trade)
-                throw new Error(`the leader made only ${trades.length} trades in the look-back window`);
-              const e = await source.equity(leader);
-              page = {
-                trade,
-                quotes: new Map([[trade.market, await quoteOf(s, trade)]]),
-                equity: e === null ? null : parseExact(e),
-              };
-            },
-            op: async () => {
-              const { trade, quotes, equity } = page!;
-              const from = watcher.cursor;
-              const to = `sim:${trade.ts}`;
-              // Seen 20 ms after the leader traded, as a pushed trade is.
-              const r = await s.db.transaction((tx) =>
-                fanout.apply(watcher, from, to, [trade], quotes, equity, trade.ts + 20, tx),
-              );
-              if (!r) throw new Error('the cursor did not move: the page was not applied');
-              watcher = { ...watcher, cursor: to };
-              const copied = r.decisions.filter((d) => d.status === 'copied').length;
-              outcomes.push({
-                copied,
-                skipped: r.decisions.length - copied,
-                reasons: [
-                  ...new Set(r.decisions.map((d) => d.reason).filter((x): x is string => x !== null)),
-                ],
-              });
-            },
+  // Reference: decision-shaped rows, 1,000 bare prepared INSERTs in one transaction, on the same database.
+  const bareTx = await bareDecisionInserts(ctx, s, url, since);
+
+  // One page per trade, in the leader's order; quotes and equity read before the transaction (untimed).
+  let next = 0;
+  let page: { trade: LeaderTrade; quotes: Map<string, MarketQuote>; equity: Exact | null } | undefined;
+  const outcomes: { copied: number; skipped: number; reasons: string[] }[] = [];
+  const [subject = [], reference = []] = await profilePhase('copy-fanout', () =>
+    sampleInterleaved(
+      [
+        {
+          before: async () => {
+            const trade = trades[next++];
+            if (!trade)
+              throw new Error(`the leader made only ${trades.length} trades in the look-back window`);
+            const e = await source.equity(leader);
+            page = {
+              trade,
+              quotes: new Map([[trade.market, await quoteOf(s, trade)]]),
+              equity: e === null ? null : parseExact(e),
+            };
           },
-          () => bareTx(FOLLOWS),
-        ],
-        // 150 pages of the leader's stream, skipped ones timed too; the figure keeps the fully copied ones.
-        { warmup: WARMUP, samples: Math.min(trades.length - WARMUP, 150), maxMs: 120_000, chunk: 1 },
-      ),
-    );
-    const timed = outcomes.slice(WARMUP);
-    const full = subject.filter((_, i) => timed[i]?.copied === FOLLOWS);
-    const fullPages = full.length;
+          op: async () => {
+            const { trade, quotes, equity } = page!;
+            const from = watcher.cursor;
+            const to = `sim:${trade.ts}`;
+            // Seen 20 ms after the leader traded, as a pushed trade is.
+            const r = await s.db.transaction((tx) =>
+              fanout.apply(watcher, from, to, [trade], quotes, equity, trade.ts + 20, tx),
+            );
+            if (!r) throw new Error('the cursor did not move: the page was not applied');
+            watcher = { ...watcher, cursor: to };
+            const copied = r.decisions.filter((d) => d.status === 'copied').length;
+            outcomes.push({
+              copied,
+              skipped: r.decisions.length - copied,
+              reasons: [...new Set(r.decisions.map((d) => d.reason).filter((x): x is string => x !== null))],
+            });
+          },
+        },
+        () => bareTx(FOLLOWS),
+      ],
+      // 150 pages of the leader's stream, skipped ones timed too; the figure keeps the fully copied ones.
+      { warmup: WARMUP, samples: Math.min(trades.length - WARMUP, 150), maxMs: 120_000, chunk: 1 },
+    ),
+  );
+  const timed = outcomes.slice(WARMUP);
+  const full = subject.filter((_, i) => timed[i]?.copied === FOLLOWS);
+  const fullPages = full.length;
 
-    // Every decision, order and position the timed pages reported is in the database.
-    const counts = raw
-      .prepare(
-        `SELECT (SELECT count(*) FROM copy_decisions) AS decisions,
+  // Every decision, order and position the timed pages reported is in the database.
+  const row = await s.db.first<Record<'decisions' | 'copied' | 'orders' | 'positions', number | string>>({
+    sql: `SELECT (SELECT count(*) FROM copy_decisions) AS decisions,
                 (SELECT count(*) FROM copy_decisions WHERE status = 'copied') AS copied,
                 (SELECT count(*) FROM orders) AS orders,
                 (SELECT count(*) FROM positions) AS positions`,
-      )
-      .get() as { decisions: number; copied: number; orders: number; positions: number };
-    const reported = outcomes.reduce((a, o) => a + o.copied + o.skipped, 0);
-    const reportedCopied = outcomes.reduce((a, o) => a + o.copied, 0);
-    const reasons = new Map<string, number>();
-    for (const o of timed) for (const r of o.reasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
-    return [
-      latencyResult({
-        name: 'copy-fanout',
-        stat: 'p99',
-        limitUs: TARGET_P99_US,
-        target: 'p99 <= 50 ms',
-        millis: true,
-        samples: full,
-        reference: { name: `${FOLLOWS} bare prepared INSERTs in one tx`, samples: reference },
-        notes: [
-          `${FOLLOWS} users each following ${leader} (fixed 10 per copy); figure over the ${fullPages} pages (one leader trade each) that copied to all ${FOLLOWS} follows: decisions + orders + positions + fills + balances + cursor in one committed transaction`,
-          `all ${subject.length} timed pages incl. skipped ones (sells without a known leader position, etc.): ${describe(summarize(subject), 'ms', 1 / 1000)}; skip reasons seen on pages: ${[...reasons].map(([r, n]) => `${r} x${n}`).join(', ') || 'none'}`,
-          `SQLite WAL synchronous=${s.config.sqliteSynchronous}; quotes and leader equity read before the transaction (untimed), as LeaderWatcher.commit does`,
-        ],
-        checks: [
-          { ok: fullPages >= FULL_PAGES, note: `${fullPages} fully copied pages timed (want ${FULL_PAGES})` },
-          {
-            ok:
-              counts.decisions === reported &&
-              counts.copied === reportedCopied &&
-              counts.orders === reportedCopied,
-            note: `database holds every decision reported (${counts.decisions} of ${reported}), ${counts.orders} orders for ${reportedCopied} copies, ${counts.positions} positions`,
-          },
-        ],
-      }),
-    ];
-  },
-};
+    parameters: [],
+  });
+  const counts = {
+    decisions: Number(row?.decisions),
+    copied: Number(row?.copied),
+    orders: Number(row?.orders),
+    positions: Number(row?.positions),
+  };
+  const reported = outcomes.reduce((a, o) => a + o.copied + o.skipped, 0);
+  const reportedCopied = outcomes.reduce((a, o) => a + o.copied, 0);
+  const reasons = new Map<string, number>();
+  for (const o of timed) for (const r of o.reasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
+  return [
+    latencyResult({
+      name: figureName('copy-fanout', dialect),
+      dialect,
+      stat: 'p99',
+      limitUs: TARGET_P99_US,
+      target: 'p99 <= 50 ms',
+      millis: true,
+      samples: full,
+      reference: { name: `${FOLLOWS} bare prepared INSERTs in one tx`, samples: reference },
+      notes: [
+        `${FOLLOWS} users each following ${leader} (fixed 10 per copy); figure over the ${fullPages} pages (one leader trade each) that copied to all ${FOLLOWS} follows: decisions + orders + positions + fills + balances + cursor in one committed transaction`,
+        `all ${subject.length} timed pages incl. skipped ones (sells without a known leader position, etc.): ${describe(summarize(subject), 'ms', 1 / 1000)}; skip reasons seen on pages: ${[...reasons].map(([r, n]) => `${r} x${n}`).join(', ') || 'none'}`,
+        `${dialect === 'sqlite' ? `SQLite WAL synchronous=${s.config.sqliteSynchronous}` : 'PostgreSQL, pool of DATABASE_POOL_SIZE'}; quotes and leader equity read before the transaction (untimed), as LeaderWatcher.commit does`,
+      ],
+      checks: [
+        { ok: fullPages >= FULL_PAGES, note: `${fullPages} fully copied pages timed (want ${FULL_PAGES})` },
+        {
+          ok:
+            counts.decisions === reported &&
+            counts.copied === reportedCopied &&
+            counts.orders === reportedCopied,
+          note: `database holds every decision reported (${counts.decisions} of ${reported}), ${counts.orders} orders for ${reportedCopied} copies, ${counts.positions} positions`,
+        },
+      ],
+    }),
+  ];
+}
+
+/** `n` decision-shaped rows inserted one prepared statement each, in one transaction: the reference. */
+async function bareDecisionInserts(
+  ctx: BenchContext,
+  s: Services,
+  url: string,
+  since: number,
+): Promise<(n: number) => unknown> {
+  const values: Record<string, unknown> = {
+    user_id: 1,
+    trader_id: 1,
+    source: 'simulated',
+    source_trade_id: 'sim-scalper-1:123456',
+    source_ts: since,
+    detected_at: since,
+    decided_at: since,
+    status: 'copied',
+    reason: null,
+    reduced_by: null,
+    side: 'buy',
+    market: 'BTC/USDT',
+    outcome_index: null,
+    leader_size: '0.25',
+    leader_price: '64000.5',
+    size: '0.000156',
+    price: '64032.5',
+    order_id: 1,
+    position_id: 1,
+    latency_ms: 3,
+  };
+  const cols = Object.keys(values);
+  const row = (i: number) => cols.map((c) => (c === 'user_id' || c === 'trader_id' ? i + 1 : values[c]));
+  if (s.db.dialect === 'sqlite') {
+    const raw = rawSqlite(s);
+    raw.exec('CREATE TABLE bench_copy_decisions AS SELECT * FROM copy_decisions WHERE 0');
+    const insert = raw.prepare(
+      `INSERT INTO bench_copy_decisions (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+    );
+    return raw.transaction((n: number) => {
+      for (let i = 0; i < n; i++) insert.run(...row(i));
+    });
+  }
+  const c = await bareClient(ctx, url);
+  await c.query('CREATE TABLE bench_copy_decisions AS SELECT * FROM copy_decisions WHERE false');
+  const text = `INSERT INTO bench_copy_decisions (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`;
+  return async (n: number) => {
+    await c.query('BEGIN');
+    for (let i = 0; i < n; i++) await c.query({ name: 'bench_copy_decision', text, values: row(i) });
+    await c.query('COMMIT');
+  };
+}
