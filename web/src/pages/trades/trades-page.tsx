@@ -3,7 +3,7 @@
  * (a page at a time, newest first), the profit per trader and per market,
  * and a CSV export of every order the filter selects.
  */
-import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { allPages, api, describeError, type Page } from '../../api/client';
 import type { Trader } from '../../api/types';
 import { fmtNum } from '../../components/format';
@@ -40,17 +40,23 @@ export function TradesPage() {
     return q.toString();
   }, [traderId, pair, status]);
 
+  // Filters change faster than answers come back: only the answer to the
+  // latest request may fill the table, or an older filter's orders replace
+  // the newer one's.
+  const latest = useRef(0);
   const load = useCallback(
     async (after: string | null) => {
+      const request = ++latest.current;
       try {
         const page = await api<Page<OrderRow>>(
           `/orders?${query}${query ? '&' : ''}limit=${PAGE}${after ? `&cursor=${encodeURIComponent(after)}` : ''}`,
         );
+        if (request !== latest.current) return;
         setRows((prev) => (after ? [...prev, ...page.items] : page.items));
         setCursor(page.nextCursor);
         setError(null);
       } catch (err) {
-        setError(describeError(err));
+        if (request === latest.current) setError(describeError(err));
       }
     },
     [query],
