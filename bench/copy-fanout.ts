@@ -12,17 +12,12 @@
  */
 
 import type { Services } from '../src/container.js';
-import { CopyFanout, type MarketQuote } from '../src/copytrading/copy-fanout.js';
-import { FillLedger } from '../src/copytrading/fill-ledger.js';
-import { type Decimal, type Exact, parseExact } from '../src/domain/decimal.js';
-import { NotFoundError } from '../src/domain/errors.js';
-import { priceDecimal } from '../src/domain/position.js';
+import type { MarketQuote } from '../src/copytrading/copy-fanout.js';
+import { pageQuotes } from '../src/copytrading/copy-quotes.js';
+import { type Exact, parseExact } from '../src/domain/decimal.js';
 import { parseNewTrader } from '../src/domain/trader.js';
-import { CopyPositionRepository } from '../src/store/copy-position-repository.js';
 import { LedgerRepository } from '../src/store/ledger-repository.js';
-import { OrderRepository } from '../src/store/order-repository.js';
 import { TraderRepository } from '../src/store/trader-repository.js';
-import { TradingPairRepository } from '../src/store/trading-pair-repository.js';
 import type { LeaderTrade } from '../src/venues/leader-source.js';
 import type { SimulatedLeaders } from '../src/venues/simulated/simulated-leaders.js';
 import type { BenchContext, Benchmark } from './lib/context.js';
@@ -88,43 +83,6 @@ export async function seedFollows(
   return out;
 }
 
-/** The watcher's quote of a market (LeaderWatcher.quote): the market and its current price, outcome-adjusted. */
-export async function quoteOf(s: Services, t: LeaderTrade): Promise<MarketQuote> {
-  let market: MarketQuote['market'];
-  try {
-    market = await s.marketData.market(t.market);
-  } catch (err) {
-    if (err instanceof NotFoundError) return { market: null, price: null };
-    throw err;
-  }
-  const p = (await s.marketData.prices([market.symbol])).items[0];
-  if (!p) return { market, price: null };
-  const first = parseExact(priceDecimal(p.price));
-  const price: Exact = t.outcomeIndex === 1 ? { m: 10n ** BigInt(first.s) - first.m, s: first.s } : first;
-  return { market, price };
-}
-
-/** The fan-out exactly as createCopyTrading configures it, on these services' stores and settings. */
-export function realFanout(s: Services): CopyFanout {
-  return new CopyFanout(
-    {
-      copies: s.copy.repo,
-      positions: new CopyPositionRepository(s.db.dialect),
-      accounts: s.copy.accounts,
-      orders: new OrderRepository(s.db),
-      pairs: new TradingPairRepository(s.db),
-      fills: new FillLedger(new LedgerRepository(s.db)),
-    },
-    {
-      maxLagMs: s.config.copyMaxLagMs,
-      feeRate: parseExact(s.config.copyFeeRate as Decimal),
-      slippage: parseExact(s.config.copySlippage as Decimal),
-    },
-    s.venue.capabilities.id,
-    () => s.clock.now(),
-  );
-}
-
 export const copyFanout: Benchmark = perDialect('copy-fanout', measure);
 
 async function measure(ctx: BenchContext, dialect: BenchDialect) {
@@ -139,7 +97,7 @@ async function measure(ctx: BenchContext, dialect: BenchDialect) {
   const start = `sim:${since}`;
   const { trades } = await source.tradesAfter(leader, start, 500);
   let watcher = await s.copy.repo.ensureWatcher('simulated', leader, start, Date.now());
-  const fanout = realFanout(s);
+  const fanout = s.copy.fanout;
 
   // Reference: decision-shaped rows, 1,000 bare prepared INSERTs in one transaction, on the same database.
   const bareTx = await bareDecisionInserts(ctx, s, url, since);
@@ -159,7 +117,7 @@ async function measure(ctx: BenchContext, dialect: BenchDialect) {
             const e = await source.equity(leader);
             page = {
               trade,
-              quotes: new Map([[trade.market, await quoteOf(s, trade)]]),
+              quotes: await pageQuotes(s.marketData, [trade], false),
               equity: e === null ? null : parseExact(e),
             };
           },

@@ -36,6 +36,10 @@ export class LeaderEquityNeeded extends Error {
 
 const proportional = (f: Trader): boolean => f.followOptions.copyMode === 'proportional';
 
+/** The key of a trade's quote: its market and outcome (a page may trade both outcomes of a market). */
+export const quoteKey = (t: Pick<LeaderTrade, 'market' | 'outcomeIndex'>): string =>
+  t.outcomeIndex === null ? t.market : `${t.market}|${t.outcomeIndex}`;
+
 /** What the fan-out knows of a market before its transaction. */
 export interface MarketQuote {
   market: Market | null;
@@ -137,7 +141,7 @@ export class CopyFanout {
         await this.trade(
           t,
           eligible,
-          quotes.get(t.market) ?? { market: null, price: null },
+          quotes.get(quoteKey(t)) ?? { market: null, price: null },
           before,
           leaderEquity ?? null,
           detectedAt,
@@ -259,7 +263,9 @@ export class CopyFanout {
   private commonSkip(t: LeaderTrade, q: MarketQuote, detectedAt: number): SkipReason | null {
     if (detectedAt - t.ts > this.settings.maxLagMs) return 'too_old';
     if (!q.market) return 'unknown_market';
-    if (!q.market.active) return 'market_closed';
+    // The listing may be minutes old: a market past its end is closed whatever it said then.
+    if (!q.market.active || (q.market.endsAt !== undefined && q.market.endsAt <= t.ts))
+      return 'market_closed';
     if (!q.price) return 'no_price';
     return null;
   }

@@ -66,6 +66,8 @@ export interface CopyTrading {
   sources: ReadonlyMap<TraderSource, LeaderSource>;
   service: CopyService;
   engine: CopyEngine | undefined;
+  /** What the engine's watchers hand each page to (built whether or not the engine runs). */
+  fanout: CopyFanout;
   repo: CopyRepository;
   accounts: PaperAccountRepository;
   exits: CopyExitLedger;
@@ -186,6 +188,7 @@ export async function createCopyTrading(config: Config, d: CopyTradingDeps): Pro
     sources,
     service,
     engine,
+    fanout,
     repo,
     accounts,
     exits: new CopyExitLedger({ orders: d.orders, pairs: d.pairs, fills: d.fills, accounts, feeRate }),

@@ -8,14 +8,15 @@
  */
 import type { Clock } from '../domain/clock.js';
 import { type Exact, parseExact } from '../domain/decimal.js';
-import { NotFoundError } from '../domain/errors.js';
+import type { Market } from '../domain/market.js';
 import { priceDecimal } from '../domain/position.js';
-import type { MarketData } from '../marketdata/market-data.js';
+import { MAX_SYMBOLS_PER_REQUEST, type MarketData } from '../marketdata/market-data.js';
 import type { CopyRepository, WatcherRow } from '../store/copy-repository.js';
 import type { Database } from '../store/database.js';
 import type { LeaderSource, LeaderTrade } from '../venues/leader-source.js';
 import type { Unsubscribe } from '../venues/types.js';
-import { type CopyFanout, type FanoutResult, LeaderEquityNeeded, type MarketQuote } from './copy-fanout.js';
+import { type CopyFanout, type FanoutResult, LeaderEquityNeeded } from './copy-fanout.js';
+import { pageQuotes } from './copy-quotes.js';
 import type { PageBatcher } from './page-batcher.js';
 
 export interface WatcherDeps {
@@ -123,7 +124,7 @@ export class LeaderWatcher {
     trades: readonly LeaderTrade[],
     detectedAt: number,
   ): Promise<void> {
-    const quotes = await this.quotes(trades);
+    const quotes = await pageQuotes(this.d.marketData, trades, this.leaderPriced);
     const row = this.row;
     // The leader's equity only sizes proportional follows: read it only when one may need it.
     const apply = (equity: Exact | null | undefined) =>
@@ -150,32 +151,6 @@ export class LeaderWatcher {
     return this.source.capabilities.pricing === 'leader-fill';
   }
 
-  /** Market and current price of every market in the page, read before the transaction. */
-  private async quotes(trades: readonly LeaderTrade[]): Promise<Map<string, MarketQuote>> {
-    const out = new Map<string, MarketQuote>();
-    for (const t of trades) {
-      if (out.has(t.market)) continue;
-      out.set(t.market, this.leaderPriced ? leaderFillQuote(t) : await this.quote(t.market, t.outcomeIndex));
-    }
-    return out;
-  }
-
-  private async quote(marketId: string, outcomeIndex: number | null): Promise<MarketQuote> {
-    let market: MarketQuote['market'];
-    try {
-      market = await this.d.marketData.market(marketId);
-    } catch (err) {
-      if (err instanceof NotFoundError) return { market: null, price: null };
-      throw err;
-    }
-    const { items } = await this.d.marketData.prices([market.symbol]);
-    const p = items[0];
-    if (!p) return { market, price: null };
-    const first = parseExact(priceDecimal(p.price));
-    const price: Exact = outcomeIndex === 1 ? { m: 10n ** BigInt(first.s) - first.m, s: first.s } : first;
-    return { market, price };
-  }
-
   private async leaderEquity(trades: readonly LeaderTrade[]): Promise<Exact | null> {
     if (trades.length === 0) return null;
     const e = await this.source.equity(this.row.address);
@@ -197,22 +172,6 @@ export function samePricePrefix(trades: readonly LeaderTrade[]): number {
     price.set(t.market, t.price);
   }
   return trades.length;
-}
-
-/** The quote of a leader-priced trade: a spot market named by the trade (`<base>/<quote>`), at the leader's price. */
-export function leaderFillQuote(t: LeaderTrade): MarketQuote {
-  const [base, quote] = t.market.split('/');
-  return {
-    market: {
-      id: t.market,
-      symbol: t.market,
-      kind: 'spot',
-      ...(base ? { base } : {}),
-      ...(quote ? { quote } : {}),
-      active: true,
-    },
-    price: parseExact(t.price),
-  };
 }
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err)).slice(0, 500);

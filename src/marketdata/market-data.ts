@@ -21,6 +21,7 @@ import type { Candle, Market, Ticker } from '../domain/market.js';
 import type { Venue } from '../venues/venue.js';
 import { BatchLoader } from './batch-loader.js';
 import { type Listing, listingOf, pageAfter } from './market-listing.js';
+import { ObservedPrices } from './observed-prices.js';
 import { RequestLimiter } from './request-limiter.js';
 import { VenueTraffic, type VenueTrafficReport } from './venue-traffic.js';
 
@@ -58,6 +59,8 @@ export interface MarketDataOptions {
   batchWindowMs?: number;
   /** Callers that may wait for the venue's rate limit before RATE_LIMITED. @default 1000 */
   maxQueue?: number;
+  /** How long a streamed price (`observe`) answers price reads after it arrived, ms. @default 20000 (the `price` TTL) */
+  observedFreshMs?: number;
 }
 
 function toItemError(err: unknown, key: { symbol?: string; id?: string }): ItemError {
@@ -76,11 +79,13 @@ export class MarketData {
   private readonly traffic: VenueTraffic;
   private readonly tickers: BatchLoader<Ticker>;
   private readonly marketsById: BatchLoader<Market>;
+  private readonly observed: ObservedPrices;
 
   constructor(opts: MarketDataOptions) {
     this.venue = opts.venue;
     this.cache = opts.cache;
     this.clock = opts.clock;
+    this.observed = new ObservedPrices(opts.clock, opts.observedFreshMs ?? 20_000);
     const caps = opts.venue.capabilities;
     this.id = caps.id;
     this.traffic = new VenueTraffic(caps.id);
@@ -109,6 +114,18 @@ export class MarketData {
     const misses: Promise<void>[] = [];
     for (let i = 0; i < unique.length; i++) {
       const symbol = unique[i]!;
+      // Hottest path: the price stream's latest tick, newer than anything cached.
+      const seen = this.observed.fresh(symbol, now);
+      if (seen !== undefined) {
+        slots[i] = {
+          symbol,
+          price: seen.price,
+          ts: seen.ts,
+          stale: false,
+          ageMs: Math.max(0, now - seen.receivedAt),
+        };
+        continue;
+      }
       // Warm path: a fresh L1 hit is answered synchronously, no promise, no tag strings.
       const hit = this.cache.peekHit<PricePoint>('price', `${this.id}:${symbol}`);
       if (hit !== undefined) {
@@ -179,6 +196,20 @@ export class MarketData {
       () => this.upstream(caps.weights.ohlcv, 1, () => this.venue.fetchOHLCV(symbol, timeframe, { limit })),
       { tags: [`symbol:${symbol}`] },
     );
+  }
+
+  /**
+   * Prices the price stream received (the price feed passes on every tick of
+   * a listed market): later price reads of these symbols answer from them
+   * while they are fresh, without the cache or the venue.
+   */
+  observe(ticks: readonly Pick<Ticker, 'symbol' | 'last' | 'ts'>[]): void {
+    for (const t of ticks) this.observed.note(t.symbol, t.last, t.ts);
+  }
+
+  /** The listing's entry for a market id (the cached listing; no per-market call), or undefined. */
+  async listed(id: string): Promise<Market | undefined> {
+    return (await this.listing()).byId.get(id);
   }
 
   /** A page of the venue's markets in id order, from the cached listing. */

@@ -218,7 +218,11 @@ export class PriceFeed {
     this.symbolToMarket = new Map(items.map((m) => [m.symbol, { id: m.id, binary: m.kind === 'binary' }]));
   }
 
-  /** Takes one batch of ticks: O(1) per tick, nothing written here (prices pushed to their listeners). */
+  /**
+   * Takes one batch of ticks: O(1) per tick, nothing written here (prices
+   * pushed to their listeners, and noted by the market data, so price reads
+   * such as a copy's quote get the streamed price).
+   */
   ingest(ticks: readonly Ticker[]): void {
     for (const t of ticks) {
       const m = this.symbolToMarket.get(t.symbol);
@@ -234,6 +238,7 @@ export class PriceFeed {
       const tick = { marketId: m.id, symbol: t.symbol, binary: m.binary, last: t.last, ts: t.ts };
       this.coalescer.offer(m.id, tick);
       this.pushPrice(tick);
+      this.o.marketData.observe([t]);
     }
   }
 

@@ -7,7 +7,7 @@
  */
 
 import { keyOf } from '../copytrading/copy-page-state.js';
-import { leaderFillQuote } from '../copytrading/leader-watcher.js';
+import { leaderFillQuote } from '../copytrading/copy-quotes.js';
 import { type Exact, parseExact } from '../domain/decimal.js';
 import { ValidationError } from '../domain/errors.js';
 import { timeframeMs } from '../domain/timeframe.js';
