@@ -74,6 +74,9 @@ export const Type = {
   /** Any JSON object: its fields are checked by whoever reads them. */
   AnyObject: (o: Options = {}): TSchema<Record<string, unknown>> =>
     typed({ type: 'object', additionalProperties: true, ...o }),
+  /** An object whose keys are not known in advance, every value of type `T` (e.g. timings per stage). */
+  Record: <T>(values: TSchema<T>, o: Options = {}): TSchema<Record<string, T>> =>
+    typed({ type: 'object', additionalProperties: values, ...o }),
   /** An object; properties not wrapped in `Type.Optional` are required. */
   Object<P extends Properties>(properties: P, o: Options = {}): TSchema<ObjectOf<P>> {
     const required = Object.keys(properties).filter((k) => !isOptional(properties[k]!));

@@ -22,7 +22,7 @@ import type {
   HTTPMethods,
   RouteOptions,
 } from 'fastify';
-import { ErrorEnvelope } from './answer-schemas.js';
+import { ErrorEnvelope } from './answers/common.js';
 import { errorBody } from './error-mapper.js';
 import { ROUTE_SUMMARIES } from './openapi-summaries.js';
 

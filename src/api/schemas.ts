@@ -1,6 +1,6 @@
 /**
- * JSON Schemas for request validation and fast response serialisation, typed
- * (`json-schema.ts`): a route's body has its schema's type, and that type must
+ * JSON Schemas of requests (bodies, queries, params), typed (`json-schema.ts`):
+ * a route's body has its schema's type, and that type must
  * fit the domain's input type (`NewTraderInput`, `NewOrderInput`,
  * `OpenPositionInput`...) or the route does not compile.
  *
@@ -10,12 +10,13 @@
  * values mean for every entry point — amounts parsed exactly and their
  * ranges, the closed lists of sides, statuses and sources, identifier
  * formats, times, and the rules between fields. Amounts are accepted as
- * decimal strings or numbers and always returned as decimal strings.
+ * decimal strings or numbers and always returned as decimal strings. What the
+ * API returns is described in `answers/`.
  */
 import { MAX_BULK_ORDERS } from '../copytrading/order-service.js';
 import { MAX_BATCH_UPDATES } from '../copytrading/trader-service.js';
 import { COPY_MODES } from '../domain/copy.js';
-import { type TSchema, Type } from './json-schema.js';
+import { Type } from './json-schema.js';
 
 export const Amount = Type.Union([Type.String({ maxLength: 48 }), Type.Number()]);
 const NullableAmount = Type.Union([Amount, Type.Null()]);
@@ -87,36 +88,6 @@ export const TraderBatchBody = Type.Object(
   { additionalProperties: false },
 );
 
-const NullableString = Type.Nullable(Type.String());
-
-const NullableStringList = Type.Nullable(Type.Array(Type.String()));
-
-export const TraderJson = Type.Object({
-  id: Type.Integer(),
-  name: Type.String(),
-  source: Type.String(),
-  address: Type.String(),
-  enabled: Type.Boolean(),
-  allocation: Type.String(),
-  followOptions: Type.Object({
-    takeProfitPct: NullableString,
-    stopLossPct: NullableString,
-    trailingStopPct: NullableString,
-    maxPositionSize: NullableString,
-    copyRatio: Type.String(),
-    copyMode: Type.String(),
-    fixedAmount: NullableString,
-    minTradeSize: NullableString,
-    allowMarkets: NullableStringList,
-    denyMarkets: NullableStringList,
-    execution: Type.String(),
-    liveVenue: NullableString,
-  }),
-  version: Type.Integer(),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
-});
-
 export const OrderInput = Type.Object(
   {
     pair: Type.String({ minLength: 1, maxLength: 41 }),
@@ -140,26 +111,6 @@ export const OrderBulkBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const OrderJson = Type.Object({
-  id: Type.Integer(),
-  traderId: Type.Nullable(Type.Integer()),
-  pair: Type.String(),
-  clientOrderId: NullableString,
-  side: Type.String(),
-  type: Type.String(),
-  price: NullableString,
-  quantity: Type.String(),
-  filledQuantity: Type.String(),
-  averagePrice: NullableString,
-  status: Type.String(),
-  fee: Type.String(),
-  createdAt: Type.String(),
-  updatedAt: Type.String(),
-});
-
-export const listOf = <T>(item: TSchema<T>) =>
-  Type.Object({ items: Type.Array(item), nextCursor: NullableString });
-
 export const PositionOpenBody = Type.Object(
   {
     marketId: Type.String({ minLength: 1, maxLength: 128 }),
@@ -177,95 +128,9 @@ export const PositionTpSlBody = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 
-const positionFields = {
-  id: Type.Integer(),
-  venue: Type.String(),
-  marketId: Type.String(),
-  symbol: Type.String(),
-  side: Type.String(),
-  outcome: NullableString,
-  size: Type.String(),
-  entryPrice: Type.String(),
-  currentPrice: Type.String(),
-  unrealizedPnl: Type.String(),
-  realizedPnl: Type.String(),
-  takeProfit: NullableString,
-  stopLoss: NullableString,
-  trailingStopPct: NullableString,
-  highWater: NullableString,
-  traderId: Type.Nullable(Type.Integer()),
-  status: Type.String(),
-  closeReason: NullableString,
-  closePrice: NullableString,
-  version: Type.Integer(),
-  openedAt: Type.String(),
-  updatedAt: Type.String(),
-  closedAt: NullableString,
-};
-
-export const PositionJson = Type.Object(positionFields);
-
-const PositionMarketJson = Type.Object({
-  id: Type.String(),
-  symbol: Type.String(),
-  kind: Type.String(),
-  question: Type.Optional(Type.String()),
-  outcomes: Type.Optional(Type.Array(Type.Object({ name: Type.String(), price: Type.Number() }))),
-  endsAt: Type.Optional(Type.String()),
-  active: Type.Boolean(),
-  stale: Type.Boolean(),
-});
-
-export const PositionWithMarketJson = Type.Object({
-  ...positionFields,
-  market: Type.Nullable(PositionMarketJson),
-});
-
-// Research: strategies and jobs (src/api/routes/research.ts). Request bodies are checked field by
-// field by the research parsers (src/jobs/job-requests.ts); here they only have to be objects.
+// Research requests (src/api/routes/research.ts) are checked field by field by the research parsers (src/jobs/job-requests.ts); here they only have to be objects.
 
 export const ResearchBody = Type.AnyObject();
-
-const JobErrorJson = Type.Object({ code: Type.String(), message: Type.String() });
-
-/** A job; `result` only on a single job (lists leave it out: it can be large). */
-export const JobJson = Type.Object({
-  id: Type.Integer(),
-  type: Type.String(),
-  status: Type.String(),
-  priority: Type.String(),
-  progress: Type.Integer(),
-  params: Type.Unknown(),
-  result: Type.Optional(Type.Unknown()),
-  /** Why `result` is null although the job succeeded (dropped after JOB_RESULT_TTL_DAYS). */
-  resultNote: NullableString,
-  error: Type.Union([JobErrorJson, Type.Null()]),
-  timeoutMs: Type.Integer(),
-  attempts: Type.Integer(),
-  submittedAt: Type.String(),
-  startedAt: NullableString,
-  finishedAt: NullableString,
-});
-
-export const StrategyCatalogJson = Type.Object({
-  items: Type.Array(
-    Type.Object({
-      id: Type.String(),
-      description: Type.String(),
-      params: Type.Array(
-        Type.Object({
-          name: Type.String(),
-          type: Type.String(),
-          default: Type.Union([Type.Number(), Type.Boolean()]),
-          min: Type.Optional(Type.Number()),
-          max: Type.Optional(Type.Number()),
-          description: Type.String(),
-        }),
-      ),
-    }),
-  ),
-  nextCursor: NullableString,
-});
 
 /** GET /pipeline/decisions query. */
 export const PipelineDecisionsQuery = Type.Object(
@@ -275,46 +140,3 @@ export const PipelineDecisionsQuery = Type.Object(
   },
   { additionalProperties: false },
 );
-
-/** One call of the pipeline's model stages (never the API key; the answer is in the decision's reason). */
-export const PipelineModelCallJson = Type.Object({
-  id: Type.Integer(),
-  runId: Type.Union([Type.Integer(), Type.Null()]),
-  stage: Type.String(),
-  symbol: Type.String(),
-  barTime: Type.String(),
-  model: Type.String(),
-  templateVersion: Type.String(),
-  promptHash: Type.String(),
-  tokensIn: Type.Integer(),
-  tokensOut: Type.Integer(),
-  latencyMs: Type.Number(),
-  cost: NullableString,
-  outcome: Type.String(),
-  detail: NullableString,
-  answer: Type.Unknown({
-    description: 'the checked answer, as the model gave it (null when there was none)',
-  }),
-  createdAt: Type.String(),
-});
-
-/** One pipeline decision with its reasons. */
-export const PipelineDecisionJson = Type.Object({
-  id: Type.Integer(),
-  runId: Type.Integer(),
-  mode: Type.String(),
-  symbol: Type.String(),
-  action: Type.String(),
-  reason: Type.String(),
-  blockedBy: NullableString,
-  qty: Type.String(),
-  price: Type.String(),
-  barTime: Type.String(),
-  createdAt: Type.String(),
-  /** rules, ai (the decider model) or both (rules under the model's veto). */
-  decidedBy: Type.String(),
-  /** A model fallback, veto, shrink or rejection, in words. */
-  modelNote: NullableString,
-  /** The model calls about this decision's bar (analyst and decider). */
-  modelCalls: Type.Array(PipelineModelCallJson),
-});

@@ -10,12 +10,12 @@
 import { exitSize, type SkipReason, sizeEntry } from '../domain/copy.js';
 import { type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
 import { fitToLot } from '../domain/lot-rules.js';
+import type { Market } from '../domain/market.js';
 import type { Trader } from '../domain/trader.js';
 import type { NewDecision } from '../store/copy-repository.js';
 import type { SqlExecutor } from '../store/database.js';
 import type { LiveHolding, LiveOrderRepository, NewLiveOrder } from '../store/live-order-repository.js';
 import type { LeaderTrade } from '../venues/leader-source.js';
-import type { Market } from '../venues/types.js';
 import { sizingOf } from './copy-page-state.js';
 import type { LiveVenues } from './live-venue-port.js';
 

@@ -1,10 +1,10 @@
 /** What a copy replay (copy-replay.ts) is given and what it reports. */
 import type { SkipReason } from '../domain/copy.js';
 import type { Decimal, Exact } from '../domain/decimal.js';
+import type { Market } from '../domain/market.js';
 import type { Bars } from '../engine/bars.js';
 import type { Trade } from '../engine/trade-log.js';
 import type { LeaderTrade } from '../venues/leader-source.js';
-import type { Market } from '../venues/types.js';
 import type { CopyBacktestRequest } from './copy-backtest-request.js';
 import type { CurvePoint } from './curve-sampler.js';
 import type { BacktestMetrics } from './metrics.js';

@@ -4,8 +4,6 @@ import type { User } from '../domain/user.js';
 import type { Database } from './database.js';
 import { prepare } from './prepared.js';
 
-export type { User } from '../domain/user.js';
-
 interface UserRow {
   id: number;
   name: string;

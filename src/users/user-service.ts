@@ -10,9 +10,10 @@ import { LRUCache } from 'lru-cache';
 import type { Clock } from '../domain/clock.js';
 import { AlreadyExistsError } from '../domain/conflict.js';
 import { NotFoundError } from '../domain/errors.js';
+import type { User } from '../domain/user.js';
 import { Problems } from '../domain/validation.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
-import type { User, UserRepository } from '../store/user-repository.js';
+import type { UserRepository } from '../store/user-repository.js';
 
 const TOKEN_PREFIX = 'tl_';
 const TOKEN_SHAPE = /^tl_[A-Za-z0-9_-]{43}$/;

@@ -4,9 +4,6 @@
  */
 import type { MarketKind, Ticker, Timeframe } from '../domain/market.js';
 
-/** Moved to `domain/market.ts`; re-exported while venue code written against this file is merged. */
-export type { Candle, Market, MarketKind, Outcome, Ticker, Timeframe } from '../domain/market.js';
-
 export interface BookLevel {
   price: number;
   size: number;

@@ -23,4 +23,15 @@ describe('json-schema builders', () => {
     expect(validate({ b: 2 })).toBe(false);
     expect(validate({ a: 'x', c: 1 })).toBe(false);
   });
+
+  it('builds a record: any keys, every value checked by its schema', () => {
+    const s = Type.Record(Type.Number());
+    expect(JSON.parse(JSON.stringify(s))).toEqual({
+      type: 'object',
+      additionalProperties: { type: 'number' },
+    });
+    const validate = new Ajv({ strict: true }).compile(s);
+    expect(validate({ scout: 12, decision: 3.5 })).toBe(true);
+    expect(validate({ scout: '12' })).toBe(false);
+  });
 });

@@ -228,6 +228,9 @@ describe('OpenAPI document', () => {
       await http('GET', '/api/v1/performance/system', undefined, admin),
     );
     conforms('GET', '/api/v1/pipeline/status', await http('GET', '/api/v1/pipeline/status'));
+    conforms('GET', '/api/v1/pipeline/runs', await http('GET', '/api/v1/pipeline/runs'));
+    conforms('GET', '/api/v1/overview/markets', await http('GET', '/api/v1/overview/markets'));
+    conforms('GET', '/api/v1/copies/watchers', await http('GET', '/api/v1/copies/watchers'));
     conforms('GET', '/api/v1/performance/copy', await http('GET', '/api/v1/performance/copy'));
     const gone = await http('DELETE', `/api/v1/traders/${(created.body as { id: number }).id}`);
     expect(gone.status).toBe(204);

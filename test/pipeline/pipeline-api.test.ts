@@ -89,6 +89,13 @@ describe.each(targets)('pipeline API on $name', (target) => {
     expect(Object.keys(s.lastRun.stages).sort()).toEqual(['analysis', 'decision', 'execution', 'scout']);
     expect(s.candidates).toHaveLength(3);
     expect(s.positions.length).toBeGreaterThan(0);
+    // The answer schema serialises the status: it keeps every field the pipeline reports.
+    const live = await pipeline.status();
+    const keys = (o: object) => Object.keys(o).sort();
+    expect(keys(s)).toEqual(keys({ ...live, wanted: null }));
+    expect(keys(s.lastRun)).toEqual(keys(live.lastRun!));
+    expect(keys(s.candidates[0])).toEqual(keys(live.candidates[0]!));
+    expect(keys(s.positions[0])).toEqual(keys(live.positions[0]!));
     const stopped = await app.inject({ method: 'POST', url: '/api/v1/pipeline/stop', headers: admin });
     expect(stopped.json().running).toBe(false);
   });

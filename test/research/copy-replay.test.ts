@@ -8,10 +8,10 @@
 import { describe, expect, it } from 'vitest';
 import { decimal } from '../../src/domain/decimal.js';
 import type { ValidationError } from '../../src/domain/errors.js';
+import type { Market } from '../../src/domain/market.js';
 import type { Bars } from '../../src/engine/bars.js';
 import { parseCopyBacktestRequest, replayCopies } from '../../src/research/index.js';
 import type { LeaderTrade } from '../../src/venues/leader-source.js';
-import type { Market } from '../../src/venues/types.js';
 
 const H = 3_600_000;
 const T0 = Date.parse('2025-03-01T00:00:00Z');

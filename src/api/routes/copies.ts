@@ -13,10 +13,11 @@ import { ISO_TIME_FORMS, parseIsoTime } from '../../domain/iso-time.js';
 import { cursorCodec } from '../../lib/cursor.js';
 import type { CopyStatus } from '../../store/copy-repository.js';
 import type { LeaderSort, LeaderWindow } from '../../venues/leader-source.js';
-import { ReportJson } from '../answer-schemas.js';
+import { listOf, ReportJson } from '../answers/common.js';
+import { CopyJson, LeaderJson, LeaderTradeJson, PaperAccountJson, WatchListJson } from '../answers/copies.js';
 import { currentUser } from '../auth.js';
 import { type Static, type TSchema, Type } from '../json-schema.js';
-import { Amount, IdParams, listOf } from '../schemas.js';
+import { Amount, IdParams } from '../schemas.js';
 import { typedRoutes } from '../type-provider.js';
 
 export interface CopyRouteDeps {
@@ -26,74 +27,6 @@ export interface CopyRouteDeps {
 
 const MAX_COPIES_PAGE = 500;
 const MAX_LEADERS_PAGE = 200;
-
-const NullableString = Type.Nullable(Type.String());
-
-export const CopyJson = Type.Object({
-  id: Type.Integer(),
-  traderId: Type.Integer(),
-  source: Type.String(),
-  sourceTradeId: Type.String(),
-  sourceTs: Type.String(),
-  detectedAt: Type.String(),
-  decidedAt: Type.String(),
-  status: Type.String(),
-  reason: NullableString,
-  reducedBy: NullableString,
-  side: Type.String(),
-  market: Type.String(),
-  outcomeIndex: Type.Nullable(Type.Integer()),
-  leaderSize: Type.String(),
-  leaderPrice: Type.String(),
-  size: NullableString,
-  price: NullableString,
-  orderId: Type.Nullable(Type.Integer()),
-  positionId: Type.Nullable(Type.Integer()),
-  latencyMs: Type.Number(),
-});
-
-const LeaderJson = Type.Object({
-  source: Type.String(),
-  address: Type.String(),
-  name: NullableString,
-  style: NullableString,
-  pnl: Type.String(),
-  volume: Type.String(),
-  trades: Type.Integer(),
-  winRate: Type.Nullable(Type.Number()),
-  lastTradeTs: NullableString,
-});
-
-const LeaderTradeJson = Type.Object({
-  id: Type.String(),
-  ts: Type.String(),
-  side: Type.String(),
-  market: Type.String(),
-  outcomeIndex: Type.Nullable(Type.Integer()),
-  size: Type.String(),
-  price: Type.String(),
-});
-
-const AccountJson = Type.Object({
-  venue: Type.String(),
-  balance: Type.String(),
-  initialBalance: Type.String(),
-  resetAt: Type.String(),
-  updatedAt: Type.String(),
-});
-
-const WatchJson = Type.Object({
-  traderId: Type.Integer(),
-  source: Type.String(),
-  address: Type.String(),
-  watching: Type.Boolean(),
-  lastTradeTs: NullableString,
-  checkedAt: Type.String(),
-  lagMs: Type.Integer(),
-  stalled: Type.Boolean(),
-  error: NullableString,
-  events: Type.Integer(),
-});
 
 /** An empty body resets to the configured balance. */
 const ResetBody: TSchema<{ balance?: AmountInput } | undefined> = Type.Object(
@@ -149,7 +82,7 @@ export function copyRoutes(server: FastifyInstance, d: CopyRouteDeps): void {
     {
       schema: {
         querystring: Type.Object({}, { additionalProperties: false }),
-        response: { 200: Type.Object({ items: Type.Array(WatchJson) }) },
+        response: { 200: WatchListJson },
       },
     },
     async (req) => ({
@@ -260,7 +193,7 @@ export function copyRoutes(server: FastifyInstance, d: CopyRouteDeps): void {
     updatedAt: iso(a.updatedAt),
   });
 
-  app.get('/paper-account', { schema: { response: { 200: AccountJson } } }, async (req) =>
+  app.get('/paper-account', { schema: { response: { 200: PaperAccountJson } } }, async (req) =>
     accountJson(await d.copy.account(currentUser(req).id)),
   );
 
@@ -269,7 +202,7 @@ export function copyRoutes(server: FastifyInstance, d: CopyRouteDeps): void {
     {
       schema: {
         body: ResetBody,
-        response: { 200: AccountJson },
+        response: { 200: PaperAccountJson },
       },
     },
     async (req) => accountJson(await d.copy.resetAccount(currentUser(req).id, req.body?.balance)),

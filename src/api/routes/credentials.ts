@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { CredentialService, CredentialView } from '../../users/credential-service.js';
-import { NoContent } from '../answer-schemas.js';
+import { NoContent } from '../answers/common.js';
 import { currentUser } from '../auth.js';
 import { Type } from '../json-schema.js';
 

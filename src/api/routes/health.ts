@@ -11,7 +11,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/schema.js';
 import type { TelegramStatus } from '../../telegram/telegram-status.js';
-import { ErrorEnvelope, HealthJson, ReadyJson } from '../answer-schemas.js';
+import { ErrorEnvelope, HealthJson, ReadyJson } from '../answers/common.js';
 import { errorBody } from '../error-mapper.js';
 
 /** Whether the instance can serve: ok, or the first dependency that is not ready. */

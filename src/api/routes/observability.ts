@@ -9,7 +9,7 @@ import { indexUsage, poolStats, tableSizes } from '../../observability/database-
 import type { Observability } from '../../observability/observability.js';
 import { explainQuery } from '../../observability/query-plan.js';
 import { systemReport } from '../../observability/system-report.js';
-import { ReportJson } from '../answer-schemas.js';
+import { ReportJson } from '../answers/common.js';
 import { requireAdmin } from '../auth.js';
 import { Type } from '../json-schema.js';
 import { typedRoutes } from '../type-provider.js';

@@ -3,13 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/schema.js';
 import { MAX_VOLUME_DAYS, type OrderService } from '../../copytrading/order-service.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/order.js';
-import { BulkImportJson, DailyVolumeJson } from '../answer-schemas.js';
+import { BulkImportJson, listOf } from '../answers/common.js';
+import { DailyVolumeJson, OrderJson } from '../answers/orders.js';
 import { currentUser } from '../auth.js';
 import { type IdempotencyDeps, idempotent } from '../idempotency.js';
 import { orderJson } from '../json.js';
 import { Type } from '../json-schema.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
-import { IdParams, listOf, OrderBulkBody, OrderInput, OrderJson, PageQuery } from '../schemas.js';
+import { IdParams, OrderBulkBody, OrderInput, PageQuery } from '../schemas.js';
 import { typedRoutes } from '../type-provider.js';
 
 const OrderListQuery = Type.Object(

@@ -17,10 +17,10 @@ import type { Pipeline } from '../../pipeline/pipeline.js';
 import { positionJson } from '../../positions/position-json.js';
 import type { PositionService } from '../../positions/position-service.js';
 import type { OverviewRepository } from '../../store/overview-repository.js';
+import { MarketProfitJson, OverviewJson } from '../answers/overview.js';
 import { currentUser } from '../auth.js';
 import { Type } from '../json-schema.js';
 import { dailyBars, firstDayShown, pnlWindows } from '../overview-figures.js';
-import { MarketProfitJson, OverviewJson } from '../overview-schema.js';
 
 export interface OverviewRouteDeps {
   figures: Pick<OverviewRepository, 'openTotals' | 'realizedByDay' | 'realizedTotal' | 'byMarket'>;

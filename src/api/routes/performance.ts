@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Cache } from '../../cache/cache.js';
 import type { MarketData } from '../../marketdata/market-data.js';
-import { InvalidatedJson, ReportJson } from '../answer-schemas.js';
+import { InvalidatedJson, ReportJson } from '../answers/common.js';
 import { requireAdmin } from '../auth.js';
 import { Type } from '../json-schema.js';
 import { typedRoutes } from '../type-provider.js';

@@ -19,11 +19,17 @@ import type { PipelineRunner } from '../../pipeline/pipeline-runner.js';
 import type { PipelineStatus } from '../../pipeline/pipeline-status.js';
 import type { ModelCallRecord } from '../../store/model-call-repository.js';
 import type { DecisionRecord, RunRecord } from '../../store/pipeline-repository.js';
-import { ReportJson } from '../answer-schemas.js';
+import { listOf } from '../answers/common.js';
+import {
+  PipelineDecisionJson,
+  PipelineModelCallJson,
+  PipelineRunListJson,
+  PipelineStatusJson,
+} from '../answers/pipeline.js';
 import { currentUser, requireAdmin } from '../auth.js';
 import { Type } from '../json-schema.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
-import { listOf, PipelineDecisionJson, PipelineDecisionsQuery, PipelineModelCallJson } from '../schemas.js';
+import { PipelineDecisionsQuery } from '../schemas.js';
 import { typedRoutes } from '../type-provider.js';
 
 const RunsQuery = Type.Object(
@@ -39,15 +45,18 @@ export interface PipelineRouteDeps {
 const iso = (ms: number | null | undefined) =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString();
 
-const runJson = (r: RunRecord | null) =>
-  r && { ...r, startedAt: iso(r.startedAt), finishedAt: iso(r.finishedAt) };
+const runJson = (r: RunRecord) => ({
+  ...r,
+  startedAt: new Date(r.startedAt).toISOString(),
+  finishedAt: iso(r.finishedAt),
+});
 
 function statusJson(s: PipelineStatus, wanted: { running: boolean; changedAt: number }) {
   return {
     ...s,
     wanted: { running: wanted.running, changedAt: wanted.changedAt ? iso(wanted.changedAt) : null },
     startedAt: iso(s.startedAt),
-    lastRun: runJson(s.lastRun),
+    lastRun: s.lastRun && runJson(s.lastRun),
     lastError: s.lastError && { ...s.lastError, at: iso(s.lastError.at) },
   };
 }
@@ -82,9 +91,7 @@ export function pipelineRoutes(server: FastifyInstance, deps: PipelineRouteDeps)
   const statusSchema = {
     schema: {
       response: {
-        200: ReportJson(
-          'The pipeline: running or not (on this instance), wanted (stored), its last run and error',
-        ),
+        200: PipelineStatusJson,
       },
     },
   };
@@ -113,7 +120,7 @@ export function pipelineRoutes(server: FastifyInstance, deps: PipelineRouteDeps)
     {
       schema: {
         querystring: RunsQuery,
-        response: { 200: ReportJson('The last runs with their stage timings') },
+        response: { 200: PipelineRunListJson },
       },
     },
     async (req) => ({ items: (await pipeline.history.listRuns(req.query.limit ?? 10)).map(runJson) }),

@@ -12,18 +12,13 @@ import {
   type PositionView,
 } from '../../positions/position-service.js';
 import type { PositionFilter } from '../../store/position-repository.js';
+import { listOf } from '../answers/common.js';
+import { PositionJson, PositionWithMarketJson } from '../answers/positions.js';
 import { currentUser } from '../auth.js';
 import { type IdempotencyDeps, idempotent } from '../idempotency.js';
 import { ifMatchVersion } from '../if-match.js';
 import { type Static, Type } from '../json-schema.js';
-import {
-  IdParams,
-  listOf,
-  PositionJson,
-  PositionOpenBody,
-  PositionTpSlBody,
-  PositionWithMarketJson,
-} from '../schemas.js';
+import { IdParams, PositionOpenBody, PositionTpSlBody } from '../schemas.js';
 import { typedRoutes } from '../type-provider.js';
 
 const POSITION_FILTERS = ['open', 'closed', 'all'] as const satisfies readonly PositionFilter[];

@@ -10,10 +10,12 @@
 import type { FastifyInstance } from 'fastify';
 import { strategyCatalog } from '../../engine/index.js';
 import { JOB_STATUSES, type Job, type JobManager, type JobType, MAX_JOBS_PAGE } from '../../jobs/index.js';
+import { listOf } from '../answers/common.js';
+import { JobJson, StrategyCatalogJson } from '../answers/research.js';
 import { currentUser } from '../auth.js';
 import { type IdempotencyDeps, idempotent } from '../idempotency.js';
 import { Type } from '../json-schema.js';
-import { IdParams, JobJson, listOf, ResearchBody, StrategyCatalogJson } from '../schemas.js';
+import { IdParams, ResearchBody } from '../schemas.js';
 import { typedRoutes } from '../type-provider.js';
 
 export interface ResearchDeps {

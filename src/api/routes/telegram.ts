@@ -1,7 +1,8 @@
 /** /api/v1/telegram: one-time codes that link a Telegram chat to the caller, and unlinking. */
 import type { FastifyInstance } from 'fastify';
 import type { TelegramLinkService } from '../../telegram/link-service.js';
-import { NoContent } from '../answer-schemas.js';
+import { NoContent } from '../answers/common.js';
+import { LinkCodeJson } from '../answers/telegram.js';
 import { currentUser } from '../auth.js';
 import { Type } from '../json-schema.js';
 import { typedRoutes } from '../type-provider.js';
@@ -9,12 +10,6 @@ import { typedRoutes } from '../type-provider.js';
 export interface TelegramRouteDeps {
   links: Pick<TelegramLinkService, 'createCode' | 'unlinkForUser'>;
 }
-
-const LinkCodeJson = Type.Object({
-  code: Type.String(),
-  expiresAt: Type.String(),
-  command: Type.String(),
-});
 
 const ChatParams = Type.Object(
   { chatId: Type.String({ pattern: '^-?[0-9]{1,20}$' }) },

@@ -1,21 +1,14 @@
 /** /api/v1/traders: follow, list, toggle, edit follow options, batch, delete, performance. */
 import type { FastifyInstance } from 'fastify';
 import type { TraderService } from '../../copytrading/trader-service.js';
-import { NoContent, TraderPerformanceListJson } from '../answer-schemas.js';
+import { listOf, NoContent } from '../answers/common.js';
+import { TraderJson, TraderPerformanceListJson } from '../answers/traders.js';
 import { currentUser } from '../auth.js';
 import { ifMatchVersion } from '../if-match.js';
 import { traderJson } from '../json.js';
 import { Type } from '../json-schema.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
-import {
-  IdParams,
-  listOf,
-  PageQuery,
-  TraderBatchBody,
-  TraderCreateBody,
-  TraderJson,
-  TraderPatchBody,
-} from '../schemas.js';
+import { IdParams, PageQuery, TraderBatchBody, TraderCreateBody, TraderPatchBody } from '../schemas.js';
 import { typedRoutes } from '../type-provider.js';
 
 export const MAX_TRADERS_PAGE = 5000;

@@ -3,7 +3,7 @@
  * that its engine has not stepped yet, with the indicators, the position and
  * the account as they stand before the run's bars are stepped.
  */
-import type { Candle } from '../../venues/types.js';
+import type { Candle } from '../../domain/market.js';
 import { computeIndicators, type Indicators } from '../analysis.js';
 import type { LiveBroker } from '../live-broker.js';
 import type { SymbolEngines } from '../symbol-engines.js';

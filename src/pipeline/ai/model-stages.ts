@@ -8,10 +8,10 @@
  * reason recorded beside its signal or decision.
  */
 
+import type { Candle } from '../../domain/market.js';
 import { type GateRefusal, ModelGatedStrategy, VerdictBoard } from '../../engine/model-gate.js';
 import type { RiskLimits } from '../../engine/risk.js';
 import type { Strategy } from '../../engine/strategy.js';
-import type { Candle } from '../../venues/types.js';
 import type { Analysis } from '../analysis.js';
 import type { Candidate } from '../scout.js';
 import type { AnalystAnswer, DeciderAnswer } from './answers.js';

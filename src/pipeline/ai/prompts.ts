@@ -5,7 +5,7 @@
  * the call log can be replayed. Changing any wording here changes answers:
  * bump TEMPLATE_VERSION, which is part of every key.
  */
-import type { Candle } from '../../venues/types.js';
+import type { Candle } from '../../domain/market.js';
 import type { Indicators } from '../analysis.js';
 import type { Candidate } from '../scout.js';
 

@@ -4,11 +4,7 @@
  */
 import { fieldWords, inWords, withLabel } from './field-words';
 import { readToken } from './token-store';
-
-export interface ErrorDetail {
-  path: string;
-  message: string;
-}
+import type { ErrorDetail } from './types';
 
 export class ApiError extends Error {
   constructor(

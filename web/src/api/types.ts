@@ -1,197 +1,72 @@
-/** The API's JSON shapes the dashboard reads (see README "API" and src/api/schemas.ts). */
+/**
+ * The API's JSON shapes the dashboard reads, taken from the server's answer
+ * schemas (src/api/answers/) rather than written here: when the server changes
+ * an answer, the pages that read it stop compiling until they follow. The
+ * imports are type-only, erased at build, so no server code enters the bundle.
+ * test/api/dashboard-types.test.ts keeps this file free of hand-written shapes.
+ */
+import type { ErrorEnvelope } from '../../../src/api/answers/common';
+import type {
+  CopyJson,
+  LeaderJson,
+  LeaderTradeJson,
+  PaperAccountJson,
+  WatchJson,
+} from '../../../src/api/answers/copies';
+import type { CandleJson, MarketJson, PriceJson } from '../../../src/api/answers/market-data';
+import type { OrderJson } from '../../../src/api/answers/orders';
+import type { MarketProfitJson, OverviewJson } from '../../../src/api/answers/overview';
+import type {
+  PipelineDecisionJson,
+  PipelineRunJson,
+  PipelineStatusJson,
+} from '../../../src/api/answers/pipeline';
+import type { PositionJson, PositionWithMarketJson } from '../../../src/api/answers/positions';
+import type { JobJson, StrategyJson, StrategyParamJson } from '../../../src/api/answers/research';
+import type { LinkCodeJson } from '../../../src/api/answers/telegram';
+import type { TraderJson, TraderPerformanceJson } from '../../../src/api/answers/traders';
+import type { Static } from '../../../src/api/json-schema';
 
-export interface FollowOptions {
-  takeProfitPct: string | null;
-  stopLossPct: string | null;
-  trailingStopPct: string | null;
-  maxPositionSize: string | null;
-  copyRatio: string;
-  copyMode?: CopyMode;
-  fixedAmount?: string | null;
-}
+export type { TraderSource } from '../../../src/domain/trader';
 
-export type CopyMode = 'ratio' | 'fixed' | 'proportional';
-export type LeaderSourceId = 'simulated' | 'polymarket';
+/** One problem of a refused request (`error.details` of the error envelope). */
+export type ErrorDetail = Static<typeof ErrorEnvelope>['error']['details'][number];
 
-export interface Trader {
-  id: number;
-  name: string;
-  /** Where the leader's trades are read: simulated, polymarket, manual. */
-  source?: string;
-  address: string;
-  enabled: boolean;
-  allocation: string;
-  followOptions: FollowOptions;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type Trader = Static<typeof TraderJson>;
+export type FollowOptions = Trader['followOptions'];
+export type CopyMode = FollowOptions['copyMode'];
+export type TraderPerformance = Static<typeof TraderPerformanceJson>;
 
-export interface TraderPerformance {
-  traderId: number;
-  trades: number;
-  closedTrades: number;
-  wins: number;
-  winRate: number | null;
-  realizedPnl: string;
-  volume: string;
-  fees: string;
-}
+type PositionWithMarket = Static<typeof PositionWithMarketJson>;
+/** A position: a list gives it with its market; one created, changed, closed or pushed comes without. */
+export type Position = Static<typeof PositionJson> & Partial<Pick<PositionWithMarket, 'market'>>;
+export type PositionMarket = NonNullable<PositionWithMarket['market']>;
 
-export interface PositionMarket {
-  id: string;
-  symbol: string;
-  kind: string;
-  question?: string;
-  active: boolean;
-  stale: boolean;
-}
+export type Market = Static<typeof MarketJson>;
+export type Price = Static<typeof PriceJson>;
+export type Candle = Static<typeof CandleJson>;
 
-export interface Position {
-  id: number;
-  marketId: string;
-  symbol: string;
-  side: string;
-  outcome: string | null;
-  size: string;
-  entryPrice: string;
-  currentPrice: string;
-  unrealizedPnl: string;
-  realizedPnl: string;
-  takeProfit: string | null;
-  stopLoss: string | null;
-  status: string;
-  closeReason: string | null;
-  closePrice?: string | null;
-  traderId?: number | null;
-  version: number;
-  openedAt?: string;
-  updatedAt: string;
-  closedAt?: string | null;
-  market?: PositionMarket | null;
-}
+export type Strategy = Static<typeof StrategyJson>;
+export type ParamSpec = Static<typeof StrategyParamJson>;
+export type Job = Static<typeof JobJson>;
 
-export interface Market {
-  id: string;
-  symbol: string;
-  kind: string;
-  active: boolean;
-  question?: string;
-  outcomes?: { name: string; price: number }[];
-}
-
-export interface Price {
-  symbol: string;
-  price: number;
-  ts: number;
-  stale: boolean;
-  ageMs: number;
-}
-
-export interface Candle {
-  ts: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-}
-
-export interface ParamSpec {
-  name: string;
-  type: string;
-  default: number | boolean;
-  min?: number;
-  max?: number;
-  description: string;
-}
-
-export interface Strategy {
-  id: string;
-  description: string;
-  params: ParamSpec[];
-}
-
-export interface Job {
-  id: number;
-  type: 'backtest' | 'montecarlo' | string;
-  status: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | string;
-  priority: string;
-  progress: number;
-  params: Record<string, unknown>;
-  result?: unknown;
-  /** Why a succeeded job has no result any more (dropped after JOB_RESULT_TTL_DAYS). */
-  resultNote?: string | null;
-  error: { code: string; message: string } | null;
-  submittedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-export interface Leader {
-  source: string;
-  address: string;
-  name: string | null;
-  style: string | null;
-  pnl: string;
-  volume: string;
-  trades: number;
-  winRate: number | null;
-  lastTradeTs: string | null;
-}
-
-export interface LeaderTrade {
-  id: string;
-  ts: string;
-  side: string;
-  market: string;
-  outcomeIndex: number | null;
-  size: string;
-  price: string;
-}
-
+export type Leader = Static<typeof LeaderJson>;
+export type LeaderTrade = Static<typeof LeaderTradeJson>;
 /** One copy decision of a followed trade: copied (with the copy's size and fill price) or skipped with a reason. */
-export interface CopyDecision {
-  id: number;
-  traderId: number;
-  source: string;
-  sourceTradeId: string;
-  sourceTs: string;
-  detectedAt: string;
-  decidedAt: string;
-  status: 'copied' | 'skipped' | string;
-  reason: string | null;
-  reducedBy: string | null;
-  side: string;
-  market: string;
-  outcomeIndex: number | null;
-  leaderSize: string;
-  leaderPrice: string;
-  size: string | null;
-  price: string | null;
-  orderId: number | null;
-  positionId: number | null;
-  latencyMs: number;
-}
-
-export interface PaperAccount {
-  venue: string;
-  balance: string;
-  initialBalance: string;
-  resetAt: string;
-  updatedAt: string;
-}
-
+export type CopyDecision = Static<typeof CopyJson>;
+export type PaperAccount = Static<typeof PaperAccountJson>;
 /** How a followed trader is watched (GET /copies/watchers): last leader trade, when its source last answered. */
-export interface WatchStatus {
-  traderId: number;
-  source: string;
-  address: string;
-  watching: boolean;
-  lastTradeTs: string | null;
-  checkedAt: string;
-  lagMs: number;
-  stalled: boolean;
-  error: string | null;
-  events: number;
-}
+export type WatchStatus = Static<typeof WatchJson>;
+
+export type Order = Static<typeof OrderJson>;
+
+/** GET /overview: what the Home page shows. */
+export type Overview = Static<typeof OverviewJson>;
+export type DailyBar = Overview['dailyProfit'][number];
+export type MarketProfit = Static<typeof MarketProfitJson>['items'][number];
+
+export type BotStatus = Static<typeof PipelineStatusJson>;
+export type BotRun = Static<typeof PipelineRunJson>;
+export type BotDecision = Static<typeof PipelineDecisionJson>;
+
+export type LinkCode = Static<typeof LinkCodeJson>;

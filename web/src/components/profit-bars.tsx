@@ -3,7 +3,7 @@
  * today's bar topped with the open positions' unrealised PnL (lighter).
  * A y-axis with the extremes, a <title> per bar, a text alternative.
  */
-import type { DailyBar } from '../api/overview-types';
+import type { DailyBar } from '../api/types';
 import { fmtMoney } from './format';
 
 export function ProfitBars({ bars }: { bars: DailyBar[] }) {

@@ -6,10 +6,10 @@
  */
 import { useState } from 'preact/hooks';
 import { ApiError, api, describeError, type Page } from '../../api/client';
+import type { BotDecision, BotStatus } from '../../api/types';
 import { useEndpoint } from '../../api/use-endpoint';
 import { fmtAgo, fmtMoney, fmtNum } from '../../components/format';
 import { BotRuns, STAGES } from './bot-runs';
-import type { BotDecision, BotStatus } from './bot-types';
 
 export function BotPage() {
   const status = useEndpoint<BotStatus>('/pipeline/status', 5000);

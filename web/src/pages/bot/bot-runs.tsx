@@ -1,7 +1,8 @@
 /** The signal bot's last runs (GET /pipeline/runs): when, outcome, each stage's time, what it found and did. */
+
+import type { BotRun } from '../../api/types';
 import { useEndpoint } from '../../api/use-endpoint';
 import { fmtAgo, fmtNum } from '../../components/format';
-import type { BotRun } from './bot-types';
 
 export const STAGES = ['scout', 'analysis', 'decision', 'execution'];
 

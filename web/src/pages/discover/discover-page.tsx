@@ -8,7 +8,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, describeError, type Page } from '../../api/client';
-import type { Leader, LeaderSourceId, Trader } from '../../api/types';
+import type { Leader, Trader, TraderSource } from '../../api/types';
 import { fmtNum, fmtPct, signClass } from '../../components/format';
 import { PaperBalance } from '../../components/paper-balance';
 import { linkClick } from '../../router';
@@ -20,7 +20,7 @@ import { WhatIf } from './what-if';
 
 type Sort = 'pnl' | 'winRate' | 'volume' | 'trades';
 /** The sources the server watches; Solana and Hyperliquid have no leaderboard (followed by address). */
-type Source = LeaderSourceId | 'solana' | 'hyperliquid';
+type Source = Exclude<TraderSource, 'manual'>;
 const BY_ADDRESS: readonly Source[] = ['solana', 'hyperliquid'];
 type Window = '7d' | '30d';
 

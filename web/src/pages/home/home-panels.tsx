@@ -1,5 +1,5 @@
 /** The Home page's panels: money, open positions, copy activity, the signal bot, alerts. */
-import type { Overview } from '../../api/overview-types';
+import type { Overview } from '../../api/types';
 import { fmtAgo, fmtMoney, fmtNum, fmtShare, signClass } from '../../components/format';
 import { linkClick } from '../../router';
 import { reasonText } from '../traders/copy-list';

@@ -4,8 +4,8 @@
  * pushes is one read), so a copy or a close shows without a reload.
  */
 import { useEffect, useRef } from 'preact/hooks';
-import type { Overview } from '../../api/overview-types';
 import { openStream } from '../../api/stream';
+import type { Overview } from '../../api/types';
 import { useEndpoint } from '../../api/use-endpoint';
 
 const REFRESH_MS = 30_000;

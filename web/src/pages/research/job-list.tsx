@@ -2,6 +2,7 @@
 import { api } from '../../api/client';
 import type { Job } from '../../api/types';
 import { ProgressBar } from '../../components/progress-bar';
+import { jobParams } from './job-params';
 import { isActive } from './use-jobs';
 
 /** The run's parameters in one line: "sma-cross fast 10, slow 50 · SPX 1d 2000-01-01 → 2020-12-31". */
@@ -49,7 +50,7 @@ export function JobList({
             <tr key={j.id} data-job-id={j.id} data-status={j.status}>
               <th scope="row">
                 #{j.id} {j.type}
-                <span class="address">{paramsText(j.params)}</span>
+                <span class="address">{paramsText(jobParams(j))}</span>
               </th>
               <td>
                 {j.status}

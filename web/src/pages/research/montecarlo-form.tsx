@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import type { Job } from '../../api/types';
 import { formErrors, NO_ERRORS } from './field-errors';
 import { describedBy, FormField } from './form-field';
+import { jobParams } from './job-params';
 
 export function MonteCarloForm({ backtests, onSubmitted }: { backtests: Job[]; onSubmitted(j: Job): void }) {
   const [source, setSource] = useState('');
@@ -49,11 +50,14 @@ export function MonteCarloForm({ backtests, onSubmitted }: { backtests: Job[]; o
       <div class="form-grid">
         <FormField id="mc-source" label="Trades from" error={err['fromJob']}>
           <select id="mc-source" value={fromJob} onChange={(e) => setSource(e.currentTarget.value)}>
-            {backtests.map((j) => (
-              <option key={j.id} value={String(j.id)}>
-                backtest #{j.id} ({String(j.params['strategy'] ?? '')} {String(j.params['symbol'] ?? '')})
-              </option>
-            ))}
+            {backtests.map((j) => {
+              const p = jobParams(j);
+              return (
+                <option key={j.id} value={String(j.id)}>
+                  backtest #{j.id} ({String(p['strategy'] ?? '')} {String(p['symbol'] ?? '')})
+                </option>
+              );
+            })}
             <option value="inline">returns typed below</option>
           </select>
         </FormField>

@@ -5,13 +5,8 @@
 import { useState } from 'preact/hooks';
 import { api, describeError } from '../../api/client';
 import { isRemembered } from '../../api/token-store';
+import type { LinkCode } from '../../api/types';
 import { readTheme, saveTheme, type Theme } from '../../components/theme';
-
-interface LinkCode {
-  code: string;
-  expiresAt: string;
-  command: string;
-}
 
 export function SettingsPage() {
   const [link, setLink] = useState<LinkCode | null>(null);

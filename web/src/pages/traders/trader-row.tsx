@@ -83,8 +83,8 @@ export function TraderRow(p: TraderRowProps) {
       </td>
       <th scope="row" class="col-name">
         <span class="name">{t.name}</span>
-        <span class="address" title={`${t.source ?? 'manual'}: ${t.address}`}>
-          <span class="source-tag">{t.source ?? 'manual'}</span> {t.address}
+        <span class="address" title={`${t.source}: ${t.address}`}>
+          <span class="source-tag">{t.source}</span> {t.address}
         </span>
       </th>
       <td>

@@ -1,22 +1,7 @@
 /** The user's orders as CSV (RFC 4180: fields with commas, quotes or line breaks quoted, quotes doubled). */
-export interface OrderRow {
-  id: number;
-  traderId: number | null;
-  pair: string;
-  clientOrderId: string | null;
-  side: string;
-  type: string;
-  price: string | null;
-  quantity: string;
-  filledQuantity: string;
-  averagePrice: string | null;
-  status: string;
-  fee: string;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { Order } from '../../api/types';
 
-export const CSV_COLUMNS: (keyof OrderRow)[] = [
+export const CSV_COLUMNS: (keyof Order)[] = [
   'id',
   'createdAt',
   'pair',
@@ -38,7 +23,7 @@ function field(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function ordersCsv(rows: readonly OrderRow[], traderNames: ReadonlyMap<number, string>): string {
+export function ordersCsv(rows: readonly Order[], traderNames: ReadonlyMap<number, string>): string {
   const header = [...CSV_COLUMNS, 'traderName'].join(',');
   const lines = rows.map((r) =>
     [

@@ -1,17 +1,7 @@
 /** Profit per trader (the ledger's running summaries) and per market (closed positions and order fees). */
-import type { TraderPerformance } from '../../api/types';
+import type { MarketProfit, TraderPerformance } from '../../api/types';
 import { useEndpoint } from '../../api/use-endpoint';
 import { fmtMoney, fmtNum, fmtPct, signClass } from '../../components/format';
-
-interface MarketProfit {
-  market: string;
-  closedPositions: number;
-  wins: number;
-  winRate: number | null;
-  realizedPnl: string;
-  orders: number;
-  fees: string;
-}
 
 const SHOWN = 25;
 

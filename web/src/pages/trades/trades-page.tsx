@@ -5,10 +5,10 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { allPages, api, describeError, type Page } from '../../api/client';
-import type { Trader } from '../../api/types';
+import type { Order, Trader } from '../../api/types';
 import { fmtNum } from '../../components/format';
 import { NoticeList, useNotices } from '../../components/notices';
-import { download, type OrderRow, ordersCsv } from './orders-csv';
+import { download, ordersCsv } from './orders-csv';
 import { ProfitSummaries } from './profit-summaries';
 
 const PAGE = 50;
@@ -19,7 +19,7 @@ export function TradesPage() {
   const [traderId, setTraderId] = useState('');
   const [pair, setPair] = useState('');
   const [status, setStatus] = useState('');
-  const [rows, setRows] = useState<OrderRow[]>([]);
+  const [rows, setRows] = useState<Order[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [exporting, setExporting] = useState(false);
@@ -48,7 +48,7 @@ export function TradesPage() {
     async (after: string | null) => {
       const request = ++latest.current;
       try {
-        const page = await api<Page<OrderRow>>(
+        const page = await api<Page<Order>>(
           `/orders?${query}${query ? '&' : ''}limit=${PAGE}${after ? `&cursor=${encodeURIComponent(after)}` : ''}`,
         );
         if (request !== latest.current) return;
@@ -66,7 +66,7 @@ export function TradesPage() {
   const exportCsv = async () => {
     setExporting(true);
     try {
-      const all = await allPages<OrderRow>(`/orders${query ? `?${query}` : ''}`, 500);
+      const all = await allPages<Order>(`/orders${query ? `?${query}` : ''}`, 500);
       download('tradeloop-orders.csv', ordersCsv(all, names));
       push('info', `Exported ${all.length} orders.`);
     } catch (err) {

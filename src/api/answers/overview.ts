@@ -1,10 +1,10 @@
-/** The response schema of GET /api/v1/overview (src/api/routes/overview.ts), published in the OpenAPI document. */
-import { type Schema, Type } from './json-schema.js';
-import { CopyJson } from './routes/copies.js';
-import { PositionJson } from './schemas.js';
+/** Answer schemas of GET /overview (what the Home page shows) and GET /overview/markets. */
+import { Type } from '../json-schema.js';
+import { NullableString } from './common.js';
+import { CopyJson } from './copies.js';
+import { positionFields } from './positions.js';
 
 const Amount = Type.String({ description: 'exact decimal' });
-const NullableString = Type.Nullable(Type.String());
 
 const WindowJson = Type.Object({
   realizedPnl: Amount,
@@ -63,16 +63,14 @@ export const OverviewJson = Type.Object({
     notional: Amount,
     unrealizedPnl: Amount,
     realizedPnl: Amount,
-    items: Type.Array(
-      Type.Object({ ...(PositionJson['properties'] as Record<string, Schema>), title: Type.String() }),
-    ),
+    items: Type.Array(Type.Object({ ...positionFields, title: Type.String() })),
   }),
   copies: Type.Object({ items: Type.Array(CopyJson) }),
   bot: BotJson,
   alerts: Type.Array(Type.Object({ id: Type.String(), message: Type.String(), since: Type.String() })),
 });
 
-/** GET /api/v1/overview/markets: the profit summary per market. */
+/** GET /overview/markets: the profit summary per market. */
 export const MarketProfitJson = Type.Object({
   items: Type.Array(
     Type.Object({
