@@ -68,10 +68,10 @@ export class TickCoalescer<V> {
     this.minIntervalMs = 1000 / opts.maxRatePerKey;
   }
 
-  /** Records the latest value of `key`. O(1); never writes. */
-  offer(key: string, value: V): void {
+  /** Records the latest value of `key`. O(1); never writes. `received`: false for a value offered again, not a new tick. */
+  offer(key: string, value: V, received = true): void {
     if (this.closed) return;
-    this.counters.ticksReceived++;
+    if (received) this.counters.ticksReceived++;
     const p = this.pending.get(key);
     if (p !== undefined) {
       p.value = value;
@@ -81,6 +81,11 @@ export class TickCoalescer<V> {
     const now = this.opts.clock.now();
     this.pending.set(key, { value, since: now });
     if (this.inFlight === undefined) this.schedule(this.dueAt(key, now));
+  }
+
+  /** Whether `key` has a value waiting for a flush. */
+  has(key: string): boolean {
+    return this.pending.has(key);
   }
 
   /** Flushes everything pending now, ignoring the rate limit (shutdown, tests). */

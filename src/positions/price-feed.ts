@@ -22,6 +22,7 @@ import type { Unsubscribe } from '../venues/types.js';
 import type { CopyExitHook } from './copy-exits.js';
 import { IdleRepricePace } from './idle-reprice-pace.js';
 import { positionJson } from './position-json.js';
+import { QuietMarkets } from './quiet-markets.js';
 
 /** Least time between two reads of the markets with open positions while streaming, ms. */
 const FOLLOW_EVERY_MS = 250;
@@ -70,6 +71,8 @@ interface LatestTick {
   binary: boolean;
   last: number;
   ts: number;
+  /** Offered again by QuietMarkets: the market's write it settles (see `writes`); written to every position on it. */
+  settle?: number;
 }
 
 export class PriceFeed {
@@ -91,9 +94,21 @@ export class PriceFeed {
   private followTimer: NodeJS.Timeout | undefined;
 
   private readonly idlePace: IdleRepricePace;
+  private readonly quiet: QuietMarkets<LatestTick>;
+  /** Per market, how many ticks flushes wrote: a settling pass applies only if no tick was written after its own. */
+  private readonly writes = new Map<string, number>();
 
   constructor(private readonly o: PriceFeedOptions) {
     this.idlePace = new IdleRepricePace(o.idleRepriceMs ?? 1_000, o.idleRepriceBudget ?? 20_000);
+    this.quiet = new QuietMarkets<LatestTick>(
+      o.clock,
+      () => this.idlePace.intervalMs,
+      (marketId, tick) => {
+        // A newer tick waiting for its flush owes its own settling pass.
+        const settle = this.writes.get(marketId) ?? 0;
+        if (!this.coalescer.has(marketId)) this.coalescer.offer(marketId, { ...tick, settle }, false);
+      },
+    );
     this.venueId = o.marketData.venue.capabilities.id;
     this.coalescer = new TickCoalescer<LatestTick>({
       clock: o.clock,
@@ -275,10 +290,14 @@ export class PriceFeed {
     await this.polling;
     await this.following;
     await this.drain();
+    // What this instance leaves behind holds every market's last price, on every position.
+    this.quiet.settleAll();
+    await this.drain();
   }
 
   async stop(): Promise<void> {
     await this.pause();
+    this.quiet.stop();
     this.coalescer.close();
   }
 
@@ -293,9 +312,12 @@ export class PriceFeed {
 
   private async flush(batch: ReadonlyMap<string, LatestTick>): Promise<number> {
     const updates: MarketPriceUpdate[] = [];
+    const settling: MarketPriceUpdate[] = [];
     for (const t of batch.values()) {
+      // A settling pass of a tick older than one written since (its flush was in flight) would move prices back.
+      if (t.settle !== undefined && t.settle !== this.writes.get(t.marketId)) continue;
       const price = priceDecimal(t.last);
-      updates.push({
+      (t.settle !== undefined ? settling : updates).push({
         marketId: t.marketId,
         symbol: t.symbol,
         price,
@@ -305,13 +327,12 @@ export class PriceFeed {
     }
     const now = this.o.clock.now();
     const { repriced, closed } = await this.o.db.transaction(async (tx) => {
-      const repriced = await this.o.repo.applyPrices(
-        this.venueId,
-        updates,
-        now,
-        tx,
-        this.idlePace.idleBefore(now),
-      );
+      const repriced =
+        updates.length > 0
+          ? await this.o.repo.applyPrices(this.venueId, updates, now, tx, this.idlePace.idleBefore(now))
+          : [];
+      if (settling.length > 0)
+        repriced.push(...(await this.o.repo.applyPrices(this.venueId, settling, now, tx)));
       const armed = repriced.filter((r) => r.armed).map((r) => r.id);
       const closed: Position[] = [];
       const highWaters: { id: number; highWater: Decimal }[] = [];
@@ -329,6 +350,11 @@ export class PriceFeed {
       return { repriced, closed };
     });
     this.idlePace.flushed(now, repriced.length - repriced.filter((r) => r.armed).length);
+    for (const t of batch.values()) {
+      if (t.settle !== undefined) continue;
+      this.writes.set(t.marketId, (this.writes.get(t.marketId) ?? 0) + 1);
+      this.quiet.flushed(t.marketId, t, now);
+    }
     this.closedCount += closed.length;
     if (closed.length > 0) {
       this.o.onClosed();

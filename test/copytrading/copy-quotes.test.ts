@@ -52,7 +52,11 @@ describe('page quotes', () => {
     const spot = listing.filter((m) => m.kind === 'spot').slice(0, 30);
     const binary = listing.filter((m) => m.kind === 'binary').slice(0, 10);
     expect(spot.length + binary.length).toBe(40);
-    const trades = [...spot.map((m) => trade(m.id)), ...binary.map((m) => trade(m.id, 0)), trade('no-such-market')];
+    const trades = [
+      ...spot.map((m) => trade(m.id)),
+      ...binary.map((m) => trade(m.id, 0)),
+      trade('no-such-market'),
+    ];
 
     const quotes = await pageQuotes(md, trades, false);
 

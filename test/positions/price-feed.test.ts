@@ -233,6 +233,20 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
     expect(await priceOf(idle.id)).toBe('0.42');
     // The market's own price is always the latest.
     expect((await repo.marketPrice('simulated', m.id))?.price).toBe('0.43');
+
+    // The market goes quiet: a whole interval later, its last price reaches the idle position too.
+    ctx.clock.advance(s.config.priceIdleRepriceMs);
+    await s.priceFeed.drain();
+    expect(await priceOf(idle.id)).toBe('0.43');
+    expect((await repo.findById(idle.id))!.unrealizedPnl).toBe('-0.07');
+
+    // Pausing (a lease moving, a shutdown) leaves every position at its market's last price.
+    s.priceFeed.ingest(ticks(m, 0.44));
+    await s.priceFeed.drain();
+    expect(await priceOf(idle.id)).toBe('0.43');
+    await s.priceFeed.pause();
+    expect(await priceOf(idle.id)).toBe('0.44');
+    expect(await priceOf(armed.id)).toBe('0.44');
   });
 
   it('drops ticks that are not prices instead of failing the flush', async () => {
