@@ -61,10 +61,10 @@ export class RunContext {
       },
       compiledCli: () => {
         const dir = path.join(this.root, 'cli');
-        this.cli ??= (fs.mkdirSync(dir, { recursive: true }), this.buildCli(dir)).then((cli) => ({
-          cli,
-          dir,
-        }));
+        if (!this.cli) {
+          fs.mkdirSync(dir, { recursive: true });
+          this.cli = this.buildCli(dir).then((cli) => ({ cli, dir }));
+        }
         return this.cli;
       },
     };

@@ -8,9 +8,7 @@
  */
 import type { Clock } from '../domain/clock.js';
 import { type Exact, parseExact } from '../domain/decimal.js';
-import type { Market } from '../domain/market.js';
-import { priceDecimal } from '../domain/position.js';
-import { MAX_SYMBOLS_PER_REQUEST, type MarketData } from '../marketdata/market-data.js';
+import type { MarketData } from '../marketdata/market-data.js';
 import type { CopyRepository, WatcherRow } from '../store/copy-repository.js';
 import type { Database } from '../store/database.js';
 import type { LeaderSource, LeaderTrade } from '../venues/leader-source.js';

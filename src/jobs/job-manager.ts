@@ -8,7 +8,6 @@ import type { Clock } from '../domain/clock.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
 import type { AddressCheck } from '../domain/trader.js';
 import { cursorCodec } from '../lib/cursor.js';
-import { isCopyBacktest } from '../research/index.js';
 import {
   JOB_STATUSES,
   JOB_TYPES,

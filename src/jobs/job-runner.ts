@@ -17,7 +17,6 @@ import {
   chunkRanges,
   type MonteCarloChunk,
   type MonteCarloRequest,
-  parseBacktestRequest,
   parseMonteCarloRequest,
 } from '../research/index.js';
 import { type Job, type JobError, type JobStatus, OPEN_STATUSES } from '../store/job-records.js';

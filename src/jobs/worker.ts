@@ -19,7 +19,6 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { systemClock } from '../domain/clock.js';
 import { isAppError, ValidationError } from '../domain/errors.js';
 import {
-  isCopyBacktest,
   type MonteCarloChunk,
   mergeMonteCarloChunks,
   runBacktestRequest,

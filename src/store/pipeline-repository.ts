@@ -26,7 +26,6 @@ import {
   toRun,
 } from './pipeline-records.js';
 import { prepare } from './prepared.js';
-import type { DB } from './schema.js';
 
 export * from './pipeline-records.js';
 
