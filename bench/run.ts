@@ -44,6 +44,7 @@ import { montecarlo } from './montecarlo.js';
 import { montecarloWorkers } from './montecarlo-workers.js';
 import { orderById } from './order-by-id.js';
 import { ordersJoinFiltered } from './orders-join-filtered.js';
+import { pgClient } from './pg-client.js';
 import { positionsHttp } from './positions-http.js';
 import { priceStream } from './price-stream.js';
 import { pricesHttp } from './prices-http.js';
@@ -57,6 +58,7 @@ import { wsFanout } from './ws-fanout.js';
 const BENCHMARKS: Benchmark[] = [
   toggleService,
   toggleHttp,
+  pgClient,
   bulkImport,
   orderById,
   recentOrders,
