@@ -1,7 +1,7 @@
 /**
  * Answer schemas of the routes whose bodies `schemas.ts` does not cover:
- * health, the daily and per-trader figures, bulk imports, markets and
- * candles, and the operator reports. They serialise the answers and document
+ * health, the daily and per-trader figures, bulk imports, prices, markets
+ * and candles, and the operator reports. They serialise the answers and document
  * them at /openapi.json. A market and a report are open objects: a venue may
  * report more about a market than every venue has, and a report's fields
  * follow the module that reports them; the fields listed are the ones a
@@ -93,6 +93,32 @@ export const ItemErrorJson = Type.Object({
   id: Type.Optional(Type.String()),
   code: Type.String(),
   message: Type.String(),
+});
+
+export const PricesJson = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      symbol: Type.String(),
+      price: Type.Number({ description: "The venue's last (or mid) price; a binary market's first outcome" }),
+      ts: Type.Number({ description: 'When the venue observed it, ms since the epoch' }),
+      change24h: Type.Optional(
+        Type.String({
+          description:
+            "Change of the price over the venue's rolling 24 h window, in per cent, as an exact decimal " +
+            '(rounded half-even to 4 places); absent when the venue does not report the window open',
+        }),
+      ),
+      volume24h: Type.Optional(
+        Type.String({
+          description:
+            'Base-asset volume of the rolling 24 h window, as a decimal; absent when the venue does not report it',
+        }),
+      ),
+      stale: Type.Boolean(),
+      ageMs: Type.Number(),
+    }),
+  ),
+  errors: Type.Array(ItemErrorJson),
 });
 
 export const MarketBatchJson = Type.Object({

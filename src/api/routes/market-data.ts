@@ -2,13 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { cursorCodec } from '../../lib/cursor.js';
 import type { MarketData } from '../../marketdata/market-data.js';
-import {
-  CandlesJson,
-  ItemErrorJson,
-  MarketBatchJson,
-  MarketJson,
-  MarketPageJson,
-} from '../answer-schemas.js';
+import { CandlesJson, MarketBatchJson, MarketJson, MarketPageJson, PricesJson } from '../answer-schemas.js';
 import { Type } from '../json-schema.js';
 import { marketJson } from '../market-json.js';
 import { typedRoutes } from '../type-provider.js';
@@ -38,14 +32,6 @@ const BatchBody = Type.Object(
   { additionalProperties: false },
 );
 
-const PriceJson = Type.Object({
-  symbol: Type.String(),
-  price: Type.Number(),
-  ts: Type.Number(),
-  stale: Type.Boolean(),
-  ageMs: Type.Number(),
-});
-
 /** Markets page by venue market id: the cursor is the last id. */
 const marketCursor = cursorCodec('m', ['text']);
 
@@ -56,7 +42,7 @@ export function marketDataRoutes(server: FastifyInstance, md: MarketData): void 
     {
       schema: {
         querystring: PricesQuery,
-        response: { 200: Type.Object({ items: Type.Array(PriceJson), errors: Type.Array(ItemErrorJson) }) },
+        response: { 200: PricesJson },
       },
     },
     async (req) =>

@@ -84,6 +84,10 @@ export interface Price {
   symbol: string;
   price: number;
   ts: number;
+  /** Per cent over the venue's rolling 24 h, a decimal string; absent when the venue does not say. */
+  change24h?: string;
+  /** Base volume of the rolling 24 h, a decimal string. */
+  volume24h?: string;
   stale: boolean;
   ageMs: number;
 }
