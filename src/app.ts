@@ -114,7 +114,7 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
       copyPauseRoutes(api, { killSwitch: s.live.killSwitch });
       orderRoutes(api, s);
       positionRoutes(api, s);
-      telegramRoutes(api, { links: createTelegramLinkService(s.db, s.clock) });
+      telegramRoutes(api, { links: createTelegramLinkService(s.db, s.clock), bot: s.telegram });
       researchRoutes(api, { jobs: s.jobs, idempotency: s.idempotency });
       observabilityRoutes(api, s.observability);
       pipelineRoutes(api, { pipeline: s.pipeline, runner: s.pipelineRunner });

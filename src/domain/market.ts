@@ -19,6 +19,11 @@ export interface Ticker {
   ask?: number;
   /** Base-asset volume over the venue's rolling window (24 h on exchanges), when known. */
   volume?: number;
+  /**
+   * The price at the start of that rolling 24 h window (ccxt's `open`), when
+   * known: `last` against it is the 24 h change.
+   */
+  open24h?: number;
 }
 
 /** One OHLCV bar; `ts` is the bar's open time. */

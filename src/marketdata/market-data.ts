@@ -23,6 +23,7 @@ import { BatchLoader } from './batch-loader.js';
 import { type Listing, listingOf, pageAfter } from './market-listing.js';
 import { ObservedPrices } from './observed-prices.js';
 import { RequestLimiter } from './request-limiter.js';
+import { type TickerDay, tickerDay } from './ticker-day.js';
 import { VenueTraffic, type VenueTrafficReport } from './venue-traffic.js';
 
 export const MAX_SYMBOLS_PER_REQUEST = 500;
@@ -36,7 +37,7 @@ export interface ItemError {
   message: string;
 }
 
-export interface PriceItem {
+export interface PriceItem extends TickerDay {
   symbol: string;
   price: number;
   ts: number;
@@ -44,8 +45,8 @@ export interface PriceItem {
   ageMs: number;
 }
 
-/** What the cache keeps per symbol: the venue's price and time, and when we fetched it. */
-interface PricePoint {
+/** What the cache keeps per symbol: the venue's price, time and 24 h figures, and when we fetched it. */
+interface PricePoint extends TickerDay {
   price: number;
   ts: number;
   fetchedAt: number;
@@ -133,6 +134,8 @@ export class MarketData {
           symbol,
           price: hit.price,
           ts: hit.ts,
+          change24h: hit.change24h,
+          volume24h: hit.volume24h,
           stale: false,
           ageMs: Math.max(0, now - hit.fetchedAt),
         };
@@ -142,7 +145,8 @@ export class MarketData {
         this.loadPrice(symbol, listing).then(
           (r) => {
             if (r.stale) this.traffic.staleServed++;
-            slots[i] = { symbol, price: r.value.price, ts: r.value.ts, stale: r.stale, ageMs: r.ageMs };
+            const { price, ts, change24h, volume24h } = r.value;
+            slots[i] = { symbol, price, ts, change24h, volume24h, stale: r.stale, ageMs: r.ageMs };
           },
           (err: unknown) => {
             this.traffic.errors++;
@@ -172,7 +176,7 @@ export class MarketData {
   private async fetchPrice(symbol: string): Promise<PricePoint> {
     const t = await this.tickers.load(symbol);
     if (!t) throw new NotFoundError(`${this.id} returned no price for ${symbol}`);
-    return { price: t.last, ts: t.ts, fetchedAt: this.clock.now() };
+    return { price: t.last, ts: t.ts, ...tickerDay(t), fetchedAt: this.clock.now() };
   }
 
   /** Candles for one symbol and timeframe, cached per (symbol, timeframe, limit). */

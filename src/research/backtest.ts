@@ -2,8 +2,8 @@
  * The backtest runner: drives the engine (strategy, risk, paper broker) over
  * historical bars with a BarClock set to each bar's close, calling the very
  * `Engine.step` that live and paper trading call. It only adds what a
- * backtest needs around that loop: the equity curve, progress, cancellation
- * and the metrics.
+ * backtest needs around that loop: the equity curve, progress, cancellation,
+ * the metrics, and holding the symbol instead as the benchmark to beat.
  *
  * Synchronous and CPU-bound: run it in a worker. Progress is reported and
  * the AbortSignal checked every `checkEvery` bars.
@@ -52,6 +52,19 @@ export interface BacktestResult {
   bars: number;
   /** Per-trade net returns, e.g. for Monte Carlo. */
   tradeReturns: number[];
+  buyAndHold: BuyAndHold;
+}
+
+/**
+ * Holding the symbol instead, from the same candles: the whole capital
+ * bought at the first bar's close and valued at every close, without fees or
+ * slippage (the plain benchmark a strategy has to beat).
+ */
+export interface BuyAndHold {
+  /** Last close / first close - 1; null when there are no bars or the first close is not a price. */
+  totalReturn: number | null;
+  /** Its equity at each close, sampled like `equityCurve` (at most `curvePoints` points). */
+  equityCurve: CurvePoint[];
 }
 
 /**
@@ -75,6 +88,10 @@ export function runBacktest(cfg: BacktestConfig): BacktestResult {
   const position = broker.slots[engine.slot]!;
   const stats = new EquityStats(cfg.initialCapital);
   const curve = new CurveSampler(n, cfg.curvePoints ?? 2000);
+  const close = bars.close;
+  const firstClose = n > 0 ? close[0]! : 0;
+  const held = firstClose > 0 ? cfg.initialCapital / firstClose : 0;
+  const holdCurve = new CurveSampler(held > 0 ? n : 0, cfg.curvePoints ?? 2000);
   const closeAt = (cfg.closeAtEnd ?? true) ? n - 1 : -1;
   const every = Math.max(1, cfg.checkEvery ?? 65_536);
   for (let start = 0; start < n; start += every) {
@@ -91,6 +108,7 @@ export function runBacktest(cfg: BacktestConfig): BacktestResult {
       }
       stats.add(t, equity, holding);
       curve.add(t, equity);
+      if (held > 0) holdCurve.add(t, held * close[i]!);
     }
     cfg.signal?.throwIfAborted();
     cfg.onProgress?.(Math.floor((end / n) * 100));
@@ -103,5 +121,9 @@ export function runBacktest(cfg: BacktestConfig): BacktestResult {
     equityCurve: curve.points,
     bars: n,
     tradeReturns: Array.from(log.returns()),
+    buyAndHold: {
+      totalReturn: held > 0 ? close[n - 1]! / firstClose - 1 : null,
+      equityCurve: holdCurve.points,
+    },
   };
 }

@@ -124,7 +124,7 @@ export class TelegramLinkService {
  * The link service over `db`; stateless, so the API and the bot may each hold one.
  *
  * @example
- * telegramRoutes(api, { links: createTelegramLinkService(s.db, s.clock) });
+ * telegramRoutes(api, { links: createTelegramLinkService(s.db, s.clock), bot: s.telegram });
  */
 export function createTelegramLinkService(db: Database, clock: Clock): TelegramLinkService {
   return new TelegramLinkService(db, new TelegramRepository(db), clock);

@@ -132,6 +132,7 @@ export async function startTelegramBot(
   await bot.api.setMyCommands(COMMANDS.map(({ command, description }) => ({ command, description })));
   const clock = opts.pollClock ?? systemClock;
   const status = opts.status ?? new TelegramStatus(clock);
+  status.botUsername = bot.botInfo.username;
   const updates = updateSource(bot, opts, status, clock, onError);
   const leaderWork = opts.whileLeading?.({ api: bot.api, links });
   let leading = false;
@@ -174,6 +175,7 @@ export async function startTelegramBot(
       if (lease) await lease.stop();
       await stopLeading('off');
       updates.detach();
+      status.botUsername = undefined;
     },
   };
 }

@@ -64,6 +64,13 @@ export class TelegramStatus {
     unavailable: 0,
   };
 
+  /**
+   * The bot's @username (without the @), from `getMe` once the bot has
+   * started on this instance: what a `https://t.me/<username>?start=<code>`
+   * deep link needs. Undefined while no bot runs here.
+   */
+  botUsername: string | undefined;
+
   constructor(private readonly clock: Clock) {
     this.since = clock.now();
   }

@@ -31,6 +31,28 @@ describe('market data API', () => {
     expect(body.errors).toEqual([{ symbol: 'NOPE/USDT', code: 'NOT_FOUND', message: expect.any(String) }]);
   });
 
+  it('answers each price with its 24 h change and volume as exact decimals from the venue ticker', async () => {
+    const body = (await get('/prices?symbols=ETH/USDT,PM-0001')).json();
+    expect(body.items).toHaveLength(2);
+    for (const item of body.items) {
+      expect(tryParseDecimal(item.change24h, { allowNegative: true })).toEqual({
+        ok: true,
+        value: item.change24h,
+      });
+      expect(item.change24h).toMatch(/^-?\d+(\.\d{1,4})?$/);
+      expect(tryParseDecimal(item.volume24h)).toEqual({ ok: true, value: item.volume24h });
+      expect(Number(item.volume24h)).toBeGreaterThan(0);
+    }
+    // The same figures as the venue's own ticker over the same window.
+    const eth = body.items[0];
+    const venueTicker = (await t.services.marketData.venue.fetchTickers(['ETH/USDT'])).get('ETH/USDT')!;
+    expect(
+      Math.abs(
+        Number(eth.change24h) - ((venueTicker.last - venueTicker.open24h!) / venueTicker.open24h!) * 100,
+      ),
+    ).toBeLessThan(1);
+  });
+
   it('rejects bad price requests', async () => {
     expect((await get('/prices')).statusCode).toBe(400);
     expect((await get('/prices?symbols=')).statusCode).toBe(400);

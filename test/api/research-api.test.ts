@@ -96,6 +96,12 @@ describe.each(await databaseTargets())('research API on $name', (target) => {
     const done = await waitDone(job.id);
     expect(done).toMatchObject({ status: 'succeeded', progress: 100, error: null });
     expect(done.result.metrics).toHaveProperty('maxDrawdown');
+    // Holding the symbol over the same bars: 10,000 at the first close, the same span as the strategy's curve.
+    const hold = done.result.buyAndHold;
+    expect(hold.equityCurve[0]).toEqual(done.result.equityCurve[0]);
+    expect(hold.equityCurve.at(-1).ts).toBe(done.result.equityCurve.at(-1).ts);
+    expect(hold.equityCurve.at(-1).equity / 10_000 - 1).toBeCloseTo(hold.totalReturn, 10);
+    expect(hold.totalReturn).not.toBe(done.result.metrics.totalReturn);
     expect(new Date(done.finishedAt).getTime()).toBeGreaterThanOrEqual(new Date(done.startedAt).getTime());
 
     const mc = await call('POST', '/montecarlo', t.alice, {

@@ -2,7 +2,8 @@
  * Positions in headless Chromium against the real API: a TP/SL edit with a
  * bad value shows the server's message beside the field and changes
  * nothing; a good one is saved; close; a live update over the WebSocket
- * stream lands in the row; markets search and chart. Also saves a screenshot of every other page.
+ * stream lands in the row. Also saves a screenshot of the research and
+ * performance pages (markets has its own suite, markets.test.ts).
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,28 +71,6 @@ describe.runIf(chromiumAvailable())('dashboard positions and other pages in Chro
     page.once('dialog', (d) => void d.accept());
     await page.locator(`tr[data-position-id="${other.id}"]`).getByRole('button', { name: 'Close' }).click();
     await page.locator(`tr[data-position-id="${other.id}"].closed`).waitFor();
-    await page.close();
-  });
-
-  it('searches markets, shows prices and draws candles with an SMA overlay', async () => {
-    const page = await open('/markets', 'Markets');
-    // Every word the search hint suggests finds a market.
-    await page.getByText(/^\d+ of \d+$/).waitFor();
-    // The hint is built from the listing as it arrives: wait for both its words (a spot base, a question's word).
-    const placeholder = async () =>
-      ((await page.getByLabel('Search').getAttribute('placeholder')) ?? '').replace(/^e\.g\. /, '');
-    await expect.poll(async () => (await placeholder()).split(', ').length, { timeout: 10_000 }).toBe(2);
-    const hint = await placeholder();
-    for (const word of hint.split(', ')) {
-      await page.getByLabel('Search').fill(word);
-      await expect(page.getByText(/^\d+ of \d+$/).textContent()).resolves.toMatch(/^[1-9]\d* of /);
-    }
-    await page.getByLabel('Search').fill('ETH/');
-    await page.getByRole('button', { name: 'ETH/USDT' }).click();
-    await page.getByRole('heading', { name: 'ETH/USDT' }).waitFor();
-    await page.locator('[data-rendered=true][aria-label="ETH/USDT 1h candlestick chart"]').waitFor();
-    await page.getByText(/Last 1h candle: open/).waitFor();
-    await page.screenshot({ path: screenshotPath('markets'), fullPage: true });
     await page.close();
   });
 

@@ -88,6 +88,9 @@ export function registerVenueConformance(name: string, fixture: VenueConformance
         expect(Number.isFinite(t.ts)).toBe(true);
         expect(t.last).toBeGreaterThan(0);
         if (t.bid !== undefined && t.ask !== undefined) expect(t.bid).toBeLessThanOrEqual(t.ask);
+        // The 24 h figures are optional, but a venue that reports them reports a price and a volume.
+        if (t.open24h !== undefined) expect(t.open24h).toBeGreaterThan(0);
+        if (t.volume !== undefined) expect(t.volume >= 0 && Number.isFinite(t.volume)).toBe(true);
       }
     });
 

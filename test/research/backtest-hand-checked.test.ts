@@ -68,6 +68,28 @@ describe('hand-checked sma-cross backtest', () => {
     expect(m.fees).toBeCloseTo(1.1999, 10);
   });
 
+  it('holds the symbol from the first close as the benchmark, without fees', () => {
+    // 1000 buys 100 at the first close 10; the closes are 10, 8, 10, 12, 11, 10.
+    expect(r.buyAndHold.equityCurve).toEqual(
+      [1000, 800, 1000, 1200, 1100, 1000].map((equity, i) => ({ ts: bars.ts[i], equity })),
+    );
+    expect(r.buyAndHold.totalReturn).toBe(0);
+    const run = (candles: Parameters<typeof hourly>[0]) =>
+      runBacktest({
+        strategy: smaCross.create({ fast: 1, slow: 2 }),
+        symbol: 'TEST',
+        bars: barsFromCandles(hourly(candles)),
+        initialCapital: 1000,
+      }).buyAndHold;
+    const rising = run([
+      [4, 4, 4, 4],
+      [4, 5, 4, 5],
+    ]);
+    expect(rising.totalReturn).toBe(0.25);
+    expect(rising.equityCurve.map((p) => p.equity)).toEqual([1000, 1250]);
+    expect(run([])).toEqual({ totalReturn: null, equityCurve: [] });
+  });
+
   it('fills a market order at the NEXT open, never at the deciding close', () => {
     const t = r.trades[0]!;
     expect(t.entryPrice).not.toBeCloseTo(10 * 1.001, 6); // bar 2's close, where the entry was decided

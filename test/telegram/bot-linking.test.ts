@@ -21,6 +21,10 @@ for (const target of await databaseTargets()) {
       await h.close();
     });
 
+    it("keeps its username from getMe, for the dashboard's deep link", () => {
+      expect(h.telegram.status.botUsername).toBe('tradeloop_test_bot');
+    });
+
     it('registers its command menu at start', () => {
       expect(h.tg.chats.commands.map((c) => c.command)).toEqual([
         'positions',

@@ -28,6 +28,8 @@ for (const target of await databaseTargets()) {
     let app: FastifyInstance;
     let alice: { id: number; token: string };
     let bob: { id: number; token: string };
+    /** What the route reads the bot's username from (the running bot sets it in TelegramStatus). */
+    const bot: { botUsername: string | undefined } = { botUsername: undefined };
 
     beforeAll(async () => {
       t = await testServices(target);
@@ -42,7 +44,7 @@ for (const target of await databaseTargets()) {
       await app.register(
         async (api) => {
           registerAuth(api, t.services.users, new AuthFailureLimiter(systemClock, 60));
-          telegramRoutes(api, { links });
+          telegramRoutes(api, { links, bot });
         },
         { prefix: '/api/v1' },
       );
@@ -118,10 +120,34 @@ for (const target of await databaseTargets()) {
         code: expect.stringMatching(/^[A-Z2-9]{8}$/),
         expiresAt: new Date(t.clock.now() + LINK_CODE_TTL_MS).toISOString(),
         command: `/start ${body.code}`,
+        // No bot runs here: no username, no deep link.
+        botUsername: null,
+        link: null,
       });
       expect(await links.link(body.code, 4001)).toBe(alice.id);
       const anonymous = await app.inject({ method: 'POST', url: '/api/v1/telegram/link-code' });
       expect(anonymous.statusCode).toBe(401);
+    });
+
+    it("adds a t.me deep link with the code once the bot's username is known", async () => {
+      bot.botUsername = 'tradeloop_test_bot';
+      try {
+        const r = await app.inject({
+          method: 'POST',
+          url: '/api/v1/telegram/link-code',
+          headers: { authorization: `Bearer ${bob.token}` },
+        });
+        expect(r.statusCode).toBe(201);
+        const { code, command, botUsername, link } = r.json();
+        expect(command).toBe(`/start ${code}`);
+        expect(botUsername).toBe('tradeloop_test_bot');
+        expect(link).toBe(`https://t.me/tradeloop_test_bot?start=${code}`);
+        // Telegram passes the start parameter on as "/start <code>": the deep link's code links like a typed one.
+        expect(new URL(link).searchParams.get('start')).toBe(code);
+        expect(await links.link(new URL(link).searchParams.get('start')!, 4002)).toBe(bob.id);
+      } finally {
+        bot.botUsername = undefined;
+      }
     });
 
     it("DELETE /telegram/links/:chatId unlinks the caller's chat, and only theirs", async () => {

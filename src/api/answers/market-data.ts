@@ -8,8 +8,21 @@ import { ItemErrorJson, NullableString } from './common.js';
 
 export const PriceJson = Type.Object({
   symbol: Type.String(),
-  price: Type.Number(),
-  ts: Type.Number(),
+  price: Type.Number({ description: "The venue's last (or mid) price; a binary market's first outcome" }),
+  ts: Type.Number({ description: 'When the venue observed it, ms since the epoch' }),
+  change24h: Type.Optional(
+    Type.String({
+      description:
+        "Change of the price over the venue's rolling 24 h window, in per cent, as an exact decimal " +
+        '(rounded half-even to 4 places); absent when the venue does not report the window open',
+    }),
+  ),
+  volume24h: Type.Optional(
+    Type.String({
+      description:
+        'Base-asset volume of the rolling 24 h window, as a decimal; absent when the venue does not report it',
+    }),
+  ),
   stale: Type.Boolean(),
   ageMs: Type.Number(),
 });

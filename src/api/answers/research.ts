@@ -12,7 +12,15 @@ export const JobJson = Type.Object({
   priority: Type.String(),
   progress: Type.Integer(),
   params: Type.Unknown(),
-  result: Type.Optional(Type.Unknown()),
+  result: Type.Optional(
+    Type.Unknown({
+      description:
+        "The finished job's result. A backtest: metrics, trades (each with entry/exit time and price, qty, fees, " +
+        'pnl, return, exitReason), equityCurve, buyAndHold (totalReturn and equityCurve of holding the symbol ' +
+        'from the first close, no fees), tradeReturns, bars. A Monte Carlo: paths, finalEquity and maxDrawdown ' +
+        '(p5, p50, p95, mean), probabilityOfRuin, histogram.',
+    }),
+  ),
   /** Why `result` is null although the job succeeded (dropped after JOB_RESULT_TTL_DAYS). */
   resultNote: NullableString,
   error: Type.Union([JobErrorJson, Type.Null()]),

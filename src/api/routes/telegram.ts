@@ -1,6 +1,11 @@
-/** /api/v1/telegram: one-time codes that link a Telegram chat to the caller, and unlinking. */
+/**
+ * /api/v1/telegram: one-time codes that link a Telegram chat to the caller
+ * (with a deep link that opens the bot with the code when the bot runs
+ * here and its username is known), and unlinking.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { TelegramLinkService } from '../../telegram/link-service.js';
+import type { TelegramStatus } from '../../telegram/telegram-status.js';
 import { NoContent } from '../answers/common.js';
 import { LinkCodeJson } from '../answers/telegram.js';
 import { currentUser } from '../auth.js';
@@ -9,6 +14,8 @@ import { typedRoutes } from '../type-provider.js';
 
 export interface TelegramRouteDeps {
   links: Pick<TelegramLinkService, 'createCode' | 'unlinkForUser'>;
+  /** Where the running bot's username is kept (set once the bot has started). */
+  bot: Pick<TelegramStatus, 'botUsername'>;
 }
 
 const ChatParams = Type.Object(
@@ -20,8 +27,15 @@ export function telegramRoutes(server: FastifyInstance, deps: TelegramRouteDeps)
   const app = typedRoutes(server);
   app.post('/telegram/link-code', { schema: { response: { 201: LinkCodeJson } } }, async (req, reply) => {
     const { code, expiresAt } = await deps.links.createCode(currentUser(req).id);
+    const botUsername = deps.bot.botUsername ?? null;
     reply.status(201);
-    return { code, expiresAt: new Date(expiresAt).toISOString(), command: `/start ${code}` };
+    return {
+      code,
+      expiresAt: new Date(expiresAt).toISOString(),
+      command: `/start ${code}`,
+      botUsername,
+      link: botUsername === null ? null : `https://t.me/${botUsername}?start=${code}`,
+    };
   });
 
   app.delete(

@@ -84,6 +84,7 @@ export class CcxtVenue implements Venue {
       if (typeof t.bid === 'number') ticker.bid = t.bid;
       if (typeof t.ask === 'number') ticker.ask = t.ask;
       if (typeof t.baseVolume === 'number') ticker.volume = t.baseVolume;
+      if (typeof t.open === 'number') ticker.open24h = t.open;
       out.set(symbol, ticker);
     }
     return out;

@@ -28,10 +28,19 @@ interface LevelBar {
   volume: number;
 }
 
+/** The rolling 24 h window ending in `minute` (minutes since the epoch). */
+interface RollingDay {
+  minute: number;
+  open: number;
+  volume: number;
+}
+
 /** Builds candles for one model, memoising finished days. */
 export class CandleBuilder {
   /** Finished days never change; about 100 bytes each. */
   private readonly days = new LRUCache<number, LevelBar>({ max: 200_000 });
+  /** Each instrument's last rolling window: it moves once a minute, tickers come far more often. */
+  private readonly windows: (RollingDay | undefined)[] = [];
 
   constructor(private readonly model: PriceModel) {}
 
@@ -64,6 +73,32 @@ export class CandleBuilder {
       open = end;
     }
     return out;
+  }
+
+  /**
+   * The rolling 24 h window that ends at `now`, as an exchange's ticker reports
+   * it: the open of its first minute and the volume of its 1,440 finished
+   * minutes (what the window's 1m candles add up to; the minute in progress
+   * has traded nothing yet, as in `candles`). Kept per instrument for the
+   * minute it was asked in.
+   */
+  rollingDay(inst: Instrument, now: number): RollingDay {
+    const minute = Math.floor(now / MINUTE_MS);
+    const known = this.windows[inst.index];
+    if (known?.minute === minute) return known;
+    const start = minute - MINUTES_PER_DAY;
+    const day = Math.floor(start / MINUTES_PER_DAY);
+    const first = this.model.dayPath(inst, day);
+    const i0 = start - day * MINUTES_PER_DAY;
+    let volume = 0;
+    for (let i = i0; i < MINUTES_PER_DAY; i++) volume += first.volume[i]!;
+    if (i0 > 0) {
+      const next = this.model.dayPath(inst, day + 1).volume;
+      for (let i = 0; i < i0; i++) volume += next[i]!;
+    }
+    const window = { minute, open: this.model.toPrice(inst, first.level[i0]!), volume };
+    this.windows[inst.index] = window;
+    return window;
   }
 
   private stepBack(open: number, tf: Timeframe, bars: number): number {

@@ -283,7 +283,14 @@ export class SimulatedVenue implements Venue {
   }
 
   private ticker(inst: Instrument, now: number): Ticker {
-    return quote(inst, { symbol: inst.symbol, ts: now, last: this.model.priceAt(inst, now) });
+    const day = this.candles.rollingDay(inst, now);
+    return quote(inst, {
+      symbol: inst.symbol,
+      ts: now,
+      last: this.model.priceAt(inst, now),
+      volume: day.volume,
+      open24h: day.open,
+    });
   }
 
   private market(inst: Instrument, now: number): Market {

@@ -76,6 +76,9 @@ describe('CcxtVenue over the BingX loopback server', () => {
     expect(btc.last).toBeGreaterThan(60_000);
     expect(btc.bid).toBeLessThan(btc.ask!);
     expect(btc.volume).toBe(1234.5);
+    // The exchange's 24 h open price (BingX openPrice) is the window's open.
+    expect(btc.open24h).toBeGreaterThan(60_000);
+    expect(btc.open24h).not.toBe(btc.last);
     const sent = server.requests.slice(before);
     expect(sent.map((r) => r.path)).toEqual([TICKERS]);
     expect(sent[0]!.query['symbol']).toBeUndefined();

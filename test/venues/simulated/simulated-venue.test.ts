@@ -105,6 +105,27 @@ describe('SimulatedVenue determinism', () => {
     }
   });
 
+  it("reports the rolling 24 h window's open and volume as its 1m candles add them up", async () => {
+    // Off the minute and the day, so the window spans two day paths.
+    const { venue } = make({ seed: 4 }, T0 + 7 * 3_600_000 + 25_300);
+    for (const symbol of ['ETH/USDT', 'PM-0002']) {
+      const t = (await venue.fetchTickers([symbol])).get(symbol)!;
+      const start = Math.floor(t.ts / 60_000) * 60_000 - 86_400_000;
+      const bars = [
+        ...(await venue.fetchOHLCV(symbol, '1m', { since: start, limit: 1000 })),
+        ...(await venue.fetchOHLCV(symbol, '1m', { since: start + 1000 * 60_000, limit: 1000 })),
+      ];
+      expect(bars).toHaveLength(1441); // the window's 1,440 minutes and the one in progress
+      expect(t.open24h).toBe(bars[0]!.open);
+      expect(bars.at(-1)!.volume).toBe(0);
+      expect(t.volume).toBeCloseTo(
+        bars.reduce((sum, b) => sum + b.volume, 0),
+        6,
+      );
+      expect(t.volume).toBeGreaterThan(0);
+    }
+  });
+
   it('produces long contiguous series for every timeframe, aligned to exchange boundaries', async () => {
     const { venue } = make({ seed: 2 });
     const m1 = await venue.fetchOHLCV('BTC/USDT', '1m', { limit: 1000 });

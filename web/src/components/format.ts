@@ -32,6 +32,33 @@ export function fmtShare(part: string | number, whole: string | number): string 
   return `${pct > 0 ? '+' : pct < 0 ? '−' : ''}${Math.abs(pct).toFixed(2)} %`;
 }
 
+const PRICE = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 6 });
+
+/** A market price in a list, to six significant digits: "97,000.5", "2,297.38", "0.154146". */
+export function fmtPrice(v: string | number | null | undefined): string {
+  if (v === null || v === undefined || v === '') return '—';
+  const n = Number(v);
+  return Number.isFinite(n) ? PRICE.format(n) : String(v);
+}
+
+/** A change already in per cent (a decimal string from the API) with its sign and two decimals: "+1.25 %". */
+export function fmtChangePct(pct: string | number | null | undefined): string {
+  if (pct === null || pct === undefined || pct === '') return '—';
+  const n = Number(pct);
+  if (!Number.isFinite(n)) return String(pct);
+  const text = Math.abs(n).toFixed(2);
+  return `${n > 0 && text !== '0.00' ? '+' : n < 0 && text !== '0.00' ? '−' : ''}${text} %`;
+}
+
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+
+/** A large quantity in few characters: "1.2M", "35.4K", "870". */
+export function fmtCompact(v: string | number | null | undefined): string {
+  if (v === null || v === undefined || v === '') return '—';
+  const n = Number(v);
+  return Number.isFinite(n) ? COMPACT.format(n) : String(v);
+}
+
 /** "3 min ago", "2 h ago", "5 d ago" for an ISO time. */
 export function fmtAgo(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return '—';

@@ -1,15 +1,17 @@
 /**
- * The markets page: the venue's markets with a search box and their prices
- * (GET /prices, refreshed every 5 s), and for the chosen one a candlestick
- * chart from /ohlcv with SMA / EMA overlays computed here.
+ * The markets page: the venue's markets with a search box, their prices and
+ * 24 h change and volume (GET /prices, refreshed every 5 s), and for the
+ * chosen one a candlestick chart from /ohlcv with SMA / EMA overlays computed here.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { allPages, api, describeError } from '../../api/client';
 import type { Market, Price } from '../../api/types';
-import { fmtNum } from '../../components/format';
 import { CandleChart } from './candle-chart';
+import { MarketList } from './market-list';
 
 const REFRESH_MS = 5000;
+/** Most symbols one /prices request may name. */
+const MAX_PRICED = 500;
 
 export function MarketsPage() {
   const [markets, setMarkets] = useState<Market[]>([]);
@@ -44,23 +46,24 @@ export function MarketsPage() {
       : markets;
   }, [markets, query]);
 
-  const symbols = useMemo(
-    () =>
-      shown
-        .filter((m) => m.kind === 'spot')
-        .slice(0, 500)
-        .map((m) => m.symbol),
-    [shown],
-  );
+  const symbols = useMemo(() => shown.slice(0, MAX_PRICED).map((m) => m.symbol), [shown]);
   useEffect(() => {
     if (symbols.length === 0) return undefined;
+    // An answer for an earlier search that arrives late must not overwrite a newer one.
+    let current = true;
     const load = () =>
       api<{ items: Price[] }>(`/prices?symbols=${encodeURIComponent(symbols.join(','))}`)
-        .then((r) => setPrices(new Map(r.items.map((p) => [p.symbol, p]))))
+        .then((r) => {
+          if (current)
+            setPrices((known) => new Map([...known, ...r.items.map((p) => [p.symbol, p] as const)]));
+        })
         .catch(() => {});
     void load();
     const timer = setInterval(load, REFRESH_MS);
-    return () => clearInterval(timer);
+    return () => {
+      current = false;
+      clearInterval(timer);
+    };
   }, [symbols]);
 
   return (
@@ -83,39 +86,7 @@ export function MarketsPage() {
         <p class="hint" aria-live="polite">
           {shown.length} of {markets.length}
         </p>
-        <div class="table-scroll market-list">
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Market</th>
-                <th scope="col" class="num">
-                  Price
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((m) => {
-                const p = prices.get(m.symbol);
-                return (
-                  <tr key={m.id} aria-selected={chosen?.id === m.id}>
-                    <td>
-                      <button type="button" onClick={() => setChosen(m)} aria-pressed={chosen?.id === m.id}>
-                        {m.question ?? m.symbol}
-                      </button>
-                    </td>
-                    <td class="num">
-                      {p
-                        ? `${fmtNum(p.price, 6)}${p.stale ? ' (stale)' : ''}`
-                        : m.outcomes
-                          ? m.outcomes.map((o) => `${o.name} ${fmtNum(o.price, 3)}`).join(' / ')
-                          : '—'}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+        <MarketList markets={shown} prices={prices} chosenId={chosen?.id} onChoose={setChosen} />
       </section>
       <section aria-labelledby="chart-title">{chosen && <CandleChart market={chosen} />}</section>
     </div>

@@ -5,6 +5,7 @@ type Kind = 'money' | 'pct' | 'ratio' | 'count';
 
 const METRICS: [key: string, label: string, kind: Kind][] = [
   ['totalReturn', 'Total return', 'pct'],
+  ['buyAndHoldReturn', 'Buy and hold return', 'pct'],
   ['cagr', 'Yearly return (CAGR)', 'pct'],
   ['maxDrawdown', 'Largest drawdown', 'pct'],
   ['winRate', 'Winning trades', 'pct'],

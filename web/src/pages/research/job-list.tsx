@@ -34,7 +34,7 @@ export function JobList({
   if (jobs.length === 0) return <p class="hint">No jobs yet.</p>;
   return (
     <div class="table-scroll">
-      <table class="data-table jobs-table">
+      <table class="data-table cards jobs-table">
         <thead>
           <tr>
             <th scope="col">Job</th>
@@ -48,15 +48,15 @@ export function JobList({
         <tbody>
           {jobs.map((j) => (
             <tr key={j.id} data-job-id={j.id} data-status={j.status}>
-              <th scope="row">
+              <th scope="row" class="job-what">
                 #{j.id} {j.type}
                 <span class="address">{paramsText(jobParams(j))}</span>
               </th>
-              <td>
+              <td data-label="Status">
                 {j.status}
                 {j.error && <span class="field-error">{j.error.message}</span>}
               </td>
-              <td>
+              <td data-label="Progress">
                 <ProgressBar value={j.progress} label={`Progress of job ${j.id}`} />
               </td>
               <td class="col-actions">

@@ -2,19 +2,23 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
 import type { Job } from '../../api/types';
+import { useRemembered } from '../../components/remembered';
 import { formErrors, NO_ERRORS } from './field-errors';
 import { describedBy, FormField } from './form-field';
 import { jobParams } from './job-params';
 
 export function MonteCarloForm({ backtests, onSubmitted }: { backtests: Job[]; onSubmitted(j: Job): void }) {
-  const [source, setSource] = useState('');
-  const [returns, setReturns] = useState('0.02, -0.01, 0.03, -0.02, 0.015');
-  const [method, setMethod] = useState('bootstrap');
-  const [paths, setPaths] = useState('10000');
-  const [seed, setSeed] = useState('1');
+  // The last values sent (or typed) come back on the next visit; a remembered
+  // backtest that is no longer listed falls back to the newest one.
+  const [source, setSource] = useRemembered('mc.source', '');
+  const [returns, setReturns] = useRemembered('mc.returns', '0.02, -0.01, 0.03, -0.02, 0.015');
+  const [method, setMethod] = useRemembered('mc.method', 'bootstrap');
+  const [paths, setPaths] = useRemembered('mc.paths', '10000');
+  const [seed, setSeed] = useRemembered('mc.seed', '1');
   const [errors, setErrors] = useState(NO_ERRORS);
   const [busy, setBusy] = useState(false);
-  const fromJob = source || (backtests[0] ? String(backtests[0].id) : 'inline');
+  const listed = source === 'inline' || backtests.some((j) => String(j.id) === source);
+  const fromJob = listed ? source : backtests[0] ? String(backtests[0].id) : 'inline';
 
   const submit = async (ev: Event) => {
     ev.preventDefault();

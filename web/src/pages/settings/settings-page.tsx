@@ -1,73 +1,19 @@
 /**
- * Settings: link a Telegram chat (a one-time `/start <code>` to send the
- * bot), how the API token is handled in this browser, and light or dark.
+ * Settings: link a Telegram chat (`telegram-link.tsx`), how the API token is
+ * handled in this browser, and light or dark.
  */
 import { useState } from 'preact/hooks';
-import { api, describeError } from '../../api/client';
 import { isRemembered } from '../../api/token-store';
 import type { LinkCode } from '../../api/types';
 import { readTheme, saveTheme, type Theme } from '../../components/theme';
+import { TelegramLink } from './telegram-link';
 
 export function SettingsPage() {
-  const [link, setLink] = useState<LinkCode | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [theme, setTheme] = useState<Theme>(readTheme);
-  const [bot, setBot] = useState('');
-
-  const newCode = async () => {
-    setError(null);
-    try {
-      setLink(await api<LinkCode>('/telegram/link-code', { method: 'POST' }));
-    } catch (err) {
-      setError(describeError(err));
-    }
-  };
-  const botName = bot.trim().replace(/^@/, '');
 
   return (
     <div class="panels">
-      <section class="panel" aria-labelledby="telegram-title">
-        <h2 id="telegram-title">Telegram</h2>
-        <p>
-          Link a Telegram chat to get copies, TP/SL fills and alerts there, and to manage positions and
-          traders from it. Get a code, then send the command to the server's bot; the code works once, for 10
-          minutes.
-        </p>
-        <button type="button" onClick={newCode}>
-          Get a link code
-        </button>
-        {error && (
-          <p class="error" role="alert">
-            No code: {error}
-          </p>
-        )}
-        {link && (
-          <div class="link-code" role="status">
-            <p>
-              Send <code data-testid="link-command">{link.command}</code> to the bot (valid until{' '}
-              {new Date(link.expiresAt).toLocaleTimeString()}).
-            </p>
-            <label for="bot-name">The bot's username (to open it directly)</label>
-            <input
-              id="bot-name"
-              placeholder="e.g. tradeloop_bot"
-              value={bot}
-              onInput={(e) => setBot(e.currentTarget.value)}
-            />
-            {botName && (
-              <p>
-                <a
-                  href={`https://t.me/${encodeURIComponent(botName)}?start=${encodeURIComponent(link.code)}`}
-                  target="_blank"
-                  rel="noreferrer"
-                >
-                  Open @{botName} in Telegram with the code
-                </a>
-              </p>
-            )}
-          </div>
-        )}
-      </section>
+      <TelegramLink />
       <section class="panel" aria-labelledby="token-title">
         <h2 id="token-title">Your API token</h2>
         <p>
