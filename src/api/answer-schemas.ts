@@ -1,12 +1,13 @@
 /**
  * Answer schemas of the routes whose bodies `schemas.ts` does not cover:
  * health, the daily and per-trader figures, bulk imports, markets and
- * candles, and the operator reports. They serialise the answers and document
+ * candles, a backtest's model replay, and the operator reports. They serialise the answers and document
  * them at /openapi.json. A market and a report are open objects: a venue may
  * report more about a market than every venue has, and a report's fields
  * follow the module that reports them; the fields listed are the ones a
  * client can rely on.
  */
+import { MAX_REPLAY_ANSWERS, REPLAY_MODES, REPLAY_STAGES } from '../jobs/index.js';
 import { type TSchema, Type } from './json-schema.js';
 
 const NullableString = Type.Nullable(Type.String());
@@ -118,3 +119,41 @@ export const CandlesJson = Type.Object({
 });
 
 export const InvalidatedJson = Type.Object({ invalidated: Type.Integer() });
+
+const BarTime = Type.Integer({ description: 'bar open time, ms since the epoch' });
+
+/**
+ * The `model` part of a backtest's result when it replayed recorded model
+ * answers (`modelReplay` in the request). Every list is bounded by the
+ * answers read (at most MAX_REPLAY_ANSWERS), never by the number of bars.
+ */
+export const ModelReplaySummaryJson = Type.Object(
+  {
+    stage: Type.Enum(REPLAY_STAGES),
+    model: Type.String(),
+    mode: Type.Enum(REPLAY_MODES, {
+      description: '`ai`: the model decides; `both`: it may only veto or shrink',
+    }),
+    answers: Type.Integer({ description: 'answers read from the call log for the range' }),
+    answersCapped: Type.Boolean({
+      description: `the range held more than ${MAX_REPLAY_ANSWERS} answers: the bars after the last one read fell back`,
+    }),
+    unreadable: Type.Integer({
+      description: "recorded answers that fail the decider's schema: not replayed",
+    }),
+    replayed: Type.Object({ count: Type.Integer(), bars: Type.Array(BarTime) }),
+    fellBack: Type.Object({
+      count: Type.Integer(),
+      ranges: Type.Array(Type.Array(BarTime, { minItems: 2, maxItems: 2 }), {
+        description: 'runs of consecutive bars the rules decided: [first, last] open times',
+      }),
+    }),
+    refused: Type.Object({
+      count: Type.Integer(),
+      items: Type.Array(Type.Object({ barTs: BarTime, blockedBy: Type.String() })),
+    }),
+  },
+  {
+    description: 'Which bars recorded model answers decided, which fell back to the rules, what was refused',
+  },
+);

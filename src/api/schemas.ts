@@ -15,6 +15,7 @@
 import { MAX_BULK_ORDERS } from '../copytrading/order-service.js';
 import { MAX_BATCH_UPDATES } from '../copytrading/trader-service.js';
 import { COPY_MODES } from '../domain/copy.js';
+import { ModelReplaySummaryJson } from './answer-schemas.js';
 import { type TSchema, Type } from './json-schema.js';
 
 export const Amount = Type.Union([Type.String({ maxLength: 48 }), Type.Number()]);
@@ -226,6 +227,15 @@ export const PositionWithMarketJson = Type.Object({
 
 export const ResearchBody = Type.AnyObject();
 
+/** POST /backtests: a strategy backtest, or a copy backtest (`kind: "copy"`). */
+export const BacktestBody = Type.AnyObject({
+  description:
+    'A strategy backtest ({strategy, params, venue, symbol, timeframe, from, to, initialCapital, ...}; ' +
+    'optional `modelReplay: {stage: "decider", model?: string, mode?: "ai" | "both"}` replays the ' +
+    "pipeline's recorded decider answers for the same candles, see the README) or a copy backtest " +
+    '({kind: "copy", source, address, ...}). Checked field by field; every problem is named in the 400.',
+});
+
 const JobErrorJson = Type.Object({ code: Type.String(), message: Type.String() });
 
 /** A job; `result` only on a single job (lists leave it out: it can be large). */
@@ -236,7 +246,14 @@ export const JobJson = Type.Object({
   priority: Type.String(),
   progress: Type.Integer(),
   params: Type.Unknown(),
-  result: Type.Optional(Type.Unknown()),
+  /** A backtest that replayed model answers says what they did in `model`. */
+  result: Type.Optional(
+    Type.Unknown({
+      type: ['object', 'null'],
+      additionalProperties: true,
+      properties: { model: ModelReplaySummaryJson },
+    }),
+  ),
   /** Why `result` is null although the job succeeded (dropped after JOB_RESULT_TTL_DAYS). */
   resultNote: NullableString,
   error: Type.Union([JobErrorJson, Type.Null()]),

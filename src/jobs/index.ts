@@ -1,5 +1,6 @@
 /** The job system: one manager over an embedded or a BullMQ executor, and the worker pool they share. */
 
+export { MAX_REPLAY_ANSWERS, REPLAY_MODES, REPLAY_STAGES } from '../research/index.js';
 export {
   JOB_PRIORITIES,
   JOB_STATUSES,
@@ -19,3 +20,4 @@ export {
 } from './create-jobs.js';
 export type { JobExecutor } from './executor.js';
 export { type JobListQuery, JobManager, MAX_JOBS_PAGE, type SubmitRequest } from './job-manager.js';
+export type { RecordedAnswerSource } from './model-replay-submission.js';

@@ -12,4 +12,12 @@ export {
 export { type CopyReplayInput, type CopyReplayResult, replayCopies } from './copy-replay.js';
 export { type CurvePoint, CurveSampler } from './curve-sampler.js';
 export { type BacktestMetrics, computeMetrics, EquityStats } from './metrics.js';
+export { type ModelReplaySummary, replaySummary, runReplayBacktest } from './model-replay.js';
+export {
+  MAX_REPLAY_ANSWERS,
+  type ModelReplay,
+  type ModelReplayAsk,
+  REPLAY_MODES,
+  REPLAY_STAGES,
+} from './model-replay-request.js';
 export * from './montecarlo/index.js';
