@@ -1,4 +1,4 @@
-/** GET /api/v1/pipeline/status and /pipeline/decisions, as the Bot page reads them. */
+/** GET /api/v1/pipeline/status, /pipeline/decisions and /pipeline/model-calls, as the Bot page reads them. */
 export interface BotRun {
   id: number;
   status: string;
@@ -33,6 +33,33 @@ export interface BotStatus {
     pending: boolean;
   }[];
   lastError: { stage: string; message: string; at: string | null } | null;
+  /** Present when PIPELINE_ANALYST or PIPELINE_DECIDER asks a model. */
+  models?: BotModels;
+}
+
+export interface BotModels {
+  analyst: 'rules' | 'ai';
+  decider: 'rules' | 'ai' | 'both';
+  analystModel: string | null;
+  deciderModel: string | null;
+  callsLastHour: number;
+  tokensToday: number;
+}
+
+/** One call (or skipped call) of a model stage. */
+export interface BotModelCall {
+  id: number;
+  stage: string;
+  symbol: string;
+  model: string;
+  tokensIn: number;
+  tokensOut: number;
+  latencyMs: number;
+  /** USD estimate, a decimal string; null when AI_PRICES has no price for the model. */
+  cost: string | null;
+  outcome: string;
+  detail: string | null;
+  createdAt: string;
 }
 
 export interface BotDecision {
@@ -46,4 +73,8 @@ export interface BotDecision {
   price: string | null;
   barTime: string;
   createdAt: string;
+  /** `rules`, `ai` (the decider model) or `both` (the rules under the model's veto). */
+  decidedBy: 'rules' | 'ai' | 'both';
+  /** A model fallback, veto, shrink or rejection, in words. */
+  modelNote: string | null;
 }
