@@ -84,7 +84,24 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
         })
       : undefined;
   const ledgerRepo = new LedgerRepository(db);
-  const jobs = await createJobs({ db, clock, venueConfig: venueConfig(config), reports: outages }, config);
+  const pipeline = await createPipeline(config, {
+    db,
+    cache,
+    marketData,
+    clock,
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+  // A backtest's modelReplay reads the decider answers the pipeline recorded about its venue's bars.
+  const recordedAnswers = {
+    venue: config.venue,
+    timeframe: pipeline.timeframe,
+    defaultModel: config.aiDeciderModel,
+    read: pipeline.history.recordedDecisions.bind(pipeline.history),
+  };
+  const jobs = await createJobs(
+    { db, clock, venueConfig: venueConfig(config), reports: outages, recordedAnswers },
+    config,
+  );
   const idempotencyRepo = new IdempotencyRepository(db);
   const jobStats = new JobStats(db, clock);
   const observability = createObservability({ config, clock, db, cache, marketData, queries });
@@ -109,13 +126,6 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
       ok: run.ok,
       result: run,
     });
-  });
-  const pipeline = await createPipeline(config, {
-    db,
-    cache,
-    marketData,
-    clock,
-    ...(opts.log ? { log: opts.log } : {}),
   });
   const updates = new UpdateFanout();
   const orderRepo = new OrderRepository(db);

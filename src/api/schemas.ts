@@ -132,6 +132,15 @@ export const PositionTpSlBody = Type.Object(
 
 export const ResearchBody = Type.AnyObject();
 
+/** POST /backtests: a strategy backtest, or a copy backtest (`kind: "copy"`). */
+export const BacktestBody = Type.AnyObject({
+  description:
+    'A strategy backtest ({strategy, params, venue, symbol, timeframe, from, to, initialCapital, ...}; ' +
+    'optional `modelReplay: {stage: "decider", model?: string, mode?: "ai" | "both"}` replays the ' +
+    "pipeline's recorded decider answers for the same candles, see the README) or a copy backtest " +
+    '({kind: "copy", source, address, ...}). Checked field by field; every problem is named in the 400.',
+});
+
 /** GET /pipeline/decisions query. */
 export const PipelineDecisionsQuery = Type.Object(
   {

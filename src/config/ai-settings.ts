@@ -5,11 +5,11 @@
  * table the call log's cost estimates come from. With PIPELINE_ANALYST and
  * PIPELINE_DECIDER at `rules` (the defaults) none of these is read.
  */
+import { MODEL_NAME } from '../domain/model-name.js';
 import { int, oneOf, setting } from './setting.js';
 
 /** `model=input/output` prices in USD per million tokens, comma-separated. */
 const PRICE_TABLE = /^[\w.:/@-]+=\d+(\.\d+)?\/\d+(\.\d+)?(,[\w.:/@-]+=\d+(\.\d+)?\/\d+(\.\d+)?)*$/;
-const MODEL_NAME = /^[\w.:/@-]{1,128}$/;
 
 export const aiSettings = {
   aiBaseUrl: setting({

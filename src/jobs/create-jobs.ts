@@ -20,6 +20,7 @@ import { EmbeddedExecutor } from './embedded-executor.js';
 import type { DependencyReports, JobExecutor } from './executor.js';
 import { JobManager } from './job-manager.js';
 import { JobRunner, type JobRunnerOptions } from './job-runner.js';
+import type { RecordedAnswerSource } from './model-replay-submission.js';
 import { ResearchVenues } from './research-venues.js';
 import { resolveConcurrency, WorkerPool } from './worker-pool.js';
 
@@ -75,6 +76,8 @@ export interface JobDeps {
   reports?: DependencyReports;
   /** Each job run here that reached a final status (the worker's own metrics). */
   onSettled?: JobRunnerOptions['onSettled'];
+  /** The pipeline's recorded decider answers, which a backtest's `modelReplay` replays (the API's jobs). */
+  recordedAnswers?: RecordedAnswerSource;
 }
 
 export interface CreateJobsOptions {
@@ -163,6 +166,7 @@ export async function createJobs(
     monteCarloMaxSteps: config.monteCarloMaxSteps,
     resultTtlDays: config.jobResultTtlDays,
     symbols: (name) => venues.symbols(name, deps.clock),
+    ...(deps.recordedAnswers ? { recordedAnswers: deps.recordedAnswers } : {}),
     onClose: async () => pool?.close(),
   });
 }

@@ -19,3 +19,4 @@ export {
 } from './create-jobs.js';
 export type { JobExecutor } from './executor.js';
 export { type JobListQuery, JobManager, MAX_JOBS_PAGE, type SubmitRequest } from './job-manager.js';
+export type { RecordedAnswerSource } from './model-replay-submission.js';

@@ -28,6 +28,7 @@ import {
   parseJobOptions,
   type VenueSymbols,
 } from './job-requests.js';
+import { type RecordedAnswerSource, resolveModelReplay } from './model-replay-submission.js';
 
 export interface SubmitRequest {
   type: JobType;
@@ -63,6 +64,8 @@ export interface JobManagerOptions {
   defaultVenue?: string;
   /** Address rules of the sources a copy backtest may replay; absent: addresses are checked by the worker. */
   checkAddress?: AddressCheck;
+  /** The pipeline's recorded decider answers, for a backtest's `modelReplay`; absent: a replay is refused. */
+  recordedAnswers?: RecordedAnswerSource;
   /** What each venue lists, to refuse an unknown backtest symbol at submit; absent: not checked here. */
   symbols?: VenueSymbols;
   /** Jobs one user may have queued or running (JOB_QUOTA_PER_USER). @default no limit */
@@ -120,9 +123,11 @@ export class JobManager {
         ...(this.o.defaultVenue ? { defaultVenue: this.o.defaultVenue } : {}),
         ...(this.o.checkAddress ? { checkAddress: this.o.checkAddress } : {}),
       });
-      if (this.o.symbols && !isCopyRequest(request))
-        await checkBacktestSymbol(request, this.o.symbols, waitMs);
-      params = packParams(body, request);
+      if (isCopyRequest(request)) params = packParams(body, request);
+      else {
+        if (this.o.symbols) await checkBacktestSymbol(request, this.o.symbols, waitMs);
+        params = packParams(body, await resolveModelReplay(request, this.o.recordedAnswers));
+      }
     } else {
       const resolved = await checkMonteCarloParams(req.params, req.userId, (id) => this.o.repo.findById(id), {
         ...(this.o.monteCarloMaxSteps === undefined ? {} : { maxSteps: this.o.monteCarloMaxSteps }),

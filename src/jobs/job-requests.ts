@@ -16,6 +16,7 @@ import {
   type BacktestRequest,
   type CopyBacktestRequest,
   isCopyBacktest,
+  type ModelReplayAsk,
   parseBacktestRequest,
   parseCopyBacktestRequest,
   parseMonteCarloRequest,
@@ -54,7 +55,8 @@ export const isCopyRequest = (r: BacktestRequest | CopyBacktestRequest): r is Co
 /** A backtest as submitted: the client's fields (what the job shows) and the request they parse to (what runs). */
 export interface BacktestSubmission {
   body: unknown;
-  request: BacktestRequest | CopyBacktestRequest;
+  /** A strategy backtest's `modelReplay` is still the ask: `resolveModelReplay` reads its answers. */
+  request: BacktestRequest<ModelReplayAsk> | CopyBacktestRequest;
 }
 
 /**

@@ -152,6 +152,11 @@ export class Pipeline {
     return this.running;
   }
 
+  /** The timeframe it trades on (PIPELINE_TIMEFRAME, or the venue's closest). */
+  get timeframe(): string {
+    return this.o.timeframe;
+  }
+
   /** Starts the loop: a run now, then one every `intervalMs` after each run ends. No-op when running. */
   start(): void {
     if (this.running) return;

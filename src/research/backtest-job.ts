@@ -1,15 +1,19 @@
 /**
  * A validated backtest request run end to end: candles from the named venue
  * (paged through `fetchOHLCV`), the strategy built from its parameters, and
- * the runner. The caller resolves the venue name to a Venue.
+ * the runner — or, with `modelReplay`, the runner behind the model gate
+ * replaying the recorded decider answers the submission read. The caller
+ * resolves the venue name to a Venue.
  */
 import { ValidationError } from '../domain/errors.js';
 import { timeframeMs } from '../domain/timeframe.js';
 import { getStrategy } from '../engine/strategies/registry.js';
 import type { Venue } from '../venues/venue.js';
-import { type BacktestResult, runBacktest } from './backtest.js';
+import { type BacktestConfig, type BacktestResult, runBacktest } from './backtest.js';
 import type { BacktestRequest } from './backtest-request.js';
 import { loadBars } from './candle-loader.js';
+import { type ModelReplaySummary, replaySummary, runReplayBacktest } from './model-replay.js';
+import type { ModelReplay, ModelReplayAsk } from './model-replay-request.js';
 
 /** A calendar month has no fixed length: the clock reads the bar's open plus 28 days (its earliest close). */
 const MONTH_CLOSE_MS = 28 * 86_400_000;
@@ -21,10 +25,13 @@ export interface BacktestJobOptions {
 }
 
 export interface BacktestReport extends BacktestResult {
-  request: BacktestRequest;
+  /** As run; a model replay's recorded answers are left out (the `model` part says what they did). */
+  request: BacktestRequest<ModelReplayAsk>;
   /** Open time of the first and last bar used. */
   firstBar: number | null;
   lastBar: number | null;
+  /** With `modelReplay`: which bars the recorded answers decided, which fell back to the rules, what was refused. */
+  model?: ModelReplaySummary;
 }
 
 /**
@@ -49,7 +56,7 @@ export async function runBacktestRequest(
     });
   }
   const def = getStrategy(req.strategy);
-  const result = runBacktest({
+  const config: BacktestConfig = {
     strategy: def.create(req.params),
     symbol: req.symbol,
     bars,
@@ -62,6 +69,26 @@ export async function runBacktestRequest(
     onProgress: opts.onProgress,
     signal: opts.signal,
     curvePoints: opts.curvePoints,
+  };
+  const bounds = { firstBar: bars.ts[0] ?? null, lastBar: bars.ts[bars.length - 1] ?? null };
+  const { modelReplay: replay, ...plain } = req;
+  if (!replay) return { ...runBacktest(config), request: plain, ...bounds };
+  if (!isResolved(replay)) {
+    throw new ValidationError('modelReplay: the recorded answers are read when the backtest is submitted', {
+      details: [{ path: 'modelReplay', message: 'must be resolved at submission (JobManager.submit)' }],
+    });
+  }
+  const { model, ...result } = runReplayBacktest({
+    ...config,
+    answers: new Map(replay.answers),
+    mode: replay.mode,
   });
-  return { ...result, request: req, firstBar: bars.ts[0] ?? null, lastBar: bars.ts[bars.length - 1] ?? null };
+  return {
+    ...result,
+    request: { ...plain, modelReplay: { stage: replay.stage, model: replay.model, mode: replay.mode } },
+    ...bounds,
+    model: replaySummary(replay, model, bars),
+  };
 }
+
+const isResolved = (r: ModelReplayAsk | ModelReplay): r is ModelReplay => 'answers' in r;

@@ -11,8 +11,14 @@ import { Problems } from '../domain/validation.js';
 import type { ParamValues } from '../engine/params.js';
 import type { RiskLimits } from '../engine/risk.js';
 import { getStrategy } from '../engine/strategies/registry.js';
+import { type ModelReplay, type ModelReplayAsk, parseModelReplay } from './model-replay-request.js';
 
-export interface BacktestRequest {
+/**
+ * A backtest as it runs. `modelReplay` is the client's ask once parsed
+ * (`ModelReplayAsk`) and, once the submission has read the recorded answers,
+ * the replay itself (`ModelReplay`): a job stores and runs the latter.
+ */
+export interface BacktestRequest<Replay extends ModelReplayAsk | ModelReplay = ModelReplayAsk | ModelReplay> {
   strategy: string;
   params: ParamValues;
   venue: string;
@@ -28,6 +34,8 @@ export interface BacktestRequest {
   /** Fraction of a bar's volume one fill may take; 0 = no cap. */
   maxVolumeFraction: number;
   risk: Partial<RiskLimits>;
+  /** Replay the pipeline's recorded decider answers for these bars (model-replay-request.ts). */
+  modelReplay?: Replay;
 }
 
 const DAY_MS = 86_400_000;
@@ -45,6 +53,7 @@ const KNOWN = new Set([
   'initialCapital',
   'maxVolumeFraction',
   'risk',
+  'modelReplay',
 ]);
 
 /** Limits of every numeric field: [min, max], inclusive unless noted. */
@@ -100,7 +109,7 @@ function date(p: Problems, v: unknown, path: string, end: boolean): number | und
 export function parseBacktestRequest(
   raw: unknown,
   opts: { venues?: readonly string[] } = {},
-): BacktestRequest {
+): BacktestRequest<ModelReplayAsk> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ValidationError('a backtest request must be a JSON object', {
       details: [{ path: 'body', message: 'must be an object' }],
@@ -161,6 +170,7 @@ export function parseBacktestRequest(
       }
     }
   }
+  const modelReplay = r.modelReplay === undefined ? undefined : parseModelReplay(p, r.modelReplay);
   p.throwIfAny('invalid backtest request');
   return {
     strategy: strategy!,
@@ -175,5 +185,6 @@ export function parseBacktestRequest(
     initialCapital: initialCapital!,
     maxVolumeFraction: maxVolumeFraction!,
     risk,
+    ...(modelReplay ? { modelReplay } : {}),
   };
 }

@@ -12,4 +12,6 @@ export {
 export { type CopyReplayInput, type CopyReplayResult, replayCopies } from './copy-replay.js';
 export { type CurvePoint, CurveSampler } from './curve-sampler.js';
 export { type BacktestMetrics, computeMetrics, EquityStats } from './metrics.js';
+export { type ModelReplaySummary, replaySummary, runReplayBacktest } from './model-replay.js';
+export type { ModelReplay, ModelReplayAsk } from './model-replay-request.js';
 export * from './montecarlo/index.js';

@@ -7,13 +7,14 @@
  * called.
  *
  * @example
- * const answers = await calls.answersFor('decider', 'gpt-4o-mini', 'BTC/USDT', from, to);
  * const r = runReplayBacktest({ strategy, symbol: 'BTC/USDT', bars, initialCapital: 10_000, answers, mode: 'ai' });
  * r.model.fellBack; // open times of the bars the rules decided
  */
+import type { Bars } from '../engine/bars.js';
 import { ModelGatedStrategy, type ModelIntent } from '../engine/model-gate.js';
 import { ReplayedVerdicts } from '../engine/replayed-verdicts.js';
 import { type BacktestConfig, type BacktestResult, runBacktest } from './backtest.js';
+import type { ModelReplay } from './model-replay-request.js';
 
 export interface ReplayConfig extends BacktestConfig {
   /** Recorded answers by bar open time. */
@@ -41,4 +42,66 @@ export function runReplayBacktest(cfg: ReplayConfig): ReplayResult {
   );
   const result = runBacktest({ ...cfg, strategy });
   return { ...result, model: { replayed: verdicts.replayed, fellBack: verdicts.fellBack, refused } };
+}
+
+/** What a backtest's result says about its model replay; every list is bounded by MAX_REPLAY_ANSWERS. */
+export interface ModelReplaySummary {
+  stage: ModelReplay['stage'];
+  model: string;
+  mode: ModelReplay['mode'];
+  /** Answers read from the call log for the range. */
+  answers: number;
+  /** The range held more than MAX_REPLAY_ANSWERS answers: the bars after the last one read fell back. */
+  answersCapped: boolean;
+  /** Recorded answers that no longer pass the decider's schema: their bars fell back. */
+  unreadable: number;
+  /** Bars decided by a recorded answer (open times, ms). */
+  replayed: { count: number; bars: number[] };
+  /** Bars the rules decided, as runs of consecutive bars: [first, last] open times. */
+  fellBack: { count: number; ranges: [number, number][] };
+  /** Replayed entries the gate refused (vetoes in `both`, answers that break a rule). */
+  refused: { count: number; items: { barTs: number; blockedBy: string }[] };
+}
+
+/**
+ * The result's `model` part. Replayed bars and refusals are at most the
+ * answers read, and fallback runs at most one more, so nothing here grows
+ * with the number of bars.
+ */
+export function replaySummary(
+  replay: ModelReplay,
+  model: ReplayResult['model'],
+  bars: Bars,
+): ModelReplaySummary {
+  return {
+    stage: replay.stage,
+    model: replay.model,
+    mode: replay.mode,
+    answers: replay.answers.length,
+    answersCapped: replay.capped,
+    unreadable: replay.unreadable,
+    replayed: { count: model.replayed.length, bars: model.replayed },
+    fellBack: { count: model.fellBack.length, ranges: runsOf(model.fellBack, bars) },
+    refused: { count: model.refused.length, items: model.refused },
+  };
+}
+
+/** `subset` (an ordered subsequence of the bars' open times) as runs of consecutive bars. */
+function runsOf(subset: readonly number[], bars: Bars): [number, number][] {
+  const runs: [number, number][] = [];
+  let run: [number, number] | null = null;
+  for (let i = 0, k = 0; i < bars.length && k < subset.length; i++) {
+    const ts = bars.ts[i]!;
+    if (ts !== subset[k]) {
+      run = null;
+      continue;
+    }
+    k++;
+    if (run) run[1] = ts;
+    else {
+      run = [ts, ts];
+      runs.push(run);
+    }
+  }
+  return runs;
 }

@@ -57,6 +57,17 @@ export interface ModelCallRecord {
 
 export type NewModelCall = Omit<ModelCallRecord, 'id'>;
 
+/** Which recorded answers a backtest replays: one model's, about one symbol's bars opened in [from, to). */
+export interface AnswersQuery {
+  stage: ModelStage;
+  model: string;
+  symbol: string;
+  from: number;
+  to: number;
+  /** Most bars read. */
+  limit: number;
+}
+
 const toCall = (r: Selectable<PipelineModelCallsTable>): ModelCallRecord => ({
   id: Number(r.id),
   runId: r.run_id === null ? null : Number(r.run_id),
@@ -100,6 +111,7 @@ export class ModelCallRepository {
   private readonly tokensSinceQ;
   private readonly pageQ;
   private readonly pageAfterQ;
+  private readonly answersQ;
 
   constructor(private readonly db: Database) {
     const k = db.kysely;
@@ -129,6 +141,26 @@ export class ModelCallRepository {
     );
     this.pageAfterQ = prepare(k, (p) =>
       all().where(afterKeyset(p)).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(p('limit')),
+    );
+    // The newest ok answer per bar (a bar asked twice, e.g. after its position changed, counts once).
+    this.answersQ = prepare(k, (p) =>
+      k
+        .selectFrom('pipeline_model_calls')
+        .select(['bar_ts', 'answer'])
+        .where('id', 'in', (eb) =>
+          eb
+            .selectFrom('pipeline_model_calls')
+            .select((m) => m.fn.max('id').as('id'))
+            .where('symbol', '=', p('symbol'))
+            .where('bar_ts', '>=', p('from'))
+            .where('bar_ts', '<', p('to'))
+            .where('stage', '=', p('stage'))
+            .where('model', '=', p('model'))
+            .where('outcome', '=', 'ok')
+            .groupBy('bar_ts'),
+        )
+        .orderBy('bar_ts')
+        .limit(p('limit')),
     );
   }
 
@@ -181,32 +213,17 @@ export class ModelCallRepository {
 
   /**
    * The schema-valid answers `model` gave as `stage` about `symbol`'s bars
-   * opened in [from, to], by bar open time (the newest answer per bar): what
-   * a backtest replays.
+   * opened in [from, to), the newest answer per bar, oldest bar first: what
+   * a backtest replays. At most `limit` bars; `more` says the range held
+   * more (the bars after the last one returned were not read).
    */
-  async answersFor(
-    stage: ModelStage,
-    model: string,
-    symbol: string,
-    from: number,
-    to: number,
-  ): Promise<Map<number, unknown>> {
-    const k = this.db.kysely;
-    const rows = await this.db.all(
-      compile(
-        k
-          .selectFrom('pipeline_model_calls')
-          .select(['bar_ts', 'answer'])
-          .where('stage', '=', stage)
-          .where('model', '=', model)
-          .where('symbol', '=', symbol)
-          .where('outcome', '=', 'ok')
-          .where('bar_ts', '>=', from)
-          .where('bar_ts', '<=', to)
-          .orderBy('id'),
-      ),
+  async answersFor(q: AnswersQuery): Promise<{ answers: Map<number, unknown>; more: boolean }> {
+    const rows = await this.db.all(this.answersQ({ ...q, limit: q.limit + 1 }));
+    const more = rows.length > q.limit;
+    const answers = new Map(
+      rows.slice(0, q.limit).map((r) => [Number(r.bar_ts), JSON.parse(r.answer ?? 'null') as unknown]),
     );
-    return new Map(rows.map((r) => [Number(r.bar_ts), JSON.parse(r.answer ?? 'null') as unknown]));
+    return { answers, more };
   }
 
   /** Every call about these bars (`symbol` and bar open time), oldest first. */

@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { barsFromCandles } from '../../src/engine/bars.js';
 import { Action } from '../../src/engine/intent.js';
-import type { ModelIntent } from '../../src/engine/model-gate.js';
 import type { Strategy } from '../../src/engine/strategy.js';
 import { closedCandles } from '../../src/pipeline/scout.js';
 import { runReplayBacktest } from '../../src/research/model-replay.js';
@@ -42,13 +41,15 @@ describe('replaying recorded model answers in a backtest', () => {
     const got = await ctx.services.marketData.ohlcv(symbol, '1h', 100);
     const candles = closedCandles(got.value, HOUR, ctx.clock.now());
     const bars = barsFromCandles(candles);
-    const answers = (await ctx.repo.modelCalls.answersFor(
-      'decider',
-      config.aiDeciderModel,
+    const recorded = await p.history.recordedDecisions({
+      model: config.aiDeciderModel,
       symbol,
-      candles[0]!.ts,
-      candles.at(-1)!.ts,
-    )) as Map<number, ModelIntent>;
+      from: candles[0]!.ts,
+      to: candles.at(-1)!.ts + 1,
+      limit: 100,
+    });
+    expect(recorded).toMatchObject({ more: false, unreadable: 0 });
+    const answers = new Map(recorded.answers);
     expect(answers.size).toBe(decided.filter((c) => c.symbol === symbol).length);
     const asked = server.calls.length;
 

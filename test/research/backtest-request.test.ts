@@ -49,7 +49,20 @@ describe('parseBacktestRequest', () => {
     });
   });
 
+  it('reads a model replay: the decider, AI_DECIDER_MODEL unless a model is named, mode ai unless both', () => {
+    const ask = (modelReplay: object) => parseBacktestRequest({ ...example, modelReplay }).modelReplay;
+    expect(ask({ stage: 'decider' })).toEqual({ stage: 'decider', model: null, mode: 'ai' });
+    expect(ask({ stage: 'decider', model: ' qwen2.5:7b ', mode: 'both' })).toEqual({
+      stage: 'decider',
+      model: 'qwen2.5:7b',
+      mode: 'both',
+    });
+    expect(parseBacktestRequest(example).modelReplay).toBeUndefined();
+  });
+
   it.each([
+    [{ modelReplay: {} }, 'modelReplay.stage', /must be "decider"/],
+    [{ modelReplay: [] }, 'modelReplay', /must be an object/],
     [{ strategy: 'moon' }, 'strategy', /must be one of sma-cross, rsi-reversion, breakout/],
     [{ params: { fast: 60, slow: 50 } }, 'params.fast', /must be less than slow \(50\)/],
     [{ params: { fast: 0 } }, 'params.fast', /must be at least 1/],

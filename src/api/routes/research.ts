@@ -15,7 +15,7 @@ import { JobJson, StrategyCatalogJson } from '../answers/research.js';
 import { currentUser } from '../auth.js';
 import { type IdempotencyDeps, idempotent } from '../idempotency.js';
 import { Type } from '../json-schema.js';
-import { IdParams, ResearchBody } from '../schemas.js';
+import { BacktestBody, IdParams, ResearchBody } from '../schemas.js';
 import { typedRoutes } from '../type-provider.js';
 
 export interface ResearchDeps {
@@ -66,11 +66,11 @@ export function researchRoutes(server: FastifyInstance, deps: ResearchDeps): voi
     nextCursor: null,
   }));
 
-  for (const [url, type] of [
-    ['/backtests', 'backtest'],
-    ['/montecarlo', 'montecarlo'],
-  ] as const satisfies readonly (readonly [string, JobType])[]) {
-    app.post(url, { schema: { body: ResearchBody, response: one }, ...once }, async (req, reply) => {
+  for (const [url, type, body] of [
+    ['/backtests', 'backtest', BacktestBody],
+    ['/montecarlo', 'montecarlo', ResearchBody],
+  ] as const satisfies readonly (readonly [string, JobType, typeof ResearchBody])[]) {
+    app.post(url, { schema: { body, response: one }, ...once }, async (req, reply) => {
       const { priority, timeoutMs, ...params } = req.body;
       const job = await jobs.submit({ type, params, priority, timeoutMs, userId: currentUser(req).id });
       reply.status(202).header('location', `/api/v1/jobs/${job.id}`);

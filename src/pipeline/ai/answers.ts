@@ -78,6 +78,14 @@ export function parseAnswer<T>(schema: SchemaName, content: string): Parsed<T> {
   } catch {
     return { ok: false, reason: `answer is not JSON: ${JSON.stringify(content.slice(0, 60))}` };
   }
+  return checkAnswer<T>(schema, value);
+}
+
+/**
+ * A parsed value as a schema-valid answer, or why not: also how an answer
+ * read back from the call log is checked before a backtest replays it.
+ */
+export function checkAnswer<T>(schema: SchemaName, value: unknown): Parsed<T> {
   const validate = validators[schema];
   if (validate(value)) return { ok: true, answer: value as T };
   const e = validate.errors?.[0];

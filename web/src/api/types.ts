@@ -18,6 +18,7 @@ import type { OrderJson } from '../../../src/api/answers/orders';
 import type { MarketProfitJson, OverviewJson } from '../../../src/api/answers/overview';
 import type {
   PipelineDecisionJson,
+  PipelineModelCallJson,
   PipelineRunJson,
   PipelineStatusJson,
 } from '../../../src/api/answers/pipeline';
@@ -68,5 +69,7 @@ export type MarketProfit = Static<typeof MarketProfitJson>['items'][number];
 export type BotStatus = Static<typeof PipelineStatusJson>;
 export type BotRun = Static<typeof PipelineRunJson>;
 export type BotDecision = Static<typeof PipelineDecisionJson>;
+export type BotModels = NonNullable<BotStatus['models']>;
+export type BotModelCall = Static<typeof PipelineModelCallJson>;
 
 export type LinkCode = Static<typeof LinkCodeJson>;

@@ -2,13 +2,15 @@
  * The signal bot: paper or live and why, running or stopped (and whether it
  * is meant to run: it resumes after a restart), start and stop for admins,
  * the last runs with their stage timings, candidates with their scores, the
- * decisions with their reasons, its positions and equity.
+ * decisions with their reasons and who decided them (the rules or the
+ * decider model), the model calls, its positions and equity.
  */
 import { useState } from 'preact/hooks';
 import { ApiError, api, describeError, type Page } from '../../api/client';
 import type { BotDecision, BotStatus } from '../../api/types';
 import { useEndpoint } from '../../api/use-endpoint';
 import { fmtAgo, fmtMoney, fmtNum } from '../../components/format';
+import { BotModelCalls, DecidedBy } from './bot-model-calls';
 import { BotRuns, STAGES } from './bot-runs';
 
 export function BotPage() {
@@ -137,7 +139,7 @@ export function BotPage() {
         )}
       </section>
       <BotRuns />
-      <section class="panel" aria-labelledby="bot-decisions-title">
+      <section class="panel wide" aria-labelledby="bot-decisions-title">
         <h2 id="bot-decisions-title">Decisions</h2>
         {(decisions.data?.items.length ?? 0) === 0 ? (
           <p class="hint">No decisions yet.</p>
@@ -149,6 +151,7 @@ export function BotPage() {
                 <th scope="col">Market</th>
                 <th scope="col">Decision</th>
                 <th scope="col">Why</th>
+                <th scope="col">Decided by</th>
               </tr>
             </thead>
             <tbody>
@@ -169,12 +172,16 @@ export function BotPage() {
                       {d.blockedBy ? ` (blocked by ${d.blockedBy})` : ''}
                     </span>
                   </td>
+                  <td data-label="Decided by">
+                    <DecidedBy d={d} />
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         )}
       </section>
+      <BotModelCalls models={s.models} />
       <section class="panel" aria-labelledby="bot-positions-title">
         <h2 id="bot-positions-title">Its positions</h2>
         {s.positions.length === 0 ? (

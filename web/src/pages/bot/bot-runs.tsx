@@ -10,7 +10,7 @@ export function BotRuns() {
   const runs = useEndpoint<{ items: BotRun[] }>('/pipeline/runs?limit=10', 5000);
   const items = runs.data?.items ?? [];
   return (
-    <section class="panel" aria-labelledby="bot-runs-title">
+    <section class="panel wide" aria-labelledby="bot-runs-title">
       <h2 id="bot-runs-title">Last runs</h2>
       {runs.error && <p class="error">{runs.error}</p>}
       {items.length === 0 ? (
