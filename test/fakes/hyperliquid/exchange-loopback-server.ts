@@ -157,7 +157,10 @@ export class HyperliquidExchangeServer {
     this.requests.push({ path, body });
     const fault = this.faults.shift();
     if (fault !== undefined) return text(res, fault, 'Service Unavailable');
-    if (path === '/info') return this.info(body, res);
+    if (path === '/info') {
+      const answer = this.info(body);
+      return answer instanceof Complaint ? text(res, 422, answer.message) : json(res, answer);
+    }
     const answer = await this.exchange(body);
     const lost = answer.placed && this.lostAcks > 0;
     if (lost) this.lostAcks--;
@@ -166,24 +169,21 @@ export class HyperliquidExchangeServer {
     else send();
   }
 
-  private info(body: Record<string, unknown>, res: ServerResponse): void {
+  /** The answer to an info request: a JSON body, or Hyperliquid's plain-text complaint (422). */
+  private info(body: Record<string, unknown>): unknown | Complaint {
     const user = typeof body['user'] === 'string' ? body['user'].toLowerCase() : undefined;
     if (!PUBLIC.has(String(body['type'])) && (!user || !ADDRESS.test(user)))
-      return text(
-        res,
-        422,
-        'Failed to deserialize the JSON body into the target type: user: invalid address',
-      );
+      return complaint('Failed to deserialize the JSON body into the target type: user: invalid address');
     const account = user ? this.accounts.get(user) : undefined;
     switch (body['type']) {
       case 'spotMeta':
-        return json(res, this.spotMeta());
+        return this.spotMeta();
       case 'spotMetaAndAssetCtxs':
-        return json(res, [this.spotMeta(), this.pairs.map((p) => this.spotCtx(p))]);
+        return [this.spotMeta(), this.pairs.map((p) => this.spotCtx(p))];
       case 'meta':
-        return json(res, { universe: PERPS.map(({ markPx: _, ...p }) => p) });
+        return { universe: PERPS.map(({ markPx: _, ...p }) => p) };
       case 'metaAndAssetCtxs':
-        return json(res, [
+        return [
           { universe: PERPS.map(({ markPx: _, ...p }) => p) },
           PERPS.map((p) => ({
             ...ctx(p.markPx),
@@ -191,45 +191,45 @@ export class HyperliquidExchangeServer {
             openInterest: '100.0',
             oraclePx: p.markPx,
           })),
-        ]);
+        ];
       case 'perpDexs':
-        return json(res, [null]);
+        return [null];
       case 'allMids':
-        return json(res, Object.fromEntries(this.pairs.map((p) => [p.name, p.price])));
+        return Object.fromEntries(this.pairs.map((p) => [p.name, p.price]));
       case 'userAbstraction':
-        return json(res, 'default');
+        return 'default';
       case 'userRole':
-        return json(res, this.role(user!));
+        return this.role(user!);
       case 'spotClearinghouseState':
-        return json(res, account ? account.spotState() : { balances: [] });
+        return account ? account.spotState() : { balances: [] };
       case 'clearinghouseState': {
         const zero = { accountValue: '0.0', totalNtlPos: '0.0', totalRawUsd: '0.0', totalMarginUsed: '0.0' };
-        return json(res, {
+        return {
           marginSummary: zero,
           crossMarginSummary: zero,
           crossMaintenanceMarginUsed: '0.0',
           withdrawable: '0.0',
           assetPositions: [],
           time: Date.now(),
-        });
+        };
       }
       case 'orderStatus':
-        return json(res, account ? account.orderStatus(body['oid']) : { status: 'unknownOid' });
+        return account ? account.orderStatus(body['oid']) : { status: 'unknownOid' };
       case 'openOrders':
       case 'frontendOpenOrders':
-        return json(res, account ? account.openOrders() : []);
+        return account ? account.openOrders() : [];
       case 'userFills':
-        return json(res, account ? [...account.fills].reverse().slice(0, 2000) : []);
+        return account ? [...account.fills].reverse().slice(0, 2000) : [];
       case 'userFillsByTime': {
         const start = body['startTime'];
         const end = typeof body['endTime'] === 'number' ? body['endTime'] : Number.MAX_SAFE_INTEGER;
         if (typeof start !== 'number')
-          return text(res, 422, 'Failed to deserialize the JSON body into the target type: startTime');
+          return complaint('Failed to deserialize the JSON body into the target type: startTime');
         const fills = (account?.fills ?? []).filter((f) => f.time >= start && f.time <= end);
-        return json(res, fills.slice(0, 2000));
+        return fills.slice(0, 2000);
       }
       default:
-        return text(res, 422, 'Failed to deserialize the JSON body into the target type: unknown variant');
+        return complaint('Failed to deserialize the JSON body into the target type: unknown variant');
     }
   }
 
@@ -328,6 +328,11 @@ export class HyperliquidExchangeServer {
     };
   }
 }
+
+class Complaint {
+  constructor(readonly message: string) {}
+}
+const complaint = (message: string) => new Complaint(message);
 
 function ctx(price: string) {
   return { prevDayPx: price, dayNtlVlm: '1000000.0', markPx: price, midPx: price, dayBaseVlm: '100.0' };
