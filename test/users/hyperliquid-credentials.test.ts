@@ -6,8 +6,9 @@
  * withdraw); the account's own key is refused as one that may withdraw
  * unless ALLOW_WITHDRAW_KEYS=on; a key that signs for neither is refused with
  * Hyperliquid's answer and never echoed; fields in the wrong form or not
- * used by Hyperliquid are 400s naming them; the venue down is 503 with
- * nothing stored.
+ * used by Hyperliquid are 400s naming them (and a venue needing a field
+ * tradeloop does not keep, such as a uid, is one); the venue down is 503
+ * with nothing stored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCredentials } from '../../src/live-wiring.js';
@@ -123,6 +124,16 @@ describe.each(await databaseTargets())('Hyperliquid credentials on $name', (targ
       expect(details.find((x) => x.path === path)?.message, JSON.stringify(details)).toMatch(message);
       expect(r.body).not.toContain(main.agentKey.slice(2));
     }
+    const unkept = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/credentials/coinmate',
+      headers: t.bob.headers,
+      payload: { apiKey: 'AK-coinmate', secret: 'SK-coinmate' },
+    });
+    expect(unkept.statusCode).toBe(400);
+    expect(unkept.json().error.details).toEqual([
+      { path: 'params.venue', message: 'coinmate needs uid, which tradeloop does not keep' },
+    ]);
     expect(await list(t.bob.headers)).toEqual([]);
   });
 
