@@ -34,7 +34,7 @@ function lazyCcxtVerifier(origins: Readonly<Record<string, string>>): KeyVerifie
     return loaded;
   };
   return {
-    checkVenue: async (venue) => (await load()).checkVenue(venue),
+    keyFields: async (venue) => (await load()).keyFields(venue),
     verify: async (venue, keys) => (await load()).verify(venue, keys),
   };
 }

@@ -201,7 +201,7 @@ export class LiveCopyExecutor {
     this.stats.sent++;
     let v: VenueOrder;
     try {
-      v = await c.createMarketOrder(o.symbol, o.side, o.amount, o.clientOrderId);
+      v = await c.createMarketOrder(o.symbol, o.side, o.amount, o.clientOrderId, o.priceHint);
     } catch (err) {
       // A refusal of a first attempt is final; of a re-send it may be "that id exists": look it up.
       if (err instanceof ValidationError && o.attempts <= 1) {

@@ -24,6 +24,9 @@ const STATUS: Record<VenueOrder['status'], LiveOrderStatus> = {
 
 const text = (x: Exact): Decimal => formatExact(exact.round(x, 12));
 
+/** What the order changed the holding by: a buy whose fee the venue took in the base asset adds what arrived. */
+const held = (o: LiveOrder, v: VenueOrder): Exact => (o.side === 'buy' && v.received ? v.received : v.filled);
+
 export interface LiveFillDeps {
   db: Database;
   live: LiveOrderRepository;
@@ -53,7 +56,7 @@ export class LiveFillWriter {
           const h = before
             ? { quantity: parseExact(before.quantity), averagePrice: parseExact(before.averagePrice) }
             : FLAT;
-          const r = applyFill(h, o.side, v.filled, v.average!);
+          const r = applyFill(h, o.side, held(o, v), v.average!);
           await this.d.live.saveHolding(
             o.traderId,
             o.venue,
@@ -115,7 +118,7 @@ export class LiveFillWriter {
           traderId: o.traderId,
           pairId,
           side: o.side,
-          quantity: order.filledQuantity,
+          quantity: text(held(o, v)),
           price: order.averagePrice!,
           fee: order.fee,
           at: now,

@@ -27,16 +27,23 @@ export interface VenueOrder {
   filled: Exact;
   /** Average fill price; null when nothing filled. */
   average: Exact | null;
-  /** Fee in the quote asset. */
+  /** Fee in the quote asset (a fee the venue took in the base asset counted at its fill's price). */
   fee: Exact;
+  /**
+   * Base asset that reached the account, when the venue took its fee out of
+   * it (a buy on Hyperliquid spot); the holding grows by this, not `filled`.
+   */
+  received?: Exact;
 }
 
 /** One user's keys, opened (only on the order path). */
 export interface OpenedKeys {
-  apiKey: string;
-  secret: string;
+  apiKey?: string;
+  secret?: string;
   password?: string;
   privateKey?: string;
+  /** The account a wallet's `privateKey` (or an API wallet's) trades for (Hyperliquid). */
+  walletAddress?: string;
 }
 
 export interface LiveTradingClient {
@@ -45,6 +52,8 @@ export interface LiveTradingClient {
     side: 'buy' | 'sell',
     amount: Decimal,
     clientOrderId: string,
+    /** The price the copy was sized at: venues whose market orders are IOC limits bound their slippage from it. */
+    price: Decimal,
   ): Promise<VenueOrder>;
   /** The order sent with `clientOrderId`, or null when the venue has none. */
   findByClientOrderId(symbol: string, clientOrderId: string): Promise<VenueOrder | null>;

@@ -14,19 +14,31 @@ import type { SecretBox } from './secret-box.js';
 
 /** A user's keys for one venue, in the clear (only in memory, only on the order path). */
 export interface VenueKeys {
-  apiKey: string;
-  secret: string;
+  apiKey?: string;
+  secret?: string;
   password?: string;
-  /** A wallet's private key (Hyperliquid, Polymarket). */
+  /** A wallet's private key (Hyperliquid: the account's, or an API wallet's it approved). */
   privateKey?: string;
+  /** The account a wallet's private key trades for (Hyperliquid). */
+  walletAddress?: string;
 }
+
+export type CredentialField = keyof VenueKeys;
 
 /** What a venue said about a key set. */
 export interface KeyCheck {
-  /** Permission names, e.g. `read`, `spot-trade`, `withdraw`; `unknown` when the venue does not tell. */
+  /** Permission names, e.g. `read`, `spot-trade`, `trade`, `withdraw`; `unknown` when the venue does not tell. */
   permissions: string[];
   /** True when the key may withdraw funds. */
   withdraw: boolean;
+}
+
+/** A field a venue's keys need, and the form the venue fixes for it, if any. */
+export interface KeyField {
+  name: CredentialField;
+  pattern?: RegExp;
+  /** The form in words, for the error message. */
+  form?: string;
 }
 
 /**
@@ -35,8 +47,10 @@ export interface KeyCheck {
  * keys are wrong, UnavailableError when the venue cannot answer.
  */
 export interface KeyVerifier {
-  /** Why keys cannot be kept for `venue` (not a venue this server trades on), or null. */
-  checkVenue(venue: string): string | null | Promise<string | null>;
+  /** The fields keys for `venue` are made of; or why keys cannot be kept for it (not a venue this server trades on). */
+  keyFields(
+    venue: string,
+  ): { fields: KeyField[] } | { problem: string } | Promise<{ fields: KeyField[] } | { problem: string }>;
   verify(venue: string, keys: VenueKeys): Promise<KeyCheck>;
 }
 
@@ -48,7 +62,9 @@ export interface CredentialView {
   permissions: string[];
 }
 
-const FIELDS = ['apiKey', 'secret', 'password', 'privateKey'] as const;
+const FIELDS: readonly CredentialField[] = ['apiKey', 'secret', 'password', 'privateKey', 'walletAddress'];
+/** Fields whose values are secret (a wallet address is public). */
+const SECRET_FIELDS: readonly CredentialField[] = ['apiKey', 'secret', 'password', 'privateKey'];
 const KEY_TEXT = /^[\x21-\x7e]+$/;
 
 /** `abcd…wxyz`: enough to tell two keys apart, not enough to use one. */
@@ -56,30 +72,38 @@ export function maskKey(apiKey: string): string {
   return apiKey.length >= 12 ? `${apiKey.slice(0, 4)}…${apiKey.slice(-4)}` : `…${apiKey.slice(-2)}`;
 }
 
-/** The body's keys, each a printable string; unknown fields are refused. Values are never echoed. */
-export function parseVenueKeys(body: unknown): VenueKeys {
+/**
+ * The body's keys: exactly the fields `venue` uses, each a printable string
+ * in the venue's form; other fields are refused. Values are never echoed.
+ */
+export function parseVenueKeys(body: unknown, venue: string, fields: readonly KeyField[]): VenueKeys {
   const p = new Problems();
   const input = (body ?? {}) as Record<string, unknown>;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) p.add('body', 'must be an object');
-  for (const k of Object.keys(input))
+  const used = new Set(fields.map((f) => f.name));
+  for (const k of Object.keys(input)) {
     if (!(FIELDS as readonly string[]).includes(k)) p.add(`body.${k}`, 'is not a credential field');
-  const out: Record<string, string> = {};
-  for (const k of FIELDS) {
-    const v = input[k];
-    if (v === undefined && (k === 'password' || k === 'privateKey')) continue;
-    if (typeof v !== 'string' || v.length === 0) p.add(`body.${k}`, 'must be a non-empty string');
-    else if (v.length > 512) p.add(`body.${k}`, 'must be at most 512 characters');
-    else if (!KEY_TEXT.test(v)) p.add(`body.${k}`, 'must be printable ASCII without spaces');
-    else out[k] = v;
+    else if (!used.has(k as CredentialField))
+      p.add(`body.${k}`, `is not used by ${venue} (its keys are ${[...used].join(' and ')})`);
+  }
+  const out: VenueKeys = {};
+  for (const f of fields) {
+    const v = input[f.name];
+    if (typeof v !== 'string' || v.length === 0) p.add(`body.${f.name}`, 'must be a non-empty string');
+    else if (v.length > 512) p.add(`body.${f.name}`, 'must be at most 512 characters');
+    else if (!KEY_TEXT.test(v)) p.add(`body.${f.name}`, 'must be printable ASCII without spaces');
+    else if (f.pattern && !f.pattern.test(v))
+      p.add(`body.${f.name}`, `must be ${f.form ?? 'in the venue’s form'}`);
+    else out[f.name] = v;
   }
   p.throwIfAny('Invalid credentials');
-  return out as unknown as VenueKeys;
+  return out;
 }
 
-/** `message` with every submitted value replaced, so a venue quoting a key does not make us echo it. */
+/** `message` with every submitted secret replaced, so a venue quoting a key does not make us echo it. */
 function redact(message: string, keys: VenueKeys): string {
   let m = message;
-  for (const k of FIELDS) {
+  for (const k of SECRET_FIELDS) {
     const v = keys[k];
     if (v && v.length >= 4) m = m.split(v).join('[redacted]');
   }
@@ -109,25 +133,29 @@ export class CredentialService {
 
   /** Checks the keys against `venue` and keeps them sealed; nothing is stored unless the venue accepted them. */
   async put(userId: number, venue: string, body: unknown): Promise<CredentialView> {
-    const problem = await this.o.verifier.checkVenue(venue);
-    if (problem) {
-      throw new ValidationError(`Unknown venue: ${problem}`, {
-        details: [{ path: 'params.venue', message: problem }],
+    const shape = await this.o.verifier.keyFields(venue);
+    if ('problem' in shape) {
+      throw new ValidationError(`Unknown venue: ${shape.problem}`, {
+        details: [{ path: 'params.venue', message: shape.problem }],
       });
     }
-    const keys = parseVenueKeys(body);
+    const keys = parseVenueKeys(body, venue, shape.fields);
     const check = await this.verify(venue, keys);
     if (check.withdraw && !this.o.allowWithdraw) {
       throw new ValidationError(
         `This ${venue} key may withdraw funds; use a trade-only key (or set ALLOW_WITHDRAW_KEYS=on)`,
-        { details: [{ path: 'body.apiKey', message: 'has withdrawal rights' }] },
+        {
+          details: [
+            { path: `body.${keys.apiKey ? 'apiKey' : 'privateKey'}`, message: 'has withdrawal rights' },
+          ],
+        },
       );
     }
     const now = this.o.clock.now();
     const stored: StoredCredential = {
       userId,
       venue,
-      keyId: maskKey(keys.apiKey),
+      keyId: maskKey(keys.apiKey ?? keys.walletAddress ?? ''),
       ciphertext: this.o.box.seal(JSON.stringify(keys), `${userId}:${venue}`),
       keyFingerprint: this.o.box.fingerprint,
       permissions: check.permissions,
@@ -144,7 +172,7 @@ export class CredentialService {
     if (sk && !views.some((v) => v.venue === sk.venue) && (await this.serverKeyUsers([userId])).has(userId)) {
       views.push({
         venue: sk.venue,
-        keyId: maskKey(sk.keys.apiKey),
+        keyId: maskKey(sk.keys.apiKey ?? ''),
         verifiedAt: sk.since,
         permissions: ['server-keys'],
       });

@@ -4,71 +4,24 @@
  * once per venue on a public instance and shared with every user's trading
  * instance (no per-user market load); a market's lot rules come from ccxt's
  * precision and limits; orders carry the client order id in the parameter
- * the exchange profile names, and are found by it the same way. ccxt errors
- * become domain errors: a refusal is a ValidationError with the exchange's
- * words, anything else an UnavailableError (outcome unknown).
+ * the exchange profile names, and are found by it the same way (Hyperliquid,
+ * whose answers the generic client cannot read, has its own client:
+ * `hyperliquid-live-client.ts`). ccxt errors become domain errors
+ * (`live-order-values.ts`).
  */
 
 import { createHash } from 'node:crypto';
 import type { Exchange, Order } from 'ccxt';
-import { type Exact, exact, parseExact, tryParseDecimal, ZERO } from '../../domain/decimal.js';
-import { UnavailableError, ValidationError } from '../../domain/errors.js';
+import { type Exact, exact, ZERO } from '../../domain/decimal.js';
 import { keyedExchange } from './credential-verifier.js';
 import { ccxtClasses } from './error-mapping.js';
 import { exchangeProfile } from './exchange-profiles.js';
 import { getExchange } from './exchange-registry.js';
-
-/** Structural copies of the port's types (venues does not import copytrading). */
-interface Rules {
-  step: Exact | null;
-  minAmount: Exact | null;
-  minNotional: Exact | null;
-  quote: string;
-  feeRate: Exact;
-}
-interface VenueOrder {
-  id: string;
-  status: 'open' | 'closed' | 'canceled' | 'rejected';
-  filled: Exact;
-  average: Exact | null;
-  fee: Exact;
-}
-interface Keys {
-  apiKey: string;
-  secret: string;
-  password?: string;
-  privateKey?: string;
-}
+import { HyperliquidLiveClient, hyperliquidClientOrderId } from './hyperliquid-live-client.js';
+import { type Keys, orderError, type Rules, toExact, type VenueOrder } from './live-order-values.js';
 
 const TICK_SIZE = 4;
 const DECIMAL_PLACES = 2;
-
-/** A venue's float as an exact amount (12 places is finer than any lot or price step). */
-function toExact(n: unknown): Exact | null {
-  if (typeof n !== 'number' || !Number.isFinite(n)) return null;
-  const r = tryParseDecimal(Math.abs(n).toFixed(12));
-  if (!r.ok) return null;
-  const x = parseExact(r.value);
-  return n < 0 ? exact.neg(x) : x;
-}
-
-/** ccxt errors that mean the exchange refused the order (final), not that the outcome is unknown. */
-const REFUSED = [
-  'InsufficientFunds',
-  'InvalidOrder',
-  'BadRequest',
-  'BadSymbol',
-  'AuthenticationError',
-  'PermissionDenied',
-  'AccountSuspended',
-];
-
-function orderError(err: unknown, venue: string): Error {
-  const message = `${venue}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 300);
-  const names = ccxtClasses(err);
-  if (REFUSED.some((n) => names.has(n))) return new ValidationError(message);
-  return new UnavailableError(message);
-}
 
 function venueOrder(o: Order, quote: string): VenueOrder {
   const filled = toExact(o.filled) ?? ZERO;
@@ -106,6 +59,7 @@ class CcxtLiveClient {
     side: 'buy' | 'sell',
     amount: string,
     clientOrderId: string,
+    _price: string,
   ): Promise<VenueOrder> {
     const how = exchangeProfile(this.venue).orderByClientId;
     const params = { [how?.createParam ?? 'clientOrderId']: clientOrderId };
@@ -212,14 +166,15 @@ export class CcxtLiveVenues {
     this.rulesByVenue.set(venue, out);
   }
 
-  client(venue: string, keys: Keys): CcxtLiveClient {
+  client(venue: string, keys: Keys): CcxtLiveClient | HyperliquidLiveClient {
     const ex = keyedExchange(venue, keys, this.origins, this.timeoutMs);
     const shared = this.shared(venue);
     if (shared.markets) ex.setMarkets(shared.markets, shared.currencies as never);
-    return new CcxtLiveClient(ex, venue);
+    return venue === 'hyperliquid' ? new HyperliquidLiveClient(ex, keys) : new CcxtLiveClient(ex, venue);
   }
 
   clientOrderId(venue: string, traderId: number, tradeId: string): string {
+    if (venue === 'hyperliquid') return hyperliquidClientOrderId(traderId, tradeId);
     const max = exchangeProfile(venue).orderByClientId?.maxLength ?? 32;
     const prefix = `tl${traderId}_`;
     const hash = createHash('sha256').update(`${traderId}:${tradeId}`).digest('hex');

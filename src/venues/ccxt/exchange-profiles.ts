@@ -12,13 +12,15 @@ export interface ExchangeProfile {
   maxCandlesPerCall: number;
   /** ccxt market types the venue lists. */
   marketTypes: string[];
-  /** How an API key's permissions are read, when the exchange tells (ccxt has no unified call). */
-  keyPermissions?: {
-    /** ccxt's implicit method for the endpoint. */
-    method: string;
-    /** The permission codes as the exchange numbers them, by name. */
-    names: Record<string, string>;
-  };
+  /** The form of a credential field, where the exchange fixes it (checked before the venue is asked). */
+  keyFormats?: Partial<Record<'apiKey' | 'walletAddress' | 'privateKey', { pattern: RegExp; form: string }>>;
+  /** ccxt options set on each trading instance (one user's keys). */
+  tradingOptions?: Record<string, unknown>;
+  /**
+   * ccxt methods of trading instances replaced by a no-op: setup calls ccxt
+   * would sign for a user that tradeloop never asks for.
+   */
+  skippedSetup?: string[];
   /** How an order is found by the client order id it was sent with (ccxt's fetchOrder takes the exchange's id). */
   orderByClientId?: {
     /** The createOrder parameter that carries the id. */
@@ -47,19 +49,6 @@ const PROFILES: Record<string, Partial<ExchangeProfile>> = {
     maxSymbolsPerBatch: 1000,
     weights: { tickers: 1, ohlcv: 1, markets: 3, orderBook: 1 },
     maxCandlesPerCall: 1440,
-    // GET /openApi/v1/account/apiPermissions: 1 spot trading, 2 reading, 3 contract trading,
-    // 4 universal transfer, 5 withdrawal, 7 transfers within sub-accounts.
-    keyPermissions: {
-      method: 'accountV1PrivateGetAccountApiPermissions',
-      names: {
-        '1': 'spot-trade',
-        '2': 'read',
-        '3': 'contract-trade',
-        '4': 'transfer',
-        '5': 'withdraw',
-        '7': 'sub-account-transfer',
-      },
-    },
     // Spot: newClientOrderId on /trade/order, clientOrderID on /trade/query (letters, digits and _, 1-40).
     orderByClientId: {
       createParam: 'newClientOrderId',
@@ -68,6 +57,18 @@ const PROFILES: Record<string, Partial<ExchangeProfile>> = {
       maxLength: 40,
       notFound: /order not exist/i,
     },
+  },
+  // Orders and balances are spot (live copies trade spot pairs; USDT0 is listed as USDT). ccxt would,
+  // before a user's first order, sign an approval of a builder fee for ccxt's builder address and
+  // set ccxt's referral code on the account: tradeloop signs neither (refSet, handleBuilderFeeApproval).
+  // An API wallet (agent) signs orders for the account at walletAddress (see key-permissions.ts).
+  hyperliquid: {
+    keyFormats: {
+      walletAddress: { pattern: /^0x[0-9a-fA-F]{40}$/, form: '0x and 40 hex digits (the account address)' },
+      privateKey: { pattern: /^(0x)?[0-9a-fA-F]{64}$/, form: '64 hex digits, 0x optional' },
+    },
+    tradingOptions: { defaultType: 'spot', refSet: true, builderFee: false },
+    skippedSetup: ['handleBuilderFeeApproval'],
   },
 };
 

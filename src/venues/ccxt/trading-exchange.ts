@@ -3,15 +3,17 @@
  * credentials (the shared market-data instance of `exchange-registry.ts`
  * never does), with the same REST origin override as market data so tests
  * and proxies reach a loopback server. The exchange class and the rewritten
- * URLs are taken from the registry's instance rather than rebuilt here.
+ * URLs are taken from the registry's instance rather than rebuilt here;
+ * the exchange profile's trading options are set on it.
  */
 import type { Exchange } from 'ccxt';
+import { exchangeProfile } from './exchange-profiles.js';
 import { getExchange } from './exchange-registry.js';
 
 export interface TradingExchangeOptions {
   exchangeId: string;
-  apiKey: string;
-  secret: string;
+  apiKey?: string;
+  secret?: string;
   /** The passphrase some exchanges add to a key pair. */
   password?: string;
   /** A wallet's private key (Hyperliquid); its address is `walletAddress`. */
@@ -35,9 +37,10 @@ type ExchangeClass = new (config: Record<string, unknown>) => Exchange;
 export function createTradingExchange(o: TradingExchangeOptions): Exchange {
   const shared = getExchange(o.exchangeId, o.apiOrigin ? { apiOrigin: o.apiOrigin } : {});
   const Cls = shared.constructor as ExchangeClass;
+  const profile = exchangeProfile(o.exchangeId);
   const ex = new Cls({
-    apiKey: o.apiKey,
-    secret: o.secret,
+    ...(o.apiKey ? { apiKey: o.apiKey } : {}),
+    ...(o.secret ? { secret: o.secret } : {}),
     ...(o.password ? { password: o.password } : {}),
     ...(o.privateKey ? { privateKey: o.privateKey } : {}),
     ...(o.walletAddress ? { walletAddress: o.walletAddress } : {}),
@@ -46,5 +49,8 @@ export function createTradingExchange(o: TradingExchangeOptions): Exchange {
   });
   if (o.rateLimitMs !== undefined) ex.rateLimit = o.rateLimitMs;
   ex.urls['api'] = structuredClone(shared.urls['api']);
+  Object.assign(ex.options, profile.tradingOptions);
+  const methods = ex as unknown as Record<string, unknown>;
+  for (const name of profile.skippedSetup ?? []) methods[name] = async () => true;
   return ex;
 }
