@@ -11,7 +11,7 @@
  * { "modelReplay": { "stage": "decider", "model": "gpt-4o-mini", "mode": "both" } }
  */
 import { MODEL_NAME, MODEL_NAME_FORM, MODEL_NAME_MAX } from '../domain/model-name.js';
-import { MAX_REPLAY_ANSWERS, REPLAY_MODES, REPLAY_STAGES, type ReplayMode } from '../domain/model-replay.js';
+import { REPLAY_MODES, REPLAY_STAGES, type ReplayMode } from '../domain/model-replay.js';
 import type { Problems } from '../domain/validation.js';
 import type { ModelIntent } from '../engine/model-gate.js';
 

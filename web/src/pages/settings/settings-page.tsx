@@ -4,7 +4,6 @@
  */
 import { useState } from 'preact/hooks';
 import { isRemembered } from '../../api/token-store';
-import type { LinkCode } from '../../api/types';
 import { readTheme, saveTheme, type Theme } from '../../components/theme';
 import { TelegramLink } from './telegram-link';
 
