@@ -26,16 +26,47 @@ import { openSecretBox } from './users/secret-box.js';
 import type { CcxtLiveVenues } from './venues/ccxt/ccxt-live-venues.js';
 import type { CcxtKeyVerifier } from './venues/ccxt/credential-verifier.js';
 
-/** The ccxt verifier, imported on first use (ccxt is large). */
-function lazyCcxtVerifier(origins: Readonly<Record<string, string>>): KeyVerifier {
-  let loaded: Promise<CcxtKeyVerifier> | undefined;
-  const load = () => {
-    loaded ??= import('./venues/ccxt/credential-verifier.js').then((m) => new m.CcxtKeyVerifier(origins));
-    return loaded;
+const POLYMARKET_CLOB = 'https://clob.polymarket.com';
+
+/** The venues that are not ccxt exchanges (keyed by venue id), with their verifier and live venues. */
+const OWN_VENUES: Record<
+  string,
+  {
+    verifier(origin: string | undefined): Promise<KeyVerifier>;
+    live(origin: string | undefined, timeoutMs: number): Promise<LiveVenues>;
+  }
+> = {
+  polymarket: {
+    verifier: async (origin) =>
+      new (await import('./venues/polymarket/clob-key-verifier.js')).ClobKeyVerifier(
+        origin ?? POLYMARKET_CLOB,
+      ),
+    live: async (origin, timeoutMs) =>
+      new (await import('./venues/polymarket/clob-live-venues.js')).ClobLiveVenues({
+        host: origin ?? POLYMARKET_CLOB,
+        timeoutMs,
+      }),
+  },
+};
+
+/** The verifiers, each imported on first use (ccxt is large): a venue of OWN_VENUES, or ccxt's. */
+function lazyVerifier(origins: Readonly<Record<string, string>>): KeyVerifier {
+  const loaded = new Map<string, Promise<KeyVerifier | CcxtKeyVerifier>>();
+  const load = (venue: string) => {
+    const own = OWN_VENUES[venue];
+    const key = own ? venue : 'ccxt';
+    let v = loaded.get(key);
+    if (!v) {
+      v = own
+        ? own.verifier(origins[venue])
+        : import('./venues/ccxt/credential-verifier.js').then((m) => new m.CcxtKeyVerifier(origins));
+      loaded.set(key, v);
+    }
+    return v;
   };
   return {
-    keyFields: async (venue) => (await load()).keyFields(venue),
-    verify: async (venue, keys) => (await load()).verify(venue, keys),
+    keyFields: async (venue) => (await load(venue)).keyFields(venue),
+    verify: async (venue, keys) => (await load(venue)).verify(venue, keys),
   };
 }
 
@@ -43,7 +74,7 @@ export function createCredentials(config: Config, db: Database, clock: Clock): C
   return new CredentialService({
     repo: new CredentialRepository(db),
     box: openSecretBox(config.secretsKey, config.dataDir),
-    verifier: lazyCcxtVerifier(config.liveVenueOrigins),
+    verifier: lazyVerifier(config.liveVenueOrigins),
     clock,
     allowWithdraw: config.allowWithdrawKeys === 'on',
     ...(config.exchangeApiKey && config.exchangeApiSecret
@@ -67,35 +98,59 @@ export function createCredentials(config: Config, db: Database, clock: Clock): C
   });
 }
 
-/** The ccxt live venues, imported when a venue is first loaded (rules stay unknown until then). */
+/**
+ * The live venues, each imported when first loaded (rules stay unknown until
+ * then): a venue of OWN_VENUES, or ccxt's for every other venue id.
+ */
 class LazyLiveVenues implements LiveVenues {
-  private impl: CcxtLiveVenues | undefined;
-  private loading: Promise<CcxtLiveVenues> | undefined;
+  private readonly impls = new Map<string, LiveVenues | CcxtLiveVenues>();
+  private readonly loading = new Map<string, Promise<LiveVenues | CcxtLiveVenues>>();
 
   constructor(
     private readonly origins: Readonly<Record<string, string>>,
     private readonly timeoutMs: number,
   ) {}
 
+  private kind(venue: string): string {
+    return OWN_VENUES[venue] ? venue : 'ccxt';
+  }
+
+  private impl(venue: string) {
+    const impl = this.impls.get(this.kind(venue));
+    if (!impl) throw new Error(`live venue ${venue} used before load()`);
+    return impl;
+  }
+
   rules(venue: string, symbol: string) {
-    return this.impl?.rules(venue, symbol);
+    return this.impls.get(this.kind(venue))?.rules(venue, symbol);
   }
 
   async load(venue: string): Promise<void> {
-    this.loading ??= import('./venues/ccxt/ccxt-live-venues.js').then(
-      (m) => (this.impl = new m.CcxtLiveVenues(this.origins, this.timeoutMs)),
-    );
-    await (await this.loading).load(venue);
+    const kind = this.kind(venue);
+    let p = this.loading.get(kind);
+    if (!p) {
+      const own = OWN_VENUES[venue];
+      p = (
+        own
+          ? own.live(this.origins[venue], this.timeoutMs)
+          : import('./venues/ccxt/ccxt-live-venues.js').then(
+              (m) => new m.CcxtLiveVenues(this.origins, this.timeoutMs),
+            )
+      ).then((impl) => {
+        this.impls.set(kind, impl);
+        return impl;
+      });
+      this.loading.set(kind, p);
+    }
+    await (await p).load(venue);
   }
 
   client(venue: string, keys: OpenedKeys) {
-    if (!this.impl) throw new Error(`live venue ${venue} used before load()`);
-    return this.impl.client(venue, keys);
+    return this.impl(venue).client(venue, keys);
   }
 
   clientOrderId(venue: string, traderId: number, tradeId: string): string {
-    if (!this.impl) throw new Error(`live venue ${venue} used before load()`);
-    return this.impl.clientOrderId(venue, traderId, tradeId);
+    return this.impl(venue).clientOrderId(venue, traderId, tradeId);
   }
 }
 

@@ -201,7 +201,7 @@ export class LiveCopyExecutor {
     this.stats.sent++;
     let v: VenueOrder;
     try {
-      v = await c.createMarketOrder(o.symbol, o.side, o.amount, o.clientOrderId, o.priceHint);
+      v = await c.createMarketOrder(o.symbol, o.side, o.amount, o.clientOrderId, o.priceHint, o.createdAt);
     } catch (err) {
       // A refusal of a first attempt is final; of a re-send it may be "that id exists": look it up.
       if (err instanceof ValidationError && o.attempts <= 1) {
@@ -221,7 +221,12 @@ export class LiveCopyExecutor {
   private async reconcile(o: LiveOrder, c: LiveTradingClient): Promise<void> {
     let found: VenueOrder | null;
     try {
-      found = await c.findByClientOrderId(o.symbol, o.clientOrderId);
+      found = await c.findByClientOrderId(o.symbol, o.clientOrderId, {
+        side: o.side,
+        amount: o.amount,
+        price: o.priceHint,
+        plannedAt: o.createdAt,
+      });
     } catch (err) {
       this.o.onError?.(err, 'live reconcile'); // still unknown: the claim expires and the next sweep asks again
       return;

@@ -16,7 +16,7 @@ import type { NewDecision } from '../store/copy-repository.js';
 import type { SqlExecutor } from '../store/database.js';
 import type { LiveHolding, LiveOrderRepository, NewLiveOrder } from '../store/live-order-repository.js';
 import type { LeaderTrade } from '../venues/leader-source.js';
-import { sizingOf } from './copy-page-state.js';
+import { pairOf, sizingOf } from './copy-page-state.js';
 import type { LiveVenues } from './live-venue-port.js';
 
 /** A live follow the fan-out hands over, with the decision it would record. */
@@ -60,6 +60,8 @@ export class LiveCopyPlanner {
     tx: SqlExecutor,
   ): Promise<NewDecision[]> {
     const now = this.o.now();
+    // A binary market's copies trade the leader's outcome: `<market>:<outcome>/USDC`, as paper copies.
+    const symbol = pairOf(q.market, t.outcomeIndex);
     const users = [...new Set(candidates.map((c) => c.follow.userId))];
     const paused = await this.o.live.paused(users, tx);
     const limit = this.o.dailyLossLimit;
@@ -85,7 +87,7 @@ export class LiveCopyPlanner {
         skip('copies_paused');
         continue;
       }
-      const rules = this.o.venues.rules(venue, q.market.symbol);
+      const rules = this.o.venues.rules(venue, symbol);
       if (rules === undefined) {
         this.o.venues.load(venue).catch(() => undefined); // ready for the next trade
         skip('venue_unavailable');
@@ -96,7 +98,7 @@ export class LiveCopyPlanner {
         continue;
       }
       const mine = [...holdings].filter(([k]) => k.startsWith(`${venue}:${f.id}:`));
-      const held = holdings.get(`${venue}:${f.id}:${q.market.symbol}`);
+      const held = holdings.get(`${venue}:${f.id}:${symbol}`);
       let amount: Exact;
       if (t.side === 'buy') {
         const loss = realized.get(f.userId);
@@ -146,7 +148,7 @@ export class LiveCopyPlanner {
         userId: f.userId,
         traderId: f.id,
         venue,
-        symbol: q.market.symbol,
+        symbol: symbol,
         side: t.side,
         amount: size,
         priceHint: price,

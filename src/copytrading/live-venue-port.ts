@@ -36,6 +36,14 @@ export interface VenueOrder {
   received?: Exact;
 }
 
+/** What a copy order was sent with (all from its outbox row). */
+export interface SentOrder {
+  side: 'buy' | 'sell';
+  amount: Decimal;
+  price: Decimal;
+  plannedAt: number;
+}
+
 /** One user's keys, opened (only on the order path). */
 export interface OpenedKeys {
   apiKey?: string;
@@ -54,9 +62,15 @@ export interface LiveTradingClient {
     clientOrderId: string,
     /** The price the copy was sized at: venues whose market orders are IOC limits bound their slippage from it. */
     price: Decimal,
+    /** When the copy was planned (the outbox row's creation): the same on every re-send. */
+    plannedAt: number,
   ): Promise<VenueOrder>;
-  /** The order sent with `clientOrderId`, or null when the venue has none. */
-  findByClientOrderId(symbol: string, clientOrderId: string): Promise<VenueOrder | null>;
+  /**
+   * The order sent with `clientOrderId`, or null when the venue has none.
+   * `sent` is what it was sent with: a venue whose order id is a hash of
+   * the signed order (Polymarket) rebuilds the order from it to find it.
+   */
+  findByClientOrderId(symbol: string, clientOrderId: string, sent: SentOrder): Promise<VenueOrder | null>;
   freeBalance(asset: string): Promise<Exact>;
   close(): Promise<void>;
 }

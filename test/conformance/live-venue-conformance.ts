@@ -12,7 +12,13 @@
  * a harness (real ccxt against its loopback server).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveVenues, OpenedKeys, VenueOrder } from '../../src/copytrading/live-venue-port.js';
+import type {
+  LiveTradingClient,
+  LiveVenues,
+  OpenedKeys,
+  SentOrder,
+  VenueOrder,
+} from '../../src/copytrading/live-venue-port.js';
 import { type Decimal, type Exact, exact, formatExact, parseExact } from '../../src/domain/decimal.js';
 import { ValidationError } from '../../src/domain/errors.js';
 import { fitToLot } from '../../src/domain/lot-rules.js';
@@ -37,6 +43,12 @@ export interface LiveVenueHarness {
   price: Decimal;
   /** The venue's fee, as a share of notional. */
   feeRate: Decimal;
+  /**
+   * The amount test orders are made of (they buy one and two of it, and a
+   * thousand to overdraw an account): a few lots above the venue's minimum.
+   * @default '0.001'
+   */
+  unit?: Decimal;
   /** The form the venue requires of a client order id. */
   clientOrderIdForm: RegExp;
   /** A new account holding `quote` of the quote asset. */
@@ -61,6 +73,20 @@ export function liveVenueConformance(name: string, open: () => Promise<LiveVenue
     const cid = () => h.venues.clientOrderId(h.venue, 7, `conformance-${name}-${++seq}`);
     const client = (a: LiveVenueAccount) => h.venues.client(h.venue, a.keys);
     const notional = (v: VenueOrder) => exact.mul(v.filled, v.average!);
+    const units = (n: number) => formatExact(exact.mul(d(h.unit ?? '0.001'), d(String(n))));
+    const PLANNED_AT = 1_760_000_000_000;
+    const sent = new Map<string, SentOrder>();
+    /** A market order as the executor sends it (remembered, to be looked up as the executor does). */
+    const send = (c: LiveTradingClient, side: 'buy' | 'sell', amount: Decimal, id: string) => {
+      sent.set(id, { side, amount, price: h.price, plannedAt: PLANNED_AT });
+      return c.createMarketOrder(h.symbol, side, amount, id, h.price, PLANNED_AT);
+    };
+    const find = (c: LiveTradingClient, id: string) =>
+      c.findByClientOrderId(
+        h.symbol,
+        id,
+        sent.get(id) ?? { side: 'buy', amount: units(1), price: h.price, plannedAt: PLANNED_AT },
+      );
 
     it('loads the market’s rules: a lot step, its quote asset, a fee rate; null for a market it does not list', async () => {
       expect(h.venues.rules(h.venue, h.symbol)).toBeUndefined();
@@ -84,9 +110,9 @@ export function liveVenueConformance(name: string, open: () => Promise<LiveVenue
       const acct = h.account('10000');
       const c = client(acct);
       const id = cid();
-      const v = await c.createMarketOrder(h.symbol, 'buy', '0.001' as Decimal, id, h.price);
+      const v = await send(c, 'buy', units(1), id);
       expect(v.status).toBe('closed');
-      expect(formatExact(v.filled)).toBe('0.001');
+      expect(formatExact(v.filled)).toBe(units(1));
       expect(at8(v.average!)).toBe(at8(d(h.price)));
       expect(at8(v.fee)).toBe(at8(exact.mul(notional(v), d(h.feeRate))));
       const spent = exact.add(notional(v), v.received ? d('0') : v.fee);
@@ -100,12 +126,12 @@ export function liveVenueConformance(name: string, open: () => Promise<LiveVenue
     it('sells the holding (fitted to the lot), the fee paid from the quote it brings', async () => {
       const acct = h.account('10000');
       const c = client(acct);
-      const buy = await c.createMarketOrder(h.symbol, 'buy', '0.002' as Decimal, cid(), h.price);
+      const buy = await send(c, 'buy', units(2), cid());
       const fit = fitToLot(buy.received ?? buy.filled, d(h.price), h.venues.rules(h.venue, h.symbol)!);
       expect(fit.ok).toBe(true);
       const amount = fit.ok ? fit.amount : d('0');
       const before = acct.balance(h.quote);
-      const sell = await c.createMarketOrder(h.symbol, 'sell', formatExact(amount), cid(), h.price);
+      const sell = await send(c, 'sell', formatExact(amount), cid());
       expect(sell.status).toBe('closed');
       expect(sell.received).toBeUndefined();
       expect(at8(sell.filled)).toBe(at8(amount));
@@ -119,14 +145,15 @@ export function liveVenueConformance(name: string, open: () => Promise<LiveVenue
       const c = client(acct);
       const id = cid();
       acct.fillShare(0.5);
-      const v = await c.createMarketOrder(h.symbol, 'buy', '0.002' as Decimal, id, h.price);
+      const v = await send(c, 'buy', units(2), id);
       acct.fillShare(1);
-      expect(formatExact(v.filled)).toBe('0.001');
+      expect(formatExact(v.filled)).toBe(units(1));
       expect(['open', 'canceled']).toContain(v.status);
-      const later = (await c.findByClientOrderId(h.symbol, id))!;
+      const later = (await find(c, id))!;
       expect(later.id).toBe(v.id);
-      if (v.status === 'open') expect([later.status, formatExact(later.filled)]).toEqual(['closed', '0.002']);
-      else expect([later.status, formatExact(later.filled)]).toEqual(['canceled', '0.001']);
+      if (v.status === 'open')
+        expect([later.status, formatExact(later.filled)]).toEqual(['closed', units(2)]);
+      else expect([later.status, formatExact(later.filled)]).toEqual(['canceled', units(1)]);
       expect(at8(later.fee)).toBe(at8(exact.mul(notional(later), d(h.feeRate))));
       await c.close();
     });
@@ -135,10 +162,10 @@ export function liveVenueConformance(name: string, open: () => Promise<LiveVenue
       const acct = h.account('50');
       const c = client(acct);
       const id = cid();
-      const err = await c.createMarketOrder(h.symbol, 'buy', '1' as Decimal, id, h.price).catch((e) => e);
+      const err = await send(c, 'buy', units(1000), id).catch((e) => e);
       expect(err).toBeInstanceOf(ValidationError);
-      expect((err as Error).message).toMatch(/insufficient/i);
-      expect(await c.findByClientOrderId(h.symbol, id)).toBeNull();
+      expect((err as Error).message).toMatch(/insufficient|not enough balance/i);
+      expect(await find(c, id)).toBeNull();
       expect(acct.onVenue(id)).toBe(0);
       expect(at8(acct.balance(h.quote))).toBe('50');
       await c.close();
@@ -149,12 +176,12 @@ export function liveVenueConformance(name: string, open: () => Promise<LiveVenue
       const c = client(acct);
       const id = cid();
       h.loseNextAck();
-      const err = await c.createMarketOrder(h.symbol, 'buy', '0.001' as Decimal, id, h.price).catch((e) => e);
+      const err = await send(c, 'buy', units(1), id).catch((e) => e);
       expect(err).toBeInstanceOf(Error);
       expect(err).not.toBeInstanceOf(ValidationError);
-      const found = (await c.findByClientOrderId(h.symbol, id))!;
+      const found = (await find(c, id))!;
       expect(found).toMatchObject({ status: 'closed' });
-      expect(formatExact(found.filled)).toBe('0.001');
+      expect(formatExact(found.filled)).toBe(units(1));
       expect(at8(found.average!)).toBe(at8(d(h.price)));
       expect(at8(found.fee)).toBe(at8(exact.mul(notional(found), d(h.feeRate))));
       expect(at8(acct.balance(h.base))).toBe(at8(found.received ?? found.filled));
@@ -164,7 +191,7 @@ export function liveVenueConformance(name: string, open: () => Promise<LiveVenue
 
     it('finds nothing for a client order id never sent', async () => {
       const c = client(h.account('10'));
-      expect(await c.findByClientOrderId(h.symbol, cid())).toBeNull();
+      expect(await find(c, cid())).toBeNull();
       await c.close();
     });
   });

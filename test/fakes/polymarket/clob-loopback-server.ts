@@ -6,10 +6,13 @@
  * `GET /book` and `POST /books` (decimal strings; bids lowest first, asks
  * highest first, as the real API sends them) and `GET /prices-history`
  * (`{ history: [{ t: seconds, p }] }`). It records every request and can be
- * told to fail the next ones. Order endpoints can be added to `route` later.
+ * told to fail the next ones. Trading (API keys, orders, trades, balances)
+ * is `clob-loopback-exchange.ts`, filling at this book.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseExact } from '../../../src/domain/decimal.js';
+import { ClobLoopbackExchange, type TokenInfo } from './clob-loopback-exchange.js';
 
 /** A binary market the fake lists. */
 export interface FakeClobMarket {
@@ -20,6 +23,8 @@ export interface FakeClobMarket {
   yesPrice: number;
   tokenIds: [string, string];
   closed?: boolean;
+  /** Taker fee in basis points. @default 0 */
+  takerFeeBps?: number;
 }
 
 export interface RecordedClobRequest {
@@ -68,6 +73,8 @@ const cursorOf = (offset: number) => Buffer.from(String(offset)).toString('base6
 export class ClobLoopbackServer {
   readonly requests: RecordedClobRequest[] = [];
   private readonly failures: Array<{ status: number; body: string }> = [];
+  readonly exchange = new ClobLoopbackExchange((id) => this.tokenInfo(id));
+  private dropAcks = 0;
 
   private constructor(
     private readonly server: Server,
@@ -105,6 +112,11 @@ export class ClobLoopbackServer {
     for (let i = 0; i < times; i++) this.failures.push({ status, body });
   }
 
+  /** The next `POST /order` is carried out, but its connection is dropped before the answer. */
+  loseNextAck(): void {
+    this.dropAcks++;
+  }
+
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -120,9 +132,17 @@ export class ClobLoopbackServer {
     const method = req.method ?? 'GET';
     this.requests.push({ method, path: url.pathname, query, body });
     const forced = this.failures.shift();
+    const trading = forced
+      ? undefined
+      : await this.exchange.route(method, url.pathname, query, text, req.headers);
     const [status, answer] = forced
       ? [forced.status, forced.body]
-      : this.route(method, url.pathname, query, body);
+      : (trading ?? this.route(method, url.pathname, query, body));
+    if (method === 'POST' && url.pathname === '/order' && this.dropAcks > 0) {
+      this.dropAcks--;
+      res.destroy();
+      return;
+    }
     res
       .writeHead(status, { 'content-type': 'application/json' })
       .end(typeof answer === 'string' ? answer : JSON.stringify(answer));
@@ -181,7 +201,7 @@ export class ClobLoopbackServer {
       seconds_delay: 0,
       fpmm: '',
       maker_base_fee: 0,
-      taker_base_fee: 0,
+      taker_base_fee: m.takerFeeBps ?? 0,
       notifications_enabled: true,
       neg_risk: false,
       neg_risk_market_id: '',
@@ -195,6 +215,21 @@ export class ClobLoopbackServer {
         { token_id: m.tokenIds[1], outcome: 'No', price: Number((1 - m.yesPrice).toFixed(4)), winner: false },
       ],
       tags: ['Crypto'],
+    };
+  }
+
+  private tokenInfo(tokenId: string): TokenInfo | undefined {
+    const m = this.markets.find((x) => x.tokenIds.includes(tokenId));
+    const book = this.book(tokenId) as { asks: TokenInfo['asks']; bids: TokenInfo['bids'] } | undefined;
+    if (!m || !book) return undefined;
+    return {
+      conditionId: m.conditionId,
+      outcome: tokenId === m.tokenIds[0] ? 'Yes' : 'No',
+      minSize: parseExact('5' as never),
+      feeBps: m.takerFeeBps ?? 0,
+      negRisk: false,
+      asks: [...book.asks].reverse(),
+      bids: [...book.bids].reverse(),
     };
   }
 
