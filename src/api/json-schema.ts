@@ -40,6 +40,8 @@ type ObjectOf<P extends Properties> = Flatten<
 >;
 
 const OPTIONAL = Symbol('optional');
+/** Where `Type.Documented` keeps the shape it documents (enumerable, so spreads such as `Type.Optional` keep it). */
+const SHAPE = Symbol('documented shape');
 const isOptional = (s: Schema): boolean => (s as { [OPTIONAL]?: true })[OPTIONAL] === true;
 
 /** Gives a plain schema object the type it accepts; the one place a schema gets its type. */
@@ -77,9 +79,29 @@ export const Type = {
   /** An object whose keys are not known in advance, every value of type `T` (e.g. timings per stage). */
   Record: <T>(values: TSchema<T>, o: Options = {}): TSchema<Record<string, T>> =>
     typed({ type: 'object', additionalProperties: values, ...o }),
+  /**
+   * A value Ajv and the serialiser treat as `enforced` (by default: any JSON,
+   * written by JSON.stringify), documented at /openapi.json and typed as
+   * `shape`. For requests a domain parser checks field by field (it names
+   * every problem in words Ajv would not find), and for large stored answers
+   * sent as they were stored (a job's result: a serialiser schema would drop
+   * a field it did not list, or fail a result older than the schema).
+   * test/api/openapi.test.ts checks real answers against the shape.
+   */
+  Documented: <T>(shape: TSchema<T>, enforced: Schema = {}): TSchema<T> =>
+    typed({ ...enforced, [SHAPE]: shape }),
   /** An object; properties not wrapped in `Type.Optional` are required. */
   Object<P extends Properties>(properties: P, o: Options = {}): TSchema<ObjectOf<P>> {
     const required = Object.keys(properties).filter((k) => !isOptional(properties[k]!));
     return typed({ type: 'object', properties, ...(required.length > 0 ? { required } : {}), ...o });
   },
 };
+
+/** `s` as /openapi.json shows it: a copy with each `Type.Documented` part replaced by its shape. */
+export function documentedShape(s: unknown): unknown {
+  if (Array.isArray(s)) return s.map(documentedShape);
+  if (typeof s !== 'object' || s === null) return s;
+  const shape = (s as { [SHAPE]?: Schema })[SHAPE];
+  if (shape) return documentedShape(shape);
+  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, documentedShape(v)]));
+}

@@ -24,6 +24,7 @@ import type {
 } from 'fastify';
 import { ErrorEnvelope } from './answers/common.js';
 import { errorBody } from './error-mapper.js';
+import { documentedShape } from './json-schema.js';
 import { ROUTE_SUMMARIES } from './openapi-summaries.js';
 
 /** The error envelope every 4xx and 5xx answer uses. */
@@ -64,7 +65,7 @@ function documented(url: string): boolean {
 
 /** The schema a route is documented with: its own, plus summary, tag, auth and the error answers. */
 function documentedSchema(r: RecordedRoute): FastifySchema & Record<string, unknown> {
-  const own = (r.schema ?? {}) as FastifySchema & Record<string, unknown>;
+  const own = documentedShape(r.schema ?? {}) as FastifySchema & Record<string, unknown>;
   const api = r.url.startsWith('/api/v1/');
   const tag = api ? r.url.split('/')[3]! : 'service';
   const response: Record<string, unknown> = {

@@ -145,6 +145,22 @@ describe('OpenAPI document', () => {
     expect(list.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(
       expect.arrayContaining(['query:limit', 'query:cursor', 'query:status', 'query:pair']),
     );
+    // Bodies a parser checks field by field are documented all the same (Ajv only sees an object).
+    const body = (path: string, method: string) =>
+      (
+        doc.paths[path]![method]! as Operation & {
+          requestBody: { content: Record<string, { schema: Record<string, unknown> }> };
+        }
+      ).requestBody.content['application/json']!.schema;
+    const backtest = body('/api/v1/backtests', 'post') as { anyOf: { required: string[] }[] };
+    expect(backtest.anyOf.map((v) => v.required)).toEqual([
+      ['strategy', 'venue', 'symbol', 'timeframe', 'from', 'to', 'initialCapital'],
+      ['kind', 'source', 'address', 'from', 'to', 'initialCapital'],
+    ]);
+    expect(body('/api/v1/montecarlo', 'post')).toMatchObject({
+      properties: { tradeReturns: { type: 'array' }, fromJob: { type: 'integer' } },
+    });
+    expect(body('/api/v1/credentials/{venue}', 'put')).toMatchObject({ required: ['apiKey', 'secret'] });
     const one = doc.paths['/api/v1/orders/{id}']!['get']! as Operation & {
       parameters: { name: string; in: string }[];
     };

@@ -8,7 +8,7 @@
  * Because the dashboard's compiler reads these files, a file of this folder
  * imports only `../json-schema.js`, its neighbours and the pure `domain/`
  * (no packages, no services); `test/api/dashboard-types.test.ts` holds it so.
- * Request schemas (bodies, queries, params) live in `../schemas.ts` and the
+ * Request schemas (bodies, queries, params) live in `../requests/` and the
  * routes. This file: the error envelope, health, lists, reports, and the
  * small answers several routes share.
  */

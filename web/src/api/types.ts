@@ -1,9 +1,11 @@
 /**
- * The API's JSON shapes the dashboard reads, taken from the server's answer
- * schemas (src/api/answers/) rather than written here: when the server changes
- * an answer, the pages that read it stop compiling until they follow. The
- * imports are type-only, erased at build, so no server code enters the bundle.
- * test/api/dashboard-types.test.ts keeps this file free of hand-written shapes.
+ * The API's JSON shapes the dashboard reads and sends, taken from the
+ * server's schemas rather than written here: the answers (src/api/answers/)
+ * and the requests (src/api/requests/). When the server changes an answer or
+ * stops accepting a field, the pages that read or send it stop compiling
+ * until they follow. The imports are type-only, erased at build, so no server
+ * code enters the bundle. test/api/dashboard-types.test.ts keeps this file
+ * free of hand-written shapes.
  */
 import type { ErrorEnvelope } from '../../../src/api/answers/common';
 import type {
@@ -27,6 +29,21 @@ import type { JobJson, StrategyJson, StrategyParamJson } from '../../../src/api/
 import type { LinkCodeJson } from '../../../src/api/answers/telegram';
 import type { TraderJson, TraderPerformanceJson } from '../../../src/api/answers/traders';
 import type { Static } from '../../../src/api/json-schema';
+import type { LeadersQuery } from '../../../src/api/requests/copies';
+import type { OrderListQuery } from '../../../src/api/requests/orders';
+import type { PositionOpenBody, PositionTpSlBody } from '../../../src/api/requests/positions';
+import type {
+  CopyBacktestInput,
+  ModelReplayInput,
+  MonteCarloInput,
+  StrategyBacktestInput,
+} from '../../../src/api/requests/research';
+import type {
+  FollowOptionsInput,
+  TraderBatchBody,
+  TraderCreateBody,
+  TraderPatchBody,
+} from '../../../src/api/requests/traders';
 
 export type { TraderSource } from '../../../src/domain/trader';
 
@@ -73,3 +90,36 @@ export type BotModels = NonNullable<BotStatus['models']>;
 export type BotModelCall = Static<typeof PipelineModelCallJson>;
 
 export type LinkCode = Static<typeof LinkCodeJson>;
+
+// What the dashboard sends.
+
+/** POST /traders. */
+export type NewTrader = Static<typeof TraderCreateBody>;
+/** Follow options as sent: each one optional (a change keeps the others). */
+export type FollowOptionsChange = Static<typeof FollowOptionsInput>;
+/** PATCH /traders/:id. */
+export type TraderChange = Static<typeof TraderPatchBody>;
+/** POST /traders/batch. */
+export type TraderBatch = Static<typeof TraderBatchBody>;
+
+/** POST /positions. */
+export type NewPosition = Static<typeof PositionOpenBody>;
+/** PATCH /positions/:id: null clears a level. */
+export type PositionLevels = Static<typeof PositionTpSlBody>;
+
+/** GET /orders filters. */
+export type OrderFilter = Static<typeof OrderListQuery>;
+export type OrderStatus = NonNullable<OrderFilter['status']>;
+
+/** GET /leaders ranking. */
+export type LeaderQuery = Static<typeof LeadersQuery>;
+export type LeaderSort = NonNullable<LeaderQuery['sort']>;
+export type LeaderWindow = NonNullable<LeaderQuery['window']>;
+
+/** POST /backtests, a strategy's. */
+export type BacktestRequest = Static<typeof StrategyBacktestInput>;
+export type ModelReplayRequest = Static<typeof ModelReplayInput>;
+/** POST /backtests with `kind: "copy"`. */
+export type CopyBacktestRequest = Static<typeof CopyBacktestInput>;
+/** POST /montecarlo. */
+export type MonteCarloRequest = Static<typeof MonteCarloInput>;

@@ -6,14 +6,10 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, describeError } from '../../api/client';
-import type { Job } from '../../api/types';
+import type { CopyBacktestRequest, Job } from '../../api/types';
 
-export interface CopyBacktestOptions {
-  from: string;
-  to: string;
-  initialCapital: number;
-  followOptions: Record<string, string>;
-}
+/** What the form chooses; the leader is the run's. */
+export type CopyBacktestOptions = Omit<CopyBacktestRequest, 'kind' | 'source' | 'address'>;
 
 export interface CopyBacktestResult {
   metrics: {
@@ -66,13 +62,13 @@ export function useCopyBacktest() {
     }
   };
 
-  const run = async (source: string, address: string, o: CopyBacktestOptions) => {
+  const run = async (source: CopyBacktestRequest['source'], address: string, o: CopyBacktestOptions) => {
     clearTimeout(timer.current);
     setState({ kind: 'running', progress: 0, jobId: null });
     try {
       const job = await api<Job>('/backtests', {
         method: 'POST',
-        body: { kind: 'copy', source, address, ...o },
+        body: { kind: 'copy', source, address, ...o } satisfies CopyBacktestRequest,
       });
       if (live.current) void poll(job.id);
     } catch (err) {

@@ -1,7 +1,7 @@
 /** The backtest form: a strategy and its parameters (from GET /strategies), the data, the costs; POST /backtests. */
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import type { Job, Strategy } from '../../api/types';
+import type { BacktestRequest, Job, Strategy } from '../../api/types';
 import { useRemembered } from '../../components/remembered';
 import { formErrors, NO_ERRORS } from './field-errors';
 import { describedBy, FormField } from './form-field';
@@ -52,7 +52,7 @@ export function BacktestForm({
           ...data,
           initialCapital: Number(capital),
           feeRate: Number(feeRate),
-        },
+        } satisfies BacktestRequest,
       });
       onSubmitted(job);
     } catch (err) {
