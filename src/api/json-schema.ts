@@ -47,6 +47,12 @@ const isOptional = (s: Schema): boolean => (s as { [OPTIONAL]?: true })[OPTIONAL
 /** Gives a plain schema object the type it accepts; the one place a schema gets its type. */
 const typed = <T>(s: Schema): TSchema<T> => s as TSchema<T>;
 
+function documented<T>(shape: TSchema<T>): TSchema<T>;
+function documented<E>(shape: TSchema, enforced: TSchema<E>): TSchema<E>;
+function documented(shape: TSchema, enforced: Schema = {}): TSchema {
+  return typed({ ...enforced, [SHAPE]: shape });
+}
+
 export const Type = {
   String: (o: Options = {}): TSchema<string> => typed({ type: 'string', ...o }),
   /** A string that is one of `values`. */
@@ -80,16 +86,18 @@ export const Type = {
   Record: <T>(values: TSchema<T>, o: Options = {}): TSchema<Record<string, T>> =>
     typed({ type: 'object', additionalProperties: values, ...o }),
   /**
-   * A value Ajv and the serialiser treat as `enforced` (by default: any JSON,
-   * written by JSON.stringify), documented at /openapi.json and typed as
-   * `shape`. For requests a domain parser checks field by field (it names
-   * every problem in words Ajv would not find), and for large stored answers
-   * sent as they were stored (a job's result: a serialiser schema would drop
-   * a field it did not list, or fail a result older than the schema).
-   * test/api/openapi.test.ts checks real answers against the shape.
+   * Documented at /openapi.json as `shape`, but not applied: Ajv checks only
+   * `enforced` (by default nothing), the serialiser writes the value with
+   * JSON.stringify. For requests a domain parser checks field by field (it
+   * names every problem in words Ajv would not find), for stored answers sent
+   * as they were stored (a job's result: a serialiser schema would drop a
+   * field it does not list, or fail a result older than the schema), and for
+   * reports gathered from many modules. Its type is what the server may rely
+   * on: `enforced`'s when given, else `shape`'s (then the compiler checks a
+   * handler's answer against it). test/api/openapi.test.ts checks real
+   * answers against the shape.
    */
-  Documented: <T>(shape: TSchema<T>, enforced: Schema = {}): TSchema<T> =>
-    typed({ ...enforced, [SHAPE]: shape }),
+  Documented: documented,
   /** An object; properties not wrapped in `Type.Optional` are required. */
   Object<P extends Properties>(properties: P, o: Options = {}): TSchema<ObjectOf<P>> {
     const required = Object.keys(properties).filter((k) => !isOptional(properties[k]!));
@@ -97,11 +105,17 @@ export const Type = {
   },
 };
 
-/** `s` as /openapi.json shows it: a copy with each `Type.Documented` part replaced by its shape. */
-export function documentedShape(s: unknown): unknown {
-  if (Array.isArray(s)) return s.map(documentedShape);
+/**
+ * `s` as /openapi.json shows it: a copy with each `Type.Documented` part
+ * replaced by its shape, and each schema of `named` by a reference to the
+ * component of that name.
+ */
+export function documentedShape(s: unknown, named: ReadonlyMap<unknown, string> = new Map()): unknown {
+  if (Array.isArray(s)) return s.map((x) => documentedShape(x, named));
   if (typeof s !== 'object' || s === null) return s;
+  const id = named.get(s);
+  if (id !== undefined) return { $ref: `${id}#` };
   const shape = (s as { [SHAPE]?: Schema })[SHAPE];
-  if (shape) return documentedShape(shape);
-  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, documentedShape(v)]));
+  if (shape) return documentedShape(shape, named);
+  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, documentedShape(v, named)]));
 }

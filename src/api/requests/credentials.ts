@@ -17,4 +17,5 @@ export const CredentialsBody = Type.Documented(
     },
     { additionalProperties: false },
   ),
+  Type.Unknown(),
 );

@@ -12,8 +12,9 @@ import { ValidationError } from '../../domain/errors.js';
 import { ISO_TIME_FORMS, parseIsoTime } from '../../domain/iso-time.js';
 import { cursorCodec } from '../../lib/cursor.js';
 import type { CopyStatus } from '../../store/copy-repository.js';
-import { listOf, ReportJson } from '../answers/common.js';
+import { listOf } from '../answers/common.js';
 import { CopyJson, LeaderJson, LeaderTradeJson, PaperAccountJson, WatchListJson } from '../answers/copies.js';
+import { CopyReportJson } from '../answers/performance.js';
 import { currentUser } from '../auth.js';
 import { type Static, type TSchema, Type } from '../json-schema.js';
 import { Amount, IdParams } from '../requests/common.js';
@@ -202,9 +203,7 @@ export function copyRoutes(server: FastifyInstance, d: CopyRouteDeps): void {
     '/performance/copy',
     {
       schema: {
-        response: {
-          200: ReportJson('Copy engine per source: watchers, events, copies, skips, lag, latency'),
-        },
+        response: { 200: CopyReportJson },
       },
     },
     async () => d.copy.report(),

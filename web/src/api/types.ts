@@ -15,9 +15,22 @@ import type {
   PaperAccountJson,
   WatchJson,
 } from '../../../src/api/answers/copies';
+import type {
+  BacktestResultJson,
+  BacktestTradeJson,
+  CopyBacktestResultJson,
+  JobResultJson,
+  ModelReplaySummaryJson,
+  MonteCarloResultJson,
+} from '../../../src/api/answers/job-results';
 import type { CandleJson, MarketJson, PriceJson } from '../../../src/api/answers/market-data';
 import type { OrderJson } from '../../../src/api/answers/orders';
 import type { MarketProfitJson, OverviewJson } from '../../../src/api/answers/overview';
+import type {
+  CacheReportJson,
+  MarketDataReportJson,
+  StreamsReportJson,
+} from '../../../src/api/answers/performance';
 import type {
   PipelineDecisionJson,
   PipelineModelCallJson,
@@ -26,6 +39,7 @@ import type {
 } from '../../../src/api/answers/pipeline';
 import type { PositionJson, PositionWithMarketJson } from '../../../src/api/answers/positions';
 import type { JobJson, StrategyJson, StrategyParamJson } from '../../../src/api/answers/research';
+import type { StreamServerMessageJson, UserUpdateJson } from '../../../src/api/answers/stream';
 import type { LinkCodeJson } from '../../../src/api/answers/telegram';
 import type { TraderJson, TraderPerformanceJson } from '../../../src/api/answers/traders';
 import type { Static } from '../../../src/api/json-schema';
@@ -38,6 +52,7 @@ import type {
   MonteCarloInput,
   StrategyBacktestInput,
 } from '../../../src/api/requests/research';
+import type { StreamClientMessageJson } from '../../../src/api/requests/stream';
 import type {
   FollowOptionsInput,
   TraderBatchBody,
@@ -67,6 +82,18 @@ export type Candle = Static<typeof CandleJson>;
 export type Strategy = Static<typeof StrategyJson>;
 export type ParamSpec = Static<typeof StrategyParamJson>;
 export type Job = Static<typeof JobJson>;
+/**
+ * A finished job's `result` (`Job['result']` is `unknown`: the server sends a
+ * result as it was stored, documented as this union and checked against it by
+ * its tests). Which one a job holds follows from its type and request.
+ */
+export type JobResult = Static<typeof JobResultJson>;
+export type BacktestResult = Static<typeof BacktestResultJson>;
+export type BacktestTrade = Static<typeof BacktestTradeJson>;
+export type CurvePoint = BacktestResult['equityCurve'][number];
+export type ModelReplaySummary = Static<typeof ModelReplaySummaryJson>;
+export type CopyBacktestResult = Static<typeof CopyBacktestResultJson>;
+export type MonteCarloResult = Static<typeof MonteCarloResultJson>;
 
 export type Leader = Static<typeof LeaderJson>;
 export type LeaderTrade = Static<typeof LeaderTradeJson>;
@@ -90,6 +117,19 @@ export type BotModels = NonNullable<BotStatus['models']>;
 export type BotModelCall = Static<typeof PipelineModelCallJson>;
 
 export type LinkCode = Static<typeof LinkCodeJson>;
+
+/** GET /performance/cache, /performance/marketdata, /performance/streams. */
+export type CacheReport = Static<typeof CacheReportJson>;
+export type CacheKindFigures = CacheReport['kinds'][number];
+export type MarketDataReport = Static<typeof MarketDataReportJson>;
+export type VenueTraffic = MarketDataReport['venues'][number];
+export type StreamsReport = Static<typeof StreamsReportJson>;
+
+/** The WebSocket stream: what the server sends, its updates of the user topics, what a client sends. */
+export type StreamServerMessage = Static<typeof StreamServerMessageJson>;
+export type UserUpdate = Static<typeof UserUpdateJson>;
+export type UserTopic = UserUpdate['topic'];
+export type StreamClientMessage = Static<typeof StreamClientMessageJson>;
 
 // What the dashboard sends.
 

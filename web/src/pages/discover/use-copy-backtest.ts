@@ -6,28 +6,10 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, describeError } from '../../api/client';
-import type { CopyBacktestRequest, Job } from '../../api/types';
+import type { CopyBacktestRequest, CopyBacktestResult, Job } from '../../api/types';
 
 /** What the form chooses; the leader is the run's. */
 export type CopyBacktestOptions = Omit<CopyBacktestRequest, 'kind' | 'source' | 'address'>;
-
-export interface CopyBacktestResult {
-  metrics: {
-    initialCapital: number;
-    finalEquity: number;
-    totalReturn: number;
-    maxDrawdown: number;
-    trades: number;
-    winRate: number | null;
-    sharpe: number | null;
-    fees: number;
-  };
-  equityCurve: { ts: number; equity: number }[];
-  copied: unknown[];
-  skipped: unknown[];
-  skippedByReason: Record<string, number>;
-  leaderTrades: number;
-}
 
 export type RunState =
   | { kind: 'idle' }
@@ -52,6 +34,7 @@ export function useCopyBacktest() {
       const job = await api<Job>(`/jobs/${id}`);
       if (!live.current) return;
       if (job.status === 'succeeded')
+        // Sent as stored, so typed `unknown` by the API; a copy backtest's is a CopyBacktestResult.
         setState({ kind: 'done', jobId: id, result: job.result as CopyBacktestResult });
       else if (job.status === 'queued' || job.status === 'running') {
         setState({ kind: 'running', progress: job.progress, jobId: id });

@@ -5,22 +5,10 @@
  * thousands of rows out of the page.
  */
 import { useState } from 'preact/hooks';
+import type { BacktestTrade } from '../../api/types';
 import { fmtChangePct, fmtMoney, fmtNum, fmtPrice, signClass } from '../../components/format';
 
 const PAGE = 25;
-
-/** One trade of the result (src/engine/trade-log.ts `Trade`): a round trip flat -> long -> flat. */
-export interface BacktestTrade {
-  entryTs: number;
-  exitTs: number;
-  entryPrice: number;
-  exitPrice: number;
-  qty: number;
-  fees: number;
-  pnl: number;
-  return: number;
-  exitReason: string;
-}
 
 const EXIT_REASONS: Record<string, string> = {
   signal: 'strategy signal',

@@ -82,8 +82,7 @@ export function useTraders(report: (text: string) => void) {
   useEffect(() => {
     const handle = openStream(
       ['traders'],
-      (u) => {
-        const data = u.data as Trader | { id: number; deleted: true };
+      ({ data }) => {
         if ('deleted' in data) remove(data.id);
         else upsert([data]);
       },
