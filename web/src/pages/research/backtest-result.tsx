@@ -1,13 +1,15 @@
 /**
- * A finished backtest: its metrics, the equity curve with holding the symbol
- * instead (buy and hold, from the same candles) beside it, the drawdown, and
- * the trade list.
+ * A finished backtest: its metrics, what a model replay did (when it replayed
+ * the AI decider's recorded answers), the equity curve with holding the
+ * symbol instead (buy and hold, from the same candles) beside it, the
+ * drawdown, and the trade list.
  */
 import { useMemo } from 'preact/hooks';
 import type { BacktestResult, CopyBacktestResult, CurvePoint } from '../../api/types';
 import { type SeriesSpec, TimeChart } from '../../components/time-chart';
 import { BacktestMetrics } from './backtest-metrics';
 import { BacktestTrades } from './backtest-trades';
+import { ModelReplayView } from './model-replay-summary';
 
 function drawdown(curve: CurvePoint[]): { ts: number; value: number }[] {
   let peak = Number.NEGATIVE_INFINITY;
@@ -38,6 +40,7 @@ export function BacktestView({ result }: { result: BacktestResult | CopyBacktest
   return (
     <>
       <BacktestMetrics metrics={metrics} />
+      {'model' in result && result.model && <ModelReplayView model={result.model} />}
       <h3>Equity curve</h3>
       {curve.length > 0 ? (
         <>

@@ -6,7 +6,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { BacktestTrade } from '../../api/types';
-import { fmtChangePct, fmtMoney, fmtNum, fmtPrice, signClass } from '../../components/format';
+import { fmtChangePct, fmtMoney, fmtNum, fmtPrice, signClass, fmtUtc as utc } from '../../components/format';
 
 const PAGE = 25;
 
@@ -16,9 +16,6 @@ const EXIT_REASONS: Record<string, string> = {
   'take-profit': 'take profit',
   end: 'end of the data',
 };
-
-/** "2024-03-05 14:00" in UTC, as the candles are stamped. */
-const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
 export function BacktestTrades({ trades }: { trades: BacktestTrade[] }) {
   const [page, setPage] = useState(0);
