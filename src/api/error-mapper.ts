@@ -69,6 +69,9 @@ function validationDetails(err: FastifyError): ErrorDetail[] {
     }
     if (v.keyword === 'required')
       return { path: `${path}.${String(v.params['missingProperty'])}`, message: 'is required' };
+    const allowed = v.params['allowedValues'];
+    if (v.keyword === 'enum' && Array.isArray(allowed))
+      return { path, message: `must be one of ${allowed.join(', ')}` };
     return { path, message: v.message ?? v.keyword };
   });
 }

@@ -40,10 +40,18 @@ type ObjectOf<P extends Properties> = Flatten<
 >;
 
 const OPTIONAL = Symbol('optional');
+/** Where `Type.Documented` keeps the shape it documents (enumerable, so spreads such as `Type.Optional` keep it). */
+const SHAPE = Symbol('documented shape');
 const isOptional = (s: Schema): boolean => (s as { [OPTIONAL]?: true })[OPTIONAL] === true;
 
 /** Gives a plain schema object the type it accepts; the one place a schema gets its type. */
 const typed = <T>(s: Schema): TSchema<T> => s as TSchema<T>;
+
+function documented<T>(shape: TSchema<T>): TSchema<T>;
+function documented<E>(shape: TSchema, enforced: TSchema<E>): TSchema<E>;
+function documented(shape: TSchema, enforced: Schema = {}): TSchema {
+  return typed({ ...enforced, [SHAPE]: shape });
+}
 
 export const Type = {
   String: (o: Options = {}): TSchema<string> => typed({ type: 'string', ...o }),
@@ -77,9 +85,37 @@ export const Type = {
   /** An object whose keys are not known in advance, every value of type `T` (e.g. timings per stage). */
   Record: <T>(values: TSchema<T>, o: Options = {}): TSchema<Record<string, T>> =>
     typed({ type: 'object', additionalProperties: values, ...o }),
+  /**
+   * Documented at /openapi.json as `shape`, but not applied: Ajv checks only
+   * `enforced` (by default nothing), the serialiser writes the value with
+   * JSON.stringify. For requests a domain parser checks field by field (it
+   * names every problem in words Ajv would not find), for stored answers sent
+   * as they were stored (a job's result: a serialiser schema would drop a
+   * field it does not list, or fail a result older than the schema), and for
+   * reports gathered from many modules. Its type is what the server may rely
+   * on: `enforced`'s when given, else `shape`'s (then the compiler checks a
+   * handler's answer against it). test/api/openapi.test.ts checks real
+   * answers against the shape.
+   */
+  Documented: documented,
   /** An object; properties not wrapped in `Type.Optional` are required. */
   Object<P extends Properties>(properties: P, o: Options = {}): TSchema<ObjectOf<P>> {
     const required = Object.keys(properties).filter((k) => !isOptional(properties[k]!));
     return typed({ type: 'object', properties, ...(required.length > 0 ? { required } : {}), ...o });
   },
 };
+
+/**
+ * `s` as /openapi.json shows it: a copy with each `Type.Documented` part
+ * replaced by its shape, and each schema of `named` by a reference to the
+ * component of that name.
+ */
+export function documentedShape(s: unknown, named: ReadonlyMap<unknown, string> = new Map()): unknown {
+  if (Array.isArray(s)) return s.map((x) => documentedShape(x, named));
+  if (typeof s !== 'object' || s === null) return s;
+  const id = named.get(s);
+  if (id !== undefined) return { $ref: `${id}#` };
+  const shape = (s as { [SHAPE]?: Schema })[SHAPE];
+  if (shape) return documentedShape(shape, named);
+  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, documentedShape(v, named)]));
+}

@@ -23,11 +23,27 @@ import type {
   RouteOptions,
 } from 'fastify';
 import { ErrorEnvelope } from './answers/common.js';
+import { JobResultJson } from './answers/job-results.js';
+import { StreamServerMessageJson } from './answers/stream.js';
 import { errorBody } from './error-mapper.js';
+import { documentedShape, type Schema } from './json-schema.js';
 import { ROUTE_SUMMARIES } from './openapi-summaries.js';
+import { StreamClientMessageJson } from './requests/stream.js';
 
 /** The error envelope every 4xx and 5xx answer uses. */
 export const ErrorJson = { ...ErrorEnvelope, $id: 'Error', title: 'Error' };
+
+/**
+ * Shapes documented once, as components: a job's result (which every job
+ * answer would otherwise repeat) and the WebSocket stream's messages (which
+ * no route answer holds: its GET answers 101).
+ */
+const COMPONENTS: readonly [string, Schema][] = [
+  ['JobResult', JobResultJson],
+  ['StreamClientMessage', StreamClientMessageJson],
+  ['StreamServerMessage', StreamServerMessageJson],
+];
+const REFERRED = new Map<unknown, string>(COMPONENTS.map(([id, schema]) => [schema, id]));
 
 interface RecordedRoute {
   method: HTTPMethods;
@@ -52,7 +68,10 @@ const OTHER_ANSWERS: Readonly<Record<string, Record<string, unknown>>> = {
   'GET /api/v1/stream': {
     101: {
       type: 'null',
-      description: 'Switching Protocols: the WebSocket stream (messages are JSON, see the README)',
+      description:
+        'Switching Protocols: the WebSocket stream. Its messages are JSON text frames: a client sends ' +
+        'a `StreamClientMessage`, the server a `StreamServerMessage` (components.schemas; the updates ' +
+        'by topic: positions, traders, copies, markets:<marketId>). Protocol and close codes: the README.',
     },
   },
 };
@@ -64,7 +83,7 @@ function documented(url: string): boolean {
 
 /** The schema a route is documented with: its own, plus summary, tag, auth and the error answers. */
 function documentedSchema(r: RecordedRoute): FastifySchema & Record<string, unknown> {
-  const own = (r.schema ?? {}) as FastifySchema & Record<string, unknown>;
+  const own = documentedShape(r.schema ?? {}, REFERRED) as FastifySchema & Record<string, unknown>;
   const api = r.url.startsWith('/api/v1/');
   const tag = api ? r.url.split('/')[3]! : 'service';
   const response: Record<string, unknown> = {
@@ -101,6 +120,8 @@ async function buildDocsApp(routes: RecordedRoute[]): Promise<FastifyInstance> {
   docs.setValidatorCompiler(() => () => true);
   docs.setSerializerCompiler(() => (data) => JSON.stringify(data));
   docs.addSchema(ErrorJson);
+  for (const [id, schema] of COMPONENTS)
+    docs.addSchema({ ...(documentedShape(schema) as Schema), $id: id, title: id });
   await docs.register(swagger, {
     openapi: {
       openapi: '3.1.0',

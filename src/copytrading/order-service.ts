@@ -7,7 +7,13 @@
 import type { Clock } from '../domain/clock.js';
 import { AlreadyExistsError } from '../domain/conflict.js';
 import { ForbiddenError, NotFoundError } from '../domain/errors.js';
-import { checkNewOrder, type NewOrder, type NewOrderInput, type Order } from '../domain/order.js';
+import {
+  checkNewOrder,
+  MAX_BULK_ORDERS,
+  type NewOrder,
+  type NewOrderInput,
+  type Order,
+} from '../domain/order.js';
 import { checkBatchSize, Problems } from '../domain/validation.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import type { Database, SqlExecutor } from '../store/database.js';
@@ -23,7 +29,6 @@ import type { TradingPairRepository } from '../store/trading-pair-repository.js'
 import type { FillLedger } from './fill-ledger.js';
 import { utcDay } from './fill-ledger.js';
 
-export const MAX_BULK_ORDERS = 10_000;
 export const MAX_VOLUME_DAYS = 366;
 
 export interface OrderServiceDeps {

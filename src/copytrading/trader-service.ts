@@ -13,6 +13,7 @@ import {
   type AddressCheck,
   type FollowOptions,
   followProblems,
+  MAX_BATCH_UPDATES,
   type NewTraderInput,
   parseNewTrader,
   parseTraderPatch,
@@ -28,8 +29,6 @@ import type { LedgerRepository } from '../store/ledger-repository.js';
 import type { TraderCursor, TraderRepository } from '../store/trader-repository.js';
 import { noUpdates, type UpdateSink } from '../updates/update-sink.js';
 import { traderJson } from './trader-json.js';
-
-export const MAX_BATCH_UPDATES = 1000;
 
 export interface TraderPerformance {
   traderId: number;

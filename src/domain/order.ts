@@ -9,6 +9,8 @@ import { Problems } from './validation.js';
 export const ORDER_SIDES = ['buy', 'sell'] as const;
 export const ORDER_TYPES = ['market', 'limit'] as const;
 export const ORDER_STATUSES = ['open', 'partially_filled', 'filled', 'cancelled', 'rejected'] as const;
+/** Most orders one bulk import takes (`POST /orders/bulk`), all or none. */
+export const MAX_BULK_ORDERS = 10_000;
 export type OrderSide = (typeof ORDER_SIDES)[number];
 export type OrderType = (typeof ORDER_TYPES)[number];
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -30,7 +32,7 @@ export interface NewOrder {
 }
 
 /**
- * An order as a client sends it. The API schema (`api/schemas.ts`, whose type
+ * An order as a client sends it. The API schema (`api/requests/`, whose type
  * must fit this one) checks the shape; `checkNewOrder` the rules: the closed
  * lists, pair and id formats, amounts, times and the rules between them.
  */

@@ -76,7 +76,7 @@ export interface TpSlInput {
 }
 
 /**
- * `POST /positions` as a client sends it. The API schema (`api/schemas.ts`,
+ * `POST /positions` as a client sends it. The API schema (`api/requests/`,
  * whose type must fit this one) checks the shape; `parseOpenPosition` the rules.
  */
 export interface OpenPositionInput extends TpSlInput {

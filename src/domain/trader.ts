@@ -16,6 +16,14 @@ export const TRADER_SOURCES: readonly TraderSource[] = [
   'manual',
 ];
 
+/** The sources with leaders to discover, watch and replay: every one but `manual`. */
+export const LEADER_SOURCES = TRADER_SOURCES.filter(
+  (s): s is Exclude<TraderSource, 'manual'> => s !== 'manual',
+);
+
+/** Most follows one batch update changes (`POST /traders/batch`), all or none. */
+export const MAX_BATCH_UPDATES = 1000;
+
 /** Says what is wrong with `address` for `source` (naming the expected form), or null when it is fine. */
 export type AddressCheck = (source: TraderSource, address: string) => string | null;
 
@@ -90,7 +98,7 @@ export interface TraderPatch {
 
 /**
  * Follow options as a client sends them: the shape (types, lengths, list
- * sizes) is the API schema's to check (`api/schemas.ts`, whose type must fit
+ * sizes) is the API schema's to check (`api/requests/`, whose type must fit
  * this one); the rules (amount ranges, market ids, rules between fields) are
  * checked here, for every entry point.
  */

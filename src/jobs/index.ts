@@ -1,15 +1,6 @@
 /** The job system: one manager over an embedded or a BullMQ executor, and the worker pool they share. */
 
-export {
-  JOB_PRIORITIES,
-  JOB_STATUSES,
-  JOB_TYPES,
-  type Job,
-  type JobError,
-  type JobPriority,
-  type JobStatus,
-  type JobType,
-} from '../store/job-records.js';
+export type { Job, JobError } from '../store/job-records.js';
 export {
   type CreateJobsOptions,
   createJobs,
@@ -18,5 +9,5 @@ export {
   type JobsConfig,
 } from './create-jobs.js';
 export type { JobExecutor } from './executor.js';
-export { type JobListQuery, JobManager, MAX_JOBS_PAGE, type SubmitRequest } from './job-manager.js';
+export { type JobListQuery, JobManager, type SubmitRequest } from './job-manager.js';
 export type { RecordedAnswerSource } from './model-replay-submission.js';

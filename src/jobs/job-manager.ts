@@ -6,18 +6,16 @@
  */
 import type { Clock } from '../domain/clock.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../domain/errors.js';
-import type { AddressCheck } from '../domain/trader.js';
-import { cursorCodec } from '../lib/cursor.js';
 import {
   JOB_STATUSES,
-  JOB_TYPES,
-  type Job,
-  type JobError,
   type JobStatus,
   type JobType,
-  PRIORITY_RANK,
-  packParams,
-} from '../store/job-records.js';
+  MAX_JOBS_PAGE,
+  SUBMITTED_JOB_TYPES,
+} from '../domain/job.js';
+import type { AddressCheck } from '../domain/trader.js';
+import { cursorCodec } from '../lib/cursor.js';
+import { type Job, type JobError, PRIORITY_RANK, packParams } from '../store/job-records.js';
 import type { JobRepository } from '../store/job-repository.js';
 import type { JobExecutor } from './executor.js';
 import {
@@ -78,7 +76,6 @@ export interface JobManagerOptions {
   onClose?: () => Promise<void>;
 }
 
-export const MAX_JOBS_PAGE = 200;
 const DAY_MS = 86_400_000;
 export const DEFAULT_SUBMIT_TIMEOUT_MS = 2000;
 
@@ -110,9 +107,9 @@ export class JobManager {
    *     timeframe: '1d', from: '2000-01-01', to: '2020-12-31', feeRate: 0.001, initialCapital: 10_000 } });
    */
   async submit(req: SubmitRequest): Promise<Job> {
-    if (!JOB_TYPES.includes(req.type)) {
+    if (!SUBMITTED_JOB_TYPES.includes(req.type)) {
       throw new ValidationError(`unknown job type ${JSON.stringify(req.type)}`, {
-        details: [{ path: 'type', message: `must be one of ${JOB_TYPES.join(', ')}` }],
+        details: [{ path: 'type', message: `must be one of ${SUBMITTED_JOB_TYPES.join(', ')}` }],
       });
     }
     const waitMs = this.o.submitTimeoutMs ?? DEFAULT_SUBMIT_TIMEOUT_MS;

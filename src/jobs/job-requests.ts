@@ -10,6 +10,7 @@
  * start where it started, whichever client asked.
  */
 import { ForbiddenError, ValidationError } from '../domain/errors.js';
+import { JOB_PRIORITIES, type JobPriority } from '../domain/job.js';
 import type { AddressCheck } from '../domain/trader.js';
 import { Problems } from '../domain/validation.js';
 import {
@@ -21,7 +22,7 @@ import {
   parseCopyBacktestRequest,
   parseMonteCarloRequest,
 } from '../research/index.js';
-import { JOB_PRIORITIES, type Job, type JobPriority } from '../store/job-records.js';
+import type { Job } from '../store/job-records.js';
 
 export const MIN_TIMEOUT_MS = 100;
 

@@ -11,6 +11,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../domain/clock.js';
+import type { JobStatus } from '../domain/job.js';
 import {
   type BacktestRequest,
   type CopyBacktestRequest,
@@ -19,7 +20,7 @@ import {
   type MonteCarloRequest,
   parseMonteCarloRequest,
 } from '../research/index.js';
-import { type Job, type JobError, type JobStatus, OPEN_STATUSES } from '../store/job-records.js';
+import { type Job, type JobError, OPEN_STATUSES } from '../store/job-records.js';
 import type { JobRepository } from '../store/job-repository.js';
 import { isCopyRequest, parseBacktestSubmission } from './job-requests.js';
 import type { ResearchVenues } from './research-venues.js';

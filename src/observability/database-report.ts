@@ -26,8 +26,16 @@ interface PgPoolStats {
   options?: { max?: number };
 }
 
-/** Connections: pg pool counters, or SQLite's writer/reader pair and group-commit batching. */
-export function poolStats(db: Database): Record<string, unknown> {
+/** Connections: pg pool counters (none before the pool exists), or SQLite's writer/reader pair and group commits. */
+export type PoolStats =
+  | { dialect: 'postgres'; max?: number | null; total?: number; idle?: number; waiting?: number }
+  | {
+      dialect: 'sqlite';
+      connections: { writer: number; reader: number };
+      groupCommit: { batches: number; writes: number; largest: number } | null;
+    };
+
+export function poolStats(db: Database): PoolStats {
   if (db.dialect === 'postgres') {
     const p = pgPool(db) as unknown as PgPoolStats | undefined;
     if (p === undefined) return { dialect: 'postgres' };
@@ -39,7 +47,8 @@ export function poolStats(db: Database): Record<string, unknown> {
       waiting: p.waitingCount,
     };
   }
-  const group = (db as { groupCommitStats?: unknown }).groupCommitStats;
+  const group = (db as { groupCommitStats?: Extract<PoolStats, { dialect: 'sqlite' }>['groupCommit'] })
+    .groupCommitStats;
   return { dialect: 'sqlite', connections: { writer: 1, reader: 1 }, groupCommit: group ?? null };
 }
 

@@ -14,9 +14,9 @@ import {
   type AddressCheck,
   type FollowOptions,
   type FollowOptionsInput,
+  LEADER_SOURCES,
   type NewTraderInput,
   parseNewTrader,
-  TRADER_SOURCES,
 } from '../domain/trader.js';
 import { Problems } from '../domain/validation.js';
 
@@ -134,9 +134,8 @@ export function parseCopyBacktestRequest(raw: unknown, ctx: CopyBacktestContext 
   const r = raw as Record<string, unknown>;
   const p = new Problems();
   for (const k of Object.keys(r)) if (!KNOWN.has(k)) p.add(k, 'is not a field of a copy backtest request');
-  const sources = TRADER_SOURCES.filter((s) => s !== 'manual');
-  if (typeof r.source !== 'string' || !(sources as readonly string[]).includes(r.source))
-    p.add('source', `must be one of ${sources.join(', ')}`);
+  if (typeof r.source !== 'string' || !(LEADER_SOURCES as readonly string[]).includes(r.source))
+    p.add('source', `must be one of ${LEADER_SOURCES.join(', ')}`);
   // The follow rules, with the paths of this request (no `body.` prefix), once its shape is right.
   const followInput = followShape(r, p);
   try {

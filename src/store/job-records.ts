@@ -3,24 +3,8 @@
  * statuses, priorities and the Job record as read from the database.
  */
 import { type ErrorCode, isErrorCode } from '../domain/errors.js';
+import type { JobPriority, JobStatus, JobType } from '../domain/job.js';
 import type { JobsTable } from './schema.js';
-
-/** What a job does; `maintenance` jobs are recorded by the system (database upkeep), never submitted. */
-export type JobType = 'backtest' | 'montecarlo' | 'maintenance';
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'timed_out';
-export type JobPriority = 'high' | 'normal' | 'low';
-
-/** The types a user may submit. */
-export const JOB_TYPES: readonly JobType[] = ['backtest', 'montecarlo'];
-export const JOB_STATUSES: readonly JobStatus[] = [
-  'queued',
-  'running',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'timed_out',
-];
-export const JOB_PRIORITIES: readonly JobPriority[] = ['high', 'normal', 'low'];
 
 /** Stored rank: lower runs first (and is BullMQ's priority, where 1 is the highest). */
 export const PRIORITY_RANK: Readonly<Record<JobPriority, number>> = { high: 1, normal: 2, low: 3 };

@@ -9,8 +9,9 @@
  */
 import { sql } from 'kysely';
 import { QuotaExceededError } from '../domain/errors.js';
+import type { JobStatus } from '../domain/job.js';
 import type { Database } from './database.js';
-import { type Job, type JobError, type JobRow, type JobStatus, OPEN_STATUSES, toJob } from './job-records.js';
+import { type Job, type JobError, type JobRow, OPEN_STATUSES, toJob } from './job-records.js';
 import { encodeResult, resultText } from './job-result-codec.js';
 import { compile, prepare } from './prepared.js';
 

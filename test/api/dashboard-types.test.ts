@@ -1,10 +1,11 @@
 /**
- * The dashboard's API types come from the server's answer schemas, not from
+ * The dashboard's API types come from the server's schemas, not from
  * hand-written copies: web/src/api/types.ts declares no shape of its own
- * (only `Static<>` of src/api/answers/ and what derives from it), the web
- * reaches server code only through type-only imports (erased at build, so
- * none of it is bundled), and the server files its compiler reads are the
- * answer schemas, their builder and the pure domain — no packages, no services.
+ * (only `Static<>` of src/api/answers/ and src/api/requests/ and what derives
+ * from them), the web reaches server code only through type-only imports
+ * (erased at build, so none of it is bundled), and the server files its
+ * compiler reads are the answer and request schemas, their builder and the
+ * pure domain — no packages, no services.
  */
 import path from 'node:path';
 import ts from 'typescript';
@@ -22,6 +23,7 @@ const UI_ONLY: readonly string[] = [];
 /** The server files the dashboard's compiler may read. */
 const SHARED = [
   /^src\/api\/answers\/[a-z-]+\.ts$/,
+  /^src\/api\/requests\/[a-z-]+\.ts$/,
   /^src\/api\/json-schema\.ts$/,
   /^src\/domain\/[a-z-]+\.ts$/,
 ];
@@ -104,13 +106,14 @@ describe("the dashboard's API types", () => {
     expect(handWrittenShapes(sample)).toEqual(['Trader', 'Leader', 'CopyMode', 'Row']);
   });
 
-  it('are derived from the answer schemas: web/src/api/types.ts writes no shape of its own', () => {
+  it('are derived from the answer and request schemas: web/src/api/types.ts writes no shape of its own', () => {
     const file = parse(TYPES_FILE, ts.sys.readFile(TYPES_FILE)!);
     expect(handWrittenShapes(file)).toEqual([]);
     // And it does derive them (an empty file would pass the line above).
-    expect(
-      moduleSpecifiers(file).filter((m) => m.specifier.includes('/src/api/answers/')).length,
-    ).toBeGreaterThan(5);
+    const from = (folder: string) =>
+      moduleSpecifiers(file).filter((m) => m.specifier.includes(`/src/api/${folder}/`)).length;
+    expect(from('answers')).toBeGreaterThan(5);
+    expect(from('requests')).toBeGreaterThan(3);
   });
 
   describe('reach server code', () => {
@@ -129,7 +132,7 @@ describe("the dashboard's API types", () => {
       expect(valueImports).toEqual([]);
     });
 
-    it('that is only the answer schemas, their builder and the pure domain, with no package imports', () => {
+    it('that is only the answer and request schemas, their builder and the pure domain, with no package imports', () => {
       expect(serverFiles.length).toBeGreaterThan(5);
       expect(serverFiles.filter((f) => !SHARED.some((re) => re.test(f)))).toEqual([]);
       const packageImports = files

@@ -5,30 +5,19 @@
  * match the response schemas it publishes.
  */
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimulatedVenue } from '../../src/venues/simulated/simulated-venue.js';
 import { sqliteTarget } from '../support/databases.js';
+import { conformance, type Document, type Operation } from '../support/openapi-conformance.js';
 import { testApp } from '../support/services.js';
 
 type Ctx = Awaited<ReturnType<typeof testApp>>;
-interface Operation {
-  summary?: string;
-  tags?: string[];
-  security?: unknown[];
-  responses: Record<string, { content?: Record<string, { schema: object }> }>;
-}
-interface Document {
-  openapi: string;
-  paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, object>; securitySchemes: Record<string, unknown> };
-}
 
 describe('OpenAPI document', () => {
   let t: Ctx;
   let base: string;
   let doc: Document;
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  let conforms: ReturnType<typeof conformance>['conforms'];
 
   beforeAll(async () => {
     // A real clock: opening a position goes through the market-data batching window.
@@ -38,7 +27,7 @@ describe('OpenAPI document', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     doc = (await res.json()) as Document;
-    ajv.addSchema({ $id: 'doc', components: doc.components });
+    conforms = conformance(doc).conforms;
   });
   afterAll(() => t.close());
 
@@ -58,26 +47,6 @@ describe('OpenAPI document', () => {
     });
     const text = await res.text();
     return { status: res.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
-  };
-
-  /** Checks a real answer against the document's schema for that route and status. */
-  const conforms = (method: string, route: string, answer: { status: number; body: unknown }) => {
-    const op = doc.paths[route]?.[method.toLowerCase()];
-    expect(op, `${method} ${route} is documented`).toBeDefined();
-    const declared = op!.responses[String(answer.status)] ?? op!.responses[`${String(answer.status)[0]}XX`];
-    expect(declared, `${method} ${route} documents a ${answer.status} answer`).toBeDefined();
-    if (answer.status === 204) {
-      expect(declared!.content, `${method} ${route} 204 has no body`).toBeUndefined();
-      expect(answer.body).toBeUndefined();
-      return;
-    }
-    const schema = declared?.content?.['application/json']?.schema;
-    expect(schema, `${method} ${route} documents a ${answer.status} body`).toBeDefined();
-    // The document's refs point into itself; resolve them against its components.
-    const text = JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/');
-    const validate = ajv.compile(JSON.parse(text));
-    const ok = validate(answer.body);
-    expect(ok, `${method} ${route} ${answer.status}: ${ajv.errorsText(validate.errors)}`).toBe(true);
   };
 
   it('is a valid OpenAPI 3.1 document', async () => {
@@ -145,6 +114,22 @@ describe('OpenAPI document', () => {
     expect(list.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(
       expect.arrayContaining(['query:limit', 'query:cursor', 'query:status', 'query:pair']),
     );
+    // Bodies a parser checks field by field are documented all the same (Ajv only sees an object).
+    const body = (path: string, method: string) =>
+      (
+        doc.paths[path]![method]! as Operation & {
+          requestBody: { content: Record<string, { schema: Record<string, unknown> }> };
+        }
+      ).requestBody.content['application/json']!.schema;
+    const backtest = body('/api/v1/backtests', 'post') as { anyOf: { required: string[] }[] };
+    expect(backtest.anyOf.map((v) => v.required)).toEqual([
+      ['strategy', 'venue', 'symbol', 'timeframe', 'from', 'to', 'initialCapital'],
+      ['kind', 'source', 'address', 'from', 'to', 'initialCapital'],
+    ]);
+    expect(body('/api/v1/montecarlo', 'post')).toMatchObject({
+      properties: { tradeReturns: { type: 'array' }, fromJob: { type: 'integer' } },
+    });
+    expect(body('/api/v1/credentials/{venue}', 'put')).toMatchObject({ required: ['apiKey', 'secret'] });
     const one = doc.paths['/api/v1/orders/{id}']!['get']! as Operation & {
       parameters: { name: string; in: string }[];
     };
@@ -248,6 +233,72 @@ describe('OpenAPI document', () => {
     expect(unauthorised.status).toBe(401);
     conforms('GET', '/api/v1/orders', unauthorised);
   });
+
+  it('job results (a backtest, Monte Carlo runs on it, a copy backtest, maintenance) and every report match', async () => {
+    const HOUR = 3_600_000;
+    const day = (offset: number) => new Date(Date.now() + offset * 24 * HOUR).toISOString().slice(0, 10);
+    const finished = async (id: number, auth: boolean | Record<string, string> = true) => {
+      for (;;) {
+        const job = await http('GET', `/api/v1/jobs/${id}`, undefined, auth);
+        const status = (job.body as { status: string }).status;
+        if (status !== 'queued' && status !== 'running') return job;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const submit = async (path: string, body: object) => {
+      const queued = await http('POST', path, body);
+      expect(queued.status, JSON.stringify(queued.body)).toBe(202);
+      conforms('POST', path, queued);
+      const job = await finished((queued.body as { id: number }).id);
+      expect(job.body, JSON.stringify(job.body)).toMatchObject({ status: 'succeeded' });
+      conforms('GET', '/api/v1/jobs/{id}', job);
+      return job.body as { id: number; result: Record<string, unknown[]> };
+    };
+
+    const backtest = await submit('/api/v1/backtests', {
+      strategy: 'sma-cross',
+      params: { fast: 5, slow: 20 },
+      venue: 'simulated',
+      symbol: 'BTC/USDT',
+      timeframe: '1h',
+      from: day(-30),
+      to: day(-1),
+      initialCapital: 10_000,
+    });
+    expect(backtest.result['trades']!.length, 'the result has trades to check').toBeGreaterThan(0);
+    // Both forms of a Monte Carlo result: a bootstrap's spread, a reshuffle's one final equity.
+    for (const method of ['bootstrap', 'reshuffle'])
+      await submit('/api/v1/montecarlo', { fromJob: backtest.id, method, paths: 200 });
+    const copy = await submit('/api/v1/backtests', {
+      kind: 'copy',
+      source: 'simulated',
+      address: 'sim-scalper-3',
+      from: day(-10),
+      to: day(-3),
+      initialCapital: 5000,
+      followOptions: { copyMode: 'fixed', fixedAmount: '100', stopLossPct: '5' },
+    });
+    expect(copy.result['copied']!.length + copy.result['skipped']!.length).toBeGreaterThan(0);
+    conforms('GET', '/api/v1/jobs', await http('GET', '/api/v1/jobs?limit=10'));
+    conforms('DELETE', '/api/v1/jobs/{id}', await http('DELETE', `/api/v1/jobs/${copy.id}`));
+
+    // A maintenance run is a finished job of the first admin, and a line of the database report.
+    const admin = t.admin.headers;
+    await t.services.observability.maintenance.runNow();
+    const runs = (await http('GET', '/api/v1/jobs?limit=1', undefined, admin)).body as {
+      items: { id: number }[];
+    };
+    conforms('GET', '/api/v1/jobs/{id}', await finished(runs.items[0]!.id, admin));
+
+    for (const report of ['streams', 'marketdata', 'monitor', 'alerts', 'cache', 'copy'])
+      conforms('GET', `/api/v1/performance/${report}`, await http('GET', `/api/v1/performance/${report}`));
+    for (const report of ['database', 'system', 'indexes'])
+      conforms(
+        'GET',
+        `/api/v1/performance/${report}`,
+        await http('GET', `/api/v1/performance/${report}`, undefined, admin),
+      );
+  }, 120_000);
 
   it('serves the Swagger UI at /docs without a token', async () => {
     const page = await fetch(`${base}/docs`);

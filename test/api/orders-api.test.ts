@@ -187,7 +187,15 @@ describe.each(await databaseTargets())('orders API on $name', (target) => {
   });
 
   it('validates list filters and stats parameters', async () => {
-    expect((await call('GET', '/orders?status=bogus', t.alice)).statusCode).toBe(400);
+    const bogus = await call('GET', '/orders?status=bogus', t.alice);
+    expect(bogus.statusCode).toBe(400);
+    // The refusal names the statuses there are.
+    expect(bogus.json().error.details).toEqual([
+      {
+        path: 'querystring.status',
+        message: 'must be one of open, partially_filled, filled, cancelled, rejected',
+      },
+    ]);
     expect((await call('GET', '/orders?pair=btc', t.alice)).statusCode).toBe(400);
     expect((await call('GET', '/orders?cursor=%%%', t.alice)).statusCode).toBe(400);
     expect((await call('GET', '/orders?unknown=1', t.alice)).statusCode).toBe(400);

@@ -5,11 +5,15 @@
  * its trades a page at a time (the figures the job's result holds); a Monte
  * Carlo run on its trades draws a histogram with a y-axis and gives the
  * 5th/50th/95th percentiles of final equity and of drawdown; both forms keep
- * their values across a reload. The results again at 390 px. Skipped, saying
- * so, when the server has no research API.
+ * their values across a reload. A backtest replaying the AI decider's
+ * answers recorded in the call log says how many bars they decided, which
+ * fell back to the rules (in words) and what was refused, and a replay with
+ * nothing recorded is refused beside the checkbox. The results again at 390
+ * px. Skipped, saying so, when the server has no research API.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ModelCallRepository } from '../../src/store/model-call-repository.js';
 import { chromiumAvailable, dashboardServer, launchBrowser, screenshotPath } from '../support/browser.js';
 import { noteSkip } from '../support/skip-notice.js';
 
@@ -23,6 +27,26 @@ interface Percentiles {
   p50: number;
   p95: number;
 }
+
+interface ReplaySummary {
+  replayed: { count: number };
+  fellBack: { count: number; ranges: [number, number][] };
+  refused: { count: number };
+}
+
+const HOUR = 3_600_000;
+const DECIDER = 'recorded-decider';
+/** Decider answers (its schema's form): entries with a stop and target far from any price, holds, an exit. */
+const ENTER = {
+  action: 'enter',
+  size: 0.5,
+  stop: null,
+  target: null,
+  confidence: 0.7,
+  rationale: 'trend up',
+};
+const HOLD = { action: 'hold', size: 0, stop: null, target: null, confidence: 0.5, rationale: 'wait' };
+const EXIT = { action: 'exit', size: 0, stop: null, target: null, confidence: 0.6, rationale: 'done' };
 
 /** The page's number formatting (en-US, at most `digits` decimals). */
 const shown = (v: number, digits = 2) => v.toLocaleString('en-US', { maximumFractionDigits: digits });
@@ -151,6 +175,97 @@ describe.runIf(chromiumAvailable())('dashboard research page in Chromium', () =>
     await expect(page.getByLabel('Paths').inputValue()).resolves.toBe('2000');
     await expect(page.getByLabel('Trades from').inputValue()).resolves.toBe(String(backtestId));
     await page.close();
+  });
+
+  it("replays the AI decider's recorded answers and says what they decided, what fell back, what was refused", async (ctx) => {
+    if (!hasResearch) ctx.skip();
+    // What the pipeline's decider answered about BTC/USDT's hourly bars ten days ago, as its call log keeps it.
+    const calls = new ModelCallRepository(server.services.db);
+    const first = Math.floor((Date.now() - 10 * 24 * HOUR) / HOUR) * HOUR;
+    const recorded: [number, object][] = [
+      [0, ENTER],
+      [1, HOLD],
+      [2, EXIT],
+      [30, ENTER],
+      [31, HOLD],
+      [90, { ...ENTER, size: 0.25 }],
+    ];
+    for (const [h, answer] of recorded) {
+      await calls.insert({
+        runId: null,
+        stage: 'decider',
+        symbol: 'BTC/USDT',
+        barTs: first + h * HOUR,
+        model: DECIDER,
+        templateVersion: 'v1',
+        promptHash: `h${h}`,
+        tokensIn: 100,
+        tokensOut: 20,
+        latencyMs: 300,
+        cost: null,
+        outcome: 'ok',
+        detail: null,
+        answer,
+        createdAt: first + h * HOUR + 60_000,
+      });
+    }
+    const page = await open(1440);
+    await page.getByLabel('Strategy').selectOption('sma-cross');
+    await page.getByLabel('Data').selectOption('simulated');
+    await page.getByLabel("Replay the AI decider's recorded answers").check();
+    // A model whose answers were never recorded: refused beside the checkbox, nothing queued.
+    await page.getByLabel('Model', { exact: true }).fill('never-asked');
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    const refusal = page.locator('#bt-replay-error');
+    await refusal.waitFor();
+    await expect(refusal.textContent()).resolves.toMatch(/nothing to replay.*never-asked about BTC\/USDT/);
+
+    await page.getByLabel('Model', { exact: true }).fill(DECIDER);
+    await page.getByLabel('Mode', { exact: true }).selectOption('ai');
+    await page.getByRole('button', { name: 'Run backtest' }).click();
+    const id = await finish(page, 'backtest');
+    const sent = (await (
+      await fetch(`${server.url}/api/v1/jobs/${id}`, { headers: server.alice.headers })
+    ).json()) as { params: { modelReplay: unknown } };
+    expect(sent.params.modelReplay).toEqual({ stage: 'decider', mode: 'ai', model: DECIDER });
+    const { model } = await job<{ model: ReplaySummary }>(id);
+    expect(model.replayed.count, 'every recorded bar is in the range').toBe(recorded.length);
+
+    const summary = page.locator('.replay-summary');
+    await summary.waitFor();
+    const bars = (n: number) => `${shown(n, 0)} ${n === 1 ? 'bar' : 'bars'}`;
+    await expect(summary.locator('[data-figure=replayed]').textContent()).resolves.toBe(
+      bars(model.replayed.count),
+    );
+    await expect(summary.locator('[data-figure=fellBack]').textContent()).resolves.toBe(
+      bars(model.fellBack.count),
+    );
+    await expect(summary.locator('[data-figure=refused]').textContent()).resolves.toBe(
+      shown(model.refused.count),
+    );
+    // The runs the rules decided, in words: the recorded bars split them into four.
+    expect(model.fellBack.ranges).toHaveLength(4);
+    const [[a, b], [c, d]] = model.fellBack.ranges as [[number, number], [number, number]];
+    expect(c).toBe(first + 3 * HOUR);
+    expect(d).toBe(first + 29 * HOUR);
+    await expect(summary.locator('[data-figure=fellBackRanges]').textContent()).resolves.toBe(
+      `The rules decided ${bars(model.fellBack.count)} in 4 runs of consecutive bars: ` +
+        `from ${utc(a)} to ${utc(b)}, from ${utc(c)} to ${utc(d)}, ` +
+        `from ${utc(first + 32 * HOUR)} to ${utc(first + 89 * HOUR)} and ` +
+        `from ${utc(first + 91 * HOUR)} to ${utc(model.fellBack.ranges[3]![1])}.`,
+    );
+    await summary.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('research-replay-1440'), fullPage: true });
+    await page.close();
+
+    const narrow = await open(390);
+    await narrow.locator(`tr[data-job-id="${id}"]`).getByRole('button', { name: 'Show result' }).click();
+    await narrow.locator('.replay-summary').waitFor();
+    await narrow.locator('.replay-summary').scrollIntoViewIfNeeded();
+    await narrow.screenshot({ path: screenshotPath('research-replay-390-view') });
+    const overflow = await narrow.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await narrow.close();
   });
 
   it('shows the trade list and the percentiles at 390 px without sideways scrolling', async (ctx) => {

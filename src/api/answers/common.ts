@@ -8,8 +8,8 @@
  * Because the dashboard's compiler reads these files, a file of this folder
  * imports only `../json-schema.js`, its neighbours and the pure `domain/`
  * (no packages, no services); `test/api/dashboard-types.test.ts` holds it so.
- * Request schemas (bodies, queries, params) live in `../schemas.ts` and the
- * routes. This file: the error envelope, health, lists, reports, and the
+ * Request schemas (bodies, queries, params) live in `../requests/` and the
+ * routes. This file: the error envelope, health, lists, and the
  * small answers several routes share.
  */
 import { type TSchema, Type } from '../json-schema.js';
@@ -19,9 +19,6 @@ export const NullableString = Type.Nullable(Type.String());
 /** One page of a cursor list. */
 export const listOf = <T>(item: TSchema<T>) =>
   Type.Object({ items: Type.Array(item), nextCursor: NullableString });
-
-/** An operator report (figures of one module, read by people and dashboards): a JSON object. */
-export const ReportJson = (description: string): TSchema<object> => Type.AnyObject({ description });
 
 /** An answer with no body (a 204): nothing is serialised, the schema only documents it. */
 export const NoContent = (description: string): TSchema<void> => Type.NoBody({ description });

@@ -2,6 +2,7 @@
  * Answer schemas of copy trading beyond following: the copy decisions, the
  * leaders and their trades, the paper account, and how each follow is watched.
  */
+import { LEADER_SOURCES } from '../../domain/trader.js';
 import { Type } from '../json-schema.js';
 import { NullableString } from './common.js';
 
@@ -30,7 +31,7 @@ export const CopyJson = Type.Object({
 });
 
 export const LeaderJson = Type.Object({
-  source: Type.String(),
+  source: Type.Enum(LEADER_SOURCES),
   address: Type.String(),
   name: NullableString,
   style: NullableString,

@@ -12,12 +12,13 @@ import { ValidationError } from '../../domain/errors.js';
 import { ISO_TIME_FORMS, parseIsoTime } from '../../domain/iso-time.js';
 import { cursorCodec } from '../../lib/cursor.js';
 import type { CopyStatus } from '../../store/copy-repository.js';
-import type { LeaderSort, LeaderWindow } from '../../venues/leader-source.js';
-import { listOf, ReportJson } from '../answers/common.js';
+import { listOf } from '../answers/common.js';
 import { CopyJson, LeaderJson, LeaderTradeJson, PaperAccountJson, WatchListJson } from '../answers/copies.js';
+import { CopyReportJson } from '../answers/performance.js';
 import { currentUser } from '../auth.js';
 import { type Static, type TSchema, Type } from '../json-schema.js';
-import { Amount, IdParams } from '../schemas.js';
+import { Amount, IdParams } from '../requests/common.js';
+import { LeadersQuery } from '../requests/copies.js';
 import { typedRoutes } from '../type-provider.js';
 
 export interface CopyRouteDeps {
@@ -26,7 +27,6 @@ export interface CopyRouteDeps {
 }
 
 const MAX_COPIES_PAGE = 500;
-const MAX_LEADERS_PAGE = 200;
 
 /** An empty body resets to the configured balance. */
 const ResetBody: TSchema<{ balance?: AmountInput } | undefined> = Type.Object(
@@ -108,16 +108,7 @@ export function copyRoutes(server: FastifyInstance, d: CopyRouteDeps): void {
     '/leaders',
     {
       schema: {
-        querystring: Type.Object(
-          {
-            source: Type.Optional(Type.String({ maxLength: 20 })),
-            sort: Type.Optional(Type.Enum(['pnl', 'winRate', 'volume', 'trades'] satisfies LeaderSort[])),
-            window: Type.Optional(Type.Enum(['7d', '30d'] satisfies LeaderWindow[])),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LEADERS_PAGE })),
-            cursor: Type.Optional(Type.String({ maxLength: 64 })),
-          },
-          { additionalProperties: false },
-        ),
+        querystring: LeadersQuery,
         response: { 200: listOf(LeaderJson) },
       },
     },
@@ -212,9 +203,7 @@ export function copyRoutes(server: FastifyInstance, d: CopyRouteDeps): void {
     '/performance/copy',
     {
       schema: {
-        response: {
-          200: ReportJson('Copy engine per source: watchers, events, copies, skips, lag, latency'),
-        },
+        response: { 200: CopyReportJson },
       },
     },
     async () => d.copy.report(),

@@ -9,6 +9,7 @@ import type { CredentialService, CredentialView } from '../../users/credential-s
 import { NoContent } from '../answers/common.js';
 import { currentUser } from '../auth.js';
 import { Type } from '../json-schema.js';
+import { CredentialsBody } from '../requests/credentials.js';
 
 const VenueParams = Type.Object(
   { venue: Type.String({ pattern: '^[a-z0-9]{2,32}$' }) },
@@ -33,7 +34,7 @@ export function credentialRoutes(
 ): void {
   app.put<{ Params: { venue: string }; Body: unknown }>(
     '/credentials/:venue',
-    { schema: { params: VenueParams, response: { 200: CredentialJson } } },
+    { schema: { params: VenueParams, body: CredentialsBody, response: { 200: CredentialJson } } },
     async (req) => json(await s.credentials.put(currentUser(req).id, req.params.venue, req.body)),
   );
 

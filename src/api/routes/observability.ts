@@ -9,7 +9,13 @@ import { indexUsage, poolStats, tableSizes } from '../../observability/database-
 import type { Observability } from '../../observability/observability.js';
 import { explainQuery } from '../../observability/query-plan.js';
 import { systemReport } from '../../observability/system-report.js';
-import { ReportJson } from '../answers/common.js';
+import {
+  AlertsReportJson,
+  DatabaseReportJson,
+  IndexReportJson,
+  MonitorReportJson,
+  SystemReportJson,
+} from '../answers/observability.js';
 import { requireAdmin } from '../auth.js';
 import { Type } from '../json-schema.js';
 import { typedRoutes } from '../type-provider.js';
@@ -38,10 +44,9 @@ export function observabilityRoutes(server: FastifyInstance, obs: Observability)
   const api = typedRoutes(server);
   // Absolute paths, SQL text, the schema's tables and indexes: operators only.
   const adminOnly = { preValidation: async (req: FastifyRequest) => void requireAdmin(req) };
-  const report = (description: string) => ({ schema: { response: { 200: ReportJson(description) } } });
   api.get(
     '/performance/database',
-    { ...adminOnly, ...report('Database: pool, slow statements with plans, table sizes, maintenance') },
+    { ...adminOnly, schema: { response: { 200: DatabaseReportJson } } },
     async () => {
       const slow = obs.queries.slowQueries();
       // Plans are captured here, once per statement, never on the statement's own path.
@@ -62,17 +67,19 @@ export function observabilityRoutes(server: FastifyInstance, obs: Observability)
 
   api.get(
     '/performance/system',
-    { ...adminOnly, ...report('Process and host: memory, event loop, CPU, disk') },
+    { ...adminOnly, schema: { response: { 200: SystemReportJson } } },
     async () => systemReport(obs.dataDir, obs.eventLoop, obs.cpu),
   );
 
-  api.get('/performance/indexes', { ...adminOnly, ...report('Index usage per table') }, async () =>
-    indexUsage(obs.db),
+  api.get(
+    '/performance/indexes',
+    { ...adminOnly, schema: { response: { 200: IndexReportJson } } },
+    async () => indexUsage(obs.db),
   );
 
   api.get(
     '/performance/monitor',
-    { schema: { querystring: MonitorQuery, response: { 200: ReportJson('Monitor samples since a time') } } },
+    { schema: { querystring: MonitorQuery, response: { 200: MonitorReportJson } } },
     async (req) => ({
       intervalMs: obs.monitor.intervalMs,
       capacity: obs.monitor.capacity,
@@ -80,7 +87,7 @@ export function observabilityRoutes(server: FastifyInstance, obs: Observability)
     }),
   );
 
-  api.get('/performance/alerts', report('Alerts firing now'), async () => ({
+  api.get('/performance/alerts', { schema: { response: { 200: AlertsReportJson } } }, async () => ({
     alerts: obs.alerts.evaluate().map((a) => ({ ...a, since: new Date(a.since).toISOString() })),
   }));
 }

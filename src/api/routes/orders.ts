@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config/schema.js';
 import { MAX_VOLUME_DAYS, type OrderService } from '../../copytrading/order-service.js';
-import { ORDER_STATUSES, type OrderStatus } from '../../domain/order.js';
+import type { OrderStatus } from '../../domain/order.js';
 import { BulkImportJson, listOf } from '../answers/common.js';
 import { DailyVolumeJson, OrderJson } from '../answers/orders.js';
 import { currentUser } from '../auth.js';
@@ -10,18 +10,9 @@ import { type IdempotencyDeps, idempotent } from '../idempotency.js';
 import { orderJson } from '../json.js';
 import { Type } from '../json-schema.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
-import { IdParams, OrderBulkBody, OrderInput, PageQuery } from '../schemas.js';
+import { IdParams } from '../requests/common.js';
+import { OrderBulkBody, OrderInput, OrderListQuery } from '../requests/orders.js';
 import { typedRoutes } from '../type-provider.js';
-
-const OrderListQuery = Type.Object(
-  {
-    ...PageQuery,
-    status: Type.Optional(Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s)))),
-    pair: Type.Optional(Type.String({ pattern: '^[A-Z0-9]{1,20}/[A-Z0-9]{1,20}$' })),
-    traderId: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
-  },
-  { additionalProperties: false },
-);
 
 export function orderRoutes(
   server: FastifyInstance,

@@ -5,9 +5,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Cache } from '../../cache/cache.js';
 import type { MarketData } from '../../marketdata/market-data.js';
-import { InvalidatedJson, ReportJson } from '../answers/common.js';
+import { InvalidatedJson } from '../answers/common.js';
+import { CacheReportJson, MarketDataReportJson, StreamsReportJson } from '../answers/performance.js';
 import { requireAdmin } from '../auth.js';
-import { Type } from '../json-schema.js';
+import { type Static, Type } from '../json-schema.js';
 import { typedRoutes } from '../type-provider.js';
 
 const InvalidateBody = Type.Object(
@@ -22,23 +23,20 @@ export interface PerformanceDeps {
   cache: Cache;
   marketData: MarketData;
   /** Live streams: ticks into positions, the close outbox, this instance's WebSocket clients. */
-  streams(): Record<string, unknown>;
+  streams(): Static<typeof StreamsReportJson>;
 }
 
 export function performanceRoutes(server: FastifyInstance, deps: PerformanceDeps): void {
   const app = typedRoutes(server);
-  const report = (description: string) => ({ schema: { response: { 200: ReportJson(description) } } });
-  app.get('/performance/cache', report('Cache figures per kind'), async () => ({
+  app.get('/performance/cache', { schema: { response: { 200: CacheReportJson } } }, async () => ({
     kinds: deps.cache.metrics(),
   }));
 
-  app.get(
-    '/performance/streams',
-    report('Live streams: ticks into positions, the close outbox, WebSocket clients'),
-    async () => deps.streams(),
+  app.get('/performance/streams', { schema: { response: { 200: StreamsReportJson } } }, async () =>
+    deps.streams(),
   );
 
-  app.get('/performance/marketdata', report('Market-data traffic per venue'), async () => ({
+  app.get('/performance/marketdata', { schema: { response: { 200: MarketDataReportJson } } }, async () => ({
     venues: [deps.marketData.trafficReport()],
   }));
 

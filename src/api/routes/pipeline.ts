@@ -29,7 +29,7 @@ import {
 import { currentUser, requireAdmin } from '../auth.js';
 import { Type } from '../json-schema.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
-import { PipelineDecisionsQuery } from '../schemas.js';
+import { PipelineDecisionsQuery } from '../requests/pipeline.js';
 import { typedRoutes } from '../type-provider.js';
 
 const RunsQuery = Type.Object(

@@ -18,7 +18,8 @@ import { currentUser } from '../auth.js';
 import { type IdempotencyDeps, idempotent } from '../idempotency.js';
 import { ifMatchVersion } from '../if-match.js';
 import { type Static, Type } from '../json-schema.js';
-import { IdParams, PositionOpenBody, PositionTpSlBody } from '../schemas.js';
+import { IdParams } from '../requests/common.js';
+import { PositionOpenBody, PositionTpSlBody } from '../requests/positions.js';
 import { typedRoutes } from '../type-provider.js';
 
 const POSITION_FILTERS = ['open', 'closed', 'all'] as const satisfies readonly PositionFilter[];

@@ -8,30 +8,26 @@
  * 429 QUOTA_EXCEEDED, leaving no job, beyond JOB_QUOTA_PER_USER open jobs.
  */
 import type { FastifyInstance } from 'fastify';
+import type { JobType } from '../../domain/job.js';
 import { strategyCatalog } from '../../engine/index.js';
-import { JOB_STATUSES, type Job, type JobManager, type JobType, MAX_JOBS_PAGE } from '../../jobs/index.js';
+import type { Job, JobManager } from '../../jobs/index.js';
 import { listOf } from '../answers/common.js';
 import { JobJson, StrategyCatalogJson } from '../answers/research.js';
 import { currentUser } from '../auth.js';
 import { type IdempotencyDeps, idempotent } from '../idempotency.js';
-import { Type } from '../json-schema.js';
-import { BacktestBody, IdParams, ResearchBody } from '../schemas.js';
+import type { TSchema } from '../json-schema.js';
+import { IdParams } from '../requests/common.js';
+import { BacktestBody, JobListQuery, MonteCarloBody } from '../requests/research.js';
 import { typedRoutes } from '../type-provider.js';
+
+/** What every submit body may carry beside its own fields. */
+type JobOptionFields = { priority?: unknown; timeoutMs?: unknown };
 
 export interface ResearchDeps {
   jobs: JobManager;
   /** Idempotency-Key on the submit routes; absent: the header is ignored. */
   idempotency?: IdempotencyDeps;
 }
-
-const JobListQuery = Type.Object(
-  {
-    status: Type.Optional(Type.Union(JOB_STATUSES.map((s) => Type.Literal(s)))),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_JOBS_PAGE })),
-    cursor: Type.Optional(Type.String({ maxLength: 64 })),
-  },
-  { additionalProperties: false },
-);
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -66,10 +62,11 @@ export function researchRoutes(server: FastifyInstance, deps: ResearchDeps): voi
     nextCursor: null,
   }));
 
+  // Each body is parsed once, by the job manager: here only its job options are taken apart.
   for (const [url, type, body] of [
     ['/backtests', 'backtest', BacktestBody],
-    ['/montecarlo', 'montecarlo', ResearchBody],
-  ] as const satisfies readonly (readonly [string, JobType, typeof ResearchBody])[]) {
+    ['/montecarlo', 'montecarlo', MonteCarloBody],
+  ] as const satisfies readonly (readonly [string, JobType, TSchema<JobOptionFields>])[]) {
     app.post(url, { schema: { body, response: one }, ...once }, async (req, reply) => {
       const { priority, timeoutMs, ...params } = req.body;
       const job = await jobs.submit({ type, params, priority, timeoutMs, userId: currentUser(req).id });

@@ -8,7 +8,8 @@ import { ifMatchVersion } from '../if-match.js';
 import { traderJson } from '../json.js';
 import { Type } from '../json-schema.js';
 import { DEFAULT_PAGE, decodeCursor, page } from '../pagination.js';
-import { IdParams, PageQuery, TraderBatchBody, TraderCreateBody, TraderPatchBody } from '../schemas.js';
+import { IdParams, PageQuery } from '../requests/common.js';
+import { TraderBatchBody, TraderCreateBody, TraderPatchBody } from '../requests/traders.js';
 import { typedRoutes } from '../type-provider.js';
 
 export const MAX_TRADERS_PAGE = 5000;

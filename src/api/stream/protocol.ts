@@ -4,13 +4,12 @@
  * The protocol itself is documented in src/api/routes/stream.ts.
  */
 import { ValidationError } from '../../domain/errors.js';
+import type { Static } from '../json-schema.js';
+import type { StreamClientMessageJson } from '../requests/stream.js';
 import { checkTopic } from './topics.js';
 
-export type ClientMessage =
-  | { type: 'auth'; token: string }
-  | { type: 'subscribe'; topics: string[] }
-  | { type: 'unsubscribe'; topics: string[] }
-  | { type: 'ping' };
+/** A client's message (its schema documents it at /openapi.json; `parseClientMessage` checks it). */
+export type ClientMessage = Static<typeof StreamClientMessageJson>;
 
 /** Close codes: 1xxx from RFC 6455, 4xxx are ours (the application range). */
 export const CloseCode = {

@@ -5,9 +5,10 @@
  * by every subscriber.
  */
 import { ValidationError } from '../../domain/errors.js';
+import { USER_TOPICS as USER_TOPIC_NAMES } from '../answers/stream.js';
 
 /** Topics whose updates belong to one user; publishing to them needs a userId. */
-export const USER_TOPICS: ReadonlySet<string> = new Set(['positions', 'traders', 'copies']);
+export const USER_TOPICS: ReadonlySet<string> = new Set(USER_TOPIC_NAMES);
 
 /** Same alphabet as market ids in the domain (letters, digits and ._:/-). */
 const MARKET_TOPIC = /^markets:[A-Za-z0-9._:/-]{1,128}$/;
@@ -21,6 +22,6 @@ export function checkTopic(topic: unknown): string {
   if (USER_TOPICS.has(topic) || MARKET_TOPIC.test(topic)) return topic;
   const shown = topic.length > 40 ? `${topic.slice(0, 40)}...` : topic;
   throw new ValidationError(
-    `unknown topic "${shown}": use positions, traders, copies or markets:<marketId> (letters, digits and ._:/-)`,
+    `unknown topic "${shown}": use ${USER_TOPIC_NAMES.join(', ')} or markets:<marketId> (letters, digits and ._:/-)`,
   );
 }

@@ -73,6 +73,17 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   return body as T;
 }
 
+/**
+ * `q` as a query string ("a=1&b=x", no "?"), fields left undefined or empty
+ * left out. Give it a query type from ./types (`{...} satisfies OrderFilter`)
+ * so the fields are the ones the server reads.
+ */
+export function queryString(q: Record<string, string | number | boolean | undefined>): string {
+  const out = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') out.set(k, String(v));
+  return out.toString();
+}
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

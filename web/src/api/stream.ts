@@ -3,16 +3,14 @@
  * src/api/routes/stream.ts): authenticates with the first message,
  * subscribes to `topics`, hands each update to `onUpdate`, and reconnects
  * with backoff (1 s doubling to 15 s) until closed. 4001 (bad token) does
- * not retry.
+ * not retry. The messages both ways have the server's schemas' types
+ * (`StreamServerMessage`, `StreamClientMessage`).
  */
 import { readToken } from './token-store';
+import type { StreamClientMessage, StreamServerMessage, UserTopic, UserUpdate } from './types';
 
-export interface StreamUpdate {
-  topic: string;
-  key: string;
-  data: unknown;
-  ts: number;
-}
+/** The updates of the topics `T`: `data` is what that topic carries. */
+export type UpdateOf<T extends UserTopic> = Extract<UserUpdate, { topic: T }>;
 
 export type StreamState = 'connecting' | 'live' | 'offline';
 
@@ -20,9 +18,9 @@ export interface StreamHandle {
   close(): void;
 }
 
-export function openStream(
-  topics: string[],
-  onUpdate: (u: StreamUpdate) => void,
+export function openStream<T extends UserTopic>(
+  topics: T[],
+  onUpdate: (u: UpdateOf<T>) => void,
   onState: (s: StreamState) => void = () => {},
 ): StreamHandle {
   let socket: WebSocket | undefined;
@@ -35,19 +33,23 @@ export function openStream(
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const ws = new WebSocket(`${scheme}//${location.host}/api/v1/stream`);
     socket = ws;
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token: readToken() ?? '' }));
+    const send = (m: StreamClientMessage) => ws.send(JSON.stringify(m));
+    ws.onopen = () => send({ type: 'auth', token: readToken() ?? '' });
     ws.onmessage = (ev) => {
-      let msg: { type?: string } & Partial<StreamUpdate>;
+      let msg: StreamServerMessage;
       try {
-        msg = JSON.parse(String(ev.data));
+        msg = JSON.parse(String(ev.data)) as StreamServerMessage;
       } catch {
         return;
       }
-      if (msg.type === 'ready') ws.send(JSON.stringify({ type: 'subscribe', topics }));
+      if (msg.type === 'ready') send({ type: 'subscribe', topics });
       else if (msg.type === 'subscribed') {
         delay = 1000;
         onState('live');
-      } else if (msg.type === 'update') onUpdate(msg as StreamUpdate);
+      } else if (msg.type === 'update') {
+        // The server sends the updates of the topics subscribed to, and no others.
+        onUpdate(msg as UpdateOf<T>);
+      }
     };
     ws.onclose = (ev) => {
       onState('offline');

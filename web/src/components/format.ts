@@ -68,3 +68,8 @@ export function fmtAgo(iso: string | null | undefined, now = Date.now()): string
   if (s < 86_400) return `${Math.floor(s / 3600)} h ago`;
   return `${Math.floor(s / 86_400)} d ago`;
 }
+
+/** "2024-03-05 14:00": a bar's time in UTC, as candles are stamped. */
+export function fmtUtc(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+}

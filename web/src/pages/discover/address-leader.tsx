@@ -16,7 +16,7 @@ const FORMS: Record<string, string> = {
   hyperliquid: 'an address: 0x and 40 hex digits',
 };
 
-export function AddressLeader({ source }: { source: string }) {
+export function AddressLeader({ source }: { source: Leader['source'] }) {
   const [address, setAddress] = useState('');
   const [shown, setShown] = useState<{ leader: Leader; what: 'trades' | 'whatif' | 'follow' } | null>(null);
   const leader = (): Leader => ({

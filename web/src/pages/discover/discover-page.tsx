@@ -7,8 +7,8 @@
  * side.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, describeError, type Page } from '../../api/client';
-import type { Leader, Trader, TraderSource } from '../../api/types';
+import { api, describeError, type Page, queryString } from '../../api/client';
+import type { Leader, LeaderQuery, LeaderSort, LeaderWindow, Trader } from '../../api/types';
 import { fmtNum, fmtPct, signClass } from '../../components/format';
 import { PaperBalance } from '../../components/paper-balance';
 import { linkClick } from '../../router';
@@ -18,18 +18,18 @@ import { FollowForm } from './follow-form';
 import { LeaderTrades } from './leader-trades';
 import { WhatIf } from './what-if';
 
-type Sort = 'pnl' | 'winRate' | 'volume' | 'trades';
 /** The sources the server watches; Solana and Hyperliquid have no leaderboard (followed by address). */
-type Source = Exclude<TraderSource, 'manual'>;
+type Source = Leader['source'];
 const BY_ADDRESS: readonly Source[] = ['solana', 'hyperliquid'];
-type Window = '7d' | '30d';
+const WINDOWS = ['7d', '30d'] as const satisfies readonly LeaderWindow[];
 
-const SORTS: [Sort, string][] = [
-  ['pnl', 'PnL'],
-  ['winRate', 'Win rate'],
-  ['volume', 'Volume'],
-  ['trades', 'Trades'],
-];
+/** Every ranking the server offers, in words (the compiler holds it to the server's list). */
+const SORT_WORDS: Record<LeaderSort, string> = {
+  pnl: 'PnL',
+  winRate: 'Win rate',
+  volume: 'Volume',
+  trades: 'Trades',
+};
 const PAGE = 50;
 const COLS = 7;
 
@@ -49,8 +49,8 @@ function ago(iso: string | null): string {
 
 export function DiscoverPage() {
   const [source, setSource] = useState<Source>('simulated');
-  const [sort, setSort] = useState<Sort>('pnl');
-  const [window, setWindow] = useState<Window>('30d');
+  const [sort, setSort] = useState<LeaderSort>('pnl');
+  const [window, setWindow] = useState<LeaderWindow>('30d');
   const [leaders, setLeaders] = useState<Leader[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
@@ -59,7 +59,7 @@ export function DiscoverPage() {
   const [followed, setFollowed] = useState<ReadonlyMap<string, Trader>>(new Map());
   const [compare, setCompare] = useState<Leader[]>([]);
 
-  const query = `/leaders?source=${source}&sort=${sort}&window=${window}&limit=${PAGE}`;
+  const query = `/leaders?${queryString({ source, sort, window, limit: PAGE } satisfies LeaderQuery)}`;
 
   const load = async (after: string | null, signal?: AbortSignal) => {
     setLoading(true);
@@ -110,8 +110,8 @@ export function DiscoverPage() {
           </label>
           <label>
             Sort by{' '}
-            <select value={sort} onChange={(e) => setSort(e.currentTarget.value as Sort)}>
-              {SORTS.map(([v, l]) => (
+            <select value={sort} onChange={(e) => setSort(e.currentTarget.value as LeaderSort)}>
+              {Object.entries(SORT_WORDS).map(([v, l]) => (
                 <option key={v} value={v}>
                   {l}
                 </option>
@@ -120,7 +120,7 @@ export function DiscoverPage() {
           </label>
           <fieldset class="segmented">
             <legend class="visually-hidden">Window</legend>
-            {(['7d', '30d'] as const).map((w) => (
+            {WINDOWS.map((w) => (
               <label key={w}>
                 <input
                   type="radio"
@@ -141,7 +141,7 @@ export function DiscoverPage() {
           ? 'Loading leaders…'
           : error
             ? ''
-            : `${leaders.length}${cursor ? '+' : ''} ${source} leaders by ${SORTS.find((s) => s[0] === sort)![1]}, ${window}`}
+            : `${leaders.length}${cursor ? '+' : ''} ${source} leaders by ${SORT_WORDS[sort]}, ${window}`}
       </p>
       {error && (
         <div class="error panel-error" role="alert">

@@ -4,7 +4,7 @@
  * above 0 and at most 100 %"), and the POST /traders body. The server checks
  * again; its refusals land beside the same fields.
  */
-import type { CopyMode } from '../../api/types';
+import type { CopyMode, FollowOptionsChange, NewTrader } from '../../api/types';
 
 export interface FollowDraft {
   name: string;
@@ -56,8 +56,11 @@ export const HINTS: Partial<Record<FollowField, string>> = {
   denyMarkets: 'market ids, comma separated',
 };
 
+/** A field of the POST /traders body, follow options by their dotted path. */
+type BodyPath = Exclude<keyof NewTrader, 'followOptions'> | `followOptions.${keyof FollowOptionsChange}`;
+
 /** Where each field goes in the request body (and so which server error path names it). */
-export const PATHS: Record<FollowField, string> = {
+export const PATHS: Record<FollowField, BodyPath> = {
   name: 'name',
   source: 'source',
   address: 'address',
@@ -156,10 +159,10 @@ export function checkDraft(
   return out;
 }
 
-export function bodyOf(d: FollowDraft) {
+export function bodyOf(d: FollowDraft): NewTrader {
   const opt = (v: string) => (v.trim() === '' ? undefined : v.trim());
   const markets = (v: string) => (list(v).length > 0 ? list(v) : undefined);
-  const followOptions: Record<string, unknown> = {
+  const followOptions: FollowOptionsChange = {
     copyMode: d.copyMode,
     takeProfitPct: opt(d.takeProfitPct),
     stopLossPct: opt(d.stopLossPct),
@@ -169,8 +172,8 @@ export function bodyOf(d: FollowDraft) {
     allowMarkets: markets(d.allowMarkets),
     denyMarkets: markets(d.denyMarkets),
   };
-  if (d.copyMode === 'fixed') followOptions['fixedAmount'] = opt(d.fixedAmount) ?? null;
-  if (d.copyMode === 'ratio') followOptions['copyRatio'] = opt(d.copyRatio);
+  if (d.copyMode === 'fixed') followOptions.fixedAmount = opt(d.fixedAmount) ?? null;
+  if (d.copyMode === 'ratio') followOptions.copyRatio = opt(d.copyRatio);
   return {
     name: d.name.trim(),
     source: d.source,

@@ -6,32 +6,10 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, api, describeError } from '../../api/client';
-import type { Job } from '../../api/types';
+import type { CopyBacktestRequest, CopyBacktestResult, Job } from '../../api/types';
 
-export interface CopyBacktestOptions {
-  from: string;
-  to: string;
-  initialCapital: number;
-  followOptions: Record<string, string>;
-}
-
-export interface CopyBacktestResult {
-  metrics: {
-    initialCapital: number;
-    finalEquity: number;
-    totalReturn: number;
-    maxDrawdown: number;
-    trades: number;
-    winRate: number | null;
-    sharpe: number | null;
-    fees: number;
-  };
-  equityCurve: { ts: number; equity: number }[];
-  copied: unknown[];
-  skipped: unknown[];
-  skippedByReason: Record<string, number>;
-  leaderTrades: number;
-}
+/** What the form chooses; the leader is the run's. */
+export type CopyBacktestOptions = Omit<CopyBacktestRequest, 'kind' | 'source' | 'address'>;
 
 export type RunState =
   | { kind: 'idle' }
@@ -56,6 +34,7 @@ export function useCopyBacktest() {
       const job = await api<Job>(`/jobs/${id}`);
       if (!live.current) return;
       if (job.status === 'succeeded')
+        // Sent as stored, so typed `unknown` by the API; a copy backtest's is a CopyBacktestResult.
         setState({ kind: 'done', jobId: id, result: job.result as CopyBacktestResult });
       else if (job.status === 'queued' || job.status === 'running') {
         setState({ kind: 'running', progress: job.progress, jobId: id });
@@ -66,13 +45,13 @@ export function useCopyBacktest() {
     }
   };
 
-  const run = async (source: string, address: string, o: CopyBacktestOptions) => {
+  const run = async (source: CopyBacktestRequest['source'], address: string, o: CopyBacktestOptions) => {
     clearTimeout(timer.current);
     setState({ kind: 'running', progress: 0, jobId: null });
     try {
       const job = await api<Job>('/backtests', {
         method: 'POST',
-        body: { kind: 'copy', source, address, ...o },
+        body: { kind: 'copy', source, address, ...o } satisfies CopyBacktestRequest,
       });
       if (live.current) void poll(job.id);
     } catch (err) {

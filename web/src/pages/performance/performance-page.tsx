@@ -6,32 +6,19 @@
  * the job queue. Refreshed every 5 s; a missing route says so.
  */
 import type { ComponentChildren } from 'preact';
+import type {
+  CacheKindFigures,
+  CacheReport,
+  Job,
+  MarketDataReport,
+  StreamsReport,
+  VenueTraffic,
+} from '../../api/types';
 import { type Endpoint, useEndpoint } from '../../api/use-endpoint';
 import { JsonView } from '../../components/data-view';
 import { fmtNum, fmtPct } from '../../components/format';
 
 const REFRESH_MS = 5000;
-
-interface CacheKind {
-  kind: string;
-  hits: number;
-  misses: number;
-  hitRate: number | null;
-  staleServed: number;
-  evictions: number;
-  errors: number;
-  factoryLatencyMs: { p50: number; p99: number };
-}
-
-interface VenueTraffic {
-  venue: string;
-  requests: number;
-  upstreamCalls: number;
-  callsSavedPct: number;
-  batches: { count: number; avgSize: number; maxSize: number };
-  queueWaitMs: { p50: number; p99: number };
-  staleServed: number;
-}
 
 function Panel<T>({
   title,
@@ -67,7 +54,7 @@ function HitBar({ rate }: { rate: number | null }) {
   );
 }
 
-function CacheTable({ kinds }: { kinds: CacheKind[] }) {
+function CacheTable({ kinds }: { kinds: CacheKindFigures[] }) {
   return (
     <div class="table-scroll">
       <table class="data-table">
@@ -177,8 +164,8 @@ function Observability({ title, path }: { title: string; path: string }) {
 }
 
 function JobQueue() {
-  const queued = useEndpoint<{ items: unknown[] }>('/jobs?status=queued&limit=100', REFRESH_MS);
-  const running = useEndpoint<{ items: unknown[] }>('/jobs?status=running&limit=100', REFRESH_MS);
+  const queued = useEndpoint<{ items: Job[] }>('/jobs?status=queued&limit=100', REFRESH_MS);
+  const running = useEndpoint<{ items: Job[] }>('/jobs?status=running&limit=100', REFRESH_MS);
   return (
     <Panel title="Job queue" ep={queued}>
       {(q) => (
@@ -198,9 +185,9 @@ function JobQueue() {
 }
 
 export function PerformancePage() {
-  const cache = useEndpoint<{ kinds: CacheKind[] }>('/performance/cache', REFRESH_MS);
-  const md = useEndpoint<{ venues: VenueTraffic[] }>('/performance/marketdata', REFRESH_MS);
-  const streams = useEndpoint<Record<string, unknown>>('/performance/streams', REFRESH_MS);
+  const cache = useEndpoint<CacheReport>('/performance/cache', REFRESH_MS);
+  const md = useEndpoint<MarketDataReport>('/performance/marketdata', REFRESH_MS);
+  const streams = useEndpoint<StreamsReport>('/performance/streams', REFRESH_MS);
   return (
     <div class="panels">
       <Panel title="Cache hit rate per kind" ep={cache}>

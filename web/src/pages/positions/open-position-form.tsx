@@ -6,10 +6,11 @@
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, allPages, api, describeError } from '../../api/client';
-import type { Market, Position } from '../../api/types';
+import type { Market, NewPosition, Position } from '../../api/types';
 import { describedBy, FormField } from '../research/form-field';
 
-type Field = 'marketId' | 'side' | 'size' | 'takeProfit' | 'stopLoss';
+/** The form's fields: the body's, the outcome of a binary market chosen as its side. */
+type Field = Exclude<keyof NewPosition, 'outcome'>;
 const FIELDS: Field[] = ['marketId', 'side', 'size', 'takeProfit', 'stopLoss'];
 
 export function OpenPositionForm({ onOpened }: { onOpened(p: Position): void }) {
@@ -50,12 +51,12 @@ export function OpenPositionForm({ onOpened }: { onOpened(p: Position): void }) 
     if (Object.keys(problems).length > 0) return;
     setBusy(true);
     try {
-      const body: Record<string, string> = { marketId: marketId.trim(), size: size.trim() };
+      const body: NewPosition = { marketId: marketId.trim(), size: size.trim() };
       if (binary)
-        body['outcome'] = market!.outcomes!.some((o) => o.name === side) ? side : market!.outcomes![0]!.name;
-      else body['side'] = side;
-      if (tp.trim()) body['takeProfit'] = tp.trim();
-      if (sl.trim()) body['stopLoss'] = sl.trim();
+        body.outcome = market!.outcomes!.some((o) => o.name === side) ? side : market!.outcomes![0]!.name;
+      else body.side = side;
+      if (tp.trim()) body.takeProfit = tp.trim();
+      if (sl.trim()) body.stopLoss = sl.trim();
       onOpened(await api<Position>('/positions', { method: 'POST', body }));
       setSize('');
       setTp('');

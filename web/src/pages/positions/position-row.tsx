@@ -1,12 +1,12 @@
 /** One position: live price and PnL, TP/SL inputs with the server's message beside each, close. */
 import { useState } from 'preact/hooks';
 import { ApiError, api, describeError } from '../../api/client';
-import type { Position } from '../../api/types';
+import type { Position, PositionLevels } from '../../api/types';
 import { decMul } from '../../components/decimal-sum';
 import { fmtMoney, fmtNum, fmtShare, signClass } from '../../components/format';
 import { CLOSE_REASONS } from './closed-positions';
 
-type Level = 'takeProfit' | 'stopLoss';
+type Level = keyof PositionLevels;
 const LABEL: Record<Level, string> = { takeProfit: 'Take profit', stopLoss: 'Stop loss' };
 
 export function PositionRow({ p, onSaved }: { p: Position; onSaved(p: Position): void }) {
@@ -21,7 +21,7 @@ export function PositionRow({ p, onSaved }: { p: Position; onSaved(p: Position):
 
   const save = async (ev: Event) => {
     ev.preventDefault();
-    const body: Partial<Record<Level, string | null>> = {};
+    const body: PositionLevels = {};
     for (const k of ['takeProfit', 'stopLoss'] as const) {
       const v = draft[k].trim();
       if (v !== (p[k] ?? '')) body[k] = v === '' ? null : v;

@@ -31,11 +31,7 @@ export function usePositions() {
     // Updates that arrive while the list loads are applied after it.
     const early: Position[] = [];
     let loaded = false;
-    const handle = openStream(
-      ['positions'],
-      (u) => (loaded ? put([u.data as Position]) : early.push(u.data as Position)),
-      setStream,
-    );
+    const handle = openStream(['positions'], (u) => (loaded ? put([u.data]) : early.push(u.data)), setStream);
     allPages<Position>('/positions?status=open', 200, undefined, abort.signal)
       .then((items) => {
         put(items);

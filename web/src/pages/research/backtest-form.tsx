@@ -1,10 +1,15 @@
-/** The backtest form: a strategy and its parameters (from GET /strategies), the data, the costs; POST /backtests. */
+/**
+ * The backtest form: a strategy and its parameters (from GET /strategies), the
+ * data, the costs, optionally the AI decider's recorded answers replayed;
+ * POST /backtests.
+ */
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import type { Job, Strategy } from '../../api/types';
+import type { BacktestRequest, Job, Strategy } from '../../api/types';
 import { useRemembered } from '../../components/remembered';
 import { formErrors, NO_ERRORS } from './field-errors';
 import { describedBy, FormField } from './form-field';
+import { ModelReplayFields, NO_REPLAY, replayOf } from './model-replay-fields';
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -33,6 +38,7 @@ export function BacktestForm({
   const [data, setData] = useRemembered('bt.data', PRESETS['simulated']!);
   const [capital, setCapital] = useRemembered('bt.capital', '10000');
   const [feeRate, setFeeRate] = useRemembered('bt.feeRate', '0.001');
+  const [replay, setReplay] = useRemembered('bt.replay', NO_REPLAY);
   const [errors, setErrors] = useState(NO_ERRORS);
   const [busy, setBusy] = useState(false);
 
@@ -42,6 +48,7 @@ export function BacktestForm({
     setBusy(true);
     setErrors(NO_ERRORS);
     const values = Object.fromEntries(strategy.params.map((p) => [p.name, params[p.name] ?? p.default]));
+    const modelReplay = replayOf(replay);
     try {
       const job = await api<Job>('/backtests', {
         method: 'POST',
@@ -52,7 +59,8 @@ export function BacktestForm({
           ...data,
           initialCapital: Number(capital),
           feeRate: Number(feeRate),
-        },
+          ...(modelReplay ? { modelReplay } : {}),
+        } satisfies BacktestRequest,
       });
       onSubmitted(job);
     } catch (err) {
@@ -153,6 +161,7 @@ export function BacktestForm({
             onInput={(e) => setFeeRate(e.currentTarget.value)}
           />
         </FormField>
+        <ModelReplayFields draft={replay} onChange={setReplay} errors={err} />
         <button type="submit" disabled={busy || !strategy}>
           Run backtest
         </button>

@@ -1,24 +1,15 @@
 /**
- * A finished backtest: its metrics, the equity curve with holding the symbol
- * instead (buy and hold, from the same candles) beside it, the drawdown, and
- * the trade list.
+ * A finished backtest: its metrics, what a model replay did (when it replayed
+ * the AI decider's recorded answers), the equity curve with holding the
+ * symbol instead (buy and hold, from the same candles) beside it, the
+ * drawdown, and the trade list.
  */
 import { useMemo } from 'preact/hooks';
+import type { BacktestResult, CopyBacktestResult, CurvePoint } from '../../api/types';
 import { type SeriesSpec, TimeChart } from '../../components/time-chart';
 import { BacktestMetrics } from './backtest-metrics';
-import { type BacktestTrade, BacktestTrades } from './backtest-trades';
-
-interface CurvePoint {
-  ts: number;
-  equity: number;
-}
-export interface BacktestResult {
-  metrics?: Record<string, unknown>;
-  equityCurve?: CurvePoint[];
-  trades?: BacktestTrade[];
-  /** Absent on results stored before it was added, and on copy backtests. */
-  buyAndHold?: { totalReturn: number | null; equityCurve: CurvePoint[] };
-}
+import { BacktestTrades } from './backtest-trades';
+import { ModelReplayView } from './model-replay-summary';
 
 function drawdown(curve: CurvePoint[]): { ts: number; value: number }[] {
   let peak = Number.NEGATIVE_INFINITY;
@@ -30,9 +21,10 @@ function drawdown(curve: CurvePoint[]): { ts: number; value: number }[] {
 
 const line = (curve: CurvePoint[]) => curve.map((p) => ({ ts: p.ts, value: p.equity }));
 
-export function BacktestView({ result }: { result: BacktestResult }) {
-  const curve = result.equityCurve ?? [];
-  const hold = result.buyAndHold;
+/** A strategy backtest's result, or a copy backtest's (which has no buy and hold). */
+export function BacktestView({ result }: { result: BacktestResult | CopyBacktestResult }) {
+  const curve = result.equityCurve;
+  const hold = 'buyAndHold' in result ? result.buyAndHold : undefined;
   const equity = useMemo((): SeriesSpec[] => {
     const out: SeriesSpec[] = [{ kind: 'line', title: 'strategy', points: line(curve) }];
     if (hold && hold.equityCurve.length > 0) {
@@ -44,13 +36,11 @@ export function BacktestView({ result }: { result: BacktestResult }) {
     (): SeriesSpec[] => [{ kind: 'area', title: 'drawdown %', points: drawdown(curve) }],
     [curve],
   );
-  const metrics = result.metrics && {
-    ...result.metrics,
-    ...(hold ? { buyAndHoldReturn: hold.totalReturn } : {}),
-  };
+  const metrics = { ...result.metrics, ...(hold ? { buyAndHoldReturn: hold.totalReturn } : {}) };
   return (
     <>
-      {metrics && <BacktestMetrics metrics={metrics} />}
+      <BacktestMetrics metrics={metrics} />
+      {'model' in result && result.model && <ModelReplayView model={result.model} />}
       <h3>Equity curve</h3>
       {curve.length > 0 ? (
         <>
@@ -71,7 +61,7 @@ export function BacktestView({ result }: { result: BacktestResult }) {
       <h3>Drawdown</h3>
       {curve.length > 0 && <TimeChart series={dd} label="Drawdown, percent below the running peak" small />}
       <h3>Trades</h3>
-      <BacktestTrades trades={result.trades ?? []} />
+      <BacktestTrades trades={result.trades} />
     </>
   );
 }

@@ -5,22 +5,10 @@
  * thousands of rows out of the page.
  */
 import { useState } from 'preact/hooks';
-import { fmtChangePct, fmtMoney, fmtNum, fmtPrice, signClass } from '../../components/format';
+import type { BacktestTrade } from '../../api/types';
+import { fmtChangePct, fmtMoney, fmtNum, fmtPrice, signClass, fmtUtc as utc } from '../../components/format';
 
 const PAGE = 25;
-
-/** One trade of the result (src/engine/trade-log.ts `Trade`): a round trip flat -> long -> flat. */
-export interface BacktestTrade {
-  entryTs: number;
-  exitTs: number;
-  entryPrice: number;
-  exitPrice: number;
-  qty: number;
-  fees: number;
-  pnl: number;
-  return: number;
-  exitReason: string;
-}
 
 const EXIT_REASONS: Record<string, string> = {
   signal: 'strategy signal',
@@ -28,9 +16,6 @@ const EXIT_REASONS: Record<string, string> = {
   'take-profit': 'take profit',
   end: 'end of the data',
 };
-
-/** "2024-03-05 14:00" in UTC, as the candles are stamped. */
-const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 
 export function BacktestTrades({ trades }: { trades: BacktestTrade[] }) {
   const [page, setPage] = useState(0);

@@ -1,18 +1,20 @@
 /** The Monte Carlo form: the trades of a finished backtest (or typed returns), method, paths, seed; POST /montecarlo. */
 import { useState } from 'preact/hooks';
 import { api } from '../../api/client';
-import type { Job } from '../../api/types';
+import type { Job, MonteCarloRequest } from '../../api/types';
 import { useRemembered } from '../../components/remembered';
 import { formErrors, NO_ERRORS } from './field-errors';
 import { describedBy, FormField } from './form-field';
 import { jobParams } from './job-params';
+
+type Method = NonNullable<MonteCarloRequest['method']>;
 
 export function MonteCarloForm({ backtests, onSubmitted }: { backtests: Job[]; onSubmitted(j: Job): void }) {
   // The last values sent (or typed) come back on the next visit; a remembered
   // backtest that is no longer listed falls back to the newest one.
   const [source, setSource] = useRemembered('mc.source', '');
   const [returns, setReturns] = useRemembered('mc.returns', '0.02, -0.01, 0.03, -0.02, 0.015');
-  const [method, setMethod] = useRemembered('mc.method', 'bootstrap');
+  const [method, setMethod] = useRemembered<Method>('mc.method', 'bootstrap');
   const [paths, setPaths] = useRemembered('mc.paths', '10000');
   const [seed, setSeed] = useRemembered('mc.seed', '1');
   const [errors, setErrors] = useState(NO_ERRORS);
@@ -37,7 +39,7 @@ export function MonteCarloForm({ backtests, onSubmitted }: { backtests: Job[]; o
       onSubmitted(
         await api<Job>('/montecarlo', {
           method: 'POST',
-          body: { ...trades, method, paths: Number(paths), seed: Number(seed) },
+          body: { ...trades, method, paths: Number(paths), seed: Number(seed) } satisfies MonteCarloRequest,
         }),
       );
     } catch (err) {
@@ -81,7 +83,7 @@ export function MonteCarloForm({ backtests, onSubmitted }: { backtests: Job[]; o
           </FormField>
         )}
         <FormField id="mc-method" label="Method" error={err['method']}>
-          <select id="mc-method" value={method} onChange={(e) => setMethod(e.currentTarget.value)}>
+          <select id="mc-method" value={method} onChange={(e) => setMethod(e.currentTarget.value as Method)}>
             <option value="bootstrap">bootstrap</option>
             <option value="reshuffle">reshuffle</option>
           </select>

@@ -3,28 +3,9 @@
  * bin, with a y-axis) and beside it the 5th, 50th and 95th percentiles of
  * final equity and of maximum drawdown, with the probability of ruin.
  */
+import type { MonteCarloResult } from '../../api/types';
 import { fmtNum, fmtPct } from '../../components/format';
 import { type Bar, Histogram } from '../../components/histogram';
-
-interface Percentiles {
-  p5: number;
-  p50: number;
-  p95: number;
-  mean: number;
-}
-interface Bin {
-  from: number;
-  to: number;
-  count: number;
-}
-export interface MonteCarloResult {
-  paths?: number;
-  finalEquity?: { invariant: boolean; value?: number } & Partial<Percentiles>;
-  maxDrawdown?: Percentiles;
-  probabilityOfRuin?: number;
-  ruinDrawdown?: number;
-  histogram?: Bin[] | { of?: 'finalEquity' | 'maxDrawdown'; bins: Bin[] };
-}
 
 const LEVELS = [
   ['p5', '5th'],
@@ -35,7 +16,7 @@ const LEVELS = [
 function PercentileTable({ result }: { result: MonteCarloResult }) {
   const fe = result.finalEquity;
   const dd = result.maxDrawdown;
-  const equityAt = (k: 'p5' | 'p50' | 'p95') => (fe?.invariant ? fe.value : fe?.[k]);
+  const equityAt = (k: 'p5' | 'p50' | 'p95') => (fe.invariant ? fe.value : fe[k]);
   return (
     <table class="data-table compact mc-percentiles">
       <caption>Percentiles across {fmtNum(result.paths)} paths</caption>
@@ -58,12 +39,12 @@ function PercentileTable({ result }: { result: MonteCarloResult }) {
               {fmtNum(equityAt(k), 2)}
             </td>
             <td class="num" data-col="maxDrawdown">
-              {fmtPct(dd?.[k])}
+              {fmtPct(dd[k])}
             </td>
           </tr>
         ))}
       </tbody>
-      {fe?.invariant && (
+      {fe.invariant && (
         <tfoot>
           <tr>
             <td colSpan={3} class="hint">
@@ -77,9 +58,8 @@ function PercentileTable({ result }: { result: MonteCarloResult }) {
 }
 
 export function MonteCarloView({ result }: { result: MonteCarloResult }) {
-  const bins = Array.isArray(result.histogram) ? result.histogram : result.histogram?.bins;
-  const ofDrawdown = !Array.isArray(result.histogram) && result.histogram?.of === 'maxDrawdown';
-  const bars: Bar[] = (bins ?? []).map((b) => ({
+  const ofDrawdown = result.histogram?.of === 'maxDrawdown';
+  const bars: Bar[] = (result.histogram?.bins ?? []).map((b) => ({
     label: ofDrawdown ? fmtPct(b.from) : fmtNum(b.from, 0),
     value: b.count,
   }));
@@ -87,9 +67,7 @@ export function MonteCarloView({ result }: { result: MonteCarloResult }) {
     <>
       <p data-figure="ruin">
         Probability of ruin: <strong>{fmtPct(result.probabilityOfRuin)}</strong>
-        {result.ruinDrawdown !== undefined && (
-          <span class="hint"> of paths fell {fmtPct(result.ruinDrawdown)} or more below their peak</span>
-        )}
+        <span class="hint"> of paths fell {fmtPct(result.ruinDrawdown)} or more below their peak</span>
       </p>
       <div class="mc-layout">
         {bars.length > 0 && (

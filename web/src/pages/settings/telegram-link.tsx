@@ -6,14 +6,7 @@
  */
 import { useState } from 'preact/hooks';
 import { api, describeError } from '../../api/client';
-
-interface LinkCode {
-  code: string;
-  expiresAt: string;
-  command: string;
-  botUsername: string | null;
-  link: string | null;
-}
+import type { LinkCode } from '../../api/types';
 
 export function TelegramLink() {
   const [link, setLink] = useState<LinkCode | null>(null);

@@ -68,7 +68,7 @@ export function useCopies() {
       if (loaded && !frame) frame = requestAnimationFrame(flush);
     };
 
-    const handle = openStream(['copies'], (u) => add([u.data as CopyDecision]), setStream);
+    const handle = openStream(['copies'], (u) => add([u.data]), setStream);
     api<Page<CopyDecision>>(`/copies?limit=${INITIAL}`, { signal: abort.signal })
       .then((page) => add(page.items))
       .catch((err: unknown) => {

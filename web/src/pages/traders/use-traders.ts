@@ -10,13 +10,15 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, allPages, api, describeError } from '../../api/client';
 import { openStream, type StreamState } from '../../api/stream';
-import type { Trader, TraderPerformance } from '../../api/types';
+import type { Trader, TraderBatch, TraderChange, TraderPerformance } from '../../api/types';
 
-export interface TraderPatch {
-  enabled?: boolean;
-  allocation?: string;
-  followOptions?: Partial<Trader['followOptions']>;
-}
+/**
+ * A change as this page makes it: a PATCH /traders/:id body whose amounts are
+ * the decimal strings the trader is read with, so it also applies to the row
+ * at once.
+ */
+export type TraderPatch = Omit<TraderChange, 'allocation' | 'followOptions'> &
+  Pick<Partial<Trader>, 'allocation'> & { followOptions?: Partial<Trader['followOptions']> };
 
 /** A small first page paints the table at once; then large pages (the API allows 5,000) load the rest. */
 const FIRST_PAGE = 200;
@@ -80,8 +82,7 @@ export function useTraders(report: (text: string) => void) {
   useEffect(() => {
     const handle = openStream(
       ['traders'],
-      (u) => {
-        const data = u.data as Trader | { id: number; deleted: true };
+      ({ data }) => {
         if ('deleted' in data) remove(data.id);
         else upsert([data]);
       },
@@ -156,7 +157,7 @@ export function useTraders(report: (text: string) => void) {
       try {
         const saved = await api<Trader>(`/traders/${id}`, {
           method: 'PATCH',
-          body: patch,
+          body: patch satisfies TraderChange,
           headers: { 'if-match': `"${before.version}"` },
         });
         replace([saved]);
@@ -192,7 +193,9 @@ export function useTraders(report: (text: string) => void) {
         try {
           const res = await api<{ items: Trader[] }>('/traders/batch', {
             method: 'POST',
-            body: { updates: befores.map((t) => ({ id: t.id, version: t.version, enabled })) },
+            body: {
+              updates: befores.map((t) => ({ id: t.id, version: t.version, enabled })),
+            } satisfies TraderBatch,
           });
           replace(res.items);
         } catch (err) {

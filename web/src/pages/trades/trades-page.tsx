@@ -4,21 +4,28 @@
  * and a CSV export of every order the filter selects.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { allPages, api, describeError, type Page } from '../../api/client';
-import type { Order, Trader } from '../../api/types';
+import { allPages, api, describeError, type Page, queryString } from '../../api/client';
+import type { Order, OrderFilter, OrderStatus, Trader } from '../../api/types';
 import { fmtNum } from '../../components/format';
 import { NoticeList, useNotices } from '../../components/notices';
 import { download, ordersCsv } from './orders-csv';
 import { ProfitSummaries } from './profit-summaries';
 
 const PAGE = 50;
-const STATUSES = ['open', 'partially_filled', 'filled', 'cancelled', 'rejected'];
+/** Every order status the filter offers, in words (the compiler holds it to the server's list). */
+const STATUS_WORDS: Record<OrderStatus, string> = {
+  open: 'open',
+  partially_filled: 'partially filled',
+  filled: 'filled',
+  cancelled: 'cancelled',
+  rejected: 'rejected',
+};
 
 export function TradesPage() {
   const [traders, setTraders] = useState<Trader[]>([]);
   const [traderId, setTraderId] = useState('');
   const [pair, setPair] = useState('');
-  const [status, setStatus] = useState('');
+  const [status, setStatus] = useState<OrderStatus | ''>('');
   const [rows, setRows] = useState<Order[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -32,13 +39,15 @@ export function TradesPage() {
       .catch(() => {});
   }, []);
 
-  const query = useMemo(() => {
-    const q = new URLSearchParams();
-    if (traderId) q.set('traderId', traderId);
-    if (pair.trim()) q.set('pair', pair.trim().toUpperCase());
-    if (status) q.set('status', status);
-    return q.toString();
-  }, [traderId, pair, status]);
+  const query = useMemo(
+    () =>
+      queryString({
+        traderId: traderId ? Number(traderId) : undefined,
+        pair: pair.trim().toUpperCase(),
+        status: status || undefined,
+      } satisfies OrderFilter),
+    [traderId, pair, status],
+  );
 
   // Filters change faster than answers come back: only the answer to the
   // latest request may fill the table, or an older filter's orders replace
@@ -96,11 +105,11 @@ export function TradesPage() {
         </label>
         <label>
           Status
-          <select value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+          <select value={status} onChange={(e) => setStatus(e.currentTarget.value as OrderStatus | '')}>
             <option value="">all</option>
-            {STATUSES.map((s) => (
+            {Object.entries(STATUS_WORDS).map(([s, words]) => (
               <option key={s} value={s}>
-                {s.replace('_', ' ')}
+                {words}
               </option>
             ))}
           </select>
