@@ -24,6 +24,8 @@ const STATUS_WORDS: Record<OrderStatus, string> = {
 export function TradesPage() {
   const [traders, setTraders] = useState<Trader[]>([]);
   const [traderId, setTraderId] = useState('');
+  // What is typed (kept across re-renders while answers arrive) and the filter it becomes on Enter or leaving the field.
+  const [pairDraft, setPairDraft] = useState('');
   const [pair, setPair] = useState('');
   const [status, setStatus] = useState<OrderStatus | ''>('');
   const [rows, setRows] = useState<Order[]>([]);
@@ -101,7 +103,12 @@ export function TradesPage() {
         </label>
         <label>
           Pair
-          <input value={pair} placeholder="e.g. BTC/USDT" onChange={(e) => setPair(e.currentTarget.value)} />
+          <input
+            value={pairDraft}
+            placeholder="e.g. BTC/USDT"
+            onInput={(e) => setPairDraft(e.currentTarget.value)}
+            onChange={(e) => setPair(e.currentTarget.value)}
+          />
         </label>
         <label>
           Status
