@@ -11,7 +11,7 @@
  * The rates and p99s of both are in the notes. PostgreSQL only.
  */
 import type { BenchContext, Benchmark } from './lib/context.js';
-import { postgresBase, postgresSchema } from './lib/dialects.js';
+import { figureName, postgresBase, postgresSchema } from './lib/dialects.js';
 import { createTraders, openServices } from './lib/fixtures.js';
 import { inChild } from './lib/http-load.js';
 import type { UpdateLoadResult, UpdateLoadSpec } from './lib/pg-update-child.js';
@@ -72,7 +72,7 @@ export const pgClient: Benchmark = {
       `${name}: ${x.cpuUs.toFixed(1)} µs client CPU per statement, ${formatNumber(x.rate)} statements/s, p99 ${x.p99} ms, ${x.errors} errors`;
     return [
       result({
-        name: 'pg-client-cpu',
+        name: figureName('pg-client-cpu', 'postgres'),
         dialect: 'postgres',
         value: pg.cpuUs,
         unit: 'µs CPU/statement',
