@@ -10,7 +10,8 @@
 import { type Exact, parseExact } from '../domain/decimal.js';
 import type { Market } from '../domain/market.js';
 import { priceDecimal } from '../domain/position.js';
-import { MAX_SYMBOLS_PER_REQUEST, type MarketData } from '../marketdata/market-data.js';
+import { MAX_SYMBOLS_PER_REQUEST } from '../marketdata/batch-items.js';
+import type { MarketData } from '../marketdata/market-data.js';
 import type { LeaderTrade } from '../venues/leader-source.js';
 import { type MarketQuote, quoteKey } from './copy-fanout.js';
 

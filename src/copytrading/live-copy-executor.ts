@@ -18,9 +18,10 @@
 import type { Clock } from '../domain/clock.js';
 import type { Exact } from '../domain/decimal.js';
 import { ValidationError } from '../domain/errors.js';
+import type { OpenedKeys, VenueOrder } from '../domain/live-order.js';
 import type { LiveOrder, LiveOrderRepository } from '../store/live-order-repository.js';
 import type { LiveFillWriter } from './live-fill-writer.js';
-import type { LiveTradingClient, LiveVenues, OpenedKeys, VenueOrder } from './live-venue-port.js';
+import type { LiveTradingClient, LiveVenues } from './live-venue-port.js';
 
 /** The users' sealed keys, as the executor reads them (implemented by `users/credential-service.ts`). */
 export interface KeyRing {

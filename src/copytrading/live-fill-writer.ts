@@ -7,13 +7,13 @@
  */
 import { applyFill, FLAT } from '../domain/average-cost.js';
 import { type Decimal, type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
+import type { VenueOrder } from '../domain/live-order.js';
 import type { NewOrder } from '../domain/order.js';
 import type { Database, SqlExecutor } from '../store/database.js';
 import type { LiveOrder, LiveOrderRepository, LiveOrderStatus } from '../store/live-order-repository.js';
 import { type OrderRepository, orderInsertValues } from '../store/order-repository.js';
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
 import type { FillLedger } from './fill-ledger.js';
-import type { VenueOrder } from './live-venue-port.js';
 
 const STATUS: Record<VenueOrder['status'], LiveOrderStatus> = {
   open: 'open',

@@ -9,32 +9,7 @@
  * it is then looked up by its client order id, never simply sent again).
  */
 import type { Decimal, Exact } from '../domain/decimal.js';
-import type { LotRules } from '../domain/lot-rules.js';
-
-/** A market's rules and what sizing needs to know of it. */
-export interface LiveMarketRules extends LotRules {
-  /** The asset prices are quoted in (the balance buys spend). */
-  quote: string;
-  /** Taker fee as a share of notional. */
-  feeRate: Exact;
-}
-
-/** An order as the venue reports it. */
-export interface VenueOrder {
-  id: string;
-  /** `open` (accepted, not done), `closed` (filled), `canceled` (perhaps partly filled), `rejected`. */
-  status: 'open' | 'closed' | 'canceled' | 'rejected';
-  filled: Exact;
-  /** Average fill price; null when nothing filled. */
-  average: Exact | null;
-  /** Fee in the quote asset (a fee the venue took in the base asset counted at its fill's price). */
-  fee: Exact;
-  /**
-   * Base asset that reached the account, when the venue took its fee out of
-   * it (a buy on Hyperliquid spot); the holding grows by this, not `filled`.
-   */
-  received?: Exact;
-}
+import type { LiveMarketRules, OpenedKeys, VenueOrder } from '../domain/live-order.js';
 
 /** What a copy order was sent with (all from its outbox row). */
 export interface SentOrder {
@@ -42,16 +17,6 @@ export interface SentOrder {
   amount: Decimal;
   price: Decimal;
   plannedAt: number;
-}
-
-/** One user's keys, opened (only on the order path). */
-export interface OpenedKeys {
-  apiKey?: string;
-  secret?: string;
-  password?: string;
-  privateKey?: string;
-  /** The account a wallet's `privateKey` (or an API wallet's) trades for (Hyperliquid). */
-  walletAddress?: string;
 }
 
 export interface LiveTradingClient {

@@ -9,41 +9,24 @@
  */
 import type { Cache, Cached, CacheKind } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
-import {
-  type AppError,
-  isAppError,
-  NotFoundError,
-  RateLimitedError,
-  UnavailableError,
-  ValidationError,
-} from '../domain/errors.js';
+import { NotFoundError, RateLimitedError, UnavailableError, ValidationError } from '../domain/errors.js';
 import type { Candle, Market, Ticker } from '../domain/market.js';
 import type { Venue } from '../venues/venue.js';
+import {
+  checkKeys,
+  type ItemError,
+  MARKET_KEY,
+  MAX_IDS_PER_REQUEST,
+  MAX_SYMBOLS_PER_REQUEST,
+  type PriceItem,
+  toItemError,
+} from './batch-items.js';
 import { BatchLoader } from './batch-loader.js';
 import { type Listing, listingOf, pageAfter } from './market-listing.js';
 import { ObservedPrices } from './observed-prices.js';
 import { RequestLimiter } from './request-limiter.js';
 import { type TickerDay, tickerDay } from './ticker-day.js';
 import { VenueTraffic, type VenueTrafficReport } from './venue-traffic.js';
-
-export const MAX_SYMBOLS_PER_REQUEST = 500;
-export const MAX_IDS_PER_REQUEST = 500;
-const SYMBOL = /^[A-Za-z0-9._:/-]{1,80}$/;
-
-export interface ItemError {
-  symbol?: string;
-  id?: string;
-  code: string;
-  message: string;
-}
-
-export interface PriceItem extends TickerDay {
-  symbol: string;
-  price: number;
-  ts: number;
-  stale: boolean;
-  ageMs: number;
-}
 
 /** What the cache keeps per symbol: the venue's price, time and 24 h figures, and when we fetched it. */
 interface PricePoint extends TickerDay {
@@ -62,13 +45,6 @@ export interface MarketDataOptions {
   maxQueue?: number;
   /** How long a streamed price (`observe`) answers price reads after it arrived, ms. @default 20000 (the `price` TTL) */
   observedFreshMs?: number;
-}
-
-function toItemError(err: unknown, key: { symbol?: string; id?: string }): ItemError {
-  const e: Pick<AppError, 'code' | 'message'> = isAppError(err)
-    ? err
-    : { code: 'DEPENDENCY_UNAVAILABLE', message: 'Upstream failed' };
-  return { ...key, code: e.code, message: e.message };
 }
 
 export class MarketData {
@@ -349,7 +325,7 @@ export class MarketData {
   }
 
   private async requireSymbol(symbol: string): Promise<Market> {
-    if (!SYMBOL.test(symbol)) {
+    if (!MARKET_KEY.test(symbol)) {
       throw new ValidationError(`symbol ${JSON.stringify(symbol.slice(0, 40))} is not a market symbol`, {
         details: [{ path: 'params.symbol', message: 'not a market symbol' }],
       });
@@ -392,23 +368,4 @@ export class MarketData {
 function splitLast(key: string, n: number): string[] {
   const parts = key.split(':');
   return [parts.slice(0, parts.length - n).join(':'), ...parts.slice(parts.length - n)];
-}
-
-function checkKeys(keys: readonly string[], max: number, path: string): void {
-  if (keys.length === 0)
-    throw new ValidationError(`${path} must name at least one`, {
-      details: [{ path, message: 'must not be empty' }],
-    });
-  if (keys.length > max) {
-    throw new ValidationError(`${path} has ${keys.length} entries; at most ${max} are allowed`, {
-      details: [{ path, message: `at most ${max}` }],
-    });
-  }
-  keys.forEach((k, i) => {
-    if (typeof k !== 'string' || !SYMBOL.test(k)) {
-      throw new ValidationError(`${path}[${i}] is not a valid symbol or id`, {
-        details: [{ path: `${path}[${i}]`, message: 'invalid' }],
-      });
-    }
-  });
 }

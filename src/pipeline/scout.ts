@@ -17,8 +17,8 @@
  */
 import { UnavailableError } from '../domain/errors.js';
 import type { Candle } from '../domain/market.js';
+import { MAX_SYMBOLS_PER_REQUEST } from '../marketdata/batch-items.js';
 import type { MarketData } from '../marketdata/market-data.js';
-import { MAX_SYMBOLS_PER_REQUEST } from '../marketdata/market-data.js';
 
 export const SCORE_WEIGHTS = Object.freeze({ volume: 0.4, volatility: 0.3, momentum: 0.3 });
 export const MOMENTUM_BARS = 20;

@@ -22,7 +22,8 @@ import {
   tpSlTriggered,
 } from '../domain/position.js';
 import { cursorCodec } from '../lib/cursor.js';
-import type { ItemError, MarketData } from '../marketdata/market-data.js';
+import type { ItemError } from '../marketdata/batch-items.js';
+import type { MarketData } from '../marketdata/market-data.js';
 import type { Database } from '../store/database.js';
 import type { PositionFilter, PositionRepository } from '../store/position-repository.js';
 import { positionsTag, type UpdateSink } from '../updates/update-sink.js';

@@ -12,15 +12,10 @@
  * a harness (real ccxt against its loopback server).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  LiveTradingClient,
-  LiveVenues,
-  OpenedKeys,
-  SentOrder,
-  VenueOrder,
-} from '../../src/copytrading/live-venue-port.js';
+import type { LiveTradingClient, LiveVenues, SentOrder } from '../../src/copytrading/live-venue-port.js';
 import { type Decimal, type Exact, exact, formatExact, parseExact } from '../../src/domain/decimal.js';
 import { ValidationError } from '../../src/domain/errors.js';
+import type { OpenedKeys, VenueOrder } from '../../src/domain/live-order.js';
 import { fitToLot } from '../../src/domain/lot-rules.js';
 
 export interface LiveVenueAccount {

@@ -1,7 +1,7 @@
 /** Market search results as a chat message, with their latest prices. */
 
 import type { Market } from '../../domain/market.js';
-import type { ItemError, PriceItem } from '../../marketdata/market-data.js';
+import type { ItemError, PriceItem } from '../../marketdata/batch-items.js';
 import { marketPrice } from './amounts.js';
 
 function priceText(m: Market, price: PriceItem | undefined): string {

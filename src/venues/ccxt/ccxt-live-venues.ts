@@ -13,12 +13,13 @@
 import { createHash } from 'node:crypto';
 import type { Exchange, Order } from 'ccxt';
 import { type Exact, exact, ZERO } from '../../domain/decimal.js';
+import type { OpenedKeys as Keys, LiveMarketRules as Rules, VenueOrder } from '../../domain/live-order.js';
 import { keyedExchange } from './credential-verifier.js';
 import { ccxtClasses } from './error-mapping.js';
 import { exchangeProfile } from './exchange-profiles.js';
 import { getExchange } from './exchange-registry.js';
 import { HyperliquidLiveClient, hyperliquidClientOrderId } from './hyperliquid-live-client.js';
-import { type Keys, orderError, type Rules, toExact, type VenueOrder } from './live-order-values.js';
+import { orderError, toExact } from './live-order-values.js';
 
 const TICK_SIZE = 4;
 const DECIMAL_PLACES = 2;

@@ -21,8 +21,9 @@ import { createHash } from 'node:crypto';
 import type { Exchange, Market } from 'ccxt';
 import { type Decimal, type Exact, exact, parseExact, tryParseDecimal, ZERO } from '../../domain/decimal.js';
 import { UnavailableError } from '../../domain/errors.js';
+import type { OpenedKeys as Keys, VenueOrder } from '../../domain/live-order.js';
 import { ccxtClasses } from './error-mapping.js';
-import { type Keys, orderError, toExact, type VenueOrder } from './live-order-values.js';
+import { orderError, toExact } from './live-order-values.js';
 
 const VENUE = 'hyperliquid';
 /** How long before the send a fill may be stamped (clocks that disagree). */
