@@ -29,11 +29,6 @@ export class QuietMarkets<T> {
     this.cancel ??= this.clock.setTimer(this.intervalMs(), () => this.sweep());
   }
 
-  /** Markets owed a settling pass. */
-  get size(): number {
-    return this.owed.size;
-  }
-
   /** Settles every owed market now (pause, shutdown). */
   settleAll(): void {
     this.stop();
