@@ -10,10 +10,10 @@
  */
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { LRUCache } from 'lru-cache';
 import type { Clock } from '../domain/clock.js';
 import { RateLimitedError } from '../domain/errors.js';
 import type { User } from '../domain/user.js';
+import { growingLru } from '../lib/growing-lru.js';
 import { TokenBucket } from '../lib/token-bucket.js';
 import type { UserService } from '../users/user-service.js';
 
@@ -45,7 +45,7 @@ export function capConnections(server: Server, max: number): ConnectionCapStats 
 }
 
 export class AuthFailureLimiter {
-  private readonly buckets = new LRUCache<string, TokenBucket>({ max: 10_000 });
+  private readonly buckets = growingLru<string, TokenBucket>(10_000);
 
   constructor(
     private readonly clock: Clock,

@@ -6,12 +6,12 @@
  * its user deleted), so a revoked token never outlives its revocation.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import type { Clock } from '../domain/clock.js';
 import { AlreadyExistsError } from '../domain/conflict.js';
 import { NotFoundError } from '../domain/errors.js';
 import type { User } from '../domain/user.js';
 import { Problems } from '../domain/validation.js';
+import { growingLru } from '../lib/growing-lru.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import type { UserRepository } from '../store/user-repository.js';
 
@@ -23,7 +23,7 @@ const newToken = (): string => TOKEN_PREFIX + randomBytes(32).toString('base64ur
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 export class UserService {
-  private readonly known = new LRUCache<string, User>({ max: 10_000, ttl: 30_000 });
+  private readonly known = growingLru<string, User>(10_000, { ttl: 30_000 });
 
   constructor(
     private readonly users: UserRepository,

@@ -5,8 +5,10 @@
  * to the rules instead of waiting; only a lost connection is sent again),
  * and AI_TIMEOUT_MS per request. Every failure comes back as an outcome with
  * a short detail, never a throw, and the API key never appears in a detail.
+ * The client (about 150 modules) is loaded on the first request, so a
+ * service without an AI stage does not carry it.
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { CallOutcome } from '../../store/model-call-repository.js';
 import { SCHEMAS, type SchemaName } from './answers.js';
 
@@ -50,16 +52,23 @@ export function retryAfterMs(headers: Headers | undefined, now: number): number 
 }
 
 export class ChatModel {
-  private readonly client: OpenAI;
+  /** The client and its error classes, loaded once on first use. */
+  private client: Promise<{ api: typeof OpenAI; client: OpenAI }> | undefined;
 
-  constructor(private readonly o: ChatModelOptions) {
-    this.client = new OpenAI({
-      baseURL: o.baseUrl,
-      // Local servers need no key; the client insists on one, so a placeholder is sent.
-      apiKey: o.apiKey === '' ? 'none' : o.apiKey,
-      timeout: o.timeoutMs,
-      maxRetries: 0,
-    });
+  constructor(private readonly o: ChatModelOptions) {}
+
+  private load(): Promise<{ api: typeof OpenAI; client: OpenAI }> {
+    this.client ??= import('openai').then(({ default: api }) => ({
+      api,
+      client: new api({
+        baseURL: this.o.baseUrl,
+        // Local servers need no key; the client insists on one, so a placeholder is sent.
+        apiKey: this.o.apiKey === '' ? 'none' : this.o.apiKey,
+        timeout: this.o.timeoutMs,
+        maxRetries: 0,
+      }),
+    }));
+    return this.client;
   }
 
   /**
@@ -73,8 +82,9 @@ export class ChatModel {
 
   private async once(r: ChatRequest): Promise<ChatReply> {
     const wantsSchema = this.o.responseFormat === 'json_schema';
+    const { api, client } = await this.load();
     try {
-      const res = await this.client.chat.completions.create({
+      const res = await client.chat.completions.create({
         model: r.model,
         messages: [
           {
@@ -115,11 +125,14 @@ export class ChatModel {
       }
       return { ok: true, content, tokensIn, tokensOut };
     } catch (err) {
-      return { ...this.failure(err), tokensIn: 0, tokensOut: 0 };
+      return { ...this.failure(err, api), tokensIn: 0, tokensOut: 0 };
     }
   }
 
-  private failure(err: unknown): Omit<Extract<ChatReply, { ok: false }>, 'tokensIn' | 'tokensOut'> {
+  private failure(
+    err: unknown,
+    OpenAI: typeof import('openai').default,
+  ): Omit<Extract<ChatReply, { ok: false }>, 'tokensIn' | 'tokensOut'> {
     if (err instanceof OpenAI.APIConnectionTimeoutError)
       return { ok: false, outcome: 'timeout', detail: `no answer within ${this.o.timeoutMs} ms` };
     if (err instanceof OpenAI.APIConnectionError)

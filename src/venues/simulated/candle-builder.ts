@@ -4,7 +4,7 @@
  * summaries are memoised because they never change once the day is over.
  * The bar in progress ends at the current price, so tickers and candles agree.
  */
-import { LRUCache } from 'lru-cache';
+
 import type { Candle, Timeframe } from '../../domain/market.js';
 import {
   barOpen,
@@ -14,6 +14,7 @@ import {
   parseTimeframe,
   timeframeMs,
 } from '../../domain/timeframe.js';
+import { growingLru } from '../../lib/growing-lru.js';
 import type { OhlcvOptions } from '../types.js';
 import { MINUTES_PER_DAY, minuteHigh, minuteLow } from './intraday-path.js';
 import type { PriceModel } from './price-model.js';
@@ -38,7 +39,7 @@ interface RollingDay {
 /** Builds candles for one model, memoising finished days. */
 export class CandleBuilder {
   /** Finished days never change; about 100 bytes each. */
-  private readonly days = new LRUCache<number, LevelBar>({ max: 200_000 });
+  private readonly days = growingLru<number, LevelBar>(200_000);
   /** Each instrument's last rolling window: it moves once a minute, tickers come far more often. */
   private readonly windows: (RollingDay | undefined)[] = [];
 

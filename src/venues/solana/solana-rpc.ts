@@ -5,16 +5,11 @@
  * call waits for our own rate limit, is bounded by a timeout and fails as a
  * domain error: 429 is RATE_LIMITED (with Retry-After), a slow answer
  * TIMEOUT, anything else DEPENDENCY_UNAVAILABLE naming the method.
+ *
+ * The kit (about 50 modules, ~10 MiB resident) is loaded on the first call,
+ * so a service that never watches a Solana wallet does not carry it.
  */
-import {
-  type Address,
-  address,
-  createSolanaRpc,
-  createSolanaRpcSubscriptions,
-  isSolanaError,
-  SOLANA_ERROR__RPC__TRANSPORT_HTTP_ERROR,
-  signature,
-} from '@solana/kit';
+import type { Address, createSolanaRpc, createSolanaRpcSubscriptions } from '@solana/kit';
 import type { Clock } from '../../domain/clock.js';
 import { RateLimitedError, TimeoutError, UnavailableError } from '../../domain/errors.js';
 import { TokenBucket } from '../../lib/token-bucket.js';
@@ -44,19 +39,34 @@ const COMMITMENT = 'confirmed' as const;
 const retryAfter = (headers: unknown, now: number): number =>
   retryAfterMs(headers instanceof Headers ? headers.get('retry-after') : null, now);
 
+type Kit = typeof import('@solana/kit');
+
+interface Clients {
+  kit: Kit;
+  rpc: ReturnType<typeof createSolanaRpc>;
+  subscriptions: ReturnType<typeof createSolanaRpcSubscriptions> | null;
+}
+
 export class SolanaRpc {
-  private readonly rpc: ReturnType<typeof createSolanaRpc>;
-  private readonly subscriptions: ReturnType<typeof createSolanaRpcSubscriptions> | null;
+  private clients: Promise<Clients> | undefined;
   private readonly bucket: TokenBucket;
 
   constructor(private readonly o: SolanaRpcOptions) {
-    this.rpc = createSolanaRpc(o.rpcUrl);
-    this.subscriptions = o.wsUrl ? createSolanaRpcSubscriptions(o.wsUrl) : null;
     this.bucket = new TokenBucket(o.clock, o.rateLimit.requestsPerSecond, Math.max(1, o.rateLimit.burst));
   }
 
   get canSubscribe(): boolean {
-    return this.subscriptions !== null;
+    return this.o.wsUrl !== null;
+  }
+
+  /** The kit and its clients, loaded once on first use. */
+  private load(): Promise<Clients> {
+    this.clients ??= import('@solana/kit').then((kit) => ({
+      kit,
+      rpc: kit.createSolanaRpc(this.o.rpcUrl),
+      subscriptions: this.o.wsUrl ? kit.createSolanaRpcSubscriptions(this.o.wsUrl) : null,
+    }));
+    return this.clients;
   }
 
   /** Signatures of transactions that mention `wallet`, newest first (`until` exclusive, `before` exclusive). */
@@ -64,13 +74,13 @@ export class SolanaRpc {
     wallet: string,
     opts: { limit: number; before?: string | undefined; until?: string | undefined },
   ): Promise<SignatureRow[]> {
-    const rows = await this.call('getSignaturesForAddress', (abortSignal) =>
-      this.rpc
-        .getSignaturesForAddress(address(wallet), {
+    const rows = await this.call('getSignaturesForAddress', ({ kit, rpc }, abortSignal) =>
+      rpc
+        .getSignaturesForAddress(kit.address(wallet), {
           commitment: COMMITMENT,
           limit: opts.limit,
-          ...(opts.before ? { before: signature(opts.before) } : {}),
-          ...(opts.until ? { until: signature(opts.until) } : {}),
+          ...(opts.before ? { before: kit.signature(opts.before) } : {}),
+          ...(opts.until ? { until: kit.signature(opts.until) } : {}),
         })
         .send({ abortSignal }),
     );
@@ -84,9 +94,9 @@ export class SolanaRpc {
 
   /** The confirmed transaction, jsonParsed, or null when the node does not have it (yet). */
   async transaction(sig: string): Promise<unknown> {
-    return this.call('getTransaction', (abortSignal) =>
-      this.rpc
-        .getTransaction(signature(sig), {
+    return this.call('getTransaction', ({ kit, rpc }, abortSignal) =>
+      rpc
+        .getTransaction(kit.signature(sig), {
           commitment: COMMITMENT,
           encoding: 'jsonParsed',
           maxSupportedTransactionVersion: 0,
@@ -105,9 +115,10 @@ export class SolanaRpc {
     signal: AbortSignal,
     onSignature: (sig: string) => void,
   ): Promise<void> {
-    if (!this.subscriptions) throw new UnavailableError('solana logsSubscribe: no WebSocket URL configured');
-    const stream = await this.subscriptions
-      .logsNotifications({ mentions: [address(wallet)] }, { commitment: COMMITMENT })
+    const { kit, subscriptions } = await this.load();
+    if (!subscriptions) throw new UnavailableError('solana logsSubscribe: no WebSocket URL configured');
+    const stream = await subscriptions
+      .logsNotifications({ mentions: [kit.address(wallet)] }, { commitment: COMMITMENT })
       .subscribe({ abortSignal: signal });
     void (async () => {
       try {
@@ -118,13 +129,15 @@ export class SolanaRpc {
     })();
   }
 
-  private async call<T>(method: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private async call<T>(method: string, run: (c: Clients, signal: AbortSignal) => Promise<T>): Promise<T> {
+    const clients = await this.load();
+    const { kit } = clients;
     for (let wait = this.bucket.take(1); wait > 0; wait = this.bucket.take(1)) await this.o.clock.sleep(wait);
     const what = `solana ${method}`;
     try {
-      return await run(AbortSignal.timeout(this.o.timeoutMs));
+      return await run(clients, AbortSignal.timeout(this.o.timeoutMs));
     } catch (err) {
-      if (isSolanaError(err, SOLANA_ERROR__RPC__TRANSPORT_HTTP_ERROR)) {
+      if (kit.isSolanaError(err, kit.SOLANA_ERROR__RPC__TRANSPORT_HTTP_ERROR)) {
         const { statusCode, headers } = err.context;
         if (statusCode === 429)
           throw new RateLimitedError(

@@ -10,11 +10,11 @@
  * The cursor is the last signature handed out (and its slot), or a time
  * (`cursorAt`): `sol1:<slot>:<second>:<signature or empty>`.
  */
-import { isAddress } from '@solana/kit';
-import { LRUCache } from 'lru-cache';
+
 import { type Clock, systemClock } from '../../domain/clock.js';
 import type { Decimal } from '../../domain/decimal.js';
 import { ValidationError } from '../../domain/errors.js';
+import { growingLru } from '../../lib/growing-lru.js';
 import type {
   LeaderSource,
   LeaderSourceCapabilities,
@@ -25,6 +25,7 @@ import type {
   TradesPage,
 } from '../leader-source.js';
 import type { Unsubscribe } from '../types.js';
+import { isSolanaAddress } from './solana-address.js';
 import { type SignatureRow, SolanaRpc } from './solana-rpc.js';
 import { swapOf } from './solana-swap.js';
 
@@ -81,12 +82,9 @@ export class SolanaWalletSource implements LeaderSource {
   private readonly maxPages: number;
   private readonly concurrency: number;
   /** Parsed swaps by `wallet signature` (null: not a swap): confirmed transactions never change. */
-  private readonly parsed = new LRUCache<
-    string,
-    { trade: Omit<LeaderTrade, 'ts'> | null; sec: number | null }
-  >({
-    max: 20_000,
-  });
+  private readonly parsed = growingLru<string, { trade: Omit<LeaderTrade, 'ts'> | null; sec: number | null }>(
+    20_000,
+  );
   private readonly live = new Set<AbortController>();
 
   constructor(opts: SolanaWalletSourceOptions = {}) {
@@ -112,7 +110,9 @@ export class SolanaWalletSource implements LeaderSource {
   }
 
   addressProblem(address: string): string | null {
-    return isAddress(address) ? null : `a Solana address is ${ADDRESS_FORM}, got ${JSON.stringify(address)}`;
+    return isSolanaAddress(address)
+      ? null
+      : `a Solana address is ${ADDRESS_FORM}, got ${JSON.stringify(address)}`;
   }
 
   cursorAt(_address: string, ts: number): SourceCursor {
