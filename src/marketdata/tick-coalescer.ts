@@ -5,7 +5,11 @@
  * keys, never by the tick rate) and flushed together:
  *
  * - a flush starts at most `delayMs` after the first tick that made a key dirty
- *   (so write transactions are at most 1000 / delayMs per second);
+ *   (plus at most half of it, below, when another flush has just started);
+ * - a flush also takes the keys whose delay ends within the next half delay
+ *   (their rate allowing), and flushes start at least half a delay apart: keys
+ *   dirtied a few ms apart go out together instead of in flushes of their own,
+ *   so write transactions are at most 2000 / delayMs per second;
  * - a key is flushed at most `maxRatePerKey` times a second; a key that ticks
  *   faster stays dirty and goes out in a later flush;
  * - the trailing value is always applied: the last tick of a burst is flushed,
@@ -56,6 +60,8 @@ export class TickCoalescer<V> {
   private readonly latency = new SampleWindow(4096);
   private cancelTimer: (() => void) | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
+  /** When the last flush started; the next starts at least half a delay later. */
+  private lastStart = Number.NEGATIVE_INFINITY;
   private inFlight: Promise<void> | undefined;
   private closed = false;
   /** After a failed flush, nothing is retried before this time. */
@@ -80,7 +86,7 @@ export class TickCoalescer<V> {
     }
     const now = this.opts.clock.now();
     this.pending.set(key, { value, since: now });
-    if (this.inFlight === undefined) this.schedule(this.dueAt(key, now));
+    if (this.inFlight === undefined) this.schedule(this.startAt(this.dueAt(key, now)));
   }
 
   /** Whether `key` has a value waiting for a flush. */
@@ -116,9 +122,22 @@ export class TickCoalescer<V> {
 
   /** When a key that became dirty at `since` may go out: after the delay and its rate interval. */
   private dueAt(key: string, since: number): number {
+    return Math.max(since + this.opts.delayMs, this.rateAllows(key, since));
+  }
+
+  private rateAllows(key: string, since: number): number {
     const last = this.lastFlushed.get(key);
-    const byRate = last === undefined ? since : last + this.minIntervalMs;
-    return Math.max(since + this.opts.delayMs, byRate);
+    return last === undefined ? since : last + this.minIntervalMs;
+  }
+
+  /** When a flush for keys due at `due` may start: half a delay after the last start, not while backing off. */
+  private startAt(due: number): number {
+    return Math.max(due, this.lastStart + this.opts.delayMs / 2, this.retryAfter);
+  }
+
+  /** Whether a flush starting at `now` takes the key: its rate allows it and its delay ends within half a delay. */
+  private takes(key: string, p: Pending<V>, now: number): boolean {
+    return this.rateAllows(key, p.since) <= now && p.since + this.opts.delayMs / 2 <= now;
   }
 
   private schedule(at: number): void {
@@ -147,11 +166,12 @@ export class TickCoalescer<V> {
     const batch = new Map<string, V>();
     const taken: [string, Pending<V>][] = [];
     for (const [key, p] of this.pending) {
-      if (!all && this.dueAt(key, p.since) > now) continue;
+      if (!all && !this.takes(key, p, now)) continue;
       batch.set(key, p.value);
       taken.push([key, p]);
     }
     if (batch.size === 0) return;
+    this.lastStart = now;
     for (const [key] of taken) this.pending.delete(key);
     try {
       this.counters.rows += await this.opts.flush(batch);
@@ -175,6 +195,6 @@ export class TickCoalescer<V> {
   private scheduleNext(): void {
     let next = Number.POSITIVE_INFINITY;
     for (const [key, p] of this.pending) next = Math.min(next, this.dueAt(key, p.since));
-    if (next < Number.POSITIVE_INFINITY) this.schedule(Math.max(next, this.retryAfter));
+    if (next < Number.POSITIVE_INFINITY) this.schedule(this.startAt(next));
   }
 }

@@ -66,6 +66,38 @@ describe('TickCoalescer', () => {
     expect(Math.max(...flushes.map((f) => f.batch.size))).toBe(5);
   });
 
+  it('keeps keys dirtied a few ms apart in one flush: flushes start half a delay apart at least', async () => {
+    const { c, flushes, advance } = setup({ delayMs: 100, maxRatePerKey: 10 });
+    // 40 keys, each ticking every 10 ms at its own phase, for 3 s: without the shared window their
+    // delays end a few ms apart and the flushes split (about 30 a second).
+    const dirtySince = new Map<string, number>();
+    const waits: number[] = [];
+    for (let ms = 0; ms < 3000; ms++) {
+      for (let k = 0; k < 40; k++)
+        if ((ms + k) % 10 === 0) {
+          const key = `k${k}`;
+          if (!dirtySince.has(key)) dirtySince.set(key, ms);
+          c.offer(key, ms);
+        }
+      const before = flushes.length;
+      await advance(1);
+      for (const f of flushes.slice(before))
+        for (const [key] of f.batch) {
+          waits.push(f.at - dirtySince.get(key)!);
+          dirtySince.delete(key);
+        }
+    }
+    const starts = flushes.map((f) => f.at);
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBeGreaterThanOrEqual(50);
+    expect(flushes.length).toBeLessThanOrEqual(3 * 20 + 1);
+    // No key waits longer than its delay plus half a delay, and no key is written more than 10 times a second.
+    expect(Math.max(...waits)).toBeLessThanOrEqual(150);
+    const perKey = new Map<string, number[]>();
+    for (const f of flushes) for (const [k] of f.batch) perKey.set(k, [...(perKey.get(k) ?? []), f.at]);
+    for (const times of perKey.values())
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(100);
+  });
+
   it('keeps memory bounded by the number of keys whatever the tick rate', async () => {
     const { c, advance } = setup();
     for (let i = 0; i < 200_000; i++) c.offer(`m${i % 50}`, i);
