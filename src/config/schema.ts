@@ -187,7 +187,7 @@ export const settings = {
     form: 'an integer from 0 to 60000',
     default: 100,
     parse: int(0, 60_000),
-    doc: 'Longest a tick waits before the flush that writes it: at most 1000 / this write transactions a second.',
+    doc: "How long a market's first unflushed tick waits for the flush that writes it (up to half as long again when a flush has just started); markets due within half of it share the flush, so at most 2000 / this write transactions a second.",
   }),
   priceStreamMaxRate: setting({
     env: 'PRICE_STREAM_MAX_RATE',
