@@ -30,6 +30,15 @@ interface TraderAcc {
   volume: Exact;
   fees: Exact;
   pnl: Exact;
+  /** Holdings this batch moved, by pair id, in first-touch order. */
+  moved: Map<number, Holding>;
+}
+
+interface DayAcc {
+  userId: number;
+  day: number;
+  volume: Exact;
+  fills: number;
 }
 
 /** A fill of any user (the copy engine applies many users' fills in one transaction). */
@@ -37,53 +46,80 @@ export interface UserFill extends Fill {
   userId: number;
 }
 
+const ownUser = (f: Fill): number => (f as UserFill).userId;
+
 export class FillLedger {
   constructor(private readonly ledger: LedgerRepository) {}
 
   /** Applies one user's fills. */
   apply(userId: number, fills: readonly Fill[], ex: SqlExecutor, now: number): Promise<void> {
-    return this.applyAll(
-      fills.map((f) => ({ ...f, userId })),
-      ex,
-      now,
-    );
+    return this.applyFills(fills, () => userId, ex, now);
   }
 
   /** Applies fills of many users: stats and holdings are read once for all their traders. */
-  async applyAll(fills: readonly UserFill[], ex: SqlExecutor, now: number): Promise<void> {
+  applyAll(fills: readonly UserFill[], ex: SqlExecutor, now: number): Promise<void> {
+    return this.applyFills(fills, ownUser, ex, now);
+  }
+
+  /**
+   * One pass over the fills, without a copy of each: the summaries are
+   * accumulated in memory per trader, per (trader, pair) and per (user, day),
+   * then written with one statement per table.
+   */
+  private async applyFills(
+    fills: readonly Fill[],
+    userOf: (f: Fill) => number,
+    ex: SqlExecutor,
+    now: number,
+  ): Promise<void> {
     if (fills.length === 0) return;
-    const traderIds = [...new Set(fills.flatMap((f) => (f.traderId === null ? [] : [f.traderId])))];
+    const wanted = new Set<number>();
+    for (const f of fills) if (f.traderId !== null) wanted.add(f.traderId);
+    const traderIds = [...wanted];
     const stats =
       traderIds.length > 0 ? await this.ledger.lockStats(traderIds, ex) : new Map<number, TraderStats>();
     const holdings =
       traderIds.length > 0 ? await this.ledger.holdings(traderIds, ex) : new Map<string, Holding>();
-    const touched = new Set<string>();
     const accs = new Map<number, TraderAcc>();
-    const days = new Map<string, { userId: number; day: number; volume: Exact; fills: number }>();
+    const days = new Map<string, DayAcc>();
+    let lastDay: DayAcc | undefined;
 
     for (const f of fills) {
       const quantity = parseExact(f.quantity);
       const price = parseExact(f.price);
       const notional = exact.mul(quantity, price);
+      const userId = userOf(f);
       const dayStart = f.at - (f.at % DAY_MS);
-      const dayKey = `${f.userId}:${dayStart}`;
-      const d = days.get(dayKey);
-      if (d) {
-        d.volume = exact.add(d.volume, notional);
-        d.fills++;
-      } else days.set(dayKey, { userId: f.userId, day: dayStart, volume: notional, fills: 1 });
+      // Fills come in time order, so most share the previous fill's day.
+      let d =
+        lastDay !== undefined && lastDay.day === dayStart && lastDay.userId === userId ? lastDay : undefined;
+      if (d === undefined) {
+        const dayKey = `${userId}:${dayStart}`;
+        d = days.get(dayKey);
+        if (d === undefined) {
+          d = { userId, day: dayStart, volume: ZERO, fills: 0 };
+          days.set(dayKey, d);
+        }
+        lastDay = d;
+      }
+      d.volume = d.fills === 0 ? notional : exact.add(d.volume, notional);
+      d.fills++;
       if (f.traderId === null) continue;
-      const s = stats.get(f.traderId);
-      if (!s) continue;
-      const key = `${f.traderId}:${f.pairId}`;
-      const r = applyFill(holdings.get(key) ?? FLAT, f.side, quantity, price);
-      holdings.set(key, r.holding);
-      touched.add(key);
       let acc = accs.get(f.traderId);
-      if (!acc) {
-        acc = { stats: s, volume: ZERO, fees: ZERO, pnl: ZERO };
+      if (acc === undefined) {
+        const s = stats.get(f.traderId);
+        if (!s) continue;
+        acc = { stats: s, volume: ZERO, fees: ZERO, pnl: ZERO, moved: new Map() };
         accs.set(f.traderId, acc);
       }
+      const r = applyFill(
+        acc.moved.get(f.pairId) ?? holdings.get(`${f.traderId}:${f.pairId}`) ?? FLAT,
+        f.side,
+        quantity,
+        price,
+      );
+      acc.moved.set(f.pairId, r.holding);
+      const s = acc.stats;
       const fee = parseExact(f.fee);
       const net = exact.sub(r.realized, fee);
       acc.volume = exact.add(acc.volume, notional);
@@ -107,19 +143,15 @@ export class FillLedger {
       now,
       ex,
     );
-    if (touched.size === 1 && days.size === 1) {
+    const movedRows: { traderId: number; pairId: number; holding: Holding }[] = [];
+    for (const [traderId, acc] of accs)
+      for (const [pairId, holding] of acc.moved) movedRows.push({ traderId, pairId, holding });
+    const [onlyMove] = movedRows;
+    if (movedRows.length === 1 && days.size === 1 && onlyMove) {
       // One fill's worth (an order placed through the API): the cached single-row statements.
-      const [key] = touched;
-      const [traderId, pairId] = key!.split(':').map(Number) as [number, number];
-      await this.ledger.saveHolding(traderId, pairId, holdings.get(key!)!, ex);
+      await this.ledger.saveHolding(onlyMove.traderId, onlyMove.pairId, onlyMove.holding, ex);
     } else {
-      await this.ledger.saveHoldings(
-        [...touched].map((key) => {
-          const [traderId, pairId] = key.split(':').map(Number) as [number, number];
-          return { traderId, pairId, holding: holdings.get(key)! };
-        }),
-        ex,
-      );
+      await this.ledger.saveHoldings(movedRows, ex);
     }
     const [onlyDay] = days.values();
     if (days.size === 1 && onlyDay) {

@@ -26,7 +26,7 @@ import {
 } from '../store/order-repository.js';
 import { compile } from '../store/prepared.js';
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
-import type { FillLedger } from './fill-ledger.js';
+import type { Fill, FillLedger } from './fill-ledger.js';
 import { utcDay } from './fill-ledger.js';
 
 export const MAX_VOLUME_DAYS = 366;
@@ -105,33 +105,33 @@ export class OrderService {
       if (p.list.length >= 100) break;
     }
     p.throwIfAny(bulk ? 'Invalid orders; nothing was imported' : 'Invalid order');
-    const symbols = new Set(orders.map((o) => o.pair));
+    const symbols = new Set<string>();
+    for (const o of orders) symbols.add(o.pair);
     try {
       const ids = await this.d.db.transaction(async (tx) => {
         await this.checkTraders(userId, orders, base, bulk, tx);
         const pairIds = await this.d.pairs.ensure(symbols, tx, now);
-        const rows = orders.map((o) => orderInsertValues(userId, pairIds.get(o.pair)!, o, now));
+        // One pass builds the rows and the fills the summaries take.
+        const rows = new Array<unknown[]>(orders.length);
+        const fills: Fill[] = [];
+        for (let i = 0; i < orders.length; i++) {
+          const o = orders[i]!;
+          const pairId = pairIds.get(o.pair)!;
+          rows[i] = orderInsertValues(userId, pairId, o, now);
+          if (o.averagePrice !== null && o.filledQuantity !== '0') {
+            fills.push({
+              traderId: o.traderId,
+              pairId,
+              side: o.side,
+              quantity: o.filledQuantity,
+              price: o.averagePrice,
+              fee: o.fee,
+              at: o.createdAt ?? now,
+            });
+          }
+        }
         const ids = await this.d.orders.insertMany(rows, tx);
-        await this.d.fills.apply(
-          userId,
-          orders.flatMap((o) =>
-            o.averagePrice !== null && o.filledQuantity !== '0'
-              ? [
-                  {
-                    traderId: o.traderId,
-                    pairId: pairIds.get(o.pair)!,
-                    side: o.side,
-                    quantity: o.filledQuantity,
-                    price: o.averagePrice,
-                    fee: o.fee,
-                    at: o.createdAt ?? now,
-                  },
-                ]
-              : [],
-          ),
-          tx,
-          now,
-        );
+        await this.d.fills.apply(userId, fills, tx, now);
         return ids;
       });
       await this.d.onChange(userId);
@@ -158,14 +158,17 @@ export class OrderService {
     bulk: boolean,
     ex: SqlExecutor,
   ): Promise<void> {
-    const wanted = [...new Set(orders.flatMap((o) => (o.traderId === null ? [] : [o.traderId])))];
-    if (wanted.length === 0) return;
+    const referenced = new Set<number>();
+    for (const o of orders) if (o.traderId !== null) referenced.add(o.traderId);
+    if (referenced.size === 0) return;
+    const wanted = [...referenced];
     const q = this.d.db.kysely
       .selectFrom('traders')
       .select('id')
       .where('user_id', '=', userId)
       .where('id', 'in', wanted);
     const mine = new Set((await ex.all(compile(q))).map((r) => r.id));
+    if (mine.size === wanted.length) return;
     const p = new Problems();
     orders.forEach((o, i) => {
       if (o.traderId !== null && !mine.has(o.traderId)) {

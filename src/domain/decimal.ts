@@ -121,12 +121,14 @@ function divRound(n: bigint, d: bigint): bigint {
 
 export const exact = {
   add(a: Exact, b: Exact): Exact {
-    const [x, y, s] = align(a, b);
-    return { m: x + y, s };
+    if (a.s === b.s) return { m: a.m + b.m, s: a.s };
+    if (a.s > b.s) return { m: a.m + b.m * pow10(a.s - b.s), s: a.s };
+    return { m: a.m * pow10(b.s - a.s) + b.m, s: b.s };
   },
   sub(a: Exact, b: Exact): Exact {
-    const [x, y, s] = align(a, b);
-    return { m: x - y, s };
+    if (a.s === b.s) return { m: a.m - b.m, s: a.s };
+    if (a.s > b.s) return { m: a.m - b.m * pow10(a.s - b.s), s: a.s };
+    return { m: a.m * pow10(b.s - a.s) - b.m, s: b.s };
   },
   mul: (a: Exact, b: Exact): Exact => ({ m: a.m * b.m, s: a.s + b.s }),
   /** a / b rounded half-even to `places`. Throws on division by zero. */
@@ -214,6 +216,18 @@ function fromExponent(sign: string, int: string, frac: string, exp: number): [st
 const fail = (error: string): DecimalResult => ({ ok: false, error });
 
 /**
+ * Whether canonical text needs nothing more from the full parse: not negative
+ * (unless allowed; '-0' is left to it), within the digit limits.
+ */
+function withinLimits(text: string, allowNegative: boolean): boolean {
+  const negative = text.charCodeAt(0) === 45;
+  if (negative && (!allowNegative || text === '-0')) return false;
+  const dot = text.indexOf('.');
+  const intDigits = (dot < 0 ? text.length : dot) - (negative ? 1 : 0);
+  return intDigits <= MAX_INTEGER_DIGITS && (dot < 0 || text.length - dot - 1 <= MAX_FRACTION_DIGITS);
+}
+
+/**
  * Parses user input (a decimal string or a finite JSON number) into a
  * canonical decimal, or says what is wrong with it. Exponent notation is
  * accepted only from JSON numbers (e.g. 1e-7).
@@ -226,6 +240,9 @@ const fail = (error: string): DecimalResult => ({ ok: false, error });
 export function tryParseDecimal(input: unknown, opts: { allowNegative?: boolean } = {}): DecimalResult {
   let parts: [string, string, string];
   if (typeof input === 'string') {
+    // Text that is canonical already (what clients usually send) is the answer itself: no captures, no rebuild.
+    if (CANONICAL.test(input) && withinLimits(input, opts.allowNegative === true))
+      return { ok: true, value: input as Decimal };
     const m = DECIMAL_TEXT.exec(input);
     if (!m) return fail(`must be a decimal number like "12.5", got ${JSON.stringify(input.slice(0, 40))}`);
     parts = [m[1]!, m[2]!, m[3] ?? ''];

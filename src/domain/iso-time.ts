@@ -9,17 +9,42 @@
 /** How the accepted forms are described in error messages. */
 export const ISO_TIME_FORMS = 'a date-time with a zone like 2026-01-15T12:00:00Z, or a date like 2026-01-15';
 
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
 const daysIn = (year: number, month: number): number =>
   month === 2
     ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
       ? 29
       : 28
-    : [4, 6, 9, 11].includes(month)
+    : month === 4 || month === 6 || month === 9 || month === 11
       ? 30
       : 31;
+
+/** The value of `count` ASCII digits at `at`, or -1 when one of them is not a digit. */
+function digits(text: string, at: number, count: number): number {
+  let v = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = text.charCodeAt(i) - 48; // NaN past the end
+    if (!(d >= 0 && d <= 9)) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+/** Epoch ms of a UTC date and time (years below 100 too, which `Date.UTC` would read as 19xx). */
+function utcMs(
+  year: number,
+  month: number,
+  day: number,
+  h: number,
+  min: number,
+  s: number,
+  ms: number,
+): number {
+  if (year >= 100) return Date.UTC(year, month - 1, day, h, min, s, ms);
+  const at = new Date(0);
+  at.setUTCFullYear(year, month - 1, day);
+  at.setUTCHours(h, min, s, ms);
+  return at.getTime();
+}
 
 /** A parsed client time: epoch ms, and whether it was a date alone (no time of day). */
 export interface IsoTime {
@@ -36,24 +61,46 @@ export interface IsoTime {
  * parseIsoTime('2026-02-30'); // undefined
  */
 export function parseIsoTime(text: unknown): IsoTime | undefined {
-  if (typeof text !== 'string') return undefined;
-  const m = DATE_TIME.exec(text);
-  if (!m) return undefined;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
-  const at = new Date(0);
-  at.setUTCFullYear(year, month - 1, day);
-  if (m[4] === undefined) return { ms: at.getTime(), dateOnly: true };
-  const [hour, minute, second] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
-  if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
-  let offsetMin = 0;
-  const zone = m[8]!;
-  if (zone !== 'Z') {
-    const [zh, zm] = [Number(zone.slice(1, 3)), Number(zone.slice(4, 6))];
-    if (zh > 23 || zm > 59) return undefined;
-    offsetMin = (zone[0] === '-' ? -1 : 1) * (zh * 60 + zm);
+  // A scan by character codes: imports parse one time per order, and a
+  // regular expression's captures cost several strings each.
+  if (typeof text !== 'string' || text.length < 10) return undefined;
+  if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined; // '-'
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
+  if (text.length === 10) return { ms: utcMs(year, month, day, 0, 0, 0, 0), dateOnly: true };
+  // 'T' hh ':' mm, then optionally ':' ss and '.' 1-9 digits, then the zone.
+  if (text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58) return undefined;
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  if (hour < 0 || minute < 0) return undefined;
+  let at = 16;
+  let second = 0;
+  let millis = 0;
+  if (text.charCodeAt(at) === 58) {
+    second = digits(text, at + 1, 2);
+    if (second < 0) return undefined;
+    at += 3;
+    if (text.charCodeAt(at) === 46) {
+      let end = at + 1;
+      while (end < text.length && end - at <= 9 && digits(text, end, 1) >= 0) end++;
+      const places = end - at - 1;
+      if (places === 0 || places > 9) return undefined;
+      millis = digits(text, at + 1, Math.min(places, 3)) * 10 ** Math.max(0, 3 - places);
+      at = end;
+    }
   }
-  at.setUTCHours(hour, minute, second, millis);
-  return { ms: at.getTime() - offsetMin * 60_000, dateOnly: false };
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let offsetMin = 0;
+  const zone = text.charCodeAt(at);
+  if (zone === 90 && text.length === at + 1) {
+    // 'Z'
+  } else if ((zone === 43 || zone === 45) && text.length === at + 6 && text.charCodeAt(at + 3) === 58) {
+    const zh = digits(text, at + 1, 2);
+    const zm = digits(text, at + 4, 2);
+    if (zh < 0 || zm < 0 || zh > 23 || zm > 59) return undefined;
+    offsetMin = (zone === 45 ? -1 : 1) * (zh * 60 + zm);
+  } else return undefined;
+  return { ms: utcMs(year, month, day, hour, minute, second, millis) - offsetMin * 60_000, dateOnly: false };
 }

@@ -74,6 +74,24 @@ function oneOf<T extends string>(
   return undefined;
 }
 
+/** What an order's status says of its fill that the fill contradicts, or undefined when they agree. */
+function statusRuleBroken(status: OrderStatus, anyFilled: boolean, filledVsQty: number): string | undefined {
+  switch (status) {
+    case 'open':
+      return anyFilled ? 'an open order has filledQuantity 0' : undefined;
+    case 'partially_filled':
+      return anyFilled && filledVsQty < 0
+        ? undefined
+        : 'a partially_filled order has 0 < filledQuantity < quantity';
+    case 'filled':
+      return filledVsQty === 0 ? undefined : 'a filled order has filledQuantity = quantity';
+    case 'cancelled':
+      return undefined;
+    case 'rejected':
+      return anyFilled ? 'a rejected order has filledQuantity 0' : undefined;
+  }
+}
+
 /**
  * Validates one order from any entry point. `now` bounds imported times (no
  * orders from the future). Problems are added to `p`; returns undefined if any.
@@ -132,18 +150,8 @@ export function checkNewOrder(
   if (filledVsQty > 0) p.add(`${base}.filledQuantity`, 'must not exceed quantity');
   if (anyFilled && averagePrice === null)
     p.add(`${base}.averagePrice`, 'is required when filledQuantity > 0');
-  const statusRule: Record<OrderStatus, [boolean, string]> = {
-    open: [!anyFilled, 'an open order has filledQuantity 0'],
-    partially_filled: [
-      anyFilled && filledVsQty < 0,
-      'a partially_filled order has 0 < filledQuantity < quantity',
-    ],
-    filled: [filledVsQty === 0, 'a filled order has filledQuantity = quantity'],
-    cancelled: [true, ''],
-    rejected: [!anyFilled, 'a rejected order has filledQuantity 0'],
-  };
-  const [ok, why] = statusRule[status!];
-  if (!ok) p.add(`${base}.status`, why);
+  const why = statusRuleBroken(status!, anyFilled, filledVsQty);
+  if (why !== undefined) p.add(`${base}.status`, why);
   if (p.list.length > before) return undefined;
   return {
     traderId,
