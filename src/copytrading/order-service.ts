@@ -100,7 +100,7 @@ export class OrderService {
     const p = new Problems();
     const orders: NewOrder[] = [];
     for (let i = 0; i < inputs.length; i++) {
-      const o = checkNewOrder(inputs[i]!, bulk ? `${base}[${i}]` : base, p, now);
+      const o = checkNewOrder(inputs[i]!, base, p, now, bulk ? i : undefined);
       if (o) orders.push(o);
       if (p.list.length >= 100) break;
     }

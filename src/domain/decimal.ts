@@ -216,6 +216,18 @@ function fromExponent(sign: string, int: string, frac: string, exp: number): [st
 const fail = (error: string): DecimalResult => ({ ok: false, error });
 
 /**
+ * `input` itself when it is already what `tryParseDecimal` would make of it
+ * (canonical text within the digit limits, not negative unless allowed),
+ * else undefined: the check validators make before the full parse, without
+ * allocating anything.
+ */
+export function canonicalInput(input: unknown, allowNegative = false): Decimal | undefined {
+  return typeof input === 'string' && CANONICAL.test(input) && withinLimits(input, allowNegative)
+    ? (input as Decimal)
+    : undefined;
+}
+
+/**
  * Whether canonical text needs nothing more from the full parse: not negative
  * (unless allowed; '-0' is left to it), within the digit limits.
  */
@@ -241,8 +253,8 @@ export function tryParseDecimal(input: unknown, opts: { allowNegative?: boolean 
   let parts: [string, string, string];
   if (typeof input === 'string') {
     // Text that is canonical already (what clients usually send) is the answer itself: no captures, no rebuild.
-    if (CANONICAL.test(input) && withinLimits(input, opts.allowNegative === true))
-      return { ok: true, value: input as Decimal };
+    const plain = canonicalInput(input, opts.allowNegative === true);
+    if (plain !== undefined) return { ok: true, value: plain };
     const m = DECIMAL_TEXT.exec(input);
     if (!m) return fail(`must be a decimal number like "12.5", got ${JSON.stringify(input.slice(0, 40))}`);
     parts = [m[1]!, m[2]!, m[3] ?? ''];

@@ -61,6 +61,12 @@ export interface IsoTime {
  * parseIsoTime('2026-02-30'); // undefined
  */
 export function parseIsoTime(text: unknown): IsoTime | undefined {
+  const ms = isoTimeMs(text);
+  return ms === undefined ? undefined : { ms, dateOnly: (text as string).length === 10 };
+}
+
+/** `parseIsoTime(text)?.ms` without the object: the epoch ms, or undefined. */
+export function isoTimeMs(text: unknown): number | undefined {
   // A scan by character codes: imports parse one time per order, and a
   // regular expression's captures cost several strings each.
   if (typeof text !== 'string' || text.length < 10) return undefined;
@@ -69,7 +75,7 @@ export function parseIsoTime(text: unknown): IsoTime | undefined {
   const month = digits(text, 5, 2);
   const day = digits(text, 8, 2);
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
-  if (text.length === 10) return { ms: utcMs(year, month, day, 0, 0, 0, 0), dateOnly: true };
+  if (text.length === 10) return utcMs(year, month, day, 0, 0, 0, 0);
   // 'T' hh ':' mm, then optionally ':' ss and '.' 1-9 digits, then the zone.
   if (text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58) return undefined;
   const hour = digits(text, 11, 2);
@@ -102,5 +108,5 @@ export function parseIsoTime(text: unknown): IsoTime | undefined {
     if (zh < 0 || zm < 0 || zh > 23 || zm > 59) return undefined;
     offsetMin = (zone === 45 ? -1 : 1) * (zh * 60 + zm);
   } else return undefined;
-  return { ms: utcMs(year, month, day, hour, minute, second, millis) - offsetMin * 60_000, dateOnly: false };
+  return utcMs(year, month, day, hour, minute, second, millis) - offsetMin * 60_000;
 }
