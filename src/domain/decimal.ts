@@ -61,6 +61,19 @@ const pow10 = (n: number): bigint => POW10[n] ?? 10n ** BigInt(n);
 export const ZERO: Exact = { m: 0n, s: 0 };
 
 export function parseExact(d: Decimal): Exact {
+  // 15 characters hold at most 15 digits, which a double holds exactly: read them by
+  // character code, with no strings in between.
+  if (d.length <= 15) {
+    const negative = d.charCodeAt(0) === 45;
+    let m = 0;
+    let s = 0;
+    for (let i = negative ? 1 : 0; i < d.length; i++) {
+      const c = d.charCodeAt(i);
+      if (c === 46) s = d.length - i - 1;
+      else m = m * 10 + (c - 48);
+    }
+    return { m: BigInt(negative ? -m : m), s };
+  }
   const dot = d.indexOf('.');
   if (dot < 0) return { m: BigInt(d), s: 0 };
   return { m: BigInt(d.slice(0, dot) + d.slice(dot + 1)), s: d.length - dot - 1 };
@@ -222,21 +235,40 @@ const fail = (error: string): DecimalResult => ({ ok: false, error });
  * allocating anything.
  */
 export function canonicalInput(input: unknown, allowNegative = false): Decimal | undefined {
-  return typeof input === 'string' && CANONICAL.test(input) && withinLimits(input, allowNegative)
-    ? (input as Decimal)
-    : undefined;
+  return typeof input === 'string' && isPlainAmount(input, allowNegative) ? (input as Decimal) : undefined;
 }
 
 /**
- * Whether canonical text needs nothing more from the full parse: not negative
- * (unless allowed; '-0' is left to it), within the digit limits.
+ * One scan of `text` for CANONICAL plus the limits: optional '-' (when
+ * allowed, never on zero), an integer part of 1-20 digits without a leading
+ * zero (unless it is '0'), an optional fraction of 1-18 digits not ending in 0.
  */
-function withinLimits(text: string, allowNegative: boolean): boolean {
-  const negative = text.charCodeAt(0) === 45;
-  if (negative && (!allowNegative || text === '-0')) return false;
-  const dot = text.indexOf('.');
-  const intDigits = (dot < 0 ? text.length : dot) - (negative ? 1 : 0);
-  return intDigits <= MAX_INTEGER_DIGITS && (dot < 0 || text.length - dot - 1 <= MAX_FRACTION_DIGITS);
+function isPlainAmount(text: string, allowNegative: boolean): boolean {
+  const n = text.length;
+  let i = 0;
+  if (n > 0 && text.charCodeAt(0) === 45) {
+    if (!allowNegative) return false;
+    i = 1;
+  }
+  const intStart = i;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    i++;
+  }
+  const intDigits = i - intStart;
+  if (intDigits === 0 || intDigits > MAX_INTEGER_DIGITS) return false;
+  if (intDigits > 1 && text.charCodeAt(intStart) === 48) return false;
+  if (i === n) return !(intStart === 1 && intDigits === 1 && text.charCodeAt(1) === 48); // not '-0'
+  if (text.charCodeAt(i) !== 46) return false;
+  const fracStart = ++i;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+    i++;
+  }
+  const fracDigits = n - fracStart;
+  return fracDigits > 0 && fracDigits <= MAX_FRACTION_DIGITS && text.charCodeAt(n - 1) !== 48;
 }
 
 /**

@@ -29,7 +29,11 @@ function digits(text: string, at: number, count: number): number {
   return v;
 }
 
-/** Epoch ms of a UTC date and time (years below 100 too, which `Date.UTC` would read as 19xx). */
+/**
+ * Epoch ms of a UTC date and time in the proleptic Gregorian calendar, as
+ * `Date` counts (years below 100 included, which `Date.UTC` would read as
+ * 19xx): days by H. Hinnant's days_from_civil, without a Date object.
+ */
 function utcMs(
   year: number,
   month: number,
@@ -39,11 +43,13 @@ function utcMs(
   s: number,
   ms: number,
 ): number {
-  if (year >= 100) return Date.UTC(year, month - 1, day, h, min, s, ms);
-  const at = new Date(0);
-  at.setUTCFullYear(year, month - 1, day);
-  at.setUTCHours(h, min, s, ms);
-  return at.getTime();
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  const days = era * 146_097 + dayOfEra - 719_468;
+  return days * 86_400_000 + h * 3_600_000 + min * 60_000 + s * 1000 + ms;
 }
 
 /** A parsed client time: epoch ms, and whether it was a date alone (no time of day). */
