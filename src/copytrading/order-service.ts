@@ -18,12 +18,7 @@ import { checkBatchSize, Problems } from '../domain/validation.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import type { Database, SqlExecutor } from '../store/database.js';
 import type { LedgerRepository } from '../store/ledger-repository.js';
-import {
-  type OrderCursor,
-  type OrderFilter,
-  type OrderRepository,
-  orderInsertValues,
-} from '../store/order-repository.js';
+import type { OrderCursor, OrderFilter, OrderRepository } from '../store/order-repository.js';
 import { compile } from '../store/prepared.js';
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
 import type { Fill, FillLedger } from './fill-ledger.js';
@@ -111,17 +106,13 @@ export class OrderService {
       const ids = await this.d.db.transaction(async (tx) => {
         await this.checkTraders(userId, orders, base, bulk, tx);
         const pairIds = await this.d.pairs.ensure(symbols, tx, now);
-        // One pass builds the rows and the fills the summaries take.
-        const rows = new Array<unknown[]>(orders.length);
+        const ids = await this.d.orders.insertOrders(userId, orders, pairIds, now, tx);
         const fills: Fill[] = [];
-        for (let i = 0; i < orders.length; i++) {
-          const o = orders[i]!;
-          const pairId = pairIds.get(o.pair)!;
-          rows[i] = orderInsertValues(userId, pairId, o, now);
+        for (const o of orders) {
           if (o.averagePrice !== null && o.filledQuantity !== '0') {
             fills.push({
               traderId: o.traderId,
-              pairId,
+              pairId: pairIds.get(o.pair)!,
               side: o.side,
               quantity: o.filledQuantity,
               price: o.averagePrice,
@@ -130,7 +121,6 @@ export class OrderService {
             });
           }
         }
-        const ids = await this.d.orders.insertMany(rows, tx);
         await this.d.fills.apply(userId, fills, tx, now);
         return ids;
       });
