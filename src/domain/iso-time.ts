@@ -18,16 +18,14 @@ const daysIn = (year: number, month: number): number =>
       ? 30
       : 31;
 
-/** The value of `count` ASCII digits at `at`, or -1 when one of them is not a digit. */
-function digits(text: string, at: number, count: number): number {
-  let v = 0;
-  for (let i = at; i < at + count; i++) {
-    const d = text.charCodeAt(i) - 48; // NaN past the end
-    if (!(d >= 0 && d <= 9)) return -1;
-    v = v * 10 + d;
-  }
-  return v;
+/** The two ASCII digits at `at` as a number, or -1 when either is not a digit (or past the end). */
+function twoDigits(text: string, at: number): number {
+  const a = text.charCodeAt(at) - 48;
+  const b = text.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1; // NaN past the end fails both
 }
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /**
  * Epoch ms of a UTC date and time in the proleptic Gregorian calendar, as
@@ -77,29 +75,34 @@ export function isoTimeMs(text: unknown): number | undefined {
   // regular expression's captures cost several strings each.
   if (typeof text !== 'string' || text.length < 10) return undefined;
   if (text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined; // '-'
-  const year = digits(text, 0, 4);
-  const month = digits(text, 5, 2);
-  const day = digits(text, 8, 2);
+  const century = twoDigits(text, 0);
+  const yy = twoDigits(text, 2);
+  const year = century < 0 || yy < 0 ? -1 : century * 100 + yy;
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
   if (text.length === 10) return utcMs(year, month, day, 0, 0, 0, 0);
   // 'T' hh ':' mm, then optionally ':' ss and '.' 1-9 digits, then the zone.
   if (text.charCodeAt(10) !== 84 || text.charCodeAt(13) !== 58) return undefined;
-  const hour = digits(text, 11, 2);
-  const minute = digits(text, 14, 2);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
   if (hour < 0 || minute < 0) return undefined;
   let at = 16;
   let second = 0;
   let millis = 0;
   if (text.charCodeAt(at) === 58) {
-    second = digits(text, at + 1, 2);
+    second = twoDigits(text, at + 1);
     if (second < 0) return undefined;
     at += 3;
     if (text.charCodeAt(at) === 46) {
+      // 1-9 digits; the first three are the milliseconds.
       let end = at + 1;
-      while (end < text.length && end - at <= 9 && digits(text, end, 1) >= 0) end++;
-      const places = end - at - 1;
-      if (places === 0 || places > 9) return undefined;
-      millis = digits(text, at + 1, Math.min(places, 3)) * 10 ** Math.max(0, 3 - places);
+      while (end - at <= 9 && isDigit(text.charCodeAt(end))) {
+        if (end - at <= 3)
+          millis += (text.charCodeAt(end) - 48) * (end - at === 1 ? 100 : end - at === 2 ? 10 : 1);
+        end++;
+      }
+      if (end === at + 1) return undefined;
       at = end;
     }
   }
@@ -109,8 +112,8 @@ export function isoTimeMs(text: unknown): number | undefined {
   if (zone === 90 && text.length === at + 1) {
     // 'Z'
   } else if ((zone === 43 || zone === 45) && text.length === at + 6 && text.charCodeAt(at + 3) === 58) {
-    const zh = digits(text, at + 1, 2);
-    const zm = digits(text, at + 4, 2);
+    const zh = twoDigits(text, at + 1);
+    const zm = twoDigits(text, at + 4);
     if (zh < 0 || zm < 0 || zh > 23 || zm > 59) return undefined;
     offsetMin = (zone === 45 ? -1 : 1) * (zh * 60 + zm);
   } else return undefined;
