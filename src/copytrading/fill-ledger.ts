@@ -29,7 +29,8 @@ interface TraderAcc {
   stats: TraderStats;
   volume: Exact;
   fees: Exact;
-  pnl: Exact;
+  /** Gross PnL realised by this batch's closing fills (fees are subtracted once, at the end). */
+  realized: Exact;
   /** Holdings this batch moved, by pair id, in first-touch order. */
   moved: Map<number, Holding>;
 }
@@ -109,7 +110,7 @@ export class FillLedger {
       if (acc === undefined) {
         const s = stats.get(f.traderId);
         if (!s) continue;
-        acc = { stats: s, volume: ZERO, fees: ZERO, pnl: ZERO, moved: new Map() };
+        acc = { stats: s, volume: ZERO, fees: ZERO, realized: ZERO, moved: new Map() };
         accs.set(f.traderId, acc);
       }
       const r = applyFill(
@@ -121,14 +122,14 @@ export class FillLedger {
       acc.moved.set(f.pairId, r.holding);
       const s = acc.stats;
       const fee = parseExact(f.fee);
-      const net = exact.sub(r.realized, fee);
       acc.volume = exact.add(acc.volume, notional);
       acc.fees = exact.add(acc.fees, fee);
-      acc.pnl = exact.add(acc.pnl, net);
       s.fills++;
+      // Only a fill that reduces a position realises anything; net PnL is summed as gross minus fees.
       if (r.closed) {
+        acc.realized = exact.add(acc.realized, r.realized);
         s.closedTrades++;
-        if (exact.sign(net) > 0) s.wins++;
+        if (exact.sign(exact.sub(r.realized, fee)) > 0) s.wins++;
       }
     }
 
@@ -136,7 +137,7 @@ export class FillLedger {
       const s = acc.stats;
       s.volume = formatExact(exact.add(parseExact(s.volume), acc.volume));
       s.fees = formatExact(exact.add(parseExact(s.fees), acc.fees));
-      s.realizedPnl = formatExact(exact.add(parseExact(s.realizedPnl), acc.pnl));
+      s.realizedPnl = formatExact(exact.add(parseExact(s.realizedPnl), exact.sub(acc.realized, acc.fees)));
     }
     await this.ledger.saveStats(
       [...accs.values()].map((a) => a.stats),
