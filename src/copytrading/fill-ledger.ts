@@ -47,19 +47,17 @@ export interface UserFill extends Fill {
   userId: number;
 }
 
-const ownUser = (f: Fill): number => (f as UserFill).userId;
-
 export class FillLedger {
   constructor(private readonly ledger: LedgerRepository) {}
 
   /** Applies one user's fills. */
   apply(userId: number, fills: readonly Fill[], ex: SqlExecutor, now: number): Promise<void> {
-    return this.applyFills(fills, () => userId, ex, now);
+    return this.applyFills(fills, userId, ex, now);
   }
 
   /** Applies fills of many users: stats and holdings are read once for all their traders. */
   applyAll(fills: readonly UserFill[], ex: SqlExecutor, now: number): Promise<void> {
-    return this.applyFills(fills, ownUser, ex, now);
+    return this.applyFills(fills, undefined, ex, now);
   }
 
   /**
@@ -69,7 +67,8 @@ export class FillLedger {
    */
   private async applyFills(
     fills: readonly Fill[],
-    userOf: (f: Fill) => number,
+    /** The one user of every fill, or undefined when each is a UserFill naming its own. */
+    userId: number | undefined,
     ex: SqlExecutor,
     now: number,
   ): Promise<void> {
@@ -81,57 +80,7 @@ export class FillLedger {
       traderIds.length > 0 ? await this.ledger.lockStats(traderIds, ex) : new Map<number, TraderStats>();
     const holdings =
       traderIds.length > 0 ? await this.ledger.holdings(traderIds, ex) : new Map<string, Holding>();
-    const accs = new Map<number, TraderAcc>();
-    const days = new Map<string, DayAcc>();
-    let lastDay: DayAcc | undefined;
-
-    for (const f of fills) {
-      const quantity = parseExact(f.quantity);
-      const price = parseExact(f.price);
-      const notional = exact.mul(quantity, price);
-      const userId = userOf(f);
-      const dayStart = f.at - (f.at % DAY_MS);
-      // Fills come in time order, so most share the previous fill's day.
-      let d =
-        lastDay !== undefined && lastDay.day === dayStart && lastDay.userId === userId ? lastDay : undefined;
-      if (d === undefined) {
-        const dayKey = `${userId}:${dayStart}`;
-        d = days.get(dayKey);
-        if (d === undefined) {
-          d = { userId, day: dayStart, volume: ZERO, fills: 0 };
-          days.set(dayKey, d);
-        }
-        lastDay = d;
-      }
-      d.volume = d.fills === 0 ? notional : exact.add(d.volume, notional);
-      d.fills++;
-      if (f.traderId === null) continue;
-      let acc = accs.get(f.traderId);
-      if (acc === undefined) {
-        const s = stats.get(f.traderId);
-        if (!s) continue;
-        acc = { stats: s, volume: ZERO, fees: ZERO, realized: ZERO, moved: new Map() };
-        accs.set(f.traderId, acc);
-      }
-      const r = applyFill(
-        acc.moved.get(f.pairId) ?? holdings.get(`${f.traderId}:${f.pairId}`) ?? FLAT,
-        f.side,
-        quantity,
-        price,
-      );
-      acc.moved.set(f.pairId, r.holding);
-      const s = acc.stats;
-      const fee = parseExact(f.fee);
-      acc.volume = exact.add(acc.volume, notional);
-      acc.fees = exact.add(acc.fees, fee);
-      s.fills++;
-      // Only a fill that reduces a position realises anything; net PnL is summed as gross minus fees.
-      if (r.closed) {
-        acc.realized = exact.add(acc.realized, r.realized);
-        s.closedTrades++;
-        if (exact.sign(exact.sub(r.realized, fee)) > 0) s.wins++;
-      }
-    }
+    const { accs, days } = accumulate(fills, userId, stats, holdings);
 
     for (const acc of accs.values()) {
       const s = acc.stats;
@@ -175,4 +124,69 @@ export class FillLedger {
       ex,
     );
   }
+}
+
+/**
+ * The in-memory pass: per trader its stats, sums and moved holdings, per
+ * (user, day) its volume. A plain function, not part of the async caller:
+ * the loop stays optimised from one batch to the next.
+ */
+function accumulate(
+  fills: readonly Fill[],
+  oneUser: number | undefined,
+  stats: ReadonlyMap<number, TraderStats>,
+  holdings: ReadonlyMap<string, Holding>,
+): { accs: Map<number, TraderAcc>; days: Map<string, DayAcc> } {
+  const accs = new Map<number, TraderAcc>();
+  const days = new Map<string, DayAcc>();
+  let lastDay: DayAcc | undefined;
+
+  for (const f of fills) {
+    const quantity = parseExact(f.quantity);
+    const price = parseExact(f.price);
+    const notional = exact.mul(quantity, price);
+    const userId = oneUser ?? (f as UserFill).userId;
+    const dayStart = f.at - (f.at % DAY_MS);
+    // Fills come in time order, so most share the previous fill's day.
+    let d =
+      lastDay !== undefined && lastDay.day === dayStart && lastDay.userId === userId ? lastDay : undefined;
+    if (d === undefined) {
+      const dayKey = `${userId}:${dayStart}`;
+      d = days.get(dayKey);
+      if (d === undefined) {
+        d = { userId, day: dayStart, volume: ZERO, fills: 0 };
+        days.set(dayKey, d);
+      }
+      lastDay = d;
+    }
+    d.volume = d.fills === 0 ? notional : exact.add(d.volume, notional);
+    d.fills++;
+    if (f.traderId === null) continue;
+    let acc = accs.get(f.traderId);
+    if (acc === undefined) {
+      const s = stats.get(f.traderId);
+      if (!s) continue;
+      acc = { stats: s, volume: ZERO, fees: ZERO, realized: ZERO, moved: new Map() };
+      accs.set(f.traderId, acc);
+    }
+    const r = applyFill(
+      acc.moved.get(f.pairId) ?? holdings.get(`${f.traderId}:${f.pairId}`) ?? FLAT,
+      f.side,
+      quantity,
+      price,
+    );
+    acc.moved.set(f.pairId, r.holding);
+    const s = acc.stats;
+    const fee = parseExact(f.fee);
+    acc.volume = exact.add(acc.volume, notional);
+    acc.fees = exact.add(acc.fees, fee);
+    s.fills++;
+    // Only a fill that reduces a position realises anything; net PnL is summed as gross minus fees.
+    if (r.closed) {
+      acc.realized = exact.add(acc.realized, r.realized);
+      s.closedTrades++;
+      if (exact.sign(exact.sub(r.realized, fee)) > 0) s.wins++;
+    }
+  }
+  return { accs, days };
 }

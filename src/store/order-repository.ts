@@ -5,7 +5,7 @@
 
 import type { NewOrder, Order, OrderSide, OrderStatus, OrderType } from '../domain/order.js';
 import { canonicalAmount, canonicalAmountOrNull } from './amounts.js';
-import type { Database, Query, SqlExecutor } from './database.js';
+import type { Database, Query, RowSource, SqlExecutor } from './database.js';
 import { prepare } from './prepared.js';
 
 /** Columns an insert writes, in the order `orderInsertValues` gives them. */
@@ -76,6 +76,28 @@ function writeOrderRow(into: unknown[], userId: number, pairId: number, o: NewOr
   into[13] = now;
 }
 
+/**
+ * One user's orders as insert rows, written on demand. A class, not an object
+ * literal per call: the insert loop then always calls the same `write`.
+ */
+class OrderRows implements RowSource {
+  constructor(
+    private readonly userId: number,
+    private readonly orders: readonly NewOrder[],
+    private readonly pairIds: ReadonlyMap<string, number>,
+    private readonly now: number,
+  ) {}
+
+  get count(): number {
+    return this.orders.length;
+  }
+
+  write(i: number, into: unknown[]): void {
+    const o = this.orders[i]!;
+    writeOrderRow(into, this.userId, this.pairIds.get(o.pair)!, o, this.now);
+  }
+}
+
 export interface OrderCursor {
   createdAt: number;
   id: number;
@@ -119,13 +141,7 @@ export class OrderRepository {
     now: number,
     ex: SqlExecutor,
   ): Promise<number[]> {
-    return ex.insertMany('orders', ORDER_INSERT_COLUMNS, {
-      count: orders.length,
-      write(i, into) {
-        const o = orders[i]!;
-        writeOrderRow(into, userId, pairIds.get(o.pair)!, o, now);
-      },
-    });
+    return ex.insertMany('orders', ORDER_INSERT_COLUMNS, new OrderRows(userId, orders, pairIds, now));
   }
 
   async findById(id: number, ex: SqlExecutor = this.db): Promise<Order | undefined> {

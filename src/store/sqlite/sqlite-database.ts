@@ -67,16 +67,23 @@ class ConnectionExecutor implements SqlExecutor {
   }
   async insertMany(table: string, columns: readonly string[], rows: InsertRows): Promise<number[]> {
     const sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
-    const stmt = this.stmts.get(sql);
-    const count = rowCount(rows);
-    const ids = new Array<number>(count);
-    // Values are bound (copied) by run(), so a source's one scratch array serves every row.
-    const scratch: unknown[] = [];
-    for (let i = 0; i < count; i++) {
-      ids[i] = Number(stmt.run(...rowAt(rows, i, scratch)).lastInsertRowid);
-    }
-    return ids;
+    return insertEach(this.stmts.get(sql), rows);
   }
+}
+
+/**
+ * Runs `stmt` once per row, returning the ids. Values are bound (copied) by
+ * run(), so a source's one scratch array serves every row. A plain function:
+ * inside the async insertMany the loop lost its optimised code between calls.
+ */
+function insertEach(stmt: BetterSqlite3.Statement, rows: InsertRows): number[] {
+  const count = rowCount(rows);
+  const ids = new Array<number>(count);
+  const scratch: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    ids[i] = Number(stmt.run(...rowAt(rows, i, scratch)).lastInsertRowid);
+  }
+  return ids;
 }
 
 /** `.all()` in array mode; statements are shared, so the mode is restored at once. */
