@@ -29,7 +29,17 @@ interface TraderAcc {
   stats: TraderStats;
   volume: Exact;
   fees: Exact;
-  pnl: Exact;
+  /** Gross PnL realised by this batch's closing fills (fees are subtracted once, at the end). */
+  realized: Exact;
+  /** Holdings this batch moved, by pair id, in first-touch order. */
+  moved: Map<number, Holding>;
+}
+
+interface DayAcc {
+  userId: number;
+  day: number;
+  volume: Exact;
+  fills: number;
 }
 
 /** A fill of any user (the copy engine applies many users' fills in one transaction). */
@@ -42,84 +52,56 @@ export class FillLedger {
 
   /** Applies one user's fills. */
   apply(userId: number, fills: readonly Fill[], ex: SqlExecutor, now: number): Promise<void> {
-    return this.applyAll(
-      fills.map((f) => ({ ...f, userId })),
-      ex,
-      now,
-    );
+    return this.applyFills(fills, userId, ex, now);
   }
 
   /** Applies fills of many users: stats and holdings are read once for all their traders. */
-  async applyAll(fills: readonly UserFill[], ex: SqlExecutor, now: number): Promise<void> {
+  applyAll(fills: readonly UserFill[], ex: SqlExecutor, now: number): Promise<void> {
+    return this.applyFills(fills, undefined, ex, now);
+  }
+
+  /**
+   * One pass over the fills, without a copy of each: the summaries are
+   * accumulated in memory per trader, per (trader, pair) and per (user, day),
+   * then written with one statement per table.
+   */
+  private async applyFills(
+    fills: readonly Fill[],
+    /** The one user of every fill, or undefined when each is a UserFill naming its own. */
+    userId: number | undefined,
+    ex: SqlExecutor,
+    now: number,
+  ): Promise<void> {
     if (fills.length === 0) return;
-    const traderIds = [...new Set(fills.flatMap((f) => (f.traderId === null ? [] : [f.traderId])))];
+    const wanted = new Set<number>();
+    for (const f of fills) if (f.traderId !== null) wanted.add(f.traderId);
+    const traderIds = [...wanted];
     const stats =
       traderIds.length > 0 ? await this.ledger.lockStats(traderIds, ex) : new Map<number, TraderStats>();
     const holdings =
       traderIds.length > 0 ? await this.ledger.holdings(traderIds, ex) : new Map<string, Holding>();
-    const touched = new Set<string>();
-    const accs = new Map<number, TraderAcc>();
-    const days = new Map<string, { userId: number; day: number; volume: Exact; fills: number }>();
-
-    for (const f of fills) {
-      const quantity = parseExact(f.quantity);
-      const price = parseExact(f.price);
-      const notional = exact.mul(quantity, price);
-      const dayStart = f.at - (f.at % DAY_MS);
-      const dayKey = `${f.userId}:${dayStart}`;
-      const d = days.get(dayKey);
-      if (d) {
-        d.volume = exact.add(d.volume, notional);
-        d.fills++;
-      } else days.set(dayKey, { userId: f.userId, day: dayStart, volume: notional, fills: 1 });
-      if (f.traderId === null) continue;
-      const s = stats.get(f.traderId);
-      if (!s) continue;
-      const key = `${f.traderId}:${f.pairId}`;
-      const r = applyFill(holdings.get(key) ?? FLAT, f.side, quantity, price);
-      holdings.set(key, r.holding);
-      touched.add(key);
-      let acc = accs.get(f.traderId);
-      if (!acc) {
-        acc = { stats: s, volume: ZERO, fees: ZERO, pnl: ZERO };
-        accs.set(f.traderId, acc);
-      }
-      const fee = parseExact(f.fee);
-      const net = exact.sub(r.realized, fee);
-      acc.volume = exact.add(acc.volume, notional);
-      acc.fees = exact.add(acc.fees, fee);
-      acc.pnl = exact.add(acc.pnl, net);
-      s.fills++;
-      if (r.closed) {
-        s.closedTrades++;
-        if (exact.sign(net) > 0) s.wins++;
-      }
-    }
+    const { accs, days } = accumulate(fills, userId, stats, holdings);
 
     for (const acc of accs.values()) {
       const s = acc.stats;
       s.volume = formatExact(exact.add(parseExact(s.volume), acc.volume));
       s.fees = formatExact(exact.add(parseExact(s.fees), acc.fees));
-      s.realizedPnl = formatExact(exact.add(parseExact(s.realizedPnl), acc.pnl));
+      s.realizedPnl = formatExact(exact.add(parseExact(s.realizedPnl), exact.sub(acc.realized, acc.fees)));
     }
     await this.ledger.saveStats(
       [...accs.values()].map((a) => a.stats),
       now,
       ex,
     );
-    if (touched.size === 1 && days.size === 1) {
+    const movedRows: { traderId: number; pairId: number; holding: Holding }[] = [];
+    for (const [traderId, acc] of accs)
+      for (const [pairId, holding] of acc.moved) movedRows.push({ traderId, pairId, holding });
+    const [onlyMove] = movedRows;
+    if (movedRows.length === 1 && days.size === 1 && onlyMove) {
       // One fill's worth (an order placed through the API): the cached single-row statements.
-      const [key] = touched;
-      const [traderId, pairId] = key!.split(':').map(Number) as [number, number];
-      await this.ledger.saveHolding(traderId, pairId, holdings.get(key!)!, ex);
+      await this.ledger.saveHolding(onlyMove.traderId, onlyMove.pairId, onlyMove.holding, ex);
     } else {
-      await this.ledger.saveHoldings(
-        [...touched].map((key) => {
-          const [traderId, pairId] = key.split(':').map(Number) as [number, number];
-          return { traderId, pairId, holding: holdings.get(key)! };
-        }),
-        ex,
-      );
+      await this.ledger.saveHoldings(movedRows, ex);
     }
     const [onlyDay] = days.values();
     if (days.size === 1 && onlyDay) {
@@ -142,4 +124,69 @@ export class FillLedger {
       ex,
     );
   }
+}
+
+/**
+ * The in-memory pass: per trader its stats, sums and moved holdings, per
+ * (user, day) its volume. A plain function, not part of the async caller:
+ * the loop stays optimised from one batch to the next.
+ */
+function accumulate(
+  fills: readonly Fill[],
+  oneUser: number | undefined,
+  stats: ReadonlyMap<number, TraderStats>,
+  holdings: ReadonlyMap<string, Holding>,
+): { accs: Map<number, TraderAcc>; days: Map<string, DayAcc> } {
+  const accs = new Map<number, TraderAcc>();
+  const days = new Map<string, DayAcc>();
+  let lastDay: DayAcc | undefined;
+
+  for (const f of fills) {
+    const quantity = parseExact(f.quantity);
+    const price = parseExact(f.price);
+    const notional = exact.mul(quantity, price);
+    const userId = oneUser ?? (f as UserFill).userId;
+    const dayStart = f.at - (f.at % DAY_MS);
+    // Fills come in time order, so most share the previous fill's day.
+    let d =
+      lastDay !== undefined && lastDay.day === dayStart && lastDay.userId === userId ? lastDay : undefined;
+    if (d === undefined) {
+      const dayKey = `${userId}:${dayStart}`;
+      d = days.get(dayKey);
+      if (d === undefined) {
+        d = { userId, day: dayStart, volume: ZERO, fills: 0 };
+        days.set(dayKey, d);
+      }
+      lastDay = d;
+    }
+    d.volume = d.fills === 0 ? notional : exact.add(d.volume, notional);
+    d.fills++;
+    if (f.traderId === null) continue;
+    let acc = accs.get(f.traderId);
+    if (acc === undefined) {
+      const s = stats.get(f.traderId);
+      if (!s) continue;
+      acc = { stats: s, volume: ZERO, fees: ZERO, realized: ZERO, moved: new Map() };
+      accs.set(f.traderId, acc);
+    }
+    const r = applyFill(
+      acc.moved.get(f.pairId) ?? holdings.get(`${f.traderId}:${f.pairId}`) ?? FLAT,
+      f.side,
+      quantity,
+      price,
+    );
+    acc.moved.set(f.pairId, r.holding);
+    const s = acc.stats;
+    const fee = parseExact(f.fee);
+    acc.volume = exact.add(acc.volume, notional);
+    acc.fees = exact.add(acc.fees, fee);
+    s.fills++;
+    // Only a fill that reduces a position realises anything; net PnL is summed as gross minus fees.
+    if (r.closed) {
+      acc.realized = exact.add(acc.realized, r.realized);
+      s.closedTrades++;
+      if (exact.sign(exact.sub(r.realized, fee)) > 0) s.wins++;
+    }
+  }
+  return { accs, days };
 }

@@ -18,15 +18,10 @@ import { checkBatchSize, Problems } from '../domain/validation.js';
 import { isUniqueViolation } from '../store/constraint-errors.js';
 import type { Database, SqlExecutor } from '../store/database.js';
 import type { LedgerRepository } from '../store/ledger-repository.js';
-import {
-  type OrderCursor,
-  type OrderFilter,
-  type OrderRepository,
-  orderInsertValues,
-} from '../store/order-repository.js';
+import type { OrderCursor, OrderFilter, OrderRepository } from '../store/order-repository.js';
 import { compile } from '../store/prepared.js';
 import type { TradingPairRepository } from '../store/trading-pair-repository.js';
-import type { FillLedger } from './fill-ledger.js';
+import type { Fill, FillLedger } from './fill-ledger.js';
 import { utcDay } from './fill-ledger.js';
 
 export const MAX_VOLUME_DAYS = 366;
@@ -97,41 +92,15 @@ export class OrderService {
     bulk: boolean,
   ): Promise<{ orders: NewOrder[]; ids: number[]; now: number }> {
     const now = this.d.clock.now();
-    const p = new Problems();
-    const orders: NewOrder[] = [];
-    for (let i = 0; i < inputs.length; i++) {
-      const o = checkNewOrder(inputs[i]!, bulk ? `${base}[${i}]` : base, p, now);
-      if (o) orders.push(o);
-      if (p.list.length >= 100) break;
-    }
-    p.throwIfAny(bulk ? 'Invalid orders; nothing was imported' : 'Invalid order');
-    const symbols = new Set(orders.map((o) => o.pair));
+    const orders = checkOrders(inputs, base, bulk, now);
+    const symbols = new Set<string>();
+    for (const o of orders) symbols.add(o.pair);
     try {
       const ids = await this.d.db.transaction(async (tx) => {
         await this.checkTraders(userId, orders, base, bulk, tx);
         const pairIds = await this.d.pairs.ensure(symbols, tx, now);
-        const rows = orders.map((o) => orderInsertValues(userId, pairIds.get(o.pair)!, o, now));
-        const ids = await this.d.orders.insertMany(rows, tx);
-        await this.d.fills.apply(
-          userId,
-          orders.flatMap((o) =>
-            o.averagePrice !== null && o.filledQuantity !== '0'
-              ? [
-                  {
-                    traderId: o.traderId,
-                    pairId: pairIds.get(o.pair)!,
-                    side: o.side,
-                    quantity: o.filledQuantity,
-                    price: o.averagePrice,
-                    fee: o.fee,
-                    at: o.createdAt ?? now,
-                  },
-                ]
-              : [],
-          ),
-          tx,
-          now,
-        );
+        const ids = await this.d.orders.insertOrders(userId, orders, pairIds, now, tx);
+        await this.d.fills.apply(userId, fillsOf(orders, pairIds, now), tx, now);
         return ids;
       });
       await this.d.onChange(userId);
@@ -158,14 +127,17 @@ export class OrderService {
     bulk: boolean,
     ex: SqlExecutor,
   ): Promise<void> {
-    const wanted = [...new Set(orders.flatMap((o) => (o.traderId === null ? [] : [o.traderId])))];
-    if (wanted.length === 0) return;
+    const referenced = new Set<number>();
+    for (const o of orders) if (o.traderId !== null) referenced.add(o.traderId);
+    if (referenced.size === 0) return;
+    const wanted = [...referenced];
     const q = this.d.db.kysely
       .selectFrom('traders')
       .select('id')
       .where('user_id', '=', userId)
       .where('id', 'in', wanted);
     const mine = new Set((await ex.all(compile(q))).map((r) => r.id));
+    if (mine.size === wanted.length) return;
     const p = new Problems();
     orders.forEach((o, i) => {
       if (o.traderId !== null && !mine.has(o.traderId)) {
@@ -177,4 +149,42 @@ export class OrderService {
     });
     p.throwIfAny(bulk ? 'Invalid orders; nothing was imported' : 'Invalid order');
   }
+}
+
+/*
+ * The loops over every order live in plain functions: in the async insert()
+ * they were deoptimised at each call (the code after its awaits had no type
+ * feedback yet), and ran unoptimised until the next recompile.
+ */
+
+/** Validates every order (at most 100 problems reported); throws a ValidationError if any is wrong. */
+function checkOrders(inputs: readonly NewOrderInput[], base: string, bulk: boolean, now: number): NewOrder[] {
+  const p = new Problems();
+  const orders: NewOrder[] = [];
+  for (let i = 0; i < inputs.length; i++) {
+    const o = checkNewOrder(inputs[i]!, base, p, now, bulk ? i : undefined);
+    if (o) orders.push(o);
+    if (p.list.length >= 100) break;
+  }
+  p.throwIfAny(bulk ? 'Invalid orders; nothing was imported' : 'Invalid order');
+  return orders;
+}
+
+/** The fills the summaries take: every order with something filled, at its average price. */
+function fillsOf(orders: readonly NewOrder[], pairIds: ReadonlyMap<string, number>, now: number): Fill[] {
+  const fills: Fill[] = [];
+  for (const o of orders) {
+    if (o.averagePrice !== null && o.filledQuantity !== '0') {
+      fills.push({
+        traderId: o.traderId,
+        pairId: pairIds.get(o.pair)!,
+        side: o.side,
+        quantity: o.filledQuantity,
+        price: o.averagePrice,
+        fee: o.fee,
+        at: o.createdAt ?? now,
+      });
+    }
+  }
+  return fills;
 }

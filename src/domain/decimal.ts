@@ -61,6 +61,19 @@ const pow10 = (n: number): bigint => POW10[n] ?? 10n ** BigInt(n);
 export const ZERO: Exact = { m: 0n, s: 0 };
 
 export function parseExact(d: Decimal): Exact {
+  // 15 characters hold at most 15 digits, which a double holds exactly: read them by
+  // character code, with no strings in between.
+  if (d.length <= 15) {
+    const negative = d.charCodeAt(0) === 45;
+    let m = 0;
+    let s = 0;
+    for (let i = negative ? 1 : 0; i < d.length; i++) {
+      const c = d.charCodeAt(i);
+      if (c === 46) s = d.length - i - 1;
+      else m = m * 10 + (c - 48);
+    }
+    return { m: BigInt(negative ? -m : m), s };
+  }
   const dot = d.indexOf('.');
   if (dot < 0) return { m: BigInt(d), s: 0 };
   return { m: BigInt(d.slice(0, dot) + d.slice(dot + 1)), s: d.length - dot - 1 };
@@ -121,12 +134,14 @@ function divRound(n: bigint, d: bigint): bigint {
 
 export const exact = {
   add(a: Exact, b: Exact): Exact {
-    const [x, y, s] = align(a, b);
-    return { m: x + y, s };
+    if (a.s === b.s) return { m: a.m + b.m, s: a.s };
+    if (a.s > b.s) return { m: a.m + b.m * pow10(a.s - b.s), s: a.s };
+    return { m: a.m * pow10(b.s - a.s) + b.m, s: b.s };
   },
   sub(a: Exact, b: Exact): Exact {
-    const [x, y, s] = align(a, b);
-    return { m: x - y, s };
+    if (a.s === b.s) return { m: a.m - b.m, s: a.s };
+    if (a.s > b.s) return { m: a.m - b.m * pow10(a.s - b.s), s: a.s };
+    return { m: a.m * pow10(b.s - a.s) - b.m, s: b.s };
   },
   mul: (a: Exact, b: Exact): Exact => ({ m: a.m * b.m, s: a.s + b.s }),
   /** a / b rounded half-even to `places`. Throws on division by zero. */
@@ -214,6 +229,49 @@ function fromExponent(sign: string, int: string, frac: string, exp: number): [st
 const fail = (error: string): DecimalResult => ({ ok: false, error });
 
 /**
+ * `input` itself when it is already what `tryParseDecimal` would make of it
+ * (canonical text within the digit limits, not negative unless allowed),
+ * else undefined: the check validators make before the full parse, without
+ * allocating anything.
+ */
+export function canonicalInput(input: unknown, allowNegative = false): Decimal | undefined {
+  return typeof input === 'string' && isPlainAmount(input, allowNegative) ? (input as Decimal) : undefined;
+}
+
+/**
+ * One scan of `text` for CANONICAL plus the limits: optional '-' (when
+ * allowed, never on zero), an integer part of 1-20 digits without a leading
+ * zero (unless it is '0'), an optional fraction of 1-18 digits not ending in 0.
+ */
+function isPlainAmount(text: string, allowNegative: boolean): boolean {
+  const n = text.length;
+  let i = 0;
+  if (n > 0 && text.charCodeAt(0) === 45) {
+    if (!allowNegative) return false;
+    i = 1;
+  }
+  const intStart = i;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    i++;
+  }
+  const intDigits = i - intStart;
+  if (intDigits === 0 || intDigits > MAX_INTEGER_DIGITS) return false;
+  if (intDigits > 1 && text.charCodeAt(intStart) === 48) return false;
+  if (i === n) return !(intStart === 1 && intDigits === 1 && text.charCodeAt(1) === 48); // not '-0'
+  if (text.charCodeAt(i) !== 46) return false;
+  const fracStart = ++i;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+    i++;
+  }
+  const fracDigits = n - fracStart;
+  return fracDigits > 0 && fracDigits <= MAX_FRACTION_DIGITS && text.charCodeAt(n - 1) !== 48;
+}
+
+/**
  * Parses user input (a decimal string or a finite JSON number) into a
  * canonical decimal, or says what is wrong with it. Exponent notation is
  * accepted only from JSON numbers (e.g. 1e-7).
@@ -226,6 +284,9 @@ const fail = (error: string): DecimalResult => ({ ok: false, error });
 export function tryParseDecimal(input: unknown, opts: { allowNegative?: boolean } = {}): DecimalResult {
   let parts: [string, string, string];
   if (typeof input === 'string') {
+    // Text that is canonical already (what clients usually send) is the answer itself: no captures, no rebuild.
+    const plain = canonicalInput(input, opts.allowNegative === true);
+    if (plain !== undefined) return { ok: true, value: plain };
     const m = DECIMAL_TEXT.exec(input);
     if (!m) return fail(`must be a decimal number like "12.5", got ${JSON.stringify(input.slice(0, 40))}`);
     parts = [m[1]!, m[2]!, m[3] ?? ''];

@@ -5,7 +5,7 @@
  * dialect object underneath (backups, benchmarks' raw handles, plans).
  */
 import type { Kysely } from 'kysely';
-import type { Database, Query, SqlExecutor } from '../store/database.js';
+import type { Database, InsertRows, Query, SqlExecutor } from '../store/database.js';
 import type { DB } from '../store/schema.js';
 import type { QueryStats } from './query-stats.js';
 
@@ -48,7 +48,7 @@ class TimedExecutor implements SqlExecutor {
     const t0 = performance.now();
     return this.timed(q.sql, q.parameters.length, this.x.run(q), t0);
   }
-  insertMany(table: keyof DB, columns: readonly string[], rows: readonly unknown[][]): Promise<number[]> {
+  insertMany(table: keyof DB, columns: readonly string[], rows: InsertRows): Promise<number[]> {
     const t0 = performance.now();
     return this.timed(
       `insert into "${table}" (many)`,

@@ -23,6 +23,30 @@ export interface Query<R = unknown> {
   readonly __row?: R;
 }
 
+/**
+ * Rows for `insertMany` that write themselves, one at a time, into an array
+ * the executor reuses: a bulk insert of 10,000 rows then allocates no array
+ * per row (and keeps none alive until the statement runs).
+ */
+export interface RowSource {
+  readonly count: number;
+  /** Writes row `i`'s values into `into`, in column order. */
+  write(i: number, into: unknown[]): void;
+}
+
+/** Rows as arrays, or written on demand. */
+export type InsertRows = readonly unknown[][] | RowSource;
+
+/** Row `i` of `rows`: the array itself, or `scratch` filled by the source. */
+export function rowAt(rows: InsertRows, i: number, scratch: unknown[]): readonly unknown[] {
+  if (Array.isArray(rows)) return rows[i] as unknown[];
+  (rows as RowSource).write(i, scratch);
+  return scratch;
+}
+
+export const rowCount = (rows: InsertRows): number =>
+  Array.isArray(rows) ? rows.length : (rows as RowSource).count;
+
 export interface SqlExecutor {
   all<R>(q: Query<R>): Promise<R[]>;
   first<R>(q: Query<R>): Promise<R | undefined>;
@@ -38,7 +62,7 @@ export interface SqlExecutor {
    * Inserts many rows of one shape into `table`, returning their ids in order.
    * SQLite runs one cached statement per row; PostgreSQL sends multi-row chunks.
    */
-  insertMany(table: keyof DB, columns: readonly string[], rows: readonly unknown[][]): Promise<number[]>;
+  insertMany(table: keyof DB, columns: readonly string[], rows: InsertRows): Promise<number[]>;
 }
 
 export interface Capabilities {

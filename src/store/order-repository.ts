@@ -5,7 +5,7 @@
 
 import type { NewOrder, Order, OrderSide, OrderStatus, OrderType } from '../domain/order.js';
 import { canonicalAmount, canonicalAmountOrNull } from './amounts.js';
-import type { Database, Query, SqlExecutor } from './database.js';
+import type { Database, Query, RowSource, SqlExecutor } from './database.js';
 import { prepare } from './prepared.js';
 
 /** Columns an insert writes, in the order `orderInsertValues` gives them. */
@@ -53,23 +53,49 @@ function orderFromTuple(t: unknown[]): Order {
 }
 
 export function orderInsertValues(userId: number, pairId: number, o: NewOrder, now: number): unknown[] {
-  const created = o.createdAt ?? now;
-  return [
-    userId,
-    o.traderId,
-    pairId,
-    o.clientOrderId,
-    o.side,
-    o.type,
-    o.price,
-    o.quantity,
-    o.filledQuantity,
-    o.averagePrice,
-    o.status,
-    o.fee,
-    created,
-    now,
-  ];
+  const row: unknown[] = [];
+  writeOrderRow(row, userId, pairId, o, now);
+  return row;
+}
+
+/** Writes an order's insert values into `into`, in the order of ORDER_INSERT_COLUMNS. */
+function writeOrderRow(into: unknown[], userId: number, pairId: number, o: NewOrder, now: number): void {
+  into[0] = userId;
+  into[1] = o.traderId;
+  into[2] = pairId;
+  into[3] = o.clientOrderId;
+  into[4] = o.side;
+  into[5] = o.type;
+  into[6] = o.price;
+  into[7] = o.quantity;
+  into[8] = o.filledQuantity;
+  into[9] = o.averagePrice;
+  into[10] = o.status;
+  into[11] = o.fee;
+  into[12] = o.createdAt ?? now;
+  into[13] = now;
+}
+
+/**
+ * One user's orders as insert rows, written on demand. A class, not an object
+ * literal per call: the insert loop then always calls the same `write`.
+ */
+class OrderRows implements RowSource {
+  constructor(
+    private readonly userId: number,
+    private readonly orders: readonly NewOrder[],
+    private readonly pairIds: ReadonlyMap<string, number>,
+    private readonly now: number,
+  ) {}
+
+  get count(): number {
+    return this.orders.length;
+  }
+
+  write(i: number, into: unknown[]): void {
+    const o = this.orders[i]!;
+    writeOrderRow(into, this.userId, this.pairIds.get(o.pair)!, o, this.now);
+  }
 }
 
 export interface OrderCursor {
@@ -101,6 +127,21 @@ export class OrderRepository {
   /** Inserts rows built with `orderInsertValues`, returning their ids in order. */
   insertMany(rows: unknown[][], ex: SqlExecutor): Promise<number[]> {
     return ex.insertMany('orders', ORDER_INSERT_COLUMNS, rows);
+  }
+
+  /**
+   * Inserts one user's orders, returning their ids in order. Each row is
+   * written from its order as the statement takes it: a 10,000-order import
+   * builds no row arrays.
+   */
+  insertOrders(
+    userId: number,
+    orders: readonly NewOrder[],
+    pairIds: ReadonlyMap<string, number>,
+    now: number,
+    ex: SqlExecutor,
+  ): Promise<number[]> {
+    return ex.insertMany('orders', ORDER_INSERT_COLUMNS, new OrderRows(userId, orders, pairIds, now));
   }
 
   async findById(id: number, ex: SqlExecutor = this.db): Promise<Order | undefined> {

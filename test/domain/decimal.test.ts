@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalInput,
   dec,
   decimal,
   exact,
@@ -149,5 +150,39 @@ describe('comparison on canonical text', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('fast paths agree with the full parse', () => {
+  it('parseExact reads short and long text alike (digits by character code up to 15 characters)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }), fc.nat(20), (m, s) => {
+        const x = parseExact(formatExact({ m, s }));
+        expect(exact.cmp(x, { m, s })).toBe(0);
+      }),
+      { numRuns: 3000 },
+    );
+    expect(parseExact(d('999999999999999'))).toEqual({ m: 999999999999999n, s: 0 });
+    expect(parseExact(d('9999999999999999'))).toEqual({ m: 9999999999999999n, s: 0 });
+    expect(parseExact(d('-0.00000000000001'))).toEqual({ m: -1n, s: 14 });
+  });
+
+  it('canonicalInput takes text as is exactly when the full parse would return it unchanged', () => {
+    const text = fc.string({ unit: fc.constantFrom('0', '1', '9', '.', '-', 'e', ' '), maxLength: 24 });
+    fc.assert(
+      fc.property(text, fc.boolean(), (t, allowNegative) => {
+        const full = tryParseDecimal(t, { allowNegative });
+        const same = full.ok && full.value === t;
+        expect(canonicalInput(t, allowNegative)).toBe(same ? t : undefined);
+      }),
+      { numRuns: 5000 },
+    );
+    expect(canonicalInput('12345678901234567890.123456789012345678')).toBe(
+      '12345678901234567890.123456789012345678',
+    );
+    expect(canonicalInput('123456789012345678901')).toBeUndefined();
+    expect(canonicalInput('0.1234567890123456789')).toBeUndefined();
+    expect(canonicalInput('-0', true)).toBeUndefined();
+    expect(canonicalInput(1.5)).toBeUndefined();
   });
 });

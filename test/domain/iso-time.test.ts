@@ -1,6 +1,7 @@
 /** Client times: RFC 3339 with a zone, or a date; impossible days and hours are refused, never rolled over. */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseIsoTime } from '../../src/domain/iso-time.js';
+import { isoTimeMs, parseIsoTime } from '../../src/domain/iso-time.js';
 
 describe('parseIsoTime', () => {
   it('reads date-times with their zone and dates as UTC midnight', () => {
@@ -35,5 +36,27 @@ describe('parseIsoTime', () => {
   it('refuses what is not a string', () => {
     expect(parseIsoTime(1_700_000_000_000)).toBeUndefined();
     expect(parseIsoTime(null)).toBeUndefined();
+  });
+
+  it('reads any instant of years 0000-9999 as Date writes it, at any offset', () => {
+    const first = Date.parse('0000-01-02T00:00:00Z');
+    const last = Date.parse('9999-12-30T23:59:59.999Z');
+    const zone = (offsetMin: number) => {
+      const abs = Math.abs(offsetMin);
+      const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+      return `${offsetMin < 0 ? '-' : '+'}${hh}:${String(abs % 60).padStart(2, '0')}`;
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: first, max: last }),
+        fc.integer({ min: -1439, max: 1439 }),
+        (ms, offsetMin) => {
+          expect(isoTimeMs(new Date(ms).toISOString())).toBe(ms);
+          const local = new Date(ms + offsetMin * 60_000).toISOString().slice(0, 23);
+          expect(isoTimeMs(`${local}${zone(offsetMin)}`)).toBe(ms);
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 });

@@ -13,7 +13,15 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { UnavailableError } from '../../domain/errors.js';
-import type { Capabilities, Database, Query, SqlExecutor } from '../database.js';
+import {
+  type Capabilities,
+  type Database,
+  type InsertRows,
+  type Query,
+  rowAt,
+  rowCount,
+  type SqlExecutor,
+} from '../database.js';
 import { type AvailabilityReporter, DatabaseAvailability, isDatabaseUnavailable } from '../driver-errors.js';
 import type { DB } from '../schema.js';
 import { PgAuthListener } from './pg-auth-listener.js';
@@ -81,19 +89,21 @@ class PgExecutor implements SqlExecutor {
       .then(this.health.ok, this.health.fail);
     return res.rows as unknown[][];
   }
-  async insertMany(table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<number[]> {
+  async insertMany(table: string, columns: readonly string[], rows: InsertRows): Promise<number[]> {
     const ids: number[] = [];
     const cols = columns.map((c) => `"${c}"`).join(', ');
-    for (let start = 0; start < rows.length; start += INSERT_CHUNK_ROWS) {
-      const chunk = rows.slice(start, start + INSERT_CHUNK_ROWS);
+    const count = rowCount(rows);
+    const scratch: unknown[] = [];
+    for (let start = 0; start < count; start += INSERT_CHUNK_ROWS) {
       const values: unknown[] = [];
-      const tuples = chunk.map((row) => {
-        const ph = row.map((v) => {
+      const tuples: string[] = [];
+      for (let i = start; i < Math.min(start + INSERT_CHUNK_ROWS, count); i++) {
+        const ph = rowAt(rows, i, scratch).map((v) => {
           values.push(v);
           return `$${values.length}`;
         });
-        return `(${ph.join(', ')})`;
-      });
+        tuples.push(`(${ph.join(', ')})`);
+      }
       const sql = `insert into "${table}" (${cols}) values ${tuples.join(', ')} returning id`;
       const res = await this.client.query({ text: sql, values }).then(this.health.ok, this.health.fail);
       for (const r of res.rows as { id: number }[]) ids.push(r.id);
@@ -173,7 +183,7 @@ export class PostgresDatabase implements Database {
   tuples(q: Query): Promise<unknown[][]> {
     return this.exec.tuples(q);
   }
-  insertMany(table: keyof DB, columns: readonly string[], rows: readonly unknown[][]): Promise<number[]> {
+  insertMany(table: keyof DB, columns: readonly string[], rows: InsertRows): Promise<number[]> {
     return this.transaction((tx) => tx.insertMany(table, columns, rows));
   }
 

@@ -10,7 +10,15 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { Capabilities, Database, Query, SqlExecutor } from '../database.js';
+import {
+  type Capabilities,
+  type Database,
+  type InsertRows,
+  type Query,
+  rowAt,
+  rowCount,
+  type SqlExecutor,
+} from '../database.js';
 import { type AvailabilityReporter, DatabaseAvailability } from '../driver-errors.js';
 import type { DB } from '../schema.js';
 import { GroupCommit } from './group-commit.js';
@@ -57,15 +65,25 @@ class ConnectionExecutor implements SqlExecutor {
   async tuples(q: Query): Promise<unknown[][]> {
     return allRaw(this.stmts.get(q.sql), q.parameters);
   }
-  async insertMany(table: string, columns: readonly string[], rows: readonly unknown[][]): Promise<number[]> {
+  async insertMany(table: string, columns: readonly string[], rows: InsertRows): Promise<number[]> {
     const sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
-    const stmt = this.stmts.get(sql);
-    const ids = new Array<number>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      ids[i] = Number(stmt.run(...rows[i]!).lastInsertRowid);
-    }
-    return ids;
+    return insertEach(this.stmts.get(sql), rows);
   }
+}
+
+/**
+ * Runs `stmt` once per row, returning the ids. Values are bound (copied) by
+ * run(), so a source's one scratch array serves every row. A plain function:
+ * inside the async insertMany the loop lost its optimised code between calls.
+ */
+function insertEach(stmt: BetterSqlite3.Statement, rows: InsertRows): number[] {
+  const count = rowCount(rows);
+  const ids = new Array<number>(count);
+  const scratch: unknown[] = [];
+  for (let i = 0; i < count; i++) {
+    ids[i] = Number(stmt.run(...rowAt(rows, i, scratch)).lastInsertRowid);
+  }
+  return ids;
 }
 
 /** `.all()` in array mode; statements are shared, so the mode is restored at once. */
@@ -183,7 +201,7 @@ export class SqliteDatabase implements Database {
     return this.write((tx) => tx.tuples(q));
   }
 
-  insertMany(table: keyof DB, columns: readonly string[], rows: readonly unknown[][]): Promise<number[]> {
+  insertMany(table: keyof DB, columns: readonly string[], rows: InsertRows): Promise<number[]> {
     return this.transaction((tx) => tx.insertMany(table, columns, rows));
   }
 
