@@ -1,22 +1,27 @@
 /**
  * The backtest runner: drives the engine (strategy, risk, paper broker) over
- * historical bars with a BarClock set to each bar's close, calling the very
- * `Engine.step` that live and paper trading call. It only adds what a
- * backtest needs around that loop: the equity curve, progress, cancellation,
- * the metrics, and holding the symbol instead as the benchmark to beat.
+ * historical bars with a BarClock set to each bar's close, through the very
+ * `Engine.run` whose one-bar form, `step`, live and paper trading call. It
+ * only adds what a backtest needs around that loop: the equity curve,
+ * progress, cancellation, the metrics, and holding the symbol instead as the
+ * benchmark to beat. The engine records each bar's equity into a chunk
+ * column; the stats and curves take a chunk at a time.
  *
  * Synchronous and CPU-bound: run it in a worker. Progress is reported and
  * the AbortSignal checked every `checkEvery` bars.
  */
 import { BarClock } from '../engine/bar-clock.js';
 import type { Bars } from '../engine/bars.js';
-import { Engine } from '../engine/engine.js';
+import { type BarTape, Engine } from '../engine/engine.js';
 import { PaperBroker } from '../engine/paper-broker.js';
 import { type RiskLimits, RiskManager } from '../engine/risk.js';
 import type { Strategy } from '../engine/strategy.js';
 import type { Trade } from '../engine/trade-log.js';
 import { type CurvePoint, CurveSampler } from './curve-sampler.js';
 import { type BacktestMetrics, computeMetrics, EquityStats } from './metrics.js';
+
+/** Bars per pass of the stats and curves over the recorded equity. */
+const CHUNK = 1024;
 
 export interface BacktestConfig {
   strategy: Strategy;
@@ -85,7 +90,6 @@ export function runBacktest(cfg: BacktestConfig): BacktestResult {
   });
   const risk = new RiskManager(cfg.risk ?? {}, clock);
   const engine = new Engine({ symbol: cfg.symbol, bars, strategy: cfg.strategy, broker, risk, clock });
-  const position = broker.slots[engine.slot]!;
   const stats = new EquityStats(cfg.initialCapital);
   const curve = new CurveSampler(n, cfg.curvePoints ?? 2000);
   const close = bars.close;
@@ -94,21 +98,25 @@ export function runBacktest(cfg: BacktestConfig): BacktestResult {
   const holdCurve = new CurveSampler(held > 0 ? n : 0, cfg.curvePoints ?? 2000);
   const closeAt = (cfg.closeAtEnd ?? true) ? n - 1 : -1;
   const every = Math.max(1, cfg.checkEvery ?? 65_536);
+  // Equity and holding are recorded per bar into chunk columns, then the
+  // stats and curves take each chunk in one pass (no per-bar calls or objects).
+  const chunk = Math.min(n, CHUNK);
+  const equityCol = new Float64Array(chunk);
+  const holdingCol = new Uint8Array(chunk);
+  const tape: BarTape = { clock, barMs, equity: equityCol, holding: holdingCol };
   for (let start = 0; start < n; start += every) {
     const end = Math.min(n, start + every);
-    for (let i = start; i < end; i++) {
-      const t = ts[i]!;
-      clock.set(t + barMs);
-      engine.step(i);
-      let equity = engine.equity;
-      const holding = position.qty > 0;
-      if (i === closeAt) {
-        broker.closeAll(bars, i);
-        equity = broker.equity();
+    for (let from = start; from < end; from += CHUNK) {
+      const to = Math.min(end, from + CHUNK);
+      engine.run(from, to, tape);
+      if (closeAt >= from && closeAt < to) {
+        broker.closeAll(bars, closeAt);
+        equityCol[closeAt - from] = broker.equity();
       }
-      stats.add(t, equity, holding);
-      curve.add(t, equity);
-      if (held > 0) holdCurve.add(t, held * close[i]!);
+      const count = to - from;
+      stats.addColumn(ts, from, equityCol, holdingCol, count);
+      curve.addColumn(ts, from, equityCol, 0, count);
+      if (held > 0) holdCurve.addColumn(ts, from, close, from, count, held);
     }
     cfg.signal?.throwIfAborted();
     cfg.onProgress?.(Math.floor((end / n) * 100));

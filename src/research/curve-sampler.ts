@@ -53,6 +53,61 @@ export class CurveSampler {
     }
   }
 
+  /**
+   * `count` points at once: point k has time `ts[tsFrom + k]` and value
+   * `values[valuesFrom + k] * scale`. The same as `add` for each in turn;
+   * inside a bucket the lowest and highest are tracked in locals.
+   */
+  addColumn(
+    ts: Float64Array,
+    tsFrom: number,
+    values: Float64Array,
+    valuesFrom: number,
+    count: number,
+    scale = 1,
+  ): void {
+    const shift = valuesFrom - tsFrom;
+    const end = tsFrom + count;
+    let t = tsFrom;
+    while (t < end) {
+      const i = this.i;
+      if (this.keepAll || i === 0 || i >= this.n - 1) {
+        this.add(ts[t]!, values[t + shift]! * scale);
+        t++;
+        continue;
+      }
+      if (i >= this.bucketEnd) this.nextBucket(i);
+      const start = t;
+      const stop = Math.min(end, t + Math.min(this.bucketEnd, this.n - 1) - i);
+      let lo = this.lo;
+      let loTs = this.loTs;
+      let loAt = this.loAt;
+      let hi = this.hi;
+      let hiTs = this.hiTs;
+      let hiAt = this.hiAt;
+      for (; t < stop; t++) {
+        const v = values[t + shift]! * scale;
+        if (v < lo) {
+          lo = v;
+          loTs = ts[t]!;
+          loAt = i + t - start;
+        }
+        if (v > hi) {
+          hi = v;
+          hiTs = ts[t]!;
+          hiAt = i + t - start;
+        }
+      }
+      this.lo = lo;
+      this.loTs = loTs;
+      this.loAt = loAt;
+      this.hi = hi;
+      this.hiTs = hiTs;
+      this.hiAt = hiAt;
+      this.i = i + stop - start;
+    }
+  }
+
   /** Index where bucket `b` (1-based end) ends, over the inner points 1..n-2. */
   private boundary(b: number): number {
     return 1 + Math.floor((b * (this.n - 2)) / this.buckets);

@@ -32,7 +32,12 @@ export interface BacktestMetrics {
   fees: number;
 }
 
-/** Per-bar equity statistics: returns' moments, downside, drawdown, bars in the market. */
+/**
+ * Per-bar equity statistics: returns' moments, downside, drawdown, bars in the
+ * market. Fed a column at a time (`addColumn`), so the running sums live in
+ * registers for a whole chunk of bars instead of being read and written back
+ * on every bar.
+ */
 export class EquityStats {
   n = 0;
   firstTs = Number.NaN;
@@ -44,6 +49,9 @@ export class EquityStats {
   peak = 0;
   maxDrawdown = 0;
   inMarket = 0;
+  private readonly oneTs = new Float64Array(1);
+  private readonly oneEquity = new Float64Array(1);
+  private readonly oneHolding = new Uint8Array(1);
 
   constructor(readonly initialCapital: number) {
     this.final = initialCapital;
@@ -52,17 +60,57 @@ export class EquityStats {
 
   /** Equity marked at a bar's close; `holding` when a position was open at that close. */
   add(ts: number, equity: number, holding: boolean): void {
-    if (this.n++ === 0) this.firstTs = ts;
-    this.lastTs = ts;
-    const r = equity / this.final - 1;
-    this.final = equity;
-    this.sum += r;
-    this.sumSq += r * r;
-    if (r < 0) this.downSq += r * r;
-    if (equity > this.peak) this.peak = equity;
-    else if (this.peak - equity > this.maxDrawdown * this.peak)
-      this.maxDrawdown = (this.peak - equity) / this.peak;
-    if (holding) this.inMarket++;
+    this.oneTs[0] = ts;
+    this.oneEquity[0] = equity;
+    this.oneHolding[0] = holding ? 1 : 0;
+    this.addColumn(this.oneTs, 0, this.oneEquity, this.oneHolding, 1);
+  }
+
+  /**
+   * `count` bars at once: bar k has time `ts[tsFrom + k]`, equity `equity[k]`
+   * and `holding[k]` (non-zero when a position was open at its close). The
+   * same as `add` for each bar in turn.
+   */
+  addColumn(
+    ts: Float64Array,
+    tsFrom: number,
+    equity: Float64Array,
+    holding: Uint8Array,
+    count: number,
+  ): void {
+    if (count <= 0) return;
+    if (this.n === 0) this.firstTs = ts[tsFrom]!;
+    let final = this.final;
+    let sum = this.sum;
+    let sumSq = this.sumSq;
+    let downSq = this.downSq;
+    let peak = this.peak;
+    let maxDrawdown = this.maxDrawdown;
+    let inMarket = this.inMarket;
+    for (let k = 0; k < count; k++) {
+      const e = equity[k]!;
+      const r = e / final - 1;
+      final = e;
+      sum += r;
+      sumSq += r * r;
+      // r when r < 0, else ±0 (adds nothing), NaN for NaN and +Infinity: the
+      // same sum as `if (r < 0) downSq += r * r` without a branch on the sign,
+      // which a noisy equity curve mispredicts on every other bar.
+      const down = (r - Math.abs(r)) * 0.5;
+      if (!Number.isNaN(down)) downSq += down * down;
+      if (e > peak) peak = e;
+      else if (peak - e > maxDrawdown * peak) maxDrawdown = (peak - e) / peak;
+      inMarket += holding[k]!;
+    }
+    this.n += count;
+    this.lastTs = ts[tsFrom + count - 1]!;
+    this.final = final;
+    this.sum = sum;
+    this.sumSq = sumSq;
+    this.downSq = downSq;
+    this.peak = peak;
+    this.maxDrawdown = maxDrawdown;
+    this.inMarket = inMarket;
   }
 }
 
