@@ -72,6 +72,7 @@ export class Engine {
   private readonly intent = newIntent();
   /** The bars the last scan marked (see `Strategy.scan`). */
   private marked = new Int32Array(1);
+  private closes = new Float64Array(1);
   private readonly atr: Atr | undefined;
   private readonly onDecision: ((d: Decision) => void) | undefined;
 
@@ -102,19 +103,26 @@ export class Engine {
    * and decides only on the bars it marked. Between those bars, when the
    * broker has nothing to work for the slot (`Broker.markIdle`), the risk
    * manager does not watch the equity and no clock timer is due, the bars
-   * are only marked: a bar with no signal costs one equity sum. The clock
-   * skips such a stretch (nothing reads it there) and is set to the last
-   * bar's close at the end of the span.
+   * are only marked: a bar with no signal costs one equity sum. Then only a
+   * decision can read the clock (brokers never do), so it is set before each
+   * bar the strategy decides on, and to the last bar's close at the end.
    */
   run(from: number, to: number, tape?: BarTape): void {
     if (to <= from) return;
     const count = this.scan(from, to);
     const marked = this.marked;
     const idleTape = count >= 0 && !this.risk.watchesEquity ? tape : undefined;
+    const ts = this.bars.ts;
+    // The close times of the marked bars, gathered in one pass: their loads overlap
+    // rather than each stalling its bar (the marked bars are far apart in memory).
+    const closes = this.markedCloses(count);
+    if (idleTape !== undefined) for (let k = 0; k < count; k++) closes[k] = ts[marked[k]!]! + idleTape.barMs;
     let e = 0; // marked[e] is the next bar to decide on
     for (let i = from; i < to; ) {
       const next = count < 0 ? i : e < count ? marked[e]! : to;
-      if (next > i && idleTape !== undefined && idleTape.clock.nextTimerAt === Number.POSITIVE_INFINITY) {
+      // Quiet: nothing but a decision reads the clock (no timer waits, the risk does not watch).
+      const quiet = idleTape !== undefined && idleTape.clock.nextTimerAt === Number.POSITIVE_INFINITY;
+      if (next > i && quiet) {
         const end = this.markIdle(i, next, from, idleTape);
         if (end > i) {
           i = end;
@@ -122,18 +130,29 @@ export class Engine {
         }
       }
       const decide = next === i;
+      let clockAt = Number.NaN;
+      if (tape !== undefined && (decide || !quiet))
+        clockAt = decide && idleTape !== undefined ? closes[e]! : ts[i]! + tape.barMs;
       if (decide && count >= 0) e++;
-      this.bar(i, decide, from, tape);
+      this.bar(i, decide, from, tape, clockAt);
       i++;
     }
-    if (idleTape !== undefined) idleTape.clock.set(this.bars.ts[to - 1]! + idleTape.barMs);
+    if (idleTape !== undefined) idleTape.clock.set(ts[to - 1]! + idleTape.barMs);
   }
 
-  /** Bar `i` in full: the broker works it, the account is marked, the strategy decides if `decide`. */
-  private bar(i: number, decide: boolean, from: number, tape: BarTape | undefined): void {
+  private markedCloses(count: number): Float64Array {
+    if (this.closes.length < count) this.closes = new Float64Array(this.marked.length);
+    return this.closes;
+  }
+
+  /**
+   * Bar `i` in full: the broker works it, the account is marked, the strategy
+   * decides if `decide`; the tape's clock is set to `clockAt` first unless NaN.
+   */
+  private bar(i: number, decide: boolean, from: number, tape: BarTape | undefined, clockAt: number): void {
     const bars = this.bars;
     const broker = this.broker;
-    if (tape !== undefined) tape.clock.set(bars.ts[i]! + tape.barMs);
+    if (tape !== undefined && !Number.isNaN(clockAt)) tape.clock.set(clockAt);
     broker.onBar(this.slot, bars, i);
     if (this.atr !== undefined) this.atr.update(bars.high[i]!, bars.low[i]!, bars.close[i]!);
     const equity = broker.equity();

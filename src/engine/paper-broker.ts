@@ -229,8 +229,9 @@ export class PaperBroker implements Broker {
   }
 
   private cap(bars: Bars, i: number): number {
+    if (!(this.volFraction > 0)) return Number.POSITIVE_INFINITY; // no volume read (a cache miss per fill)
     const v = bars.volume[i]!;
-    return this.volFraction > 0 && v > 0 ? v * this.volFraction : Number.POSITIVE_INFINITY;
+    return v > 0 ? v * this.volFraction : Number.POSITIVE_INFINITY;
   }
 
   private fillBuy(s: PositionSlot, bars: Bars, i: number): void {

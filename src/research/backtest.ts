@@ -98,26 +98,22 @@ export function runBacktest(cfg: BacktestConfig): BacktestResult {
   const holdCurve = new CurveSampler(held > 0 ? n : 0, cfg.curvePoints ?? 2000);
   const closeAt = (cfg.closeAtEnd ?? true) ? n - 1 : -1;
   const every = Math.max(1, cfg.checkEvery ?? 65_536);
-  // Equity and holding are recorded per bar into chunk columns, then the
-  // stats and curves take each chunk in one pass (no per-bar calls or objects).
   const chunk = Math.min(n, CHUNK);
-  const equityCol = new Float64Array(chunk);
-  const holdingCol = new Uint8Array(chunk);
-  const tape: BarTape = { clock, barMs, equity: equityCol, holding: holdingCol };
+  const tape: BarTape = { clock, barMs, equity: new Float64Array(chunk), holding: new Uint8Array(chunk) };
+  const spans = new SpanRecorder(
+    engine,
+    broker,
+    bars,
+    tape,
+    stats,
+    curve,
+    held > 0 ? holdCurve : undefined,
+    held,
+    closeAt,
+  );
   for (let start = 0; start < n; start += every) {
     const end = Math.min(n, start + every);
-    for (let from = start; from < end; from += CHUNK) {
-      const to = Math.min(end, from + CHUNK);
-      engine.run(from, to, tape);
-      if (closeAt >= from && closeAt < to) {
-        broker.closeAll(bars, closeAt);
-        equityCol[closeAt - from] = broker.equity();
-      }
-      const count = to - from;
-      stats.addColumn(ts, from, equityCol, holdingCol, count);
-      curve.addColumn(ts, from, equityCol, 0, count);
-      if (held > 0) holdCurve.addColumn(ts, from, close, from, count, held);
-    }
+    for (let from = start; from < end; from += CHUNK) spans.record(from, Math.min(end, from + CHUNK));
     cfg.signal?.throwIfAborted();
     cfg.onProgress?.(Math.floor((end / n) * 100));
   }
@@ -128,10 +124,45 @@ export function runBacktest(cfg: BacktestConfig): BacktestResult {
     trades: log.toArray(broker.symbols()),
     equityCurve: curve.points,
     bars: n,
-    tradeReturns: Array.from(log.returns()),
+    tradeReturns: log.returns(),
     buyAndHold: {
       totalReturn: held > 0 ? close[n - 1]! / firstClose - 1 : null,
       equityCurve: holdCurve.points,
     },
   };
+}
+
+/**
+ * Runs a span of bars through the engine, which writes each bar's equity and
+ * holding to the tape's columns, then hands the columns to the stats and
+ * curves (no per-bar calls or objects). Its own method, called once per span,
+ * so it is compiled early and once; the runner around it runs once per
+ * backtest.
+ */
+class SpanRecorder {
+  constructor(
+    private readonly engine: Engine,
+    private readonly broker: PaperBroker,
+    private readonly bars: Bars,
+    private readonly tape: BarTape,
+    private readonly stats: EquityStats,
+    private readonly curve: CurveSampler,
+    private readonly holdCurve: CurveSampler | undefined,
+    private readonly held: number,
+    /** The bar at whose close every position is closed (-1: none). */
+    private readonly closeAt: number,
+  ) {}
+
+  record(from: number, to: number): void {
+    const { bars, tape, closeAt } = this;
+    this.engine.run(from, to, tape);
+    if (closeAt >= from && closeAt < to) {
+      this.broker.closeAll(bars, closeAt);
+      tape.equity[closeAt - from] = this.broker.equity();
+    }
+    const count = to - from;
+    this.stats.addColumn(bars.ts, from, tape.equity, tape.holding, count);
+    this.curve.addColumn(bars.ts, from, tape.equity, 0, count);
+    this.holdCurve?.addColumn(bars.ts, from, bars.close, from, count, this.held);
+  }
 }

@@ -79,31 +79,32 @@ export class CurveSampler {
       if (i >= this.bucketEnd) this.nextBucket(i);
       const start = t;
       const stop = Math.min(end, t + Math.min(this.bucketEnd, this.n - 1) - i);
+      // The lowest and highest of this run, by position in `ts` (their times are read once, after it).
       let lo = this.lo;
-      let loTs = this.loTs;
-      let loAt = this.loAt;
+      let loT = -1;
       let hi = this.hi;
-      let hiTs = this.hiTs;
-      let hiAt = this.hiAt;
+      let hiT = -1;
       for (; t < stop; t++) {
         const v = values[t + shift]! * scale;
         if (v < lo) {
           lo = v;
-          loTs = ts[t]!;
-          loAt = i + t - start;
+          loT = t;
         }
         if (v > hi) {
           hi = v;
-          hiTs = ts[t]!;
-          hiAt = i + t - start;
+          hiT = t;
         }
       }
-      this.lo = lo;
-      this.loTs = loTs;
-      this.loAt = loAt;
-      this.hi = hi;
-      this.hiTs = hiTs;
-      this.hiAt = hiAt;
+      if (loT >= 0) {
+        this.lo = lo;
+        this.loTs = ts[loT]!;
+        this.loAt = i + loT - start;
+      }
+      if (hiT >= 0) {
+        this.hi = hi;
+        this.hiTs = ts[hiT]!;
+        this.hiAt = i + hiT - start;
+      }
       this.i = i + stop - start;
     }
   }

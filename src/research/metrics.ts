@@ -125,18 +125,7 @@ export function computeMetrics(stats: EquityStats, trades: TradeLog): BacktestMe
   const annual = Math.sqrt(perYear);
   const sd = Math.sqrt(Math.max(0, variance));
   const downside = n > 0 ? Math.sqrt(stats.downSq / n) : 0;
-  let wins = 0;
-  let grossProfit = 0;
-  let grossLoss = 0;
-  let fees = 0;
-  for (let k = 0; k < trades.length; k++) {
-    const pnl = trades.pnl(k);
-    fees += trades.fee(k);
-    if (pnl > 0) {
-      wins++;
-      grossProfit += pnl;
-    } else grossLoss -= pnl;
-  }
+  const { wins, grossProfit, grossLoss, fees } = trades.totals;
   return {
     initialCapital,
     finalEquity: final,

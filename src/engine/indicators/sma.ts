@@ -92,36 +92,6 @@ export class Sma {
     b.pos = posB;
     b.value = valueB;
   }
-
-  /**
-   * `update` over `src[from..to)` in one pass, writing each result to
-   * `out[k]` for `src[from + k]` (the same values as calling `update` on
-   * each; the state is held in locals for the pass).
-   */
-  updateColumn(src: Float64Array, from: number, to: number, out: Float64Array): void {
-    const ring = this.ring;
-    const period = this.period;
-    let sum = this.sum;
-    let count = this.count;
-    let pos = this.pos;
-    let value = this.value;
-    for (let i = from; i < to; i++) {
-      const x = src[i]!;
-      sum += x - ring[pos]!;
-      ring[pos] = x;
-      pos = pos + 1 === period ? 0 : pos + 1;
-      if (count < period && ++count < period) {
-        out[i - from] = Number.NaN;
-        continue;
-      }
-      value = sum / period;
-      out[i - from] = value;
-    }
-    this.sum = sum;
-    this.count = count;
-    this.pos = pos;
-    this.value = value;
-  }
 }
 
 /** SMA of every value; NaN for the first `period - 1`. */

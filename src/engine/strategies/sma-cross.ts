@@ -2,8 +2,8 @@
  * `sma-cross`: long when the fast SMA of closes crosses above the slow one,
  * flat when it crosses back below. Crossings are events: a bar where the
  * difference changes sign from <= 0 to > 0 (entry) or from >= 0 to < 0 (exit).
- * The SMAs and crossings are computed a span of bars at a time in `scan`;
- * `onBar` only turns a crossing into an intent given the position.
+ * The SMAs are advanced a span of bars at a time in `scan`, which marks the
+ * crossings; `onBar` only turns a crossing into an intent given the position.
  */
 import type { Bars } from '../bars.js';
 import { Sma } from '../indicators/sma.js';
@@ -16,18 +16,14 @@ const PARAMS: readonly ParamSpec[] = [
   { name: 'slow', type: 'integer', default: 50, min: 2, max: 5000, description: 'slow SMA period, in bars' },
 ];
 
-const NONE = 0;
-const UP = 1;
-const DOWN = 2;
-
 export class SmaCross implements Strategy {
   readonly warmup: number;
   private readonly fast: Sma;
   private readonly slow: Sma;
   private prevDiff = Number.NaN;
-  // The last scanned span: each bar's fast minus slow SMA and crossing (UP, DOWN or NONE).
+  // The last scanned span: fast minus slow SMA on each of its bars, and on the bar before it.
   private spread = new Float64Array(0);
-  private cross = new Uint8Array(0);
+  private spreadBefore = Number.NaN;
   private scanFrom = 0;
 
   constructor(fast: number, slow: number) {
@@ -38,35 +34,32 @@ export class SmaCross implements Strategy {
 
   scan(bars: Bars, from: number, to: number, marked: Int32Array): number {
     const n = to - from;
-    if (this.cross.length < n) {
-      this.spread = new Float64Array(n);
-      this.cross = new Uint8Array(n);
-    }
+    if (this.spread.length < n) this.spread = new Float64Array(n);
     const spread = this.spread;
-    const cross = this.cross;
     Sma.updateSpreadColumn(this.fast, this.slow, bars.close, from, to, spread);
+    this.spreadBefore = this.prevDiff;
+    this.scanFrom = from;
     let prev = this.prevDiff;
     let count = 0;
     for (let k = 0; k < n; k++) {
       const diff = spread[k]!;
-      const c = diff > 0 && prev <= 0 ? UP : diff < 0 && prev >= 0 ? DOWN : NONE;
-      cross[k] = c;
-      if (c !== NONE) marked[count++] = from + k;
+      if ((diff > 0 && prev <= 0) || (diff < 0 && prev >= 0)) marked[count++] = from + k;
       prev = diff;
     }
     this.prevDiff = prev;
-    this.scanFrom = from;
     return count;
   }
 
   onBar(_bars: Bars, i: number, pos: PositionView, intent: Intent): void {
-    const c = this.cross[i - this.scanFrom];
-    if (c === UP) {
+    const k = i - this.scanFrom;
+    const diff = this.spread[k]!;
+    const prev = k > 0 ? this.spread[k - 1]! : this.spreadBefore;
+    if (diff > 0 && prev <= 0) {
       if (pos.qty === 0 && !pos.pending) {
         intent.action = Action.EnterLong;
         intent.reason = 'fast SMA crossed above slow SMA';
       }
-    } else if (c === DOWN && (pos.qty > 0 || pos.pending)) {
+    } else if (diff < 0 && prev >= 0 && (pos.qty > 0 || pos.pending)) {
       intent.action = Action.Exit;
       intent.reason = 'fast SMA crossed below slow SMA';
     }
