@@ -105,9 +105,7 @@ export class TradeLog {
   /** Per-trade returns (net of fees), e.g. for Monte Carlo, as a plain array (for results and JSON). */
   returns(): number[] {
     const ret = this.cols.ret;
-    const out: number[] = [];
-    for (let i = 0; i < this.length; i++) out.push(ret[i]!);
-    return out;
+    return Array.from({ length: this.length }, (_, i) => ret[i]!);
   }
 
   /** Trade `i` as an object; `symbols[slot]` names its symbol. */
@@ -130,9 +128,7 @@ export class TradeLog {
   }
 
   toArray(symbols: readonly string[] = []): Trade[] {
-    const out: Trade[] = [];
-    for (let i = 0; i < this.length; i++) out.push(this.get(i, symbols));
-    return out;
+    return Array.from({ length: this.length }, (_, i) => this.get(i, symbols));
   }
 
   private grow(): void {
