@@ -79,31 +79,32 @@ export class CurveSampler {
       if (i >= this.bucketEnd) this.nextBucket(i);
       const start = t;
       const stop = Math.min(end, t + Math.min(this.bucketEnd, this.n - 1) - i);
-      // The lowest and highest of this run, by position in `ts` (their times are read once, after it).
+      // The lowest and highest of this run, found by position in `values` (their times are read once, after it).
       let lo = this.lo;
       let loT = -1;
       let hi = this.hi;
       let hiT = -1;
-      for (; t < stop; t++) {
-        const v = values[t + shift]! * scale;
+      for (let k = start + shift; k < stop + shift; k++) {
+        const v = values[k]! * scale;
         if (v < lo) {
           lo = v;
-          loT = t;
+          loT = k;
         }
         if (v > hi) {
           hi = v;
-          hiT = t;
+          hiT = k;
         }
       }
+      t = stop;
       if (loT >= 0) {
         this.lo = lo;
-        this.loTs = ts[loT]!;
-        this.loAt = i + loT - start;
+        this.loTs = ts[loT - shift]!;
+        this.loAt = i + loT - shift - start;
       }
       if (hiT >= 0) {
         this.hi = hi;
-        this.hiTs = ts[hiT]!;
-        this.hiAt = i + hiT - start;
+        this.hiTs = ts[hiT - shift]!;
+        this.hiAt = i + hiT - shift - start;
       }
       this.i = i + stop - start;
     }
