@@ -45,8 +45,8 @@ export interface BarTape {
   barMs: number;
   /** Account equity after bar `from + k`, written at `k`. */
   equity: Float64Array;
-  /** 1 when a position is held after bar `from + k` (else 0), written at `k`. */
-  holding: Uint8Array;
+  /** Counts up by one for each bar after which a position is held. */
+  heldBars: number;
 }
 
 export interface EngineOptions {
@@ -96,8 +96,8 @@ export class Engine {
   /**
    * Processes closed bars `from..to-1` in order, each exactly as `step` would
    * (a backtest hands over a span at a time). With `tape`, its clock is set
-   * to each bar's close before the bar and the equity and holding after it
-   * are recorded.
+   * to each bar's close before the bar, the equity after it is recorded and
+   * the bars after which a position is held are counted.
    *
    * A strategy with `scan` advances its indicators over the whole span first
    * and decides only on the bars it marked. Between those bars, when the
@@ -167,13 +167,13 @@ export class Engine {
     }
     if (tape !== undefined) {
       tape.equity[i - from] = equity;
-      tape.holding[i - from] = pos.qty > 0 ? 1 : 0;
+      if (pos.qty > 0) tape.heldBars++;
     }
   }
 
   /**
    * Bars `i..end-1` while the broker has nothing to work for the slot: it
-   * marks them and records the equity; the ATR and holding catch up.
+   * marks them and records the equity; the ATR and the held-bar count catch up.
    * Returns the first bar not handled (`i` when the slot has work).
    */
   private markIdle(i: number, end: number, from: number, tape: BarTape): number {
@@ -185,9 +185,7 @@ export class Engine {
     const atr = this.atr;
     if (atr !== undefined)
       for (let j = i; j < stop; j++) atr.update(bars.high[j]!, bars.low[j]!, bars.close[j]!);
-    const holding = tape.holding;
-    const held = broker.slots[this.slot]!.qty > 0 ? 1 : 0;
-    for (let k = i - from; k < stop - from; k++) holding[k] = held;
+    if (broker.slots[this.slot]!.qty > 0) tape.heldBars += stop - i;
     this.equity = tape.equity[stop - 1 - from]!;
     return stop;
   }

@@ -99,7 +99,7 @@ export function runBacktest(cfg: BacktestConfig): BacktestResult {
   const closeAt = (cfg.closeAtEnd ?? true) ? n - 1 : -1;
   const every = Math.max(1, cfg.checkEvery ?? 65_536);
   const chunk = Math.min(n, CHUNK);
-  const tape: BarTape = { clock, barMs, equity: new Float64Array(chunk), holding: new Uint8Array(chunk) };
+  const tape: BarTape = { clock, barMs, equity: new Float64Array(chunk), heldBars: 0 };
   const spans = new SpanRecorder(
     engine,
     broker,
@@ -133,8 +133,8 @@ export function runBacktest(cfg: BacktestConfig): BacktestResult {
 }
 
 /**
- * Runs a span of bars through the engine, which writes each bar's equity and
- * holding to the tape's columns, then hands the columns to the stats and
+ * Runs a span of bars through the engine, which writes each bar's equity to
+ * the tape's column and counts the bars held, then hands them to the stats and
  * curves (no per-bar calls or objects). Its own method, called once per span,
  * so it is compiled early and once; the runner around it runs once per
  * backtest.
@@ -155,13 +155,14 @@ class SpanRecorder {
 
   record(from: number, to: number): void {
     const { bars, tape, closeAt } = this;
+    tape.heldBars = 0;
     this.engine.run(from, to, tape);
     if (closeAt >= from && closeAt < to) {
       this.broker.closeAll(bars, closeAt);
       tape.equity[closeAt - from] = this.broker.equity();
     }
     const count = to - from;
-    this.stats.addColumn(bars.ts, from, tape.equity, tape.holding, count);
+    this.stats.addColumn(bars.ts, from, tape.equity, count, tape.heldBars);
     this.curve.addColumn(bars.ts, from, tape.equity, 0, count);
     this.holdCurve?.addColumn(bars.ts, from, bars.close, from, count, this.held);
   }

@@ -51,7 +51,6 @@ export class EquityStats {
   inMarket = 0;
   private readonly oneTs = new Float64Array(1);
   private readonly oneEquity = new Float64Array(1);
-  private readonly oneHolding = new Uint8Array(1);
 
   constructor(readonly initialCapital: number) {
     this.final = initialCapital;
@@ -62,31 +61,25 @@ export class EquityStats {
   add(ts: number, equity: number, holding: boolean): void {
     this.oneTs[0] = ts;
     this.oneEquity[0] = equity;
-    this.oneHolding[0] = holding ? 1 : 0;
-    this.addColumn(this.oneTs, 0, this.oneEquity, this.oneHolding, 1);
+    this.addColumn(this.oneTs, 0, this.oneEquity, 1, holding ? 1 : 0);
   }
 
   /**
-   * `count` bars at once: bar k has time `ts[tsFrom + k]`, equity `equity[k]`
-   * and `holding[k]` (non-zero when a position was open at its close). The
-   * same as `add` for each bar in turn.
+   * `count` bars at once: bar k has time `ts[tsFrom + k]` and equity
+   * `equity[k]`; `heldBars` of them closed holding a position. The same as
+   * `add` for each bar in turn.
    */
-  addColumn(
-    ts: Float64Array,
-    tsFrom: number,
-    equity: Float64Array,
-    holding: Uint8Array,
-    count: number,
-  ): void {
+  addColumn(ts: Float64Array, tsFrom: number, equity: Float64Array, count: number, heldBars: number): void {
     if (count <= 0) return;
-    if (this.n === 0) this.firstTs = ts[tsFrom]!;
+    // Read and written on every call: a branch taken only on a backtest's first call lacks type feedback.
+    const first = ts[tsFrom]!;
+    this.firstTs = this.n === 0 ? first : this.firstTs;
     let final = this.final;
     let sum = this.sum;
     let sumSq = this.sumSq;
     let downSq = this.downSq;
     let peak = this.peak;
     let maxDrawdown = this.maxDrawdown;
-    let inMarket = this.inMarket;
     for (let k = 0; k < count; k++) {
       const e = equity[k]!;
       const r = e / final - 1;
@@ -100,7 +93,6 @@ export class EquityStats {
       if (!Number.isNaN(down)) downSq += down * down;
       if (e > peak) peak = e;
       else if (peak - e > maxDrawdown * peak) maxDrawdown = (peak - e) / peak;
-      inMarket += holding[k]!;
     }
     this.n += count;
     this.lastTs = ts[tsFrom + count - 1]!;
@@ -110,7 +102,7 @@ export class EquityStats {
     this.downSq = downSq;
     this.peak = peak;
     this.maxDrawdown = maxDrawdown;
-    this.inMarket = inMarket;
+    this.inMarket += heldBars;
   }
 }
 
