@@ -14,6 +14,11 @@ export class BarClock implements Clock {
     this.t = start;
   }
 
+  /** When the earliest waiting timer is due; +Infinity when none waits. */
+  get nextTimerAt(): number {
+    return this.nextAt;
+  }
+
   now(): number {
     return this.t;
   }

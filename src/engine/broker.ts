@@ -37,6 +37,15 @@ export interface Broker {
   addSymbol(symbol: string): number;
   /** Works the slot's orders and stops against closed bar `i` and marks the position at its close. */
   onBar(slot: number, bars: Bars, i: number): void;
+  /**
+   * Optional fast form of `onBar` for a stretch of bars: while the slot has
+   * nothing to work (no order; stops and target, if any, not touched), marks
+   * it at each bar's close in turn and writes `equity()` after bar `from + k`
+   * to `equityOut[at + k]`, as `onBar` and `equity` on each bar would.
+   * Returns the first bar it did not process (`from` when the slot has work
+   * at once, `to` when it took them all); `onBar` handles that one.
+   */
+  markIdle?(slot: number, bars: Bars, from: number, to: number, equityOut: Float64Array, at: number): number;
   /** Cash plus every position marked at its last close. */
   equity(): number;
   /** Positions held or being entered. */

@@ -13,6 +13,7 @@
  * live broker when trading on an exchange.
  */
 import type { Clock } from '../domain/clock.js';
+import type { BarClock } from './bar-clock.js';
 import type { Bars } from './bars.js';
 import type { Broker } from './broker.js';
 import { Atr } from './indicators/atr.js';
@@ -37,6 +38,17 @@ export interface Decision {
   takeProfit?: number;
 }
 
+/** What a backtest asks of `Engine.run` around each bar of a span. */
+export interface BarTape {
+  /** Set to the bar's close (`ts + barMs`) before each bar is processed. */
+  clock: BarClock;
+  barMs: number;
+  /** Account equity after bar `from + k`, written at `k`. */
+  equity: Float64Array;
+  /** Counts up by one for each bar after which a position is held. */
+  heldBars: number;
+}
+
 export interface EngineOptions {
   symbol: string;
   bars: Bars;
@@ -58,6 +70,9 @@ export class Engine {
   private readonly risk: RiskManager;
   private readonly clock: Clock;
   private readonly intent = newIntent();
+  /** The bars the last scan marked (see `Strategy.scan`). */
+  private marked = new Int32Array(1);
+  private closes = new Float64Array(1);
   private readonly atr: Atr | undefined;
   private readonly onDecision: ((d: Decision) => void) | undefined;
 
@@ -75,17 +90,104 @@ export class Engine {
 
   /** Processes closed bar `i`. Call once per bar, in order. */
   step(i: number): void {
+    this.run(i, i + 1);
+  }
+
+  /**
+   * Processes closed bars `from..to-1` in order, each exactly as `step` would
+   * (a backtest hands over a span at a time). With `tape`, its clock is set
+   * to each bar's close before the bar, the equity after it is recorded and
+   * the bars after which a position is held are counted.
+   *
+   * A strategy with `scan` advances its indicators over the whole span first
+   * and decides only on the bars it marked. Between those bars, when the
+   * broker has nothing to work for the slot (`Broker.markIdle`), the risk
+   * manager does not watch the equity and no clock timer is due, the bars
+   * are only marked: a bar with no signal costs one equity sum. Then only a
+   * decision can read the clock (brokers never do), so it is set before each
+   * bar the strategy decides on, and to the last bar's close at the end.
+   */
+  run(from: number, to: number, tape?: BarTape): void {
+    if (to <= from) return;
+    const count = this.scan(from, to);
+    const marked = this.marked;
+    const idleTape = count >= 0 && !this.risk.watchesEquity ? tape : undefined;
+    const ts = this.bars.ts;
+    // The close times of the marked bars, gathered in one pass: their loads overlap
+    // rather than each stalling its bar (the marked bars are far apart in memory).
+    const closes = this.markedCloses(count);
+    if (idleTape !== undefined) for (let k = 0; k < count; k++) closes[k] = ts[marked[k]!]! + idleTape.barMs;
+    let e = 0; // marked[e] is the next bar to decide on
+    for (let i = from; i < to; ) {
+      const next = count < 0 ? i : e < count ? marked[e]! : to;
+      // Quiet: nothing but a decision reads the clock (no timer waits, the risk does not watch).
+      const quiet = idleTape !== undefined && idleTape.clock.nextTimerAt === Number.POSITIVE_INFINITY;
+      if (next > i && quiet) {
+        const end = this.markIdle(i, next, from, idleTape);
+        if (end > i) {
+          i = end;
+          continue;
+        }
+      }
+      const decide = next === i;
+      let clockAt = Number.NaN;
+      if (tape !== undefined && (decide || !quiet))
+        clockAt = decide && idleTape !== undefined ? closes[e]! : ts[i]! + tape.barMs;
+      if (decide && count >= 0) e++;
+      this.bar(i, decide, from, tape, clockAt);
+      i++;
+    }
+    if (idleTape !== undefined) idleTape.clock.set(ts[to - 1]! + idleTape.barMs);
+  }
+
+  private markedCloses(count: number): Float64Array {
+    if (this.closes.length < count) this.closes = new Float64Array(this.marked.length);
+    return this.closes;
+  }
+
+  /**
+   * Bar `i` in full: the broker works it, the account is marked, the strategy
+   * decides if `decide`; the tape's clock is set to `clockAt` first unless NaN.
+   */
+  private bar(i: number, decide: boolean, from: number, tape: BarTape | undefined, clockAt: number): void {
     const bars = this.bars;
     const broker = this.broker;
+    if (tape !== undefined && !Number.isNaN(clockAt)) tape.clock.set(clockAt);
     broker.onBar(this.slot, bars, i);
     if (this.atr !== undefined) this.atr.update(bars.high[i]!, bars.low[i]!, bars.close[i]!);
     const equity = broker.equity();
     this.equity = equity;
     this.risk.observe(equity);
-    const intent = this.intent;
-    resetIntent(intent);
-    this.strategy.onBar(bars, i, broker.slots[this.slot]!, intent);
-    if (intent.action !== Action.Hold) this.act(i, equity);
+    const pos = broker.slots[this.slot]!;
+    if (decide) {
+      const intent = this.intent;
+      resetIntent(intent);
+      this.strategy.onBar(bars, i, pos, intent);
+      if (intent.action !== Action.Hold) this.act(i, equity);
+    }
+    if (tape !== undefined) {
+      tape.equity[i - from] = equity;
+      if (pos.qty > 0) tape.heldBars++;
+    }
+  }
+
+  /**
+   * Bars `i..end-1` while the broker has nothing to work for the slot: it
+   * marks them and records the equity; the ATR and the held-bar count catch up.
+   * Returns the first bar not handled (`i` when the slot has work).
+   */
+  private markIdle(i: number, end: number, from: number, tape: BarTape): number {
+    const bars = this.bars;
+    const broker = this.broker;
+    if (broker.markIdle === undefined) return i;
+    const stop = broker.markIdle(this.slot, bars, i, end, tape.equity, i - from);
+    if (stop === i) return i;
+    const atr = this.atr;
+    if (atr !== undefined)
+      for (let j = i; j < stop; j++) atr.update(bars.high[j]!, bars.low[j]!, bars.close[j]!);
+    if (broker.slots[this.slot]!.qty > 0) tape.heldBars += stop - i;
+    this.equity = tape.equity[stop - 1 - from]!;
+    return stop;
   }
 
   /**
@@ -96,8 +198,17 @@ export class Engine {
   warm(i: number): void {
     const bars = this.bars;
     if (this.atr !== undefined) this.atr.update(bars.high[i]!, bars.low[i]!, bars.close[i]!);
+    if (this.scan(i, i + 1) === 0) return;
     resetIntent(this.intent);
     this.strategy.onBar(bars, i, this.broker.slots[this.slot]!, this.intent);
+  }
+
+  /** The strategy's scan of bars `from..to-1` into `marked`: how many it marked, -1 when it has no scan (every bar is decided on). */
+  private scan(from: number, to: number): number {
+    const strategy = this.strategy;
+    if (strategy.scan === undefined) return -1;
+    if (this.marked.length < to - from) this.marked = new Int32Array(to - from);
+    return strategy.scan(this.bars, from, to, this.marked);
   }
 
   private act(i: number, equity: number): void {

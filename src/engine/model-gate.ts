@@ -91,6 +91,13 @@ export class ModelGatedStrategy implements Strategy {
     return this.inner.warmup;
   }
 
+  /** The inner strategy's scan, with every bar marked: the model may act on any. */
+  scan(bars: Bars, from: number, to: number, marked: Int32Array): number {
+    this.inner.scan?.(bars, from, to, marked);
+    for (let i = from; i < to; i++) marked[i - from] = i;
+    return to - from;
+  }
+
   onBar(bars: Bars, i: number, position: PositionView, intent: Intent): void {
     this.inner.onBar(bars, i, position, intent);
     const entry = this.board.get(this.symbol, bars.ts[i]!);

@@ -138,6 +138,33 @@ export class PaperBroker implements Broker {
     s.mark = bars.close[i]!;
   }
 
+  /**
+   * `onBar` over bars `from..to-1` while the slot has no working order and
+   * its stop and target are not touched, writing the equity after each bar
+   * (the sum `equity` makes, so only with one slot; with several, `from`).
+   */
+  markIdle(slot: number, bars: Bars, from: number, to: number, equityOut: Float64Array, at: number): number {
+    const s = this.slots[slot]!;
+    if (s.side !== NONE || this.slots.length !== 1) return from;
+    const close = bars.close;
+    const cash = this.cash;
+    const qty = s.qty;
+    let i = from;
+    if (qty > 0 && (!Number.isNaN(s.stopLoss) || !Number.isNaN(s.takeProfit))) {
+      // Comparisons with a NaN stop or target are false: only a set one can stop the stretch.
+      const low = bars.low;
+      const high = bars.high;
+      const stop = s.stopLoss;
+      const take = s.takeProfit;
+      for (; i < to && !(low[i]! <= stop) && !(high[i]! >= take); i++)
+        equityOut[at + i - from] = cash + qty * close[i]!;
+    } else {
+      for (; i < to; i++) equityOut[at + i - from] = cash + qty * close[i]!;
+    }
+    if (i > from) s.mark = close[i - 1]!;
+    return i;
+  }
+
   private work(s: PositionSlot, slot: number, bars: Bars, i: number): void {
     if (s.side === BUY) this.fillBuy(s, bars, i);
     else if (s.side === SELL) this.sell(s, slot, bars, i, bars.open[i]! * this.sellSlip, s.exitReason);
@@ -202,8 +229,9 @@ export class PaperBroker implements Broker {
   }
 
   private cap(bars: Bars, i: number): number {
+    if (!(this.volFraction > 0)) return Number.POSITIVE_INFINITY; // no volume read (a cache miss per fill)
     const v = bars.volume[i]!;
-    return this.volFraction > 0 && v > 0 ? v * this.volFraction : Number.POSITIVE_INFINITY;
+    return v > 0 ? v * this.volFraction : Number.POSITIVE_INFINITY;
   }
 
   private fillBuy(s: PositionSlot, bars: Bars, i: number): void {

@@ -57,6 +57,11 @@ export class RiskManager {
     this.dailyLoss = this.limits.dailyLossLimit;
   }
 
+  /** True when `observe` has work to do on every bar (the daily loss limit is on). */
+  get watchesEquity(): boolean {
+    return this.dailyLoss > 0;
+  }
+
   /** Called after each bar with the account equity marked at the close. */
   observe(equity: number): void {
     if (this.dailyLoss > 0) this.track(equity);

@@ -1,7 +1,8 @@
 /**
  * The Strategy port. A strategy sees each closed bar exactly once, in order,
  * as an index into struct-of-arrays `Bars`, keeps its own streaming
- * indicators, and writes what it wants into the engine's reusable `Intent`.
+ * indicators (or advances them a span of bars at a time in `scan`), and
+ * writes what it wants into the engine's reusable `Intent`.
  * It never places orders or reads the clock itself: the same instance runs
  * in a backtest, on paper and live, and cannot tell which.
  */
@@ -22,7 +23,22 @@ export interface PositionView {
 export interface Strategy {
   /** Bars consumed before the first possible signal. */
   readonly warmup: number;
-  /** Called once per closed bar `i`; sets `intent` (already reset to Hold). */
+  /**
+   * The column-wise half of a strategy, optional: advances its indicators
+   * over closed bars `from..to-1` in one pass (each bar exactly once, in
+   * order), writes the bars on which `onBar` may want to act to `marked`
+   * (ascending, from `marked[0]`; it has room for `to - from`) and returns
+   * how many. On a bar it leaves out, `onBar` would hold whatever the
+   * position. The engine then calls `onBar` only on the marked bars, after
+   * the scan that covered them, so a bar with no signal costs the strategy
+   * one pass of arithmetic. Without `scan`, `onBar` is called on every bar
+   * and updates the indicators itself.
+   */
+  scan?(bars: Bars, from: number, to: number, marked: Int32Array): number;
+  /**
+   * Called once per closed bar `i` (with `scan`: once per marked bar); sets
+   * `intent` (already reset to Hold).
+   */
   onBar(bars: Bars, i: number, position: PositionView, intent: Intent): void;
 }
 

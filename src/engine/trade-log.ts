@@ -40,8 +40,21 @@ const FIELDS = [
   'ret',
 ] as const;
 
+/** Sums over the closed trades, kept as they are pushed (in push order). */
+export interface TradeTotals {
+  /** Trades with a positive net PnL. */
+  wins: number;
+  /** Sum of the positive PnLs. */
+  grossProfit: number;
+  /** Minus the sum of the other PnLs. */
+  grossLoss: number;
+  /** Fees of every trade. */
+  fees: number;
+}
+
 export class TradeLog {
   length = 0;
+  readonly totals: TradeTotals = { wins: 0, grossProfit: 0, grossLoss: 0, fees: 0 };
   private cols: Record<(typeof FIELDS)[number], Float64Array>;
   private slots: Int32Array;
   private reasons: Uint8Array;
@@ -81,19 +94,18 @@ export class TradeLog {
     c.ret[i] = ret;
     this.slots[i] = slot;
     this.reasons[i] = reason;
+    const t = this.totals;
+    t.fees += fees;
+    if (pnl > 0) {
+      t.wins++;
+      t.grossProfit += pnl;
+    } else t.grossLoss -= pnl;
   }
 
-  /** Per-trade returns (net of fees), e.g. for Monte Carlo. */
-  returns(): Float64Array {
-    return this.cols.ret.slice(0, this.length);
-  }
-
-  pnl(i: number): number {
-    return this.cols.pnl[i]!;
-  }
-
-  fee(i: number): number {
-    return this.cols.fees[i]!;
+  /** Per-trade returns (net of fees), e.g. for Monte Carlo, as a plain array (for results and JSON). */
+  returns(): number[] {
+    const ret = this.cols.ret;
+    return Array.from({ length: this.length }, (_, i) => ret[i]!);
   }
 
   /** Trade `i` as an object; `symbols[slot]` names its symbol. */

@@ -1,22 +1,27 @@
 /**
  * The backtest runner: drives the engine (strategy, risk, paper broker) over
- * historical bars with a BarClock set to each bar's close, calling the very
- * `Engine.step` that live and paper trading call. It only adds what a
- * backtest needs around that loop: the equity curve, progress, cancellation,
- * the metrics, and holding the symbol instead as the benchmark to beat.
+ * historical bars with a BarClock set to each bar's close, through the very
+ * `Engine.run` whose one-bar form, `step`, live and paper trading call. It
+ * only adds what a backtest needs around that loop: the equity curve,
+ * progress, cancellation, the metrics, and holding the symbol instead as the
+ * benchmark to beat. The engine records each bar's equity into a chunk
+ * column; the stats and curves take a chunk at a time.
  *
  * Synchronous and CPU-bound: run it in a worker. Progress is reported and
  * the AbortSignal checked every `checkEvery` bars.
  */
 import { BarClock } from '../engine/bar-clock.js';
 import type { Bars } from '../engine/bars.js';
-import { Engine } from '../engine/engine.js';
+import { type BarTape, Engine } from '../engine/engine.js';
 import { PaperBroker } from '../engine/paper-broker.js';
 import { type RiskLimits, RiskManager } from '../engine/risk.js';
 import type { Strategy } from '../engine/strategy.js';
 import type { Trade } from '../engine/trade-log.js';
 import { type CurvePoint, CurveSampler } from './curve-sampler.js';
 import { type BacktestMetrics, computeMetrics, EquityStats } from './metrics.js';
+
+/** Bars per pass of the stats and curves over the recorded equity. */
+const CHUNK = 1024;
 
 export interface BacktestConfig {
   strategy: Strategy;
@@ -85,7 +90,6 @@ export function runBacktest(cfg: BacktestConfig): BacktestResult {
   });
   const risk = new RiskManager(cfg.risk ?? {}, clock);
   const engine = new Engine({ symbol: cfg.symbol, bars, strategy: cfg.strategy, broker, risk, clock });
-  const position = broker.slots[engine.slot]!;
   const stats = new EquityStats(cfg.initialCapital);
   const curve = new CurveSampler(n, cfg.curvePoints ?? 2000);
   const close = bars.close;
@@ -94,22 +98,22 @@ export function runBacktest(cfg: BacktestConfig): BacktestResult {
   const holdCurve = new CurveSampler(held > 0 ? n : 0, cfg.curvePoints ?? 2000);
   const closeAt = (cfg.closeAtEnd ?? true) ? n - 1 : -1;
   const every = Math.max(1, cfg.checkEvery ?? 65_536);
+  const chunk = Math.min(n, CHUNK);
+  const tape: BarTape = { clock, barMs, equity: new Float64Array(chunk), heldBars: 0 };
+  const spans = new SpanRecorder(
+    engine,
+    broker,
+    bars,
+    tape,
+    stats,
+    curve,
+    held > 0 ? holdCurve : undefined,
+    held,
+    closeAt,
+  );
   for (let start = 0; start < n; start += every) {
     const end = Math.min(n, start + every);
-    for (let i = start; i < end; i++) {
-      const t = ts[i]!;
-      clock.set(t + barMs);
-      engine.step(i);
-      let equity = engine.equity;
-      const holding = position.qty > 0;
-      if (i === closeAt) {
-        broker.closeAll(bars, i);
-        equity = broker.equity();
-      }
-      stats.add(t, equity, holding);
-      curve.add(t, equity);
-      if (held > 0) holdCurve.add(t, held * close[i]!);
-    }
+    for (let from = start; from < end; from += CHUNK) spans.record(from, Math.min(end, from + CHUNK));
     cfg.signal?.throwIfAborted();
     cfg.onProgress?.(Math.floor((end / n) * 100));
   }
@@ -120,10 +124,46 @@ export function runBacktest(cfg: BacktestConfig): BacktestResult {
     trades: log.toArray(broker.symbols()),
     equityCurve: curve.points,
     bars: n,
-    tradeReturns: Array.from(log.returns()),
+    tradeReturns: log.returns(),
     buyAndHold: {
       totalReturn: held > 0 ? close[n - 1]! / firstClose - 1 : null,
       equityCurve: holdCurve.points,
     },
   };
+}
+
+/**
+ * Runs a span of bars through the engine, which writes each bar's equity to
+ * the tape's column and counts the bars held, then hands them to the stats and
+ * curves (no per-bar calls or objects). Its own method, called once per span,
+ * so it is compiled early and once; the runner around it runs once per
+ * backtest.
+ */
+class SpanRecorder {
+  constructor(
+    private readonly engine: Engine,
+    private readonly broker: PaperBroker,
+    private readonly bars: Bars,
+    private readonly tape: BarTape,
+    private readonly stats: EquityStats,
+    private readonly curve: CurveSampler,
+    private readonly holdCurve: CurveSampler | undefined,
+    private readonly held: number,
+    /** The bar at whose close every position is closed (-1: none). */
+    private readonly closeAt: number,
+  ) {}
+
+  record(from: number, to: number): void {
+    const { bars, tape, closeAt } = this;
+    tape.heldBars = 0;
+    this.engine.run(from, to, tape);
+    if (closeAt >= from && closeAt < to) {
+      this.broker.closeAll(bars, closeAt);
+      tape.equity[closeAt - from] = this.broker.equity();
+    }
+    const count = to - from;
+    this.stats.addColumn(bars.ts, from, tape.equity, count, tape.heldBars);
+    this.curve.addColumn(bars.ts, from, tape.equity, 0, count);
+    this.holdCurve?.addColumn(bars.ts, from, bars.close, from, count, this.held);
+  }
 }

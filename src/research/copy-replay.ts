@@ -310,7 +310,7 @@ export function replayCopies(input: CopyReplayInput): CopyReplayResult {
   return {
     metrics: computeMetrics(stats, log),
     equityCurve: curve.points,
-    tradeReturns: Array.from(log.returns()),
+    tradeReturns: log.returns(),
     trades: log.toArray(),
     copied,
     skipped,

@@ -53,6 +53,63 @@ export class CurveSampler {
     }
   }
 
+  /**
+   * `count` points at once: point k has time `ts[tsFrom + k]` and value
+   * `values[valuesFrom + k] * scale`. The same as `add` for each in turn;
+   * inside a bucket the lowest and highest are tracked in locals.
+   */
+  addColumn(
+    ts: Float64Array,
+    tsFrom: number,
+    values: Float64Array,
+    valuesFrom: number,
+    count: number,
+    scale = 1,
+  ): void {
+    const shift = valuesFrom - tsFrom;
+    const end = tsFrom + count;
+    let t = tsFrom;
+    while (t < end) {
+      const i = this.i;
+      if (this.keepAll || i === 0 || i >= this.n - 1) {
+        this.add(ts[t]!, values[t + shift]! * scale);
+        t++;
+        continue;
+      }
+      if (i >= this.bucketEnd) this.nextBucket(i);
+      const start = t;
+      const stop = Math.min(end, t + Math.min(this.bucketEnd, this.n - 1) - i);
+      // The lowest and highest of this run, found by position in `values` (their times are read once, after it).
+      let lo = this.lo;
+      let loT = -1;
+      let hi = this.hi;
+      let hiT = -1;
+      for (let k = start + shift; k < stop + shift; k++) {
+        const v = values[k]! * scale;
+        if (v < lo) {
+          lo = v;
+          loT = k;
+        }
+        if (v > hi) {
+          hi = v;
+          hiT = k;
+        }
+      }
+      t = stop;
+      if (loT >= 0) {
+        this.lo = lo;
+        this.loTs = ts[loT - shift]!;
+        this.loAt = i + loT - shift - start;
+      }
+      if (hiT >= 0) {
+        this.hi = hi;
+        this.hiTs = ts[hiT - shift]!;
+        this.hiAt = i + hiT - shift - start;
+      }
+      this.i = i + stop - start;
+    }
+  }
+
   /** Index where bucket `b` (1-based end) ends, over the inner points 1..n-2. */
   private boundary(b: number): number {
     return 1 + Math.floor((b * (this.n - 2)) / this.buckets);

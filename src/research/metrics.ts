@@ -32,7 +32,12 @@ export interface BacktestMetrics {
   fees: number;
 }
 
-/** Per-bar equity statistics: returns' moments, downside, drawdown, bars in the market. */
+/**
+ * Per-bar equity statistics: returns' moments, downside, drawdown, bars in the
+ * market. Fed a column at a time (`addColumn`), so the running sums live in
+ * registers for a whole chunk of bars instead of being read and written back
+ * on every bar.
+ */
 export class EquityStats {
   n = 0;
   firstTs = Number.NaN;
@@ -44,6 +49,8 @@ export class EquityStats {
   peak = 0;
   maxDrawdown = 0;
   inMarket = 0;
+  private readonly oneTs = new Float64Array(1);
+  private readonly oneEquity = new Float64Array(1);
 
   constructor(readonly initialCapital: number) {
     this.final = initialCapital;
@@ -52,17 +59,50 @@ export class EquityStats {
 
   /** Equity marked at a bar's close; `holding` when a position was open at that close. */
   add(ts: number, equity: number, holding: boolean): void {
-    if (this.n++ === 0) this.firstTs = ts;
-    this.lastTs = ts;
-    const r = equity / this.final - 1;
-    this.final = equity;
-    this.sum += r;
-    this.sumSq += r * r;
-    if (r < 0) this.downSq += r * r;
-    if (equity > this.peak) this.peak = equity;
-    else if (this.peak - equity > this.maxDrawdown * this.peak)
-      this.maxDrawdown = (this.peak - equity) / this.peak;
-    if (holding) this.inMarket++;
+    this.oneTs[0] = ts;
+    this.oneEquity[0] = equity;
+    this.addColumn(this.oneTs, 0, this.oneEquity, 1, holding ? 1 : 0);
+  }
+
+  /**
+   * `count` bars at once: bar k has time `ts[tsFrom + k]` and equity
+   * `equity[k]`; `heldBars` of them closed holding a position. The same as
+   * `add` for each bar in turn.
+   */
+  addColumn(ts: Float64Array, tsFrom: number, equity: Float64Array, count: number, heldBars: number): void {
+    if (count <= 0) return;
+    // Read and written on every call: a branch taken only on a backtest's first call lacks type feedback.
+    const first = ts[tsFrom]!;
+    this.firstTs = this.n === 0 ? first : this.firstTs;
+    let final = this.final;
+    let sum = this.sum;
+    let sumSq = this.sumSq;
+    let downSq = this.downSq;
+    let peak = this.peak;
+    let maxDrawdown = this.maxDrawdown;
+    for (let k = 0; k < count; k++) {
+      const e = equity[k]!;
+      const r = e / final - 1;
+      final = e;
+      sum += r;
+      sumSq += r * r;
+      // r when r < 0, else ±0 (adds nothing), NaN for NaN and +Infinity: the
+      // same sum as `if (r < 0) downSq += r * r` without a branch on the sign,
+      // which a noisy equity curve mispredicts on every other bar.
+      const down = (r - Math.abs(r)) * 0.5;
+      if (!Number.isNaN(down)) downSq += down * down;
+      if (e > peak) peak = e;
+      else if (peak - e > maxDrawdown * peak) maxDrawdown = (peak - e) / peak;
+    }
+    this.n += count;
+    this.lastTs = ts[tsFrom + count - 1]!;
+    this.final = final;
+    this.sum = sum;
+    this.sumSq = sumSq;
+    this.downSq = downSq;
+    this.peak = peak;
+    this.maxDrawdown = maxDrawdown;
+    this.inMarket += heldBars;
   }
 }
 
@@ -77,18 +117,7 @@ export function computeMetrics(stats: EquityStats, trades: TradeLog): BacktestMe
   const annual = Math.sqrt(perYear);
   const sd = Math.sqrt(Math.max(0, variance));
   const downside = n > 0 ? Math.sqrt(stats.downSq / n) : 0;
-  let wins = 0;
-  let grossProfit = 0;
-  let grossLoss = 0;
-  let fees = 0;
-  for (let k = 0; k < trades.length; k++) {
-    const pnl = trades.pnl(k);
-    fees += trades.fee(k);
-    if (pnl > 0) {
-      wins++;
-      grossProfit += pnl;
-    } else grossLoss -= pnl;
-  }
+  const { wins, grossProfit, grossLoss, fees } = trades.totals;
   return {
     initialCapital,
     finalEquity: final,

@@ -35,6 +35,63 @@ export class Sma {
     this.value = v;
     return v;
   }
+
+  /**
+   * Advances `a` and `b`, two SMAs of the same values, together over
+   * `src[from..to)`, writing `a`'s minus `b`'s after each value to `out[k]`
+   * for `src[from + k]`: the same numbers as `a.update(x) - b.update(x)`
+   * value by value, in one pass with both states in locals (a moving-average
+   * crossover reads only this spread).
+   */
+  static updateSpreadColumn(
+    a: Sma,
+    b: Sma,
+    src: Float64Array,
+    from: number,
+    to: number,
+    out: Float64Array,
+  ): void {
+    const ringA = a.ring;
+    const periodA = a.period;
+    let sumA = a.sum;
+    let countA = a.count;
+    let posA = a.pos;
+    let valueA = a.value;
+    const ringB = b.ring;
+    const periodB = b.period;
+    let sumB = b.sum;
+    let countB = b.count;
+    let posB = b.pos;
+    let valueB = b.value;
+    for (let i = from; i < to; i++) {
+      const x = src[i]!;
+      sumA += x - ringA[posA]!;
+      ringA[posA] = x;
+      posA = posA + 1 === periodA ? 0 : posA + 1;
+      let va = Number.NaN;
+      if (countA === periodA || ++countA === periodA) {
+        valueA = sumA / periodA;
+        va = valueA;
+      }
+      sumB += x - ringB[posB]!;
+      ringB[posB] = x;
+      posB = posB + 1 === periodB ? 0 : posB + 1;
+      let vb = Number.NaN;
+      if (countB === periodB || ++countB === periodB) {
+        valueB = sumB / periodB;
+        vb = valueB;
+      }
+      out[i - from] = va - vb;
+    }
+    a.sum = sumA;
+    a.count = countA;
+    a.pos = posA;
+    a.value = valueA;
+    b.sum = sumB;
+    b.count = countB;
+    b.pos = posB;
+    b.value = valueB;
+  }
 }
 
 /** SMA of every value; NaN for the first `period - 1`. */

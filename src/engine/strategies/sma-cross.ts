@@ -2,6 +2,8 @@
  * `sma-cross`: long when the fast SMA of closes crosses above the slow one,
  * flat when it crosses back below. Crossings are events: a bar where the
  * difference changes sign from <= 0 to > 0 (entry) or from >= 0 to < 0 (exit).
+ * The SMAs are advanced a span of bars at a time in `scan`, which marks the
+ * crossings; `onBar` only turns a crossing into an intent given the position.
  */
 import type { Bars } from '../bars.js';
 import { Sma } from '../indicators/sma.js';
@@ -19,6 +21,10 @@ export class SmaCross implements Strategy {
   private readonly fast: Sma;
   private readonly slow: Sma;
   private prevDiff = Number.NaN;
+  // The last scanned span: fast minus slow SMA on each of its bars, and on the bar before it.
+  private spread = new Float64Array(0);
+  private spreadBefore = Number.NaN;
+  private scanFrom = 0;
 
   constructor(fast: number, slow: number) {
     this.fast = new Sma(fast);
@@ -26,11 +32,28 @@ export class SmaCross implements Strategy {
     this.warmup = slow;
   }
 
-  onBar(bars: Bars, i: number, pos: PositionView, intent: Intent): void {
-    const c = bars.close[i]!;
-    const diff = this.fast.update(c) - this.slow.update(c);
-    const prev = this.prevDiff;
-    this.prevDiff = diff;
+  scan(bars: Bars, from: number, to: number, marked: Int32Array): number {
+    const n = to - from;
+    if (this.spread.length < n) this.spread = new Float64Array(n);
+    const spread = this.spread;
+    Sma.updateSpreadColumn(this.fast, this.slow, bars.close, from, to, spread);
+    this.spreadBefore = this.prevDiff;
+    this.scanFrom = from;
+    let prev = this.prevDiff;
+    let count = 0;
+    for (let k = 0; k < n; k++) {
+      const diff = spread[k]!;
+      if ((diff > 0 && prev <= 0) || (diff < 0 && prev >= 0)) marked[count++] = from + k;
+      prev = diff;
+    }
+    this.prevDiff = prev;
+    return count;
+  }
+
+  onBar(_bars: Bars, i: number, pos: PositionView, intent: Intent): void {
+    const k = i - this.scanFrom;
+    const diff = this.spread[k]!;
+    const prev = k > 0 ? this.spread[k - 1]! : this.spreadBefore;
     if (diff > 0 && prev <= 0) {
       if (pos.qty === 0 && !pos.pending) {
         intent.action = Action.EnterLong;
