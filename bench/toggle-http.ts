@@ -56,7 +56,10 @@ async function startApp(ctx: BenchContext, dialect: BenchDialect) {
     RATE_LIMIT_MAX: '100000000',
   };
   // Node flags as `npm start` and bin/tradeloop.js run the service.
-  const app = await startChild(['--max-semi-space-size=2', cli, 'serve'], { cwd: dir, env });
+  // BENCH_CPU_PROFILE=<dir>: the service writes a .cpuprofile there when it stops.
+  const profile = process.env['BENCH_CPU_PROFILE'];
+  const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const app = await startChild(['--max-semi-space-size=2', ...flags, cli, 'serve'], { cwd: dir, env });
   ctx.defer(() => app.stop());
   return { app, databaseUrl, ...seeded };
 }

@@ -31,8 +31,17 @@ from unnest($1::bigint[], $2::bigint[], $3::integer[], $4::bigint[], $5::integer
 where t.id = v.id and t.user_id = v.user_id and t.source = 'manual' and (v.version is null or t.version = v.version)
 returning t.*`;
 
-/** At most this many groups in flight (each holds a pooled connection): two of the default ten stay free for reads. */
-const MAX_IN_FLIGHT = 8;
+/**
+ * One group in flight at a time: toggles that arrive meanwhile wait for it and
+ * go out together as the next group (group commit, as on SQLite), so the
+ * round trips, statements and commits per toggle fall as load rises, and one
+ * pooled connection is all toggles ever hold. A lone toggle still goes out at
+ * once. Measured with toggle-http-pg (10 connections, 2 cores): 1 in flight
+ * 4,392-4,693 req/s, p99 5-6 ms; 2: 3,593-3,675, p99 8 ms; 3: 3,381-3,429;
+ * 8 (before): 2,229-2,487, p99 9-10 ms. More groups in flight only meant
+ * smaller groups and more statements for the same toggles.
+ */
+const MAX_IN_FLIGHT = 1;
 const MAX_BATCH = 256;
 
 export function toggleBatcher<R extends { id: number }>(
