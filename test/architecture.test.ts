@@ -18,7 +18,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   cache: ['domain'],
   store: ['domain'],
   venues: ['domain', 'lib'],
-  users: ['domain', 'store'],
+  users: ['domain', 'lib', 'store'],
   research: ['copytrading', 'domain', 'engine', 'lib', 'venues'],
   marketdata: ['cache', 'domain', 'lib', 'venues'],
   jobs: ['cache', 'config', 'domain', 'lib', 'research', 'store', 'venues'],
