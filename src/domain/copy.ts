@@ -90,12 +90,43 @@ export type EnabledWindow = readonly [number, number | null];
  * enabled). A fragment cut off by the storage bound, or anything malformed, is ignored.
  */
 export function parseEnabledWindows(text: string): EnabledWindow[] {
+  // One scan by character code (every trader read parses these, toggles included): a part is
+  // 1-15 digits, '-', 0-15 digits; any other part is skipped whole.
   const out: EnabledWindow[] = [];
-  for (const part of text.split(',')) {
-    const m = /^(\d{1,15})-(\d{0,15})$/.exec(part);
-    if (m) out.push([Number(m[1]), m[2] === '' ? null : Number(m[2])]);
+  const n = text.length;
+  let i = 0;
+  while (i <= n) {
+    let end = text.indexOf(',', i);
+    if (end < 0) end = n;
+    const window = windowAt(text, i, end);
+    if (window) out.push(window);
+    i = end + 1;
   }
   return out;
+}
+
+/** The window `text[from, to)` spells, or undefined when it is not one. */
+function windowAt(text: string, from: number, to: number): EnabledWindow | undefined {
+  let i = from;
+  let since = 0;
+  while (i < to && i - from < 16) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    since = since * 10 + (c - 48);
+    i++;
+  }
+  const sinceDigits = i - from;
+  if (sinceDigits === 0 || sinceDigits > 15 || i === to || text.charCodeAt(i) !== 45) return undefined;
+  const untilFrom = ++i;
+  let until = 0;
+  for (; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    until = until * 10 + (c - 48);
+  }
+  const untilDigits = to - untilFrom;
+  if (untilDigits > 15) return undefined;
+  return [since, untilDigits === 0 ? null : until];
 }
 
 /** True when the follow was enabled at `ts`: inside one of its windows [since, until). */

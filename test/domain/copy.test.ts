@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type CopySizing,
@@ -110,6 +111,36 @@ describe('exits, windows, filters and levels', () => {
     expect(exitFraction(x('0'), x('1'))).toBeNull();
     expect(f(exitSize(x('3'), x('0.25')))).toBe('0.75');
     expect(f(exitSize(x('3'), x('1')))).toBe('3');
+  });
+
+  it('reads stored windows as the pattern of digits-dash-digits says, part by part', () => {
+    // The rule as a regular expression, the reference the scanner is held to.
+    const reference = (text: string) =>
+      text.split(',').flatMap((part) => {
+        const m = /^(\d{1,15})-(\d{0,15})$/.exec(part);
+        return m ? [[Number(m[1]), m[2] === '' ? null : Number(m[2])]] : [];
+      });
+    const part = fc.oneof(
+      fc
+        .tuple(
+          fc.stringMatching(/^\d{0,17}$/),
+          fc.constantFrom('-', '', '--', 'x'),
+          fc.stringMatching(/^\d{0,17}$/),
+        )
+        .map(([a, dash, b]) => `${a}${dash}${b}`),
+      fc.string({ maxLength: 6 }),
+    );
+    fc.assert(
+      fc.property(fc.array(part, { maxLength: 8 }), (parts) => {
+        const text = parts.join(',');
+        expect(parseEnabledWindows(text)).toEqual(reference(text));
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(parseEnabledWindows(`${'9'.repeat(15)}-${'9'.repeat(15)}`)).toEqual([
+      [999_999_999_999_999, 999_999_999_999_999],
+    ]);
+    expect(parseEnabledWindows(`${'9'.repeat(16)}-1,2-`)).toEqual([[2, null]]);
   });
 
   it('decides by the enabled window at the trade time', () => {
