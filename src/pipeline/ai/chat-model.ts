@@ -131,17 +131,17 @@ export class ChatModel {
 
   private failure(
     err: unknown,
-    OpenAI: typeof import('openai').default,
+    api: typeof OpenAI,
   ): Omit<Extract<ChatReply, { ok: false }>, 'tokensIn' | 'tokensOut'> {
-    if (err instanceof OpenAI.APIConnectionTimeoutError)
+    if (err instanceof api.APIConnectionTimeoutError)
       return { ok: false, outcome: 'timeout', detail: `no answer within ${this.o.timeoutMs} ms` };
-    if (err instanceof OpenAI.APIConnectionError)
+    if (err instanceof api.APIConnectionError)
       return {
         ok: false,
         outcome: 'unavailable',
         detail: this.scrub(`cannot reach the provider: ${err.message}`),
       };
-    if (err instanceof OpenAI.APIError) {
+    if (err instanceof api.APIError) {
       const status = err.status ?? 0;
       const after = retryAfterMs(err.headers, Date.now());
       const code = err.code ?? err.type ?? 'error';

@@ -13,6 +13,7 @@ import { ApiError, AssetType, Chain, ClobClient, OrderType } from '@polymarket/c
 import { privateKeyToAccount } from 'viem/accounts';
 import { type Decimal, type Exact, exact, parseExact, tryParseDecimal, ZERO } from '../../domain/decimal.js';
 import { UnavailableError, ValidationError } from '../../domain/errors.js';
+import type { VenueOrder } from '../../domain/live-order.js';
 import { type OrderTerms, signOrder } from './clob-order-signing.js';
 
 const VENUE = 'polymarket';
@@ -29,14 +30,6 @@ export interface SentOrder {
   amount: Decimal;
   price: Decimal;
   plannedAt: number;
-}
-
-export interface VenueOrder {
-  id: string;
-  status: 'open' | 'closed' | 'canceled' | 'rejected';
-  filled: Exact;
-  average: Exact | null;
-  fee: Exact;
 }
 
 export interface ClobLiveClientOptions {
