@@ -48,6 +48,12 @@ export interface Cached<T> {
 export interface LoadOptions {
   /** Tags this entry can be invalidated by, e.g. `user:42`, `symbol:BTC/USDT`. `kind:<kind>` is added automatically. */
   tags?: readonly string[];
+  /**
+   * An entry loaded before this time (ms since the epoch) is not fresh, whatever
+   * its TTL says: candles loaded before the newest bar closed, say. It may still
+   * be served stale within grace while the load runs or if it fails.
+   */
+  freshAfter?: number;
 }
 
 export interface KindMetrics {

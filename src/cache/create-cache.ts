@@ -118,14 +118,15 @@ class TieredCache implements LayeredCache {
     const entry = this.l1.get(kind, key);
     if (entry !== undefined) {
       entry.reads++;
-      if (now < entry.freshUntil) {
+      if (now < entry.freshUntil && entry.loadedAt >= (opts?.freshAfter ?? 0)) {
         entry.stats.hits++;
         return { value: entry.value as T, stale: false, ageMs: now - entry.loadedAt };
       }
     }
     const stats = this.statsOf(kind);
     const fullKey = `${kind}:${key}`;
-    const flight = this.reads.join(stats, key, fullKey, load, this.tagsOf(kind, opts?.tags), entry);
+    const tags = this.tagsOf(kind, opts?.tags);
+    const flight = this.reads.join(stats, key, fullKey, load, tags, entry, opts?.freshAfter ?? 0);
     let answer: Answer;
     try {
       answer = await flight.answer;

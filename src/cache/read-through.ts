@@ -29,7 +29,10 @@ export class ReadThrough {
     return this.flights.size;
   }
 
-  /** The running flight for `fullKey`, or a new one; `entry` is the L1 entry found (stale or not). */
+  /**
+   * The running flight for `fullKey`, or a new one; `entry` is the L1 entry
+   * found (stale or not); an L2 entry loaded before `freshAfter` is not fresh.
+   */
   join(
     stats: KindStats,
     key: string,
@@ -37,8 +40,9 @@ export class ReadThrough {
     load: () => Promise<unknown>,
     tags: readonly string[],
     entry: L1Entry | undefined,
+    freshAfter = 0,
   ): LoadFlight {
-    return this.flights.get(fullKey) ?? this.start(stats, key, fullKey, load, tags, entry);
+    return this.flights.get(fullKey) ?? this.start(stats, key, fullKey, load, tags, entry, freshAfter);
   }
 
   /** Warming: reloads `entry` with its own tags unless a load of it runs or it was replaced. */
@@ -75,6 +79,7 @@ export class ReadThrough {
     load: () => Promise<unknown>,
     tags: readonly string[],
     entry: L1Entry | undefined,
+    freshAfter = 0,
   ): LoadFlight {
     const usable = entry !== undefined && this.clock.now() < entry.staleUntil;
     if (entry !== undefined && !usable) this.l1.deleteKey(fullKey);
@@ -87,13 +92,20 @@ export class ReadThrough {
       if (this.flights.get(fullKey) === f) this.flights.delete(fullKey);
     });
     this.flights.set(fullKey, flight);
-    this.run(flight, stats, key, load).catch((err: unknown) => flight.fail(err));
+    this.run(flight, stats, key, load, freshAfter).catch((err: unknown) => flight.fail(err));
     return flight;
   }
 
-  private async run(flight: LoadFlight, stats: KindStats, key: string, load: () => Promise<unknown>) {
+  private async run(
+    flight: LoadFlight,
+    stats: KindStats,
+    key: string,
+    load: () => Promise<unknown>,
+    freshAfter: number,
+  ) {
     // Without Redis the loader starts in this tick: no await before it.
-    const versions = this.redis === undefined ? undefined : await this.tryL2(flight, stats, key, this.redis);
+    const versions =
+      this.redis === undefined ? undefined : await this.tryL2(flight, stats, key, this.redis, freshAfter);
     if (versions === 'answered') return;
     stats.loads++;
     const started = this.clock.now();
@@ -128,13 +140,14 @@ export class ReadThrough {
     stats: KindStats,
     key: string,
     redis: RedisTier,
+    freshAfter: number,
   ): Promise<string[] | 'answered' | undefined> {
     const policy = this.policies[stats.kind];
     try {
       const read = await redis.read(flight.fullKey, flight.tags);
       const e = read.entry;
       const now = this.clock.now();
-      if (e !== undefined && now < e.loadedAt + policy.ttlMs) {
+      if (e !== undefined && now < e.loadedAt + policy.ttlMs && e.loadedAt >= freshAfter) {
         this.l2Hits++;
         const existing = this.l1.find(stats.kind, key);
         if (!flight.poisoned && (existing === undefined || existing.loadedAt < e.loadedAt))

@@ -67,7 +67,7 @@ export const tradingSettings = {
     form: 'a fixed-length timeframe such as 15m, 1h, 4h or 1d',
     default: '1h',
     parse: (raw) => (/^[1-9]\d{0,3}[mhdw]$/.test(raw) ? raw : undefined),
-    doc: 'Candles the pipeline scores, analyses and trades on; new candles are seen at most one `ohlcv` cache TTL after they close. A timeframe the venue lacks does not stop the server: the pipeline uses the venue’s closest one and its status says so.',
+    doc: 'Candles the pipeline scores, analyses and trades on; each closed candle is seen in the first run after it closes (cached candles read before a bar closed are not fresh, whatever the `ohlcv` TTL). A timeframe the venue lacks does not stop the server: the pipeline uses the venue’s closest one and its status says so.',
   }),
   pipelineStrategy: setting({
     env: 'PIPELINE_STRATEGY',

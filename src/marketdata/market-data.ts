@@ -11,6 +11,7 @@ import type { Cache, Cached, CacheKind } from '../cache/cache.js';
 import type { Clock } from '../domain/clock.js';
 import { NotFoundError, RateLimitedError, UnavailableError, ValidationError } from '../domain/errors.js';
 import type { Candle, Market, Ticker } from '../domain/market.js';
+import { barOpen } from '../domain/timeframe.js';
 import type { Venue } from '../venues/venue.js';
 import {
   checkKeys,
@@ -155,7 +156,11 @@ export class MarketData {
     return { price: t.last, ts: t.ts, ...tickerDay(t), fetchedAt: this.clock.now() };
   }
 
-  /** Candles for one symbol and timeframe, cached per (symbol, timeframe, limit). */
+  /**
+   * Candles for one symbol and timeframe, cached per (symbol, timeframe, limit).
+   * Candles read before the newest bar closed are not fresh, whatever the
+   * ohlcv TTL: a 1m bot sees each closed bar in its next run, not up to a TTL later.
+   */
   async ohlcv(symbol: string, timeframe: string, limit: number): Promise<Cached<Candle[]>> {
     const caps = this.venue.capabilities;
     if (!caps.timeframes.includes(timeframe)) {
@@ -174,7 +179,7 @@ export class MarketData {
       'ohlcv',
       `${this.id}:${symbol}:${timeframe}:${limit}`,
       () => this.upstream(caps.weights.ohlcv, 1, () => this.venue.fetchOHLCV(symbol, timeframe, { limit })),
-      { tags: [`symbol:${symbol}`] },
+      { tags: [`symbol:${symbol}`], freshAfter: barOpen(this.clock.now(), timeframe) },
     );
   }
 

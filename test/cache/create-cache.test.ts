@@ -69,6 +69,26 @@ describe('createCache (L1)', () => {
     expect((await cache.getOrLoad('price', 'ETH', load)).value).toBe(2);
   });
 
+  it('treats an entry loaded before freshAfter as stale inside its TTL, and serves it while the load fails', async () => {
+    const { clock, cache } = setup();
+    let n = 0;
+    const load = async () => ++n;
+    expect((await cache.getOrLoad('price', 'SOL', load)).value).toBe(1);
+    clock.advance(1000);
+    const boundary = clock.now() - 500; // after the load, before now
+    expect((await cache.getOrLoad('price', 'SOL', load, { freshAfter: boundary - 1000 })).value).toBe(1);
+    expect((await cache.getOrLoad('price', 'SOL', load, { freshAfter: boundary })).value).toBe(2);
+    expect((await cache.getOrLoad('price', 'SOL', load, { freshAfter: boundary })).value).toBe(2); // now fresh
+    clock.advance(1000);
+    const failing = async (): Promise<number> => {
+      throw new Error('venue down');
+    };
+    expect(await cache.getOrLoad('price', 'SOL', failing, { freshAfter: clock.now() })).toMatchObject({
+      value: 2,
+      stale: true,
+    });
+  });
+
   it('serves stale within grace when the loader fails, and the error after grace', async () => {
     const { clock, cache, metricsOf } = setup();
     await cache.getOrLoad('price', 'SOL', async () => 'v1');

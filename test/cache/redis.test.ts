@@ -129,6 +129,24 @@ describe.runIf(url)('createCache on Redis', () => {
     expect(m).toMatchObject({ hits: 2, misses: 0, loads: 0 });
   });
 
+  it('loads again instead of taking an L2 entry loaded before freshAfter', async () => {
+    const a = await instance('a');
+    const b = await instance('b');
+    await a.getOrLoad('ohlcv', 'BTC:1m', async () => ['bar 1']);
+    const loadedBy = Date.now();
+    await new Promise((r) => setTimeout(r, 5));
+    let bCalls = 0;
+    const load = async () => {
+      bCalls++;
+      return ['bar 1', 'bar 2'];
+    };
+    const older = await b.getOrLoad('ohlcv', 'BTC:1m', load, { freshAfter: loadedBy - 60_000 });
+    expect([older.value, bCalls]).toEqual([['bar 1'], 0]); // loaded after the boundary: an L2 hit
+    const c = await instance('c');
+    const newer = await c.getOrLoad('ohlcv', 'BTC:1m', load, { freshAfter: loadedBy + 1 });
+    expect([newer.value, newer.stale, bCalls]).toEqual([['bar 1', 'bar 2'], false, 1]);
+  });
+
   it('stores entries in Redis for ttl + grace with their tags indexed', async () => {
     const a = await instance('a');
     await a.set('price', 'BTC', '64000.5', { tags: ['symbol:BTC'] });

@@ -107,6 +107,27 @@ describe('market data', () => {
     expect(recovered.items[0]!.ageMs).toBeLessThan(1000);
   });
 
+  it('reads candles again once a bar has closed, within the ohlcv TTL', async () => {
+    const clock = new ManualClock(Date.UTC(2025, 5, 1, 12, 0, 10));
+    const { venue, md } = setup({}, clock);
+    await settle(clock, md.markets(1, null));
+    const calls = () => venue.stats().calls.fetchOHLCV ?? 0;
+    const first = await settle(clock, md.ohlcv('BTC/USDT', '1m', 5));
+    const before = calls();
+    clock.advance(30_000); // 12:00:40, same bar: the cached candles
+    expect((await settle(clock, md.ohlcv('BTC/USDT', '1m', 5))).value).toEqual(first.value);
+    expect(calls()).toBe(before);
+    clock.advance(30_000); // 12:01:10: the 12:00 bar has closed since they were read
+    const next = await settle(clock, md.ohlcv('BTC/USDT', '1m', 5));
+    expect(calls()).toBe(before + 1);
+    expect(next.value.at(-1)!.ts).toBeGreaterThan(first.value.at(-1)!.ts);
+    clock.advance(30_000); // an hour bar has not closed: 1h candles stay cached
+    await settle(clock, md.ohlcv('BTC/USDT', '1h', 5));
+    clock.advance(30_000);
+    await settle(clock, md.ohlcv('BTC/USDT', '1h', 5));
+    expect(calls()).toBe(before + 2);
+  });
+
   it('fails a symbol with no value within grace, naming the cause', async () => {
     const { venue, md } = setup();
     await md.markets(1, null);
