@@ -241,5 +241,7 @@ export class PostgresDatabase implements Database {
   async close(): Promise<void> {
     await this.authListener.close();
     await this.kysely.destroy();
+    // Kysely ends the pool only if a query went through it; most go through `exec`.
+    if (!this.pool.ended && !this.pool.ending) await this.pool.end();
   }
 }
