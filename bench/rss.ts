@@ -3,6 +3,9 @@
  * (`serve`) in a child process on the 1M-order database, after 1,000 mixed
  * requests (trader list, order lists, one order, performance, toggles).
  * Reference: a bare Fastify process after the same number of requests.
+ * `rss-idle` is the same processes IDLE_MS after their last request, the
+ * service's background work (price stream, leaders, watchers) still running:
+ * what an operator sees on a service nobody is calling.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +16,7 @@ import { formatNumber } from './lib/stats.js';
 
 const REQUESTS = 1_000;
 const CONCURRENCY = 4;
+const IDLE_MS = 15_000;
 /** 100 MB as the target says it (decimal megabytes), compared in MiB. */
 const LIMIT_MIB = 100e6 / 2 ** 20;
 const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -79,12 +83,14 @@ async function measure(
   server: ChildServer,
   token: string,
   calls: Call[],
-): Promise<{ after: ProcMemory; started: ProcMemory; failed: number }> {
+): Promise<{ after: ProcMemory; started: ProcMemory; idle: ProcMemory; failed: number }> {
   const started = procMemory(server.pid);
   const failed = await send(server.url, token, calls);
   const after = procMemory(server.pid);
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  const idle = procMemory(server.pid);
   await server.stop();
-  return { after, started, failed };
+  return { after, started, idle, failed };
 }
 
 export const rss: Benchmark = {
@@ -117,6 +123,7 @@ export const rss: Benchmark = {
     const b = await measure(bare, big.token, calls);
 
     const value = mib(a.after.rssKiB);
+    const idle = mib(a.idle.rssKiB);
     return [
       result({
         name: 'rss',
@@ -132,6 +139,19 @@ export const rss: Benchmark = {
           `compiled CLI (node dist/cli/main.js serve), default SQLite cache/mmap settings, ${big.orders.toLocaleString('en-US')} orders, ` +
             `${CONCURRENCY} requests in flight, mix: traders list, orders list, filtered orders, order by id, performance, toggle`,
           a.failed === 0 ? 'every request answered 2xx' : `${a.failed} REQUESTS WERE NOT 2xx`,
+        ],
+      }),
+      result({
+        name: 'rss-idle',
+        value: idle,
+        unit: 'MiB',
+        target: `VmRSS <= 100 MB (${formatNumber(LIMIT_MIB)} MiB) ${IDLE_MS / 1000} s after the last of ${formatNumber(REQUESTS)} requests`,
+        reference: { name: 'bare Fastify process, as long idle', value: mib(b.idle.rssKiB), unit: 'MiB' },
+        pass: idle <= LIMIT_MIB && a.failed === 0,
+        notes: [
+          `service idle ${describeMem(a.idle)}`,
+          `bare Fastify idle ${describeMem(b.idle)}`,
+          'the same processes as rss, measured again after they had no request for that long (background work running)',
         ],
       }),
     ];
