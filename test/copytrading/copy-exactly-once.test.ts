@@ -21,10 +21,8 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
-import type { Config } from '../../src/config/schema.js';
-import { buildServices, type Services } from '../../src/container.js';
-import { ManualClock, systemClock } from '../../src/domain/clock.js';
+import type { Services } from '../../src/container.js';
+import { ManualClock } from '../../src/domain/clock.js';
 import type { Trader } from '../../src/domain/trader.js';
 import { compile } from '../../src/store/prepared.js';
 import type { LeaderTrade } from '../../src/venues/leader-source.js';
@@ -32,34 +30,12 @@ import { SimulatedLeaders } from '../../src/venues/simulated/simulated-leaders.j
 import { SimulatedVenue } from '../../src/venues/simulated/simulated-venue.js';
 import { startChildServer } from '../support/child-server.js';
 import { type DatabaseTarget, databaseTargets } from '../support/databases.js';
+import { scriptedCopyServices } from '../support/live-copy-services.js';
 import { ScriptedLeaderSource } from '../support/scripted-leader-source.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Real services on `url` (as test/support/services.ts builds them) watching `source` instead of the simulated leaders. */
-async function open(
-  url: string,
-  source: ScriptedLeaderSource,
-  overrides: Partial<Config> = {},
-): Promise<Services> {
-  const config = loadConfig(
-    {},
-    {
-      databaseUrl: url,
-      logLevel: 'silent',
-      jobExecutor: 'embedded',
-      simLeaders: 0,
-      copyMaxLagMs: 60_000,
-      copyLeaseMs: 1000,
-      ...overrides,
-    },
-  );
-  return buildServices(config, {
-    clock: systemClock,
-    warming: false,
-    leaderSources: new Map([['simulated', source]]),
-  });
-}
+const open = scriptedCopyServices;
 
 /** A follow and the enabled windows the test saw it go through, [on, off). */
 interface Follow {

@@ -1,28 +1,12 @@
-/**
- * Live copies on Hyperliquid end to end, on SQLite and PostgreSQL: a scripted
- * leader's trades go through the real copy engine and fan-out to a follow
- * with `execution: "live", liveVenue: "hyperliquid"`, whose orders the
- * executor signs with the user's API wallet (real ccxt) and sends to the
- * Hyperliquid loopback exchange. Checked: one order per copy, carrying as
- * its cloid the 16-byte hex id of (follow, leader trade), recorded with the
- * fill, the fee and the holding net of the fee Hyperliquid took in BTC; the
- * $10 minimum value makes a copy `skipped` naming the rule; a lost
- * acknowledgement is reconciled by cloid, never re-sent; a leader's exit
- * sells the holding down to the lot.
- */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
-import { buildServices, type Services } from '../../src/container.js';
-import { systemClock } from '../../src/domain/clock.js';
+import type { Services } from '../../src/container.js';
 import { type Decimal, exact, formatExact, parseExact } from '../../src/domain/decimal.js';
 import { closeExchanges } from '../../src/venues/ccxt/exchange-registry.js';
 import { HyperliquidExchangeServer } from '../fakes/hyperliquid/exchange-loopback-server.js';
 import { databaseTargets } from '../support/databases.js';
 import { until as untilWithin } from '../support/fleet.js';
-import { ScriptedLeaderSource } from '../support/scripted-leader-source.js';
+import { type LiveCopyServices, liveCopyServices } from '../support/live-copy-services.js';
+import type { ScriptedLeaderSource } from '../support/scripted-leader-source.js';
 
 const until = <T>(what: string, probe: () => Promise<T | undefined>) => untilWithin(what, probe, 20_000);
 const d = (s: string) => parseExact(s as Decimal);
@@ -30,52 +14,35 @@ const d = (s: string) => parseExact(s as Decimal);
 describe.each(await databaseTargets())('Hyperliquid live copies on $name', (target) => {
   let server: HyperliquidExchangeServer;
   let hl: ReturnType<HyperliquidExchangeServer['addAccount']>;
-  let db: Awaited<ReturnType<typeof target.create>>;
+  let live: LiveCopyServices;
   let s: Services;
   let source: ScriptedLeaderSource;
-  let dataDir: string;
   let userId: number;
   let seq = 0;
 
   beforeAll(async () => {
     server = await HyperliquidExchangeServer.start();
     hl = server.addAccount({ balances: { USDT0: '10000' } });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-hl-live-'));
-    db = await target.create();
-    source = new ScriptedLeaderSource(Math.random, { maxPageSize: 10 });
-    const config = loadConfig(
-      {},
-      {
-        databaseUrl: db.url,
-        dataDir,
-        logLevel: 'silent',
-        jobExecutor: 'embedded',
-        simLeaders: 0,
-        copyMaxLagMs: 60_000,
-        copyLeaseMs: 1000,
-        liveVenueOrigins: { hyperliquid: server.origin },
-        liveOrderTimeoutMs: 3000,
+    live = await liveCopyServices(
+      target,
+      { liveVenueOrigins: { hyperliquid: server.origin }, liveOrderTimeoutMs: 3000 },
+      async (services) => {
+        // Hyperliquid fills BTC/USDT (UBTC/USDT0) where the copy engine prices it: within the IOC's 5 %.
+        const ticker = (await services.venue.fetchTickers(['BTC/USDT'])).get('BTC/USDT')!;
+        server.setPrice('@3', String(Math.round(ticker.last)));
+        userId = (await services.users.create('hana')).user.id;
+        await services.credentials.put(userId, 'hyperliquid', {
+          walletAddress: hl.wallet,
+          privateKey: hl.agentKey,
+        });
       },
     );
-    s = await buildServices(config, {
-      clock: systemClock,
-      warming: false,
-      leaderSources: new Map([['simulated', source]]),
-    });
-    // Hyperliquid fills BTC/USDT (UBTC/USDT0) where the copy engine prices it: within the IOC's 5 %.
-    const ticker = (await s.venue.fetchTickers(['BTC/USDT'])).get('BTC/USDT')!;
-    server.setPrice('@3', String(Math.round(ticker.last)));
-    userId = (await s.users.create('hana')).user.id;
-    await s.credentials.put(userId, 'hyperliquid', { walletAddress: hl.wallet, privateKey: hl.agentKey });
-    await s.copy.engine!.start();
-    await s.live.start();
+    ({ s, source } = live);
   });
   afterAll(async () => {
-    await s?.close();
-    await db?.drop();
+    await live?.close();
     await closeExchanges();
     await server?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function follow(fixedAmount: string) {

@@ -1,30 +1,14 @@
-/**
- * Live copies end to end on SQLite and PostgreSQL: a scripted leader's
- * trades go through the real copy engine and fan-out to follows with
- * `execution: "live"`, whose orders the executor sends through real ccxt,
- * signed with each user's own stored keys, to the BingX loopback exchange.
- * Checked: a copy becomes exactly one venue order carrying the client order
- * id derived from (follow, leader trade), recorded with the venue's fill;
- * the venue's minimum notional makes a copy `skipped` naming the rule; an
- * acknowledgement lost on the wire is reconciled by client order id, never
- * re-sent; a leader's exit sells the live holding and realises PnL; the
- * kill switch (per user and admin-wide) stops live orders.
- */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config/load-config.js';
-import { buildServices, type Services } from '../../src/container.js';
-import { systemClock } from '../../src/domain/clock.js';
+import type { Services } from '../../src/container.js';
 import type { Decimal } from '../../src/domain/decimal.js';
 import { compile } from '../../src/store/prepared.js';
 import { closeExchanges } from '../../src/venues/ccxt/exchange-registry.js';
 import { BingxLoopbackServer } from '../fakes/bingx/bingx-loopback-server.js';
 import { databaseTargets } from '../support/databases.js';
 import { until as untilWithin } from '../support/fleet.js';
-import { ScriptedLeaderSource } from '../support/scripted-leader-source.js';
+import { type LiveCopyServices, liveCopyServices } from '../support/live-copy-services.js';
+import type { ScriptedLeaderSource } from '../support/scripted-leader-source.js';
 
 const ALICE = { apiKey: 'alice-live-key-0001', secret: 'alice-live-secret-0001' };
 const BOB = { apiKey: 'bob-live-key-0002', secret: 'bob-live-secret-0002' };
@@ -34,11 +18,10 @@ const until = <T>(what: string, probe: () => Promise<T | undefined>) => untilWit
 describe.each(await databaseTargets())('live copies on $name', (target) => {
   let server: BingxLoopbackServer;
   let bobAccount: ReturnType<BingxLoopbackServer['addAccount']>;
-  let db: Awaited<ReturnType<typeof target.create>>;
+  let live: LiveCopyServices;
   let s: Services;
   let app: Awaited<ReturnType<typeof buildApp>>;
   let source: ScriptedLeaderSource;
-  let dataDir: string;
   const users: { alice: number; bob: number; admin: number } = { alice: 0, bob: 0, admin: 0 };
   const tokens: Record<string, string> = {};
   let seq = 0;
@@ -46,46 +29,27 @@ describe.each(await databaseTargets())('live copies on $name', (target) => {
   beforeAll(async () => {
     server = await BingxLoopbackServer.start({ account: { ...ALICE, balances: { USDT: 10_000 } } });
     bobAccount = server.addAccount({ ...BOB, balances: { USDT: 10_000 } });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-live-'));
-    db = await target.create();
-    source = new ScriptedLeaderSource(Math.random, { maxPageSize: 10 });
-    const config = loadConfig(
-      {},
-      {
-        databaseUrl: db.url,
-        dataDir,
-        logLevel: 'silent',
-        jobExecutor: 'embedded',
-        simLeaders: 0,
-        copyMaxLagMs: 60_000,
-        copyLeaseMs: 1000,
-        liveVenueOrigins: { bingx: server.origin },
-        liveOrderTimeoutMs: 2000,
+    live = await liveCopyServices(
+      target,
+      { liveVenueOrigins: { bingx: server.origin }, liveOrderTimeoutMs: 2000 },
+      async (services) => {
+        for (const name of ['alice', 'bob', 'admin'] as const) {
+          const u = await services.users.create(name, { admin: name === 'admin' });
+          users[name] = u.user.id;
+          tokens[name] = u.token;
+        }
+        await services.credentials.put(users.alice, 'bingx', ALICE);
+        await services.credentials.put(users.bob, 'bingx', BOB);
       },
     );
-    s = await buildServices(config, {
-      clock: systemClock,
-      warming: false,
-      leaderSources: new Map([['simulated', source]]),
-    });
+    ({ s, source } = live);
     app = await buildApp(s);
-    for (const name of ['alice', 'bob', 'admin'] as const) {
-      const u = await s.users.create(name, { admin: name === 'admin' });
-      users[name] = u.user.id;
-      tokens[name] = u.token;
-    }
-    await s.credentials.put(users.alice, 'bingx', ALICE);
-    await s.credentials.put(users.bob, 'bingx', BOB);
-    await s.copy.engine!.start();
-    await s.live.start();
   });
   afterAll(async () => {
     await app?.close();
-    await s?.close();
-    await db?.drop();
+    await live?.close();
     await closeExchanges();
     await server?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   const call = (method: 'POST' | 'GET', url: string, who: string) =>

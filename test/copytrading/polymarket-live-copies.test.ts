@@ -1,30 +1,12 @@
-/**
- * Live copies on Polymarket end to end, on SQLite and PostgreSQL: a scripted
- * leader's trades on a binary market the loopback CLOB lists go through the
- * real copy engine (priced by the Polymarket venue on the same CLOB) and
- * fan-out to a follow with `execution: "live", liveVenue: "polymarket"`,
- * whose orders the executor signs with the user's wallet key (kept with
- * ALLOW_WITHDRAW_KEYS=on) and posts to the loopback CLOB as FAK orders.
- * Checked: one order per copy, its salt the client order id of (follow,
- * leader trade), recorded with the fill, the taker fee in USDC and the
- * holding in outcome tokens; a re-run of the executor sends nothing; a lost
- * acknowledgement is reconciled by the order's hash, never re-sent; a copy
- * below the market's minimum size is `skipped` naming the rule; a leader's
- * sell of the outcome is copied as a sell of the holding.
- */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/load-config.js';
-import { buildServices, type Services } from '../../src/container.js';
-import { systemClock } from '../../src/domain/clock.js';
+import type { Services } from '../../src/container.js';
 import { type Decimal, type Exact, exact, formatExact, parseExact, ZERO } from '../../src/domain/decimal.js';
 import { ClobLoopbackServer } from '../fakes/polymarket/clob-loopback-server.js';
 import { databaseTargets } from '../support/databases.js';
 import { until as untilWithin } from '../support/fleet.js';
-import { ScriptedLeaderSource } from '../support/scripted-leader-source.js';
+import { type LiveCopyServices, liveCopyServices } from '../support/live-copy-services.js';
+import type { ScriptedLeaderSource } from '../support/scripted-leader-source.js';
 
 const until = <T>(what: string, probe: () => Promise<T | undefined>) => untilWithin(what, probe, 20_000);
 const d = (s: string) => parseExact(s as Decimal);
@@ -41,10 +23,9 @@ const YES = `${MARKET.slug}:Yes/USDC`;
 
 describe.each(await databaseTargets())('Polymarket live copies on $name', (target) => {
   let server: ClobLoopbackServer;
-  let db: Awaited<ReturnType<typeof target.create>>;
+  let live: LiveCopyServices;
   let s: Services;
   let source: ScriptedLeaderSource;
-  let dataDir: string;
   let userId: number;
   let seq = 0;
   const privateKey = generatePrivateKey();
@@ -53,43 +34,27 @@ describe.each(await databaseTargets())('Polymarket live copies on $name', (targe
   beforeAll(async () => {
     server = await ClobLoopbackServer.start({ markets: [MARKET] });
     server.exchange.account(wallet).usdc = d('1000');
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tl-pm-live-'));
-    db = await target.create();
-    source = new ScriptedLeaderSource(Math.random, { maxPageSize: 10 });
-    const config = loadConfig(
-      {},
+    live = await liveCopyServices(
+      target,
       {
-        databaseUrl: db.url,
-        dataDir,
-        logLevel: 'silent',
-        jobExecutor: 'embedded',
-        simLeaders: 0,
         venue: 'polymarket',
         venueApiOrigin: server.origin,
-        copyMaxLagMs: 60_000,
-        copyLeaseMs: 1000,
         liveVenueOrigins: { polymarket: server.origin },
         // A Polymarket key is the wallet's own: it may withdraw.
         allowWithdrawKeys: 'on',
         liveOrderTimeoutMs: 3000,
       },
+      async (services) => {
+        userId = (await services.users.create('hana')).user.id;
+        const stored = await services.credentials.put(userId, 'polymarket', { privateKey });
+        expect(stored.permissions).toContain('withdraw');
+      },
     );
-    s = await buildServices(config, {
-      clock: systemClock,
-      warming: false,
-      leaderSources: new Map([['simulated', source]]),
-    });
-    userId = (await s.users.create('hana')).user.id;
-    const stored = await s.credentials.put(userId, 'polymarket', { privateKey });
-    expect(stored.permissions).toContain('withdraw');
-    await s.copy.engine!.start();
-    await s.live.start();
+    ({ s, source } = live);
   });
   afterAll(async () => {
-    await s?.close();
-    await db?.drop();
+    await live?.close();
     await server?.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function follow(fixedAmount: string) {
