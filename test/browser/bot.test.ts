@@ -88,7 +88,10 @@ describe.runIf(chromiumAvailable())('the Bot page in Chromium', () => {
     await page.getByText(/^Run \d+, /).waitFor({ timeout: 60_000 });
     await page.locator('section[aria-labelledby=bot-run-title] dd', { hasText: / ms$/ }).first().waitFor();
     await page.locator('tr[data-run-id]').first().waitFor();
-    await page.locator('tr[data-decision-id]').first().waitFor({ timeout: 60_000 });
+    // The first decision is taken on the first 1m bar that closes after the start: up to 60 s away,
+    // then a run (every 2 s) and the page's 5 s refresh. 9 s after the bar's close was measured, so a
+    // 60 s wait failed whenever the start fell in the last ~10 s of a minute (CI, 2026-12-05).
+    await page.locator('tr[data-decision-id]').first().waitFor({ timeout: 90_000 });
     const first = await page.locator('tr[data-decision-id]').first().textContent();
     expect(first).toMatch(/\w/);
 
