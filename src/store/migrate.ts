@@ -21,6 +21,7 @@ import { liveCopies } from './migrations/012-live-copies.js';
 import { modelCalls } from './migrations/013-model-calls.js';
 import { dashboard } from './migrations/014-dashboard.js';
 import { followGenerations } from './migrations/017-follow-generations.js';
+import { leanOrderIndexes } from './migrations/018-lean-order-indexes.js';
 import type { DB } from './schema.js';
 
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -40,6 +41,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '013-model-calls': modelCalls(dialect),
     '014-dashboard': dashboard(dialect),
     '017-follow-generations': followGenerations(dialect),
+    '018-lean-order-indexes': leanOrderIndexes(),
   };
 }
 

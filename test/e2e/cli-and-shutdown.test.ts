@@ -32,6 +32,7 @@ describe('tradeloop CLI', () => {
         '013-model-calls',
         '014-dashboard',
         '017-follow-generations',
+        '018-lean-order-indexes',
       ],
     });
     const u = runCli(['users', 'create', 'carol'], env);

@@ -64,21 +64,9 @@ const HOT_QUERIES: HotQuery[] = [
   },
   {
     name: 'orders of a pair',
-    index: 'orders_pair', // orders_pair_idx or its composite twin: either is an index on the pair
+    index: 'orders_pair_status_idx', // its first column is the pair (migration 018 dropped the single-column twin)
     build: (db) =>
       compile(db.kysely.selectFrom('orders').select(['id', 'side']).where('trading_pair_id', '=', 1)),
-  },
-  {
-    name: 'recent orders across users',
-    index: 'orders_created_idx',
-    build: (db) =>
-      compile(db.kysely.selectFrom('orders').select('id').orderBy('created_at', 'desc').limit(20)),
-  },
-  {
-    name: 'orders by status',
-    index: 'orders_status_idx',
-    build: (db) =>
-      compile(db.kysely.selectFrom('orders').select(['id', 'user_id']).where('status', '=', 'open')),
   },
   {
     name: 'pair by symbol',

@@ -39,8 +39,9 @@ class Side {
     this.h = h0;
   }
 
-  grow(): void {
-    const n = this.close.length * 2;
+  /** Room for at least `length` days and 32 more: sized to what is asked, not doubled (days since 2024 x 400 instruments). */
+  grow(length: number): void {
+    const n = Math.max(length + 32, this.close.length);
     const grow = (a: Float64Array) => {
       const b = new Float64Array(n);
       b.set(a);
@@ -98,7 +99,7 @@ export class DailySeries {
   private extend(side: Side, length: number, dir: 1 | -1): void {
     const inst = this.inst;
     while (side.length < length) {
-      if (side.length === side.close.length) side.grow();
+      if (side.length === side.close.length) side.grow(length);
       const i = side.length;
       const prev = side.close[i - 1]!;
       const h = side.h;
