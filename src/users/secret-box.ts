@@ -9,7 +9,14 @@
  * when unset, from `<DATA_DIR>/secrets.key`, generated on first use with mode
  * 0600. Losing that file loses every stored credential (users re-enter them).
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createSecretKey,
+  type KeyObject,
+  randomBytes,
+} from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../domain/errors.js';
@@ -22,9 +29,13 @@ export class SecretBox {
   /** Names the key without revealing it (first 12 hex digits of its SHA-256). */
   readonly fingerprint: string;
 
-  constructor(private readonly key: Buffer) {
+  /** Made once: a raw key would be wrapped anew on every seal and open (the executor opens on its order path). */
+  private readonly key: KeyObject;
+
+  constructor(key: Buffer) {
     if (key.length !== 32) throw new ConfigError('The secrets key must be 32 bytes');
     this.fingerprint = createHash('sha256').update(key).digest('hex').slice(0, 12);
+    this.key = createSecretKey(key);
   }
 
   /** base64url of iv | tag | ciphertext. */
@@ -42,7 +53,9 @@ export class SecretBox {
     const d = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
     d.setAAD(Buffer.from(context));
     d.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-    return Buffer.concat([d.update(raw.subarray(IV_BYTES + TAG_BYTES)), d.final()]).toString('utf8');
+    const body = d.update(raw.subarray(IV_BYTES + TAG_BYTES));
+    const rest = d.final(); // checks the tag; GCM holds nothing back, so it is empty
+    return (rest.length === 0 ? body : Buffer.concat([body, rest])).toString('utf8');
   }
 }
 
