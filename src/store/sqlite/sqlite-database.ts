@@ -123,6 +123,7 @@ export class SqliteDatabase implements Database {
     if (options.file !== ':memory:')
       db.checkpointer = await WalCheckpointer.start(db.writer, options.file, {
         busyTimeoutMs: options.busyTimeoutMs,
+        lock: db.lock,
       });
     return db;
   }

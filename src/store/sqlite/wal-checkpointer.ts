@@ -6,30 +6,51 @@
  * synced (a quarter of the copy fan-out's time was spent there). Here the
  * writer's automatic checkpoint is off and a worker thread with its own
  * connection checkpoints instead: PASSIVE (never waits for the writer, never
- * blocks it) a moment after writes, and TRUNCATE only when the log has grown
- * past `maxWalPages` because sustained writes kept a PASSIVE pass from ever
- * catching up (the writer then waits on its busy timeout for one copy of the
- * log, as it would have inline). If the worker cannot start, the writer
- * checkpoints inline as before.
+ * blocks it) a moment after writes.
+ *
+ * A log wholly copied starts afresh only when a transaction begins while
+ * nothing is left to copy, and under sustained writes (the copy engine
+ * commits every few ms) a pass never ends in such a gap: the log grew to
+ * `maxWalPages` and a TRUNCATE of all of it held the writer 20-340 ms, on
+ * SQLite's busy sleeps, dozens of times a minute (copy-sustained,
+ * 2026-12-05). So once a pass has copied a log of `resetPages` or more, the
+ * worker asks for a quiet window: this thread takes the write lock (writes
+ * queue behind it, the event loop runs on), the worker copies the few frames
+ * committed since its pass and truncates the log (never waiting: busy
+ * timeout 0), and the lock is released. The TRUNCATE of a log past
+ * `maxWalPages` stays as the bound if windows keep failing. If the worker
+ * cannot start, the writer checkpoints inline as before.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
+import type { WriteLock } from './write-lock.js';
 
 /** The log's bound, in pages, unless one transaction alone is larger. */
 export const MAX_WAL_PAGES = 8_192;
+/** A copied log at least this long is reset in a quiet window (see above). */
+export const RESET_WAL_PAGES = 2_048;
+/** The longest a quiet window holds the write lock, whatever the worker does. */
+const QUIET_WINDOW_MAX_MS = 1_000;
 
 export interface CheckpointerOptions {
   /** Pages of log after which a TRUNCATE checkpoint is forced. @default 8192 (32 MiB at 4 KiB pages) */
   maxWalPages?: number;
+  /** Log pages copied after which the log is reset in a quiet window. @default 2048 */
+  resetPages?: number;
   /** Pause between a write and the checkpoint it asks for. @default 10 */
   delayMs?: number;
   busyTimeoutMs: number;
+  /** The writer's lock: held for a quiet window. */
+  lock: WriteLock;
 }
 
 export interface CheckpointStats {
   passes: number;
+  /** TRUNCATEs of a log past the bound (the writer waits out the copy of all of it). */
   restarts: number;
+  /** Logs reset in a quiet window (only what came since the last pass left to copy). */
+  resets: number;
   failures: number;
   /** Log pages at the last pass. */
   walPages: number;
@@ -46,10 +67,12 @@ const pageBytes = db.pragma('page_size', { simple: true }) + 24;
 const walBytes = () => { try { return fs.statSync(workerData.file + '-wal').size; } catch { return 0; } };
 let timer = null;
 let closing = false;
-const stats = { passes: 0, restarts: 0, failures: 0, walPages: 0 };
+let quiet = false; // a quiet window is asked for: no passes until it is given
+const stats = { passes: 0, restarts: 0, resets: 0, failures: 0, walPages: 0 };
 function pass() {
   timer = null;
   let behind = false;
+  let copied = false;
   try {
     // The log file's size is the most it holds: past the bound, copy it all back and truncate it.
     if (walBytes() > workerData.maxWalPages * pageBytes) {
@@ -60,14 +83,33 @@ function pass() {
       stats.passes++;
       stats.walPages = r.log;
       behind = r.checkpointed < r.log;
+      copied = !behind && r.log >= workerData.resetPages;
     }
   } catch (err) {
     stats.failures++;
   }
-  // Frames committed during the pass: catch up, so that the log is wholly copied at some
-  // moment between two of the writer's transactions and its next one starts the log afresh.
-  if (behind && !closing) timer = setTimeout(pass, 2);
-  else parentPort.postMessage(stats);
+  if (closing) return;
+  // Frames committed during the pass: catch up first.
+  if (behind) timer = setTimeout(pass, 2);
+  else if (copied) {
+    quiet = true;
+    parentPort.postMessage({ kind: 'quiet' });
+  } else parentPort.postMessage({ kind: 'stats', stats });
+}
+// In the quiet window: no transaction is open, so only the frames since the last pass are copied
+// before the log is truncated. A reader still in the log makes it give up (busy), never wait.
+function reset() {
+  quiet = false;
+  try {
+    db.pragma('busy_timeout = 0');
+    const [r] = db.pragma('wal_checkpoint(TRUNCATE)');
+    if (r.busy === 0) stats.resets++;
+  } catch (err) {
+    stats.failures++;
+  } finally {
+    db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+  }
+  parentPort.postMessage({ kind: 'reset', stats });
 }
 parentPort.on('message', (m) => {
   if (m === 'close') {
@@ -77,17 +119,24 @@ parentPort.on('message', (m) => {
     parentPort.close();
     return;
   }
-  if (!timer && !closing) timer = setTimeout(pass, workerData.delayMs);
+  if (m === 'quiet') return reset();
+  if (!timer && !closing && !quiet) timer = setTimeout(pass, workerData.delayMs);
 });
 parentPort.postMessage('ready');
 `;
 
+type WorkerMessage =
+  | { kind: 'stats'; stats: CheckpointStats }
+  | { kind: 'quiet' }
+  | { kind: 'reset'; stats: CheckpointStats };
+
 export class WalCheckpointer {
-  readonly stats: CheckpointStats = { passes: 0, restarts: 0, failures: 0, walPages: 0 };
+  readonly stats: CheckpointStats = { passes: 0, restarts: 0, resets: 0, failures: 0, walPages: 0 };
   private worker: Worker | undefined;
   private pending = false;
+  private windowDone: (() => void) | undefined;
 
-  private constructor() {}
+  private constructor(private readonly lock: WriteLock) {}
 
   /**
    * Turns the writer's automatic checkpoint off once the worker is up; resolves
@@ -98,7 +147,7 @@ export class WalCheckpointer {
     file: string,
     o: CheckpointerOptions,
   ): Promise<WalCheckpointer | undefined> {
-    const c = new WalCheckpointer();
+    const c = new WalCheckpointer(o.lock);
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
@@ -106,6 +155,7 @@ export class WalCheckpointer {
         file,
         busyTimeoutMs: o.busyTimeoutMs,
         maxWalPages: o.maxWalPages ?? MAX_WAL_PAGES,
+        resetPages: o.resetPages ?? RESET_WAL_PAGES,
         delayMs: o.delayMs ?? 10,
       },
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
@@ -119,16 +169,45 @@ export class WalCheckpointer {
       await worker.terminate();
       return undefined;
     }
-    worker.on('message', (s: CheckpointStats) => {
-      Object.assign(c.stats, s);
-      c.pending = false;
+    worker.on('message', (m: WorkerMessage) => {
+      if (m.kind === 'quiet') {
+        void c.quietWindow();
+        return;
+      }
+      Object.assign(c.stats, m.stats);
+      if (m.kind === 'reset') c.windowDone?.();
+      else c.pending = false;
     });
     // A dead worker: the writer checkpoints inline again, nothing is lost.
-    worker.on('error', () => writer.pragma('wal_autocheckpoint = 1000'));
+    worker.on('error', () => {
+      writer.pragma('wal_autocheckpoint = 1000');
+      c.windowDone?.();
+    });
     worker.unref();
     writer.pragma('wal_autocheckpoint = 0');
     c.worker = worker;
     return c;
+  }
+
+  /** Holds the write lock (writes queue, the event loop runs on) while the worker resets the log. */
+  private async quietWindow(): Promise<void> {
+    await this.lock.acquire();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const worker = this.worker;
+      if (!worker) return;
+      const done = new Promise<void>((resolve) => {
+        this.windowDone = resolve;
+        timer = setTimeout(resolve, QUIET_WINDOW_MAX_MS);
+      });
+      worker.postMessage('quiet');
+      await done;
+    } finally {
+      clearTimeout(timer);
+      this.windowDone = undefined;
+      this.pending = false;
+      this.lock.release();
+    }
   }
 
   /** Writes were committed: a checkpoint pass soon (one message per pass, however many commits). */
@@ -142,6 +221,7 @@ export class WalCheckpointer {
     const w = this.worker;
     if (!w) return;
     this.worker = undefined;
+    this.windowDone?.();
     // Referenced while it closes its connection, so a process with nothing else left waits for it.
     w.ref();
     const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
