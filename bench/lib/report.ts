@@ -105,7 +105,7 @@ export function markdownTable(results: readonly BenchResult[], order: readonly s
   const counts = [...new Set(results.map((r) => r.rounds?.n ?? 1))].sort((a, b) => a - b);
   const rounds =
     counts.length === 1
-      ? `each figure is the median of ${counts[0]} round(s) of one run`
+      ? `each figure is the median of ${counts[0]} round(s) of its run`
       : `each figure is the median of its run's rounds (${counts.join(' or ')}; 1 for figures recorded before rounds existed)`;
   return `${table}\n\nMeasured by \`npm run bench\` on ${where}, ${when}; ${rounds}. Details, spread and notes: \`bench/results/<name>.json\`.\n`;
 }
