@@ -66,9 +66,9 @@ export interface L1Options {
  * lru-cache clears every internal array (as long as the most entries it has
  * held) when its last entry is deleted: half a millisecond at 100,000 slots,
  * paid on each invalidation of a nearly empty cache (one user with a
- * dashboard open). An unindexed
- * anchor entry keeps the cache from ever becoming empty. It is evicted only
- * when the cache is full, and put back on the next store.
+ * dashboard open). An unindexed anchor entry keeps the cache from ever
+ * becoming empty. It is evicted only when the cache is full, and put back on
+ * the next store.
  */
 const ANCHOR_KEY = '\u0000anchor';
 const ANCHOR = { fullKey: ANCHOR_KEY } as L1Entry;
