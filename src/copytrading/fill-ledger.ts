@@ -74,12 +74,19 @@ export class FillLedger {
   ): Promise<void> {
     if (fills.length === 0) return;
     const wanted = new Set<number>();
-    for (const f of fills) if (f.traderId !== null) wanted.add(f.traderId);
+    const pairs = new Set<number>();
+    for (const f of fills)
+      if (f.traderId !== null) {
+        wanted.add(f.traderId);
+        pairs.add(f.pairId);
+      }
     const traderIds = [...wanted];
     const stats =
       traderIds.length > 0 ? await this.ledger.lockStats(traderIds, ex) : new Map<number, TraderStats>();
     const holdings =
-      traderIds.length > 0 ? await this.ledger.holdings(traderIds, ex) : new Map<string, Holding>();
+      traderIds.length > 0
+        ? await this.ledger.holdings(traderIds, [...pairs], ex)
+        : new Map<string, Holding>();
     const { accs, days } = accumulate(fills, userId, stats, holdings);
 
     for (const acc of accs.values()) {

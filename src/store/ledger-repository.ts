@@ -36,13 +36,14 @@ const READ_SQL: Record<Dialect, { stats: string; holdings: string }> = {
     stats: `select trader_id, fills, closed_trades, wins, realized_pnl, volume, fees from trader_stats
       where trader_id in (select value from json_each(?))`,
     holdings: `select trader_id, trading_pair_id, quantity, average_price from trader_positions
-      where trader_id in (select value from json_each(?))`,
+      where trader_id in (select value from json_each(?)) and trading_pair_id in (select value from json_each(?))`,
   },
   postgres: {
     stats: `select trader_id, fills, closed_trades, wins, realized_pnl, volume, fees from trader_stats
       where trader_id in (select jsonb_array_elements_text($1::jsonb)::bigint) for update`,
     holdings: `select trader_id, trading_pair_id, quantity, average_price from trader_positions
-      where trader_id in (select jsonb_array_elements_text($1::jsonb)::bigint)`,
+      where trader_id in (select jsonb_array_elements_text($1::jsonb)::bigint)
+        and trading_pair_id in (select jsonb_array_elements_text($2::jsonb)::bigint)`,
   },
 };
 
@@ -200,10 +201,11 @@ export class LedgerRepository {
     );
   }
 
-  async holdings(traderIds: number[], ex: SqlExecutor): Promise<Map<string, Holding>> {
+  /** Holdings of these traders in these pairs (a fan-out's fills touch one pair of a thousand traders). */
+  async holdings(traderIds: number[], pairIds: number[], ex: SqlExecutor): Promise<Map<string, Holding>> {
     const rows = await ex.tuples({
       sql: READ_SQL[this.db.dialect].holdings,
-      parameters: [JSON.stringify(traderIds)],
+      parameters: [JSON.stringify(traderIds), JSON.stringify(pairIds)],
     });
     const out = new Map<string, Holding>();
     for (const [traderId, pairId, quantity, averagePrice] of rows) {

@@ -18,8 +18,15 @@
  * queue behind it, the event loop runs on), the worker copies the few frames
  * committed since its pass and truncates the log (never waiting: busy
  * timeout 0), and the lock is released. The TRUNCATE of a log past
- * `maxWalPages` stays as the bound if windows keep failing. If the worker
- * cannot start, the writer checkpoints inline as before.
+ * `maxWalPages` stays as the bound if windows keep failing, or do not come.
+ *
+ * Nothing here waits for this thread's event loop but the window itself: a
+ * commit asks for a pass through a flag shared with the worker, which clears
+ * it when the pass starts. A thread that commits page after page without
+ * turning its event loop (all its awaits already resolved) never reads the
+ * worker's messages; when the flag waited for them, the first pass was the
+ * last and the log grew to 1.3 GB in the copy-fanout bench (2026-12-06).
+ * If the worker cannot start, the writer checkpoints inline as before.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -65,12 +72,15 @@ const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
 const pageBytes = db.pragma('page_size', { simple: true }) + 24;
 const walBytes = () => { try { return fs.statSync(workerData.file + '-wal').size; } catch { return 0; } };
+// Set by the writer when it asks for a pass, cleared here when a pass starts (see the header).
+const asked = new Int32Array(workerData.asked);
 let timer = null;
 let closing = false;
-let quiet = false; // a quiet window is asked for: no passes until it is given
+let quiet = false; // a quiet window is asked for: only the bound is kept until it is given
 const stats = { passes: 0, restarts: 0, resets: 0, failures: 0, walPages: 0 };
 function pass() {
   timer = null;
+  Atomics.store(asked, 0, 0);
   let behind = false;
   let copied = false;
   try {
@@ -78,7 +88,7 @@ function pass() {
     if (walBytes() > workerData.maxWalPages * pageBytes) {
       db.pragma('wal_checkpoint(TRUNCATE)');
       stats.restarts++;
-    } else {
+    } else if (!quiet) {
       const [r] = db.pragma('wal_checkpoint(PASSIVE)');
       stats.passes++;
       stats.walPages = r.log;
@@ -88,7 +98,7 @@ function pass() {
   } catch (err) {
     stats.failures++;
   }
-  if (closing) return;
+  if (closing || quiet) return;
   // Frames committed during the pass: catch up first.
   if (behind) timer = setTimeout(pass, 2);
   else if (copied) {
@@ -120,7 +130,7 @@ parentPort.on('message', (m) => {
     return;
   }
   if (m === 'quiet') return reset();
-  if (!timer && !closing && !quiet) timer = setTimeout(pass, workerData.delayMs);
+  if (!timer && !closing) timer = setTimeout(pass, workerData.delayMs);
 });
 parentPort.postMessage('ready');
 `;
@@ -133,7 +143,8 @@ type WorkerMessage =
 export class WalCheckpointer {
   readonly stats: CheckpointStats = { passes: 0, restarts: 0, resets: 0, failures: 0, walPages: 0 };
   private worker: Worker | undefined;
-  private pending = false;
+  /** Shared with the worker: 1 from a commit's request until the pass it asked for starts. */
+  private readonly asked = new Int32Array(new SharedArrayBuffer(4));
   private windowDone: (() => void) | undefined;
 
   private constructor(private readonly lock: WriteLock) {}
@@ -157,6 +168,7 @@ export class WalCheckpointer {
         maxWalPages: o.maxWalPages ?? MAX_WAL_PAGES,
         resetPages: o.resetPages ?? RESET_WAL_PAGES,
         delayMs: o.delayMs ?? 10,
+        asked: c.asked.buffer,
       },
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
     });
@@ -176,7 +188,6 @@ export class WalCheckpointer {
       }
       Object.assign(c.stats, m.stats);
       if (m.kind === 'reset') c.windowDone?.();
-      else c.pending = false;
     });
     // A dead worker: the writer checkpoints inline again, nothing is lost.
     worker.on('error', () => {
@@ -205,15 +216,13 @@ export class WalCheckpointer {
     } finally {
       clearTimeout(timer);
       this.windowDone = undefined;
-      this.pending = false;
       this.lock.release();
     }
   }
 
   /** Writes were committed: a checkpoint pass soon (one message per pass, however many commits). */
   wrote(): void {
-    if (this.pending || !this.worker) return;
-    this.pending = true;
+    if (!this.worker || Atomics.exchange(this.asked, 0, 1) === 1) return;
     this.worker.postMessage('kick');
   }
 
