@@ -57,8 +57,8 @@ describe('SQLite WAL under a stream of toggles', () => {
     );
     const body = Buffer.alloc(4000, 7);
     let largest = 0;
-    // 600 commits of 64 rows of 4 KB: ~160 MiB of log without checkpoints.
-    for (let i = 0; i < 600; i++) {
+    // 1,000 commits of 64 rows of 4 KB: ~270 MiB of log without checkpoints.
+    for (let i = 0; i < 1_000; i++) {
       await db.transaction(async (tx) => {
         for (let r = 0; r < 64; r++)
           await tx.run({ sql: 'insert into wal_filler (body) values (?)', parameters: [body] });
@@ -68,6 +68,8 @@ describe('SQLite WAL under a stream of toggles', () => {
       while (performance.now() < until);
       largest = Math.max(largest, walBytes());
     }
-    expect(largest).toBeLessThan(2 * MAX_WAL_PAGES * 4120 + 2 * 1024 * 1024);
+    // Twice the margin of the test above: the worker thread may be starved of CPU for longer
+    // while other test files run, and this writer commits ~100 MiB a second.
+    expect(largest).toBeLessThan(4 * MAX_WAL_PAGES * 4120 + 4 * 1024 * 1024);
   });
 });
