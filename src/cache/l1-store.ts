@@ -84,7 +84,8 @@ export class L1Store {
     this.maxBytes = opts.maxBytes;
     this.maxEntries = opts.maxEntries;
     // No `max`: with it lru-cache allocates its key, value and link arrays for every slot up front
-    // (~2.4 MB at 100,000 entries, resident in an idle service). The entry bound is kept in set().
+    // (~2.4 MB at 100,000 entries, resident in an idle service). `growingLru` (lib) bounds the count
+    // through `maxSize`, which here bounds the bytes, so the entry bound is kept in set().
     this.lru = new LRUCache<string, L1Entry>({
       maxSize: opts.maxBytes + 1,
       dispose: (entry, fullKey, reason) => {

@@ -7,7 +7,9 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CheckpointStats, MAX_WAL_PAGES } from '../../src/store/sqlite/wal-checkpointer.js';
+import { unwrapDatabase } from '../../src/observability/timed-database.js';
+import type { SqliteDatabase } from '../../src/store/sqlite/sqlite-database.js';
+import { MAX_WAL_PAGES } from '../../src/store/sqlite/wal-checkpointer.js';
 import { sqliteTarget } from '../support/databases.js';
 import { type TestContext, testServices } from '../support/services.js';
 
@@ -17,6 +19,7 @@ describe('SQLite WAL under a stream of toggles', () => {
     ctx = await testServices(sqliteTarget);
   });
   afterAll(() => ctx.close());
+  const walBytes = () => fs.statSync(`${ctx.services.config.databaseUrl.slice('sqlite:'.length)}-wal`).size;
 
   it('stays bounded by the checkpointer bound (it would grow without one)', async () => {
     const { traders, users } = ctx.services;
@@ -27,8 +30,6 @@ describe('SQLite WAL under a stream of toggles', () => {
       address: 'wal-1',
       allocation: '1'.padEnd(19, '0'),
     });
-    const file = ctx.services.config.databaseUrl.slice('sqlite:'.length);
-    const walBytes = () => fs.statSync(`${file}-wal`).size;
     let largest = 0;
     for (let i = 0; i < 40_000; i++) {
       await traders.update(user, t.id, { enabled: i % 2 === 0 });
@@ -40,8 +41,7 @@ describe('SQLite WAL under a stream of toggles', () => {
     expect(largest).toBeLessThan(2 * MAX_WAL_PAGES * 4120 + 2 * 1024 * 1024);
     // It stays bounded by quiet-window resets (the writer waits for a few frames' copy), not by
     // TRUNCATEs of a whole log grown to the bound (the writer waits for all of it).
-    const sqlite = (ctx.services.db as unknown as { inner: { checkpointStats?: CheckpointStats } }).inner;
-    const stats = sqlite.checkpointStats;
+    const stats = (unwrapDatabase(ctx.services.db) as SqliteDatabase).checkpointStats;
     expect(stats?.resets).toBeGreaterThan(0);
     expect(stats?.restarts).toBe(0);
   });
@@ -50,8 +50,6 @@ describe('SQLite WAL under a stream of toggles', () => {
     // A fan-out bench committed page after page with every await already resolved: the worker's
     // messages were never read, and the log grew to 1.3 GB (see wal-checkpointer.ts).
     const { db } = ctx.services;
-    const file = ctx.services.config.databaseUrl.slice('sqlite:'.length);
-    const walBytes = () => fs.statSync(`${file}-wal`).size;
     await db.transaction((tx) =>
       tx.run({ sql: 'create table wal_filler (id integer primary key, body blob)', parameters: [] }),
     );
