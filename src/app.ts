@@ -5,11 +5,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, LogController, type RouteOptions } from 'fastify';
 import { registerAuth } from './api/auth.js';
 import { AuthFailureLimiter, capConnections } from './api/client-guard.js';
 import { errorBody, sendError } from './api/error-mapper.js';
 import { registerJsonBodyParser } from './api/json-body.js';
+import { lazySerializerFactory, lazyValidator } from './api/lazy-compilers.js';
 import { registerOpenApi } from './api/openapi.js';
 import { copyRoutes } from './api/routes/copies.js';
 import { copyPauseRoutes } from './api/routes/copy-pause.js';
@@ -38,6 +39,8 @@ import { createTelegramLinkService } from './telegram/link-service.js';
 export interface AppOptions {
   /** pino logger options, or false for none (tests, benchmarks). */
   logger?: boolean | { level: string };
+  /** Sees every route as it is added (tests compile each route's schemas eagerly with it). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export async function buildApp(s: Services, opts: AppOptions = {}): Promise<FastifyInstance> {
@@ -62,7 +65,10 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
     },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Response serializers made on a route's first answer, not at start-up (see lazy-compilers.ts).
+    schemaController: { compilersFactory: { buildSerializer: lazySerializerFactory() } },
   });
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   capConnections(app.server, s.config.maxConnectionsPerAddress);
   const authFailures = new AuthFailureLimiter(s.clock, s.config.authFailuresPerMinute);
   // Every answer, errors and the dashboard included: never let a browser guess a type.
@@ -70,7 +76,7 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
     reply.header('x-content-type-options', 'nosniff');
     done();
   });
-  app.setValidatorCompiler(validatorCompiler);
+  app.setValidatorCompiler(lazyValidator(validatorCompiler));
   registerJsonBodyParser(app);
   app.setErrorHandler((err, req, reply) => sendError(err, req, reply));
   app.setNotFoundHandler((req, reply) =>

@@ -5,7 +5,7 @@
  * rejected. Schemas follow strict structured-output rules: every property
  * required, no others; "none" is null.
  */
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import type { ModelIntent } from '../../engine/model-gate.js';
 
 export interface AnalystAnswer {
@@ -51,17 +51,27 @@ export const DECIDER_SCHEMA = {
   },
 } as const;
 
-const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
-const validators = {
-  tradeloop_analysis: ajv.compile<AnalystAnswer>(ANALYST_SCHEMA),
-  tradeloop_decision: ajv.compile<DeciderAnswer>(DECIDER_SCHEMA),
-};
-export type SchemaName = keyof typeof validators;
-
-export const SCHEMAS: Record<SchemaName, object> = {
+export const SCHEMAS = {
   tradeloop_analysis: ANALYST_SCHEMA,
   tradeloop_decision: DECIDER_SCHEMA,
-};
+} as const;
+export type SchemaName = keyof typeof SCHEMAS;
+
+/**
+ * The answers' validators, compiled on the first answer checked: Ajv and its
+ * compile are a few MB a service without model stages should not hold.
+ */
+let validators: Record<SchemaName, ValidateFunction> | undefined;
+function validatorOf(schema: SchemaName): ValidateFunction {
+  if (!validators) {
+    const ajv = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true });
+    validators = {
+      tradeloop_analysis: ajv.compile(ANALYST_SCHEMA),
+      tradeloop_decision: ajv.compile(DECIDER_SCHEMA),
+    };
+  }
+  return validators[schema];
+}
 
 export type Parsed<T> = { ok: true; answer: T } | { ok: false; reason: string };
 
@@ -86,7 +96,7 @@ export function parseAnswer<T>(schema: SchemaName, content: string): Parsed<T> {
  * read back from the call log is checked before a backtest replays it.
  */
 export function checkAnswer<T>(schema: SchemaName, value: unknown): Parsed<T> {
-  const validate = validators[schema];
+  const validate = validatorOf(schema);
   if (validate(value)) return { ok: true, answer: value as T };
   const e = validate.errors?.[0];
   const where = e?.instancePath || '(root)';
