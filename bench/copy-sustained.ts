@@ -393,7 +393,7 @@ export const copySustained: Benchmark = {
         notes: [
           `engine on after ${RSS_RUN_MS / 1000} s: ${describeMem(rssOn.end)} (at start ${describeMem(rssOn.start)}), ${formatNumber(rssOn.decisions)} decisions written`,
           `engine off after ${RSS_RUN_MS / 1000} s: ${describeMem(rssIdle.end)} (at start ${describeMem(rssIdle.start)})`,
-          `compiled CLI (node dist/cli/main.js serve) in a child process, same database with ${USERS * PER_USER} follows, SIM_LEADERS=${LEADERS}`,
+          `bundled CLI (node dist/bundle/main.js serve, as npm start runs it) in a child process, same database with ${USERS * PER_USER} follows, SIM_LEADERS=${LEADERS}`,
         ],
       }),
     ];

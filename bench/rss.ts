@@ -136,7 +136,7 @@ export const rss: Benchmark = {
           `service after start ${describeMem(a.started)}`,
           `service after ${REQUESTS} requests ${describeMem(a.after)}`,
           `bare Fastify after ${REQUESTS} requests ${describeMem(b.after)}`,
-          `compiled CLI (node dist/cli/main.js serve), default SQLite cache/mmap settings, ${big.orders.toLocaleString('en-US')} orders, ` +
+          `bundled CLI (node dist/bundle/main.js serve, as npm start runs it), default SQLite cache/mmap settings, ${big.orders.toLocaleString('en-US')} orders, ` +
             `${CONCURRENCY} requests in flight, mix: traders list, orders list, filtered orders, order by id, performance, toggle`,
           a.failed === 0 ? 'every request answered 2xx' : `${a.failed} REQUESTS WERE NOT 2xx`,
         ],

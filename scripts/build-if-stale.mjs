@@ -7,8 +7,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const inputs = ['src', 'web', 'tsconfig.json', 'tsconfig.build.json', 'package.json', 'package-lock.json'];
-const outputs = ['dist/cli/main.js', 'web/dist/index.html'];
+const inputs = [
+  'src',
+  'web',
+  'scripts/bundle.mjs',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'package.json',
+  'package-lock.json',
+];
+const outputs = ['dist/bundle/main.js', 'web/dist/index.html'];
 const skipped = new Set(['dist', 'node_modules']);
 
 /** Newest modification time under `p` (0 when it does not exist). */

@@ -3,7 +3,6 @@
  * /docs) at the root, everything else under /api/v1 behind bearer auth and a
  * per-user rate limit, one error mapper for all.
  */
-import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, LogController, type RouteOptions } from 'fastify';
 import { registerAuth } from './api/auth.js';
@@ -33,6 +32,7 @@ import { StreamHub } from './api/stream/stream-hub.js';
 import { validatorCompiler } from './api/validator.js';
 import type { Services } from './container.js';
 import { RateLimitedError } from './domain/errors.js';
+import { projectPath } from './lib/project-paths.js';
 import { OverviewRepository } from './store/overview-repository.js';
 import { createTelegramLinkService } from './telegram/link-service.js';
 
@@ -148,6 +148,6 @@ export async function buildApp(s: Services, opts: AppOptions = {}): Promise<Fast
   // Lag measured while starting (migrations, schema compilation) is not the running service's.
   app.addHook('onReady', async () => s.observability.eventLoop.restart());
   // The dashboard (web/dist, built by `npm run build`) at `/`, with the SPA fallback.
-  await dashboardRoutes(app, { root: fileURLToPath(new URL('../web/dist', import.meta.url)) });
+  await dashboardRoutes(app, { root: projectPath('web/dist') });
   return app;
 }

@@ -11,7 +11,11 @@ import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 
-/** Compiles src/ with tsconfig.build.json into `dir`; returns the path of the compiled CLI. */
+/**
+ * Compiles src/ with tsconfig.build.json into `dir` and bundles it as
+ * `npm run build` does (scripts/bundle.mjs); returns the path of the bundled
+ * CLI, what `npm start` runs.
+ */
 export async function buildCli(projectRoot: string, dir: string): Promise<string> {
   const outDir = path.join(dir, 'dist');
   const tsc = path.join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
@@ -30,7 +34,10 @@ export async function buildCli(projectRoot: string, dir: string): Promise<string
   }
   fs.writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
   fs.symlinkSync(path.join(projectRoot, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  return path.join(outDir, 'cli', 'main.js');
+  await exec(process.execPath, [path.join(projectRoot, 'scripts', 'bundle.mjs'), outDir], {
+    cwd: projectRoot,
+  });
+  return path.join(outDir, 'bundle', 'main.js');
 }
 
 export interface ChildServer {

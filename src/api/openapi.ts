@@ -22,6 +22,7 @@ import type {
   HTTPMethods,
   RouteOptions,
 } from 'fastify';
+import { projectPath } from '../lib/project-paths.js';
 import { ErrorEnvelope } from './answers/common.js';
 import { JobResultJson } from './answers/job-results.js';
 import { StreamServerMessageJson } from './answers/stream.js';
@@ -108,8 +109,7 @@ function documentedSchema(r: RecordedRoute): FastifySchema & Record<string, unkn
 
 /** Builds the docs-only instance: the two plugins and every recorded route, with handlers that never run. */
 async function buildDocsApp(routes: RecordedRoute[]): Promise<FastifyInstance> {
-  // src/api and dist/api are both two levels below the package root.
-  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const pkg = JSON.parse(fs.readFileSync(projectPath('package.json'), 'utf8'));
   const [{ default: Fastify }, { default: swagger }, { default: swaggerUi }] = await Promise.all([
     import('fastify'),
     import('@fastify/swagger'),

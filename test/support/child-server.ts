@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts')];
+/** The built CLI as `npm start` runs it: bin/tradeloop.js over dist/bundle (scripts/bundle.mjs). */
+export const BUILT_CLI = ['--max-semi-space-size=2', path.join(ROOT, 'bin/tradeloop.js')];
 
 export interface ChildServer {
   child: ChildProcess;
@@ -15,8 +17,12 @@ export interface ChildServer {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function startChildServer(env: Record<string, string>): Promise<ChildServer> {
-  const child = spawn(process.execPath, [...CLI, 'serve'], {
+/** Starts `serve` of the CLI from the sources (through tsx), or of `cli` (e.g. BUILT_CLI). */
+export async function startChildServer(
+  env: Record<string, string>,
+  cli: string[] = CLI,
+): Promise<ChildServer> {
+  const child = spawn(process.execPath, [...cli, 'serve'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
