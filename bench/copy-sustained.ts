@@ -30,7 +30,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { startServer } from '../src/main.js';
 import type { SimulatedLeaders } from '../src/venues/simulated/simulated-leaders.js';
 import { seedFollows } from './copy-fanout.js';
-import { buildCli, type ProcMemory, procMemory, startChild } from './lib/child-server.js';
+import { buildCli, type ProcMemory, procMemory, SERVICE_NODE_FLAGS, startChild } from './lib/child-server.js';
 import type { Benchmark } from './lib/context.js';
 import { profilePhase } from './lib/cpu-profile.js';
 import { benchConfig, openServices } from './lib/fixtures.js';
@@ -311,7 +311,7 @@ export const copySustained: Benchmark = {
       enableFromNow(path.join(rssDir, 'tradeloop.db'));
       const before = countDecisions(rssDir);
       ctx.log(`server with COPY_ENGINE=${engineOn ? 'on' : 'off'} for ${RSS_RUN_MS / 1000} s`);
-      const child = await startChild(['--max-semi-space-size=2', cli, 'serve'], {
+      const child = await startChild([...SERVICE_NODE_FLAGS, cli, 'serve'], {
         cwd: buildDir,
         env: env(engineOn),
       });

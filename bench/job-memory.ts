@@ -12,7 +12,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { buildCli, procMemory, startChild } from './lib/child-server.js';
+import { buildCli, procMemory, SERVICE_NODE_FLAGS, startChild } from './lib/child-server.js';
 import type { Benchmark } from './lib/context.js';
 import { result } from './lib/result.js';
 import { formatNumber } from './lib/stats.js';
@@ -59,7 +59,7 @@ export const jobMemory: Benchmark = {
     };
     const created = await exec(process.execPath, [cli, 'users', 'create', 'bench'], { cwd: buildDir, env });
     const token = (JSON.parse(created.stdout) as { token: string }).token;
-    const app = await startChild(['--max-semi-space-size=2', cli, 'serve'], { cwd: buildDir, env });
+    const app = await startChild([...SERVICE_NODE_FLAGS, cli, 'serve'], { cwd: buildDir, env });
     ctx.defer(() => app.stop());
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

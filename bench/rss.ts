@@ -9,7 +9,14 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildCli, type ChildServer, type ProcMemory, procMemory, startChild } from './lib/child-server.js';
+import {
+  buildCli,
+  type ChildServer,
+  type ProcMemory,
+  procMemory,
+  SERVICE_NODE_FLAGS,
+  startChild,
+} from './lib/child-server.js';
 import type { Benchmark } from './lib/context.js';
 import { result } from './lib/result.js';
 import { formatNumber } from './lib/stats.js';
@@ -110,8 +117,7 @@ export const rss: Benchmark = {
       LOG_LEVEL: 'warn',
       RATE_LIMIT_MAX: '100000000',
     };
-    // Node flags as `npm start` and bin/tradeloop.js run the service.
-    const app = await startChild(['--max-semi-space-size=2', cli, 'serve'], { cwd: buildDir, env });
+    const app = await startChild([...SERVICE_NODE_FLAGS, cli, 'serve'], { cwd: buildDir, env });
     ctx.defer(() => app.stop());
     const a = await measure(app, big.token, calls);
 

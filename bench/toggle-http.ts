@@ -10,7 +10,7 @@
  * (or UPDATEs) per second.
  */
 import type { ChildServer } from './lib/child-server.js';
-import { startChild } from './lib/child-server.js';
+import { SERVICE_NODE_FLAGS, startChild } from './lib/child-server.js';
 import type { BenchContext, Benchmark } from './lib/context.js';
 import { type BenchDialect, figureName, perDialect, postgresSchema } from './lib/dialects.js';
 import { createTraders, openServices } from './lib/fixtures.js';
@@ -55,11 +55,10 @@ async function startApp(ctx: BenchContext, dialect: BenchDialect) {
     LOG_LEVEL: 'warn',
     RATE_LIMIT_MAX: '100000000',
   };
-  // Node flags as `npm start` and bin/tradeloop.js run the service.
   // BENCH_CPU_PROFILE=<dir>: the service writes a .cpuprofile there when it stops.
   const profile = process.env['BENCH_CPU_PROFILE'];
   const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
-  const app = await startChild(['--max-semi-space-size=2', ...flags, cli, 'serve'], { cwd: dir, env });
+  const app = await startChild([...SERVICE_NODE_FLAGS, ...flags, cli, 'serve'], { cwd: dir, env });
   ctx.defer(() => app.stop());
   return { app, databaseUrl, ...seeded };
 }

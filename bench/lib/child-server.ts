@@ -7,9 +7,16 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { serviceNodeFlags } from '../../scripts/node-flags.mjs';
 
 const exec = promisify(execFile);
+
+/** `npm start`'s Node flags (scripts/node-flags.mjs): the built service runs with them here too. */
+export const SERVICE_NODE_FLAGS: readonly string[] = serviceNodeFlags(
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..'),
+);
 
 /**
  * Compiles src/ with tsconfig.build.json into `dir` and bundles it as

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceNodeFlags } from '../../scripts/node-flags.mjs';
 import { BUILT_CLI, type ChildServer, ROOT, startChildServer } from '../support/child-server.js';
 
 describe('the built CLI (dist/bundle)', () => {
@@ -36,6 +37,14 @@ describe('the built CLI (dist/bundle)', () => {
       await server.exited;
     }
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('npm start, npm run worker and the tradeloop command run Node with the same flags', () => {
+    const shebang = fs.readFileSync(path.join(ROOT, 'bin/tradeloop.js'), 'utf8').split('\n')[0]!;
+    const flags = serviceNodeFlags(ROOT, 'start');
+    expect(flags).toContain('--heap-growing-percent=50');
+    expect(shebang).toBe(`#!/usr/bin/env -S node ${flags.join(' ')}`);
+    expect(serviceNodeFlags(ROOT, 'worker')).toEqual(flags);
   });
 
   it('runs the bundle, not the compiled tree', () => {

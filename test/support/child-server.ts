@@ -5,11 +5,12 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { serviceNodeFlags } from '../../scripts/node-flags.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts')];
 /** The built CLI as `npm start` runs it: bin/tradeloop.js over dist/bundle (scripts/bundle.mjs). */
-export const BUILT_CLI = ['--max-semi-space-size=2', path.join(ROOT, 'bin/tradeloop.js')];
+export const BUILT_CLI = [...serviceNodeFlags(ROOT), path.join(ROOT, 'bin/tradeloop.js')];
 
 export interface ChildServer {
   child: ChildProcess;

@@ -1,0 +1,1 @@
+export function serviceNodeFlags(root: string, script?: string): string[];
