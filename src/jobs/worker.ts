@@ -9,10 +9,12 @@
  * Final results come back as JSON text, serialised here: the main thread
  * stores the string as it is, so a large backtest result (thousands of
  * trades) costs the API's event loop a string copy, not a stringify. Job
- * threads also lower their own scheduling priority (nice 10, Linux) so
- * that, with every core busy simulating, the API thread still runs first.
+ * threads also lower their own scheduling priority (SCHED_IDLE, else nice 10,
+ * Linux) so that, with every core busy simulating, the API thread still
+ * runs first.
  */
 
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
@@ -34,13 +36,30 @@ import type { Venue } from '../venues/venue.js';
 import { isCopyRequest } from './job-requests.js';
 import { chunkBuffers, JobControl, type WorkerReply, type WorkerTask } from './task-protocol.js';
 
-/** Background priority for this thread (Linux: setpriority on the thread id); elsewhere a no-op. */
+/**
+ * Background priority for this thread (Linux): SCHED_IDLE through util-linux
+ * `chrt`, so that a woken API thread preempts a job at once instead of
+ * waiting out the job's time slice; where chrt is missing, nice 10. Both act
+ * on this thread's id alone. Elsewhere a no-op.
+ */
 function lowerThreadPriority(): void {
+  let tid: number;
   try {
-    const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, JOB_THREAD_NICE);
+    tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
   } catch {
-    // not Linux, or not permitted: run at normal priority
+    return; // not Linux: run at normal priority
+  }
+  if (!Number.isInteger(tid) || tid <= 0) return;
+  try {
+    execFileSync('chrt', ['--idle', '--pid', '0', String(tid)], { stdio: 'ignore', timeout: 2_000 });
+    return;
+  } catch {
+    // no chrt: fall back to nice
+  }
+  try {
+    os.setPriority(tid, JOB_THREAD_NICE);
+  } catch {
+    // not permitted: run at normal priority
   }
 }
 const JOB_THREAD_NICE = 10;

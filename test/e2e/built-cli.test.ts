@@ -15,6 +15,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceNodeFlags } from '../../scripts/node-flags.mjs';
 import { BUILT_CLI, type ChildServer, ROOT, startChildServer } from '../support/child-server.js';
 
+const SCHED_IDLE = 5;
+
+/** The scheduling policy of each thread of a process (field 41 of /proc/<pid>/task/<tid>/stat). */
+function threadPolicies(pid: number): number[] {
+  return fs.readdirSync(`/proc/${pid}/task`).map((tid) => {
+    const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces: field 3 is the first.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[41 - 3]);
+  });
+}
+
 describe('the built CLI (dist/bundle)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tradeloop-built-'));
   let server: ChildServer;
@@ -92,6 +103,8 @@ describe('the built CLI (dist/bundle)', () => {
     }
     expect(job.status).toBe('succeeded');
     expect(typeof job.result?.metrics?.totalReturn).toBe('number');
+    // The job's thread stays warm for the next job, at background priority: SCHED_IDLE (policy 5).
+    if (process.platform === 'linux') expect(threadPolicies(server.child.pid!)).toContain(SCHED_IDLE);
   });
 
   it('stops on SIGTERM with exit code 0', async () => {
