@@ -3,13 +3,14 @@
  * checkpoint is off (checkpoints run in a worker thread, wal-checkpointer.ts),
  * and a log past MAX_WAL_PAGES is copied back and truncated. Toggles are the
  * hardest case: back-to-back commits never leave the gap a PASSIVE pass needs
- * to restart the log, so the log is reset in quiet windows.
+ * to restart the log, so the log is reset in quiet windows. The worker
+ * starts only once the log reaches START_WAL_PAGES: a quiet database has none.
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrapDatabase } from '../../src/observability/timed-database.js';
 import type { SqliteDatabase } from '../../src/store/sqlite/sqlite-database.js';
-import { MAX_WAL_PAGES } from '../../src/store/sqlite/wal-checkpointer.js';
+import { MAX_WAL_PAGES, START_WAL_PAGES } from '../../src/store/sqlite/wal-checkpointer.js';
 import { sqliteTarget } from '../support/databases.js';
 import { type TestContext, testServices } from '../support/services.js';
 
@@ -69,5 +70,38 @@ describe('SQLite WAL under a stream of toggles', () => {
     // Twice the margin of the test above: the worker thread may be starved of CPU for longer
     // while other test files run, and this writer commits ~100 MiB a second.
     expect(largest).toBeLessThan(4 * MAX_WAL_PAGES * 4120 + 4 * 1024 * 1024);
+  });
+});
+
+describe('SQLite WAL checkpoint thread', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await testServices(sqliteTarget);
+  });
+  afterAll(() => ctx.close());
+  const stats = () => (unwrapDatabase(ctx.services.db) as SqliteDatabase).checkpointStats;
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('is not started for a quiet database, and starts once the log reaches its start size', async () => {
+    const { db, users } = ctx.services;
+    await users.create('quiet');
+    await pause(150);
+    await users.create('quiet-2');
+    // A few commits: the writer checkpoints inline, no thread (and no V8 heap) for it.
+    expect(stats()).toBeUndefined();
+    await db.transaction((tx) =>
+      tx.run({ sql: 'create table wal_start (id integer primary key, body blob)', parameters: [] }),
+    );
+    const body = Buffer.alloc(4000, 1);
+    // More than START_WAL_PAGES pages of log in one transaction.
+    await db.transaction(async (tx) => {
+      for (let r = 0; r < START_WAL_PAGES + 200; r++)
+        await tx.run({ sql: 'insert into wal_start (body) values (?)', parameters: [body] });
+    });
+    for (let i = 0; i < 100 && stats() === undefined; i++) {
+      await pause(150);
+      await users.create(`writer-${i}`);
+    }
+    expect(stats()).toBeDefined();
   });
 });

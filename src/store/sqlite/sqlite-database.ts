@@ -117,20 +117,20 @@ export class SqliteDatabase implements Database {
   private readonly authWatch: SqliteAuthWatch;
   private checkpointer: WalCheckpointer | undefined;
 
-  /** Opens the database with WAL checkpoints in a worker thread (see wal-checkpointer.ts). */
+  /** Opens the database with WAL checkpoints in a worker thread once writes call for it (see wal-checkpointer.ts). */
   static async open(options: SqliteOptions): Promise<SqliteDatabase> {
     const db = new SqliteDatabase(options);
     if (options.file !== ':memory:')
-      db.checkpointer = await WalCheckpointer.start(db.writer, options.file, {
+      db.checkpointer = new WalCheckpointer(db.writer, options.file, {
         busyTimeoutMs: options.busyTimeoutMs,
         lock: db.lock,
       });
     return db;
   }
 
-  /** Background checkpoint passes so far (undefined: the writer checkpoints inline). */
+  /** Background checkpoint passes so far (undefined: the writer checkpoints inline, no worker runs). */
   get checkpointStats(): CheckpointStats | undefined {
-    return this.checkpointer && { ...this.checkpointer.stats };
+    return this.checkpointer?.running ? { ...this.checkpointer.stats } : undefined;
   }
 
   constructor(readonly options: SqliteOptions) {

@@ -26,8 +26,14 @@
  * turning its event loop (all its awaits already resolved) never reads the
  * worker's messages; when the flag waited for them, the first pass was the
  * last and the log grew to 1.3 GB in the copy-fanout bench (2026-12-06).
- * If the worker cannot start, the writer checkpoints inline as before.
+ *
+ * The worker is a thread with its own V8 heap (~6 MiB resident), which a
+ * quiet service does not need: it starts when the log first reaches
+ * `startPages` (SQLite's own automatic checkpoint size, so the writer copies
+ * at most one such log inline, once). Until then, and if the worker cannot
+ * start, the writer checkpoints inline as SQLite does by default.
  */
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -37,6 +43,10 @@ import type { WriteLock } from './write-lock.js';
 export const MAX_WAL_PAGES = 8_192;
 /** A copied log at least this long is reset in a quiet window (see above). */
 export const RESET_WAL_PAGES = 2_048;
+/** The log, in pages, at which the worker starts: the writer's automatic checkpoint size. */
+export const START_WAL_PAGES = 1_000;
+/** The least time between two looks at the log's size while no worker runs. */
+const START_CHECK_MS = 100;
 /** The longest a quiet window holds the write lock, whatever the worker does. */
 const QUIET_WINDOW_MAX_MS = 1_000;
 
@@ -45,6 +55,8 @@ export interface CheckpointerOptions {
   maxWalPages?: number;
   /** Log pages copied after which the log is reset in a quiet window. @default 2048 */
   resetPages?: number;
+  /** Log pages at which the worker starts. @default 1000 */
+  startPages?: number;
   /** Pause between a write and the checkpoint it asks for. @default 10 */
   delayMs?: number;
   busyTimeoutMs: number;
@@ -143,32 +155,67 @@ type WorkerMessage =
 export class WalCheckpointer {
   readonly stats: CheckpointStats = { passes: 0, restarts: 0, resets: 0, failures: 0, walPages: 0 };
   private worker: Worker | undefined;
+  /** The worker's start, once the log asked for it (settles when it is up or failed). */
+  private starting: Promise<void> | undefined;
   /** Shared with the worker: 1 from a commit's request until the pass it asked for starts. */
   private readonly asked = new Int32Array(new SharedArrayBuffer(4));
   private windowDone: (() => void) | undefined;
-
-  private constructor(private readonly lock: WriteLock) {}
+  private readonly walFile: string;
+  private readonly startBytes: number;
+  private lastLook = Number.NEGATIVE_INFINITY;
 
   /**
-   * Turns the writer's automatic checkpoint off once the worker is up; resolves
-   * undefined (automatic checkpoints left on) when it cannot start.
+   * No thread yet: the writer's automatic checkpoint stays on until the log
+   * reaches `startPages` and the worker is up (see the header).
    */
-  static async start(
-    writer: BetterSqlite3.Database,
-    file: string,
-    o: CheckpointerOptions,
-  ): Promise<WalCheckpointer | undefined> {
-    const c = new WalCheckpointer(o.lock);
+  constructor(
+    private readonly writer: BetterSqlite3.Database,
+    private readonly file: string,
+    private readonly o: CheckpointerOptions,
+  ) {
+    this.walFile = `${file}-wal`;
+    const pageBytes = (writer.pragma('page_size', { simple: true }) as number) + 24;
+    this.startBytes = (o.startPages ?? START_WAL_PAGES) * pageBytes;
+  }
+
+  /** Whether the worker thread runs (false: the writer checkpoints inline). */
+  get running(): boolean {
+    return this.worker !== undefined;
+  }
+
+  /** Writes were committed: a checkpoint pass soon (one message per pass, however many commits). */
+  wrote(): void {
+    if (!this.worker) {
+      this.maybeStart();
+      return;
+    }
+    if (Atomics.exchange(this.asked, 0, 1) === 1) return;
+    this.worker.postMessage('kick');
+  }
+
+  /** Starts the worker once the log has grown to its start size (looked at every START_CHECK_MS at most). */
+  private maybeStart(): void {
+    if (this.starting) return;
+    const now = performance.now();
+    if (now - this.lastLook < START_CHECK_MS) return;
+    this.lastLook = now;
+    const size = fs.statSync(this.walFile, { throwIfNoEntry: false })?.size ?? 0;
+    if (size >= this.startBytes) this.starting = this.start();
+  }
+
+  /** Turns the writer's automatic checkpoint off once the worker is up; leaves it on when it cannot start. */
+  private async start(): Promise<void> {
+    const o = this.o;
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: {
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
-        file,
+        file: this.file,
         busyTimeoutMs: o.busyTimeoutMs,
         maxWalPages: o.maxWalPages ?? MAX_WAL_PAGES,
         resetPages: o.resetPages ?? RESET_WAL_PAGES,
         delayMs: o.delayMs ?? 10,
-        asked: c.asked.buffer,
+        asked: this.asked.buffer,
       },
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 2 },
     });
@@ -179,30 +226,30 @@ export class WalCheckpointer {
     });
     if (!ready) {
       await worker.terminate();
-      return undefined;
+      return;
     }
     worker.on('message', (m: WorkerMessage) => {
       if (m.kind === 'quiet') {
-        void c.quietWindow();
+        void this.quietWindow();
         return;
       }
-      Object.assign(c.stats, m.stats);
-      if (m.kind === 'reset') c.windowDone?.();
+      Object.assign(this.stats, m.stats);
+      if (m.kind === 'reset') this.windowDone?.();
     });
     // A dead worker: the writer checkpoints inline again, nothing is lost.
     worker.on('error', () => {
-      writer.pragma('wal_autocheckpoint = 1000');
-      c.windowDone?.();
+      this.writer.pragma('wal_autocheckpoint = 1000');
+      this.windowDone?.();
     });
     worker.unref();
-    writer.pragma('wal_autocheckpoint = 0');
-    c.worker = worker;
-    return c;
+    this.writer.pragma('wal_autocheckpoint = 0');
+    this.worker = worker;
+    this.wrote();
   }
 
   /** Holds the write lock (writes queue, the event loop runs on) while the worker resets the log. */
   private async quietWindow(): Promise<void> {
-    await this.lock.acquire();
+    await this.o.lock.acquire();
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       const worker = this.worker;
@@ -216,17 +263,12 @@ export class WalCheckpointer {
     } finally {
       clearTimeout(timer);
       this.windowDone = undefined;
-      this.lock.release();
+      this.o.lock.release();
     }
   }
 
-  /** Writes were committed: a checkpoint pass soon (one message per pass, however many commits). */
-  wrote(): void {
-    if (!this.worker || Atomics.exchange(this.asked, 0, 1) === 1) return;
-    this.worker.postMessage('kick');
-  }
-
   async stop(): Promise<void> {
+    await this.starting;
     const w = this.worker;
     if (!w) return;
     this.worker = undefined;
