@@ -22,6 +22,7 @@ import { modelCalls } from './migrations/013-model-calls.js';
 import { dashboard } from './migrations/014-dashboard.js';
 import { followGenerations } from './migrations/017-follow-generations.js';
 import { leanOrderIndexes } from './migrations/018-lean-order-indexes.js';
+import { hotUpdates } from './migrations/019-hot-updates.js';
 import type { DB } from './schema.js';
 
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -42,6 +43,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '014-dashboard': dashboard(dialect),
     '017-follow-generations': followGenerations(dialect),
     '018-lean-order-indexes': leanOrderIndexes(),
+    '019-hot-updates': hotUpdates(dialect),
   };
 }
 

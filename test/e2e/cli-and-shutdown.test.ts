@@ -33,6 +33,7 @@ describe('tradeloop CLI', () => {
         '014-dashboard',
         '017-follow-generations',
         '018-lean-order-indexes',
+        '019-hot-updates',
       ],
     });
     const u = runCli(['users', 'create', 'carol'], env);

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { Database } from '../../src/store/database.js';
 import { migrateTo, migrateToLatest } from '../../src/store/migrate.js';
+import { HOT_FILL_FACTOR, REWRITTEN_TABLES } from '../../src/store/migrations/019-hot-updates.js';
 import { openDatabase } from '../../src/store/open-database.js';
 import { databaseTargets } from '../support/databases.js';
 
@@ -106,5 +107,24 @@ describe.each(targets)('migration upgrades ($name)', (target) => {
       model_analysis: string | null;
     }>`select model_analysis from pipeline_signals`.execute(k);
     expect(sg.rows).toEqual([{ model_analysis: null }]);
+  });
+
+  it('019 leaves room for in-page (HOT) updates in the rewritten tables on PostgreSQL, and keeps their rows', async () => {
+    const db = await open();
+    await migrateTo(db, '018-lean-order-indexes');
+    const k = db.kysely;
+    await sql`insert into users (name, token_hash, created_at) values ('u', 'h', 1)`.execute(k);
+    await sql`insert into paper_accounts (user_id, venue, balance, initial_balance, reset_at, updated_at)
+        select id, 'simulated', '100000', '100000', 1, 1 from users`.execute(k);
+    const before = await sql`select * from paper_accounts`.execute(k);
+    expect(await migrateToLatest(db)).toContain('019-hot-updates');
+    expect((await sql`select * from paper_accounts`.execute(k)).rows).toEqual(before.rows);
+    if (db.dialect !== 'postgres') return;
+    const r = await sql<{ relname: string; reloptions: string[] | null }>`
+      select relname, reloptions from pg_class
+      where relnamespace = current_schema()::regnamespace and relkind = 'r'
+        and relname = any(${[...REWRITTEN_TABLES]})`.execute(k);
+    expect(r.rows.map((x) => x.relname).sort()).toEqual([...REWRITTEN_TABLES].sort());
+    for (const row of r.rows) expect(row.reloptions, row.relname).toContain(`fillfactor=${HOT_FILL_FACTOR}`);
   });
 });
