@@ -64,8 +64,8 @@ export const databaseSettings = {
   sqliteMmapMb: setting({
     env: 'SQLITE_MMAP_MB',
     form: 'an integer from 0 to 65536',
-    default: 64,
+    default: 0,
     parse: int(0, 65536),
-    doc: 'SQLite memory-mapped I/O size, in MiB (0 disables).',
+    doc: 'SQLite memory-mapped I/O size, in MiB (0 disables: pages are read into the page cache; mapped pages a busy service reads count in its resident memory, ~40 MiB with the copy engine at full rate).',
   }),
 };
