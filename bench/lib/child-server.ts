@@ -9,14 +9,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { serviceNodeFlags } from '../../scripts/node-flags.mjs';
+import { serviceNodeEnv, serviceNodeFlags } from '../../scripts/node-flags.mjs';
 
 const exec = promisify(execFile);
 
 /** `npm start`'s Node flags (scripts/node-flags.mjs): the built service runs with them here too. */
-export const SERVICE_NODE_FLAGS: readonly string[] = serviceNodeFlags(
-  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..'),
-);
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SERVICE_NODE_FLAGS: readonly string[] = serviceNodeFlags(ROOT);
+/** `npm start`'s environment (the malloc tunable): every child here runs with it, references too. */
+const SERVICE_ENV: Readonly<Record<string, string>> = serviceNodeEnv(ROOT);
 
 /**
  * Compiles src/ with tsconfig.build.json into `dir` and bundles it as
@@ -63,7 +64,7 @@ export function startChild(
 ): Promise<ChildServer> {
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd: opts.cwd,
-    env: opts.env,
+    env: { ...SERVICE_ENV, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

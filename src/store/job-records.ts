@@ -38,7 +38,14 @@ export interface Job {
    * version wrote.
    */
   request: unknown;
-  result: unknown | null;
+  /**
+   * The result, parsed from `resultJson` on first read: a poll that only
+   * looks at the status, and the API, which sends the stored text as it is,
+   * never parse a large result on the event loop.
+   */
+  readonly result: unknown | null;
+  /** The result as stored (JSON text), or null. */
+  resultJson: string | null;
   /** Why `result` is null although the job succeeded (dropped after JOB_RESULT_TTL_DAYS); else null. */
   resultNote: string | null;
   error: JobError | null;
@@ -78,6 +85,8 @@ export type JobRow = { [K in keyof JobsTable]: K extends 'id' ? number : JobsTab
 
 /** The job in a row; `resultJson` is the result's JSON text (`r.result` unless it was stored compressed). */
 export function toJob(r: JobRow, resultJson: string | null = r.result): Job {
+  let parsed: unknown = null;
+  let pending = resultJson !== null;
   return {
     id: r.id,
     userId: r.user_id,
@@ -86,7 +95,14 @@ export function toJob(r: JobRow, resultJson: string | null = r.result): Job {
     priority: PRIORITY_BY_RANK[r.priority] ?? 'normal',
     progress: r.progress,
     ...unpackParams(r.params),
-    result: resultJson === null ? null : JSON.parse(resultJson),
+    get result(): unknown {
+      if (pending) {
+        parsed = JSON.parse(resultJson!);
+        pending = false;
+      }
+      return parsed;
+    },
+    resultJson,
     resultNote: r.result_note ?? null,
     error: r.error_code === null ? null : { code: storedCode(r.error_code), message: r.error_message ?? '' },
     timeoutMs: r.timeout_ms,

@@ -95,6 +95,11 @@ describe.each(await databaseTargets())('research API on $name', (target) => {
     expect(r.headers.location).toBe(`/api/v1/jobs/${job.id}`);
     const done = await waitDone(job.id);
     expect(done).toMatchObject({ status: 'succeeded', progress: 100, error: null });
+    // Sent as stored, spliced into the job: the same fields as any job, JSON, the result complete.
+    const got = await call('GET', `/jobs/${job.id}`);
+    expect(got.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Object.keys(got.json()).sort()).toEqual(Object.keys(job).sort());
+    expect(got.json()).toEqual(done);
     expect(done.result.metrics).toHaveProperty('maxDrawdown');
     // Holding the symbol over the same bars: 10,000 at the first close, the same span as the strategy's curve.
     const hold = done.result.buyAndHold;

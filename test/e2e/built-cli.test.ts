@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serviceNodeFlags } from '../../scripts/node-flags.mjs';
+import { serviceNodeEnv, serviceNodeFlags } from '../../scripts/node-flags.mjs';
 import { BUILT_CLI, type ChildServer, ROOT, startChildServer } from '../support/child-server.js';
 
 const SCHED_IDLE = 5;
@@ -53,9 +53,27 @@ describe('the built CLI (dist/bundle)', () => {
   it('npm start, npm run worker and the tradeloop command run Node with the same flags', () => {
     const shebang = fs.readFileSync(path.join(ROOT, 'bin/tradeloop.js'), 'utf8').split('\n')[0]!;
     const flags = serviceNodeFlags(ROOT, 'start');
+    const env = serviceNodeEnv(ROOT, 'start');
     expect(flags).toContain('--heap-growing-percent=50');
-    expect(shebang).toBe(`#!/usr/bin/env -S node ${flags.join(' ')}`);
+    expect(env).toEqual({ GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=131072' });
+    const assignments = Object.entries(env).map(([k, v]) => `${k}=${v} `);
+    expect(shebang).toBe(`#!/usr/bin/env -S ${assignments.join('')}node ${flags.join(' ')}`);
     expect(serviceNodeFlags(ROOT, 'worker')).toEqual(flags);
+    expect(serviceNodeEnv(ROOT, 'worker')).toEqual(env);
+  });
+
+  it("the tradeloop command, run through its shebang, has npm start's environment", () => {
+    if (process.platform !== 'linux') return;
+    // bin/tradeloop.js's own shebang line on a script that prints the environment it was given.
+    const script = "process.stdout.write(require('fs').readFileSync('/proc/self/environ','utf8'))";
+    const shebang = fs.readFileSync(path.join(ROOT, 'bin/tradeloop.js'), 'utf8').split('\n')[0]!;
+    const probe = path.join(dir, 'probe.cjs');
+    fs.writeFileSync(probe, `${shebang}\n${script}\n`, { mode: 0o755 });
+    const { GLIBC_TUNABLES: _, ...env } = process.env;
+    const out = spawnSync(probe, { encoding: 'utf8', env });
+    expect(out.status, out.stderr).toBe(0);
+    for (const [k, v] of Object.entries(serviceNodeEnv(ROOT)))
+      expect(out.stdout.split('\0')).toContain(`${k}=${v}`);
   });
 
   it('runs the bundle, not the compiled tree', () => {

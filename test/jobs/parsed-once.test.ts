@@ -3,7 +3,7 @@
  * stored beside the client's fields and handed to the worker as it is; only a
  * row an older version wrote (fields alone) is parsed by the runner.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { backtestRequestOf } from '../../src/jobs/job-runner.js';
 import { parseBacktestRequest } from '../../src/research/index.js';
 import { type JobRow, packParams, toJob } from '../../src/store/job-records.js';
@@ -48,5 +48,29 @@ describe('a backtest request is parsed once', () => {
     const job = toJob(row(JSON.stringify(SPX_BACKTEST)));
     expect(job.request).toBeUndefined();
     expect(backtestRequestOf(job, ['replay'])).toEqual(parseBacktestRequest(SPX_BACKTEST));
+  });
+});
+
+describe('a result is parsed only when read', () => {
+  it('keeps the stored text, and parses it on the first read of `result` only', () => {
+    const text = '{"metrics":{"trades":3},"curve":[1,2,3]}';
+    const job = toJob({ ...row('{}'), status: 'succeeded', result: text });
+    expect(job.resultJson).toBe(text);
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      expect(job.status).toBe('succeeded');
+      expect(parse).not.toHaveBeenCalled();
+      expect(job.result).toEqual({ metrics: { trades: 3 }, curve: [1, 2, 3] });
+      expect(job.result).toBe(job.result);
+      expect(parse).toHaveBeenCalledTimes(1);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('a job without a result reads null, with no text', () => {
+    const job = toJob(row('{}'));
+    expect(job.result).toBeNull();
+    expect(job.resultJson).toBeNull();
   });
 });

@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serviceNodeFlags } from '../../scripts/node-flags.mjs';
+import { serviceNodeEnv, serviceNodeFlags } from '../../scripts/node-flags.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts')];
@@ -25,7 +25,8 @@ export async function startChildServer(
 ): Promise<ChildServer> {
   const child = spawn(process.execPath, [...cli, 'serve'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', ...env },
+    // npm start's environment (scripts/node-flags.mjs) for the sources and the build alike.
+    env: { ...process.env, ...serviceNodeEnv(ROOT), PORT: '0', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
