@@ -127,9 +127,23 @@ describe.skipIf(skipped)(
           return done(last) ? last : undefined;
         },
         ms,
-      ).catch((err: Error) => {
-        throw new Error(`${err.message}; last seen: ${JSON.stringify(last)}`);
+      ).catch(async (err: Error) => {
+        throw new Error(`${err.message}; last seen: ${JSON.stringify(last)}; ${await priceFeedState()}`);
       });
+    }
+    /** Each live instance's price-feed counters and leases from /metrics, to explain a failed wait. */
+    async function priceFeedState(): Promise<string> {
+      const lines = await Promise.all(
+        f.labels().map(async (l) => {
+          const m = await call<string>(l, '/metrics').catch((e: Error) => `unreachable: ${e.message}`);
+          const wanted = m
+            .split('\n')
+            .filter((x) => /^tradeloop_(price_|fleet_lease_held)/.test(x))
+            .join(', ');
+          return `${l} at ${new Date().toISOString()}: ${wanted}`;
+        }),
+      );
+      return lines.join(' | ');
     }
     const closedWithin = (label: string, id: number, ms = FAILOVER_MS) =>
       positionUntil(label, id, 'closed by its TP/SL', (p) => p.status === 'closed', ms);
