@@ -3,9 +3,12 @@
  * sits next to this module: `worker.ts` when running from sources (tests,
  * `npm run dev`; the thread then loads tsx), `worker.js` in `dist`.
  *
- * Memory comes back after large jobs: a thread's heap and allocator arenas
- * keep what a big job grew them to (six rounds of maximum Monte Carlo jobs
- * held about 130 MiB in two threads), and only ending the thread returns it.
+ * Memory comes back after large jobs: a thread's heap keeps what a big job
+ * grew it to (six rounds of maximum Monte Carlo jobs held about 130 MiB in
+ * two threads), and only ending the thread returns it. (Its typed arrays are
+ * malloc'd: glibc returns them only with a fixed mmap threshold, which
+ * `npm start` sets through GLIBC_TUNABLES; otherwise the thread's malloc
+ * arena keeps them after the thread ends.)
  * So the pool is recycled, its threads ended and new ones started on the
  * next task, once it has been idle for `recycleIdleMs` after a task whose
  * thread reported more than `heavyTaskBytes`, or after `recycleAfterTasks`

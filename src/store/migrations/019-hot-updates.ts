@@ -15,8 +15,10 @@ import { type Kysely, type Migration, sql } from 'kysely';
 import type { Dialect } from '../database.js';
 
 /**
- * Tables whose rows are updated again and again, never in an indexed column:
- * prices and PnL, toggles, running stats, holdings, volumes, balances, cursors.
+ * Tables whose rows are updated again and again, mostly in columns no index
+ * holds: prices and PnL, toggles, running stats, holdings, volumes, balances,
+ * cursors. (A position's close changes its status, which its indexes hold:
+ * that update is not HOT, but it comes once per position.)
  */
 export const REWRITTEN_TABLES = [
   'positions',

@@ -238,7 +238,7 @@ export class WalCheckpointer {
     });
     // A dead worker: the writer checkpoints inline again, nothing is lost.
     worker.on('error', () => {
-      this.writer.pragma('wal_autocheckpoint = 1000');
+      this.writer.pragma(`wal_autocheckpoint = ${START_WAL_PAGES}`);
       this.windowDone?.();
     });
     worker.unref();
