@@ -30,6 +30,8 @@ describe('the built CLI (dist/bundle)', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tradeloop-built-'));
   let server: ChildServer;
   let headers: Record<string, string>;
+  /** The first line of bin/tradeloop.js: how the `tradeloop` command starts Node. */
+  const shebang = fs.readFileSync(path.join(ROOT, 'bin/tradeloop.js'), 'utf8').split('\n')[0]!;
 
   beforeAll(async () => {
     const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build-if-stale.mjs')], {
@@ -51,7 +53,6 @@ describe('the built CLI (dist/bundle)', () => {
   });
 
   it('npm start, npm run worker and the tradeloop command run Node with the same flags', () => {
-    const shebang = fs.readFileSync(path.join(ROOT, 'bin/tradeloop.js'), 'utf8').split('\n')[0]!;
     const flags = serviceNodeFlags(ROOT, 'start');
     const env = serviceNodeEnv(ROOT, 'start');
     expect(flags).toContain('--heap-growing-percent=50');
@@ -66,7 +67,6 @@ describe('the built CLI (dist/bundle)', () => {
     if (process.platform !== 'linux') return;
     // bin/tradeloop.js's own shebang line on a script that prints the environment it was given.
     const script = "process.stdout.write(require('fs').readFileSync('/proc/self/environ','utf8'))";
-    const shebang = fs.readFileSync(path.join(ROOT, 'bin/tradeloop.js'), 'utf8').split('\n')[0]!;
     const probe = path.join(dir, 'probe.cjs');
     fs.writeFileSync(probe, `${shebang}\n${script}\n`, { mode: 0o755 });
     const { GLIBC_TUNABLES: _, ...env } = process.env;

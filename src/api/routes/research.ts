@@ -41,7 +41,7 @@ export function jobJson(j: Job, withResult = true) {
     priority: j.priority,
     progress: j.progress,
     params: j.params,
-    ...(withResult ? { result: j.resultJson === null ? null : j.result } : {}),
+    ...(withResult ? { result: j.result } : {}),
     resultNote: j.resultNote,
     error: j.error,
     timeoutMs: j.timeoutMs,
