@@ -9,6 +9,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrapDatabase } from '../../src/observability/timed-database.js';
+import { SQLITE_PAGE_BYTES } from '../../src/store/sqlite/sqlite-connection.js';
 import type { SqliteDatabase } from '../../src/store/sqlite/sqlite-database.js';
 import { MAX_WAL_PAGES, START_WAL_PAGES } from '../../src/store/sqlite/wal-checkpointer.js';
 import { sqliteTarget } from '../support/databases.js';
@@ -21,6 +22,7 @@ describe('SQLite WAL under a stream of toggles', () => {
   });
   afterAll(() => ctx.close());
   const walBytes = () => fs.statSync(`${ctx.services.config.databaseUrl.slice('sqlite:'.length)}-wal`).size;
+  const frameBytes = SQLITE_PAGE_BYTES + 24;
 
   it('stays bounded by the checkpointer bound (it would grow without one)', async () => {
     const { traders, users } = ctx.services;
@@ -37,9 +39,9 @@ describe('SQLite WAL under a stream of toggles', () => {
       if (i % 500 === 0) largest = Math.max(largest, walBytes());
     }
     largest = Math.max(largest, walBytes());
-    // 40,000 unchecked commits would be ~165 MiB. The bound is MAX_WAL_PAGES frames (4 KiB + 24 bytes each)
+    // 40,000 unchecked commits would be ~330 MiB. The bound is MAX_WAL_PAGES frames (a page + 24 bytes each)
     // plus what the writer commits before the checkpointer thread sees it passed (a loaded machine delays it).
-    expect(largest).toBeLessThan(2 * MAX_WAL_PAGES * 4120 + 2 * 1024 * 1024);
+    expect(largest).toBeLessThan(2 * MAX_WAL_PAGES * frameBytes + 2 * 1024 * 1024);
     // It stays bounded by quiet-window resets (the writer waits for a few frames' copy), not by
     // TRUNCATEs of a whole log grown to the bound (the writer waits for all of it).
     const stats = (unwrapDatabase(ctx.services.db) as SqliteDatabase).checkpointStats;
@@ -69,7 +71,7 @@ describe('SQLite WAL under a stream of toggles', () => {
     }
     // Twice the margin of the test above: the worker thread may be starved of CPU for longer
     // while other test files run, and this writer commits ~100 MiB a second.
-    expect(largest).toBeLessThan(4 * MAX_WAL_PAGES * 4120 + 4 * 1024 * 1024);
+    expect(largest).toBeLessThan(4 * MAX_WAL_PAGES * frameBytes + 4 * 1024 * 1024);
   });
 });
 

@@ -51,7 +51,7 @@ const START_CHECK_MS = 100;
 const QUIET_WINDOW_MAX_MS = 1_000;
 
 export interface CheckpointerOptions {
-  /** Pages of log after which a TRUNCATE checkpoint is forced. @default 8192 (32 MiB at 4 KiB pages) */
+  /** Pages of log after which a TRUNCATE checkpoint is forced. @default 8192 (64 MiB at SQLITE_PAGE_BYTES = 8 KiB) */
   maxWalPages?: number;
   /** Log pages copied after which the log is reset in a quiet window. @default 2048 */
   resetPages?: number;
