@@ -126,7 +126,11 @@ export class WorkerPool {
     pool.on('error', (err: Error) => {
       if (this.startFailures.has(pool)) return;
       this.startFailures.set(pool, err);
-      if (this.pool) void this.pool.then((p) => p === pool && this.retire());
+      // (A newer pool still starting may fail: its rejection is its own task's to report.)
+      void this.pool?.then(
+        (p) => p === pool && this.retire(),
+        () => undefined,
+      );
     });
     return pool;
   }
