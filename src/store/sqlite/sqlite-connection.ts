@@ -13,7 +13,7 @@ import { canonicalAmount } from '../amounts.js';
  * Page size of a new database file (an existing file keeps its own). 8 KiB
  * instead of SQLite's 4 KiB: a copy fan-out dirties one page per follower in
  * every per-user index, and each dirty page costs a WAL frame, a checkpoint
- * write and a B-tree level; see README, "Storage".
+ * write and a B-tree level; see README, "How it is fast" (SQLite).
  */
 export const SQLITE_PAGE_BYTES = 8192;
 
@@ -31,8 +31,11 @@ export function openSqliteConnection(file: string, tuning: SqliteTuning): Better
     readonly: tuning.readonly ?? false,
     fileMustExist: tuning.readonly ?? false,
   });
-  if (!tuning.readonly) db.pragma(`page_size = ${SQLITE_PAGE_BYTES}`);
-  if (!tuning.readonly) db.pragma('journal_mode = WAL');
+  if (!tuning.readonly) {
+    // The page size must be set before WAL is: in WAL mode a file's page size no longer changes.
+    db.pragma(`page_size = ${SQLITE_PAGE_BYTES}`);
+    db.pragma('journal_mode = WAL');
+  }
   db.pragma(`synchronous = ${tuning.synchronous.toUpperCase()}`);
   db.pragma(`busy_timeout = ${tuning.busyTimeoutMs}`);
   db.pragma('foreign_keys = ON');
