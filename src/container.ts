@@ -196,6 +196,10 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     idleRepriceBudget: config.priceIdleRepriceBudget,
     onClosed: () => positionNotifier.kick(),
     exits: copy.exits,
+    // A failed flush is retried and counted; a failed poll or resubscription is retried on the next round.
+    onError: onceEveryPerMessage<void>(10_000, (err) =>
+      logger.warn({ err }, 'price feed: a flush, poll or resubscription failed'),
+    ),
   });
   const positions = new PositionService({
     ...positionDeps,

@@ -1,7 +1,8 @@
 /**
  * The live price feed into positions and the close notifier, read from their
  * own counters at scrape time: ticks received and coalesced, flushes (write
- * transactions), rows repriced, positions closed by TP/SL, pending markets.
+ * transactions), rows repriced, positions closed by TP/SL, pending markets,
+ * the markets streamed and resubscriptions given up.
  */
 import type { Registry } from 'prom-client';
 import { oncePerScrape, registerCollected, SnapshotMetric } from './collected-metric.js';
@@ -15,6 +16,8 @@ export interface StreamStats {
   rowsUpdated: number;
   pendingKeys: number;
   positionsClosed: number;
+  streamedMarkets: number;
+  followsAbandoned: number;
 }
 
 const FAMILIES: [string, string, 'counter' | 'gauge', (s: StreamStats) => number][] = [
@@ -59,6 +62,18 @@ const FAMILIES: [string, string, 'counter' | 'gauge', (s: StreamStats) => number
     'Markets with a tick waiting for a flush',
     'gauge',
     (s) => s.pendingKeys,
+  ],
+  [
+    'tradeloop_price_streamed_markets',
+    'Markets this instance streams for open positions (0 unless it holds the price stream)',
+    'gauge',
+    (s) => s.streamedMarkets,
+  ],
+  [
+    'tradeloop_price_follows_abandoned_total',
+    'Resubscriptions to the open markets given up after 10 s without an answer',
+    'counter',
+    (s) => s.followsAbandoned,
   ],
   [
     'tradeloop_positions_closed_by_tpsl_total',

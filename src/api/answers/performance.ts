@@ -68,6 +68,10 @@ export const StreamsReportJson = reportOf(
         positionsClosed: Type.Integer(),
         ticksDropped: Type.Integer(),
         idleRepriceMs: Type.Number(),
+        streamedMarkets: Type.Integer({ description: 'markets this instance streams now' }),
+        followsAbandoned: Type.Integer({
+          description: 'resubscriptions given up after 10 s without an answer',
+        }),
       }),
       positionNotifier: Type.Object({ delivered: Type.Integer(), failed: Type.Integer() }),
       websocket: Type.Object({
