@@ -99,7 +99,14 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     read: pipeline.history.recordedDecisions.bind(pipeline.history),
   };
   const jobs = await createJobs(
-    { db, clock, venueConfig: venueConfig(config), reports: outages, recordedAnswers },
+    {
+      db,
+      clock,
+      venueConfig: venueConfig(config),
+      reports: outages,
+      recordedAnswers,
+      onError: onceEveryPerMessage<void>(10_000, (err) => logger.warn({ err }, 'jobs: %s', String(err))),
+    },
     config,
   );
   const idempotencyRepo = new IdempotencyRepository(db);

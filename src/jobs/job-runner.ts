@@ -25,7 +25,7 @@ import type { JobRepository } from '../store/job-repository.js';
 import { isCopyRequest, parseBacktestSubmission } from './job-requests.js';
 import type { ResearchVenues } from './research-venues.js';
 import { chunkBuffers, JobControl, type WorkerReply } from './task-protocol.js';
-import type { WorkerPool } from './worker-pool.js';
+import { type WorkerPool, WorkerStartError } from './worker-pool.js';
 
 export type StopReason = 'cancel' | 'timeout' | 'shutdown';
 
@@ -139,9 +139,10 @@ export class JobRunner {
         reply = job.type === 'backtest' ? await this.backtest(job, a) : await this.monteCarlo(job, a);
       } catch (err) {
         // The pool rejects when a stopped task's thread was terminated, or the pool itself failed.
+        if (err instanceof WorkerStartError) this.o.onError?.(err);
         reply = a.reason
           ? { ok: false, cancelled: true }
-          : { ok: false, cancelled: false, code: 'JOB_FAILED', message: errorMessage(err) };
+          : { ok: false, cancelled: false, code: 'JOB_FAILED', message: failureMessage(err) };
       }
       const status = await this.settle(job, a, reply);
       if (status !== undefined && status !== 'queued' && status !== 'running')
@@ -269,4 +270,11 @@ export class JobRunner {
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** What a job's owner reads when it failed: a thread that could not start is the operator's (logged), not the user's. */
+function failureMessage(err: unknown): string {
+  return err instanceof WorkerStartError
+    ? 'the job worker could not start; the service log has the cause'
+    : errorMessage(err);
 }

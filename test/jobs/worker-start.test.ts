@@ -9,9 +9,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { JobRunner } from '../../src/jobs/job-runner.js';
+import { ResearchVenues } from '../../src/jobs/research-venues.js';
 import { JobControl } from '../../src/jobs/task-protocol.js';
 import { WorkerPool, WorkerStartError, workerEntry } from '../../src/jobs/worker-pool.js';
 import { parseMonteCarloRequest } from '../../src/research/index.js';
+import { JobRepository } from '../../src/store/job-repository.js';
+import { databaseTargets } from '../support/databases.js';
+import { type TestContext, testServices } from '../support/services.js';
+import { monteCarlo } from './harness.js';
 
 const request = parseMonteCarloRequest({
   tradeReturns: [0.02, -0.01],
@@ -59,5 +65,50 @@ describe('WorkerPool when its worker cannot start', () => {
       expect(err).toBeInstanceOf(WorkerStartError);
       expect((err as Error).message).toContain('the broken worker module');
     }
+  });
+});
+
+describe('a job whose worker cannot start', () => {
+  let ctx: TestContext;
+  let pool: WorkerPool | undefined;
+  const sqlite = async () => (await databaseTargets()).find((t) => t.name === 'sqlite')!;
+  afterEach(async () => {
+    await pool?.close();
+    await ctx?.close();
+  });
+
+  it('fails with a message for its owner that names no server path; the operator gets the cause', async () => {
+    ctx = await testServices(await sqlite());
+    const s = ctx.services;
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'job-worker-')), 'absent.mjs');
+    pool = new WorkerPool(1, { entry: { filename: pathToFileURL(file).href, execArgv: [] } });
+    const repo = new JobRepository(s.db, { resultMaxBytes: 1_000_000 });
+    const reported: unknown[] = [];
+    const runner = new JobRunner({
+      repo,
+      pool,
+      venues: new ResearchVenues({ name: 'simulated', config: { kind: 'simulated' } }, 1),
+      clock: s.clock,
+      onError: (err) => reported.push(err),
+    });
+    const { user } = await s.users.create('job_owner');
+    const job = await repo.insert(
+      {
+        userId: user.id,
+        type: 'montecarlo',
+        priority: 1,
+        params: JSON.stringify(monteCarlo(10_000)),
+        timeoutMs: 60_000,
+      },
+      s.clock.now(),
+    );
+    expect(await runner.run(job.id)).toBe('failed');
+    const failed = await repo.findById(job.id);
+    expect(failed?.error?.code).toBe('JOB_FAILED');
+    expect(failed?.error?.message).toBe('the job worker could not start; the service log has the cause');
+    expect(JSON.stringify(failed)).not.toContain(path.dirname(file));
+    expect(reported).toHaveLength(1);
+    expect(reported[0]).toBeInstanceOf(WorkerStartError);
+    expect(String(reported[0])).toContain(file);
   });
 });
