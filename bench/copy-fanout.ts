@@ -9,6 +9,14 @@
  * The figure is the p99 over the pages that copied to every follow; the
  * reference, interleaved page by page, is 1,000 bare prepared INSERTs of
  * decision-shaped rows into a scratch table in one transaction.
+ *
+ * `copy-fanout-history` is the same on a database that already holds
+ * HISTORY_PER_FOLLOW earlier copies of every follow (decisions, orders and
+ * closed positions: the rows of the first pages, up to one that copied to
+ * every follow, copied that many times over): a fan-out's rows
+ * land on one index page per follower in every index keyed by user or
+ * trader, so what a commit writes grows with the history until there are
+ * more leaf pages than followers. The fresh database is the best case.
  */
 
 import type { Services } from '../src/container.js';
@@ -33,6 +41,8 @@ const FULL_PAGES = 50;
 const WARMUP = 3;
 const LOOKBACK_MS = 3 * 3_600_000;
 const TARGET_P99_US = 50_000;
+/** Earlier copies per follow in `copy-fanout-history`: enough for more index leaf pages than followers. */
+const HISTORY_PER_FOLLOW = 100;
 
 export interface SeededUsers {
   users: { id: number; token: string }[];
@@ -83,10 +93,14 @@ export async function seedFollows(
   return out;
 }
 
-export const copyFanout: Benchmark = perDialect('copy-fanout', measure);
+export const copyFanout: Benchmark = perDialect('copy-fanout', (ctx, dialect) => measure(ctx, dialect, 0));
+export const copyFanoutHistory: Benchmark = perDialect('copy-fanout-history', (ctx, dialect) =>
+  measure(ctx, dialect, HISTORY_PER_FOLLOW),
+);
 
-async function measure(ctx: BenchContext, dialect: BenchDialect) {
-  const { s, url } = await servicesOn(ctx, dialect, 'copy_fanout', { copyEngine: 'off' });
+async function measure(ctx: BenchContext, dialect: BenchDialect, history: number) {
+  const name = history > 0 ? 'copy-fanout-history' : 'copy-fanout';
+  const { s, url } = await servicesOn(ctx, dialect, name.replaceAll('-', '_'), { copyEngine: 'off' });
   const source = s.copy.sources.get('simulated') as SimulatedLeaders | undefined;
   if (!source) throw new Error('the simulated leader source is not configured');
   const leader = source.addresses().find((a) => a.includes('scalper'))!;
@@ -104,50 +118,59 @@ async function measure(ctx: BenchContext, dialect: BenchDialect) {
 
   // One page per trade, in the leader's order; quotes and equity read before the transaction (untimed).
   let next = 0;
+  let historyNote = '';
   let page: { trade: LeaderTrade; quotes: Map<string, MarketQuote>; equity: Exact | null } | undefined;
   const outcomes: { copied: number; skipped: number; reasons: string[] }[] = [];
-  const [subject = [], reference = []] = await profilePhase('copy-fanout', () =>
+  const pageStep = {
+    before: async () => {
+      // The watcher applies a page from an event callback: the event loop turns between pages.
+      await new Promise((r) => setImmediate(r));
+      const trade = trades[next++];
+      if (!trade) throw new Error(`the leader made only ${trades.length} trades in the look-back window`);
+      const e = await source.equity(leader);
+      page = {
+        trade,
+        quotes: await pageQuotes(s.marketData, [trade], false),
+        equity: e === null ? null : parseExact(e),
+      };
+    },
+    op: async () => {
+      const { trade, quotes, equity } = page!;
+      const from = watcher.cursor;
+      const to = `sim:${trade.ts}`;
+      // Seen 20 ms after the leader traded, as a pushed trade is.
+      const r = await s.db.transaction((tx) =>
+        fanout.apply(watcher, from, to, [trade], quotes, equity, trade.ts + 20, tx),
+      );
+      if (!r) throw new Error('the cursor did not move: the page was not applied');
+      watcher = { ...watcher, cursor: to };
+      const copied = r.decisions.filter((d) => d.status === 'copied').length;
+      outcomes.push({
+        copied,
+        skipped: r.decisions.length - copied,
+        reasons: [...new Set(r.decisions.map((d) => d.reason).filter((x): x is string => x !== null))],
+      });
+    },
+  };
+  // History (untimed): pages applied until one copied to every follow, then their rows multiplied.
+  if (history > 0) {
+    while (!outcomes.some((o) => o.copied === FOLLOWS)) {
+      await pageStep.before();
+      await pageStep.op();
+    }
+    historyNote = await seedHistory(s, history);
+  }
+  const seeded = outcomes.slice();
+  const [subject = [], reference = []] = await profilePhase(name, () =>
     sampleInterleaved(
-      [
-        {
-          before: async () => {
-            // The watcher applies a page from an event callback: the event loop turns between pages.
-            await new Promise((r) => setImmediate(r));
-            const trade = trades[next++];
-            if (!trade)
-              throw new Error(`the leader made only ${trades.length} trades in the look-back window`);
-            const e = await source.equity(leader);
-            page = {
-              trade,
-              quotes: await pageQuotes(s.marketData, [trade], false),
-              equity: e === null ? null : parseExact(e),
-            };
-          },
-          op: async () => {
-            const { trade, quotes, equity } = page!;
-            const from = watcher.cursor;
-            const to = `sim:${trade.ts}`;
-            // Seen 20 ms after the leader traded, as a pushed trade is.
-            const r = await s.db.transaction((tx) =>
-              fanout.apply(watcher, from, to, [trade], quotes, equity, trade.ts + 20, tx),
-            );
-            if (!r) throw new Error('the cursor did not move: the page was not applied');
-            watcher = { ...watcher, cursor: to };
-            const copied = r.decisions.filter((d) => d.status === 'copied').length;
-            outcomes.push({
-              copied,
-              skipped: r.decisions.length - copied,
-              reasons: [...new Set(r.decisions.map((d) => d.reason).filter((x): x is string => x !== null))],
-            });
-          },
-        },
-        () => bareTx(FOLLOWS),
-      ],
+      [pageStep, () => bareTx(FOLLOWS)],
       // 150 pages of the leader's stream, skipped ones timed too; the figure keeps the fully copied ones.
-      { warmup: WARMUP, samples: Math.min(trades.length - WARMUP, 150), maxMs: 120_000, chunk: 1 },
+      { warmup: WARMUP, samples: Math.min(trades.length - next - WARMUP, 150), maxMs: 120_000, chunk: 1 },
     ),
   );
-  const timed = outcomes.slice(WARMUP);
+  const timed = outcomes.slice(seeded.length + WARMUP);
+  const warmupDecisions = seeded.reduce((a, o) => a + o.copied + o.skipped, 0);
+  const warmupCopied = seeded.reduce((a, o) => a + o.copied, 0);
   const full = subject.filter((_, i) => timed[i]?.copied === FOLLOWS);
   const fullPages = full.length;
 
@@ -165,13 +188,13 @@ async function measure(ctx: BenchContext, dialect: BenchDialect) {
     orders: Number(row?.orders),
     positions: Number(row?.positions),
   };
-  const reported = outcomes.reduce((a, o) => a + o.copied + o.skipped, 0);
-  const reportedCopied = outcomes.reduce((a, o) => a + o.copied, 0);
+  const reported = outcomes.reduce((a, o) => a + o.copied + o.skipped, 0) + history * warmupDecisions;
+  const reportedCopied = outcomes.reduce((a, o) => a + o.copied, 0) + history * warmupCopied;
   const reasons = new Map<string, number>();
   for (const o of timed) for (const r of o.reasons) reasons.set(r, (reasons.get(r) ?? 0) + 1);
   return [
     latencyResult({
-      name: figureName('copy-fanout', dialect),
+      name: figureName(name, dialect),
       dialect,
       stat: 'p99',
       limitUs: TARGET_P99_US,
@@ -180,6 +203,7 @@ async function measure(ctx: BenchContext, dialect: BenchDialect) {
       samples: full,
       reference: { name: `${FOLLOWS} bare prepared INSERTs in one tx`, samples: reference },
       notes: [
+        ...(history > 0 ? [historyNote] : []),
         `${FOLLOWS} users each following ${leader} (fixed 10 per copy); figure over the ${fullPages} pages (one leader trade each) that copied to all ${FOLLOWS} follows: decisions + orders + positions + fills + balances + cursor in one committed transaction`,
         `all ${subject.length} timed pages incl. skipped ones (sells without a known leader position, etc.): ${describe(summarize(subject), 'ms', 1 / 1000)}; skip reasons seen on pages: ${[...reasons].map(([r, n]) => `${r} x${n}`).join(', ') || 'none'}`,
         `${dialect === 'sqlite' ? `SQLite WAL synchronous=${s.config.sqliteSynchronous}` : 'PostgreSQL, pool of DATABASE_POOL_SIZE'}; quotes and leader equity read before the transaction (untimed), as LeaderWatcher.commit does`,
@@ -247,4 +271,61 @@ async function bareDecisionInserts(
     for (let i = 0; i < n; i++) await c.query({ name: 'bench_copy_decision', text, values: row(i) });
     await c.query('COMMIT');
   };
+}
+
+/**
+ * Makes the rows of the pages applied so far `times` times more: each
+ * decision, order and position copied `times` over (new ids; the copies'
+ * decisions under other source trade ids, their orders without a client id,
+ * their positions closed), in one transaction, then a checkpoint. Returns a
+ * note of what the database holds.
+ */
+async function seedHistory(s: Services, times: number): Promise<string> {
+  const t0 = performance.now();
+  const columns = async (table: string) =>
+    (
+      await s.db.all<{ name: string }>({
+        sql:
+          s.db.dialect === 'sqlite'
+            ? `select name from pragma_table_info('${table}')`
+            : `select column_name as name from information_schema.columns where table_name = '${table}' and table_schema = current_schema()`,
+        parameters: [],
+      })
+    )
+      .map((c) => c.name)
+      .filter((c) => c !== 'id');
+  const copies: [string, (k: number) => Record<string, string>][] = [
+    ['orders', () => ({ client_order_id: 'NULL' })],
+    [
+      'positions',
+      () => ({
+        status: "'closed'",
+        closed_at: 'opened_at',
+        close_reason: "'leader_exit'",
+        close_price: 'entry_price',
+      }),
+    ],
+    ['copy_decisions', (k) => ({ source_trade_id: `source_trade_id || '-h${k}'` })],
+  ];
+  const plans = await Promise.all(copies.map(async ([t, set]) => ({ t, set, cols: await columns(t) })));
+  await s.db.transaction(async (tx) => {
+    for (const { t } of plans)
+      await tx.run({ sql: `create temp table history_${t} as select * from ${t}`, parameters: [] });
+    for (let k = 0; k < times; k++)
+      for (const { t, set, cols } of plans) {
+        const values = set(k);
+        await tx.run({
+          sql: `insert into ${t} (${cols.join(', ')}) select ${cols.map((c) => values[c] ?? c).join(', ')} from history_${t}`,
+          parameters: [],
+        });
+      }
+    for (const { t } of plans) await tx.run({ sql: `drop table history_${t}`, parameters: [] });
+  });
+  if (s.db.dialect === 'sqlite') rawSqlite(s).pragma('wal_checkpoint(TRUNCATE)');
+  else await s.db.run({ sql: 'analyze', parameters: [] });
+  const row = await s.db.first<Record<'d' | 'o' | 'p', number | string>>({
+    sql: 'select (select count(*) from copy_decisions) as d, (select count(*) from orders) as o, (select count(*) from positions) as p',
+    parameters: [],
+  });
+  return `history: the rows of the first pages (to one copied to every follow) copied ${times} times before timing (${(performance.now() - t0).toFixed(0)} ms): ${Number(row?.d)} decisions, ${Number(row?.o)} orders, ${Number(row?.p)} positions`;
 }

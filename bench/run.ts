@@ -21,7 +21,7 @@ import { cacheHit } from './cache-hit.js';
 import { cacheInvalidation } from './cache-invalidation.js';
 import { cacheStampede } from './cache-stampede.js';
 import { copyBacktest } from './copy-backtest.js';
-import { copyFanout } from './copy-fanout.js';
+import { copyFanout, copyFanoutHistory } from './copy-fanout.js';
 import { copySustained } from './copy-sustained.js';
 import { dashboard } from './dashboard.js';
 import { fleetFailover } from './fleet-failover.js';
@@ -86,6 +86,7 @@ const BENCHMARKS: Benchmark[] = [
   metricsScrape,
   dashboard,
   copyFanout,
+  copyFanoutHistory,
   copySustained,
   liveCopy,
   copyBacktest,
