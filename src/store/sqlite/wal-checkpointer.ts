@@ -15,10 +15,16 @@
  * SQLite's busy sleeps, dozens of times a minute (copy-sustained,
  * 2026-12-05). So once a pass has copied a log of `resetPages` or more, the
  * worker asks for a quiet window: this thread takes the write lock (writes
- * queue behind it, the event loop runs on), the worker copies the few frames
- * committed since its pass and truncates the log (never waiting: busy
- * timeout 0), and the lock is released. The TRUNCATE of a log past
- * `maxWalPages` stays as the bound if windows keep failing, or do not come.
+ * queue behind it, the event loop runs on), the worker copies the frames
+ * committed since its pass, and the lock is released: the log, copied to its
+ * last frame, starts afresh at the writer's next transaction (SQLite's own
+ * restart of a wholly copied log). The window used to TRUNCATE the log
+ * instead, whose truncation and sync the writer waited for too: 6-12 ms of
+ * windows of 15-50 ms in the copy-fanout bench (2026-12-06). A window is the
+ * price of the copy of one commit's frames, so the fewer frames a commit
+ * writes, the cheaper (see the README on the fan-out's history). The
+ * TRUNCATE of a log past `maxWalPages` stays as the bound if windows keep
+ * failing, or do not come.
  *
  * Nothing here waits for this thread's event loop but the window itself: a
  * commit asks for a pass through a flag shared with the worker, which clears
@@ -68,7 +74,7 @@ export interface CheckpointStats {
   passes: number;
   /** TRUNCATEs of a log past the bound (the writer waits out the copy of all of it). */
   restarts: number;
-  /** Logs reset in a quiet window (only what came since the last pass left to copy). */
+  /** Logs wholly copied in a quiet window, to start afresh at the next write (only what came since the last pass left to copy). */
   resets: number;
   failures: number;
   /** Log pages at the last pass. */
@@ -89,6 +95,8 @@ const asked = new Int32Array(workerData.asked);
 let timer = null;
 let closing = false;
 let quiet = false; // a quiet window is asked for: only the bound is kept until it is given
+// A window copied the whole log (of this many frames): the writer's next transaction starts it afresh.
+let restartAt = 0;
 const stats = { passes: 0, restarts: 0, resets: 0, failures: 0, walPages: 0 };
 function pass() {
   timer = null;
@@ -105,7 +113,10 @@ function pass() {
       stats.passes++;
       stats.walPages = r.log;
       behind = r.checkpointed < r.log;
-      copied = !behind && r.log >= workerData.resetPages;
+      // Not again while the writer has yet to start the log afresh after a window (it grows on
+      // only when a reader held its place then: another window's worth later, one more).
+      if (r.log < restartAt || r.log >= restartAt + workerData.resetPages) restartAt = 0;
+      copied = !behind && r.log >= workerData.resetPages && restartAt === 0;
     }
   } catch (err) {
     stats.failures++;
@@ -118,14 +129,20 @@ function pass() {
     parentPort.postMessage({ kind: 'quiet' });
   } else parentPort.postMessage({ kind: 'stats', stats });
 }
-// In the quiet window: no transaction is open, so only the frames since the last pass are copied
-// before the log is truncated. A reader still in the log makes it give up (busy), never wait.
+// In the quiet window: no transaction is open, so only the frames since the last pass are copied.
+// A reader still in the log makes it give up (busy), never wait.
 function reset() {
   quiet = false;
   try {
     db.pragma('busy_timeout = 0');
-    const [r] = db.pragma('wal_checkpoint(TRUNCATE)');
-    if (r.busy === 0) stats.resets++;
+    // Copied to the last frame, the log starts afresh at the writer's next transaction (SQLite
+    // restarts a wholly copied log that no reader is in): no truncation, whose sync the writer
+    // would wait for too. The file keeps its size, at most the bound.
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (r.busy === 0 && r.checkpointed === r.log) {
+      stats.resets++;
+      restartAt = r.log;
+    }
   } catch (err) {
     stats.failures++;
   } finally {
