@@ -22,17 +22,9 @@ import { positionsTag, type UpdateSink } from '../updates/update-sink.js';
 import type { Unsubscribe } from '../venues/types.js';
 import type { CopyExitHook } from './copy-exits.js';
 import { IdleRepricePace } from './idle-reprice-pace.js';
+import { OpenMarketsStream } from './open-markets-stream.js';
 import { positionJson } from './position-json.js';
 import { QuietMarkets } from './quiet-markets.js';
-
-/** Least time between two reads of the markets with open positions while streaming, ms. */
-const FOLLOW_EVERY_MS = 250;
-/**
- * A resubscription still in flight after this long is given up: the next
- * change or resync starts a fresh one (and the late one's answer is ignored),
- * so one read that never settles cannot freeze the streamed set. ms.
- */
-const FOLLOW_STALL_MS = 10_000;
 
 export interface PriceFeedOptions {
   db: Database;
@@ -56,7 +48,7 @@ export interface PriceFeedOptions {
    * position opened on another instance of the fleet is followed too. @default 2000
    */
   resyncMs?: number;
-  /** A resubscription in flight longer than this is given up (ms). @default FOLLOW_STALL_MS */
+  /** A resubscription in flight longer than this is given up (ms). @default 10000 (OpenMarketsStream) */
   followStallMs?: number;
   /** Called after a flush closed positions, so their events are delivered. */
   onClosed(): void;
@@ -73,7 +65,7 @@ export interface PriceFeedStats extends TickCoalescerStats {
   ticksDropped: number;
   /** Markets this instance streams now (0 while it does not hold the stream). */
   streamedMarkets: number;
-  /** Resubscriptions given up after FOLLOW_STALL_MS without an answer. */
+  /** Resubscriptions given up after `followStallMs` without an answer. */
   followsAbandoned: number;
 }
 
@@ -96,30 +88,14 @@ export class PriceFeed {
   private closedCount = 0;
   private published: Promise<void> = Promise.resolve();
   private polling: Promise<void> = Promise.resolve();
-  /** Stream mode: the venue subscription for the markets with open positions, and its symbol set. */
-  private streaming = false;
-  private venueStream: Unsubscribe | undefined;
-  private streamedKey = '';
-  private streamedCount = 0;
-  /** The resubscription in flight (at most one counts: see `followGen`), and when it began. */
-  private following: Promise<void> | undefined;
-  private followingSince = 0;
-  /** Bumped by every resubscription and by a stop: an answer for an older generation is ignored. */
-  private followGen = 0;
-  private followsAbandoned = 0;
-  private followAgain = false;
+  /** Stream mode: the venue subscription for exactly the markets with open positions. */
+  private readonly stream: OpenMarketsStream;
   private dropped = 0;
-  private lastFollowAt = Number.NEGATIVE_INFINITY;
-  private followTimer: NodeJS.Timeout | undefined;
 
   private readonly idlePace: IdleRepricePace;
   private readonly quiet: QuietMarkets<LatestTick>;
   /** Per market, how many ticks flushes wrote: a settling pass applies only if no tick was written after its own. */
   private readonly writes = new Map<string, number>();
-
-  private get stallMs(): number {
-    return this.o.followStallMs ?? FOLLOW_STALL_MS;
-  }
 
   constructor(private readonly o: PriceFeedOptions) {
     this.idlePace = new IdleRepricePace(o.idleRepriceMs ?? 1_000, o.idleRepriceBudget ?? 20_000);
@@ -140,6 +116,19 @@ export class PriceFeed {
       flush: (batch) => this.flush(batch),
       ...(o.onError ? { onError: o.onError } : {}),
     });
+    this.stream = new OpenMarketsStream({
+      repo: o.repo,
+      venue: o.marketData.venue,
+      venueId: this.venueId,
+      clock: o.clock,
+      ...(o.resyncMs !== undefined ? { resyncMs: o.resyncMs } : {}),
+      ...(o.followStallMs !== undefined ? { stallMs: o.followStallMs } : {}),
+      ensureListing: async () => {
+        if (this.symbolToMarket.size === 0) await this.loadMarkets();
+      },
+      onTicks: (ticks) => this.ingest(ticks),
+      ...(o.onError ? { onError: o.onError } : {}),
+    });
   }
 
   /**
@@ -152,28 +141,8 @@ export class PriceFeed {
     const venue = this.o.marketData.venue;
     if (venue.capabilities.streaming && venue.subscribeTicks) {
       if (this.unsubscribe === undefined) {
-        this.streaming = true;
-        // Positions opened on this instance are followed at once (`marketsChanged`); those opened
-        // on other instances of the fleet at the next resync.
-        let cancelResync = () => {};
-        const resync = () => {
-          this.marketsChanged();
-          cancelResync = this.o.clock.setTimer(this.o.resyncMs ?? 2_000, resync);
-        };
-        this.unsubscribe = () => {
-          this.streaming = false;
-          this.followGen++;
-          cancelResync();
-          clearTimeout(this.followTimer);
-          this.followTimer = undefined;
-          this.venueStream?.();
-          this.venueStream = undefined;
-          this.streamedKey = '';
-          this.streamedCount = 0;
-        };
-        // The first subscription's failure is the caller's (a lease gives the role back).
-        await this.beginFollow(false);
-        cancelResync = this.o.clock.setTimer(this.o.resyncMs ?? 2_000, resync);
+        this.unsubscribe = () => this.stream.stop();
+        await this.stream.start();
       }
       return 'stream';
     }
@@ -197,78 +166,9 @@ export class PriceFeed {
     return 'poll';
   }
 
-  /**
-   * Positions opened or closed: stream exactly the markets that now have open
-   * positions. Calls during a resubscription are folded into one more.
-   */
+  /** Positions opened or closed: stream exactly the markets that now have open positions. */
   marketsChanged(): void {
-    if (!this.streaming) return;
-    if (this.following) {
-      if (performance.now() - this.followingSince < this.stallMs) {
-        this.followAgain = true;
-        return;
-      }
-      this.followsAbandoned++;
-      this.o.onError?.(
-        new Error(`price stream: resubscription gave no answer in ${this.stallMs} ms; starting another`),
-      );
-    }
-    // A burst of openings (a leader's trade copied to many follows, page after page) re-reads the
-    // open markets at most every FOLLOW_EVERY_MS: one real-time timer for the rest of the burst.
-    const wait = this.lastFollowAt + FOLLOW_EVERY_MS - performance.now();
-    if (wait > 0) {
-      this.followTimer ??= setTimeout(() => {
-        this.followTimer = undefined;
-        this.marketsChanged();
-      }, wait).unref();
-      return;
-    }
-    void this.beginFollow(true);
-  }
-
-  /**
-   * Starts a resubscription and makes it the one in flight; a later one (or a
-   * stop) supersedes it. Resolves or rejects with its outcome; when `report`,
-   * a failure goes to `onError` instead and the promise resolves.
-   */
-  private beginFollow(report: boolean): Promise<void> {
-    const gen = ++this.followGen;
-    this.lastFollowAt = performance.now();
-    this.followingSince = this.lastFollowAt;
-    const run = this.follow(gen);
-    const tracked: Promise<void> = run
-      .catch((err: unknown) => {
-        if (report) this.o.onError?.(err);
-      })
-      .finally(() => {
-        if (this.following !== tracked) return;
-        this.following = undefined;
-        if (this.followAgain) {
-          this.followAgain = false;
-          this.marketsChanged();
-        }
-      });
-    this.following = tracked;
-    return report ? tracked : run;
-  }
-
-  private async follow(gen: number): Promise<void> {
-    const venue = this.o.marketData.venue;
-    const current = () => gen === this.followGen && this.streaming;
-    const symbols = (await this.o.repo.openMarkets(this.venueId)).map((m) => m.symbol).sort();
-    const key = symbols.join('\n');
-    if (!current() || key === this.streamedKey || !venue.subscribeTicks) return;
-    // The listing is read only once there is something to price (an idle service never loads it).
-    if (symbols.length > 0 && this.symbolToMarket.size === 0) {
-      await this.loadMarkets();
-      // Stopped or superseded meanwhile: subscribing now would stream for nobody, or an older set.
-      if (!current()) return;
-    }
-    this.venueStream?.();
-    this.venueStream =
-      symbols.length > 0 ? venue.subscribeTicks(symbols, (ticks) => this.ingest(ticks)) : undefined;
-    this.streamedKey = key;
-    this.streamedCount = symbols.length;
+    this.stream.marketsChanged();
   }
 
   /** One poll of a venue without a stream: the prices of every market with open positions. */
@@ -343,8 +243,8 @@ export class PriceFeed {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     await this.polling;
-    // A late answer is ignored (the generation moved); waiting only keeps its read off a store being closed.
-    if (this.following) await settledWithin(this.following, this.stallMs);
+    // A late answer is ignored; waiting only keeps its read off a store being closed.
+    await this.stream.settled();
     await this.drain();
     // What this instance leaves behind holds every market's last price, on every position.
     this.quiet.settleAll();
@@ -362,8 +262,8 @@ export class PriceFeed {
       ...this.coalescer.stats(),
       positionsClosed: this.closedCount,
       ticksDropped: this.dropped,
-      streamedMarkets: this.streamedCount,
-      followsAbandoned: this.followsAbandoned,
+      streamedMarkets: this.stream.streamedMarkets,
+      followsAbandoned: this.stream.followsAbandoned,
       idleRepriceMs: this.idlePace.intervalMs,
     };
   }
@@ -451,19 +351,4 @@ export class PriceFeed {
       sink.publish('positions', String(p.id), positionJson(p), p.userId);
     }
   }
-}
-
-/** Resolves when `p` settles or after `ms`, whichever is first. */
-function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  return Promise.race([
-    p.then(
-      () => undefined,
-      () => undefined,
-    ),
-    timeout,
-  ]).finally(() => clearTimeout(timer));
 }
