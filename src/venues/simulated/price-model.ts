@@ -83,7 +83,11 @@ export class PriceModel {
 
   /**
    * Latent level of `inst` at `t`, always within the high/low of the minute
-   * that contains `t` (so ticks never fall outside their 1m candle).
+   * that contains `t` (so ticks never fall outside their 1m candle). The
+   * bridge is folded back at those bounds, not clamped to them: a clamped
+   * walk that wandered past a bound sat on it, the price frozen for seconds
+   * (ARB/USDT for 11 s with seed 1 on 2026-12-06 19:42), which no market
+   * does and which stalled everything waiting for the next move.
    */
   levelAt(inst: Instrument, t: number): number {
     const minute = Math.floor(t / MINUTE_MS);
@@ -99,7 +103,7 @@ export class PriceModel {
         Math.sqrt((st.stepVariance * (remaining - 1)) / remaining) * st.rng.normal();
       st.step++;
     }
-    return Math.max(st.low, Math.min(st.level, st.high));
+    return foldInto(st.level, st.low, st.high);
   }
 
   /** Price of `inst` at `t`. */
@@ -140,4 +144,14 @@ export class PriceModel {
     st.step = 0;
     st.level = st.from;
   }
+}
+
+/** `x` reflected back into [low, high] at each bound (a walk folded this way keeps moving). */
+export function foldInto(x: number, low: number, high: number): number {
+  if (x >= low && x <= high) return x;
+  const width = high - low;
+  if (!(width > 0)) return low;
+  const period = 2 * width;
+  const r = (((x - low) % period) + period) % period;
+  return r <= width ? low + r : high - (r - width);
 }

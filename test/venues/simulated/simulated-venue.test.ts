@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/domain/clock.js';
 import { isAppError, RateLimitedError } from '../../../src/domain/errors.js';
+import { foldInto } from '../../../src/venues/simulated/price-model.js';
 import { SimulatedVenue, type SimulatedVenueOptions } from '../../../src/venues/simulated/simulated-venue.js';
 import { registerVenueConformance } from '../../conformance/venue-conformance.js';
 
@@ -103,6 +104,38 @@ describe('SimulatedVenue determinism', () => {
       expect(t.last).toBeGreaterThanOrEqual(bar.low);
       expect(t.last).toBeLessThanOrEqual(bar.high);
     }
+  });
+
+  it('never holds a price for a second: the walk folds back at its candle, it does not sit on the edge', () => {
+    // Clamped to the candle, ARB/USDT sat at one price for 11 s here (seed 1), and a fleet test waiting for
+    // its next move timed out. Every market, every tick of one hour, stays inside its candle and keeps moving.
+    const venue = new SimulatedVenue(new ManualClock(0), { seed: 1 });
+    const t0 = Date.parse('2026-12-06T19:30:00.000Z');
+    const symbols = [...venue.instrumentSymbols('spot'), ...venue.instrumentSymbols('binary')].filter(
+      (_, i) => i % 4 === 0,
+    );
+    symbols.push('ARB/USDT');
+    let longest = { run: 0, symbol: '' };
+    for (const symbol of symbols) {
+      let run = 0;
+      let prev = Number.NaN;
+      for (let t = t0; t < t0 + 3_600_000; t += 100) {
+        const p = venue.priceOf(symbol, t);
+        run = p === prev ? run + 1 : 0;
+        if (run > longest.run) longest = { run, symbol };
+        prev = p;
+      }
+    }
+    expect(longest.run, `${longest.symbol} held its price for ${longest.run} ticks`).toBeLessThan(10);
+  });
+
+  it('folds a level back into its bounds at each edge', () => {
+    expect(foldInto(0.5, 0, 1)).toBe(0.5);
+    expect(foldInto(1.25, 0, 1)).toBeCloseTo(0.75, 12);
+    expect(foldInto(-0.25, 0, 1)).toBeCloseTo(0.25, 12);
+    expect(foldInto(2.25, 0, 1)).toBeCloseTo(0.25, 12);
+    expect(foldInto(-1.75, 0, 1)).toBeCloseTo(0.25, 12);
+    expect(foldInto(7, 3, 3)).toBe(3);
   });
 
   it("reports the rolling 24 h window's open and volume as its 1m candles add them up", async () => {
