@@ -5,6 +5,7 @@
  */
 import type { Readiness } from './api/routes/health.js';
 import type { JobManager } from './jobs/index.js';
+import { withDeadline } from './lib/deadline.js';
 import type { Database } from './store/database.js';
 import { migrationsAreCurrent } from './store/migrate.js';
 
@@ -24,11 +25,7 @@ export function readinessChecks(
   return {
     ready,
     async readiness() {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
-      });
-      const dbReady = await Promise.race([ready(), late]).finally(() => clearTimeout(timer));
+      const dbReady = await withDeadline(ready(), timeoutMs, () => false);
       if (!dbReady) {
         return {
           ok: false,

@@ -29,6 +29,7 @@ import { Redis } from 'ioredis';
 import { reconnectDelay } from '../cache/redis-connection.js';
 import type { Clock } from '../domain/clock.js';
 import { UnavailableError } from '../domain/errors.js';
+import { withDeadline } from '../lib/deadline.js';
 import { type Job, PRIORITY_RANK } from '../store/job-records.js';
 import type { JobRepository } from '../store/job-repository.js';
 import type { DependencyReports, JobExecutor } from './executor.js';
@@ -121,34 +122,18 @@ export class BullmqExecutor implements JobExecutor {
   }
 
   /** `p`, or an UnavailableError (reported) when it has not settled after `timeoutMs`. */
-  private async within<T>(p: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const err = this.unavailable(`Redis did not ${what} within ${timeoutMs} ms`);
-        this.down(err);
-        reject(err);
-      }, timeoutMs);
+  private within<T>(p: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+    return withDeadline(p, timeoutMs, () => {
+      const err = this.unavailable(`Redis did not ${what} within ${timeoutMs} ms`);
+      this.down(err);
+      throw err;
     });
-    try {
-      return await Promise.race([p, late]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   async start(): Promise<void> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new UnavailableError(`Redis at ${this.o.redisUrl} did not answer for the job queue in 10 s`),
-          ),
-        READY_TIMEOUT_MS,
-      );
+    await withDeadline(this.queue.waitUntilReady(), READY_TIMEOUT_MS, () => {
+      throw new UnavailableError(`Redis at ${this.o.redisUrl} did not answer for the job queue in 10 s`);
     });
-    await Promise.race([this.queue.waitUntilReady(), late]).finally(() => clearTimeout(timer));
     const client = await this.queue.getBackend().client;
     this.client = client as unknown as RedisClient;
     this.client.on('ready', () => this.up());

@@ -13,6 +13,7 @@ import { ForbiddenError, ValidationError } from '../domain/errors.js';
 import { JOB_PRIORITIES, type JobPriority } from '../domain/job.js';
 import type { AddressCheck } from '../domain/trader.js';
 import { Problems } from '../domain/validation.js';
+import { withDeadline } from '../lib/deadline.js';
 import {
   type BacktestRequest,
   type CopyBacktestRequest,
@@ -95,11 +96,7 @@ export async function checkBacktestSymbol(
   symbols: VenueSymbols,
   waitMs: number,
 ): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, waitMs, undefined);
-  });
-  const listed = await Promise.race([symbols(venue), late]).finally(() => clearTimeout(timer));
+  const listed = await withDeadline(symbols(venue), waitMs, () => undefined);
   if (!listed || listed.has(symbol)) return;
   const message = `venue ${venue} has no market ${JSON.stringify(symbol)}`;
   throw new ValidationError(`symbol: ${message}`, { details: [{ path: 'symbol', message }] });

@@ -8,6 +8,7 @@
  * nothing, so an instance that lost the price-stream lease stops streaming.
  */
 import type { Clock } from '../domain/clock.js';
+import { withDeadline } from '../lib/deadline.js';
 import type { PositionRepository } from '../store/position-repository.js';
 import type { TickBatchHandler, Unsubscribe } from '../venues/types.js';
 import type { Venue } from '../venues/venue.js';
@@ -83,7 +84,9 @@ export class OpenMarketsStream {
 
   /** Resolves when the resubscription in flight settles, or after `stallMs` (its answer is ignored by then). */
   settled(): Promise<void> {
-    return this.following ? settledWithin(this.following, this.stallMs) : Promise.resolve();
+    if (!this.following) return Promise.resolve();
+    const outcome = this.following.catch(() => undefined);
+    return withDeadline(outcome, this.stallMs, () => undefined);
   }
 
   get streamedMarkets(): number {
@@ -167,17 +170,4 @@ export class OpenMarketsStream {
     this.streamedKey = key;
     this.streamedCount = symbols.length;
   }
-}
-
-/** Resolves when `p` settles or after `ms`, whichever is first. */
-function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  const settled = p.then(
-    () => undefined,
-    () => undefined,
-  );
-  return Promise.race([settled, timeout]).finally(() => clearTimeout(timer));
 }

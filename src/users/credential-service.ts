@@ -9,6 +9,7 @@
 import type { Clock } from '../domain/clock.js';
 import { type AppError, NotFoundError, UnavailableError, ValidationError } from '../domain/errors.js';
 import { Problems } from '../domain/validation.js';
+import { withDeadline } from '../lib/deadline.js';
 import type { CredentialRepository, StoredCredential } from '../store/credential-repository.js';
 import type { SecretBox } from './secret-box.js';
 
@@ -231,19 +232,12 @@ export class CredentialService {
 
   private async verify(venue: string, keys: VenueKeys): Promise<KeyCheck> {
     const ms = this.o.verifyTimeoutMs ?? 15_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new UnavailableError(`${venue} did not answer within ${ms} ms; nothing was stored`)),
-        ms,
-      );
-    });
     try {
-      return await Promise.race([this.o.verifier.verify(venue, keys), late]);
+      return await withDeadline(this.o.verifier.verify(venue, keys), ms, () => {
+        throw new UnavailableError(`${venue} did not answer within ${ms} ms; nothing was stored`);
+      });
     } catch (err) {
       throw rebuilt(err, venue, keys);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

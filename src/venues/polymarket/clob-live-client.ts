@@ -14,6 +14,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { type Decimal, type Exact, exact, parseExact, tryParseDecimal, ZERO } from '../../domain/decimal.js';
 import { UnavailableError, ValidationError } from '../../domain/errors.js';
 import type { VenueOrder } from '../../domain/live-order.js';
+import { withDeadline } from '../../lib/deadline.js';
 import { type OrderTerms, signOrder } from './clob-order-signing.js';
 
 const VENUE = 'polymarket';
@@ -120,19 +121,12 @@ export class ClobLiveClient {
   }
 
   private async call<T>(what: string, fn: (c: ClobClient) => Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new UnavailableError(`${VENUE}: ${what} got no answer within ${this.o.timeoutMs} ms`)),
-        this.o.timeoutMs,
-      );
-    });
     try {
-      return await Promise.race([this.trading().then(fn), late]);
+      return await withDeadline(this.trading().then(fn), this.o.timeoutMs, () => {
+        throw new UnavailableError(`${VENUE}: ${what} got no answer within ${this.o.timeoutMs} ms`);
+      });
     } catch (err) {
       throw clobOrderError(err);
-    } finally {
-      clearTimeout(timer);
     }
   }
 
