@@ -52,6 +52,8 @@ export class OpenMarketsStream {
   private lastFollowAt = Number.NEGATIVE_INFINITY;
   private followTimer: NodeJS.Timeout | undefined;
   private cancelResync: () => void = () => {};
+  /** Bumped by every start: only the latest start arms the resync timer. */
+  private runs = 0;
 
   constructor(private readonly o: OpenMarketsStreamOptions) {}
 
@@ -62,12 +64,17 @@ export class OpenMarketsStream {
   /** Subscribes the open markets now (its failure is the caller's: a lease gives the role back), then keeps following. */
   async start(): Promise<void> {
     this.streaming = true;
-    const resync = () => {
-      this.marketsChanged();
-      this.cancelResync = this.o.clock.setTimer(this.o.resyncMs ?? 2_000, resync);
-    };
+    const run = ++this.runs;
     await this.beginFollow(false);
-    if (this.streaming) this.cancelResync = this.o.clock.setTimer(this.o.resyncMs ?? 2_000, resync);
+    // Not if stopped meanwhile (or stopped and started again: that start arms its own).
+    if (this.streaming && run === this.runs) this.armResync();
+  }
+
+  private armResync(): void {
+    this.cancelResync = this.o.clock.setTimer(this.o.resyncMs ?? 2_000, () => {
+      this.marketsChanged();
+      this.armResync();
+    });
   }
 
   stop(): void {

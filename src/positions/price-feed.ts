@@ -123,9 +123,7 @@ export class PriceFeed {
       clock: o.clock,
       ...(o.resyncMs !== undefined ? { resyncMs: o.resyncMs } : {}),
       ...(o.followStallMs !== undefined ? { stallMs: o.followStallMs } : {}),
-      ensureListing: async () => {
-        if (this.symbolToMarket.size === 0) await this.loadMarkets();
-      },
+      ensureListing: () => this.ensureListing(),
       onTicks: (ticks) => this.ingest(ticks),
       ...(o.onError ? { onError: o.onError } : {}),
     });
@@ -174,12 +172,17 @@ export class PriceFeed {
   /** One poll of a venue without a stream: the prices of every market with open positions. */
   async poll(): Promise<void> {
     const markets = await this.o.repo.openMarkets(this.venueId);
-    if (markets.length > 0 && this.symbolToMarket.size === 0) await this.loadMarkets();
+    if (markets.length > 0) await this.ensureListing();
     for (let i = 0; i < markets.length; i += MAX_SYMBOLS_PER_REQUEST) {
       const symbols = markets.slice(i, i + MAX_SYMBOLS_PER_REQUEST).map((m) => m.symbol);
       const { items } = await this.o.marketData.prices(symbols);
       this.ingest(items.filter((p) => !p.stale).map((p) => ({ symbol: p.symbol, ts: p.ts, last: p.price })));
     }
+  }
+
+  /** The listing, read once there is something to price (an idle service never loads it). */
+  private async ensureListing(): Promise<void> {
+    if (this.symbolToMarket.size === 0) await this.loadMarkets();
   }
 
   /** Learns which market each streamed symbol is (from the cached listing); done before the first ticks. */
