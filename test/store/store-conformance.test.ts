@@ -171,6 +171,87 @@ describe.each(await databaseTargets())('store on $name', (target) => {
     expect(await traders.performance(u2)).toBe(first2); // the other user's entry survived
   });
 
+  it('inserts many rows in order, every value exactly as given, and names a column that is not there', async () => {
+    const { db } = ctx.services;
+    const awkward = ['a"b', 'c,d', '{x}', 'back\\slash', 'NULL', '', ' spaced ', 'ünï', "it's"];
+    const symbols = Array.from({ length: 2_500 }, (_, i) => `${awkward[i % awkward.length]}#${i}`);
+    const pairIds = await db.transaction((tx) =>
+      tx.insertMany(
+        'trading_pairs',
+        ['symbol', 'base', 'quote', 'created_at'],
+        symbols.map((s, i) => [s, awkward[i % awkward.length], 'Q', 1_700_000_000_000 + i]),
+      ),
+    );
+    expect(pairIds).toHaveLength(symbols.length);
+    expect([...pairIds].sort((a, b) => a - b)).toEqual(pairIds);
+    const back = await db.all(
+      compile(
+        db.kysely
+          .selectFrom('trading_pairs')
+          .select(['id', 'symbol', 'base', 'created_at'])
+          .where('id', 'in', pairIds)
+          .orderBy('id'),
+      ),
+    );
+    expect(back.map((r) => [Number(r.id), r.symbol, r.base, Number(r.created_at)])).toEqual(
+      symbols.map((s, i) => [pairIds[i], s, awkward[i % awkward.length], 1_700_000_000_000 + i]),
+    );
+    // Amounts keep every digit, a null stays null.
+    const amounts = ['0.000000000000000001', '123456789012345678.123456789', '1'];
+    const orderIds = await db.transaction((tx) =>
+      tx.insertMany(
+        'orders',
+        [
+          'user_id',
+          'trading_pair_id',
+          'client_order_id',
+          'side',
+          'type',
+          'price',
+          'quantity',
+          'filled_quantity',
+          'status',
+          'fee',
+          'created_at',
+          'updated_at',
+        ],
+        amounts.map((a, i) => [
+          alice,
+          pairIds[0],
+          null,
+          'buy',
+          'market',
+          i === 2 ? null : a,
+          a,
+          a,
+          'filled',
+          '0',
+          1,
+          1,
+        ]),
+      ),
+    );
+    const orders = await db.all(
+      compile(
+        db.kysely
+          .selectFrom('orders')
+          .select(['price', 'quantity', 'client_order_id'])
+          .where('id', 'in', orderIds)
+          .orderBy('id'),
+      ),
+    );
+    expect(
+      orders.map((o) => [o.price === null ? null : String(o.price), String(o.quantity), o.client_order_id]),
+    ).toEqual([
+      [amounts[0], amounts[0], null],
+      [amounts[1], amounts[1], null],
+      [null, '1', null],
+    ]);
+    await expect(
+      db.transaction((tx) => tx.insertMany('trading_pairs', ['symbol', 'nonesuch'], [['X', 1]])),
+    ).rejects.toThrow(/nonesuch/);
+  });
+
   it('rejects bad orders and writes nothing', async () => {
     const { orders, traders } = ctx.services;
     const user = (await ctx.services.users.create('strict')).user.id;

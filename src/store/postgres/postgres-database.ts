@@ -18,16 +18,15 @@ import {
   type Database,
   type InsertRows,
   type Query,
-  rowAt,
   rowCount,
   type SqlExecutor,
 } from '../database.js';
 import { type AvailabilityReporter, DatabaseAvailability, isDatabaseUnavailable } from '../driver-errors.js';
 import type { DB } from '../schema.js';
 import { PgAuthListener } from './pg-auth-listener.js';
+import { ColumnTypes, columnChunks, unnestInsertSql } from './unnest-insert.js';
 
 const INT8_OID = 20;
-const INSERT_CHUNK_ROWS = 1000;
 /**
  * How much longer than the server's statement_timeout the driver waits for an
  * answer: long enough for the server's own cancel (a clean 57014) to arrive
@@ -61,6 +60,7 @@ class PgExecutor implements SqlExecutor {
     private readonly client: Queryable,
     private readonly names: StatementNames,
     private readonly health: DatabaseAvailability,
+    private readonly columns: ColumnTypes,
   ) {}
 
   private exec<R>(q: Query<R>): Promise<pg.QueryResult> {
@@ -91,21 +91,13 @@ class PgExecutor implements SqlExecutor {
   }
   async insertMany(table: string, columns: readonly string[], rows: InsertRows): Promise<number[]> {
     const ids: number[] = [];
-    const cols = columns.map((c) => `"${c}"`).join(', ');
-    const count = rowCount(rows);
-    const scratch: unknown[] = [];
-    for (let start = 0; start < count; start += INSERT_CHUNK_ROWS) {
-      const values: unknown[] = [];
-      const tuples: string[] = [];
-      for (let i = start; i < Math.min(start + INSERT_CHUNK_ROWS, count); i++) {
-        const ph = rowAt(rows, i, scratch).map((v) => {
-          values.push(v);
-          return `$${values.length}`;
-        });
-        tuples.push(`(${ph.join(', ')})`);
-      }
-      const sql = `insert into "${table}" (${cols}) values ${tuples.join(', ')} returning id`;
-      const res = await this.client.query({ text: sql, values }).then(this.health.ok, this.health.fail);
+    if (rowCount(rows) === 0) return ids;
+    const types = await this.columns.of(this.client, table, columns).catch(this.health.fail);
+    const text = unnestInsertSql(table, columns, types);
+    for (const values of columnChunks(rows, columns.length)) {
+      const res = await this.client
+        .query({ name: this.names.get(text), text, values })
+        .then(this.health.ok, this.health.fail);
       for (const r of res.rows as { id: number }[]) ids.push(r.id);
     }
     return ids;
@@ -153,6 +145,7 @@ export class PostgresDatabase implements Database {
   readonly kysely: Kysely<DB>;
   readonly pool: pg.Pool;
   private readonly names = new StatementNames();
+  private readonly columns = new ColumnTypes();
   private readonly exec: PgExecutor;
   private readonly authListener: PgAuthListener;
   private readonly health: DatabaseAvailability;
@@ -162,7 +155,7 @@ export class PostgresDatabase implements Database {
     // An idle client that errors (server restart) must not crash the process.
     this.pool.on('error', () => {});
     this.health = new DatabaseAvailability(options.availability);
-    this.exec = new PgExecutor(this.pool, this.names, this.health);
+    this.exec = new PgExecutor(this.pool, this.names, this.health, this.columns);
     this.kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: this.pool }) });
     this.authListener = new PgAuthListener(options.url);
   }
@@ -193,7 +186,7 @@ export class PostgresDatabase implements Database {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      const result = await fn(new PgExecutor(client, this.names, this.health));
+      const result = await fn(new PgExecutor(client, this.names, this.health, this.columns));
       await client.query('COMMIT');
       return this.health.ok(result);
     } catch (err) {
