@@ -84,7 +84,13 @@ export async function writePositions(
   const closed = await positions.closeMany(
     closes.map((p) => {
       const w = p.write as Extract<Write, { kind: 'close' }>;
-      return { id: w.id, reason: 'leader_exit' as const, price: w.price, pnl: w.pnl };
+      return {
+        id: w.id,
+        userId: p.trader.userId,
+        reason: 'leader_exit' as const,
+        price: w.price,
+        pnl: w.pnl,
+      };
     }),
     now,
     tx,

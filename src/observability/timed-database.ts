@@ -57,6 +57,10 @@ class TimedExecutor implements SqlExecutor {
       t0,
     );
   }
+  runEach(sql: string, rows: readonly (readonly unknown[])[]): Promise<number[]> {
+    const t0 = performance.now();
+    return this.timed(sql, rows[0]?.length ?? 0, this.x.runEach(sql, rows), t0);
+  }
 }
 
 export class TimedDatabase extends TimedExecutor implements Database {

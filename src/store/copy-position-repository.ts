@@ -1,7 +1,6 @@
 /**
- * The copy engine's writes to positions: each batch one statement (or one
- * multi-row insert) for all the follows of a page of leader trades, inside the
- * page's transaction. A copy closed meanwhile (a TP/SL flush racing) is left
+ * The copy engine's writes to positions: each batch written for all the
+ * follows of a page of leader trades together, inside the page's transaction. A copy closed meanwhile (a TP/SL flush racing) is left
  * alone and not reported back, as `PositionRepository.close` does for one.
  */
 import type { Decimal } from '../domain/decimal.js';
@@ -10,6 +9,35 @@ import { canonicalAmount as canon } from './amounts.js';
 import type { Dialect, SqlExecutor } from './database.js';
 import type { NewPosition } from './position-repository.js';
 import { FLUSH_SQL, fromTuple, INSERT_COLUMNS } from './position-rows.js';
+
+/**
+ * Resizes and closes of a page's copies. SQLite: one cached statement per
+ * copy (in-process, cheaper than unpacking a JSON batch); PostgreSQL: one
+ * statement over a JSON batch (one round trip). Only open positions change.
+ */
+const SQLITE_ROW = {
+  resize: `update positions set size = ?, entry_price = ?, realized_pnl = ?, unrealized_pnl = ?, take_profit = ?,
+      stop_loss = ?, version = version + 1, updated_at = ?
+    where id = ? and status = 'open'`,
+  close: `update positions set status = 'closed', close_reason = ?, close_price = ?, current_price = ?,
+      realized_pnl = ?, unrealized_pnl = '0', version = version + 1, updated_at = ?, closed_at = ?
+    where id = ? and status = 'open'`,
+};
+
+const PG_BATCH = {
+  resize: `update positions as p set size = j.size, entry_price = j.entry, realized_pnl = j.realized,
+      unrealized_pnl = j.unrealized, take_profit = j.tp, stop_loss = j.sl, version = p.version + 1, updated_at = $1
+    from jsonb_to_recordset($2::jsonb) as j(id bigint, size numeric, entry numeric, realized numeric,
+      unrealized numeric, tp numeric, sl numeric)
+    where p.id = j.id and p.status = 'open'
+    returning p.id`,
+  close: `update positions as p set status = 'closed', close_reason = j.reason, close_price = j.price,
+      current_price = j.price, realized_pnl = j.pnl, unrealized_pnl = 0, version = p.version + 1,
+      updated_at = $1, closed_at = $2
+    from jsonb_to_recordset($3::jsonb) as j(id bigint, reason text, price numeric, pnl numeric)
+    where p.id = j.id and p.status = 'open'
+    returning p.id, p.user_id, p.close_reason, p.close_price, p.realized_pnl`,
+};
 
 export class CopyPositionRepository {
   constructor(private readonly dialect: Dialect) {}
@@ -50,7 +78,7 @@ export class CopyPositionRepository {
     );
   }
 
-  /** Resizes open positions in one statement; returns the ids that were still open. */
+  /** Resizes open positions; returns the ids that were still open. */
   async resizeMany(
     rows: readonly {
       id: number;
@@ -65,6 +93,22 @@ export class CopyPositionRepository {
     tx: SqlExecutor,
   ): Promise<Set<number>> {
     if (rows.length === 0) return new Set();
+    if (this.dialect === 'sqlite') {
+      const changed = await tx.runEach(
+        SQLITE_ROW.resize,
+        rows.map((r) => [
+          r.size,
+          r.entryPrice,
+          r.realizedPnl,
+          r.unrealizedPnl,
+          r.takeProfit,
+          r.stopLoss,
+          now,
+          r.id,
+        ]),
+      );
+      return new Set(rows.filter((_, i) => changed[i] === 1).map((r) => r.id));
+    }
     const batch = JSON.stringify(
       rows.map((r) => ({
         id: r.id,
@@ -76,32 +120,41 @@ export class CopyPositionRepository {
         sl: r.stopLoss,
       })),
     );
-    const out = await tx.tuples({ sql: FLUSH_SQL[this.dialect].resizeMany, parameters: [now, batch] });
+    const out = await tx.tuples({ sql: PG_BATCH.resize, parameters: [now, batch] });
     return new Set(out.map((r) => Number(r[0])));
   }
 
   /**
-   * Closes open positions in one statement and records their events (the
-   * outbox) in one batch; returns the ids that were still open. A position
-   * closed meanwhile is left alone, as with `close`.
+   * Closes open positions and records their events (the outbox) in one
+   * batch; returns the ids that were still open. A position closed meanwhile
+   * is left alone, as with `close`.
    */
   async closeMany(
-    rows: readonly { id: number; reason: CloseReason; price: Decimal; pnl: Decimal }[],
+    rows: readonly { id: number; userId: number; reason: CloseReason; price: Decimal; pnl: Decimal }[],
     now: number,
     tx: SqlExecutor,
   ): Promise<Set<number>> {
     if (rows.length === 0) return new Set();
-    const batch = JSON.stringify(rows);
-    const closed = await tx.tuples({
-      sql: FLUSH_SQL[this.dialect].closeMany,
-      parameters: [now, now, batch],
-    });
+    let events: unknown[][];
+    if (this.dialect === 'sqlite') {
+      const changed = await tx.runEach(
+        SQLITE_ROW.close,
+        rows.map((r) => [r.reason, r.price, r.price, r.pnl, now, now, r.id]),
+      );
+      events = rows
+        .filter((_, i) => changed[i] === 1)
+        .map((r) => [r.userId, r.id, r.reason, r.price, r.pnl, now]);
+    } else {
+      const batch = JSON.stringify(rows.map(({ id, reason, price, pnl }) => ({ id, reason, price, pnl })));
+      const closed = await tx.tuples({ sql: PG_BATCH.close, parameters: [now, now, batch] });
+      events = closed.map((r) => [Number(r[1]), Number(r[0]), r[2], canon(r[3]), canon(r[4]), now]);
+    }
     await tx.insertMany(
       'position_events',
       ['user_id', 'position_id', 'kind', 'price', 'realized_pnl', 'created_at'],
-      closed.map((r) => [Number(r[1]), Number(r[0]), r[2], canon(r[3]), canon(r[4]), now]),
+      events,
     );
-    return new Set(closed.map((r) => Number(r[0])));
+    return new Set(events.map((e) => e[1] as number));
   }
 
   /** Open copied positions of these followed traders, in one statement. */

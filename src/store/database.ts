@@ -63,6 +63,16 @@ export interface SqlExecutor {
    * SQLite runs one cached statement per row; PostgreSQL sends multi-row chunks.
    */
   insertMany(table: keyof DB, columns: readonly string[], rows: InsertRows): Promise<number[]>;
+  /**
+   * Runs a statement that returns no rows once per parameter row, in order;
+   * resolves to the rows each run changed. SQLite runs one cached statement
+   * per row, in-process: for a thousand rows of trader stats that costs a
+   * third of unpacking the same rows from JSON in one statement (a RETURNING
+   * clause would cost more than it saves: SQLite sets one up per run). On
+   * PostgreSQL every row is a round trip, so batch writes use one JSON or
+   * array statement there instead.
+   */
+  runEach(sql: string, rows: readonly (readonly unknown[])[]): Promise<number[]>;
 }
 
 export interface Capabilities {

@@ -1,8 +1,8 @@
 /**
  * Paper accounts: each user's balance per venue, which copies spend from and
  * exits pay back into. Created on first use at the initial balance; a batch
- * of balances is read and written with one statement each, so a leader trade
- * fanned out to a thousand follows costs two statements here, not two thousand.
+ * of balances is read with one statement and written with one on PostgreSQL
+ * (a round trip each), one cached statement per row on SQLite (in-process).
  */
 import { sql } from 'kysely';
 import type { Decimal } from '../domain/decimal.js';
@@ -19,16 +19,13 @@ export interface PaperAccount {
   updatedAt: number;
 }
 
-const BATCH_SQL: Record<Dialect, { ensure: string; save: string; read: string }> = {
+const BATCH_SQL: Record<Dialect, { ensure: string; read: string }> = {
   sqlite: {
     read: `select user_id, balance from paper_accounts
       where venue = ? and user_id in (select value from json_each(?))`,
     ensure: `insert into paper_accounts (user_id, venue, balance, initial_balance, reset_at, updated_at)
       select value, ?, ?, ?, ?, ? from json_each(?) where true
       on conflict (user_id, venue) do nothing`,
-    save: `update paper_accounts set balance = j.b, updated_at = ?
-      from (select value ->> 'u' as u, value ->> 'b' as b from json_each(?)) as j
-      where paper_accounts.user_id = j.u and paper_accounts.venue = ?`,
   },
   postgres: {
     read: `select user_id, balance from paper_accounts
@@ -36,11 +33,17 @@ const BATCH_SQL: Record<Dialect, { ensure: string; save: string; read: string }>
     ensure: `insert into paper_accounts (user_id, venue, balance, initial_balance, reset_at, updated_at)
       select x::bigint, $1, $2, $3, $4, $5 from jsonb_array_elements_text($6::jsonb) as x
       on conflict (user_id, venue) do nothing`,
-    save: `update paper_accounts as a set balance = j.b, updated_at = $1
-      from jsonb_to_recordset($2::jsonb) as j(u bigint, b numeric)
-      where a.user_id = j.u and a.venue = $3`,
   },
 };
+
+/** Balances saved on PostgreSQL: one statement over a JSON batch (one round trip). */
+const SAVE_BATCH_PG = `update paper_accounts as a set balance = j.b, updated_at = $1
+  from jsonb_to_recordset($2::jsonb) as j(u bigint, b numeric)
+  where a.user_id = j.u and a.venue = $3`;
+
+/** A balance saved on SQLite: one cached statement per row beats unpacking JSON in-process. */
+const SAVE_ROW_SQLITE =
+  'update paper_accounts set balance = ?, updated_at = ? where user_id = ? and venue = ?';
 
 const toAccount = (r: {
   user_id: number;
@@ -99,8 +102,15 @@ export class PaperAccountRepository {
     tx: SqlExecutor,
   ): Promise<void> {
     if (rows.length === 0) return;
+    if (this.db.dialect === 'sqlite') {
+      await tx.runEach(
+        SAVE_ROW_SQLITE,
+        rows.map((r) => [r.balance, now, r.userId, venue]),
+      );
+      return;
+    }
     const batch = JSON.stringify(rows.map((r) => ({ u: r.userId, b: r.balance })));
-    await tx.run({ sql: BATCH_SQL[this.db.dialect].save, parameters: [now, batch, venue] });
+    await tx.run({ sql: SAVE_BATCH_PG, parameters: [now, batch, venue] });
   }
 
   /** Adds `amount` (signed) to an account that exists. */

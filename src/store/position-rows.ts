@@ -80,25 +80,9 @@ export const FLUSH_SQL: Record<
     byIds: string;
     highWaters: string;
     openCopies: string;
-    resizeMany: string;
-    closeMany: string;
   }
 > = {
   sqlite: {
-    resizeMany: `update positions set size = j.size, entry_price = j.entry, realized_pnl = j.realized,
-        unrealized_pnl = j.unrealized, take_profit = j.tp, stop_loss = j.sl, version = version + 1, updated_at = ?
-      from (select value ->> 'id' as id, value ->> 'size' as size, value ->> 'entry' as entry,
-        value ->> 'realized' as realized, value ->> 'unrealized' as unrealized, value ->> 'tp' as tp,
-        value ->> 'sl' as sl from json_each(?)) as j
-      where positions.id = j.id and positions.status = 'open'
-      returning positions.id`,
-    closeMany: `update positions set status = 'closed', close_reason = j.reason, close_price = j.price,
-        current_price = j.price, realized_pnl = j.pnl, unrealized_pnl = '0', version = version + 1,
-        updated_at = ?, closed_at = ?
-      from (select value ->> 'id' as id, value ->> 'reason' as reason, value ->> 'price' as price,
-        value ->> 'pnl' as pnl from json_each(?)) as j
-      where positions.id = j.id and positions.status = 'open'
-      returning positions.id, positions.user_id, positions.close_reason, positions.close_price, positions.realized_pnl`,
     highWaters: `update positions set high_water = j.h
       from (select value ->> 'id' as id, value ->> 'h' as h from json_each(?)) as j
       where positions.id = j.id and positions.status = 'open'`,
@@ -127,18 +111,6 @@ export const FLUSH_SQL: Record<
         positions.take_profit is not null or positions.stop_loss is not null or positions.trailing_stop_pct is not null`,
   },
   postgres: {
-    resizeMany: `update positions as p set size = j.size, entry_price = j.entry, realized_pnl = j.realized,
-        unrealized_pnl = j.unrealized, take_profit = j.tp, stop_loss = j.sl, version = p.version + 1, updated_at = $1
-      from jsonb_to_recordset($2::jsonb) as j(id bigint, size numeric, entry numeric, realized numeric,
-        unrealized numeric, tp numeric, sl numeric)
-      where p.id = j.id and p.status = 'open'
-      returning p.id`,
-    closeMany: `update positions as p set status = 'closed', close_reason = j.reason, close_price = j.price,
-        current_price = j.price, realized_pnl = j.pnl, unrealized_pnl = 0, version = p.version + 1,
-        updated_at = $1, closed_at = $2
-      from jsonb_to_recordset($3::jsonb) as j(id bigint, reason text, price numeric, pnl numeric)
-      where p.id = j.id and p.status = 'open'
-      returning p.id, p.user_id, p.close_reason, p.close_price, p.realized_pnl`,
     highWaters: `update positions as p set high_water = j.h
       from jsonb_to_recordset($1::jsonb) as j(id bigint, h numeric)
       where p.id = j.id and p.status = 'open'`,

@@ -252,6 +252,61 @@ describe.each(await databaseTargets())('store on $name', (target) => {
     ).rejects.toThrow(/nonesuch/);
   });
 
+  it('runs a statement once per row, in order, telling what each changed, all or nothing', async () => {
+    const { db } = ctx.services;
+    const base = await db.transaction((tx) =>
+      tx.insertMany(
+        'trading_pairs',
+        ['symbol', 'base', 'quote', 'created_at'],
+        [0, 1, 2].map((i) => [`EACH${i}/Q`, `EACH${i}`, 'Q', 1]),
+      ),
+    );
+    const update = compile(
+      db.kysely
+        .updateTable('trading_pairs')
+        .set({ created_at: 0 })
+        .where('id', '=', 0)
+        .where('created_at', '<', 0),
+    ).sql;
+    // Later rows see earlier ones: the second run of the same id finds created_at already moved.
+    const changed = await db.transaction((tx) =>
+      tx.runEach(update, [
+        [10, base[0], 5],
+        [20, base[0], 15],
+        [30, -1, 99],
+        [40, base[2], 99],
+      ]),
+    );
+    expect(changed).toEqual([1, 1, 0, 1]);
+    const created = async () =>
+      (
+        await db.all(
+          compile(
+            db.kysely.selectFrom('trading_pairs').select('created_at').where('id', 'in', base).orderBy('id'),
+          ),
+        )
+      ).map((r) => Number(r.created_at));
+    expect(await created()).toEqual([20, 1, 40]);
+    const insert = compile(
+      db.kysely.insertInto('trading_pairs').values({ symbol: 'x', base: 'x', quote: 'x', created_at: 0 }),
+    ).sql;
+    await expect(
+      db.transaction((tx) =>
+        tx.runEach(insert, [
+          ['EACH-NEW/Q', 'N', 'Q', 1],
+          ['EACH0/Q', 'N', 'Q', 1],
+        ]),
+      ),
+    ).rejects.toThrow();
+    // The first row's insert was undone with the second's failure.
+    const symbols = (
+      await db.all(
+        compile(db.kysely.selectFrom('trading_pairs').select('symbol').where('symbol', '=', 'EACH-NEW/Q')),
+      )
+    ).length;
+    expect(symbols).toBe(0);
+  });
+
   it('rejects bad orders and writes nothing', async () => {
     const { orders, traders } = ctx.services;
     const user = (await ctx.services.users.create('strict')).user.id;

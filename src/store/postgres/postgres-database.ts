@@ -102,6 +102,13 @@ class PgExecutor implements SqlExecutor {
     }
     return ids;
   }
+
+  /** One round trip per row: batch writes on PostgreSQL use one JSON or array statement instead. */
+  async runEach(sql: string, rows: readonly (readonly unknown[])[]): Promise<number[]> {
+    const changes: number[] = [];
+    for (const r of rows) changes.push(await this.run({ sql, parameters: r }));
+    return changes;
+  }
 }
 
 const asError = (e: unknown): Error => (e instanceof Error ? e : new Error(String(e)));
@@ -178,6 +185,10 @@ export class PostgresDatabase implements Database {
   }
   insertMany(table: keyof DB, columns: readonly string[], rows: InsertRows): Promise<number[]> {
     return this.transaction((tx) => tx.insertMany(table, columns, rows));
+  }
+
+  runEach(sql: string, rows: readonly (readonly unknown[])[]): Promise<number[]> {
+    return this.transaction((tx) => tx.runEach(sql, rows));
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {

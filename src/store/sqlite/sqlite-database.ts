@@ -69,6 +69,16 @@ class ConnectionExecutor implements SqlExecutor {
     const sql = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
     return insertEach(this.stmts.get(sql), rows);
   }
+  async runEach(sql: string, rows: readonly (readonly unknown[])[]): Promise<number[]> {
+    return runEach(this.stmts.get(sql), rows);
+  }
+}
+
+/** `stmt` once per parameter row: the rows each run changed. A plain function, so the loop stays optimised. */
+function runEach(stmt: BetterSqlite3.Statement, rows: readonly (readonly unknown[])[]): number[] {
+  const changes = new Array<number>(rows.length);
+  for (let i = 0; i < rows.length; i++) changes[i] = stmt.run(...rows[i]!).changes;
+  return changes;
 }
 
 /**
@@ -204,6 +214,10 @@ export class SqliteDatabase implements Database {
 
   insertMany(table: keyof DB, columns: readonly string[], rows: InsertRows): Promise<number[]> {
     return this.transaction((tx) => tx.insertMany(table, columns, rows));
+  }
+
+  runEach(sql: string, rows: readonly (readonly unknown[])[]): Promise<number[]> {
+    return this.transaction((tx) => tx.runEach(sql, rows));
   }
 
   /** A single write, committed with the others of this event-loop turn (group commit). */
