@@ -22,6 +22,8 @@ const PASS_THROUGH: WriteOutcomes = {
 
 export interface GroupConnection {
   exec(sql: string): void;
+  /** Starts the shared transaction (default: `exec('BEGIN IMMEDIATE')`). */
+  begin?(): Promise<void>;
   readonly inTransaction: boolean;
   /** After each batch, committed or not (e.g. to schedule a WAL checkpoint). */
   afterBatch?(): void;
@@ -84,7 +86,8 @@ export class GroupCommit<E> {
   private async commitTogether(batch: Pending<E>[]): Promise<void> {
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
-      this.conn.exec('BEGIN IMMEDIATE');
+      if (this.conn.begin) await this.conn.begin();
+      else this.conn.exec('BEGIN IMMEDIATE');
       for (const item of batch) {
         this.conn.exec('SAVEPOINT w');
         try {

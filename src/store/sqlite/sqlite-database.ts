@@ -21,6 +21,7 @@ import {
 } from '../database.js';
 import { type AvailabilityReporter, DatabaseAvailability } from '../driver-errors.js';
 import type { DB } from '../schema.js';
+import { beginImmediate } from './begin-immediate.js';
 import { GroupCommit } from './group-commit.js';
 import { ensurePrivateFile } from './private-files.js';
 import { SqliteAuthWatch } from './sqlite-auth-watch.js';
@@ -155,6 +156,7 @@ export class SqliteDatabase implements Database {
     this.group = new GroupCommit(
       {
         exec: (sql) => void this.writerExec.stmts.get(sql).run(),
+        begin: () => this.begin(),
         afterBatch: () => this.checkpointer?.wrote(),
         get inTransaction() {
           return writer.inTransaction;
@@ -230,10 +232,15 @@ export class SqliteDatabase implements Database {
     return { ...this.group.stats };
   }
 
+  private begin(): Promise<void> {
+    const begin = this.writerExec.stmts.get('BEGIN IMMEDIATE');
+    return beginImmediate(() => begin.run(), this.options.busyTimeoutMs);
+  }
+
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     await this.lock.acquire();
     try {
-      this.writerExec.stmts.get('BEGIN IMMEDIATE').run();
+      await this.begin();
       const result = await fn(this.writerExec);
       this.writerExec.stmts.get('COMMIT').run();
       this.checkpointer?.wrote();

@@ -1,0 +1,33 @@
+/**
+ * BEGIN IMMEDIATE, tried again while SQLite answers SQLITE_BUSY at once. In
+ * WAL mode a write transaction can fail to start without SQLite calling its
+ * busy handler: its read part succeeded (the log was just wholly copied and
+ * is restarted as the transaction begins) and the write part met the
+ * checkpointer's locks, and the busy handler only runs while no transaction
+ * is open. Seen in `copy-fanout-history` under the CPU profiler: SQLITE_BUSY
+ * 23 ms into a BEGIN with busy_timeout 5,000, the fan-out failed (2026-12-07).
+ * Nothing is done before BEGIN, so trying again is safe; waits double from
+ * 1 ms to 16 ms and the whole try is bounded by the busy timeout (a BEGIN
+ * that waited out the busy handler itself is not tried again).
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+
+const MAX_PAUSE_MS = 16;
+
+const isBusy = (err: unknown): boolean => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+};
+
+export async function beginImmediate(begin: () => void, busyTimeoutMs: number): Promise<void> {
+  const started = performance.now();
+  for (let pause = 1; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
+    try {
+      begin();
+      return;
+    } catch (err) {
+      if (!isBusy(err) || performance.now() - started + pause > busyTimeoutMs) throw err;
+    }
+    await sleep(pause);
+  }
+}
