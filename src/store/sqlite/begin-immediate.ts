@@ -1,10 +1,9 @@
 /**
  * BEGIN IMMEDIATE, tried again while SQLite answers SQLITE_BUSY at once. In
- * WAL mode a write transaction can fail to start without SQLite calling its
- * busy handler: its read part succeeded (the log was just wholly copied and
- * is restarted as the transaction begins) and the write part met the
- * checkpointer's locks, and the busy handler only runs while no transaction
- * is open. Seen in `copy-fanout-history` under the CPU profiler: SQLITE_BUSY
+ * WAL mode a write transaction can fail to start without waiting out its
+ * busy handler (most likely, reading SQLite's source: its read part began,
+ * the log was restarted, and the write part met the checkpointer worker's
+ * locks; the busy handler is called only while no transaction is open). Seen in `copy-fanout-history` under the CPU profiler: SQLITE_BUSY
  * 23 ms into a BEGIN with busy_timeout 5,000, the fan-out failed (2026-12-07).
  * Nothing is done before BEGIN, so trying again is safe; waits double from
  * 1 ms to 16 ms and the whole try is bounded by the busy timeout (a BEGIN
