@@ -1,7 +1,10 @@
 /** SQLite group commit: concurrent single writes share one transaction, failures stay isolated. */
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unwrapDatabase } from '../../src/observability/timed-database.js';
+import { GroupCommit } from '../../src/store/sqlite/group-commit.js';
 import type { SqliteDatabase } from '../../src/store/sqlite/sqlite-database.js';
+import { WriteLock } from '../../src/store/sqlite/write-lock.js';
 import { sqliteTarget } from '../support/databases.js';
 import { type TestContext, testServices } from '../support/services.js';
 
@@ -46,5 +49,46 @@ describe('SQLite group commit', () => {
       parameters: [],
     });
     expect(rows.map((r) => r.symbol)).toEqual(['ISO/TAKEN', 'ISO/A', 'ISO/B']);
+  });
+
+  it('tries a write again, alone or with others, when SQLite answers SQLITE_BUSY at once', async () => {
+    const busy = () => new BetterSqlite3.SqliteError('database is locked', 'SQLITE_BUSY');
+    const log: string[] = [];
+    let busyBegins = 1;
+    let inTransaction = false;
+    const conn = {
+      busyTimeoutMs: 1_000,
+      get inTransaction() {
+        return inTransaction;
+      },
+      exec(sql: string) {
+        if (sql === 'BEGIN IMMEDIATE' && busyBegins-- > 0) throw busy();
+        if (sql === 'BEGIN IMMEDIATE') inTransaction = true;
+        if (sql === 'COMMIT' || sql === 'ROLLBACK') inTransaction = false;
+        log.push(sql);
+      },
+    };
+    const group = new GroupCommit(conn, undefined, new WriteLock());
+    let busyWrites = 1;
+    const alone = await group.submit(async () => {
+      if (busyWrites-- > 0) throw busy();
+      return 'written';
+    });
+    expect(alone).toBe('written');
+    const together = await Promise.all([group.submit(async () => 1), group.submit(async () => 2)]);
+    expect(together).toEqual([1, 2]);
+    expect(log[0]).toBe('BEGIN IMMEDIATE');
+    expect(log.at(-1)).toBe('COMMIT');
+    // Without a busy timeout nothing is tried again.
+    const strict = new GroupCommit(
+      { ...conn, busyTimeoutMs: 0, exec: conn.exec },
+      undefined,
+      new WriteLock(),
+    );
+    await expect(
+      strict.submit(async () => {
+        throw busy();
+      }),
+    ).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
   });
 });

@@ -18,15 +18,22 @@ const isBusy = (err: unknown): boolean => {
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 };
 
-export async function beginImmediate(begin: () => void, busyTimeoutMs: number): Promise<void> {
+/**
+ * Runs `attempt` (a BEGIN, or a single statement in autocommit, which starts
+ * its transaction the same way) again while it fails with SQLITE_BUSY, as
+ * above. Only for an attempt that has done nothing when it fails so.
+ */
+export async function whileBusy<T>(attempt: () => T | Promise<T>, busyTimeoutMs: number): Promise<T> {
   const started = performance.now();
   for (let pause = 1; ; pause = Math.min(pause * 2, MAX_PAUSE_MS)) {
     try {
-      begin();
-      return;
+      return await attempt();
     } catch (err) {
       if (!isBusy(err) || performance.now() - started + pause > busyTimeoutMs) throw err;
     }
     await sleep(pause);
   }
 }
+
+export const beginImmediate = (begin: () => void, busyTimeoutMs: number): Promise<void> =>
+  whileBusy(begin, busyTimeoutMs);

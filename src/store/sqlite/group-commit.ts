@@ -5,6 +5,7 @@
  * is answered only after the shared COMMIT: acknowledged means on disk, as
  * before, but a burst pays for one commit instead of one per write.
  */
+import { whileBusy } from './begin-immediate.js';
 import type { WriteLock } from './write-lock.js';
 
 /** How outcomes are reported: a failure comes back translated (SQLITE_BUSY -> UnavailableError). */
@@ -22,8 +23,8 @@ const PASS_THROUGH: WriteOutcomes = {
 
 export interface GroupConnection {
   exec(sql: string): void;
-  /** Starts the shared transaction (default: `exec('BEGIN IMMEDIATE')`). */
-  begin?(): Promise<void>;
+  /** How long a write that SQLite answers SQLITE_BUSY at once is tried again (see begin-immediate.ts). @default 0 */
+  readonly busyTimeoutMs?: number;
   readonly inTransaction: boolean;
   /** After each batch, committed or not (e.g. to schedule a WAL checkpoint). */
   afterBatch?(): void;
@@ -69,8 +70,8 @@ export class GroupCommit<E> {
     try {
       if (batch.length === 1) {
         const only = batch[0]!;
-        // autocommit: no savepoint needed
-        await only.fn(this.executor).then(
+        // autocommit: no savepoint needed; one statement, so one that found SQLite busy did nothing
+        await whileBusy(() => only.fn(this.executor), this.conn.busyTimeoutMs ?? 0).then(
           (v) => this.succeeded(only, v),
           (e: unknown) => this.failed(only, e),
         );
@@ -86,8 +87,7 @@ export class GroupCommit<E> {
   private async commitTogether(batch: Pending<E>[]): Promise<void> {
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
-      if (this.conn.begin) await this.conn.begin();
-      else this.conn.exec('BEGIN IMMEDIATE');
+      await whileBusy(() => this.conn.exec('BEGIN IMMEDIATE'), this.conn.busyTimeoutMs ?? 0);
       for (const item of batch) {
         this.conn.exec('SAVEPOINT w');
         try {

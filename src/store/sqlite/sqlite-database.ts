@@ -156,7 +156,7 @@ export class SqliteDatabase implements Database {
     this.group = new GroupCommit(
       {
         exec: (sql) => void this.writerExec.stmts.get(sql).run(),
-        begin: () => this.begin(),
+        busyTimeoutMs: options.busyTimeoutMs,
         afterBatch: () => this.checkpointer?.wrote(),
         get inTransaction() {
           return writer.inTransaction;
