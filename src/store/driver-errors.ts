@@ -45,6 +45,11 @@ const UNAVAILABLE_CODES = new Set([
 const PG_UNAVAILABLE_MESSAGES =
   /^(Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Client was closed and is not queryable|Cannot use a pool after calling end)/;
 
+/** SQLite answered SQLITE_BUSY (or one of its extended codes): the file was locked by another connection. */
+export function isSqliteBusy(err: unknown): boolean {
+  return codeOf(err)?.startsWith('SQLITE_BUSY') ?? false;
+}
+
 function codeOf(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err
     ? String((err as { code: unknown }).code)

@@ -6,15 +6,15 @@
 import fs from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { beginImmediate } from '../../src/store/sqlite/begin-immediate.js';
+import { whileBusy } from '../../src/store/sqlite/begin-immediate.js';
 
 const busy = (code = 'SQLITE_BUSY') => new BetterSqlite3.SqliteError('database is locked', code);
 
-describe('beginImmediate', () => {
+describe('whileBusy', () => {
   it('tries again after an immediate SQLITE_BUSY (any of its extended codes) and then begins', async () => {
     const answers = [busy(), busy('SQLITE_BUSY_SNAPSHOT'), undefined];
     let calls = 0;
-    await beginImmediate(() => {
+    await whileBusy(() => {
       const a = answers[calls++];
       if (a) throw a;
     }, 5_000);
@@ -25,7 +25,7 @@ describe('beginImmediate', () => {
     let calls = 0;
     const full = new BetterSqlite3.SqliteError('database or disk is full', 'SQLITE_FULL');
     await expect(
-      beginImmediate(() => {
+      whileBusy(() => {
         calls++;
         throw full;
       }, 5_000),
@@ -37,7 +37,7 @@ describe('beginImmediate', () => {
     let calls = 0;
     const started = performance.now();
     await expect(
-      beginImmediate(() => {
+      whileBusy(() => {
         calls++;
         throw busy();
       }, 40),
@@ -56,14 +56,14 @@ describe('beginImmediate', () => {
     let calls = 0;
     try {
       await expect(
-        beginImmediate(() => {
+        whileBusy(() => {
           calls++;
           b.exec('BEGIN IMMEDIATE');
         }, 50),
       ).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
       expect(calls).toBe(1);
       a.exec('COMMIT');
-      await beginImmediate(() => b.exec('BEGIN IMMEDIATE'), 50);
+      await whileBusy(() => b.exec('BEGIN IMMEDIATE'), 50);
       expect(b.inTransaction).toBe(true);
       b.exec('COMMIT');
     } finally {

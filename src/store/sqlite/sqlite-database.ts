@@ -21,7 +21,7 @@ import {
 } from '../database.js';
 import { type AvailabilityReporter, DatabaseAvailability } from '../driver-errors.js';
 import type { DB } from '../schema.js';
-import { beginImmediate } from './begin-immediate.js';
+import { whileBusy } from './begin-immediate.js';
 import { GroupCommit } from './group-commit.js';
 import { ensurePrivateFile } from './private-files.js';
 import { SqliteAuthWatch } from './sqlite-auth-watch.js';
@@ -234,7 +234,7 @@ export class SqliteDatabase implements Database {
 
   private begin(): Promise<void> {
     const begin = this.writerExec.stmts.get('BEGIN IMMEDIATE');
-    return beginImmediate(() => begin.run(), this.options.busyTimeoutMs);
+    return whileBusy(() => void begin.run(), this.options.busyTimeoutMs);
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
