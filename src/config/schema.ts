@@ -201,7 +201,7 @@ export const settings = {
     form: 'an integer from 0 to 60000',
     default: 1_000,
     parse: int(0, 60_000),
-    doc: 'Positions without TP, SL or trailing stop are repriced (price, PnL, push) at most this often; armed ones on every flush. 0: every flush.',
+    doc: 'Positions without TP, SL or trailing stop are repriced (price, PnL, push) once in this interval, each at a turn of its own; armed ones on every flush. 0: every flush.',
   }),
   priceIdleRepriceBudget: setting({
     env: 'PRICE_IDLE_REPRICE_BUDGET',

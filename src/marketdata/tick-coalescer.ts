@@ -41,7 +41,7 @@ export interface TickCoalescerStats {
   rowsUpdated: number;
   /** Keys waiting for a flush now. */
   pendingKeys: number;
-  /** Time from the oldest unflushed tick of a key to the end of the flush that wrote it, ms. */
+  /** Time from the oldest unflushed tick of a key to the end of the flush that wrote it, ms (ticks only, not values offered again). */
   tickToFlushMs: { p50: number; p99: number; count: number };
 }
 
@@ -51,6 +51,8 @@ interface Pending<V> {
   value: V;
   /** When the key became dirty: its oldest unflushed tick. */
   since: number;
+  /** False while the value is only one offered again (not a tick): its flush is not a tick's latency. */
+  received: boolean;
 }
 
 export class TickCoalescer<V> {
@@ -81,11 +83,15 @@ export class TickCoalescer<V> {
     const p = this.pending.get(key);
     if (p !== undefined) {
       p.value = value;
-      this.counters.ticksCoalesced++;
+      if (received && !p.received) {
+        // The first real tick of a key that waited with a value offered again: its latency starts now.
+        p.received = true;
+        p.since = this.opts.clock.now();
+      } else this.counters.ticksCoalesced++;
       return;
     }
     const now = this.opts.clock.now();
-    this.pending.set(key, { value, since: now });
+    this.pending.set(key, { value, since: now, received });
     if (this.inFlight === undefined) this.schedule(this.startAt(this.dueAt(key, now)));
   }
 
@@ -181,7 +187,7 @@ export class TickCoalescer<V> {
       const done = this.opts.clock.now();
       for (const [key, p] of taken) {
         this.lastFlushed.set(key, now);
-        this.latency.add(done - p.since);
+        if (p.received) this.latency.add(done - p.since);
       }
     } catch (err) {
       this.counters.failedFlushes++;

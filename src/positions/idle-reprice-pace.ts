@@ -24,12 +24,7 @@ export class IdleRepricePace {
     this.interval = baseMs;
   }
 
-  /** Positions not repriced since this time are repriced by a flush at `now`. */
-  idleBefore(now: number): number {
-    return now - this.interval;
-  }
-
-  /** The current interval, ms (for stats). */
+  /** How often each idle position is repriced now, ms (each at a point of the interval of its own). */
   get intervalMs(): number {
     return this.interval;
   }

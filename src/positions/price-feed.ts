@@ -39,7 +39,7 @@ export interface PriceFeedOptions {
   maxRatePerMarket?: number;
   /** How often a venue without a stream is polled for the prices of open positions. @default 5000 */
   pollMs?: number;
-  /** Positions without TP, SL or trailing stop are repriced at most this often (ms); armed ones on every flush. @default 1000 */
+  /** Positions without TP, SL or trailing stop are repriced once in this interval (ms), each at a turn of its own; armed ones on every flush. @default 1000 */
   idleRepriceMs?: number;
   /** Idle positions repriced per second before their interval lengthens (IdleRepricePace); 0: no limit. @default 20000 */
   idleRepriceBudget?: number;
@@ -290,7 +290,7 @@ export class PriceFeed {
     const { repriced, closed } = await this.o.db.transaction(async (tx) => {
       const repriced =
         updates.length > 0
-          ? await this.o.repo.applyPrices(this.venueId, updates, now, tx, this.idlePace.idleBefore(now))
+          ? await this.o.repo.applyPrices(this.venueId, updates, now, tx, this.idlePace.intervalMs)
           : [];
       if (settling.length > 0)
         repriced.push(...(await this.o.repo.applyPrices(this.venueId, settling, now, tx)));

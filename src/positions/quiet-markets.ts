@@ -1,7 +1,7 @@
 /**
  * The last price of a market that went quiet reaches every position on it.
- * A flush reprices idle positions (no TP, SL or trailing stop) only if they
- * were not repriced within the idle interval (IdleRepricePace), so a market
+ * A flush reprices idle positions (no TP, SL or trailing stop) once in each
+ * idle interval (IdleRepricePace), each at its own turn, so a market
  * that ticks and then goes quiet could leave some of them at an older price
  * for good. Each flushed market is owed one settling pass: once it has had
  * no flush for a whole interval, its last tick is offered again, marked to

@@ -12,7 +12,7 @@ import type { CloseReason, Position, PositionSide, PositionStatus } from '../dom
 import { canonicalAmount as canon } from './amounts.js';
 import type { Database, Query, SqlExecutor } from './database.js';
 import { PositionEventRepository } from './position-event-repository.js';
-import { COLUMNS, FLUSH_SQL, fromTuple } from './position-rows.js';
+import { COLUMNS, FLUSH_SQL, fromTuple, repriceParameters } from './position-rows.js';
 import { compile, prepare } from './prepared.js';
 
 export interface NewPosition {
@@ -233,9 +233,11 @@ export class PositionRepository {
    * Writes a batch of market prices and reprices the open positions on those
    * markets, two statements whatever the number of positions: every armed one
    * (TP, SL or trailing stop: their triggers are checked on this price), the
-   * others only when last repriced at or before `idleBefore` (their PnL is
-   * for display; rewriting tens of thousands of rows on every flush was most
-   * of a busy server's work). Returns the
+   * others once every `idleEveryMs`, at a point of the interval of their own
+   * (IDLE_PHASE), or always when it is 0 (their PnL is for display; rewriting
+   * tens of thousands of rows on every flush was most of a busy server's
+   * work, and rewriting them all in the same flush made that flush the
+   * stream's slowest). Returns the
    * positions whose price moved, as (id, user, whether TP or SL is set): full
    * rows cost more to return than the update itself, and only armed ones need them.
    */
@@ -244,15 +246,18 @@ export class PositionRepository {
     updates: readonly MarketPriceUpdate[],
     now: number,
     tx: SqlExecutor,
-    /** Positions without TP, SL or trailing stop are repriced only if not updated since this time. */
-    idleBefore = now,
+    /** Positions without TP, SL or trailing stop are repriced once in this many ms; 0: now. */
+    idleEveryMs = 0,
   ): Promise<Repriced[]> {
     const sqls = FLUSH_SQL[this.db.dialect];
     const batch = JSON.stringify(
       updates.map((u) => ({ m: u.marketId, s: u.symbol, p0: u.price, p1: u.otherPrice, ts: u.ts })),
     );
     await tx.run({ sql: sqls.upsertPrices, parameters: [venue, now, batch] });
-    const rows = await tx.tuples({ sql: sqls.reprice, parameters: [now, batch, venue, idleBefore] });
+    const rows = await tx.tuples({
+      sql: sqls.reprice,
+      parameters: repriceParameters(this.db.dialect, { now, batch, venue, idleEveryMs }),
+    });
     return rows.map((r) => ({ id: Number(r[0]), userId: Number(r[1]), armed: Boolean(r[2]) }));
   }
 

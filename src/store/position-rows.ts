@@ -72,6 +72,24 @@ export function fromTuple(r: unknown[]): Position {
 }
 
 /** How each dialect unpacks a JSON batch `[{m, s, p0, p1, ts}]` into rows. */
+/**
+ * Where in the idle interval a position's turn falls: a multiple of its id
+ * spread over the interval. An idle position is repriced by the first flush
+ * after each of its turns (once an interval, as IdleRepricePace sets it), so
+ * a whole book opened at once is repriced a slice per flush instead of all in
+ * one flush every interval (10,000 positions were one 100 ms flush a second).
+ */
+const IDLE_PHASE = (t: string) => `(${t}.id * 7919)`;
+
+/** The reprice statement's parameters in its dialect's order (SQLite binds `now` twice). */
+export function repriceParameters(
+  dialect: 'sqlite' | 'postgres',
+  p: { now: number; batch: string; venue: string; idleEveryMs: number },
+): unknown[] {
+  const every = Math.max(0, Math.round(p.idleEveryMs));
+  return dialect === 'sqlite' ? [p.now, p.now, every, p.batch, p.venue] : [p.now, p.batch, p.venue, every];
+}
+
 export const FLUSH_SQL: Record<
   Dialect,
   {
@@ -102,11 +120,15 @@ export const FLUSH_SQL: Record<
         unrealized_pnl = dec_pnl(positions.side, positions.size, positions.entry_price,
           case when positions.outcome_index = 1 then j.p1 else j.p0 end),
         updated_at = ?
-      from (select value ->> 'm' as m, value ->> 'p0' as p0, value ->> 'p1' as p1 from json_each(?)) as j
+      from (select value ->> 'm' as m, value ->> 'p0' as p0, value ->> 'p1' as p1,
+          cast(? as integer) as now, cast(? as integer) as every
+        from json_each(?)) as j
       where positions.market_id = j.m and positions.status = 'open' and positions.venue = ?
         and positions.current_price <> case when positions.outcome_index = 1 then j.p1 else j.p0 end
         and (positions.take_profit is not null or positions.stop_loss is not null
-          or positions.trailing_stop_pct is not null or positions.updated_at <= ?)
+          or positions.trailing_stop_pct is not null or j.every = 0
+          or (positions.updated_at + ${IDLE_PHASE('positions')} % j.every) / j.every
+            < (j.now + ${IDLE_PHASE('positions')} % j.every) / j.every)
       returning positions.id, positions.user_id,
         positions.take_profit is not null or positions.stop_loss is not null or positions.trailing_stop_pct is not null`,
   },
@@ -130,7 +152,9 @@ export const FLUSH_SQL: Record<
       where p.market_id = j.m and p.status = 'open' and p.venue = $3
         and p.current_price <> case when p.outcome_index = 1 then j.p1 else j.p0 end
         and (p.take_profit is not null or p.stop_loss is not null or p.trailing_stop_pct is not null
-          or p.updated_at <= $4)
+          or $4::bigint = 0
+          or (p.updated_at + ${IDLE_PHASE('p')} % nullif($4::bigint, 0)) / nullif($4::bigint, 0)
+            < ($1::bigint + ${IDLE_PHASE('p')} % nullif($4::bigint, 0)) / nullif($4::bigint, 0))
       returning p.id, p.user_id, p.take_profit is not null or p.stop_loss is not null or p.trailing_stop_pct is not null`,
   },
 };

@@ -158,6 +158,24 @@ describe('TickCoalescer', () => {
     expect(Object.fromEntries(flushes[0]!.batch)).toEqual({ a: 2, b: 1 });
   });
 
+  it('counts the latency of ticks only: a value offered again is written but is not a tick', async () => {
+    const { c, clock, flushes, advance } = setup({ delayMs: 10 });
+    // A value offered again (a settling pass), flushed alone: written, no latency sample.
+    c.offer('a', 1, false);
+    await advance(20);
+    expect(flushes).toHaveLength(1);
+    expect(c.stats()).toMatchObject({ ticksReceived: 0, tickToFlushMs: { count: 0 } });
+    // A tick arriving while a value offered again waits: its latency starts with the tick, not before.
+    await advance(200, 10);
+    c.offer('b', 1, false);
+    clock.advance(7);
+    c.offer('b', 2);
+    await c.drain();
+    expect(flushes.at(-1)!.batch.get('b')).toBe(2);
+    expect(c.stats()).toMatchObject({ ticksReceived: 1, ticksCoalesced: 0, tickToFlushMs: { count: 1 } });
+    expect(c.stats().tickToFlushMs.p99).toBe(0);
+  });
+
   it('drain writes everything now; close stops scheduling', async () => {
     const { c, flushes, advance } = setup({ delayMs: 10_000 });
     c.offer('a', 1);

@@ -249,6 +249,52 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
     expect(await priceOf(armed.id)).toBe('0.44');
   });
 
+  it('reprices a book of idle positions opened at once a slice per flush, each once an interval', async () => {
+    const repo = new PositionRepository(s.db);
+    const { user } = await s.users.create('idle-book');
+    const m = binaries[1]!;
+    const BOOK = 200;
+    const opened = ctx.clock.now();
+    await s.db.transaction(async (tx) => {
+      for (let i = 0; i < BOOK; i++)
+        await repo.insert(
+          user.id,
+          {
+            venue: 'simulated',
+            marketId: m.id,
+            symbol: m.symbol,
+            side: 'long',
+            outcome: 'Yes',
+            outcomeIndex: 0,
+            size: d('1'),
+            entryPrice: d('0.5'),
+            takeProfit: null,
+            stopLoss: null,
+          },
+          opened,
+          tx,
+        );
+    });
+    const interval = s.priceFeed.stats().idleRepriceMs;
+    const perFlush: number[] = [];
+    // Ten flushes a tenth of an interval apart, each at a new price: one whole interval.
+    for (let k = 1; k <= 10; k++) {
+      ctx.clock.advance(interval / 10);
+      const price = (30 + k) / 100;
+      s.priceFeed.ingest(ticks(m, price));
+      await s.priceFeed.drain();
+      const row = await s.db.first<{ n: number | string }>({
+        sql: `select count(*) as n from positions where user_id = ${user.id} and current_price = '${price}'`,
+        parameters: [],
+      });
+      perFlush.push(Number(row?.n));
+    }
+    // Each position was repriced exactly once in the interval (it kept the price of its turn) ...
+    expect(perFlush.reduce((a, b) => a + b, 0)).toBe(BOOK);
+    // ... and no flush took more than a fair share (a tenth is 20): not all 200 in one flush.
+    expect(Math.max(...perFlush)).toBeLessThanOrEqual(BOOK / 5);
+  });
+
   it('drops ticks that are not prices instead of failing the flush', async () => {
     const before = s.priceFeed.stats().ticksDropped;
     s.priceFeed.ingest([

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/store/database.js';
-import { FLUSH_SQL } from '../../src/store/position-rows.js';
+import { FLUSH_SQL, repriceParameters } from '../../src/store/position-rows.js';
 import { compile } from '../../src/store/prepared.js';
 import { databaseTargets } from '../support/databases.js';
 import { type TestContext, testServices } from '../support/services.js';
@@ -169,7 +169,13 @@ describe.each(await databaseTargets())('query plans on $name', (target) => {
     const db = ctx.services.db;
     const sql = FLUSH_SQL[db.dialect].reprice;
     const batch = JSON.stringify([{ m: 'BTC/USDT', s: 'BTC/USDT', p0: '1', p1: null, ts: 1 }]);
-    const plan = await planOf(db, { sql, parameters: [1, batch, 'simulated', 0] });
+    const parameters = repriceParameters(db.dialect, {
+      now: 1,
+      batch,
+      venue: 'simulated',
+      idleEveryMs: 1000,
+    });
+    const plan = await planOf(db, { sql, parameters });
     if (db.dialect === 'sqlite') {
       const lines = plan.split('\n');
       const batchAt = lines.findIndex((l) => /json_each/.test(l));
