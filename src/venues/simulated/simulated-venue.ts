@@ -48,7 +48,13 @@ export interface SimulatedVenueOptions {
   outages?: OutageWindow[];
   /** @default { intervalMs: 100 } (every subscribed market each interval) */
   stream?: TickStreamOptions;
-  /** Instrument-days of minute paths kept in memory (~23 KB each). @default 4096 */
+  /**
+   * Instrument-days of minute paths kept in memory (~23 KB each; one is
+   * rebuilt in ~0.2 ms). A live market reads two per instrument a minute
+   * (today's, and yesterday's for the rolling 24 h), so 400 instruments cycle
+   * through 800 a minute whatever the size: 4,096 (94 MB at most) held 17 MiB
+   * of them under the copy engine, for less than 0.5 % of a core. @default 256
+   */
   dayPathCacheSize?: number;
 }
 
@@ -103,7 +109,7 @@ export class SimulatedVenue implements Venue {
       seed: this.seed,
       anchorMs: opts.anchorMs ?? Date.UTC(2024, 0, 1),
       tickResolutionMs: opts.tickResolutionMs ?? 100,
-      dayPathCacheSize: opts.dayPathCacheSize ?? 4096,
+      dayPathCacheSize: opts.dayPathCacheSize ?? 256,
     });
     this.candles = new CandleBuilder(this.model);
     this.bucket = new TokenBucket(clock, rateLimit.requestsPerSecond, rateLimit.burst);

@@ -78,6 +78,21 @@ describe('SimulatedVenue determinism', () => {
     expect(await b.venue.fetchTickers(symbols)).toEqual(await a.venue.fetchTickers(symbols));
   });
 
+  it('does not depend on how many minute paths it keeps (evicted days are rebuilt the same)', async () => {
+    const small = make({ seed: 9, dayPathCacheSize: 16 });
+    const large = make({ seed: 9, dayPathCacheSize: 4096 });
+    const many = Array.from({ length: 40 }, (_, i) => `SYM${String(i + 1).padStart(3, '0')}/USDT`);
+    // Across a day boundary, with candles reaching back a week: far more instrument-days than 16.
+    for (let step = 0; step < 3; step++) {
+      for (const v of [small, large]) v.clock.advance(13 * 3_600_000);
+      expect(await small.venue.fetchTickers(many)).toEqual(await large.venue.fetchTickers(many));
+      for (const sym of ['BTC/USDT', 'SYM007/USDT'])
+        expect(await small.venue.fetchOHLCV(sym, '1h', { limit: 168 })).toEqual(
+          await large.venue.fetchOHLCV(sym, '1h', { limit: 168 }),
+        );
+    }
+  });
+
   it('moves prices only when the clock moves', async () => {
     const { venue, clock } = make({ seed: 8 });
     const first = (await venue.fetchTickers(['BTC/USDT'])).get('BTC/USDT')!.last;
