@@ -21,6 +21,20 @@ import { type TestContext, testServices } from '../support/services.js';
 
 const ticks = (market: Market, last: number) => [{ symbol: market.symbol, ts: 0, last }];
 
+/** One share of a binary market's Yes bought at 0.5, without a stop loss. */
+const yesAtHalf = (m: Market, takeProfit: Decimal | null) => ({
+  venue: 'simulated',
+  marketId: m.id,
+  symbol: m.symbol,
+  side: 'long' as const,
+  outcome: 'Yes',
+  outcomeIndex: 0,
+  size: d('1'),
+  entryPrice: d('0.5'),
+  takeProfit,
+  stopLoss: null,
+});
+
 describe.each(await databaseTargets())('price feed on $name', (target) => {
   let ctx: TestContext;
   let s: Services;
@@ -195,22 +209,7 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
     const { user } = await s.users.create('idle');
     const m = binaries[2]!;
     const open = (takeProfit: Decimal | null) =>
-      repo.insert(
-        user.id,
-        {
-          venue: 'simulated',
-          marketId: m.id,
-          symbol: m.symbol,
-          side: 'long',
-          outcome: 'Yes',
-          outcomeIndex: 0,
-          size: d('1'),
-          entryPrice: d('0.5'),
-          takeProfit,
-          stopLoss: null,
-        },
-        ctx.clock.now(),
-      );
+      repo.insert(user.id, yesAtHalf(m, takeProfit), ctx.clock.now());
     const armed = await open(d('0.99'));
     const idle = await open(null);
     const priceOf = async (id: number) => (await repo.findById(id))!.currentPrice;
@@ -256,24 +255,7 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
     const BOOK = 200;
     const opened = ctx.clock.now();
     await s.db.transaction(async (tx) => {
-      for (let i = 0; i < BOOK; i++)
-        await repo.insert(
-          user.id,
-          {
-            venue: 'simulated',
-            marketId: m.id,
-            symbol: m.symbol,
-            side: 'long',
-            outcome: 'Yes',
-            outcomeIndex: 0,
-            size: d('1'),
-            entryPrice: d('0.5'),
-            takeProfit: null,
-            stopLoss: null,
-          },
-          opened,
-          tx,
-        );
+      for (let i = 0; i < BOOK; i++) await repo.insert(user.id, yesAtHalf(m, null), opened, tx);
     });
     const interval = s.priceFeed.stats().idleRepriceMs;
     const perFlush: number[] = [];
