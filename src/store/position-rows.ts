@@ -71,7 +71,6 @@ export function fromTuple(r: unknown[]): Position {
   };
 }
 
-/** How each dialect unpacks a JSON batch `[{m, s, p0, p1, ts}]` into rows. */
 /**
  * Where in the idle interval a position's turn falls: a multiple of its id
  * spread over the interval. An idle position is repriced by the first flush
@@ -81,15 +80,16 @@ export function fromTuple(r: unknown[]): Position {
  */
 const IDLE_PHASE = (t: string) => `(${t}.id * 7919)`;
 
-/** The reprice statement's parameters in its dialect's order (SQLite binds `now` twice). */
+/** The reprice statement's parameters in its dialect's order. */
 export function repriceParameters(
-  dialect: 'sqlite' | 'postgres',
+  dialect: Dialect,
   p: { now: number; batch: string; venue: string; idleEveryMs: number },
 ): unknown[] {
   const every = Math.max(0, Math.round(p.idleEveryMs));
-  return dialect === 'sqlite' ? [p.now, p.now, every, p.batch, p.venue] : [p.now, p.batch, p.venue, every];
+  return dialect === 'sqlite' ? [p.now, every, p.batch, p.venue] : [p.now, p.batch, p.venue, every];
 }
 
+/** How each dialect unpacks a JSON batch `[{m, s, p0, p1, ts}]` into rows. */
 export const FLUSH_SQL: Record<
   Dialect,
   {
@@ -119,7 +119,7 @@ export const FLUSH_SQL: Record<
         current_price = case when positions.outcome_index = 1 then j.p1 else j.p0 end,
         unrealized_pnl = dec_pnl(positions.side, positions.size, positions.entry_price,
           case when positions.outcome_index = 1 then j.p1 else j.p0 end),
-        updated_at = ?
+        updated_at = j.now
       from (select value ->> 'm' as m, value ->> 'p0' as p0, value ->> 'p1' as p1,
           cast(? as integer) as now, cast(? as integer) as every
         from json_each(?)) as j
