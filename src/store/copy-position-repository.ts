@@ -17,7 +17,7 @@ import { FLUSH_SQL, fromTuple, INSERT_COLUMNS } from './position-rows.js';
  */
 const SQLITE_ROW = {
   resize: `update positions set size = ?, entry_price = ?, realized_pnl = ?, unrealized_pnl = ?, take_profit = ?,
-      stop_loss = ?, version = version + 1, updated_at = ?
+      stop_loss = ?, reprice_at = 0, version = version + 1, updated_at = ?
     where id = ? and status = 'open'`,
   close: `update positions set status = 'closed', close_reason = ?, close_price = ?, current_price = ?,
       realized_pnl = ?, unrealized_pnl = '0', version = version + 1, updated_at = ?, closed_at = ?
@@ -26,7 +26,8 @@ const SQLITE_ROW = {
 
 const PG_BATCH = {
   resize: `update positions as p set size = j.size, entry_price = j.entry, realized_pnl = j.realized,
-      unrealized_pnl = j.unrealized, take_profit = j.tp, stop_loss = j.sl, version = p.version + 1, updated_at = $1
+      unrealized_pnl = j.unrealized, take_profit = j.tp, stop_loss = j.sl, reprice_at = 0, version = p.version + 1,
+      updated_at = $1
     from jsonb_to_recordset($2::jsonb) as j(id bigint, size numeric, entry numeric, realized numeric,
       unrealized numeric, tp numeric, sl numeric)
     where p.id = j.id and p.status = 'open'

@@ -23,6 +23,7 @@ import { dashboard } from './migrations/014-dashboard.js';
 import { followGenerations } from './migrations/017-follow-generations.js';
 import { leanOrderIndexes } from './migrations/018-lean-order-indexes.js';
 import { hotUpdates } from './migrations/019-hot-updates.js';
+import { repriceTurns } from './migrations/020-reprice-turns.js';
 import type { DB } from './schema.js';
 
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -44,6 +45,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '017-follow-generations': followGenerations(dialect),
     '018-lean-order-indexes': leanOrderIndexes(),
     '019-hot-updates': hotUpdates(dialect),
+    '020-reprice-turns': repriceTurns(dialect),
   };
 }
 

@@ -72,6 +72,8 @@ export class PositionRepository {
         .set((eb) => ({
           take_profit: p('tp'),
           stop_loss: p('sl'),
+          // Armed now: watched from the next flush; idle: its next turn comes after now (migration 020).
+          reprice_at: 0,
           version: eb('version', '+', 1),
           updated_at: p('now'),
         }))
@@ -110,6 +112,7 @@ export class PositionRepository {
           take_profit: p('tp'),
           stop_loss: p('sl'),
           high_water: p('highWater'),
+          reprice_at: 0,
           version: eb('version', '+', 1),
           updated_at: p('now'),
         }))

@@ -72,21 +72,35 @@ export function fromTuple(r: unknown[]): Position {
 }
 
 /**
- * Where in the idle interval a position's turn falls: a multiple of its id
- * spread over the interval. An idle position is repriced by the first flush
- * after each of its turns (once an interval, as IdleRepricePace sets it), so
- * a whole book opened at once is repriced a slice per flush instead of all in
- * one flush every interval (10,000 positions were one 100 ms flush a second).
+ * Where in the idle interval a position's turn falls: its id, modulo the
+ * interval (ms). An idle position is repriced by the first flush after each
+ * of its turns (once an interval, as IdleRepricePace sets it), so a whole
+ * book opened at once is repriced a slice per flush instead of all in one
+ * flush every interval (10,000 positions were one 100 ms flush a second).
+ * Consecutive ids take consecutive turns, so a flush's slice is runs of
+ * neighbouring rows, which share table pages: each page a flush rewrites is
+ * one more page to log at its commit.
  */
-const IDLE_PHASE = (t: string) => `(${t}.id * 7919)`;
+const IDLE_PHASE = (t: string) => `${t}.id`;
 
-/** The reprice statement's parameters in its dialect's order. */
+/** Whether a position is armed (TP, SL or trailing stop): repriced on every flush. */
+const ARMED = (t: string) =>
+  `(${t}.take_profit is not null or ${t}.stop_loss is not null or ${t}.trailing_stop_pct is not null)`;
+
+/**
+ * The reprice statement's parameters in its dialect's order. `dueBy` bounds
+ * the positions' `reprice_at`: now, or every position when the interval is 0
+ * (each flush reprices everything, as a settling pass does).
+ */
 export function repriceParameters(
   dialect: Dialect,
   p: { now: number; batch: string; venue: string; idleEveryMs: number },
 ): unknown[] {
   const every = Math.max(0, Math.round(p.idleEveryMs));
-  return dialect === 'sqlite' ? [p.now, every, p.batch, p.venue] : [p.now, p.batch, p.venue, every];
+  const dueBy = every === 0 ? Number.MAX_SAFE_INTEGER : p.now;
+  return dialect === 'sqlite'
+    ? [p.now, every, dueBy, p.batch, p.venue]
+    : [p.now, p.batch, p.venue, every, dueBy];
 }
 
 /** How each dialect unpacks a JSON batch `[{m, s, p0, p1, ts}]` into rows. */
@@ -112,25 +126,29 @@ export const FLUSH_SQL: Record<
       on conflict (venue, market_id) do update set
         symbol = excluded.symbol, price = excluded.price, ts = excluded.ts, updated_at = excluded.updated_at`,
     byIds: `select ${COLUMNS.join(', ')} from positions where id in (select value from json_each(?))`,
-    // Forced through the (market_id, status) index: one search per market of the batch. Left to
-    // the planner, the open-markets index on (venue, ...) could make every open position scan
-    // the batch instead (2.5 s instead of milliseconds for 400 markets over 10,000 positions).
+    // Forced through the (market_id, status, reprice_at) index: one search per market of the
+    // batch for its due positions. Left to the planner, the open-markets index on (venue, ...)
+    // could make every open position scan the batch instead (2.5 s instead of milliseconds for
+    // 400 markets over 10,000 positions). A due position is armed (reprice_at 0), past its
+    // next turn (reprice_at set by the flush that last repriced it), or not yet repriced by a
+    // flush (reprice_at 0) and past its first turn after updated_at.
     reprice: `update positions indexed by positions_market_status_idx set
         current_price = case when positions.outcome_index = 1 then j.p1 else j.p0 end,
         unrealized_pnl = dec_pnl(positions.side, positions.size, positions.entry_price,
           case when positions.outcome_index = 1 then j.p1 else j.p0 end),
-        updated_at = j.now
+        updated_at = j.now,
+        reprice_at = case when ${ARMED('positions')} or j.every = 0 then 0
+          else j.now + j.every - (j.now + ${IDLE_PHASE('positions')} % j.every) % j.every end
       from (select value ->> 'm' as m, value ->> 'p0' as p0, value ->> 'p1' as p1,
-          cast(? as integer) as now, cast(? as integer) as every
+          cast(? as integer) as now, cast(? as integer) as every, cast(? as integer) as due_by
         from json_each(?)) as j
-      where positions.market_id = j.m and positions.status = 'open' and positions.venue = ?
+      where positions.market_id = j.m and positions.status = 'open' and positions.reprice_at <= j.due_by
+        and positions.venue = ?
         and positions.current_price <> case when positions.outcome_index = 1 then j.p1 else j.p0 end
-        and (positions.take_profit is not null or positions.stop_loss is not null
-          or positions.trailing_stop_pct is not null or j.every = 0
+        and (positions.reprice_at > 0 or ${ARMED('positions')} or j.every = 0
           or (positions.updated_at + ${IDLE_PHASE('positions')} % j.every) / j.every
             < (j.now + ${IDLE_PHASE('positions')} % j.every) / j.every)
-      returning positions.id, positions.user_id,
-        positions.take_profit is not null or positions.stop_loss is not null or positions.trailing_stop_pct is not null`,
+      returning positions.id, positions.user_id, ${ARMED('positions')}`,
   },
   postgres: {
     highWaters: `update positions as p set high_water = j.h
@@ -143,18 +161,22 @@ export const FLUSH_SQL: Record<
       on conflict (venue, market_id) do update set
         symbol = excluded.symbol, price = excluded.price, ts = excluded.ts, updated_at = excluded.updated_at`,
     byIds: `select ${COLUMNS.join(', ')} from positions where id in (select jsonb_array_elements_text($1::jsonb)::bigint)`,
+    // The same due positions as on SQLite; reprice_at is not indexed here (the flush rewrites
+    // it, and an update of an indexed column is never HOT, migration 019): a filter of the
+    // (market_id, status) search.
     reprice: `update positions as p set
         current_price = case when p.outcome_index = 1 then j.p1 else j.p0 end,
         unrealized_pnl = dec_pnl(p.side, p.size, p.entry_price,
           case when p.outcome_index = 1 then j.p1 else j.p0 end),
-        updated_at = $1
+        updated_at = $1,
+        reprice_at = case when ${ARMED('p')} or $4::bigint = 0 then 0
+          else $1::bigint + $4::bigint - ($1::bigint + ${IDLE_PHASE('p')} % nullif($4::bigint, 0)) % nullif($4::bigint, 0) end
       from jsonb_to_recordset($2::jsonb) as j(m text, p0 numeric, p1 numeric)
-      where p.market_id = j.m and p.status = 'open' and p.venue = $3
+      where p.market_id = j.m and p.status = 'open' and p.venue = $3 and p.reprice_at <= $5::bigint
         and p.current_price <> case when p.outcome_index = 1 then j.p1 else j.p0 end
-        and (p.take_profit is not null or p.stop_loss is not null or p.trailing_stop_pct is not null
-          or $4::bigint = 0
+        and (p.reprice_at > 0 or ${ARMED('p')} or $4::bigint = 0
           or (p.updated_at + ${IDLE_PHASE('p')} % nullif($4::bigint, 0)) / nullif($4::bigint, 0)
             < ($1::bigint + ${IDLE_PHASE('p')} % nullif($4::bigint, 0)) / nullif($4::bigint, 0))
-      returning p.id, p.user_id, p.take_profit is not null or p.stop_loss is not null or p.trailing_stop_pct is not null`,
+      returning p.id, p.user_id, ${ARMED('p')}`,
   },
 };

@@ -145,6 +145,8 @@ export interface PositionsTable {
   trailing_stop_pct: string | null;
   /** Best price since entry (highest for a long), for the trailing stop. */
   high_water: string | null;
+  /** When the price flush next reprices this idle position; 0: armed, or not yet repriced by the flush (migration 020). */
+  reprice_at: Generated<number>;
 }
 
 /** Outbox of position closes, delivered to notifiers (WebSocket, Telegram) and then marked. */

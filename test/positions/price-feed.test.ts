@@ -252,12 +252,13 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
     const repo = new PositionRepository(s.db);
     const { user } = await s.users.create('idle-book');
     const m = binaries[1]!;
-    const BOOK = 200;
+    const interval = s.priceFeed.stats().idleRepriceMs;
+    // A position's turn is its id modulo the interval (ms): a book of one id per millisecond of it.
+    const BOOK = interval;
     const opened = ctx.clock.now();
     await s.db.transaction(async (tx) => {
       for (let i = 0; i < BOOK; i++) await repo.insert(user.id, yesAtHalf(m, null), opened, tx);
     });
-    const interval = s.priceFeed.stats().idleRepriceMs;
     const perFlush: number[] = [];
     // Ten flushes a tenth of an interval apart, each at a new price: one whole interval.
     for (let k = 1; k <= 10; k++) {
@@ -273,8 +274,31 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
     }
     // Each position was repriced exactly once in the interval (it kept the price of its turn) ...
     expect(perFlush.reduce((a, b) => a + b, 0)).toBe(BOOK);
-    // ... and no flush took more than a fair share (a tenth is 20): not all 200 in one flush.
+    // ... and no flush took more than a fair share (a tenth): not the whole book in one flush.
     expect(Math.max(...perFlush)).toBeLessThanOrEqual(BOOK / 5);
+  });
+
+  it('watches a position armed after an idle reprice from the next flush', async () => {
+    const repo = new PositionRepository(s.db);
+    const { user } = await s.users.create('armed-later');
+    const m = binaries[0]!;
+    const interval = s.priceFeed.stats().idleRepriceMs;
+    const p = await repo.insert(user.id, yesAtHalf(m, null), ctx.clock.now() - interval);
+    // Idle: repriced at its turn, which sets its next one an interval away at most.
+    s.priceFeed.ingest(ticks(m, 0.52));
+    await s.priceFeed.drain();
+    const idle = (await repo.findById(p.id))!;
+    expect(idle.currentPrice).toBe('0.52');
+    const turn = await s.db.first<{ at: number | string }>({
+      sql: `select reprice_at as at from positions where id = ${p.id}`,
+      parameters: [],
+    });
+    expect(Number(turn?.at)).toBeGreaterThan(ctx.clock.now());
+    // Armed with a take profit at 0.6, then the price reaches it at once, long before that turn.
+    await repo.setTpSl(p.id, user.id, d('0.6'), null, idle.version, ctx.clock.now());
+    s.priceFeed.ingest(ticks(m, 0.61));
+    await s.priceFeed.drain();
+    expect(await repo.findById(p.id)).toMatchObject({ status: 'closed', closeReason: 'take_profit' });
   });
 
   it('drops ticks that are not prices instead of failing the flush', async () => {

@@ -179,7 +179,12 @@ describe.each(await databaseTargets())('query plans on $name', (target) => {
     if (db.dialect === 'sqlite') {
       const lines = plan.split('\n');
       const batchAt = lines.findIndex((l) => /json_each/.test(l));
-      const positionsAt = lines.findIndex((l) => /SEARCH positions USING INDEX \S+ \(market_id=\?/.test(l));
+      // Each market's due positions only: the range on reprice_at, not every open position.
+      const positionsAt = lines.findIndex((l) =>
+        /SEARCH positions USING INDEX positions_market_status_idx \(market_id=\? AND status=\? AND reprice_at<\?\)/.test(
+          l,
+        ),
+      );
       expect(positionsAt, plan).toBeGreaterThan(batchAt);
       expect(batchAt, plan).toBeGreaterThanOrEqual(0);
     } else {
