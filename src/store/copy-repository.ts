@@ -20,7 +20,7 @@ import { compile, prepare } from './prepared.js';
 
 export type { CopyDecision, CopyStatus, NewDecision } from './copy-decision-rows.js';
 
-import { type TraderRow, toTrader } from './trader-repository.js';
+import { TRADER_COLUMNS, traderFromTuple } from './trader-repository.js';
 
 export interface WatcherRow {
   id: number;
@@ -99,7 +99,7 @@ export class CopyRepository {
     this.followsQuery = prepare(k, (p) =>
       k
         .selectFrom('traders')
-        .selectAll()
+        .select(TRADER_COLUMNS)
         .where('source', '=', p('source'))
         .where('address', '=', p('address'))
         .where('enabled_since', 'is not', null)
@@ -278,8 +278,7 @@ export class CopyRepository {
 
   /** Follows of a leader that have ever been enabled (the enabled windows decide per trade). */
   async follows(source: string, address: string, ex: SqlExecutor = this.db): Promise<Trader[]> {
-    const rows = await ex.all(this.followsQuery({ source, address }));
-    return (rows as TraderRow[]).map(toTrader);
+    return (await ex.tuples(this.followsQuery({ source, address }))).map(traderFromTuple);
   }
 
   async leaderHolding(watcherId: number, market: string, ex: SqlExecutor): Promise<Decimal> {

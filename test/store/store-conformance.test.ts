@@ -7,6 +7,8 @@ import { AlreadyExistsError } from '../../src/domain/conflict.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../src/domain/errors.js';
 import { migrateToLatest, migrationsAreCurrent } from '../../src/store/migrate.js';
 import { compile } from '../../src/store/prepared.js';
+import { TRADER_COLUMNS } from '../../src/store/trader-repository.js';
+import type { SimulatedLeaders } from '../../src/venues/simulated/simulated-leaders.js';
 import { databaseTargets } from '../support/databases.js';
 import { type TestContext, testServices } from '../support/services.js';
 
@@ -120,6 +122,47 @@ describe.each(await databaseTargets())('store on $name', (target) => {
       cursor = { createdAt: last.createdAt, id: last.id };
     }
     expect(seen).toEqual(['T0', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6']);
+  });
+
+  it("lists traders, and a leader's follows, exactly as it reads one, every column mapped", async () => {
+    const { traders } = ctx.services;
+    const user = (await ctx.services.users.create('mapper')).user.id;
+    const full = await traders.create(user, {
+      name: 'Every option',
+      source: 'simulated',
+      address: (ctx.services.copy.sources.get('simulated') as SimulatedLeaders).addresses()[0]!,
+      allocation: '2500.5',
+      followOptions: {
+        takeProfitPct: '12.5',
+        stopLossPct: '7',
+        trailingStopPct: '3.25',
+        maxPositionSize: '900',
+        copyMode: 'fixed',
+        fixedAmount: '25.75',
+        minTradeSize: '1.5',
+        allowMarkets: ['BTC/USDT', 'ETH/USDT'],
+        denyMarkets: ['DOGE/USDT'],
+      },
+    });
+    // Off and on again: disabled_at and two enabled windows.
+    await traders.update(user, full.id, { enabled: false });
+    await traders.update(user, full.id, { enabled: true });
+    const bare = await traders.create(user, { name: 'Defaults', source: 'manual', address: 'map-bare' });
+    const listed = await traders.list(user, 10, null);
+    expect(listed).toEqual([await traders.get(user, full.id), await traders.get(user, bare.id)]);
+    expect(listed[0]!.followOptions.denyMarkets).toEqual(['DOGE/USDT']);
+    expect(listed[0]!.enabledWindows.length).toBeGreaterThan(0);
+    const follows = await ctx.services.copy.repo.follows('simulated', full.address);
+    expect(follows.find((f) => f.id === full.id)).toEqual(listed[0]);
+    // A column added to the table later must be added to TRADER_COLUMNS too.
+    const columns = await ctx.services.db.all<{ name: string }>({
+      sql:
+        target.name === 'sqlite'
+          ? "select name from pragma_table_info('traders')"
+          : "select column_name as name from information_schema.columns where table_name = 'traders' and table_schema = current_schema()",
+      parameters: [],
+    });
+    expect(new Set(columns.map((c) => c.name))).toEqual(new Set(TRADER_COLUMNS));
   });
 
   it('sums many small fills exactly and keeps per-trader performance right', async () => {
