@@ -7,6 +7,7 @@
  * alternate between the two so both tables grow alike.
  */
 import type { BenchContext, Benchmark } from './lib/context.js';
+import { profilePhase } from './lib/cpu-profile.js';
 import { type BenchDialect, bareClient, figureName, perDialect, servicesOn } from './lib/dialects.js';
 import { createTraders, rawSqlite } from './lib/fixtures.js';
 import { ORDER_ROW_INSERT_SQL, orderStream, PAIRS, toOrderRows } from './lib/order-inputs.js';
@@ -102,12 +103,14 @@ async function measure(ctx: BenchContext, dialect: BenchDialect): Promise<BenchR
   const serviceMs: number[] = [];
   const bareMs: number[] = [];
   const deadline = performance.now() + TIME_BUDGET_MS;
-  for (let i = 1; i <= BATCHES && performance.now() < deadline; i++) {
-    const t = await timeOnce(() => s.orders.bulkImport(user.id, batches[i]!));
-    if (t.value.imported !== BATCH) throw new Error(`bulkImport imported ${t.value.imported} of ${BATCH}`);
-    serviceMs.push(t.ms);
-    bareMs.push((await timeOnce(() => bare.insert(rowBatches[i]!))).ms);
-  }
+  await profilePhase(figureName('bulk-import', dialect), async () => {
+    for (let i = 1; i <= BATCHES && performance.now() < deadline; i++) {
+      const t = await timeOnce(() => s.orders.bulkImport(user.id, batches[i]!));
+      if (t.value.imported !== BATCH) throw new Error(`bulkImport imported ${t.value.imported} of ${BATCH}`);
+      serviceMs.push(t.ms);
+      bareMs.push((await timeOnce(() => bare.insert(rowBatches[i]!))).ms);
+    }
+  });
   const rate = (ms: number[]) => (ms.length * BATCH) / (ms.reduce((a, b) => a + b, 0) / 1000);
   const service = rate(serviceMs);
   const reference = rate(bareMs);
