@@ -27,38 +27,6 @@ const listText = (v: string[] | null | undefined): string | null | undefined =>
   v === undefined ? undefined : v === null ? null : JSON.stringify(v);
 const time = (v: number | null): number | null => (v === null ? null : Number(v));
 
-export function toTrader(r: TraderRow): Trader {
-  return {
-    id: r.id,
-    userId: r.user_id,
-    name: r.name,
-    source: r.source as TraderSource,
-    address: r.address,
-    enabled: r.enabled === 1,
-    allocation: canonicalAmount(r.allocation),
-    followOptions: {
-      takeProfitPct: amount(r.take_profit_pct),
-      stopLossPct: amount(r.stop_loss_pct),
-      trailingStopPct: amount(r.trailing_stop_pct),
-      maxPositionSize: amount(r.max_position_size),
-      copyRatio: canonicalAmount(r.copy_ratio),
-      copyMode: r.copy_mode as CopyMode,
-      fixedAmount: amount(r.fixed_amount),
-      minTradeSize: amount(r.min_trade_size),
-      allowMarkets: list(r.allow_markets),
-      denyMarkets: list(r.deny_markets),
-      execution: r.execution as Execution,
-      liveVenue: r.live_venue,
-    },
-    enabledSince: time(r.enabled_since),
-    disabledAt: time(r.disabled_at),
-    enabledWindows: parseEnabledWindows(r.enabled_windows),
-    version: r.version,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-}
-
 /** Every column, in the order `traderFromTuple` reads them. */
 export const TRADER_COLUMNS = [
   'id',
@@ -123,6 +91,11 @@ export function traderFromTuple(r: unknown[]): Trader {
     createdAt: Number(r[23]),
     updatedAt: Number(r[24]),
   };
+}
+
+/** A trader from a row object (single-row reads and RETURNING): the same mapping as the lists'. */
+export function toTrader(r: TraderRow): Trader {
+  return traderFromTuple(TRADER_COLUMNS.map((c) => r[c]));
 }
 
 const FOLLOW_COLUMNS: Record<keyof FollowOptions, keyof TradersTable> = {

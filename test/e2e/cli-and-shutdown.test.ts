@@ -34,6 +34,7 @@ describe('tradeloop CLI', () => {
         '017-follow-generations',
         '018-lean-order-indexes',
         '019-hot-updates',
+        '020-reprice-turns',
       ],
     });
     const u = runCli(['users', 'create', 'carol'], env);

@@ -5,10 +5,12 @@
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
+import { decimal as d } from '../../src/domain/decimal.js';
 import type { Database } from '../../src/store/database.js';
 import { migrateTo, migrateToLatest } from '../../src/store/migrate.js';
 import { HOT_FILL_FACTOR, REWRITTEN_TABLES } from '../../src/store/migrations/019-hot-updates.js';
 import { openDatabase } from '../../src/store/open-database.js';
+import { PositionRepository } from '../../src/store/position-repository.js';
 import { databaseTargets } from '../support/databases.js';
 
 const targets = await databaseTargets();
@@ -126,5 +128,44 @@ describe.each(targets)('migration upgrades ($name)', (target) => {
         and relname = any(${[...REWRITTEN_TABLES]})`.execute(k);
     expect(r.rows.map((x) => x.relname).sort()).toEqual([...REWRITTEN_TABLES].sort());
     for (const row of r.rows) expect(row.reloptions, row.relname).toContain(`fillfactor=${HOT_FILL_FACTOR}`);
+  });
+
+  it('020 keeps every position, each due at its first turn (reprice_at 0), and the flush finds them', async () => {
+    const db = await open();
+    await migrateTo(db, '019-hot-updates');
+    const k = db.kysely;
+    await sql`insert into users (name, token_hash, created_at) values ('u', 'h', 1)`.execute(k);
+    for (const [market, tp] of [
+      ['m-1', null],
+      ['m-1', '0.9'],
+      ['m-2', null],
+    ] as const)
+      await sql`insert into positions (user_id, venue, market_id, symbol, side, outcome, outcome_index, size,
+          entry_price, current_price, unrealized_pnl, realized_pnl, take_profit, status, version, opened_at, updated_at)
+        select id, 'simulated', ${market}, ${market}, 'long', 'Yes', 0, '1', '0.5', '0.5', '0', '0', ${tp},
+          'open', 1, 1, 1 from users`.execute(k);
+    const before = await sql`select * from positions order by id`.execute(k);
+    expect(await migrateToLatest(db)).toContain('020-reprice-turns');
+    const after = await sql<Record<string, unknown>>`select * from positions order by id`.execute(k);
+    expect(after.rows.map(({ reprice_at, ...rest }) => rest)).toEqual(before.rows);
+    expect(after.rows.map((r) => Number(r['reprice_at']))).toEqual([0, 0, 0]);
+    // A flush long after they were opened reprices all three: none waits for a turn it already passed.
+    const repo = new PositionRepository(db);
+    const repriced = await db.transaction((tx) =>
+      repo.applyPrices(
+        'simulated',
+        ['m-1', 'm-2'].map((m) => ({
+          marketId: m,
+          symbol: m,
+          price: d('0.6'),
+          otherPrice: d('0.4'),
+          ts: 10_000,
+        })),
+        10_000,
+        tx,
+        1_000,
+      ),
+    );
+    expect(repriced.map((r) => r.id).sort()).toEqual(after.rows.map((r) => Number(r['id'])).sort());
   });
 });
