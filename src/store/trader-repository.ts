@@ -294,10 +294,11 @@ export class TraderRepository {
       });
       return row === undefined ? undefined : toTrader(row);
     }
-    const r = await ex.first(
+    // As an array: better-sqlite3 would build the 25-column row object property by property.
+    const [t] = await ex.tuples(
       this.updateStatement(columns, expectedVersion !== undefined, unwatchedOnly)(values),
     );
-    return r === undefined ? undefined : toTrader(r as TraderRow);
+    return t === undefined ? undefined : traderFromTuple(t);
   }
 
   /**
@@ -338,7 +339,7 @@ export class TraderRepository {
           .where('user_id', '=', p('userId'));
         if (guarded) q = q.where('version', '=', p('version'));
         if (unwatchedOnly) q = q.where('source', '=', 'manual');
-        return q.returningAll();
+        return q.returning(TRADER_COLUMNS);
       });
       this.updates.set(shape, stmt);
     }

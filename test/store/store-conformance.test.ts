@@ -146,7 +146,10 @@ describe.each(await databaseTargets())('store on $name', (target) => {
     });
     // Off and on again: disabled_at and two enabled windows.
     await traders.update(user, full.id, { enabled: false });
-    await traders.update(user, full.id, { enabled: true });
+    const toggled = await traders.update(user, full.id, { enabled: true });
+    // What an update returns is the row as a read gives it, too.
+    expect(toggled).toEqual(await traders.get(user, full.id));
+    expect(toggled.followOptions.allowMarkets).toEqual(['BTC/USDT', 'ETH/USDT']);
     const bare = await traders.create(user, { name: 'Defaults', source: 'manual', address: 'map-bare' });
     const listed = await traders.list(user, 10, null);
     expect(listed).toEqual([await traders.get(user, full.id), await traders.get(user, bare.id)]);
