@@ -145,16 +145,15 @@ export class TraderRepository {
       k.selectFrom('traders').select(['user_id', 'version']).where('id', '=', p('id')),
     );
     this.sourceOf = prepare(k, (p) => k.selectFrom('traders').select('source').where('id', '=', p('id')));
-    const page = (p: (name: string) => never) =>
-      k.selectFrom('traders').select(TRADER_COLUMNS).where('user_id', '=', p('userId'));
-    this.firstPage = prepare(k, (p) => page(p).orderBy('created_at').orderBy('id').limit(p('limit')));
-    this.nextPage = prepare(k, (p) =>
-      page(p)
-        .where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(p('at'), p('id'))))
-        .orderBy('created_at')
-        .orderBy('id')
-        .limit(p('limit')),
-    );
+    // A page of a user's traders in creation order: the first, or the one after a cursor.
+    const page = (after: boolean) =>
+      prepare(k, (p) => {
+        let q = k.selectFrom('traders').select(TRADER_COLUMNS).where('user_id', '=', p('userId'));
+        if (after) q = q.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(p('at'), p('id'))));
+        return q.orderBy('created_at').orderBy('id').limit(p('limit'));
+      });
+    this.firstPage = page(false);
+    this.nextPage = page(true);
     // NO KEY UPDATE, not UPDATE: it orders updates of the row, but a copy page's foreign-key checks
     // (KEY SHARE on the follow) go on, so a toggle waiting for the page's watcher row (the follows
     // generation trigger, migration 017) never waits in a cycle with it.
