@@ -71,6 +71,24 @@ export class Rng {
     for (let i = 0; i < 12; i++) this.nextUint();
   }
 
+  /** Writes the generator's state (5 numbers) to `out` at `at`, for `load`. */
+  save(out: Float64Array, at: number): void {
+    out[at] = this.a;
+    out[at + 1] = this.b;
+    out[at + 2] = this.c;
+    out[at + 3] = this.d;
+    out[at + 4] = this.spare;
+  }
+
+  /** Continues the sequence from a state written by `save`. */
+  load(from: Float64Array, at: number): void {
+    this.a = from[at]!;
+    this.b = from[at + 1]!;
+    this.c = from[at + 2]!;
+    this.d = from[at + 3]!;
+    this.spare = from[at + 4]!;
+  }
+
   private nextUint(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;

@@ -2,8 +2,14 @@
  * Day-level price process of one instrument: GARCH(1,1) variance (volatility
  * clusters), Poisson jumps and a weak pull back to the starting level. It is
  * generated sequentially from an anchor day, forward for later days and as a
- * mirror process backward for earlier ones, and kept in growable arrays, so
- * the level at any day is a pure function of the seed.
+ * mirror process backward for earlier ones, so the level at any day is a pure
+ * function of the seed.
+ *
+ * Only the generator's state every `BLOCK` days is kept (a checkpoint: level,
+ * variance, random state), and the one block last asked for: a day is
+ * regenerated from its block's checkpoint when needed, ~1 us for a block.
+ * Keeping every day (three doubles each) cost 26 KB an instrument by 2026,
+ * 10 MiB for the 400 a busy service prices; this keeps ~2 KB.
  */
 import { hash3, Rng } from '../../lib/random.js';
 import type { Instrument } from './universe.js';
@@ -21,35 +27,61 @@ export interface DayLevels {
   jump: number;
 }
 
-class Side {
-  close: Float64Array;
-  variance: Float64Array;
-  jump: Float64Array;
-  length = 0;
-  readonly rng: Rng;
-  h: number;
+/** Days generated from one checkpoint; the block kept holds BLOCK + 1 levels (its checkpoint's and BLOCK more). */
+const BLOCK = 32;
+/** Per checkpoint: level, GARCH variance, then the Rng state (5). */
+const STRIDE = 7;
 
-  constructor(seed: number, initialClose: number, h0: number) {
+/** One direction of the process from the anchor: checkpoints, and one block of days regenerated from one. */
+class Side {
+  /** Checkpoint c is the state once index c x BLOCK is generated. */
+  private checkpoints = new Float64Array(8 * STRIDE);
+  private known = 1;
+  /** Indexes block x BLOCK .. block x BLOCK + BLOCK of the block kept (`close[0]` is its checkpoint's level). */
+  readonly close = new Float64Array(BLOCK + 1);
+  readonly variance = new Float64Array(BLOCK + 1);
+  readonly jump = new Float64Array(BLOCK + 1);
+  block = -1;
+  private readonly rng: Rng;
+
+  constructor(
+    seed: number,
+    initialClose: number,
+    h0: number,
+    private readonly step: (side: Side, i: number, rng: Rng, h: number) => number,
+  ) {
     this.rng = new Rng(seed);
-    this.close = new Float64Array(64);
-    this.variance = new Float64Array(64);
-    this.jump = new Float64Array(64);
-    this.close[0] = initialClose;
-    this.length = 1;
-    this.h = h0;
+    this.checkpoints[0] = initialClose;
+    this.checkpoints[1] = h0;
+    this.rng.save(this.checkpoints, 2);
   }
 
-  /** Room for at least `length` days and 32 more: sized to what is asked, not doubled (days since 2024 x 400 instruments). */
-  grow(length: number): void {
-    const n = Math.max(length + 32, this.close.length);
-    const grow = (a: Float64Array) => {
-      const b = new Float64Array(n);
-      b.set(a);
-      return b;
-    };
-    this.close = grow(this.close);
-    this.variance = grow(this.variance);
-    this.jump = grow(this.jump);
+  /** Makes `block` the block kept: regenerated from its checkpoint, checkpoints extended up to it first. */
+  load(block: number): void {
+    if (block === this.block) return;
+    while (this.known <= block) this.fill(this.known - 1, true);
+    this.fill(block, block === this.known - 1);
+  }
+
+  /** Generates block `b` from its checkpoint into the arrays; with `advance`, stores the next checkpoint. */
+  private fill(b: number, advance: boolean): void {
+    const cp = this.checkpoints;
+    const at = b * STRIDE;
+    this.rng.load(cp, at + 2);
+    this.close[0] = cp[at]!;
+    let h = cp[at + 1]!;
+    for (let i = 1; i <= BLOCK; i++) h = this.step(this, i, this.rng, h);
+    this.block = b;
+    if (!advance) return;
+    const next = (b + 1) * STRIDE;
+    if (next + STRIDE > cp.length) {
+      this.checkpoints = new Float64Array(cp.length * 2);
+      this.checkpoints.set(cp);
+    }
+    this.checkpoints[next] = this.close[BLOCK]!;
+    this.checkpoints[next + 1] = h;
+    this.rng.save(this.checkpoints, next + 2);
+    this.known = b + 2;
   }
 }
 
@@ -69,49 +101,56 @@ export class DailySeries {
   ) {
     const h = inst.dailyVariance;
     this.omega = h * (1 - GARCH_ALPHA - GARCH_BETA);
-    // forward.close[k] is the close of day anchor+k-1 (close[0] = anchor's open);
-    // backward.close[k] is the open of day anchor-k (close[0] = anchor's open).
-    this.forward = new Side(hash3(seed, inst.index, 1), inst.level0, h);
-    this.backward = new Side(hash3(seed, inst.index, 2), inst.level0, h);
+    // Forward, index k is the close of day anchor+k-1 (index 0 = anchor's open);
+    // backward, index k is the open of day anchor-k (index 0 = anchor's open).
+    this.forward = new Side(hash3(seed, inst.index, 1), inst.level0, h, (side, i, rng, hh) =>
+      this.advance(side, i, rng, hh, 1),
+    );
+    this.backward = new Side(hash3(seed, inst.index, 2), inst.level0, h, (side, i, rng, hh) =>
+      this.advance(side, i, rng, hh, -1),
+    );
   }
 
   /** Levels of day `day` (days since 1970-01-01). */
   day(day: number, out: DayLevels): DayLevels {
     const k = day - this.anchorDay;
     if (k >= 0) {
-      this.extend(this.forward, k + 2, 1);
-      out.open = this.forward.close[k]!;
-      out.close = this.forward.close[k + 1]!;
-      out.variance = this.forward.variance[k + 1]!;
-      out.jump = this.forward.jump[k + 1]!;
+      // Indexes k and k + 1, both in block floor(k / BLOCK).
+      const f = this.forward;
+      f.load(Math.floor(k / BLOCK));
+      const i = k - f.block * BLOCK;
+      out.open = f.close[i]!;
+      out.close = f.close[i + 1]!;
+      out.variance = f.variance[i + 1]!;
+      out.jump = f.jump[i + 1]!;
     } else {
+      // Indexes j - 1 and j, both in block floor((j - 1) / BLOCK).
       const j = -k;
-      this.extend(this.backward, j + 1, -1);
-      out.open = this.backward.close[j]!;
-      out.close = this.backward.close[j - 1]!;
-      out.variance = this.backward.variance[j]!;
-      out.jump = this.backward.jump[j]!;
+      const b = this.backward;
+      b.load(Math.floor((j - 1) / BLOCK));
+      const i = j - b.block * BLOCK;
+      out.open = b.close[i]!;
+      out.close = b.close[i - 1]!;
+      out.variance = b.variance[i]!;
+      out.jump = b.jump[i]!;
     }
     return out;
   }
 
-  /** Steps `side` until it holds `length` levels; `dir` is +1 forward in time, -1 backward. */
-  private extend(side: Side, length: number, dir: 1 | -1): void {
+  /**
+   * Generates index `i` of `side`'s block from index i - 1 and the variance
+   * `h`; returns the next variance. `dir` is +1 forward in time, -1 backward.
+   */
+  private advance(side: Side, i: number, rng: Rng, h: number, dir: 1 | -1): number {
     const inst = this.inst;
-    while (side.length < length) {
-      if (side.length === side.close.length) side.grow(length);
-      const i = side.length;
-      const prev = side.close[i - 1]!;
-      const h = side.h;
-      const eps = Math.sqrt(h) * side.rng.normal();
-      const jump = side.rng.next() < inst.jumpProb ? inst.jumpMean + inst.jumpStd * side.rng.normal() : 0;
-      const pull = inst.meanReversion * (inst.level0 - prev);
-      // Backward, the same move is applied in reverse so the day's return is still eps + jump.
-      side.close[i] = prev + pull + dir * (eps + jump);
-      side.variance[i] = h;
-      side.jump[i] = jump;
-      side.length = i + 1;
-      side.h = this.omega + GARCH_ALPHA * eps * eps + GARCH_BETA * h;
-    }
+    const prev = side.close[i - 1]!;
+    const eps = Math.sqrt(h) * rng.normal();
+    const jump = rng.next() < inst.jumpProb ? inst.jumpMean + inst.jumpStd * rng.normal() : 0;
+    const pull = inst.meanReversion * (inst.level0 - prev);
+    // Backward, the same move is applied in reverse so the day's return is still eps + jump.
+    side.close[i] = prev + pull + dir * (eps + jump);
+    side.variance[i] = h;
+    side.jump[i] = jump;
+    return this.omega + GARCH_ALPHA * eps * eps + GARCH_BETA * h;
   }
 }
