@@ -74,7 +74,8 @@ export interface DecisionFilter {
 
 export class CopyRepository {
   private readonly advanceQuery;
-  private readonly followsQuery;
+  /** A leader's follows (TRADER_COLUMNS tuples); public for the plan test. */
+  readonly followsQuery;
   private readonly holdingQuery;
   private readonly upsertHoldingQuery;
   private readonly byIdQuery;
@@ -102,6 +103,8 @@ export class CopyRepository {
         .select(TRADER_COLUMNS)
         .where('source', '=', p('source'))
         .where('address', '=', p('address'))
+        // Leaders are never manual; the term lets the planners use the partial index (migration 021).
+        .where('source', '<>', 'manual')
         .where('enabled_since', 'is not', null)
         // No row locks: the page's cursor update holds the watcher row, which a toggle's trigger
         // also updates (migration 017), so a toggle commits before this read or waits for the page.

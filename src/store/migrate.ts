@@ -24,6 +24,7 @@ import { followGenerations } from './migrations/017-follow-generations.js';
 import { leanOrderIndexes } from './migrations/018-lean-order-indexes.js';
 import { hotUpdates } from './migrations/019-hot-updates.js';
 import { repriceTurns } from './migrations/020-reprice-turns.js';
+import { leaderFollowsIndex } from './migrations/021-leader-follows-index.js';
 import type { DB } from './schema.js';
 
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -46,6 +47,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '018-lean-order-indexes': leanOrderIndexes(),
     '019-hot-updates': hotUpdates(dialect),
     '020-reprice-turns': repriceTurns(dialect),
+    '021-leader-follows-index': leaderFollowsIndex,
   };
 }
 

@@ -17,10 +17,15 @@ export interface Toggle {
   version: number | undefined;
 }
 
-/** Kept in step with the single-row statement in TraderRepository.updateStatement. */
+/**
+ * Kept in step with the single-row statement in TraderRepository.updateStatement.
+ * `t.id = any($1)` beside the join gives the planner the key lookup whatever
+ * its statistics say (a table just filled, not yet analysed, is estimated at
+ * a few rows and would otherwise be scanned whole for every group).
+ */
 const on = 't.enabled = 1';
 const nowText = 'cast(v.now as text)';
-const BATCH_SQL = `update traders as t set
+export const TOGGLE_BATCH_SQL = `update traders as t set
   updated_at = v.now,
   enabled = v.enabled,
   enabled_since = case when v.enabled = 1 then (case when ${on} then t.enabled_since else v.now end) else t.enabled_since end,
@@ -28,7 +33,7 @@ const BATCH_SQL = `update traders as t set
   enabled_windows = right(t.enabled_windows || case when v.enabled = 1 then (case when ${on} then '' else ${nowText} || '-' end) else (case when ${on} then ${nowText} || ',' else '' end) end, $6),
   version = t.version + 1
 from unnest($1::bigint[], $2::bigint[], $3::integer[], $4::bigint[], $5::integer[]) as v(id, user_id, enabled, now, version)
-where t.id = v.id and t.user_id = v.user_id and t.source = 'manual' and (v.version is null or t.version = v.version)
+where t.id = any($1::bigint[]) and t.id = v.id and t.user_id = v.user_id and t.source = 'manual' and (v.version is null or t.version = v.version)
 returning t.*`;
 
 /**
@@ -56,7 +61,7 @@ export function toggleBatcher<R extends { id: number }>(
     runOne: one,
     async runBatch(ts) {
       const q: Query<R> = {
-        sql: BATCH_SQL,
+        sql: TOGGLE_BATCH_SQL,
         parameters: [
           ts.map((t) => t.id),
           ts.map((t) => t.userId),

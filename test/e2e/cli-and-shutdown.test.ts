@@ -35,6 +35,7 @@ describe('tradeloop CLI', () => {
         '018-lean-order-indexes',
         '019-hot-updates',
         '020-reprice-turns',
+        '021-leader-follows-index',
       ],
     });
     const u = runCli(['users', 'create', 'carol'], env);

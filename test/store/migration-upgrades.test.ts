@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { decimal as d } from '../../src/domain/decimal.js';
+import { CopyRepository } from '../../src/store/copy-repository.js';
 import type { Database } from '../../src/store/database.js';
 import { migrateTo, migrateToLatest } from '../../src/store/migrate.js';
 import { HOT_FILL_FACTOR, REWRITTEN_TABLES } from '../../src/store/migrations/019-hot-updates.js';
@@ -167,5 +168,28 @@ describe.each(targets)('migration upgrades ($name)', (target) => {
       ),
     );
     expect(repriced.map((r) => r.id).sort()).toEqual(after.rows.map((r) => Number(r['id'])).sort());
+  });
+
+  it("021 keeps every trader, and a leader's follows are still found through the index", async () => {
+    const db = await open();
+    await migrateTo(db, '020-reprice-turns');
+    const k = db.kysely;
+    await sql`insert into users (name, token_hash, created_at) values ('u', 'h', 1)`.execute(k);
+    for (const [source, address] of [
+      ['manual', 'm-1'],
+      ['simulated', 'sim-scalper-1'],
+      ['polymarket', '0x00000000000000000000000000000000000000aa'],
+    ] as const)
+      await sql`insert into traders (user_id, name, source, address, enabled, allocation, copy_ratio, version,
+          created_at, updated_at, enabled_since, enabled_windows)
+        select id, ${address}, ${source}, ${address}, 1, '100', '1', 1, 1, 1, 1, '1-' from users`.execute(k);
+    const before = await sql`select * from traders order by id`.execute(k);
+    expect(await migrateToLatest(db)).toContain('021-leader-follows-index');
+    expect((await sql`select * from traders order by id`.execute(k)).rows).toEqual(before.rows);
+    const repo = new CopyRepository(db);
+    expect((await repo.follows('simulated', 'sim-scalper-1')).map((t) => t.address)).toEqual([
+      'sim-scalper-1',
+    ]);
+    expect(await repo.follows('manual', 'm-1')).toEqual([]);
   });
 });

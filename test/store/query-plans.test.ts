@@ -5,6 +5,7 @@
  * missing index shows up as a Seq Scan.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CopyRepository } from '../../src/store/copy-repository.js';
 import type { Database } from '../../src/store/database.js';
 import { FLUSH_SQL, repriceParameters } from '../../src/store/position-rows.js';
 import { compile } from '../../src/store/prepared.js';
@@ -102,6 +103,11 @@ const HOT_QUERIES: HotQuery[] = [
           .orderBy('traders.created_at')
           .orderBy('traders.id'),
       ),
+  },
+  {
+    name: "a leader's follows (partial index: never a manual trader)",
+    index: 'traders_source_address_idx',
+    build: (db) => new CopyRepository(db).followsQuery({ source: 'simulated', address: 'sim-scalper-1' }),
   },
 ];
 
