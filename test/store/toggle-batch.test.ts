@@ -119,8 +119,8 @@ describe.each(await databaseTargets())('toggles on $name', (target) => {
 
 // A table just filled, before autovacuum analysed it: PostgreSQL believed ~2 manual traders and
 // read all of them through the (source, address) index for every group, 0.55 ms a group at 1,000
-// traders. The index no longer covers manual traders (migration 021), so each toggled one is
-// found by its key whatever the statistics say.
+// traders. The index no longer covers manual traders (migration 021) and the statement names the
+// keys (`t.id = any($1)`), so each toggled one is found by its key whatever the statistics say.
 describe.each((await databaseTargets()).filter((t) => t.name === 'postgres'))(
   'grouped toggles on freshly filled traders ($name)',
   (target) => {

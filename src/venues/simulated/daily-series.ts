@@ -43,16 +43,19 @@ class Side {
   readonly jump = new Float64Array(BLOCK + 1);
   block = -1;
   private readonly rng: Rng;
+  private readonly omega: number;
 
+  /** `dir` is +1 forward in time from the anchor, -1 backward. */
   constructor(
+    private readonly inst: Instrument,
     seed: number,
-    initialClose: number,
-    h0: number,
-    private readonly step: (side: Side, i: number, rng: Rng, h: number) => number,
+    private readonly dir: 1 | -1,
   ) {
-    this.rng = new Rng(seed);
-    this.checkpoints[0] = initialClose;
-    this.checkpoints[1] = h0;
+    this.rng = new Rng(hash3(seed, inst.index, dir === 1 ? 1 : 2));
+    const h = inst.dailyVariance;
+    this.omega = h * (1 - GARCH_ALPHA - GARCH_BETA);
+    this.checkpoints[0] = inst.level0;
+    this.checkpoints[1] = h;
     this.rng.save(this.checkpoints, 2);
   }
 
@@ -70,7 +73,7 @@ class Side {
     this.rng.load(cp, at + 2);
     this.close[0] = cp[at]!;
     let h = cp[at + 1]!;
-    for (let i = 1; i <= BLOCK; i++) h = this.step(this, i, this.rng, h);
+    for (let i = 1; i <= BLOCK; i++) h = this.advance(i, h);
     this.block = b;
     if (!advance) return;
     const next = (b + 1) * STRIDE;
@@ -83,32 +86,40 @@ class Side {
     this.rng.save(this.checkpoints, next + 2);
     this.known = b + 2;
   }
+
+  /** Generates index `i` of the block from index i - 1 and the variance `h`; returns the next variance. */
+  private advance(i: number, h: number): number {
+    const inst = this.inst;
+    const rng = this.rng;
+    const prev = this.close[i - 1]!;
+    const eps = Math.sqrt(h) * rng.normal();
+    const jump = rng.next() < inst.jumpProb ? inst.jumpMean + inst.jumpStd * rng.normal() : 0;
+    const pull = inst.meanReversion * (inst.level0 - prev);
+    // Backward, the same move is applied in reverse so the day's return is still eps + jump.
+    this.close[i] = prev + pull + this.dir * (eps + jump);
+    this.variance[i] = h;
+    this.jump[i] = jump;
+    return this.omega + GARCH_ALPHA * eps * eps + GARCH_BETA * h;
+  }
 }
 
 /** The day-level process of one instrument, extended lazily in both directions. */
 export class DailySeries {
+  // Forward, index k is the close of day anchor+k-1 (index 0 = anchor's open);
+  // backward, index k is the open of day anchor-k (index 0 = anchor's open).
   private readonly forward: Side;
   private readonly backward: Side;
-  private readonly omega: number;
 
   /**
    * @param anchorDay day index (days since 1970-01-01) whose open is `inst.level0`
    */
   constructor(
-    private readonly inst: Instrument,
+    inst: Instrument,
     seed: number,
     private readonly anchorDay: number,
   ) {
-    const h = inst.dailyVariance;
-    this.omega = h * (1 - GARCH_ALPHA - GARCH_BETA);
-    // Forward, index k is the close of day anchor+k-1 (index 0 = anchor's open);
-    // backward, index k is the open of day anchor-k (index 0 = anchor's open).
-    this.forward = new Side(hash3(seed, inst.index, 1), inst.level0, h, (side, i, rng, hh) =>
-      this.advance(side, i, rng, hh, 1),
-    );
-    this.backward = new Side(hash3(seed, inst.index, 2), inst.level0, h, (side, i, rng, hh) =>
-      this.advance(side, i, rng, hh, -1),
-    );
+    this.forward = new Side(inst, seed, 1);
+    this.backward = new Side(inst, seed, -1);
   }
 
   /** Levels of day `day` (days since 1970-01-01). */
@@ -135,22 +146,5 @@ export class DailySeries {
       out.jump = b.jump[i]!;
     }
     return out;
-  }
-
-  /**
-   * Generates index `i` of `side`'s block from index i - 1 and the variance
-   * `h`; returns the next variance. `dir` is +1 forward in time, -1 backward.
-   */
-  private advance(side: Side, i: number, rng: Rng, h: number, dir: 1 | -1): number {
-    const inst = this.inst;
-    const prev = side.close[i - 1]!;
-    const eps = Math.sqrt(h) * rng.normal();
-    const jump = rng.next() < inst.jumpProb ? inst.jumpMean + inst.jumpStd * rng.normal() : 0;
-    const pull = inst.meanReversion * (inst.level0 - prev);
-    // Backward, the same move is applied in reverse so the day's return is still eps + jump.
-    side.close[i] = prev + pull + dir * (eps + jump);
-    side.variance[i] = h;
-    side.jump[i] = jump;
-    return this.omega + GARCH_ALPHA * eps * eps + GARCH_BETA * h;
   }
 }
