@@ -20,9 +20,11 @@ import { RoundRobinProxy } from '../support/round-robin-proxy.js';
 
 const LEASE_MS = 1_500;
 const TOKEN = '535353:webhook-fleet-token';
-const postgres = (await databaseTargets()).filter((t) => t.name === 'postgres');
+const postgres = (await databaseTargets()).find((t) => t.name === 'postgres');
 
-describe.skipIf(postgres.length === 0).each(postgres)('Telegram webhook in a fleet on $name', (target) => {
+// A suite is declared either way: `describe.each([])` declares none, and a file without one fails.
+describe.skipIf(postgres === undefined)('Telegram webhook in a fleet on postgres', () => {
+  const target = postgres!;
   let db: { url: string; drop(): Promise<void> };
   let tg: BotApiServer;
   let lb: RoundRobinProxy;
