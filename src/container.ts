@@ -174,7 +174,7 @@ export async function buildServices(config: Config, opts: BuildOptions = {}): Pr
     const engine = copy.engine;
     observability.connectCopy({
       stats: () => engine.stats.snapshot(),
-      stalled: () => engine.stalled(config.copyWatchdogMs),
+      stalled: () => engine.stalled(),
     });
   }
   copy.connect({

@@ -6,16 +6,27 @@
  * it lost; a dead holder's leases expire and another instance takes them
  * within `leaseMs`. If two instances briefly both run a watcher, the cursor's
  * compare-and-set and the unique (follow, trade) key keep copies single.
+ *
+ * A pass reads the watched leaders (a join over every follow: 12-24 ms at
+ * 10,000 follows, on the event loop) only when they may have changed: a
+ * follow changed here (`followsChanged`), the fleet-wide marker of follows
+ * and watchers moved (`CopyRepository.followsMarker`: no scan of follows), a
+ * leader is watched only for its grace (which ends as its watcher polls),
+ * or `FULL_READ_MS` passed. Otherwise it renews the leases of the leaders it
+ * already knows, and reads only the watchdog's candidates, not every watcher.
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../domain/clock.js';
 import type { TraderSource } from '../domain/trader.js';
-import type { CopyRepository, WatcherRow } from '../store/copy-repository.js';
+import type { CopyRepository, WatchedLeader, WatcherRow } from '../store/copy-repository.js';
 import type { LeaderSource, LeaderTrade } from '../venues/leader-source.js';
 import type { FanoutResult } from './copy-fanout.js';
 import { CopyStats } from './copy-stats.js';
 import { LeaderWatcher, type WatcherDeps } from './leader-watcher.js';
 import { PageBatcher } from './page-batcher.js';
+
+/** The longest the watched leaders go without a full read, whatever the marker says (a backstop). */
+const FULL_READ_MS = 30_000;
 
 export interface StalledWatcher {
   source: string;
@@ -40,12 +51,16 @@ export interface CopyEngineOptions extends Omit<WatcherDeps, 'applied' | 'failed
   onError?(err: unknown, context: string): void;
   /** This instance's name in leases. @default a random id */
   instanceId?: string;
+  /** A watched leader not heard from for longer than this is stalled (`stalled()`). @default 120000 */
+  watchdogMs?: number;
 }
 
 export class CopyEngine {
   readonly instanceId: string;
   readonly stats: CopyStats;
   private readonly leaseMs: number;
+  private readonly passMs: number;
+  private readonly watchdogMs: number;
   private readonly running = new Map<number, LeaderWatcher>();
   private readonly pages: PageBatcher;
   private cancelTick: (() => void) | undefined;
@@ -56,10 +71,16 @@ export class CopyEngine {
   private watched: WatcherRow[] = [];
   /** Watcher rows already ensured, by `source:address`. */
   private readonly known = new Map<string, WatcherRow>();
+  /** The watched leaders as last read, with the marker read just before and when. */
+  private leaders: { list: WatchedLeader[]; marker: string; at: number } | undefined;
+  /** A follow changed on this instance since the leaders were last read. */
+  private followsDirty = true;
 
   constructor(private readonly o: CopyEngineOptions) {
     this.instanceId = o.instanceId ?? randomUUID();
     this.leaseMs = o.leaseMs ?? 9_000;
+    this.passMs = Math.max(100, Math.floor(this.leaseMs / 3));
+    this.watchdogMs = o.watchdogMs ?? 120_000;
     this.stats = new CopyStats(o.clock);
     this.pages = new PageBatcher(o.db);
   }
@@ -82,6 +103,7 @@ export class CopyEngine {
 
   /** Follows changed (created, toggled, deleted): take up or drop watchers now rather than at the next tick. */
   followsChanged(): void {
+    this.followsDirty = true;
     if (!this.started) return;
     void this.sync();
   }
@@ -99,7 +121,7 @@ export class CopyEngine {
   }
 
   private tick(): void {
-    this.cancelTick = this.o.clock.setTimer(Math.max(100, Math.floor(this.leaseMs / 3)), () => {
+    this.cancelTick = this.o.clock.setTimer(this.passMs, () => {
       if (!this.started) return;
       void this.sync().finally(() => this.started && this.tick());
     });
@@ -126,7 +148,7 @@ export class CopyEngine {
   private async syncOnce(): Promise<void> {
     const now = this.o.clock.now();
     const wanted: WatcherRow[] = [];
-    for (const l of await this.o.copies.watchedLeaders(this.o.graceMs ?? 60_000)) {
+    for (const l of await this.watchedLeaders(now)) {
       const source = this.o.sources.get(l.source);
       if (!source) continue;
       const known = this.known.get(`${l.source}:${l.address}`);
@@ -168,20 +190,40 @@ export class CopyEngine {
     }
     this.stats.setWatchers(wanted, held);
     const ids = new Set(wanted.map((w) => w.id));
-    this.watched = (await this.o.copies.watchers()).filter((w) => ids.has(w.id));
+    // Candidates: quiet long enough to pass the threshold before the pass after next.
+    const quietSince = now - Math.max(0, this.watchdogMs - 2 * this.passMs);
+    this.watched = (await this.o.copies.quietWatchers(quietSince)).filter((w) => ids.has(w.id));
+  }
+
+  /** The watched leaders: read again only when they may have changed (see the header). */
+  private async watchedLeaders(now: number): Promise<WatchedLeader[]> {
+    // Read before the leaders: a change made between the two reads moves it again, for the next pass.
+    const marker = await this.o.copies.followsMarker();
+    const last = this.leaders;
+    const fresh =
+      last !== undefined &&
+      !this.followsDirty &&
+      last.marker === marker &&
+      now - last.at < FULL_READ_MS &&
+      last.list.every((l) => l.enabled);
+    if (fresh) return last.list;
+    this.followsDirty = false;
+    const list = await this.o.copies.watchedLeaders(this.o.graceMs ?? 60_000);
+    this.leaders = { list, marker, at: now };
+    return list;
   }
 
   /**
    * The watchdog: watched leaders whose source has not answered (or whose
-   * watcher has not run) for longer than `thresholdMs`, whichever instance
+   * watcher has not run) for longer than `watchdogMs`, whichever instance
    * should be running them. "Stopped copying and nobody noticed" is what it
    * exists to prevent.
    */
-  stalled(thresholdMs: number): StalledWatcher[] {
+  stalled(): StalledWatcher[] {
     const now = this.o.clock.now();
     return this.watched.flatMap((w) => {
       const quietMs = now - Math.max(w.polledAt ?? 0, w.advancedAt);
-      return quietMs > thresholdMs
+      return quietMs > this.watchdogMs
         ? [{ source: w.source, address: w.address, quietMs, error: w.error, holder: w.leaseOwner }]
         : [];
     });

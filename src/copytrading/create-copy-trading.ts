@@ -170,6 +170,7 @@ export async function createCopyTrading(config: Config, d: CopyTradingDeps): Pro
           sources,
           leaseMs: config.copyLeaseMs,
           graceMs: config.copyMaxLagMs,
+          watchdogMs: config.copyWatchdogMs,
           onApplied: published,
           ...(d.onError ? { onError: d.onError } : {}),
         })
