@@ -221,8 +221,8 @@ export class CopyFanout {
       }
       const plan =
         t.side === 'buy'
-          ? this.planner.enter(t, f, quote.market, fill, leaderEquity, base, state, now)
-          : this.planner.exit(t, f, quote.market, fill, fraction, base, state, now);
+          ? this.planner.enter(t, f, quote.market, fill, leaderEquity, base, state)
+          : this.planner.exit(t, f, quote.market, fill, fraction, base, state);
       if ('reason' in plan) decisions.push({ ...base, reason: plan.reason, decidedAt: this.now() });
       else planned.push(plan);
     }

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { CopySizing } from '../domain/copy.js';
 import { type Decimal, type Exact, exact, parseExact, ZERO } from '../domain/decimal.js';
 import type { Market } from '../domain/market.js';
-import type { Position } from '../domain/position.js';
+import type { OpenCopy } from '../domain/position.js';
 import type { Trader } from '../domain/trader.js';
 import type { NewDecision } from '../store/copy-repository.js';
 import type { LeaderTrade } from '../venues/leader-source.js';
@@ -30,7 +30,7 @@ export const keyOf = (market: string, outcome: number | null): string => `${mark
 export const tradeKey = (t: LeaderTrade): string => keyOf(t.market, t.outcomeIndex);
 
 /** Cost of a position at entry. */
-export const costOf = (p: Position): Exact => exact.mul(parseExact(p.size), parseExact(p.entryPrice));
+export const costOf = (p: OpenCopy): Exact => exact.mul(parseExact(p.size), parseExact(p.entryPrice));
 
 /** Pair symbol of a copy's order: the spot pair, or `<market>:<outcome>/USDC` for a binary market. */
 export function pairOf(m: Market, outcomeIndex: number | null): string {
@@ -101,7 +101,7 @@ export function sizingOf(t: Trader): CopySizing {
 export class PageState {
   readonly balances: Map<number, Exact>;
   /** traderId -> market key -> open copy. */
-  private readonly copies = new Map<number, Map<string, Position>>();
+  private readonly copies = new Map<number, Map<string, OpenCopy>>();
   /** traderId -> cost of its open copies, kept as copies change. */
   private readonly exposures = new Map<number, Exact>();
   readonly changedBalances = new Set<number>();
@@ -114,13 +114,13 @@ export class PageState {
     opened: false,
   };
 
-  constructor(balances: Map<number, Decimal>, open: Position[]) {
+  constructor(balances: Map<number, Decimal>, open: readonly OpenCopy[]) {
     this.balances = new Map([...balances].map(([u, b]) => [u, parseExact(b)]));
     for (const p of open) this.setCopy(p);
   }
 
   /** Records a copy as it now is (open, resized, or closed and gone). */
-  setCopy(p: Position): void {
+  setCopy(p: OpenCopy): void {
     const id = p.traderId!;
     let m = this.copies.get(id);
     if (!m) {
@@ -142,7 +142,7 @@ export class PageState {
     return this.exposures.get(traderId) ?? ZERO;
   }
 
-  copy(traderId: number, key: string): Position | undefined {
+  copy(traderId: number, key: string): OpenCopy | undefined {
     return this.copies.get(traderId)?.get(key);
   }
 

@@ -7,9 +7,9 @@
  * order, fill and decision that the fan-out writes in batches.
  */
 import { copyLevels, exitSize, type SkipReason, sizeEntry } from '../domain/copy.js';
-import { DECIMAL_ZERO, type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
+import { type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
 import type { Market } from '../domain/market.js';
-import { type Position, positionPnl, priceDecimal } from '../domain/position.js';
+import { type OpenCopy, positionPnl, priceDecimal } from '../domain/position.js';
 import type { Trader } from '../domain/trader.js';
 import type { NewDecision } from '../store/copy-repository.js';
 import type { NewPosition } from '../store/position-repository.js';
@@ -35,7 +35,6 @@ export class CopyPlanner {
     leaderEquity: Exact | null,
     base: NewDecision,
     state: PageState,
-    now: number,
   ): Planned | { reason: SkipReason } {
     const open = state.copy(f.id, tradeKey(t));
     const sized = sizeEntry(sizingOf(f), {
@@ -54,7 +53,7 @@ export class CopyPlanner {
     const fo = f.followOptions;
     const priceText = formatExact(price);
     let write: Write;
-    let next: Position;
+    let next: OpenCopy;
     if (open) {
       const size = formatExact(exact.add(parseExact(open.size), sized.size));
       const entry = formatExact(
@@ -70,7 +69,7 @@ export class CopyPlanner {
         stopLoss: levels.stopLoss,
       };
       write = { kind: 'resize', id: open.id, values };
-      next = { ...open, ...values, currentPrice: priceText, updatedAt: now };
+      next = { ...open, ...values };
     } else {
       const levels = copyLevels(priceText, fo.takeProfitPct, fo.stopLossPct);
       const position: NewPosition = {
@@ -88,7 +87,7 @@ export class CopyPlanner {
         trailingStopPct: fo.trailingStopPct,
       };
       write = { kind: 'open', userId: f.userId, position };
-      next = newCopy(f.userId, position, now);
+      next = newCopy(f.userId, position);
     }
     return this.plan(
       t,
@@ -117,7 +116,6 @@ export class CopyPlanner {
     fraction: Exact | null,
     base: NewDecision,
     state: PageState,
-    now: number,
   ): Planned | { reason: SkipReason } {
     if (fraction === null) return { reason: 'leader_position_unknown' };
     const open = state.copy(f.id, tradeKey(t));
@@ -132,20 +130,10 @@ export class CopyPlanner {
     const realized = formatExact(exact.add(parseExact(open.realizedPnl), pnl));
     const rest = exact.sub(held, units);
     let write: Write;
-    let next: Position;
+    let next: OpenCopy;
     if (exact.sign(rest) <= 0) {
       write = { kind: 'close', id: open.id, price: priceText, pnl: realized };
-      next = {
-        ...open,
-        status: 'closed',
-        closeReason: 'leader_exit',
-        closePrice: priceText,
-        currentPrice: priceText,
-        realizedPnl: realized,
-        unrealizedPnl: DECIMAL_ZERO,
-        closedAt: now,
-        updatedAt: now,
-      };
+      next = { ...open, status: 'closed', realizedPnl: realized };
     } else {
       const values = {
         size: formatExact(rest),
@@ -156,7 +144,7 @@ export class CopyPlanner {
         stopLoss: open.stopLoss,
       };
       write = { kind: 'resize', id: open.id, values };
-      next = { ...open, ...values, currentPrice: priceText, updatedAt: now };
+      next = { ...open, ...values };
     }
     return this.plan(
       t,
@@ -186,8 +174,8 @@ export class CopyPlanner {
     price: Exact,
     fee: Exact,
     spent: Exact,
-    before: Position | undefined,
-    next: Position,
+    before: OpenCopy | undefined,
+    next: OpenCopy,
     write: Write,
     base: NewDecision,
     reducedBy: string | null,

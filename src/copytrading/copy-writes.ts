@@ -5,7 +5,7 @@
  */
 import { DECIMAL_ZERO, type Decimal, type Exact, exact } from '../domain/decimal.js';
 import type { NewOrder } from '../domain/order.js';
-import type { Position } from '../domain/position.js';
+import type { OpenCopy } from '../domain/position.js';
 import type { Trader } from '../domain/trader.js';
 import type { CopyPositionRepository } from '../store/copy-position-repository.js';
 import type { NewDecision } from '../store/copy-repository.js';
@@ -38,8 +38,8 @@ export interface Planned {
   trader: Trader;
   write: Write;
   /** The open copy before (undone to it if the write finds it closed). */
-  before: Position | undefined;
-  next: Position;
+  before: OpenCopy | undefined;
+  next: OpenCopy;
   /** Balance taken (negative: paid back). */
   spent: Exact;
   order: NewOrder;
@@ -125,32 +125,21 @@ export async function writeFills(
 }
 
 /** A new copy as the page state holds it until its insert gives it an id. */
-export function newCopy(userId: number, n: NewPosition, now: number): Position {
+export function newCopy(userId: number, n: NewPosition): OpenCopy {
   return {
     id: 0,
     userId,
-    venue: n.venue,
+    traderId: n.traderId ?? null,
     marketId: n.marketId,
-    symbol: n.symbol,
-    side: n.side,
-    outcome: n.outcome,
     outcomeIndex: n.outcomeIndex,
+    side: n.side,
     size: n.size,
     entryPrice: n.entryPrice,
-    currentPrice: n.entryPrice,
-    unrealizedPnl: DECIMAL_ZERO,
     realizedPnl: DECIMAL_ZERO,
     takeProfit: n.takeProfit,
     stopLoss: n.stopLoss,
-    status: 'open',
-    closeReason: null,
-    closePrice: null,
-    version: 1,
-    openedAt: now,
-    updatedAt: now,
-    closedAt: null,
-    traderId: n.traderId ?? null,
     trailingStopPct: n.trailingStopPct ?? null,
     highWater: n.trailingStopPct ? n.entryPrice : null,
+    status: 'open',
   };
 }

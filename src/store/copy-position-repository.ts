@@ -4,11 +4,11 @@
  * alone and not reported back, as `PositionRepository.close` does for one.
  */
 import type { Decimal } from '../domain/decimal.js';
-import type { CloseReason, Position } from '../domain/position.js';
+import type { CloseReason, OpenCopy } from '../domain/position.js';
 import { canonicalAmount as canon } from './amounts.js';
 import type { Dialect, SqlExecutor } from './database.js';
 import type { NewPosition } from './position-repository.js';
-import { FLUSH_SQL, fromTuple, INSERT_COLUMNS } from './position-rows.js';
+import { FLUSH_SQL, INSERT_COLUMNS, openCopyFromTuple } from './position-rows.js';
 
 /**
  * Resizes and closes of a page's copies. SQLite: one cached statement per
@@ -159,12 +159,12 @@ export class CopyPositionRepository {
   }
 
   /** Open copied positions of these followed traders, in one statement. */
-  async openCopies(traderIds: readonly number[], ex: SqlExecutor): Promise<Position[]> {
+  async openCopies(traderIds: readonly number[], ex: SqlExecutor): Promise<OpenCopy[]> {
     if (traderIds.length === 0) return [];
     const rows = await ex.tuples({
       sql: FLUSH_SQL[this.dialect].openCopies,
       parameters: [JSON.stringify(traderIds)],
     });
-    return rows.map(fromTuple);
+    return rows.map(openCopyFromTuple);
   }
 }

@@ -3,7 +3,7 @@
  * and the batch statements (price flushes, copy fan-outs) written per dialect,
  * which differ only in how a JSON batch is unpacked into rows.
  */
-import type { CloseReason, Position, PositionSide, PositionStatus } from '../domain/position.js';
+import type { CloseReason, OpenCopy, Position, PositionSide, PositionStatus } from '../domain/position.js';
 import { canonicalAmount as canon, canonicalAmountOrNull as canonOrNull } from './amounts.js';
 import type { Dialect } from './database.js';
 
@@ -71,6 +71,43 @@ export function fromTuple(r: unknown[]): Position {
   };
 }
 
+/** The columns of an open copy as a fan-out reads it, in the order `openCopyFromTuple` reads them. */
+const OPEN_COPY_COLUMNS = [
+  'id',
+  'user_id',
+  'trader_id',
+  'market_id',
+  'outcome_index',
+  'side',
+  'size',
+  'entry_price',
+  'realized_pnl',
+  'take_profit',
+  'stop_loss',
+  'trailing_stop_pct',
+  'high_water',
+  'status',
+] as const;
+
+export function openCopyFromTuple(r: unknown[]): OpenCopy {
+  return {
+    id: Number(r[0]),
+    userId: Number(r[1]),
+    traderId: r[2] === null ? null : Number(r[2]),
+    marketId: r[3] as string,
+    outcomeIndex: r[4] as number | null,
+    side: r[5] as PositionSide,
+    size: canon(r[6]),
+    entryPrice: canon(r[7]),
+    realizedPnl: canon(r[8]),
+    takeProfit: canonOrNull(r[9]),
+    stopLoss: canonOrNull(r[10]),
+    trailingStopPct: canonOrNull(r[11]),
+    highWater: canonOrNull(r[12]),
+    status: r[13] as PositionStatus,
+  };
+}
+
 /**
  * Where in the idle interval a position's turn falls: its id, modulo the
  * interval (ms). An idle position is repriced by the first flush after each
@@ -118,7 +155,7 @@ export const FLUSH_SQL: Record<
     highWaters: `update positions set high_water = j.h
       from (select value ->> 'id' as id, value ->> 'h' as h from json_each(?)) as j
       where positions.id = j.id and positions.status = 'open'`,
-    openCopies: `select ${COLUMNS.join(', ')} from positions
+    openCopies: `select ${OPEN_COPY_COLUMNS.join(', ')} from positions
       where trader_id in (select value from json_each(?)) and status = 'open'`,
     upsertPrices: `insert into market_prices (venue, market_id, symbol, price, ts, updated_at)
       select ?, value ->> 'm', value ->> 's', value ->> 'p0', value ->> 'ts', ? from json_each(?)
@@ -154,7 +191,7 @@ export const FLUSH_SQL: Record<
     highWaters: `update positions as p set high_water = j.h
       from jsonb_to_recordset($1::jsonb) as j(id bigint, h numeric)
       where p.id = j.id and p.status = 'open'`,
-    openCopies: `select ${COLUMNS.join(', ')} from positions
+    openCopies: `select ${OPEN_COPY_COLUMNS.join(', ')} from positions
       where trader_id in (select jsonb_array_elements_text($1::jsonb)::bigint) and status = 'open'`,
     upsertPrices: `insert into market_prices (venue, market_id, symbol, price, ts, updated_at)
       select $1, j.m, j.s, j.p0, j.ts, $2 from jsonb_to_recordset($3::jsonb) as j(m text, s text, p0 numeric, ts bigint)
