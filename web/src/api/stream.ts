@@ -5,6 +5,12 @@
  * with backoff (1 s doubling to 15 s) until closed. 4001 (bad token) does
  * not retry. The messages both ways have the server's schemas' types
  * (`StreamServerMessage`, `StreamClientMessage`).
+ *
+ * A push reaches only a subscribed socket: what changed before the
+ * subscription reached the server, or while the socket was down, is pushed
+ * to nobody. A page that shows a read plus the pushes after it reads again
+ * when `onState` says `live` (each subscription, the first and every one
+ * after a reconnect) and merges by id and version.
  */
 import { readToken } from './token-store';
 import type { StreamClientMessage, StreamServerMessage, UserTopic, UserUpdate } from './types';

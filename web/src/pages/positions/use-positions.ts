@@ -3,6 +3,12 @@
  * `positions` update from the WebSocket stream applied in place (a price
  * tick's new current price and PnL, a TP/SL fill's close, a position opened
  * elsewhere). Updates carry the position without its market, which is kept.
+ *
+ * The open positions are read again each time the stream is live
+ * (subscribed), and that read replaces what is held: a change made after the
+ * first read but before the subscription, or while the stream was down
+ * (a position opened, closed by its stop), was pushed to nobody. Updates
+ * that arrive while a read is in flight are applied after it.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { allPages, describeError } from '../../api/client';
@@ -30,18 +36,36 @@ export function usePositions() {
     const abort = new AbortController();
     // Updates that arrive while the list loads are applied after it.
     const early: Position[] = [];
-    let loaded = false;
-    const handle = openStream(['positions'], (u) => (loaded ? put([u.data]) : early.push(u.data)), setStream);
-    allPages<Position>('/positions?status=open', 200, undefined, abort.signal)
-      .then((items) => {
-        put(items);
-        loaded = true;
-        put(early);
-      })
-      .catch((err: unknown) => {
-        if (!abort.signal.aborted) setError(describeError(err));
-      })
-      .finally(() => setLoading(false));
+    let reads = 0;
+    let inFlight = 0;
+    const load = () => {
+      const read = ++reads;
+      inFlight++;
+      allPages<Position>('/positions?status=open', 200, undefined, abort.signal)
+        .then((items) => {
+          // An older read that finishes after a newer one started is not applied over it.
+          if (read !== reads) return;
+          byId.current = new Map();
+          put(items);
+          setError(null);
+        })
+        .catch((err: unknown) => {
+          if (!abort.signal.aborted) setError(describeError(err));
+        })
+        .finally(() => {
+          if (--inFlight === 0) put(early.splice(0));
+          setLoading(false);
+        });
+    };
+    const handle = openStream(
+      ['positions'],
+      (u) => (inFlight === 0 ? put([u.data]) : early.push(u.data)),
+      (s) => {
+        setStream(s);
+        if (s === 'live') load();
+      },
+    );
+    load();
     return () => {
       abort.abort();
       handle.close();

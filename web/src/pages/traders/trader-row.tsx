@@ -118,7 +118,7 @@ export function TraderRow(p: TraderRowProps) {
           )}
         </td>
       ))}
-      <td class="num">{p.perf ? p.perf.trades : '—'}</td>
+      <td class="num col-trades">{p.perf ? p.perf.trades : '—'}</td>
       <td class="num">{fmtPct(p.perf?.winRate)}</td>
       <td class={`num ${signClass(p.perf?.realizedPnl)}`}>{fmtNum(p.perf?.realizedPnl)}</td>
       <td class="col-watch">

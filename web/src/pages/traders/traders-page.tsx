@@ -5,7 +5,7 @@
  * trader's source, watch status (last leader trade, stalled) and copy
  * decisions (live from the `copies` topic) and the paper balance.
  */
-import { useCallback, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Trader } from '../../api/types';
 import { NoticeList, useNotices } from '../../components/notices';
 import { PaperBalance } from '../../components/paper-balance';
@@ -21,6 +21,28 @@ import { useWatch } from './use-watch';
 
 /** Must match `.traders-table tbody tr` height in styles.css. */
 export const ROW_HEIGHT = 44;
+/** How long after a new copy decision the performance columns are read again (one read per burst). */
+const PERFORMANCE_AFTER_COPY_MS = 1_000;
+
+/**
+ * Calls `refresh` `ms` after `newest` changes; changes during that wait are
+ * covered by the same call (at most one read per `ms` while decisions keep
+ * coming). A
+ * copy changes its trader's trades, volume and PnL. The first decisions
+ * loaded count as a change too: they may be newer than the performance the
+ * page read first.
+ */
+function useRefreshAfterNew(newest: number | undefined, refresh: () => unknown, ms: number) {
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  useEffect(() => {
+    if (newest === undefined || timer.current !== undefined) return;
+    timer.current = setTimeout(() => {
+      timer.current = undefined;
+      void refresh();
+    }, ms);
+  }, [newest, refresh, ms]);
+}
 
 export function TradersPage() {
   const { notices, push, dismiss } = useNotices();
@@ -31,6 +53,7 @@ export function TradersPage() {
   const { ref, win } = useVirtualWindow(t.traders.length, ROW_HEIGHT);
   const copies = useCopies();
   const watch = useWatch();
+  useRefreshAfterNew(copies.recent[0]?.id, t.loadPerformance, PERFORMANCE_AFTER_COPY_MS);
   const [copiesOf, setCopiesOf] = useState<number | null>(null);
   const [following, setFollowing] = useState(false);
 

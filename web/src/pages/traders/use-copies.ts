@@ -4,6 +4,12 @@
  * many were copied and skipped among those held, and the latest few.
  * Counts cover the decisions loaded at start (the latest INITIAL) plus all
  * that arrived since.
+ *
+ * The list is read again each time the stream is live (subscribed): a
+ * decision made after the first read but before the subscription, or while
+ * the stream was down, was pushed to nobody, and only a read finds it.
+ * Decisions are kept by id, so a read that overlaps what is held adds only
+ * what is missing.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, describeError, type Page } from '../../api/client';
@@ -68,16 +74,28 @@ export function useCopies() {
       if (loaded && !frame) frame = requestAnimationFrame(flush);
     };
 
-    const handle = openStream(['copies'], (u) => add([u.data]), setStream);
-    api<Page<CopyDecision>>(`/copies?limit=${INITIAL}`, { signal: abort.signal })
-      .then((page) => add(page.items))
-      .catch((err: unknown) => {
-        if (!abort.signal.aborted) setError(describeError(err));
-      })
-      .finally(() => {
-        loaded = true;
-        if (!abort.signal.aborted) flush();
-      });
+    const load = () =>
+      api<Page<CopyDecision>>(`/copies?limit=${INITIAL}`, { signal: abort.signal })
+        .then((page) => {
+          add(page.items);
+          setError(null);
+        })
+        .catch((err: unknown) => {
+          if (!abort.signal.aborted) setError(describeError(err));
+        })
+        .finally(() => {
+          loaded = true;
+          if (!abort.signal.aborted) flush();
+        });
+    const handle = openStream(
+      ['copies'],
+      (u) => add([u.data]),
+      (s) => {
+        setStream(s);
+        if (s === 'live') void load();
+      },
+    );
+    void load();
     return () => {
       abort.abort();
       handle.close();

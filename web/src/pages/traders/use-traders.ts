@@ -5,7 +5,10 @@
  * (optimistic) and are rolled back, with a message, when the server refuses
  * (400 bad value, 409 changed elsewhere — then the trader is re-read).
  * Follows, unfollows and changes made elsewhere (another tab, Telegram)
- * arrive on the `traders` stream topic and apply without a reload.
+ * arrive on the `traders` stream topic and apply without a reload. When the
+ * stream comes back after a drop (a restart, an instance of a fleet gone),
+ * the traders and their performance are read again: what changed meanwhile
+ * was pushed to nobody.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, allPages, api, describeError } from '../../api/client';
@@ -79,14 +82,22 @@ export function useTraders(report: (text: string) => void) {
   }, []);
 
   const [stream, setStream] = useState<StreamState>('connecting');
+  /** How many times the stream came back after a drop. */
+  const [returns, setReturns] = useState(0);
   useEffect(() => {
+    let wasLive = false;
     const handle = openStream(
       ['traders'],
       ({ data }) => {
         if ('deleted' in data) remove(data.id);
         else upsert([data]);
       },
-      setStream,
+      (s) => {
+        setStream(s);
+        if (s !== 'live') return;
+        if (wasLive) setReturns((n) => n + 1);
+        wasLive = true;
+      },
     );
     return () => handle.close();
   }, [upsert, remove]);
@@ -131,6 +142,22 @@ export function useTraders(report: (text: string) => void) {
       .finally(() => setLoading(false));
     return () => abort.abort();
   }, [loadPerformance]);
+
+  useEffect(() => {
+    if (returns === 0) return;
+    const abort = new AbortController();
+    allPages<Trader>('/traders', LATER_PAGES, undefined, abort.signal)
+      .then((all) => {
+        index.current = new Map(all.map((t, i) => [t.id, i]));
+        commit(all);
+        setLoadError(null);
+        return loadPerformance();
+      })
+      .catch((err: unknown) => {
+        if (!abort.signal.aborted) report(`Traders could not be read again: ${describeError(err)}`);
+      });
+    return () => abort.abort();
+  }, [returns, loadPerformance, report]);
 
   /** After a refusal: the server's copy of the traders, so the next try carries the right version. */
   const reread = async (ids: number[]) => {
