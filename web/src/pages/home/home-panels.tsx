@@ -28,7 +28,9 @@ export function MoneyPanel({ o }: { o: Overview }) {
       <dl class="kv pnl-windows">
         {windows.map(([label, w]) => (
           <div key={label}>
-            <dt>{label} (realised)</dt>
+            <dt title="Price moves of closed positions; a copy's fees are in its trader's performance and the balance">
+              {label} (realised, before fees)
+            </dt>
             <dd>
               <Money v={w.realizedPnl} />{' '}
               <span class="hint">
