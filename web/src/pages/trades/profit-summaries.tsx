@@ -20,6 +20,7 @@ function ProfitTable({
   id,
   title,
   closedLabel,
+  pnlLabel,
   rows,
   empty,
   error,
@@ -27,6 +28,8 @@ function ProfitTable({
   id: string;
   title: string;
   closedLabel: string;
+  /** The realised PnL column's heading: the ledger's is net of fees, the positions' before them. */
+  pnlLabel: string;
   rows: Row[];
   empty: string;
   error: string | null;
@@ -50,7 +53,7 @@ function ProfitTable({
                 Win rate
               </th>
               <th scope="col" class="num">
-                Realised PnL
+                {pnlLabel}
               </th>
               {withOrders && (
                 <th scope="col" class="num">
@@ -72,7 +75,7 @@ function ProfitTable({
                 <td class="num" data-label="Win rate">
                   {fmtPct(r.winRate)}
                 </td>
-                <td class={`num ${signClass(r.realizedPnl)}`} data-label="Realised PnL">
+                <td class={`num ${signClass(r.realizedPnl)}`} data-label={pnlLabel}>
                   {fmtMoney(r.realizedPnl)}
                 </td>
                 {withOrders && (
@@ -105,6 +108,7 @@ export function ProfitSummaries({ names }: { names: ReadonlyMap<number, string> 
         id="per-trader-title"
         title="Profit per trader"
         closedLabel="Closed trades"
+        pnlLabel="Realised PnL (net of fees)"
         empty="No trades copied yet."
         error={perTrader.error}
         rows={traders.map((t) => ({
@@ -120,6 +124,7 @@ export function ProfitSummaries({ names }: { names: ReadonlyMap<number, string> 
         id="per-market-title"
         title="Profit per market"
         closedLabel="Closed positions"
+        pnlLabel="Realised PnL (before fees)"
         empty="Nothing closed or traded yet."
         error={perMarket.error}
         rows={(perMarket.data?.items ?? []).map((m) => ({
