@@ -10,7 +10,7 @@
 import Fastify from 'fastify';
 import type { Browser } from 'playwright-core';
 import type { Services } from '../src/container.js';
-import { decimal } from '../src/domain/decimal.js';
+import { DECIMAL_ZERO, decimal } from '../src/domain/decimal.js';
 import { PositionRepository } from '../src/store/position-repository.js';
 import type { BenchContext } from './lib/context.js';
 import { orderStream } from './lib/order-inputs.js';
@@ -82,7 +82,9 @@ async function seed(ctx: BenchContext, s: Services, userId: number, traderIds: n
     const at = now - (i % 60) * DAY - 1000;
     const p = await repo.insert(userId, position(i), at - 1000);
     const pnl = decimal(`${i % 3 === 0 ? '-' : ''}${(i % 17) + 0.25}`);
-    await s.db.transaction((tx) => repo.close(p.id, 'take_profit', decimal('101'), pnl, at, tx));
+    await s.db.transaction((tx) =>
+      repo.close(p.id, 'take_profit', decimal('101'), pnl, DECIMAL_ZERO, at, tx),
+    );
   }
   for (let i = 0; i < OPEN; i++) await repo.insert(userId, position(i), now - i);
   ctx.log(`${OPEN} open and ${CLOSED} closed positions`);

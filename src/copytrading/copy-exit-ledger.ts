@@ -4,7 +4,7 @@
  * becomes a filled sell order of its trader (so the trader's performance
  * counts it) and pays its proceeds less the fee back into the paper account.
  */
-import { type Exact, exact, formatExact, parseExact } from '../domain/decimal.js';
+import { type Decimal, type Exact, exact, formatExact, parseExact } from '../domain/decimal.js';
 import type { Position } from '../domain/position.js';
 import type { CopyExitHook } from '../positions/copy-exits.js';
 import type { SqlExecutor } from '../store/database.js';
@@ -28,6 +28,12 @@ export const positionPair = (p: Position): string =>
 export class CopyExitLedger implements CopyExitHook {
   constructor(private readonly d: CopyExitLedgerDeps) {}
 
+  exitFee(size: Decimal, price: Decimal): Decimal {
+    return formatExact(
+      exact.round(exact.mul(exact.mul(parseExact(size), parseExact(price)), this.d.feeRate), 12),
+    );
+  }
+
   async copiesClosed(closed: readonly Position[], tx: SqlExecutor, now: number): Promise<void> {
     const copies = closed.filter((p) => p.traderId !== null && p.closePrice !== null);
     if (copies.length === 0) return;
@@ -36,7 +42,7 @@ export class CopyExitLedger implements CopyExitHook {
     const rows: unknown[][] = [];
     for (const p of copies) {
       const gross = exact.mul(parseExact(p.size), parseExact(p.closePrice!));
-      const fee = formatExact(exact.round(exact.mul(gross, this.d.feeRate), 12));
+      const fee = this.exitFee(p.size, p.closePrice!);
       const pairId = pairIds.get(positionPair(p))!;
       rows.push(
         orderInsertValues(

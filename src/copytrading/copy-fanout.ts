@@ -158,8 +158,14 @@ export class CopyFanout {
         tx,
       );
     }
+    // With what changed, not only what the page ended with: on PostgreSQL a TP/SL exit or a close
+    // by hand may have paid into the same account since the page read it.
     await this.s.accounts.saveBalances(
-      [...state.changedBalances].map((u) => ({ userId: u, balance: formatExact(state.balances.get(u)!) })),
+      [...state.spentBy].map(([userId, spent]) => ({
+        userId,
+        balance: formatExact(state.balances.get(userId)!),
+        change: formatExact(exact.neg(spent)),
+      })),
       this.venueId,
       now,
       tx,

@@ -104,7 +104,8 @@ export class PageState {
   private readonly copies = new Map<number, Map<string, OpenCopy>>();
   /** traderId -> cost of its open copies, kept as copies change. */
   private readonly exposures = new Map<number, Exact>();
-  readonly changedBalances = new Set<number>();
+  /** What each user's copies of this page spent (negative: were paid back), in page order. */
+  readonly spentBy = new Map<number, Exact>();
   readonly result: FanoutResult = {
     decisionIds: [],
     decisions: [],
@@ -148,6 +149,6 @@ export class PageState {
 
   spend(userId: number, amount: Exact): void {
     this.balances.set(userId, exact.sub(this.balances.get(userId) ?? ZERO, amount));
-    this.changedBalances.add(userId);
+    this.spentBy.set(userId, exact.add(this.spentBy.get(userId) ?? ZERO, amount));
   }
 }

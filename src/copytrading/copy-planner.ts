@@ -7,7 +7,7 @@
  * order, fill and decision that the fan-out writes in batches.
  */
 import { copyLevels, exitSize, type SkipReason, sizeEntry } from '../domain/copy.js';
-import { type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
+import { type Decimal, dec, type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
 import type { Market } from '../domain/market.js';
 import { type OpenCopy, positionPnl, priceDecimal } from '../domain/position.js';
 import type { Trader } from '../domain/trader.js';
@@ -52,6 +52,7 @@ export class CopyPlanner {
     if (!sized.copy) return { reason: sized.reason };
     const fo = f.followOptions;
     const priceText = formatExact(price);
+    const fee = orderFee(sized.fee);
     let write: Write;
     let next: OpenCopy;
     if (open) {
@@ -67,6 +68,7 @@ export class CopyPlanner {
         unrealizedPnl: positionPnl(open.side, size, entry, priceText),
         takeProfit: levels.takeProfit,
         stopLoss: levels.stopLoss,
+        fees: dec.add(open.fees, fee),
       };
       write = { kind: 'resize', id: open.id, values };
       next = { ...open, ...values };
@@ -85,6 +87,7 @@ export class CopyPlanner {
         stopLoss: levels.stopLoss,
         traderId: f.id,
         trailingStopPct: fo.trailingStopPct,
+        fees: fee,
       };
       write = { kind: 'open', userId: f.userId, position };
       next = newCopy(f.userId, position);
@@ -128,12 +131,13 @@ export class CopyPlanner {
     const fee = exact.mul(gross, this.feeRate);
     const pnl = exact.mul(exact.sub(price, parseExact(open.entryPrice)), units);
     const realized = formatExact(exact.add(parseExact(open.realizedPnl), pnl));
+    const fees = dec.add(open.fees, orderFee(fee));
     const rest = exact.sub(held, units);
     let write: Write;
     let next: OpenCopy;
     if (exact.sign(rest) <= 0) {
-      write = { kind: 'close', id: open.id, price: priceText, pnl: realized };
-      next = { ...open, status: 'closed', realizedPnl: realized };
+      write = { kind: 'close', id: open.id, price: priceText, pnl: realized, fees };
+      next = { ...open, status: 'closed', realizedPnl: realized, fees };
     } else {
       const values = {
         size: formatExact(rest),
@@ -142,6 +146,7 @@ export class CopyPlanner {
         unrealizedPnl: positionPnl(open.side, formatExact(rest), open.entryPrice, priceText),
         takeProfit: open.takeProfit,
         stopLoss: open.stopLoss,
+        fees,
       };
       write = { kind: 'resize', id: open.id, values };
       next = { ...open, ...values };
@@ -185,7 +190,7 @@ export class CopyPlanner {
     state.spend(f.userId, spent);
     const sizeText = formatExact(size);
     const priceText = formatExact(price);
-    const feeText = formatExact(exact.round(fee, 12));
+    const feeText = orderFee(fee);
     return {
       trader: f,
       write,
@@ -226,4 +231,9 @@ export class CopyPlanner {
       },
     };
   }
+}
+
+/** A fill's fee as its order records it and its position adds it up: exact to 12 places. */
+function orderFee(fee: Exact): Decimal {
+  return formatExact(exact.round(fee, 12));
 }

@@ -29,9 +29,19 @@ export type Write =
         unrealizedPnl: Decimal;
         takeProfit: Decimal | null;
         stopLoss: Decimal | null;
+        /** Every fee the position paid, this fill's included. */
+        fees: Decimal;
       };
     }
-  | { kind: 'close'; id: number; price: Decimal; pnl: Decimal };
+  | {
+      kind: 'close';
+      id: number;
+      price: Decimal;
+      /** Realised PnL before fees (the price move of everything closed). */
+      pnl: Decimal;
+      /** Every fee the position paid, this exit's included. */
+      fees: Decimal;
+    };
 
 /** One copy planned for a trade: its position change, order, fill and decision. */
 export interface Planned {
@@ -90,6 +100,7 @@ export async function writePositions(
         reason: 'leader_exit' as const,
         price: w.price,
         pnl: w.pnl,
+        fees: w.fees,
       };
     }),
     now,
@@ -141,5 +152,6 @@ export function newCopy(userId: number, n: NewPosition): OpenCopy {
     trailingStopPct: n.trailingStopPct ?? null,
     highWater: n.trailingStopPct ? n.entryPrice : null,
     status: 'open',
+    fees: n.fees ?? DECIMAL_ZERO,
   };
 }

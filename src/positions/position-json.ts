@@ -1,5 +1,5 @@
 /** A position's JSON shape, the same in REST answers and stream pushes (times as ISO-8601). */
-import type { Position } from '../domain/position.js';
+import { netRealizedPnl, type Position } from '../domain/position.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -14,7 +14,8 @@ export const positionJson = (p: Position) => ({
   entryPrice: p.entryPrice,
   currentPrice: p.currentPrice,
   unrealizedPnl: p.unrealizedPnl,
-  realizedPnl: p.realizedPnl,
+  realizedPnl: netRealizedPnl(p),
+  fees: p.fees,
   takeProfit: p.takeProfit,
   stopLoss: p.stopLoss,
   trailingStopPct: p.trailingStopPct,

@@ -27,7 +27,7 @@ import type { MarketData } from '../marketdata/market-data.js';
 import type { Database } from '../store/database.js';
 import type { PositionFilter, PositionRepository } from '../store/position-repository.js';
 import { positionsTag, type UpdateSink } from '../updates/update-sink.js';
-import type { CopyExitHook } from './copy-exits.js';
+import { type CopyExitHook, feesAfterExit } from './copy-exits.js';
 import { positionJson } from './position-json.js';
 
 export const MAX_POSITIONS_PAGE = 200;
@@ -157,7 +157,8 @@ export class PositionService {
     );
     const now = this.d.clock.now();
     const closed = await this.d.db.transaction(async (tx) => {
-      const c = await this.d.repo.close(id, 'manual', price, pnl, now, tx);
+      const fees = feesAfterExit(current, price, this.d.exits);
+      const c = await this.d.repo.close(id, 'manual', price, pnl, fees, now, tx);
       if (c && c.traderId !== null) await this.d.exits?.copiesClosed([c], tx, now);
       return c;
     });

@@ -20,7 +20,7 @@ import type { Database } from '../store/database.js';
 import type { MarketPriceUpdate, PositionRepository, Repriced } from '../store/position-repository.js';
 import { positionsTag, type UpdateSink } from '../updates/update-sink.js';
 import type { Unsubscribe } from '../venues/types.js';
-import type { CopyExitHook } from './copy-exits.js';
+import { type CopyExitHook, feesAfterExit } from './copy-exits.js';
 import { IdleRepricePace } from './idle-reprice-pace.js';
 import { OpenMarketsStream } from './open-markets-stream.js';
 import { positionJson } from './position-json.js';
@@ -302,7 +302,8 @@ export class PriceFeed {
           tpSlTriggered(p.side, p.takeProfit, p.stopLoss, p.currentPrice) ?? this.trailing(p, highWaters);
         if (hit === null) continue;
         const pnl = dec.add(p.realizedPnl, positionPnl(p.side, p.size, p.entryPrice, p.currentPrice));
-        const c = await this.o.repo.close(p.id, hit, p.currentPrice, pnl, now, tx);
+        const fees = feesAfterExit(p, p.currentPrice, this.o.exits);
+        const c = await this.o.repo.close(p.id, hit, p.currentPrice, pnl, fees, now, tx);
         if (c) closed.push(c);
       }
       await this.o.repo.setHighWaters(highWaters, tx);

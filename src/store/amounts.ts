@@ -3,7 +3,16 @@
  * NUMERIC keeps the scale it computed with ("0.50", "-1.20"), SQLite's TEXT
  * amounts are canonical already and skip the parse. Signed: PnL is negative.
  */
-import { canonicalDecimal, type Decimal, tryParseDecimal } from '../domain/decimal.js';
+import {
+  canonicalDecimal,
+  type Decimal,
+  formatExact,
+  parseExact,
+  tryParseDecimal,
+} from '../domain/decimal.js';
+
+/** Plain decimal text as PostgreSQL NUMERIC prints it: digits, a point, digits, any scale. */
+const PLAIN_NUMERIC = /^-?\d+(?:\.\d+)?$/;
 
 /**
  * An amount column read back as a Decimal. Canonical text (what this service
@@ -16,6 +25,10 @@ export function canonicalAmount(v: unknown): Decimal {
   const s = String(v);
   const canonical = canonicalDecimal(s);
   if (canonical !== undefined) return canonical;
+  // NUMERIC keeps the scale it computed with: a sum of PnL with 19 and 20 places prints 20
+  // ("-2.35556638425954051820"). What the service computed and stored is taken at any scale;
+  // the 18-place limit is for what users send.
+  if (PLAIN_NUMERIC.test(s)) return formatExact(parseExact(s as Decimal));
   const r = tryParseDecimal(typeof v === 'number' ? v : s, { allowNegative: true });
   if (r.ok) return r.value;
   throw new RangeError(`stored amount ${JSON.stringify(s)} is not a decimal: ${r.error}`);

@@ -4,7 +4,7 @@
  * alone and not reported back, as `PositionRepository.close` does for one.
  */
 import type { Decimal } from '../domain/decimal.js';
-import type { CloseReason, OpenCopy } from '../domain/position.js';
+import { type CloseReason, netRealizedPnl, type OpenCopy } from '../domain/position.js';
 import { canonicalAmount as canon } from './amounts.js';
 import type { Dialect, SqlExecutor } from './database.js';
 import type { NewPosition } from './position-repository.js';
@@ -17,27 +17,27 @@ import { FLUSH_SQL, INSERT_COLUMNS, openCopyFromTuple } from './position-rows.js
  */
 const SQLITE_ROW = {
   resize: `update positions set size = ?, entry_price = ?, realized_pnl = ?, unrealized_pnl = ?, take_profit = ?,
-      stop_loss = ?, reprice_at = 0, version = version + 1, updated_at = ?
+      stop_loss = ?, fees = ?, reprice_at = 0, version = version + 1, updated_at = ?
     where id = ? and status = 'open'`,
   close: `update positions set status = 'closed', close_reason = ?, close_price = ?, current_price = ?,
-      realized_pnl = ?, unrealized_pnl = '0', version = version + 1, updated_at = ?, closed_at = ?
+      realized_pnl = ?, fees = ?, unrealized_pnl = '0', version = version + 1, updated_at = ?, closed_at = ?
     where id = ? and status = 'open'`,
 };
 
 const PG_BATCH = {
   resize: `update positions as p set size = j.size, entry_price = j.entry, realized_pnl = j.realized,
-      unrealized_pnl = j.unrealized, take_profit = j.tp, stop_loss = j.sl, reprice_at = 0, version = p.version + 1,
-      updated_at = $1
+      unrealized_pnl = j.unrealized, take_profit = j.tp, stop_loss = j.sl, fees = j.fees, reprice_at = 0,
+      version = p.version + 1, updated_at = $1
     from jsonb_to_recordset($2::jsonb) as j(id bigint, size numeric, entry numeric, realized numeric,
-      unrealized numeric, tp numeric, sl numeric)
+      unrealized numeric, tp numeric, sl numeric, fees numeric)
     where p.id = j.id and p.status = 'open'
     returning p.id`,
   close: `update positions as p set status = 'closed', close_reason = j.reason, close_price = j.price,
-      current_price = j.price, realized_pnl = j.pnl, unrealized_pnl = 0, version = p.version + 1,
+      current_price = j.price, realized_pnl = j.pnl, fees = j.fees, unrealized_pnl = 0, version = p.version + 1,
       updated_at = $1, closed_at = $2
-    from jsonb_to_recordset($3::jsonb) as j(id bigint, reason text, price numeric, pnl numeric)
+    from jsonb_to_recordset($3::jsonb) as j(id bigint, reason text, price numeric, pnl numeric, fees numeric)
     where p.id = j.id and p.status = 'open'
-    returning p.id, p.user_id, p.close_reason, p.close_price, p.realized_pnl`,
+    returning p.id, p.user_id, p.close_reason, p.close_price, p.realized_pnl - p.fees`,
 };
 
 export class CopyPositionRepository {
@@ -75,6 +75,7 @@ export class CopyPositionRepository {
         n.traderId ?? null,
         n.trailingStopPct ?? null,
         n.trailingStopPct ? n.entryPrice : null,
+        n.fees ?? '0',
       ]),
     );
   }
@@ -89,6 +90,7 @@ export class CopyPositionRepository {
       unrealizedPnl: Decimal;
       takeProfit: Decimal | null;
       stopLoss: Decimal | null;
+      fees: Decimal;
     }[],
     now: number,
     tx: SqlExecutor,
@@ -104,6 +106,7 @@ export class CopyPositionRepository {
           r.unrealizedPnl,
           r.takeProfit,
           r.stopLoss,
+          r.fees,
           now,
           r.id,
         ]),
@@ -119,6 +122,7 @@ export class CopyPositionRepository {
         unrealized: r.unrealizedPnl,
         tp: r.takeProfit,
         sl: r.stopLoss,
+        fees: r.fees,
       })),
     );
     const out = await tx.tuples({ sql: PG_BATCH.resize, parameters: [now, batch] });
@@ -128,10 +132,18 @@ export class CopyPositionRepository {
   /**
    * Closes open positions and records their events (the outbox) in one
    * batch; returns the ids that were still open. A position closed meanwhile
-   * is left alone, as with `close`.
+   * is left alone, as with `close`. `pnl` is before fees, `fees` all the
+   * position paid; the event says the PnL net of them.
    */
   async closeMany(
-    rows: readonly { id: number; userId: number; reason: CloseReason; price: Decimal; pnl: Decimal }[],
+    rows: readonly {
+      id: number;
+      userId: number;
+      reason: CloseReason;
+      price: Decimal;
+      pnl: Decimal;
+      fees: Decimal;
+    }[],
     now: number,
     tx: SqlExecutor,
   ): Promise<Set<number>> {
@@ -140,13 +152,22 @@ export class CopyPositionRepository {
     if (this.dialect === 'sqlite') {
       const changed = await tx.runEach(
         SQLITE_ROW.close,
-        rows.map((r) => [r.reason, r.price, r.price, r.pnl, now, now, r.id]),
+        rows.map((r) => [r.reason, r.price, r.price, r.pnl, r.fees, now, now, r.id]),
       );
       events = rows
         .filter((_, i) => changed[i] === 1)
-        .map((r) => [r.userId, r.id, r.reason, r.price, r.pnl, now]);
+        .map((r) => [
+          r.userId,
+          r.id,
+          r.reason,
+          r.price,
+          netRealizedPnl({ realizedPnl: r.pnl, fees: r.fees }),
+          now,
+        ]);
     } else {
-      const batch = JSON.stringify(rows.map(({ id, reason, price, pnl }) => ({ id, reason, price, pnl })));
+      const batch = JSON.stringify(
+        rows.map(({ id, reason, price, pnl, fees }) => ({ id, reason, price, pnl, fees })),
+      );
       const closed = await tx.tuples({ sql: PG_BATCH.close, parameters: [now, now, batch] });
       events = closed.map((r) => [Number(r[1]), Number(r[0]), r[2], canon(r[3]), canon(r[4]), now]);
     }

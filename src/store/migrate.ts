@@ -25,6 +25,7 @@ import { leanOrderIndexes } from './migrations/018-lean-order-indexes.js';
 import { hotUpdates } from './migrations/019-hot-updates.js';
 import { repriceTurns } from './migrations/020-reprice-turns.js';
 import { leaderFollowsIndex } from './migrations/021-leader-follows-index.js';
+import { positionFees } from './migrations/022-position-fees.js';
 import type { DB } from './schema.js';
 
 function allMigrations(dialect: Dialect): Record<string, Migration> {
@@ -48,6 +49,7 @@ function allMigrations(dialect: Dialect): Record<string, Migration> {
     '019-hot-updates': hotUpdates(dialect),
     '020-reprice-turns': repriceTurns(dialect),
     '021-leader-follows-index': leaderFollowsIndex,
+    '022-position-fees': positionFees(dialect),
   };
 }
 

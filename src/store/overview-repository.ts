@@ -1,7 +1,8 @@
 /**
  * The money figures of one user's dashboard overview, each one aggregate
  * statement however many positions there are: the open positions' totals,
- * realised PnL per UTC day over a window, and realised PnL of all time.
+ * realised PnL per UTC day over a window, and realised PnL of all time —
+ * realised PnL always net of the fees each position paid (migration 022).
  * Sums are exact (NUMERIC `sum` on PostgreSQL, the `dec_sum` aggregate over
  * TEXT decimals on SQLite); closed positions are read through
  * `positions_user_closed_idx` (migration 014), an index-only walk.
@@ -53,38 +54,41 @@ export interface MarketProfit {
 
 const SQL: Record<Dialect, { open: string; byDay: string; total: string; byMarket: string; fees: string }> = {
   sqlite: {
+    // Realised PnL is net of the fees each position paid (migration 022): dec_sub(realized_pnl, fees).
     open: `select count(*) as n, dec_sum(dec_mul(size, current_price)) as notional,
-        dec_sum(unrealized_pnl) as unrealized, dec_sum(realized_pnl) as realized,
+        dec_sum(unrealized_pnl) as unrealized, dec_sum(dec_sub(realized_pnl, fees)) as realized,
         dec_sum(case when trader_id is null then unrealized_pnl else dec_mul(size, current_price) end) as value
       from positions where user_id = ? and status = 'open'`,
     // Canonical decimal text: a win is positive, neither '0' nor starting with '-'.
-    byDay: `select closed_at / ${DAY_MS} as day, dec_sum(realized_pnl) as pnl, count(*) as n,
-        sum(realized_pnl <> '0' and substr(realized_pnl, 1, 1) <> '-') as wins
-      from positions where user_id = ? and status = 'closed' and closed_at >= ?
-      group by closed_at / ${DAY_MS} order by day`,
-    total: `select dec_sum(realized_pnl) as pnl, count(*) as n,
-        coalesce(sum(realized_pnl <> '0' and substr(realized_pnl, 1, 1) <> '-'), 0) as wins
-      from positions where user_id = ? and status = 'closed' and closed_at is not null`,
-    byMarket: `select symbol as market, count(*) as n, dec_sum(realized_pnl) as pnl,
-        sum(realized_pnl <> '0' and substr(realized_pnl, 1, 1) <> '-') as wins
-      from positions where user_id = ? and status = 'closed' group by symbol`,
+    byDay: `select day, dec_sum(net) as pnl, count(*) as n, sum(net <> '0' and substr(net, 1, 1) <> '-') as wins
+      from (select closed_at / ${DAY_MS} as day, dec_sub(realized_pnl, fees) as net
+        from positions where user_id = ? and status = 'closed' and closed_at >= ?)
+      group by day order by day`,
+    total: `select dec_sum(net) as pnl, count(*) as n,
+        coalesce(sum(net <> '0' and substr(net, 1, 1) <> '-'), 0) as wins
+      from (select dec_sub(realized_pnl, fees) as net
+        from positions where user_id = ? and status = 'closed' and closed_at is not null)`,
+    byMarket: `select market, count(*) as n, dec_sum(net) as pnl, sum(net <> '0' and substr(net, 1, 1) <> '-') as wins
+      from (select symbol as market, dec_sub(realized_pnl, fees) as net
+        from positions where user_id = ? and status = 'closed')
+      group by market`,
     fees: `select p.symbol as market, count(*) as n, dec_sum(o.fee) as fees
       from orders o join trading_pairs p on p.id = o.trading_pair_id where o.user_id = ? group by p.symbol`,
   },
   postgres: {
     open: `select count(*) as n, coalesce(sum(size * current_price), 0) as notional,
-        coalesce(sum(unrealized_pnl), 0) as unrealized, coalesce(sum(realized_pnl), 0) as realized,
+        coalesce(sum(unrealized_pnl), 0) as unrealized, coalesce(sum(realized_pnl - fees), 0) as realized,
         coalesce(sum(case when trader_id is null then unrealized_pnl else size * current_price end), 0) as value
       from positions where user_id = $1 and status = 'open'`,
-    byDay: `select closed_at / ${DAY_MS} as day, sum(realized_pnl) as pnl, count(*) as n,
-        count(*) filter (where realized_pnl > 0) as wins
+    byDay: `select closed_at / ${DAY_MS} as day, sum(realized_pnl - fees) as pnl, count(*) as n,
+        count(*) filter (where realized_pnl - fees > 0) as wins
       from positions where user_id = $1 and status = 'closed' and closed_at >= $2
       group by closed_at / ${DAY_MS} order by day`,
-    total: `select coalesce(sum(realized_pnl), 0) as pnl, count(*) as n,
-        count(*) filter (where realized_pnl > 0) as wins
+    total: `select coalesce(sum(realized_pnl - fees), 0) as pnl, count(*) as n,
+        count(*) filter (where realized_pnl - fees > 0) as wins
       from positions where user_id = $1 and status = 'closed' and closed_at is not null`,
-    byMarket: `select symbol as market, count(*) as n, sum(realized_pnl) as pnl,
-        count(*) filter (where realized_pnl > 0) as wins
+    byMarket: `select symbol as market, count(*) as n, sum(realized_pnl - fees) as pnl,
+        count(*) filter (where realized_pnl - fees > 0) as wins
       from positions where user_id = $1 and status = 'closed' group by symbol`,
     fees: `select p.symbol as market, count(*) as n, sum(o.fee) as fees
       from orders o join trading_pairs p on p.id = o.trading_pair_id where o.user_id = $1 group by p.symbol`,

@@ -36,9 +36,9 @@ const BATCH_SQL: Record<Dialect, { ensure: string; read: string }> = {
   },
 };
 
-/** Balances saved on PostgreSQL: one statement over a JSON batch (one round trip). */
-const SAVE_BATCH_PG = `update paper_accounts as a set balance = j.b, updated_at = $1
-  from jsonb_to_recordset($2::jsonb) as j(u bigint, b numeric)
+/** Balance changes on PostgreSQL: one statement over a JSON batch (one round trip). */
+const ADD_BATCH_PG = `update paper_accounts as a set balance = a.balance + j.d, updated_at = $1
+  from jsonb_to_recordset($2::jsonb) as j(u bigint, d numeric)
   where a.user_id = j.u and a.venue = $3`;
 
 /** A balance saved on SQLite: one cached statement per row beats unpacking JSON in-process. */
@@ -95,8 +95,18 @@ export class PaperAccountRepository {
     return new Map(rows.map((r) => [Number(r[0]), canon(r[1])]));
   }
 
+  /**
+   * Saves balances a transaction read and changed: `balance` is what it read
+   * plus `change`. On PostgreSQL the change is added to the balance as it is
+   * when the statement runs: an exit paying into the account (`credit`) can
+   * commit between the read and this write, and writing `balance` over it
+   * lost that payment (found by `test/copytrading/copy-fees.test.ts`: ~50 of
+   * 100,000 gone within seconds). On SQLite the transactions of the one
+   * writer connection never interleave, so `balance` is written as it is (a
+   * plain value, cheaper than a decimal function per row).
+   */
   async saveBalances(
-    rows: readonly { userId: number; balance: Decimal }[],
+    rows: readonly { userId: number; balance: Decimal; change: Decimal }[],
     venue: string,
     now: number,
     tx: SqlExecutor,
@@ -109,8 +119,8 @@ export class PaperAccountRepository {
       );
       return;
     }
-    const batch = JSON.stringify(rows.map((r) => ({ u: r.userId, b: r.balance })));
-    await tx.run({ sql: SAVE_BATCH_PG, parameters: [now, batch, venue] });
+    const batch = JSON.stringify(rows.map((r) => ({ u: r.userId, d: r.change })));
+    await tx.run({ sql: ADD_BATCH_PG, parameters: [now, batch, venue] });
   }
 
   /** Adds `amount` (signed) to an account that exists. */

@@ -8,7 +8,13 @@
  * positions; their SQL differs per dialect only in how the batch is unpacked.
  */
 import type { Decimal } from '../domain/decimal.js';
-import type { CloseReason, Position, PositionSide, PositionStatus } from '../domain/position.js';
+import {
+  type CloseReason,
+  netRealizedPnl,
+  type Position,
+  type PositionSide,
+  type PositionStatus,
+} from '../domain/position.js';
 import { canonicalAmount as canon } from './amounts.js';
 import type { Database, Query, SqlExecutor } from './database.js';
 import { PositionEventRepository } from './position-event-repository.js';
@@ -29,6 +35,8 @@ export interface NewPosition {
   /** Copied positions: the trader copied and the follow's trailing stop. */
   traderId?: number | null;
   trailingStopPct?: Decimal | null;
+  /** Copied positions: the entry's fee, paid by the paper account. @default 0 */
+  fees?: Decimal;
 }
 
 /** One market's prices in a flush: the first outcome's (or the pair's) and, for binary markets, the second's. */
@@ -92,6 +100,7 @@ export class PositionRepository {
           close_price: p('price'),
           current_price: p('price'),
           realized_pnl: p('pnl'),
+          fees: p('fees'),
           unrealized_pnl: '0',
           version: eb('version', '+', 1),
           updated_at: p('now'),
@@ -218,17 +227,26 @@ export class PositionRepository {
    * transaction. Undefined when it was already closed: the close that lost a
    * race writes nothing.
    */
+  /**
+   * Closes an open position at `price`: `pnl` is its realised PnL before
+   * fees, `fees` every fee it has paid once closed (a copy's exit fee
+   * included). The close event says the PnL net of them.
+   */
   async close(
     id: number,
     reason: CloseReason,
     price: Decimal,
     pnl: Decimal,
+    fees: Decimal,
     now: number,
     tx: SqlExecutor,
   ): Promise<Position | undefined> {
-    const p = await this.one(this.closeQuery({ id, reason, price, pnl, now }), tx);
+    const p = await this.one(this.closeQuery({ id, reason, price, pnl, fees, now }), tx);
     if (!p) return undefined;
-    await this.events.record({ userId: p.userId, positionId: p.id, kind: reason, price, pnl, now }, tx);
+    await this.events.record(
+      { userId: p.userId, positionId: p.id, kind: reason, price, pnl: netRealizedPnl(p), now },
+      tx,
+    );
     return p;
   }
 

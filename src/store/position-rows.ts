@@ -34,6 +34,7 @@ export const COLUMNS = [
   'trader_id',
   'trailing_stop_pct',
   'high_water',
+  'fees',
 ] as const;
 
 /** What a new row writes: every column but the id and the close fields, in the same order. */
@@ -68,6 +69,7 @@ export function fromTuple(r: unknown[]): Position {
     traderId: r[22] === null ? null : Number(r[22]),
     trailingStopPct: canonOrNull(r[23]),
     highWater: canonOrNull(r[24]),
+    fees: canon(r[25]),
   };
 }
 
@@ -87,6 +89,7 @@ const OPEN_COPY_COLUMNS = [
   'trailing_stop_pct',
   'high_water',
   'status',
+  'fees',
 ] as const;
 
 export function openCopyFromTuple(r: unknown[]): OpenCopy {
@@ -105,6 +108,7 @@ export function openCopyFromTuple(r: unknown[]): OpenCopy {
     trailingStopPct: canonOrNull(r[11]),
     highWater: canonOrNull(r[12]),
     status: r[13] as PositionStatus,
+    fees: canon(r[14]),
   };
 }
 

@@ -147,6 +147,8 @@ export interface PositionsTable {
   high_water: string | null;
   /** When the price flush next reprices this idle position; 0: armed, or not yet repriced by the flush (migration 020). */
   reprice_at: Generated<number>;
+  /** Fees the paper account paid on this position's fills; realised PnL net of fees is realized_pnl - fees (migration 022). */
+  fees: Generated<string>;
 }
 
 /** Outbox of position closes, delivered to notifiers (WebSocket, Telegram) and then marked. */

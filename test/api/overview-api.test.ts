@@ -39,7 +39,7 @@ describe.each(await databaseTargets())('overview API on $name', (target) => {
       at - 1000,
     );
     await t.services.db.transaction((tx) =>
-      repo.close(p.id, 'take_profit', decimal('101'), decimal(pnl), at, tx),
+      repo.close(p.id, 'take_profit', decimal('101'), decimal(pnl), decimal('0'), at, tx),
     );
   }
 

@@ -50,9 +50,9 @@ describe.runIf(chromiumAvailable())('dashboard Home in Chromium', () => {
     const total = Number(overview.equity.total).toLocaleString('en-US', { maximumFractionDigits: 2 });
     await expect(page.getByTestId('equity-total').textContent()).resolves.toBe(total);
     for (const label of [
-      'Today (realised, before fees)',
-      'Last 7 days (realised, before fees)',
-      'All time (realised, before fees)',
+      'Today (realised, net of fees)',
+      'Last 7 days (realised, net of fees)',
+      'All time (realised, net of fees)',
       'Open now (unrealised)',
     ])
       await page.getByText(label).waitFor();

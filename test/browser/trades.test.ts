@@ -84,12 +84,12 @@ describe.runIf(chromiumAvailable())('the Trades page in Chromium', () => {
     await alphaRow.waitFor();
     await expect(alphaRow.textContent()).resolves.toMatch(/1100\.0 %\+9\.80/);
     await page.locator('section[aria-labelledby=per-market-title] tr', { hasText: 'BTC/USDT' }).waitFor();
-    // The ledger's PnL (per trader) is net of fees; the positions' (per market) is their price move.
+    // Both net of fees: the ledger's per trader, the positions' per market (migration 022).
     await page
       .locator('section[aria-labelledby=per-trader-title] th', { hasText: 'Realised PnL (net of fees)' })
       .waitFor();
     await page
-      .locator('section[aria-labelledby=per-market-title] th', { hasText: 'Realised PnL (before fees)' })
+      .locator('section[aria-labelledby=per-market-title] th', { hasText: 'Realised PnL (net of fees)' })
       .waitFor();
     await page.screenshot({ path: screenshotPath('trades'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });

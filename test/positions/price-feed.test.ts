@@ -412,7 +412,7 @@ describe.each(await databaseTargets())('price feed on $name', (target) => {
                 const live = new PositionRepository(feedA.db);
                 flushes.push(
                   feedA.db.transaction((tx) =>
-                    live.close(id, 'manual', d('0.5'), d('0'), ctx.clock.now(), tx),
+                    live.close(id, 'manual', d('0.5'), d('0'), d('0'), ctx.clock.now(), tx),
                   ),
                 );
                 if (model[st.race]!.closed === undefined) model[st.race]!.closed = 'raced';

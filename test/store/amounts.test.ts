@@ -10,6 +10,14 @@ describe('canonicalAmount', () => {
     expect(canonicalAmountOrNull(null)).toBeNull();
   });
 
+  it('reads a stored amount at any scale: a NUMERIC sum keeps the largest scale of its terms', () => {
+    // A copy's realised PnL is a 12-place price move times its units: up to 20 places. Their sum
+    // came back padded to 20 ("...1820") and was refused as more than 18 places: the overview
+    // answered 500 on PostgreSQL.
+    expect(canonicalAmount('-2.35556638425954051820')).toBe('-2.3555663842595405182');
+    expect(canonicalAmount('-0.00000000000000000000')).toBe('0');
+  });
+
   it('throws on a value that is not a decimal instead of returning it', () => {
     expect(() => canonicalAmount('must not be 0.0')).toThrow(/is not a decimal/);
     // Text that does not end in a zero took a shortcut past the parse: the PostgreSQL PnL bug.

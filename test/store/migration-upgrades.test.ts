@@ -11,6 +11,7 @@ import type { Database } from '../../src/store/database.js';
 import { migrateTo, migrateToLatest } from '../../src/store/migrate.js';
 import { HOT_FILL_FACTOR, REWRITTEN_TABLES } from '../../src/store/migrations/019-hot-updates.js';
 import { openDatabase } from '../../src/store/open-database.js';
+import { OverviewRepository } from '../../src/store/overview-repository.js';
 import { PositionRepository } from '../../src/store/position-repository.js';
 import { databaseTargets } from '../support/databases.js';
 
@@ -146,7 +147,7 @@ describe.each(targets)('migration upgrades ($name)', (target) => {
         select id, 'simulated', ${market}, ${market}, 'long', 'Yes', 0, '1', '0.5', '0.5', '0', '0', ${tp},
           'open', 1, 1, 1 from users`.execute(k);
     const before = await sql`select * from positions order by id`.execute(k);
-    expect(await migrateToLatest(db)).toContain('020-reprice-turns');
+    await migrateTo(db, '020-reprice-turns');
     const after = await sql<Record<string, unknown>>`select * from positions order by id`.execute(k);
     expect(after.rows.map(({ reprice_at, ...rest }) => rest)).toEqual(before.rows);
     expect(after.rows.map((r) => Number(r['reprice_at']))).toEqual([0, 0, 0]);
@@ -191,5 +192,27 @@ describe.each(targets)('migration upgrades ($name)', (target) => {
       'sim-scalper-1',
     ]);
     expect(await repo.follows('manual', 'm-1')).toEqual([]);
+  });
+  it('022 keeps every position, each with fees 0, and what the overview sums is unchanged', async () => {
+    const db = await open();
+    await migrateTo(db, '021-leader-follows-index');
+    const k = db.kysely;
+    await sql`insert into users (name, token_hash, created_at) values ('u', 'h', 1)`.execute(k);
+    for (const [status, pnl] of [
+      ['open', '0'],
+      ['closed', '1.25'],
+      ['closed', '-0.5'],
+    ] as const)
+      await sql`insert into positions (user_id, venue, market_id, symbol, side, outcome, outcome_index, size,
+          entry_price, current_price, unrealized_pnl, realized_pnl, status, version, opened_at, updated_at, closed_at)
+        select id, 'simulated', 'BTC/USDT', 'BTC/USDT', 'long', null, null, '1', '100', '100', '0', ${pnl},
+          ${status}, 1, 1, 1, ${status === 'closed' ? 1 : null} from users`.execute(k);
+    const before = await sql`select * from positions order by id`.execute(k);
+    expect(await migrateToLatest(db)).toContain('022-position-fees');
+    const after = await sql<Record<string, unknown>>`select * from positions order by id`.execute(k);
+    expect(after.rows.map(({ fees, ...rest }) => rest)).toEqual(before.rows);
+    expect(after.rows.map((r) => Number(r['fees']))).toEqual([0, 0, 0]);
+    const total = await new OverviewRepository(db).realizedTotal(1);
+    expect(total).toEqual({ realizedPnl: '0.75', closed: 2, wins: 1 });
   });
 });

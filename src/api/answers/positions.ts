@@ -14,7 +14,13 @@ export const positionFields = {
   entryPrice: Type.String(),
   currentPrice: Type.String(),
   unrealizedPnl: Type.String(),
-  realizedPnl: Type.String(),
+  realizedPnl: Type.String({
+    description: 'realised PnL of the part closed, net of every fee the position paid (fees)',
+  }),
+  fees: Type.String({
+    description:
+      "fees the paper account paid on this position's fills (a copy's entry, additions and exit); 0 when opened by hand",
+  }),
   takeProfit: NullableString,
   stopLoss: NullableString,
   trailingStopPct: NullableString,

@@ -45,6 +45,9 @@ export function openSqliteConnection(file: string, tuning: SqliteTuning): Better
   db.function('dec_add', { deterministic: true }, (a: unknown, b: unknown) =>
     dec.add(canonicalAmount(a ?? '0'), canonicalAmount(b ?? '0')),
   );
+  db.function('dec_sub', { deterministic: true }, (a: unknown, b: unknown) =>
+    dec.sub(canonicalAmount(a ?? '0'), canonicalAmount(b ?? '0')),
+  );
   db.function('dec_mul', { deterministic: true }, (a: unknown, b: unknown) =>
     dec.mul(canonicalAmount(a ?? '0'), canonicalAmount(b ?? '0')),
   );

@@ -1,6 +1,6 @@
 /** Positions as chat messages: the open list with its buttons, close confirmation, TP/SL. */
 import { InlineKeyboard } from 'grammy';
-import type { Position } from '../../domain/position.js';
+import { netRealizedPnl, type Position } from '../../domain/position.js';
 import type { PositionView } from '../bot-deps.js';
 import { encodeAction } from '../callback-data.js';
 import { orNone, signed } from './amounts.js';
@@ -41,14 +41,14 @@ export function closeConfirmView(p: Position): View {
 }
 
 export function closedText(p: Position): string {
-  return `Closed ${positionTitle(p)} at ${p.closePrice ?? p.currentPrice}. Realised PnL ${signed(p.realizedPnl)}.`;
+  return `Closed ${positionTitle(p)} at ${p.closePrice ?? p.currentPrice}. Realised PnL ${signed(netRealizedPnl(p))}.`;
 }
 
 export const keptOpenText = (positionId: number): string => `Kept #${positionId} open.`;
 
 /** For a "Keep it open" tap on a position that was closed meanwhile. */
 export function alreadyClosedText(p: Position): string {
-  return `${positionTitle(p)} is already closed, at ${p.closePrice ?? p.currentPrice}. Realised PnL ${signed(p.realizedPnl)}.`;
+  return `${positionTitle(p)} is already closed, at ${p.closePrice ?? p.currentPrice}. Realised PnL ${signed(netRealizedPnl(p))}.`;
 }
 
 /** A position's TP/SL, how to change them, and buttons to clear the ones that are set. */

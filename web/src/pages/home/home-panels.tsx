@@ -28,9 +28,7 @@ export function MoneyPanel({ o }: { o: Overview }) {
       <dl class="kv pnl-windows">
         {windows.map(([label, w]) => (
           <div key={label}>
-            <dt title="Price moves of closed positions; a copy's fees are in its trader's performance and the balance">
-              {label} (realised, before fees)
-            </dt>
+            <dt>{label} (realised, net of fees)</dt>
             <dd>
               <Money v={w.realizedPnl} />{' '}
               <span class="hint">

@@ -28,7 +28,7 @@ function ProfitTable({
   id: string;
   title: string;
   closedLabel: string;
-  /** The realised PnL column's heading: the ledger's is net of fees, the positions' before them. */
+  /** The realised PnL column's heading. */
   pnlLabel: string;
   rows: Row[];
   empty: string;
@@ -124,7 +124,7 @@ export function ProfitSummaries({ names }: { names: ReadonlyMap<number, string> 
         id="per-market-title"
         title="Profit per market"
         closedLabel="Closed positions"
-        pnlLabel="Realised PnL (before fees)"
+        pnlLabel="Realised PnL (net of fees)"
         empty="Nothing closed or traded yet."
         error={perMarket.error}
         rows={(perMarket.data?.items ?? []).map((m) => ({
