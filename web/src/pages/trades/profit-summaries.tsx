@@ -20,7 +20,6 @@ function ProfitTable({
   id,
   title,
   closedLabel,
-  pnlLabel,
   rows,
   empty,
   error,
@@ -28,8 +27,6 @@ function ProfitTable({
   id: string;
   title: string;
   closedLabel: string;
-  /** The realised PnL column's heading. */
-  pnlLabel: string;
   rows: Row[];
   empty: string;
   error: string | null;
@@ -53,7 +50,7 @@ function ProfitTable({
                 Win rate
               </th>
               <th scope="col" class="num">
-                {pnlLabel}
+                Realised PnL (net of fees)
               </th>
               {withOrders && (
                 <th scope="col" class="num">
@@ -75,7 +72,7 @@ function ProfitTable({
                 <td class="num" data-label="Win rate">
                   {fmtPct(r.winRate)}
                 </td>
-                <td class={`num ${signClass(r.realizedPnl)}`} data-label={pnlLabel}>
+                <td class={`num ${signClass(r.realizedPnl)}`} data-label="Realised PnL">
                   {fmtMoney(r.realizedPnl)}
                 </td>
                 {withOrders && (
@@ -108,7 +105,6 @@ export function ProfitSummaries({ names }: { names: ReadonlyMap<number, string> 
         id="per-trader-title"
         title="Profit per trader"
         closedLabel="Closed trades"
-        pnlLabel="Realised PnL (net of fees)"
         empty="No trades copied yet."
         error={perTrader.error}
         rows={traders.map((t) => ({
@@ -124,7 +120,6 @@ export function ProfitSummaries({ names }: { names: ReadonlyMap<number, string> 
         id="per-market-title"
         title="Profit per market"
         closedLabel="Closed positions"
-        pnlLabel="Realised PnL (net of fees)"
         empty="Nothing closed or traded yet."
         error={perMarket.error}
         rows={(perMarket.data?.items ?? []).map((m) => ({
