@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Decimal, dec } from '../../src/domain/decimal.js';
 import { databaseTargets } from '../support/databases.js';
 import { testApp } from '../support/services.js';
+import { until } from '../support/until.js';
 
 const LEADER = 'sim-scalper-3';
 /** Rounding of averaged entry prices (12 places) may leave this much between ledgers. */
@@ -34,16 +35,6 @@ interface PositionJson {
   realizedPnl: Decimal;
   unrealizedPnl: Decimal;
   fees: Decimal;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const near = (a: Decimal, b: Decimal) => dec.cmp(dec.abs(dec.sub(a, b)), TOLERANCE as Decimal) <= 0;
@@ -107,12 +98,16 @@ for (const target of await databaseTargets()) {
       const traderId: number = r.json().id;
 
       // Copies closed by the leader's exit and by TP/SL, and one still open to close by hand.
-      await until('copies closed by the leader and by TP/SL, and one open', async () => {
-        const ps = await positions();
-        const reasons = new Set(ps.map((p) => p.closeReason));
-        const byFeed = reasons.has('take_profit') || reasons.has('stop_loss');
-        return reasons.has('leader_exit') && byFeed && ps.some((p) => p.status === 'open') ? ps : undefined;
-      });
+      await until(
+        'copies closed by the leader and by TP/SL, and one open',
+        async () => {
+          const ps = await positions();
+          const reasons = new Set(ps.map((p) => p.closeReason));
+          const byFeed = reasons.has('take_profit') || reasons.has('stop_loss');
+          return reasons.has('leader_exit') && byFeed && ps.some((p) => p.status === 'open') ? ps : undefined;
+        },
+        30_000,
+      );
       const open = (await positions()).find((p) => p.status === 'open')!;
       const closed = await t.app.inject({
         method: 'POST',

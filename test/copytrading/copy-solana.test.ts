@@ -13,16 +13,7 @@ import { SolanaRpcLoopbackServer } from '../fakes/solana/solana-rpc-loopback-ser
 import { randomAddress } from '../fakes/solana/solana-transactions.js';
 import { databaseTargets } from '../support/databases.js';
 import { testApp } from '../support/services.js';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { until } from '../support/until.js';
 
 describe('samePricePrefix', () => {
   const t = (market: string, price: string) => ({ market, price }) as LeaderTrade;

@@ -5,20 +5,7 @@
  */
 import type { ChildServer } from './child-server.js';
 
-/** Polls `probe` every 100 ms until it returns a value; fails naming `what` after `timeoutMs`. */
-export async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { until } from './until.js';
 
 /** `p`, or a failure naming `what` after `ms`. */
 export function within<T>(ms: number, what: string, p: Promise<T>): Promise<T> {
