@@ -5,7 +5,7 @@
  * realised PnL always net of the fees each position paid (migration 022).
  * Sums are exact (NUMERIC `sum` on PostgreSQL, the `dec_sum` aggregate over
  * TEXT decimals on SQLite); closed positions are read through
- * `positions_user_closed_idx` (migration 014), an index-only walk.
+ * `positions_user_closed_idx` (migrations 014 and 022), an index-only walk.
  */
 import type { Decimal } from '../domain/decimal.js';
 import { canonicalAmount as canon } from './amounts.js';
@@ -52,7 +52,11 @@ export interface MarketProfit {
   fees: Decimal;
 }
 
-const SQL: Record<Dialect, { open: string; byDay: string; total: string; byMarket: string; fees: string }> = {
+/** The overview's statements per dialect (exported for the query-plan test). */
+export const OVERVIEW_SQL: Record<
+  Dialect,
+  { open: string; byDay: string; total: string; byMarket: string; fees: string }
+> = {
   sqlite: {
     // Realised PnL is net of the fees each position paid (migration 022): dec_sub(realized_pnl, fees).
     open: `select count(*) as n, dec_sum(dec_mul(size, current_price)) as notional,
@@ -101,7 +105,7 @@ export class OverviewRepository {
   constructor(private readonly db: Database) {}
 
   async openTotals(userId: number): Promise<OpenTotals> {
-    const r = await this.db.first<Row>({ sql: SQL[this.db.dialect].open, parameters: [userId] });
+    const r = await this.db.first<Row>({ sql: OVERVIEW_SQL[this.db.dialect].open, parameters: [userId] });
     return {
       count: Number(r?.['n'] ?? 0),
       notional: canon(r?.['notional'] ?? '0'),
@@ -113,7 +117,10 @@ export class OverviewRepository {
 
   /** Realised PnL of the positions closed on each UTC day since `since` (days without closes are absent). */
   async realizedByDay(userId: number, since: number): Promise<RealizedDay[]> {
-    const rows = await this.db.all<Row>({ sql: SQL[this.db.dialect].byDay, parameters: [userId, since] });
+    const rows = await this.db.all<Row>({
+      sql: OVERVIEW_SQL[this.db.dialect].byDay,
+      parameters: [userId, since],
+    });
     return rows.map((r) => ({
       day: Number(r['day']),
       realizedPnl: canon(r['pnl']),
@@ -123,7 +130,7 @@ export class OverviewRepository {
   }
 
   async realizedTotal(userId: number): Promise<RealizedTotal> {
-    const r = await this.db.first<Row>({ sql: SQL[this.db.dialect].total, parameters: [userId] });
+    const r = await this.db.first<Row>({ sql: OVERVIEW_SQL[this.db.dialect].total, parameters: [userId] });
     return {
       realizedPnl: canon(r?.['pnl'] ?? '0'),
       closed: Number(r?.['n'] ?? 0),
@@ -133,7 +140,7 @@ export class OverviewRepository {
 
   /** Per market, ordered by name: closed positions with their realised PnL and wins, and orders with their fees. */
   async byMarket(userId: number): Promise<MarketProfit[]> {
-    const sqls = SQL[this.db.dialect];
+    const sqls = OVERVIEW_SQL[this.db.dialect];
     const [closed, fees] = await Promise.all([
       this.db.all<Row>({ sql: sqls.byMarket, parameters: [userId] }),
       this.db.all<Row>({ sql: sqls.fees, parameters: [userId] }),

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CopyRepository } from '../../src/store/copy-repository.js';
 import type { Database } from '../../src/store/database.js';
+import { OVERVIEW_SQL } from '../../src/store/overview-repository.js';
 import { FLUSH_SQL, repriceParameters } from '../../src/store/position-rows.js';
 import { compile } from '../../src/store/prepared.js';
 import { databaseTargets } from '../support/databases.js';
@@ -159,6 +160,19 @@ describe.each(await databaseTargets())('query plans on $name', (target) => {
     await ctx.services.db.run({ sql: 'analyze', parameters: [] });
   });
   afterAll(() => ctx.close());
+
+  // Home's daily profit and all-time figures: a walk of the user's closed positions in the
+  // partial index, which carries what they sum (realised PnL and fees), never the table.
+  it.each([
+    ['daily realised PnL', 'byDay', [1, 0]],
+    ['all-time realised PnL', 'total', [1]],
+  ] as const)('the overview reads %s from positions_user_closed_idx alone', async (_, key, parameters) => {
+    const db = ctx.services.db;
+    const plan = await planOf(db, { sql: OVERVIEW_SQL[db.dialect][key], parameters });
+    expect(plan).toContain('positions_user_closed_idx');
+    if (db.dialect === 'sqlite') expect(plan).toContain('USING COVERING INDEX positions_user_closed_idx');
+    else expect(plan).not.toMatch(/Seq Scan on positions/);
+  });
 
   it.each(HOT_QUERIES)('$name uses $index', async (hq) => {
     const plan = await planOf(ctx.services.db, hq.build(ctx.services.db));

@@ -10,8 +10,11 @@
  * fees then reads -0.16 everywhere, as the paper balance and the trader's
  * performance always did. Positions copied before this migration keep 0:
  * their fees are in their orders only.
+ *
+ * `positions_user_closed_idx` (migration 014) gains the column: the
+ * overview's daily and all-time figures stay an index-only walk.
  */
-import type { Kysely, Migration } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 import type { Dialect } from '../database.js';
 import { columnTypes } from './column-types.js';
 
@@ -22,6 +25,13 @@ export function positionFees(dialect: Dialect): Migration {
       await db.schema
         .alterTable('positions')
         .addColumn('fees', t.amount, (c) => c.notNull().defaultTo('0'))
+        .execute();
+      await db.schema.dropIndex('positions_user_closed_idx').execute();
+      await db.schema
+        .createIndex('positions_user_closed_idx')
+        .on('positions')
+        .columns(['user_id', 'closed_at', 'realized_pnl', 'fees'])
+        .where(sql.ref('status'), '=', 'closed')
         .execute();
     },
   };
