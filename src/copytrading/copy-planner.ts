@@ -17,6 +17,9 @@ import type { LeaderTrade } from '../venues/leader-source.js';
 import { clientId, costOf, type PageState, pairOf, sizingOf, tradeKey } from './copy-page-state.js';
 import { newCopy, type Planned, type Write } from './copy-writes.js';
 
+/** Places of a fill's fee, as its order records it, its position adds it up and the balance pays it. */
+const FEE_PLACES = 12;
+
 export class CopyPlanner {
   constructor(
     /** Fee as a share of notional. */
@@ -52,7 +55,9 @@ export class CopyPlanner {
     if (!sized.copy) return { reason: sized.reason };
     const fo = f.followOptions;
     const priceText = formatExact(price);
-    const fee = orderFee(sized.fee);
+    // The balance pays the fee the order records (12 places), so they add up exactly.
+    const paidFee = exact.round(sized.fee, FEE_PLACES);
+    const fee = formatExact(paidFee);
     let write: Write;
     let next: OpenCopy;
     if (open) {
@@ -99,8 +104,8 @@ export class CopyPlanner {
       'buy',
       sized.size,
       price,
-      sized.fee,
-      exact.add(sized.notional, sized.fee),
+      fee,
+      exact.add(sized.notional, paidFee),
       open,
       next,
       write,
@@ -128,10 +133,11 @@ export class CopyPlanner {
     if (exact.sign(units) <= 0) return { reason: 'below_min_size' };
     const priceText = formatExact(price);
     const gross = exact.mul(units, price);
-    const fee = exact.mul(gross, this.feeRate);
+    const paidFee = exact.round(exact.mul(gross, this.feeRate), FEE_PLACES);
+    const fee = formatExact(paidFee);
     const pnl = exact.mul(exact.sub(price, parseExact(open.entryPrice)), units);
     const realized = formatExact(exact.add(parseExact(open.realizedPnl), pnl));
-    const fees = dec.add(open.fees, orderFee(fee));
+    const fees = dec.add(open.fees, fee);
     const rest = exact.sub(held, units);
     let write: Write;
     let next: OpenCopy;
@@ -159,7 +165,7 @@ export class CopyPlanner {
       units,
       price,
       fee,
-      exact.sub(fee, gross),
+      exact.sub(paidFee, gross),
       open,
       next,
       write,
@@ -177,7 +183,8 @@ export class CopyPlanner {
     side: 'buy' | 'sell',
     size: Exact,
     price: Exact,
-    fee: Exact,
+    /** The fill's fee as its order records it (FEE_PLACES). */
+    feeText: Decimal,
     spent: Exact,
     before: OpenCopy | undefined,
     next: OpenCopy,
@@ -190,7 +197,6 @@ export class CopyPlanner {
     state.spend(f.userId, spent);
     const sizeText = formatExact(size);
     const priceText = formatExact(price);
-    const feeText = orderFee(fee);
     return {
       trader: f,
       write,
@@ -231,9 +237,4 @@ export class CopyPlanner {
       },
     };
   }
-}
-
-/** A fill's fee as its order records it and its position adds it up: exact to 12 places. */
-function orderFee(fee: Exact): Decimal {
-  return formatExact(exact.round(fee, 12));
 }
