@@ -224,13 +224,10 @@ export class PositionRepository {
 
   /**
    * Closes an open position at `price` and records its event, in the caller's
-   * transaction. Undefined when it was already closed: the close that lost a
+   * transaction: `pnl` is its realised PnL before fees, `fees` every fee it
+   * has paid once closed (a copy's exit fee included); the event says the PnL
+   * net of them. Undefined when it was already closed: the close that lost a
    * race writes nothing.
-   */
-  /**
-   * Closes an open position at `price`: `pnl` is its realised PnL before
-   * fees, `fees` every fee it has paid once closed (a copy's exit fee
-   * included). The close event says the PnL net of them.
    */
   async close(
     id: number,

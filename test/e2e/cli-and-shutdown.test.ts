@@ -36,6 +36,7 @@ describe('tradeloop CLI', () => {
         '019-hot-updates',
         '020-reprice-turns',
         '021-leader-follows-index',
+        '022-position-fees',
       ],
     });
     const u = runCli(['users', 'create', 'carol'], env);
