@@ -4,6 +4,7 @@
  * becomes a filled sell order of its trader (so the trader's performance
  * counts it) and pays its proceeds less the fee back into the paper account.
  */
+import { copyFee } from '../domain/copy.js';
 import { type Decimal, type Exact, exact, formatExact, parseExact } from '../domain/decimal.js';
 import type { Position } from '../domain/position.js';
 import type { CopyExitHook } from '../positions/copy-exits.js';
@@ -29,9 +30,7 @@ export class CopyExitLedger implements CopyExitHook {
   constructor(private readonly d: CopyExitLedgerDeps) {}
 
   exitFee(size: Decimal, price: Decimal): Decimal {
-    return formatExact(
-      exact.round(exact.mul(exact.mul(parseExact(size), parseExact(price)), this.d.feeRate), 12),
-    );
+    return formatExact(copyFee(exact.mul(parseExact(size), parseExact(price)), this.d.feeRate));
   }
 
   async copiesClosed(closed: readonly Position[], tx: SqlExecutor, now: number): Promise<void> {
@@ -42,7 +41,7 @@ export class CopyExitLedger implements CopyExitHook {
     const rows: unknown[][] = [];
     for (const p of copies) {
       const gross = exact.mul(parseExact(p.size), parseExact(p.closePrice!));
-      const fee = this.exitFee(p.size, p.closePrice!);
+      const fee = formatExact(copyFee(gross, this.d.feeRate));
       const pairId = pairIds.get(positionPair(p))!;
       rows.push(
         orderInsertValues(

@@ -6,7 +6,7 @@
  * applied to the page state at once, so later follows see it, and carries the
  * order, fill and decision that the fan-out writes in batches.
  */
-import { copyLevels, exitSize, type SkipReason, sizeEntry } from '../domain/copy.js';
+import { copyFee, copyLevels, exitSize, type SkipReason, sizeEntry } from '../domain/copy.js';
 import { type Decimal, dec, type Exact, exact, formatExact, parseExact, ZERO } from '../domain/decimal.js';
 import type { Market } from '../domain/market.js';
 import { type OpenCopy, positionPnl, priceDecimal } from '../domain/position.js';
@@ -16,9 +16,6 @@ import type { NewPosition } from '../store/position-repository.js';
 import type { LeaderTrade } from '../venues/leader-source.js';
 import { clientId, costOf, type PageState, pairOf, sizingOf, tradeKey } from './copy-page-state.js';
 import { newCopy, type Planned, type Write } from './copy-writes.js';
-
-/** Places of a fill's fee, as its order records it, its position adds it up and the balance pays it. */
-const FEE_PLACES = 12;
 
 export class CopyPlanner {
   constructor(
@@ -55,9 +52,8 @@ export class CopyPlanner {
     if (!sized.copy) return { reason: sized.reason };
     const fo = f.followOptions;
     const priceText = formatExact(price);
-    // The balance pays the fee the order records (12 places), so they add up exactly.
-    const paidFee = exact.round(sized.fee, FEE_PLACES);
-    const fee = formatExact(paidFee);
+    // The balance pays the fee the order records (copyFee), so they add up exactly.
+    const fee = formatExact(sized.fee);
     let write: Write;
     let next: OpenCopy;
     if (open) {
@@ -105,7 +101,7 @@ export class CopyPlanner {
       sized.size,
       price,
       fee,
-      exact.add(sized.notional, paidFee),
+      exact.add(sized.notional, sized.fee),
       open,
       next,
       write,
@@ -133,7 +129,7 @@ export class CopyPlanner {
     if (exact.sign(units) <= 0) return { reason: 'below_min_size' };
     const priceText = formatExact(price);
     const gross = exact.mul(units, price);
-    const paidFee = exact.round(exact.mul(gross, this.feeRate), FEE_PLACES);
+    const paidFee = copyFee(gross, this.feeRate);
     const fee = formatExact(paidFee);
     const pnl = exact.mul(exact.sub(price, parseExact(open.entryPrice)), units);
     const realized = formatExact(exact.add(parseExact(open.realizedPnl), pnl));
@@ -183,7 +179,7 @@ export class CopyPlanner {
     side: 'buy' | 'sell',
     size: Exact,
     price: Exact,
-    /** The fill's fee as its order records it (FEE_PLACES). */
+    /** The fill's fee as its order records it (`copyFee`). */
     feeText: Decimal,
     spent: Exact,
     before: OpenCopy | undefined,

@@ -68,11 +68,26 @@ export interface EntryContext {
 }
 
 export type EntryDecision =
-  | { copy: true; size: Exact; notional: Exact; fee: Exact; reducedBy: ReducedBy | null }
+  | {
+      copy: true;
+      size: Exact;
+      notional: Exact;
+      /** As recorded and paid (`copyFee`). */
+      fee: Exact;
+      reducedBy: ReducedBy | null;
+    }
   | { copy: false; reason: SkipReason };
 
 /** Places kept for copied sizes (units); sizes are rounded down so caps are never exceeded. */
 export const SIZE_PLACES = 8;
+
+/** Places of a paper fill's fee: what its order records, its position adds up and the balance pays. */
+export const FEE_PLACES = 12;
+
+/** The fee of a paper fill of `notional` at `feeRate`, as it is recorded and paid (FEE_PLACES). */
+export function copyFee(notional: Exact, feeRate: Exact): Exact {
+  return exact.round(exact.mul(notional, feeRate), FEE_PLACES);
+}
 
 /** `a` rounded toward zero to `places` decimals. */
 export function truncate(a: Exact, places: number): Exact {
@@ -199,7 +214,7 @@ export function sizeEntry(s: CopySizing, c: EntryContext): EntryDecision {
   }
   if (c.minUnits !== null && exact.cmp(size, c.minUnits) < 0)
     return { copy: false, reason: 'below_min_size' };
-  return { copy: true, size, notional: filled, fee: exact.mul(filled, c.feeRate), reducedBy };
+  return { copy: true, size, notional: filled, fee: copyFee(filled, c.feeRate), reducedBy };
 }
 
 /**
