@@ -27,10 +27,9 @@ const PERFORMANCE_AFTER_COPY_MS = 1_000;
 /**
  * Calls `refresh` `ms` after `newest` changes; changes during that wait are
  * covered by the same call (at most one read per `ms` while decisions keep
- * coming). A
- * copy changes its trader's trades, volume and PnL. The first decisions
- * loaded count as a change too: they may be newer than the performance the
- * page read first.
+ * coming). A copy changes its trader's trades, volume and PnL. The first
+ * decisions loaded count as a change too: they may be newer than the
+ * performance the page read first.
  */
 function useRefreshAfterNew(newest: number | undefined, refresh: () => unknown, ms: number) {
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
